@@ -1,0 +1,392 @@
+//! The untyped syntax tree: what the user wrote, with names as strings and a
+//! span on every node. Produced by [`crate::syntax::parse`], consumed by
+//! [`crate::check::check`]. Parentheses leave no node behind, so `(a and b)`
+//! and `a and b` give the same tree.
+
+pub mod print;
+
+use crate::span::{Ident, Span, Spanned};
+
+/// A whole spec file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Charter {
+    pub title: Spanned<String>,
+    pub items: Vec<Item>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ItemKind {
+    Enum(EnumDecl),
+    Sort(SortDecl),
+    Const(StateDecl),
+    Var(StateDecl),
+    Event(EventDecl),
+    Define(DefineDecl),
+    Axiom(Formula),
+    Init(Formula),
+    Lemma(Formula),
+    Assert(Formula),
+    Article(Article),
+    Clause(Clause),
+    Command(Command),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumDecl {
+    pub name: Ident,
+    pub values: Vec<Ident>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SortDecl {
+    pub name: Ident,
+}
+
+/// `const` or `var`: a name, a type and an optional value (for a `var`, its
+/// initial value).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateDecl {
+    pub name: Ident,
+    pub ty: Type,
+    pub value: Option<Expr>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: Ident,
+    pub ty: Type,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventDecl {
+    pub name: Ident,
+    pub params: Vec<Param>,
+    pub requires: Vec<Expr>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DefineDecl {
+    pub name: Ident,
+    /// `None` for a define written without parentheses (`define quorum = …`).
+    pub params: Option<Vec<Param>>,
+    pub ty: Option<Type>,
+    pub body: Expr,
+}
+
+/// A named formula: axiom, init, lemma or assertion.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Formula {
+    pub name: Ident,
+    pub text: Option<Spanned<String>>,
+    /// Whether `always` was written (required for assertions, optional for
+    /// axioms and lemmas, which hold in every state anyway).
+    pub always: bool,
+    pub body: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Article {
+    pub number: Spanned<String>,
+    pub title: Option<Spanned<String>>,
+    pub clauses: Vec<Clause>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clause {
+    pub name: Ident,
+    pub text: Option<Spanned<String>>,
+    pub rules: Vec<Rule>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    pub kind: RuleKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RuleKind {
+    /// `on pattern [when cond]: effects unless …`
+    On {
+        pattern: EventPattern,
+        when: Option<Expr>,
+        block: EffectBlock,
+    },
+    /// `always expr`: a state constraint, or a transition constraint when it
+    /// mentions primed names.
+    Always(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventPattern {
+    /// `regular_session(host, decided)`; `None` when written without parentheses.
+    Event {
+        name: Ident,
+        bindings: Option<Vec<Ident>>,
+    },
+    /// `any event [except a, b]`
+    Any { except: Vec<Ident>, span: Span },
+}
+
+/// Effects with their exceptions. Later siblings override earlier ones; a
+/// nested exception overrides its parent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EffectBlock {
+    pub effects: Vec<Effect>,
+    pub exceptions: Vec<Exception>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exception {
+    pub condition: Expr,
+    pub block: EffectBlock,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effect {
+    /// The primed name being assigned.
+    pub target: Ident,
+    /// Arguments of a point update `f'(a, b) = v`.
+    pub args: Vec<Expr>,
+    pub op: AssignOp,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignOp {
+    /// `x' = v`
+    Set,
+    /// `s' += v`: the elements of `v` join the set.
+    Add,
+    /// `s' -= v`: the elements of `v` leave the set.
+    Remove,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Command {
+    pub kind: CommandKind,
+    pub name: Ident,
+    pub options: Vec<CommandOption>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CommandKind {
+    Check,
+    Prove,
+    Scenario {
+        text: Option<Spanned<String>>,
+        goal: Expr,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandOption {
+    pub kind: CommandOptionKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CommandOptionKind {
+    Depth(Spanned<u64>),
+    Scope(Vec<(Ident, Spanned<u64>)>),
+    Expect(Expectation),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expectation {
+    Proved,
+    Counterexample,
+    NoCounterexample,
+    Witness,
+    NoWitness,
+    Unknown,
+}
+
+impl Expectation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expectation::Proved => "proved",
+            Expectation::Counterexample => "counterexample",
+            Expectation::NoCounterexample => "no counterexample",
+            Expectation::Witness => "witness",
+            Expectation::NoWitness => "no witness",
+            Expectation::Unknown => "unknown",
+        }
+    }
+}
+
+// ---------------------------------------------------------------- types
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Type {
+    pub kind: TypeKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    Bool,
+    /// `Int` or `Int[lo..hi]`.
+    Int(Option<(i64, i64)>),
+    Named(String),
+    Option(Box<Type>),
+    Set(Box<Type>),
+    Function(Vec<Type>, Box<Type>),
+}
+
+// ---------------------------------------------------------------- expressions
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Bool(bool),
+    Int(i64),
+    None,
+    /// `name`, `name'`, `name(args)`, `name'(args)`: a variable, constant,
+    /// enum value, sort, define, parameter, bound variable or event.
+    Name {
+        name: Ident,
+        primed: bool,
+        args: Option<Vec<Expr>>,
+    },
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `x is none` (`is_some == false`) or `x is some`.
+    OptionTest {
+        operand: Box<Expr>,
+        is_some: bool,
+    },
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    SetLiteral(Vec<Expr>),
+    Comprehension(Vec<Binder>, Box<Expr>),
+    Quantified(Quantifier, Vec<Binder>, Box<Expr>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+    /// `#s`: the cardinality of a set.
+    Card,
+    Once,
+    Previously,
+    Historically,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Iff,
+    Implies,
+    Since,
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Union,
+    Intersect,
+    Add,
+    Sub,
+    Mul,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    Forall,
+    Exists,
+    ExactlyOne,
+    AtMostOne,
+    No,
+}
+
+/// `x: T` or `x in S`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binder {
+    pub name: Ident,
+    pub domain: Domain,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Domain {
+    Type(Type),
+    /// Several binders written `a, b in S` share the same expression.
+    Set(Expr),
+}
+
+impl UnaryOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnaryOp::Not => "not",
+            UnaryOp::Neg => "-",
+            UnaryOp::Card => "#",
+            UnaryOp::Once => "once",
+            UnaryOp::Previously => "previously",
+            UnaryOp::Historically => "historically",
+        }
+    }
+
+    pub fn is_temporal(self) -> bool {
+        matches!(
+            self,
+            UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically
+        )
+    }
+}
+
+impl BinaryOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinaryOp::Iff => "iff",
+            BinaryOp::Implies => "implies",
+            BinaryOp::Since => "since",
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "in",
+            BinaryOp::NotIn => "not in",
+            BinaryOp::Union => "union",
+            BinaryOp::Intersect => "intersect",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+        }
+    }
+}
+
+impl Quantifier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quantifier::Forall => "forall",
+            Quantifier::Exists => "exists",
+            Quantifier::ExactlyOne => "exactly one",
+            Quantifier::AtMostOne => "at most one",
+            Quantifier::No => "no",
+        }
+    }
+}
