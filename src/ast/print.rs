@@ -10,11 +10,7 @@ use super::*;
 /// The whole tree, indented, with spans.
 pub fn dump(charter: &Charter) -> String {
     let mut out = Printer::default();
-    out.line(
-        0,
-        format!("charter {:?}", charter.title.node),
-        charter.span,
-    );
+    out.line(0, format!("charter {:?}", charter.title.node), charter.span);
     for item in &charter.items {
         out.item(item);
     }
@@ -55,7 +51,12 @@ struct Printer {
 
 impl Printer {
     fn line(&mut self, indent: usize, content: String, span: Span) {
-        let _ = writeln!(self.text, "{:indent$}{content}  @{span}", "", indent = indent * 2);
+        let _ = writeln!(
+            self.text,
+            "{:indent$}{content}  @{span}",
+            "",
+            indent = indent * 2
+        );
     }
 
     fn item(&mut self, item: &Item) {
@@ -201,11 +202,7 @@ impl Printer {
             };
             self.line(
                 indent,
-                format!(
-                    "{}'{args} {op} {}",
-                    effect.target.node,
-                    expr(&effect.value)
-                ),
+                format!("{}'{args} {op} {}", effect.target.node, expr(&effect.value)),
                 effect.span,
             );
         }

@@ -213,9 +213,7 @@ fn item(pair: Pair<Rule>) -> Result<Item> {
         Rule::assert_decl => ItemKind::Assert(formula(pair)?),
         Rule::article => ItemKind::Article(article(pair)?),
         Rule::clause => ItemKind::Clause(clause(pair)?),
-        Rule::check_cmd | Rule::prove_cmd | Rule::scenario_cmd => {
-            ItemKind::Command(command(pair)?)
-        }
+        Rule::check_cmd | Rule::prove_cmd | Rule::scenario_cmd => ItemKind::Command(command(pair)?),
         _ => return Err(internal(span)),
     };
     Ok(Item { kind, span })
@@ -270,7 +268,10 @@ fn define_decl(pair: Pair<Rule>) -> Result<DefineDecl> {
     let mut children = Children::of(pair);
     let name = ident(children.next()?);
     let params = children.next_if(Rule::params).map(params).transpose()?;
-    let ty = children.next_if(Rule::value_type).map(value_type).transpose()?;
+    let ty = children
+        .next_if(Rule::value_type)
+        .map(value_type)
+        .transpose()?;
     let body = expr(children.next()?)?;
     Ok(DefineDecl {
         name,
@@ -833,11 +834,7 @@ fn primary(pair: Pair<Rule>) -> Result<Built> {
                 }
                 None => None,
             };
-            node(
-                ExprKind::Name { name, primed, args },
-                span,
-                depth + 1,
-            )
+            node(ExprKind::Name { name, primed, args }, span, depth + 1)
         }
         _ => Err(internal(span)),
     }

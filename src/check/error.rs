@@ -1,0 +1,396 @@
+//! Errors and warnings of the checker. The checker accumulates them: one run
+//! reports every problem it can find, each with its own span.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::span::Span;
+
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq, Eq)]
+pub enum CheckError {
+    #[error("unknown {kind} `{name}`")]
+    #[diagnostic(code(charter::check::unknown_name))]
+    UnknownName {
+        kind: &'static str,
+        name: String,
+        #[label("not declared anywhere in this spec")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{name}` is declared twice")]
+    #[diagnostic(
+        code(charter::check::duplicate_name),
+        help("every declaration, enum value, clause and scenario needs its own name; rename one of them")
+    )]
+    DuplicateName {
+        name: String,
+        #[label(primary, "declared again here")]
+        span: Span,
+        #[label("first declared here")]
+        first: Span,
+    },
+
+    #[error("`{name}` is {what}, not a type")]
+    #[diagnostic(
+        code(charter::check::not_a_type),
+        help("types are `Bool`, `Int`, `Int[low..high]`, an enum or a sort, `T?`, `set T` and `A -> B`")
+    )]
+    NotAType {
+        name: String,
+        what: &'static str,
+        #[label("used as a type here")]
+        span: Span,
+    },
+
+    #[error("`{name}` is {what}, not a value")]
+    #[diagnostic(code(charter::check::not_a_value))]
+    NotAValue {
+        name: String,
+        what: &'static str,
+        #[label("used as a value here")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{name}` is {what}, not an assertion or lemma")]
+    #[diagnostic(
+        code(charter::check::not_a_property),
+        help("`check` and `prove` name an `assert` or a `lemma`; use `scenario name: condition` to look for a history")
+    )]
+    NotAProperty {
+        name: String,
+        what: &'static str,
+        #[label("this command needs a property")]
+        span: Span,
+    },
+
+    #[error("expected {expected}, found {found}")]
+    #[diagnostic(code(charter::check::type_mismatch))]
+    TypeMismatch {
+        expected: String,
+        found: String,
+        #[label("this is {found}")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("cannot tell the type of {what} here")]
+    #[diagnostic(
+        code(charter::check::cannot_infer),
+        help("compare or assign it to something whose type is known, e.g. `chair = {{}}` where `chair` is a declared set")
+    )]
+    CannotInfer {
+        what: &'static str,
+        #[label("its type is unknown")]
+        span: Span,
+    },
+
+    #[error("`{name}` takes {expected} argument{}, but {found} {} given", plural(*expected), were(*found))]
+    #[diagnostic(code(charter::check::wrong_arity))]
+    WrongArity {
+        name: String,
+        expected: usize,
+        found: usize,
+        #[label("{found} argument{} here", plural(*found))]
+        span: Span,
+        #[label("declared here")]
+        declared: Option<Span>,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{name}` is {what}; it takes no arguments")]
+    #[diagnostic(
+        code(charter::check::not_callable),
+        help("only functions (`A -> B`), defines with parameters and events take arguments")
+    )]
+    NotCallable {
+        name: String,
+        what: &'static str,
+        #[label("arguments given here")]
+        span: Span,
+    },
+
+    #[error("a primed name (next state) cannot appear in {place}")]
+    #[diagnostic(
+        code(charter::check::prime_not_allowed),
+        help("the next state `x'` exists only in effects (`on …`) and in a clause's `always` constraint relating a step's before and after")
+    )]
+    PrimeNotAllowed {
+        place: &'static str,
+        #[label("this refers to the next state")]
+        span: Span,
+    },
+
+    #[error("`{name}` is {what}; only variables have a next state")]
+    #[diagnostic(
+        code(charter::check::prime_not_state),
+        help("remove the `'`: parameters, bound variables, defines and values do not change from one state to the next")
+    )]
+    PrimeNotState {
+        name: String,
+        what: &'static str,
+        #[label("primed here")]
+        span: Span,
+    },
+
+    #[error("`{name}` is a constant and never changes")]
+    #[diagnostic(
+        code(charter::check::prime_on_const),
+        help("declare it with `var` if events may change it")
+    )]
+    PrimeOnConst {
+        name: String,
+        #[label("a constant cannot be primed or assigned")]
+        span: Span,
+        #[label("declared `const` here")]
+        declared: Span,
+    },
+
+    #[error("`{op}` looks at the past, which only properties can do")]
+    #[diagnostic(
+        code(charter::check::temporal_outside_property),
+        help("past-time operators (`once`, `previously`, `historically`, `since`) belong in `assert`, `lemma` and `scenario`; here we are in {place}")
+    )]
+    TemporalOutsideProperty {
+        op: &'static str,
+        place: &'static str,
+        #[label("not allowed in {place}")]
+        span: Span,
+    },
+
+    #[error("the event `{name}` can only be tested in a property")]
+    #[diagnostic(
+        code(charter::check::event_outside_property),
+        help("in `assert`, `lemma` and `scenario`, an event's name means 'the last step was this event'; here we are in {place}")
+    )]
+    EventOutsideProperty {
+        name: String,
+        place: &'static str,
+        #[label("an event, used as a condition")]
+        span: Span,
+    },
+
+    #[error("cannot range over {ty}")]
+    #[diagnostic(code(charter::check::not_enumerable))]
+    NotEnumerable {
+        ty: String,
+        #[label("not a finite domain of values")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("the range {low}..{high} is empty")]
+    #[diagnostic(
+        code(charter::check::empty_range),
+        help("write the smaller bound first: `Int[{high}..{low}]`")
+    )]
+    EmptyRange {
+        low: i64,
+        high: i64,
+        #[label("no integer lies in this range")]
+        span: Span,
+    },
+
+    #[error("a value in {found} never fits in {expected}")]
+    #[diagnostic(
+        code(charter::check::int_out_of_range),
+        help("widen the declared range, e.g. `Int[0..1000]`, or correct the value")
+    )]
+    IntOutOfRange {
+        expected: String,
+        found: String,
+        #[label("always outside {expected}")]
+        span: Span,
+    },
+
+    #[error("only multiplication by a constant number is supported")]
+    #[diagnostic(
+        code(charter::check::nonlinear),
+        help("write one side as a number, e.g. `2 * votes`; products of two quantities are not decidable in the bounded arithmetic charter uses")
+    )]
+    Nonlinear {
+        #[label("both sides vary")]
+        span: Span,
+    },
+
+    #[error("the define `{name}` calls itself")]
+    #[diagnostic(
+        code(charter::check::recursive_define),
+        help("defines are abbreviations and must not be recursive: {cycle}")
+    )]
+    RecursiveDefine {
+        name: String,
+        cycle: String,
+        #[label("this call closes the cycle")]
+        span: Span,
+    },
+
+    #[error("`{name}` is {what}; only variables can be assigned")]
+    #[diagnostic(
+        code(charter::check::not_assignable),
+        help("effects assign the next value of a `var`: `x' = …`, `f'(a) = …`, `s' += …`")
+    )]
+    NotAssignable {
+        name: String,
+        what: &'static str,
+        #[label("assigned here")]
+        span: Span,
+    },
+
+    #[error("the function `{name}` cannot be {action} as a whole")]
+    #[diagnostic(
+        code(charter::check::function_value),
+        help("functions are read and updated point by point: `{name}(x)`, `{name}'(x) = v`; constrain their values with `init` or `axiom`")
+    )]
+    FunctionValue {
+        name: String,
+        action: &'static str,
+        #[label("a whole function here")]
+        span: Span,
+    },
+
+    #[error("a set comprehension binds exactly one variable, found {found}")]
+    #[diagnostic(
+        code(charter::check::comprehension_arity),
+        help("write `{{x: T | condition}}`; sets of pairs are not supported")
+    )]
+    ComprehensionArity {
+        found: usize,
+        #[label("one binder expected")]
+        span: Span,
+    },
+
+    #[error("`{option}` is given twice")]
+    #[diagnostic(
+        code(charter::check::duplicate_option),
+        help("give each option of a command once")
+    )]
+    DuplicateOption {
+        option: String,
+        #[label(primary, "given again here")]
+        span: Span,
+        #[label("first given here")]
+        first: Span,
+    },
+
+    #[error("{option} {value} is out of range")]
+    #[diagnostic(code(charter::check::option_out_of_range), help("{help}"))]
+    OptionOutOfRange {
+        option: &'static str,
+        value: u64,
+        help: String,
+        #[label("allowed: {help}")]
+        span: Span,
+    },
+
+    #[error("`{name}` is {what}; only abstract sorts take a scope")]
+    #[diagnostic(
+        code(charter::check::scope_not_abstract),
+        help("an enum's values are fixed by its declaration; scopes size `sort` declarations")
+    )]
+    ScopeNotAbstract {
+        name: String,
+        what: &'static str,
+        #[label("not an abstract sort")]
+        span: Span,
+    },
+
+    #[error("a `{command}` can never end with `{expectation}`")]
+    #[diagnostic(
+        code(charter::check::impossible_expectation),
+        help("a `{command}` can end with {possible}")
+    )]
+    ImpossibleExpectation {
+        command: &'static str,
+        expectation: &'static str,
+        possible: &'static str,
+        #[label("impossible for this command")]
+        span: Span,
+    },
+
+    #[error("a constant's value cannot depend on {what} `{name}`")]
+    #[diagnostic(
+        code(charter::check::state_in_const),
+        help("a constant is fixed for the whole history; its value may use numbers, enum values and other constants")
+    )]
+    StateInConst {
+        name: String,
+        what: &'static str,
+        #[label("changes over time")]
+        span: Span,
+    },
+
+    #[error("{what} `{name}` is never used")]
+    #[diagnostic(code(charter::check::unused), severity(Warning))]
+    Unused {
+        what: &'static str,
+        name: String,
+        #[label("declared here")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn were(n: usize) -> &'static str {
+    if n == 1 {
+        "was"
+    } else {
+        "were"
+    }
+}
+
+impl CheckError {
+    /// The primary span, for ordering diagnostics by position.
+    pub fn span(&self) -> Span {
+        use CheckError::*;
+        match self {
+            UnknownName { span, .. }
+            | DuplicateName { span, .. }
+            | NotAType { span, .. }
+            | NotAValue { span, .. }
+            | NotAProperty { span, .. }
+            | TypeMismatch { span, .. }
+            | CannotInfer { span, .. }
+            | WrongArity { span, .. }
+            | NotCallable { span, .. }
+            | PrimeNotAllowed { span, .. }
+            | PrimeNotState { span, .. }
+            | PrimeOnConst { span, .. }
+            | TemporalOutsideProperty { span, .. }
+            | EventOutsideProperty { span, .. }
+            | NotEnumerable { span, .. }
+            | EmptyRange { span, .. }
+            | IntOutOfRange { span, .. }
+            | Nonlinear { span }
+            | RecursiveDefine { span, .. }
+            | NotAssignable { span, .. }
+            | FunctionValue { span, .. }
+            | ComprehensionArity { span, .. }
+            | DuplicateOption { span, .. }
+            | OptionOutOfRange { span, .. }
+            | ScopeNotAbstract { span, .. }
+            | ImpossibleExpectation { span, .. }
+            | StateInConst { span, .. }
+            | Unused { span, .. } => *span,
+        }
+    }
+
+    pub fn is_warning(&self) -> bool {
+        matches!(self, CheckError::Unused { .. })
+    }
+}

@@ -1,0 +1,990 @@
+//! Checking expressions: resolution, types (with the `T` to `T?` coercion
+//! and integer ranges computed by interval arithmetic), and where the next
+//! state, the past and events may be mentioned.
+//!
+//! Each function returns `None` after reporting an error, so that one
+//! mistake is reported once rather than again by every enclosing node.
+
+use super::{CheckError, Checker, Global, Place};
+use crate::ast;
+use crate::hir::*;
+use crate::span::{Ident, Span};
+
+impl Checker {
+    /// Checks `expr` against a known type, wrapping a `T` into a `T?`
+    /// where needed.
+    pub(super) fn expr_expecting(
+        &mut self,
+        expr: &ast::Expr,
+        expected: &Type,
+        place: Place,
+    ) -> Option<Expr> {
+        let checked = self.expr(expr, Some(expected), place)?;
+        self.coerce(checked, expected)
+    }
+
+    /// As [`Self::expr_expecting`], for a value stored somewhere of type
+    /// `expected` (an assignment, an initial value, an argument): an integer
+    /// that can never fit the destination's range is an error.
+    fn value_for(&mut self, expr: &ast::Expr, expected: &Type, place: Place) -> Option<Expr> {
+        let checked = self.expr_expecting(expr, expected, place)?;
+        if let (Type::Int(found), Type::Int(target)) = (&checked.ty, expected) {
+            if found.high < target.low || found.low > target.high {
+                self.error(CheckError::IntOutOfRange {
+                    expected: self.type_name(expected),
+                    found: self.type_name(&checked.ty),
+                    span: checked.span,
+                });
+                return None;
+            }
+        }
+        Some(checked)
+    }
+
+    fn coerce(&mut self, expr: Expr, expected: &Type) -> Option<Expr> {
+        if expr.ty.compatible(expected) {
+            return Some(expr);
+        }
+        if let Type::Option(inner) = expected {
+            if expr.ty.compatible(inner) {
+                let span = expr.span;
+                return Some(Expr {
+                    kind: ExprKind::Some(Box::new(expr)),
+                    ty: expected.clone(),
+                    span,
+                });
+            }
+        }
+        self.mismatch(expected, &expr.ty, expr.span);
+        None
+    }
+
+    fn mismatch(&mut self, expected: &Type, found: &Type, span: Span) {
+        let help = match (expected, found) {
+            (inner, Type::Option(value)) if inner.compatible(value) => Some(
+                "an optional value may be `none`: test it with `is some`, or quantify over the values it could hold".into(),
+            ),
+            (Type::Set(element), found) if element.as_ref().compatible(found) => {
+                Some("wrap the element in braces to make a set: `{x}`".into())
+            }
+            (Type::Bool, Type::Set(_)) => {
+                Some("a set is not a condition: test membership with `x in s` or size with `#s > 0`".into())
+            }
+            _ => None,
+        };
+        self.error(CheckError::TypeMismatch {
+            expected: self.type_name(expected),
+            found: self.type_name(found),
+            span,
+            help,
+        });
+    }
+
+    /// The central dispatch. `expected` is a hint for expressions whose type
+    /// cannot be known on their own (`none`, `{}`); the caller coerces.
+    pub(super) fn expr(
+        &mut self,
+        expr: &ast::Expr,
+        expected: Option<&Type>,
+        place: Place,
+    ) -> Option<Expr> {
+        let span = expr.span;
+        let typed = |kind, ty| Some(Expr { kind, ty, span });
+        match &expr.kind {
+            ast::ExprKind::Bool(value) => typed(ExprKind::Bool(*value), Type::Bool),
+            ast::ExprKind::Int(value) => typed(
+                ExprKind::Int(*value),
+                Type::Int(IntRange {
+                    low: *value,
+                    high: *value,
+                }),
+            ),
+            ast::ExprKind::None => match expected {
+                Some(ty @ Type::Option(_)) => typed(ExprKind::None, ty.clone()),
+                Some(other) => {
+                    self.error(CheckError::TypeMismatch {
+                        expected: self.type_name(other),
+                        found: "`none`".into(),
+                        span,
+                        help: Some(format!(
+                            "only optional values may be `none`: declare the type as `{}?`",
+                            self.type_name(other)
+                        )),
+                    });
+                    None
+                }
+                None => {
+                    self.error(CheckError::CannotInfer {
+                        what: "`none`",
+                        span,
+                    });
+                    None
+                }
+            },
+            ast::ExprKind::Name { name, primed, args } => {
+                self.name(name, *primed, args.as_deref(), span, place)
+            }
+            ast::ExprKind::Unary(op, operand) => self.unary(*op, operand, span, place),
+            ast::ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, span, place),
+            ast::ExprKind::OptionTest { operand, is_some } => {
+                let operand = self.expr(operand, None, place)?;
+                if !matches!(operand.ty, Type::Option(_)) {
+                    self.error(CheckError::TypeMismatch {
+                        expected: "an optional value (`T?`)".into(),
+                        found: self.type_name(&operand.ty),
+                        span: operand.span,
+                        help: Some("`is none` and `is some` test optional values; this one always has a value".into()),
+                    });
+                    return None;
+                }
+                typed(
+                    ExprKind::OptionTest(Box::new(operand), *is_some),
+                    Type::Bool,
+                )
+            }
+            ast::ExprKind::If(cond, then, other) => {
+                let cond = self.expr_expecting(cond, &Type::Bool, place);
+                let (then, other) = self.same_type(then, other, expected, place)?;
+                let ty = join_types(&then.ty, &other.ty);
+                typed(
+                    ExprKind::If(Box::new(cond?), Box::new(then), Box::new(other)),
+                    ty,
+                )
+            }
+            ast::ExprKind::SetLiteral(elements) => {
+                self.set_literal(elements, expected, span, place)
+            }
+            ast::ExprKind::Comprehension(binders, body) => {
+                if binders.len() != 1 {
+                    self.error(CheckError::ComprehensionArity {
+                        found: binders.len(),
+                        span,
+                    });
+                    return None;
+                }
+                let bound = self.binders(binders, place)?;
+                let body = self.expr_expecting(body, &Type::Bool, place);
+                self.scope.truncate(self.scope.len() - bound.len());
+                let element = self.locals[bound[0].local.0].ty.clone();
+                typed(
+                    ExprKind::Comprehension(bound, Box::new(body?)),
+                    Type::Set(Box::new(element)),
+                )
+            }
+            ast::ExprKind::Quantified(quantifier, binders, body) => {
+                let bound = self.binders(binders, place)?;
+                let body = self.expr_expecting(body, &Type::Bool, place);
+                self.scope.truncate(self.scope.len() - bound.len());
+                typed(
+                    ExprKind::Quantified(*quantifier, bound, Box::new(body?)),
+                    Type::Bool,
+                )
+            }
+        }
+    }
+
+    /// Declares and scopes binders, in order (a domain may mention earlier
+    /// binders). The caller pops them from the scope.
+    fn binders(&mut self, binders: &[ast::Binder], place: Place) -> Option<Vec<Binder>> {
+        let mut checked: Vec<Binder> = Vec::new();
+        let mut ok = true;
+        // `a, b in S` gives both binders the same expression: check it once.
+        let mut last_set: Option<(Span, Option<(Expr, Type)>)> = None;
+        for binder in binders {
+            let resolved = match &binder.domain {
+                ast::Domain::Type(ty) => self.value_type(ty).and_then(|ty| {
+                    self.require_enumerable(
+                        &ty,
+                        binder.name.span.join(ty_span(binder)),
+                        "quantifiers",
+                    )
+                    .then(|| (Domain::Type(ty.clone()), ty))
+                }),
+                ast::Domain::Set(set) => {
+                    let reused = match &last_set {
+                        Some((span, result)) if *span == set.span => Some(result.clone()),
+                        _ => None,
+                    };
+                    let result = match reused {
+                        Some(result) => result,
+                        None => {
+                            let result = self.expr(set, None, place).and_then(|set| match &set.ty {
+                                Type::Set(element) => {
+                                    let element = element.as_ref().clone();
+                                    Some((set, element))
+                                }
+                                other => {
+                                    let help = Some("`x in s` ranges over the elements of a set; use `x: T` to range over a type".into());
+                                    self.error(CheckError::TypeMismatch {
+                                        expected: "a set".into(),
+                                        found: self.type_name(other),
+                                        span: set.span,
+                                        help,
+                                    });
+                                    None
+                                }
+                            });
+                            last_set = Some((set.span, result.clone()));
+                            result
+                        }
+                    };
+                    result.map(|(set, element)| (Domain::Set(set), element))
+                }
+            };
+            match resolved {
+                Some((domain, ty)) => {
+                    let local = self.new_local(&binder.name, ty);
+                    self.scope.push(local);
+                    checked.push(Binder { local, domain });
+                }
+                None => ok = false,
+            }
+        }
+        if !ok {
+            self.scope.truncate(self.scope.len() - checked.len());
+            return None;
+        }
+        Some(checked)
+    }
+
+    fn name(
+        &mut self,
+        name: &Ident,
+        primed: bool,
+        args: Option<&[ast::Expr]>,
+        span: Span,
+        place: Place,
+    ) -> Option<Expr> {
+        let typed = |kind, ty| Some(Expr { kind, ty, span });
+        if let Some(local) = self.lookup_local(&name.node) {
+            self.local_used[local.0] = true;
+            self.no_prime(name, primed, "a parameter or bound variable")?;
+            self.no_args(name, args, "a parameter or bound variable", span)?;
+            let ty = self.locals[local.0].ty.clone();
+            return typed(ExprKind::Local(local), ty);
+        }
+        let Some(global) = self.global(&name.node) else {
+            self.unknown(name, "name", |g| {
+                !matches!(g, Global::Formula(_) | Global::Clause | Global::Scenario)
+            });
+            return None;
+        };
+        match global {
+            Global::EnumValue(sort, index) => {
+                self.sort_used[sort.0] = true;
+                self.no_prime(name, primed, "an enum value")?;
+                self.no_args(name, args, "an enum value", span)?;
+                typed(ExprKind::EnumValue(sort, index), Type::Sort(sort))
+            }
+            Global::Sort(sort) => {
+                self.sort_used[sort.0] = true;
+                self.no_prime(name, primed, "a sort")?;
+                self.no_args(name, args, "a sort (standing for all its elements)", span)?;
+                typed(
+                    ExprKind::Universe(sort),
+                    Type::Set(Box::new(Type::Sort(sort))),
+                )
+            }
+            Global::State(id) => {
+                self.state_used[id.0] = true;
+                let state = self.states[id.0].clone();
+                if place == Place::ConstValue && state.kind == StateKind::Var {
+                    self.error(CheckError::StateInConst {
+                        name: name.node.clone(),
+                        what: "the variable",
+                        span: name.span,
+                    });
+                    return None;
+                }
+                if primed {
+                    if state.kind == StateKind::Const {
+                        self.error(CheckError::PrimeOnConst {
+                            name: name.node.clone(),
+                            span,
+                            declared: state.span,
+                        });
+                        return None;
+                    }
+                    if !place.allows_primes() {
+                        self.error(CheckError::PrimeNotAllowed {
+                            place: place.describe(),
+                            span,
+                        });
+                        return None;
+                    }
+                }
+                let args = match args {
+                    None if !state.args.is_empty() => {
+                        self.error(CheckError::WrongArity {
+                            name: name.node.clone(),
+                            expected: state.args.len(),
+                            found: 0,
+                            span,
+                            declared: Some(state.span),
+                            help: Some(format!(
+                                "`{}` is a function: apply it, as in `{}(x)`",
+                                name.node, name.node
+                            )),
+                        });
+                        return None;
+                    }
+                    None => Vec::new(),
+                    Some(_) if state.args.is_empty() => {
+                        self.no_args(name, args, "a variable that is not a function", span)?;
+                        Vec::new()
+                    }
+                    Some(args) => self.call_args(
+                        &name.node,
+                        Some(state.span),
+                        &state.args,
+                        args,
+                        span,
+                        place,
+                    )?,
+                };
+                typed(ExprKind::State { id, primed, args }, state.ty)
+            }
+            Global::Define(id) => {
+                self.define_used[id.0] = true;
+                self.no_prime(name, primed, "a define")?;
+                self.ensure_define(id, Some(name.span));
+                let sig = self.define_sigs[id.0].clone();
+                let args = match (&sig.params, args) {
+                    (None, Some(_)) => {
+                        self.no_args(name, args, "a define without parameters", span)?;
+                        Vec::new()
+                    }
+                    (None, None) => Vec::new(),
+                    (Some(params), None) if params.is_empty() => Vec::new(),
+                    (Some(params), args) => {
+                        let types: Vec<Type> =
+                            params.iter().map(|p| self.locals[p.0].ty.clone()).collect();
+                        self.call_args(
+                            &name.node,
+                            Some(sig.name_span),
+                            &types,
+                            args.unwrap_or(&[]),
+                            span,
+                            place,
+                        )?
+                    }
+                };
+                // The body failed to check, or the call is recursive:
+                // both are reported already.
+                let ty = sig.ty?;
+                typed(ExprKind::Call(id, args), ty)
+            }
+            Global::Event(id) => {
+                if !place.is_property() {
+                    self.error(CheckError::EventOutsideProperty {
+                        name: name.node.clone(),
+                        place: place.describe(),
+                        span,
+                    });
+                    return None;
+                }
+                self.no_prime(name, primed, "an event")?;
+                let event = self.events[id.0].clone();
+                let args = match args {
+                    None => vec![None; event.params.len()],
+                    Some(args) => {
+                        if args.len() != event.params.len() {
+                            self.error(CheckError::WrongArity {
+                                name: name.node.clone(),
+                                expected: event.params.len(),
+                                found: args.len(),
+                                span,
+                                declared: Some(event.span),
+                                help: Some("give every argument, `_` for any value, or none at all for any arguments".into()),
+                            });
+                            return None;
+                        }
+                        let mut checked = Vec::new();
+                        let mut ok = true;
+                        for (arg, param) in args.iter().zip(&event.params) {
+                            if is_wildcard(arg) {
+                                checked.push(None);
+                                continue;
+                            }
+                            let ty = self.locals[param.0].ty.clone();
+                            match self.value_for(arg, &ty, place) {
+                                Some(arg) => checked.push(Some(arg)),
+                                None => ok = false,
+                            }
+                        }
+                        if !ok {
+                            return None;
+                        }
+                        checked
+                    }
+                };
+                typed(ExprKind::Happened(id, args), Type::Bool)
+            }
+            other @ (Global::Formula(_) | Global::Clause | Global::Scenario) => {
+                self.error(CheckError::NotAValue {
+                    name: name.node.clone(),
+                    what: self.what(other),
+                    span: name.span,
+                    help: Some("assertions, clauses and scenarios are named for commands and reports; to reuse a condition, declare it with `define`".into()),
+                });
+                None
+            }
+        }
+    }
+
+    fn no_prime(&mut self, name: &Ident, primed: bool, what: &'static str) -> Option<()> {
+        if primed {
+            self.error(CheckError::PrimeNotState {
+                name: name.node.clone(),
+                what,
+                span: name.span,
+            });
+            return None;
+        }
+        Some(())
+    }
+
+    fn no_args(
+        &mut self,
+        name: &Ident,
+        args: Option<&[ast::Expr]>,
+        what: &'static str,
+        span: Span,
+    ) -> Option<()> {
+        if args.is_some() {
+            self.error(CheckError::NotCallable {
+                name: name.node.clone(),
+                what,
+                span,
+            });
+            return None;
+        }
+        Some(())
+    }
+
+    /// Checks arguments against parameter types: count, then each value.
+    pub(super) fn call_args(
+        &mut self,
+        name: &str,
+        declared: Option<Span>,
+        params: &[Type],
+        args: &[ast::Expr],
+        span: Span,
+        place: Place,
+    ) -> Option<Vec<Expr>> {
+        if args.len() != params.len() {
+            self.error(CheckError::WrongArity {
+                name: name.into(),
+                expected: params.len(),
+                found: args.len(),
+                span,
+                declared,
+                help: None,
+            });
+            return None;
+        }
+        let checked: Vec<Option<Expr>> = args
+            .iter()
+            .zip(params)
+            .map(|(arg, ty)| self.value_for(arg, ty, place))
+            .collect();
+        checked.into_iter().collect()
+    }
+
+    /// The value of `s' += v` / `s' -= v`: a set, or one element.
+    pub(super) fn set_or_element(
+        &mut self,
+        value: &ast::Expr,
+        element: &Type,
+        place: Place,
+    ) -> Option<Expr> {
+        let set_type = Type::Set(Box::new(element.clone()));
+        let checked = self.expr(value, Some(&set_type), place)?;
+        if checked.ty.compatible(element)
+            || matches!(element, Type::Option(inner) if checked.ty.compatible(inner))
+        {
+            let span = checked.span;
+            let checked = self.coerce(checked, element)?;
+            return Some(Expr {
+                kind: ExprKind::SetLiteral(vec![checked]),
+                ty: set_type,
+                span,
+            });
+        }
+        self.coerce(checked, &set_type)
+    }
+
+    fn unary(
+        &mut self,
+        op: ast::UnaryOp,
+        operand: &ast::Expr,
+        span: Span,
+        place: Place,
+    ) -> Option<Expr> {
+        let typed = |kind, ty| Some(Expr { kind, ty, span });
+        match op {
+            ast::UnaryOp::Not => {
+                let operand = self.expr_expecting(operand, &Type::Bool, place)?;
+                typed(ExprKind::Unary(UnaryOp::Not, Box::new(operand)), Type::Bool)
+            }
+            ast::UnaryOp::Once | ast::UnaryOp::Previously | ast::UnaryOp::Historically => {
+                if !place.is_property() {
+                    self.error(CheckError::TemporalOutsideProperty {
+                        op: op.as_str(),
+                        place: place.describe(),
+                        span,
+                    });
+                    return None;
+                }
+                let operand = self.expr_expecting(operand, &Type::Bool, place)?;
+                let op = match op {
+                    ast::UnaryOp::Once => UnaryOp::Once,
+                    ast::UnaryOp::Previously => UnaryOp::Previously,
+                    _ => UnaryOp::Historically,
+                };
+                typed(ExprKind::Unary(op, Box::new(operand)), Type::Bool)
+            }
+            ast::UnaryOp::Neg => {
+                let operand = self.int_operand(operand, place)?;
+                let Type::Int(range) = operand.ty else {
+                    return None;
+                };
+                let ty = Type::Int(IntRange {
+                    low: range.high.saturating_neg(),
+                    high: range.low.saturating_neg(),
+                });
+                typed(ExprKind::Unary(UnaryOp::Neg, Box::new(operand)), ty)
+            }
+            ast::UnaryOp::Card => {
+                let operand = self.expr(operand, None, place)?;
+                let Type::Set(element) = &operand.ty else {
+                    self.error(CheckError::TypeMismatch {
+                        expected: "a set".into(),
+                        found: self.type_name(&operand.ty),
+                        span: operand.span,
+                        help: Some("`#` counts the elements of a set, e.g. `#members` or `#{p: Person | p in chair}`".into()),
+                    });
+                    return None;
+                };
+                let high = self.max_elements(element);
+                typed(
+                    ExprKind::Unary(UnaryOp::Card, Box::new(operand)),
+                    Type::Int(IntRange { low: 0, high }),
+                )
+            }
+        }
+    }
+
+    /// How many values a type has, as far as is known before scopes.
+    fn max_elements(&self, ty: &Type) -> i64 {
+        match ty {
+            Type::Bool => 2,
+            Type::Int(range) => range.high.saturating_sub(range.low).saturating_add(1),
+            Type::Sort(id) => match &self.sorts[id.0].kind {
+                SortKind::Enum(values) => values.len() as i64,
+                SortKind::Abstract => MAX_SCOPE as i64,
+            },
+            Type::Option(inner) => self.max_elements(inner).saturating_add(1),
+            Type::Set(_) => i64::MAX,
+        }
+    }
+
+    fn int_operand(&mut self, operand: &ast::Expr, place: Place) -> Option<Expr> {
+        let checked = self.expr(operand, None, place)?;
+        if !matches!(checked.ty, Type::Int(_)) {
+            self.error(CheckError::TypeMismatch {
+                expected: "an integer".into(),
+                found: self.type_name(&checked.ty),
+                span: checked.span,
+                help: None,
+            });
+            return None;
+        }
+        Some(checked)
+    }
+
+    /// Checks two expressions that must have the same type; the one that
+    /// cannot be typed alone (`none`, `{}`) takes the other's type.
+    fn same_type(
+        &mut self,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+        hint: Option<&Type>,
+        place: Place,
+    ) -> Option<(Expr, Expr)> {
+        let (lhs, rhs) = if needs_context(lhs) && !needs_context(rhs) && hint.is_none() {
+            let rhs = self.expr(rhs, None, place);
+            let lhs = self.expr(lhs, rhs.as_ref().map(|r| &r.ty), place);
+            (lhs?, rhs?)
+        } else {
+            let lhs = self.expr(lhs, hint, place);
+            let hint = hint.or(lhs.as_ref().map(|l| &l.ty));
+            let rhs = self.expr(rhs, hint, place);
+            (lhs?, rhs?)
+        };
+        if lhs.ty.compatible(&rhs.ty) {
+            return Some((lhs, rhs));
+        }
+        if let Type::Option(inner) = &lhs.ty {
+            if inner.compatible(&rhs.ty) {
+                let ty = lhs.ty.clone();
+                let rhs = self.coerce(rhs, &ty)?;
+                return Some((lhs, rhs));
+            }
+        }
+        if let Type::Option(inner) = &rhs.ty {
+            if inner.compatible(&lhs.ty) {
+                let ty = rhs.ty.clone();
+                let lhs = self.coerce(lhs, &ty)?;
+                return Some((lhs, rhs));
+            }
+        }
+        self.mismatch(&lhs.ty, &rhs.ty, rhs.span);
+        None
+    }
+
+    fn binary(
+        &mut self,
+        op: ast::BinaryOp,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+        span: Span,
+        place: Place,
+    ) -> Option<Expr> {
+        use ast::BinaryOp as A;
+        let typed = |kind, ty| Some(Expr { kind, ty, span });
+        let node =
+            |op: BinaryOp, lhs: Expr, rhs: Expr| ExprKind::Binary(op, Box::new(lhs), Box::new(rhs));
+        match op {
+            A::And | A::Or | A::Implies | A::Iff | A::Since => {
+                if op == A::Since && !place.is_property() {
+                    self.error(CheckError::TemporalOutsideProperty {
+                        op: "since",
+                        place: place.describe(),
+                        span,
+                    });
+                    return None;
+                }
+                let lhs = self.expr_expecting(lhs, &Type::Bool, place);
+                let rhs = self.expr_expecting(rhs, &Type::Bool, place);
+                let op = match op {
+                    A::And => BinaryOp::And,
+                    A::Or => BinaryOp::Or,
+                    A::Implies => BinaryOp::Implies,
+                    A::Iff => BinaryOp::Iff,
+                    _ => BinaryOp::Since,
+                };
+                typed(node(op, lhs?, rhs?), Type::Bool)
+            }
+            A::Eq | A::Ne => {
+                let (lhs, rhs) = self.same_type(lhs, rhs, None, place)?;
+                let op = if op == A::Eq {
+                    BinaryOp::Eq
+                } else {
+                    BinaryOp::Ne
+                };
+                typed(node(op, lhs, rhs), Type::Bool)
+            }
+            A::Lt | A::Le | A::Gt | A::Ge => {
+                let lhs = self.int_operand(lhs, place);
+                let rhs = self.int_operand(rhs, place);
+                let op = match op {
+                    A::Lt => BinaryOp::Lt,
+                    A::Le => BinaryOp::Le,
+                    A::Gt => BinaryOp::Gt,
+                    _ => BinaryOp::Ge,
+                };
+                typed(node(op, lhs?, rhs?), Type::Bool)
+            }
+            A::In | A::NotIn => {
+                let (element, set) = if needs_context(rhs) && !needs_context(lhs) {
+                    let element = self.expr(lhs, None, place)?;
+                    let set_type = Type::Set(Box::new(element.ty.clone()));
+                    let set = self.expr_expecting(rhs, &set_type, place)?;
+                    (element, set)
+                } else {
+                    let set = self.expr(rhs, None, place);
+                    let element_type = match set.as_ref().map(|s| &s.ty) {
+                        Some(Type::Set(element)) => Some(element.as_ref().clone()),
+                        Some(other) => {
+                            let other = other.clone();
+                            self.error(CheckError::TypeMismatch {
+                                expected: "a set".into(),
+                                found: self.type_name(&other),
+                                span: rhs.span,
+                                help: Some("the right of `in` is a set: a `set` variable, a sort's name, `{a, b}` or `{x: T | …}`".into()),
+                            });
+                            None
+                        }
+                        None => None,
+                    };
+                    let element = match &element_type {
+                        Some(ty) => self.expr_expecting(lhs, ty, place),
+                        None => self.expr(lhs, None, place),
+                    };
+                    element_type?;
+                    (element?, set?)
+                };
+                let membership = Expr {
+                    kind: node(BinaryOp::In, element, set),
+                    ty: Type::Bool,
+                    span,
+                };
+                if op == A::NotIn {
+                    typed(
+                        ExprKind::Unary(UnaryOp::Not, Box::new(membership)),
+                        Type::Bool,
+                    )
+                } else {
+                    Some(membership)
+                }
+            }
+            A::Union | A::Intersect => {
+                let (lhs, rhs) = self.set_pair(lhs, rhs, op, place)?;
+                let op = if op == A::Union {
+                    BinaryOp::Union
+                } else {
+                    BinaryOp::Intersect
+                };
+                let ty = lhs.ty.clone();
+                typed(node(op, lhs, rhs), ty)
+            }
+            A::Sub if is_set_expr(lhs) || is_set_expr(rhs) => {
+                let (lhs, rhs) = self.set_pair(lhs, rhs, op, place)?;
+                let ty = lhs.ty.clone();
+                typed(node(BinaryOp::Difference, lhs, rhs), ty)
+            }
+            A::Add | A::Sub | A::Mul => {
+                let lhs_checked = self.expr(lhs, None, place);
+                if op == A::Sub {
+                    if let Some(Type::Set(_)) = lhs_checked.as_ref().map(|l| &l.ty) {
+                        // `member - {s}`: set difference, spelled as in DESIGN.md.
+                        let rhs =
+                            self.expr_expecting(rhs, &lhs_checked.as_ref()?.ty.clone(), place)?;
+                        let lhs = lhs_checked?;
+                        let ty = lhs.ty.clone();
+                        return typed(node(BinaryOp::Difference, lhs, rhs), ty);
+                    }
+                }
+                let rhs_checked = self.expr(rhs, None, place);
+                let (lhs, rhs) = (lhs_checked?, rhs_checked?);
+                for side in [&lhs, &rhs] {
+                    if !matches!(side.ty, Type::Int(_)) {
+                        let help = matches!(side.ty, Type::Set(_)).then(|| {
+                            "for sets, write `union`, `intersect` or `-` (difference)".to_string()
+                        });
+                        self.error(CheckError::TypeMismatch {
+                            expected: "an integer".into(),
+                            found: self.type_name(&side.ty),
+                            span: side.span,
+                            help,
+                        });
+                        return None;
+                    }
+                }
+                let (Type::Int(a), Type::Int(b)) = (&lhs.ty, &rhs.ty) else {
+                    return None;
+                };
+                let (a, b) = (*a, *b);
+                let (op, range) = match op {
+                    A::Add => (
+                        BinaryOp::Add,
+                        IntRange {
+                            low: a.low.saturating_add(b.low),
+                            high: a.high.saturating_add(b.high),
+                        },
+                    ),
+                    A::Sub => (
+                        BinaryOp::Sub,
+                        IntRange {
+                            low: a.low.saturating_sub(b.high),
+                            high: a.high.saturating_sub(b.low),
+                        },
+                    ),
+                    _ => {
+                        if !is_constant(&lhs) && !is_constant(&rhs) {
+                            self.error(CheckError::Nonlinear { span });
+                            return None;
+                        }
+                        let products = [
+                            a.low.saturating_mul(b.low),
+                            a.low.saturating_mul(b.high),
+                            a.high.saturating_mul(b.low),
+                            a.high.saturating_mul(b.high),
+                        ];
+                        let low = products.iter().copied().min().unwrap_or(0);
+                        let high = products.iter().copied().max().unwrap_or(0);
+                        (BinaryOp::Mul, IntRange { low, high })
+                    }
+                };
+                typed(node(op, lhs, rhs), Type::Int(range))
+            }
+        }
+    }
+
+    fn set_pair(
+        &mut self,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+        op: ast::BinaryOp,
+        place: Place,
+    ) -> Option<(Expr, Expr)> {
+        let (lhs, rhs) = self.same_type(lhs, rhs, None, place)?;
+        if !matches!(lhs.ty, Type::Set(_)) {
+            self.error(CheckError::TypeMismatch {
+                expected: "a set".into(),
+                found: self.type_name(&lhs.ty),
+                span: lhs.span,
+                help: Some(format!("`{}` combines two sets", op.as_str())),
+            });
+            return None;
+        }
+        Some((lhs, rhs))
+    }
+
+    fn set_literal(
+        &mut self,
+        elements: &[ast::Expr],
+        expected: Option<&Type>,
+        span: Span,
+        place: Place,
+    ) -> Option<Expr> {
+        let element_hint = match expected {
+            Some(Type::Set(element)) => Some(element.as_ref().clone()),
+            _ => None,
+        };
+        let Some(first) = elements.first() else {
+            return match element_hint {
+                Some(element) => Some(Expr {
+                    kind: ExprKind::SetLiteral(Vec::new()),
+                    ty: Type::Set(Box::new(element)),
+                    span,
+                }),
+                None => {
+                    self.error(CheckError::CannotInfer {
+                        what: "the empty set `{}`",
+                        span,
+                    });
+                    None
+                }
+            };
+        };
+        let element_type = match element_hint {
+            Some(ty) => ty,
+            None => self.expr(first, None, place)?.ty,
+        };
+        if !self.require_enumerable(&element_type, first.span, "a set's elements") {
+            return None;
+        }
+        let checked: Vec<Option<Expr>> = elements
+            .iter()
+            .map(|e| self.expr_expecting(e, &element_type, place))
+            .collect();
+        let checked: Vec<Expr> = checked.into_iter().collect::<Option<_>>()?;
+        let element_type = checked
+            .iter()
+            .map(|e| e.ty.clone())
+            .reduce(|a, b| join_types(&a, &b))
+            .unwrap_or(element_type);
+        Some(Expr {
+            kind: ExprKind::SetLiteral(checked),
+            ty: Type::Set(Box::new(element_type)),
+            span,
+        })
+    }
+}
+
+fn ty_span(binder: &ast::Binder) -> Span {
+    match &binder.domain {
+        ast::Domain::Type(ty) => ty.span,
+        ast::Domain::Set(set) => set.span,
+    }
+}
+
+/// `none` and `{}` have no type of their own.
+fn needs_context(expr: &ast::Expr) -> bool {
+    matches!(&expr.kind, ast::ExprKind::None)
+        || matches!(&expr.kind, ast::ExprKind::SetLiteral(elements) if elements.is_empty())
+}
+
+/// Whether an expression is a set by its shape alone (so that `a - b` is a
+/// difference even when `a` is a literal).
+fn is_set_expr(expr: &ast::Expr) -> bool {
+    matches!(
+        expr.kind,
+        ast::ExprKind::SetLiteral(_) | ast::ExprKind::Comprehension(..)
+    )
+}
+
+fn is_wildcard(expr: &ast::Expr) -> bool {
+    matches!(&expr.kind, ast::ExprKind::Name { name, primed: false, args: None } if name.node == "_")
+}
+
+/// A number written in the spec (possibly negated): what "multiplication by a
+/// constant" may multiply by.
+fn is_constant(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Int(_) => true,
+        ExprKind::Unary(UnaryOp::Neg, inner) => is_constant(inner),
+        ExprKind::Binary(BinaryOp::Mul | BinaryOp::Add | BinaryOp::Sub, a, b) => {
+            is_constant(a) && is_constant(b)
+        }
+        _ => false,
+    }
+}
+
+/// The type covering both (the union of integer ranges).
+fn join_types(a: &Type, b: &Type) -> Type {
+    match (a, b) {
+        (Type::Int(x), Type::Int(y)) => Type::Int(IntRange {
+            low: x.low.min(y.low),
+            high: x.high.max(y.high),
+        }),
+        (Type::Set(x), Type::Set(y)) => Type::Set(Box::new(join_types(x, y))),
+        (Type::Option(x), Type::Option(y)) => Type::Option(Box::new(join_types(x, y))),
+        _ => a.clone(),
+    }
+}
+
+/// Calls `visit` on every node, parents before children.
+pub fn walk(expr: &Expr, visit: &mut dyn FnMut(&Expr)) {
+    visit(expr);
+    match &expr.kind {
+        ExprKind::Bool(_)
+        | ExprKind::Int(_)
+        | ExprKind::None
+        | ExprKind::EnumValue(..)
+        | ExprKind::Universe(_)
+        | ExprKind::Local(_) => {}
+        ExprKind::Some(inner) | ExprKind::Unary(_, inner) | ExprKind::OptionTest(inner, _) => {
+            walk(inner, visit)
+        }
+        ExprKind::State { args, .. } | ExprKind::Call(_, args) | ExprKind::SetLiteral(args) => {
+            for arg in args {
+                walk(arg, visit);
+            }
+        }
+        ExprKind::Happened(_, args) => {
+            for arg in args.iter().flatten() {
+                walk(arg, visit);
+            }
+        }
+        ExprKind::Binary(_, a, b) => {
+            walk(a, visit);
+            walk(b, visit);
+        }
+        ExprKind::If(a, b, c) => {
+            walk(a, visit);
+            walk(b, visit);
+            walk(c, visit);
+        }
+        ExprKind::Comprehension(binders, body) | ExprKind::Quantified(_, binders, body) => {
+            for binder in binders {
+                if let Domain::Set(set) = &binder.domain {
+                    walk(set, visit);
+                }
+            }
+            walk(body, visit);
+        }
+    }
+}

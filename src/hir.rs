@@ -1,0 +1,428 @@
+//! The checked spec: every name resolved to an id, every expression typed.
+//! Produced by [`crate::check::check`]; consumed by printing (`--emit hir`)
+//! and by the later stages (lowering to a transition system).
+//!
+//! Ids index the tables of [`Charter`]. Locals (event parameters, define
+//! parameters, quantifier and comprehension variables) each get their own
+//! [`LocalId`], unique in the whole spec, so no later stage deals with
+//! scopes or shadowing.
+
+pub mod print;
+
+use crate::span::Span;
+
+pub use crate::ast::Expectation;
+
+/// Depth of a `check` or `scenario`, and the largest induction depth of a
+/// `prove`, when the command does not give one.
+pub const DEFAULT_DEPTH: u64 = 10;
+/// Size of an abstract sort when a command does not give a scope for it.
+pub const DEFAULT_SCOPE: u64 = 3;
+/// Range of `Int` written without one.
+pub const DEFAULT_INT_RANGE: IntRange = IntRange {
+    low: -128,
+    high: 127,
+};
+/// Largest scope a command may give a sort.
+pub const MAX_SCOPE: u64 = 10_000;
+/// Largest depth a command may give.
+pub const MAX_DEPTH: u64 = 100_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SortId(pub usize);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StateId(pub usize);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(pub usize);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DefineId(pub usize);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalId(pub usize);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FormulaId(pub usize);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClauseId(pub usize);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Charter {
+    pub title: String,
+    pub sorts: Vec<Sort>,
+    /// Constants and variables, in declaration order.
+    pub states: Vec<StateDecl>,
+    pub events: Vec<Event>,
+    /// Defines may call each other in any order; the calls form no cycle.
+    pub defines: Vec<Define>,
+    pub locals: Vec<Local>,
+    pub formulas: Vec<Formula>,
+    pub clauses: Vec<Clause>,
+    pub commands: Vec<Command>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sort {
+    pub name: String,
+    pub kind: SortKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SortKind {
+    /// Named values, in declaration order.
+    Enum(Vec<String>),
+    /// Interchangeable elements; the size is a per-command scope.
+    Abstract,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct IntRange {
+    pub low: i64,
+    pub high: i64,
+}
+
+/// The type of a value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    Bool,
+    Int(IntRange),
+    Sort(SortId),
+    Option(Box<Type>),
+    Set(Box<Type>),
+}
+
+impl Type {
+    /// Whether values of the two types can be compared and assigned: the
+    /// same shape, with any integer ranges.
+    pub fn compatible(&self, other: &Type) -> bool {
+        match (self, other) {
+            (Type::Int(_), Type::Int(_)) => true,
+            (Type::Option(a), Type::Option(b)) | (Type::Set(a), Type::Set(b)) => a.compatible(b),
+            (a, b) => a == b,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateKind {
+    /// Rigid: one value for the whole history.
+    Const,
+    /// State: may change at each step.
+    Var,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateDecl {
+    pub name: String,
+    pub kind: StateKind,
+    /// Argument types; empty for a plain value.
+    pub args: Vec<Type>,
+    pub ty: Type,
+    /// For a var, its initial value; for a const, its value.
+    pub value: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub name: String,
+    pub params: Vec<LocalId>,
+    /// The charter's permission for the event (`requires`), each its own
+    /// guard so that blame can name it.
+    pub requires: Vec<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Define {
+    pub name: String,
+    pub params: Vec<LocalId>,
+    pub ty: Type,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Local {
+    pub name: String,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormulaKind {
+    /// Holds in every state.
+    Axiom,
+    /// Holds in the initial state.
+    Init,
+    /// An auxiliary invariant: proved, then assumed.
+    Lemma,
+    /// A property to check.
+    Assert,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Formula {
+    pub kind: FormulaKind,
+    pub name: String,
+    pub text: Option<String>,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clause {
+    pub name: String,
+    /// The article it belongs to, if any (`13`, `27.3`).
+    pub article: Option<String>,
+    pub text: Option<String>,
+    pub rules: Vec<Rule>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    pub kind: RuleKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RuleKind {
+    On {
+        events: EventSet,
+        /// For a single event, the local bound to each of its parameters
+        /// (`None` where the pattern leaves it unnamed).
+        bindings: Vec<Option<LocalId>>,
+        when: Option<Expr>,
+        block: EffectBlock,
+    },
+    /// Holds in every state.
+    StateConstraint(Expr),
+    /// Holds for every step; mentions primed names.
+    TransitionConstraint(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventSet {
+    One(EventId),
+    /// `any event except …`
+    AllExcept(Vec<EventId>),
+}
+
+/// Effects, overridden by exceptions: where several exceptions' conditions
+/// hold, the last one written wins; a nested exception overrides its parent;
+/// an exception that applies replaces all of its parent's effects.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EffectBlock {
+    pub effects: Vec<Effect>,
+    pub exceptions: Vec<Exception>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exception {
+    pub condition: Expr,
+    pub block: EffectBlock,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effect {
+    pub target: StateId,
+    /// Arguments of a point update; empty for a whole value.
+    pub args: Vec<Expr>,
+    pub op: AssignOp,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignOp {
+    /// The location's next value is the value.
+    Set,
+    /// The value's elements are in the next set (others untouched).
+    Add,
+    /// The value's elements are not in the next set (others untouched).
+    Remove,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Command {
+    pub name: String,
+    pub kind: CommandKind,
+    pub depth: Option<u64>,
+    pub scopes: Vec<(SortId, u64)>,
+    pub expect: Option<Expectation>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CommandKind {
+    /// Bounded search for a violation of an assertion or lemma.
+    Check(FormulaId),
+    /// Unbounded proof of an assertion or lemma.
+    Prove(FormulaId),
+    /// Search for a lawful history ending in a state where the goal holds.
+    Scenario { text: Option<String>, goal: Expr },
+}
+
+// ---------------------------------------------------------------- expressions
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Bool(bool),
+    Int(i64),
+    /// The empty option of `ty`.
+    None,
+    /// A value wrapped into an option, where a `T` stands for a `T?`.
+    Some(Box<Expr>),
+    /// An enum value, by index.
+    EnumValue(SortId, usize),
+    /// A sort's name used as a set: all its elements.
+    Universe(SortId),
+    /// A constant or variable, applied to arguments if it is a function;
+    /// `primed` reads the next state.
+    State {
+        id: StateId,
+        primed: bool,
+        args: Vec<Expr>,
+    },
+    Local(LocalId),
+    Call(DefineId, Vec<Expr>),
+    /// In properties: the step into this state was this event (with these
+    /// arguments where given; `None` for `_`).
+    Happened(EventId, Vec<Option<Expr>>),
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `is some` when true, `is none` when false.
+    OptionTest(Box<Expr>, bool),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    SetLiteral(Vec<Expr>),
+    /// `{x: T | P}`; binders range over their domains.
+    Comprehension(Vec<Binder>, Box<Expr>),
+    Quantified(Quantifier, Vec<Binder>, Box<Expr>),
+}
+
+pub use crate::ast::Quantifier;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+    Card,
+    Once,
+    Previously,
+    Historically,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    And,
+    Or,
+    Implies,
+    Iff,
+    Since,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    Add,
+    Sub,
+    Mul,
+    Union,
+    Intersect,
+    Difference,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binder {
+    pub local: LocalId,
+    pub domain: Domain,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Domain {
+    /// Every value of a finite type: a sort, `Bool` or an `Int` range.
+    Type(Type),
+    /// The elements of a set.
+    Set(Expr),
+}
+
+impl UnaryOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnaryOp::Not => "not",
+            UnaryOp::Neg => "-",
+            UnaryOp::Card => "#",
+            UnaryOp::Once => "once",
+            UnaryOp::Previously => "previously",
+            UnaryOp::Historically => "historically",
+        }
+    }
+}
+
+impl BinaryOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinaryOp::And => "and",
+            BinaryOp::Or => "or",
+            BinaryOp::Implies => "implies",
+            BinaryOp::Iff => "iff",
+            BinaryOp::Since => "since",
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "in",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Union => "union",
+            BinaryOp::Intersect => "intersect",
+            BinaryOp::Difference => "minus",
+        }
+    }
+}
+
+impl Charter {
+    pub fn sort(&self, id: SortId) -> &Sort {
+        &self.sorts[id.0]
+    }
+    pub fn state(&self, id: StateId) -> &StateDecl {
+        &self.states[id.0]
+    }
+    pub fn event(&self, id: EventId) -> &Event {
+        &self.events[id.0]
+    }
+    pub fn define(&self, id: DefineId) -> &Define {
+        &self.defines[id.0]
+    }
+    pub fn local(&self, id: LocalId) -> &Local {
+        &self.locals[id.0]
+    }
+    pub fn formula(&self, id: FormulaId) -> &Formula {
+        &self.formulas[id.0]
+    }
+
+    /// A type as the user would write it.
+    pub fn type_name(&self, ty: &Type) -> String {
+        match ty {
+            Type::Bool => "Bool".into(),
+            Type::Int(range) if *range == DEFAULT_INT_RANGE => "Int".into(),
+            Type::Int(IntRange { low, high }) => format!("Int[{low}..{high}]"),
+            Type::Sort(id) => self.sort(*id).name.clone(),
+            Type::Option(inner) => format!("{}?", self.type_name(inner)),
+            Type::Set(inner) => format!("set {}", self.type_name(inner)),
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! Rendering results for people and programs: miette diagnostics with a
+//! fixed theme and width (so output does not depend on the terminal), short
+//! summaries, and the JSON form. Returns strings; the binary prints them.
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, Severity};
+use serde::Serialize;
+
+use crate::hir;
+use crate::span::Span;
+
+/// Version of the JSON output's shape; bumped on any incompatible change.
+/// The shape is documented in `docs/json-schema.md`.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+/// A spec's text as displayed in diagnostics, with the name it is shown under.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// Invalid UTF-8 is displayed with replacement characters; diagnostics
+    /// about encoding point into this text.
+    pub fn from_bytes(name: &str, bytes: &[u8]) -> SourceFile {
+        SourceFile {
+            name: name.to_string(),
+            text: String::from_utf8_lossy(bytes).into_owned(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset);
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before
+            .rfind('\n')
+            .map_or(before, |newline| &before[newline + 1..])
+            .chars()
+            .count()
+            + 1;
+        (line, column)
+    }
+}
+
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Color {
+    Never,
+    Always,
+}
+
+/// Renders one diagnostic against its source, as a human reads it.
+pub fn render(diagnostic: &dyn Diagnostic, source: &SourceFile, color: Color) -> String {
+    let theme = match color {
+        Color::Never => GraphicalTheme::unicode_nocolor(),
+        Color::Always => GraphicalTheme::unicode(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(80)
+        .with_links(false);
+    let with_source = WithSource {
+        inner: diagnostic,
+        source: NamedSource::new(source.name.clone(), source.text.clone()),
+    };
+    let mut out = String::new();
+    if handler.render_report(&mut out, &with_source).is_err() {
+        out = format!("{diagnostic}\n");
+    }
+    out
+}
+
+/// A diagnostic paired with the text its spans point into.
+struct WithSource<'a> {
+    inner: &'a dyn Diagnostic,
+    source: NamedSource<String>,
+}
+
+impl std::fmt::Debug for WithSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.inner, f)
+    }
+}
+
+impl std::fmt::Display for WithSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.inner, f)
+    }
+}
+
+impl std::error::Error for WithSource<'_> {}
+
+impl Diagnostic for WithSource<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.inner.code()
+    }
+    fn severity(&self) -> Option<Severity> {
+        self.inner.severity()
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.inner.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.inner.labels()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+}
+
+/// A one-line account of what a valid spec declares.
+pub fn summary(charter: &hir::Charter) -> String {
+    let count = |n: usize, one: &str, many: &str| match n {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    };
+    let enums = charter
+        .sorts
+        .iter()
+        .filter(|s| matches!(s.kind, hir::SortKind::Enum(_)))
+        .count();
+    let consts = charter
+        .states
+        .iter()
+        .filter(|s| s.kind == hir::StateKind::Const)
+        .count();
+    let formulas = |kind| charter.formulas.iter().filter(|f| f.kind == kind).count();
+    let parts: Vec<String> = [
+        count(enums, "enum", "enums"),
+        count(charter.sorts.len() - enums, "sort", "sorts"),
+        count(consts, "constant", "constants"),
+        count(charter.states.len() - consts, "variable", "variables"),
+        count(charter.events.len(), "event", "events"),
+        count(charter.defines.len(), "define", "defines"),
+        count(formulas(hir::FormulaKind::Axiom), "axiom", "axioms"),
+        count(
+            formulas(hir::FormulaKind::Init),
+            "init condition",
+            "init conditions",
+        ),
+        count(charter.clauses.len(), "clause", "clauses"),
+        count(formulas(hir::FormulaKind::Lemma), "lemma", "lemmas"),
+        count(
+            formulas(hir::FormulaKind::Assert),
+            "assertion",
+            "assertions",
+        ),
+        count(charter.commands.len(), "command", "commands"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        "nothing declared".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+// ---------------------------------------------------------------- JSON
+
+#[derive(Serialize)]
+pub struct JsonCheck {
+    pub schema: u32,
+    pub kind: &'static str,
+    pub files: Vec<JsonFile>,
+}
+
+#[derive(Serialize)]
+pub struct JsonFile {
+    pub file: String,
+    pub valid: bool,
+    pub diagnostics: Vec<JsonDiagnostic>,
+}
+
+#[derive(Serialize)]
+pub struct JsonDiagnostic {
+    pub code: String,
+    pub severity: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    pub labels: Vec<JsonLabel>,
+}
+
+#[derive(Serialize)]
+pub struct JsonLabel {
+    pub message: Option<String>,
+    pub primary: bool,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The JSON form of one diagnostic.
+pub fn json_diagnostic(diagnostic: &dyn Diagnostic, source: &SourceFile) -> JsonDiagnostic {
+    let severity = match diagnostic.severity() {
+        Some(Severity::Warning) => "warning",
+        Some(Severity::Advice) => "advice",
+        _ => "error",
+    };
+    let labels = diagnostic
+        .labels()
+        .map(|labels| {
+            labels
+                .map(|label| {
+                    let start = label.offset();
+                    let (line, column) = source.line_column(start);
+                    JsonLabel {
+                        message: label.label().map(str::to_string),
+                        primary: label.primary(),
+                        start,
+                        end: start + label.len(),
+                        line,
+                        column,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    JsonDiagnostic {
+        code: diagnostic.code().map(|c| c.to_string()).unwrap_or_default(),
+        severity,
+        message: diagnostic.to_string(),
+        help: diagnostic.help().map(|h| h.to_string()),
+        labels,
+    }
+}
+
+/// A span as `line:column` for short messages.
+pub fn position(source: &SourceFile, span: Span) -> String {
+    let (line, column) = source.line_column(span.start);
+    format!("{}:{line}:{column}", source.name)
+}
