@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
 //!
 //! ```text
-//! bytes ─ syntax ─▶ ast::Charter ─ check ─▶ hir::Charter ─▶ (lowering and solving: to come)
+//! bytes ─ syntax ─▶ ast::Charter ─ check ─▶ hir::Charter ─ lower ─▶ ir::System ─ solve ─▶ verify::Verdict + trace::Trace ─ report ─▶ text / JSON
 //! ```
 //!
 //! The library does no I/O: it takes text and returns data; [`report`]
@@ -12,9 +12,14 @@
 pub mod ast;
 pub mod check;
 pub mod hir;
+pub mod ir;
+pub mod lower;
 pub mod report;
+pub mod solve;
 pub mod span;
 pub mod syntax;
+pub mod trace;
+pub mod verify;
 
 /// A spec that parsed, with the checker's verdict on it.
 #[derive(Debug)]

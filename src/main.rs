@@ -1,5 +1,6 @@
 //! The `charter` command line: parses arguments, calls the library, prints,
-//! and picks the exit code (0 valid, 2 invalid spec or usage error).
+//! and picks the exit code: 0 all as expected, 1 a property failed or an
+//! expectation was missed, 2 an invalid spec, a usage error or a tool failure.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,6 +25,114 @@ enum Command {
     /// Parse and check spec files without solving: report every error and
     /// warning, or a short summary of what each valid spec declares.
     Check(CheckArgs),
+    /// Run the commands (`check`, `prove`, `scenario`) of spec files and
+    /// report each verdict, with a timeline for every counterexample and
+    /// witness.
+    Verify(VerifyArgs),
+    /// Run every spec under the given paths, compare each verdict with its
+    /// `expect`, and compare the rendered results with the golden file
+    /// `<spec>.golden` beside a spec where one exists.
+    Test(TestArgs),
+    /// Write a command's bounded question as SMT-LIB, for other solvers.
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args, Clone)]
+struct SolveArgs {
+    /// Depth (number of steps) for every command, instead of its own.
+    #[arg(long, value_name = "N")]
+    depth: Option<u64>,
+
+    /// Scope of an abstract sort for every command, as `Sort=N`; repeatable.
+    #[arg(long, value_name = "SORT=N", value_parser = parse_scope)]
+    scope: Vec<(String, u64)>,
+
+    /// Give up on a solver call after this many seconds (verdict: unknown).
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<u64>,
+
+    /// Deterministic resource limit per solver call (Z3 rlimit units; the
+    /// verdict is unknown when exhausted).
+    #[arg(long, value_name = "UNITS")]
+    rlimit: Option<u64>,
+
+    /// Do not break the symmetry of abstract sorts (slower; for measurement).
+    #[arg(long)]
+    no_symmetry: bool,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Run only the commands about this assertion, lemma or scenario.
+    #[arg(long, value_name = "NAME")]
+    property: Option<String>,
+
+    #[command(flatten)]
+    solve: SolveArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(clap::Args)]
+struct TestArgs {
+    /// Spec files, or folders searched for `.charter` files.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Rewrite the golden files with the current results.
+    #[arg(long)]
+    update: bool,
+
+    #[command(flatten)]
+    solve: SolveArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(clap::Args)]
+struct ExportArgs {
+    #[command(subcommand)]
+    format: ExportFormat,
+}
+
+#[derive(Subcommand)]
+enum ExportFormat {
+    /// SMT-LIB 2: "is there a history of exactly DEPTH steps that violates
+    /// the property (or, for a scenario, reaches its condition)?"
+    Smt2 {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The command to export (its name, or its property's name).
+        #[arg(long, value_name = "NAME")]
+        command: String,
+        /// Number of steps (default: the command's depth).
+        #[arg(long, value_name = "N")]
+        depth: Option<u64>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+}
+
+fn parse_scope(text: &str) -> Result<(String, u64), String> {
+    let (sort, size) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not of the form Sort=N"))?;
+    let size: u64 = size
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{size}` is not a number"))?;
+    if size == 0 || size > charter::hir::MAX_SCOPE {
+        return Err(format!("a scope is 1 to {}", charter::hir::MAX_SCOPE));
+    }
+    Ok((sort.trim().to_string(), size))
 }
 
 #[derive(clap::Args)]
@@ -88,6 +197,9 @@ fn main() -> ExitCode {
         .stack_size(STACK_BYTES)
         .spawn(move || match cli.command {
             Command::Check(args) => check(&args),
+            Command::Verify(args) => verify(&args),
+            Command::Test(args) => test(&args),
+            Command::Export(args) => export(&args),
         });
     match worker.map(|handle| handle.join()) {
         Ok(Ok(code)) => code,
@@ -207,4 +319,401 @@ fn count_errors(diagnostics: &[Box<dyn Diagnostic>]) -> String {
         1 => "1 error".into(),
         n => format!("{n} errors"),
     }
+}
+
+/// A spec that loaded and checked, with its source for messages.
+struct Spec {
+    source: SourceFile,
+    charter: charter::hir::Charter,
+}
+
+/// Loads and checks a spec, printing its diagnostics (warnings included) to
+/// standard error. `None` when it cannot be read or is invalid.
+fn load_spec(path: &std::path::Path, color: Color) -> Option<Spec> {
+    let name = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            let error = ReadError {
+                path: name.clone(),
+                reason: err.to_string(),
+            };
+            let source = SourceFile::from_bytes(&name, b"");
+            eprint!("{}", report::render(&error, &source, color));
+            return None;
+        }
+    };
+    let source = SourceFile::from_bytes(&name, &bytes);
+    match charter::load(&bytes) {
+        Err(error) => {
+            eprint!("{}", report::render(&error, &source, color));
+            None
+        }
+        Ok(loaded) => match loaded.checked {
+            Ok(checked) => {
+                for warning in &checked.warnings {
+                    eprint!("{}", report::render(warning, &source, color));
+                }
+                Some(Spec {
+                    source,
+                    charter: checked.charter,
+                })
+            }
+            Err(errors) => {
+                for error in &errors {
+                    eprint!("{}", report::render(error, &source, color));
+                }
+                None
+            }
+        },
+    }
+}
+
+fn terminal_color() -> Color {
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        Color::Always
+    } else {
+        Color::Never
+    }
+}
+
+fn overrides(args: &SolveArgs) -> charter::verify::Overrides {
+    charter::verify::Overrides {
+        depth: args.depth,
+        scopes: args.scope.clone(),
+        limits: charter::solve::Limits {
+            timeout_ms: args.timeout.map(|s| s.saturating_mul(1000)),
+            rlimit: args.rlimit,
+            seed: 0,
+            symmetry: !args.no_symmetry,
+        },
+    }
+}
+
+/// Command-line options that name something the spec lacks.
+fn check_overrides(spec: &Spec, args: &SolveArgs, property: Option<&str>) -> Result<(), String> {
+    for (sort, _) in &args.scope {
+        match spec.charter.sorts.iter().find(|s| &s.name == sort) {
+            Some(s) if s.kind == charter::hir::SortKind::Abstract => {}
+            Some(_) => {
+                return Err(format!(
+                    "`{sort}` is an enum; only abstract sorts take a scope"
+                ))
+            }
+            None => return Err(format!("{} declares no sort `{sort}`", spec.source.name)),
+        }
+    }
+    if let Some(name) = property {
+        let outcomes = spec.charter.commands.iter().any(|c| {
+            c.name == name
+                || match &c.kind {
+                    charter::hir::CommandKind::Check(id) | charter::hir::CommandKind::Prove(id) => {
+                        spec.charter.formula(*id).name == name
+                    }
+                    charter::hir::CommandKind::Scenario { .. } => false,
+                }
+        });
+        if !outcomes {
+            return Err(format!(
+                "no command of {} is about `{name}`",
+                spec.source.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether an outcome counts as success: as expected where `expect` is
+/// given; otherwise proved, a witness, or no counterexample up to the depth.
+fn succeeded(outcome: &charter::verify::Outcome) -> bool {
+    use charter::verify::Verdict;
+    if outcome.expect.is_some() {
+        return outcome.as_expected;
+    }
+    match &outcome.verdict {
+        Verdict::Proved { .. } | Verdict::Witness { .. } => true,
+        Verdict::NoneUpTo { .. } => outcome.kind == "check",
+        Verdict::Counterexample { .. } | Verdict::Unknown { .. } => false,
+    }
+}
+
+#[derive(serde::Serialize)]
+struct JsonVerify<'a> {
+    schema: u32,
+    kind: &'static str,
+    files: Vec<JsonVerifyFile<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonVerifyFile<'a> {
+    file: String,
+    valid: bool,
+    outcomes: &'a [charter::verify::Outcome],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    golden: Option<&'static str>,
+}
+
+fn verify(args: &VerifyArgs) -> ExitCode {
+    let color = terminal_color();
+    let overrides = overrides(&args.solve);
+    let mut worst = 0u8;
+    let mut results: Vec<(String, Option<Vec<charter::verify::Outcome>>)> = Vec::new();
+    let mut stdout = std::io::stdout().lock();
+    for path in &args.files {
+        let name = path.display().to_string();
+        let Some(spec) = load_spec(path, color) else {
+            worst = 2;
+            results.push((name, None));
+            continue;
+        };
+        if let Err(message) = check_overrides(&spec, &args.solve, args.property.as_deref()) {
+            eprintln!("charter: {message}");
+            worst = 2;
+            results.push((name, None));
+            continue;
+        }
+        let outcomes = charter::verify::verify(&spec.charter, args.property.as_deref(), &overrides);
+        for outcome in &outcomes {
+            if !succeeded(outcome) {
+                worst = worst.max(1);
+            }
+            if args.format == Format::Human {
+                let _ = writeln!(stdout, "{}", report::outcome(outcome, &spec.source));
+            }
+        }
+        results.push((name, Some(outcomes)));
+    }
+    if args.format == Format::Json {
+        let files = results
+            .iter()
+            .map(|(file, outcomes)| JsonVerifyFile {
+                file: file.clone(),
+                valid: outcomes.is_some(),
+                outcomes: outcomes.as_deref().unwrap_or(&[]),
+                golden: None,
+            })
+            .collect();
+        if !print_json(
+            &mut stdout,
+            &JsonVerify {
+                schema: report::JSON_SCHEMA_VERSION,
+                kind: "verify",
+                files,
+            },
+        ) {
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::from(worst)
+}
+
+fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> bool {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => writeln!(out, "{text}").is_ok(),
+        Err(err) => {
+            eprintln!("charter: cannot write JSON: {err}");
+            false
+        }
+    }
+}
+
+/// Every `.charter` file under the paths, sorted.
+fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut stack = vec![path.clone()];
+            while let Some(dir) = stack.pop() {
+                let entries = std::fs::read_dir(&dir)
+                    .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+                for entry in entries {
+                    let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "charter") {
+                        files.push(path);
+                    }
+                }
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn golden_path(spec: &std::path::Path) -> PathBuf {
+    let mut name = spec.as_os_str().to_owned();
+    name.push(".golden");
+    PathBuf::from(name)
+}
+
+fn test(args: &TestArgs) -> ExitCode {
+    let color = terminal_color();
+    let overrides = overrides(&args.solve);
+    let files = match spec_files(&args.paths) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("charter: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut passed = 0usize;
+    let mut failed = 0usize;
+    let mut invalid = false;
+    let mut stdout = std::io::stdout().lock();
+    let mut json_results: Vec<(
+        String,
+        Option<Vec<charter::verify::Outcome>>,
+        Option<&'static str>,
+    )> = Vec::new();
+    for path in &files {
+        let name = path.display().to_string();
+        let Some(spec) = load_spec(path, color) else {
+            invalid = true;
+            failed += 1;
+            let _ = writeln!(stdout, "FAILED {name}: the spec is invalid");
+            json_results.push((name, None, None));
+            continue;
+        };
+        if let Err(message) = check_overrides(&spec, &args.solve, None) {
+            eprintln!("charter: {message}");
+            invalid = true;
+            json_results.push((name, None, None));
+            continue;
+        }
+        let outcomes = charter::verify::verify(&spec.charter, None, &overrides);
+        let mut rendered = String::new();
+        for outcome in &outcomes {
+            rendered.push_str(&report::outcome(outcome, &spec.source));
+            rendered.push('\n');
+            let ok = succeeded(outcome);
+            if ok {
+                passed += 1;
+            } else {
+                failed += 1;
+            }
+            let status = if ok { "ok" } else { "FAILED" };
+            let _ = writeln!(
+                stdout,
+                "{status} {name}: {} {} — {}",
+                outcome.kind,
+                outcome.property.as_deref().unwrap_or(&outcome.command),
+                report::verdict_line(outcome)
+            );
+        }
+        let golden = golden_path(path);
+        let golden_status = if args.update {
+            match std::fs::write(&golden, &rendered) {
+                Ok(()) => Some("updated"),
+                Err(err) => {
+                    eprintln!("charter: cannot write {}: {err}", golden.display());
+                    invalid = true;
+                    None
+                }
+            }
+        } else {
+            match std::fs::read_to_string(&golden) {
+                Ok(expected) if expected == rendered => {
+                    passed += 1;
+                    let _ = writeln!(stdout, "ok {name}: results match {}", golden.display());
+                    Some("matched")
+                }
+                Ok(expected) => {
+                    failed += 1;
+                    let _ = writeln!(
+                        stdout,
+                        "FAILED {name}: results differ from {} (run with --update to accept)\n{}",
+                        golden.display(),
+                        first_difference(&expected, &rendered)
+                    );
+                    Some("differs")
+                }
+                Err(_) => None,
+            }
+        };
+        json_results.push((name, Some(outcomes), golden_status));
+    }
+    if args.format == Format::Json {
+        let files = json_results
+            .iter()
+            .map(|(file, outcomes, golden)| JsonVerifyFile {
+                file: file.clone(),
+                valid: outcomes.is_some(),
+                outcomes: outcomes.as_deref().unwrap_or(&[]),
+                golden: *golden,
+            })
+            .collect();
+        if !print_json(
+            &mut stdout,
+            &JsonVerify {
+                schema: report::JSON_SCHEMA_VERSION,
+                kind: "test",
+                files,
+            },
+        ) {
+            return ExitCode::from(2);
+        }
+    } else {
+        let _ = writeln!(stdout, "{passed} passed, {failed} failed");
+    }
+    if invalid {
+        ExitCode::from(2)
+    } else if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The first line where two renderings differ, for a failing golden file.
+fn first_difference(expected: &str, actual: &str) -> String {
+    let mut expected_lines = expected.lines();
+    let mut actual_lines = actual.lines();
+    let mut line = 1;
+    loop {
+        match (expected_lines.next(), actual_lines.next()) {
+            (Some(a), Some(b)) if a == b => line += 1,
+            (a, b) => {
+                return format!(
+                    "  line {line}:\n  - {}\n  + {}",
+                    a.unwrap_or("(end)"),
+                    b.unwrap_or("(end)")
+                )
+            }
+        }
+    }
+}
+
+fn export(args: &ExportArgs) -> ExitCode {
+    let ExportFormat::Smt2 {
+        file,
+        command,
+        depth,
+        output,
+    } = &args.format;
+    let Some(spec) = load_spec(file, terminal_color()) else {
+        return ExitCode::from(2);
+    };
+    let Some(script) = charter::verify::export_smt2(&spec.charter, command, *depth) else {
+        eprintln!(
+            "charter: no command of {} is named or about `{command}`",
+            spec.source.name
+        );
+        return ExitCode::from(2);
+    };
+    match output {
+        Some(path) => {
+            if let Err(err) = std::fs::write(path, script) {
+                eprintln!("charter: cannot write {}: {err}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+        None => {
+            let _ = std::io::stdout().lock().write_all(script.as_bytes());
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -241,3 +241,171 @@ pub fn position(source: &SourceFile, span: Span) -> String {
     let (line, column) = source.line_column(span.start);
     format!("{}:{line}:{column}", source.name)
 }
+
+// ---------------------------------------------------------------- verdicts
+
+use crate::trace::{ClauseRef, Trace};
+use crate::verify::{Outcome, Verdict};
+
+/// A command's result as a person reads it: the verdict, the history for a
+/// counterexample or witness, the property concerned, and whether that is
+/// what the spec expected.
+pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
+    let mut out = String::new();
+    let subject = match &outcome.property {
+        Some(property) => format!("{} {property}", outcome.kind),
+        None => format!("{} {}", outcome.kind, outcome.command),
+    };
+    let text = outcome
+        .text
+        .as_ref()
+        .map(|t| format!(" \"{}\"", one_line(t)))
+        .unwrap_or_default();
+    let scopes: Vec<String> = outcome
+        .scopes
+        .iter()
+        .map(|(sort, size)| format!("{sort} = {size}"))
+        .collect();
+    let scopes = if scopes.is_empty() {
+        String::new()
+    } else {
+        format!(", scope {}", scopes.join(", "))
+    };
+    out.push_str(&format!(
+        "{subject}{text} (depth {}{scopes})\n",
+        outcome.depth
+    ));
+    let verdict_line = verdict_line(outcome);
+    out.push_str(&format!("  {verdict_line}\n"));
+    match &outcome.verdict {
+        Verdict::Counterexample { trace, .. } | Verdict::Witness { trace, .. } => {
+            out.push('\n');
+            out.push_str(&render_trace(trace));
+            let last = trace.steps.len();
+            let state = if last == 0 {
+                "the initial state".to_string()
+            } else {
+                format!("the state after step {last}")
+            };
+            let what = if matches!(outcome.verdict, Verdict::Counterexample { .. }) {
+                "violated"
+            } else {
+                "reached"
+            };
+            out.push_str(&format!(
+                "  {what} in {state}: {} at {}\n",
+                outcome.property.as_deref().unwrap_or(&outcome.command),
+                position(source, outcome.property_span)
+            ));
+        }
+        _ => {}
+    }
+    if let Some(expect) = outcome.expect {
+        let mark = if outcome.as_expected {
+            "as expected"
+        } else {
+            "NOT as expected"
+        };
+        out.push_str(&format!("  expected {expect}: {mark}\n"));
+    }
+    out
+}
+
+/// The verdict in one line.
+pub fn verdict_line(outcome: &Outcome) -> String {
+    match &outcome.verdict {
+        Verdict::Proved { k, .. } => {
+            format!("proved for histories of every length (k-induction, k = {k})")
+        }
+        Verdict::Counterexample { depth, .. } => {
+            format!("counterexample in {depth} step{} (a shortest one)", plural(*depth))
+        }
+        Verdict::Witness { depth, .. } => {
+            format!("witness in {depth} step{} (a shortest one)", plural(*depth))
+        }
+        Verdict::NoneUpTo { depth } => match outcome.kind {
+            "scenario" => format!("no such history of up to {depth} steps (longer ones not examined)"),
+            _ => format!("no counterexample of up to {depth} steps (not a proof: longer histories were not examined)"),
+        },
+        Verdict::Unknown { reason } => format!("unknown: {reason}"),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn clauses(by: &[ClauseRef]) -> String {
+    let names: Vec<String> = by
+        .iter()
+        .map(|c| match &c.article {
+            Some(article) => format!("{} (art. {article})", c.clause),
+            None => c.clause.clone(),
+        })
+        .collect();
+    names.join(", ")
+}
+
+/// A history as a timeline.
+pub fn render_trace(trace: &Trace) -> String {
+    let mut out = String::new();
+    if !trace.constants.is_empty() {
+        out.push_str("  constants\n");
+        for binding in &trace.constants {
+            out.push_str(&format!("    {} = {}\n", binding.location, binding.value));
+        }
+    }
+    out.push_str("  initial state\n");
+    for binding in &trace.initial {
+        out.push_str(&format!("    {} = {}\n", binding.location, binding.value));
+    }
+    for (index, step) in trace.steps.iter().enumerate() {
+        let args: Vec<String> = step
+            .args
+            .iter()
+            .map(|a| format!("{} = {}", a.location, a.value))
+            .collect();
+        out.push_str(&format!(
+            "  step {}: {}({})\n",
+            index + 1,
+            step.event,
+            args.join(", ")
+        ));
+        for change in &step.changes {
+            let by = if change.by.is_empty() {
+                String::new()
+            } else {
+                format!("   by {}", clauses(&change.by))
+            };
+            out.push_str(&format!(
+                "    {}: {} → {}{by}\n",
+                change.location, change.before, change.after
+            ));
+        }
+        let inert: Vec<&str> = step
+            .unchanged
+            .iter()
+            .filter(|u| u.by.is_empty())
+            .map(|u| u.variable.as_str())
+            .collect();
+        for kept in step.unchanged.iter().filter(|u| !u.by.is_empty()) {
+            out.push_str(&format!(
+                "    {} kept by {}\n",
+                kept.variable,
+                clauses(&kept.by)
+            ));
+        }
+        if !inert.is_empty() {
+            out.push_str(&format!("    unchanged: {}\n", inert.join(", ")));
+        }
+    }
+    out
+}

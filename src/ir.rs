@@ -1,0 +1,531 @@
+//! A finite transition system, independent of any solver: the output of
+//! [`crate::lower`] and the input of [`crate::solve`].
+//!
+//! Everything is ground. Quantifiers over finite domains have been expanded
+//! for the command's scopes; enum and sort values are one-hot Boolean
+//! vectors, sets are Boolean vectors, options a flag and a value, integers
+//! bounded integer atoms. Terms live in a hash-consed arena ([`Terms`]) so
+//! that shared subterms are built and translated once.
+//!
+//! A term is a template over one step: [`Term::State`] reads a state atom
+//! now or in the next state, [`Term::Input`] reads the step's event choice or
+//! a parameter. The solver instantiates templates at each step.
+
+use std::collections::HashMap;
+
+use crate::hir::{ClauseId, EventId, FormulaId, SortId, StateId};
+use crate::span::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TermId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AtomId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InputId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Time {
+    Now,
+    Next,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Bool,
+    Int { low: i64, high: i64 },
+}
+
+/// A node of the term arena. Children are ids into the same arena.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Term {
+    Bool(bool),
+    Int(i64),
+    State(AtomId, Time),
+    Input(InputId),
+    Not(TermId),
+    And(Vec<TermId>),
+    Or(Vec<TermId>),
+    Implies(TermId, TermId),
+    /// Boolean equality.
+    Iff(TermId, TermId),
+    Ite(TermId, TermId, TermId),
+    IntEq(TermId, TermId),
+    Le(TermId, TermId),
+    Lt(TermId, TermId),
+    Add(Vec<TermId>),
+    Sub(TermId, TermId),
+    Mul(i64, TermId),
+    /// Pseudo-Boolean constraints with unit weights: how many of the terms
+    /// hold is at most / at least / exactly `k`.
+    AtMost(Vec<TermId>, u32),
+    AtLeast(Vec<TermId>, u32),
+    Exactly(Vec<TermId>, u32),
+}
+
+/// The hash-consed term arena, with constructors that simplify constants
+/// away (quantifier expansion over concrete elements produces many).
+#[derive(Clone, Debug, Default)]
+pub struct Terms {
+    nodes: Vec<Term>,
+    kinds: Vec<bool>,
+    index: HashMap<Term, TermId>,
+}
+
+pub const TRUE: TermId = TermId(0);
+pub const FALSE: TermId = TermId(1);
+
+impl Terms {
+    pub fn new() -> Terms {
+        let mut terms = Terms::default();
+        terms.intern(Term::Bool(true), true);
+        terms.intern(Term::Bool(false), true);
+        terms
+    }
+
+    pub fn get(&self, id: TermId) -> &Term {
+        &self.nodes[id.0 as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Whether the term is Boolean (otherwise it is an integer).
+    pub fn is_bool(&self, id: TermId) -> bool {
+        self.kinds[id.0 as usize]
+    }
+
+    fn intern(&mut self, term: Term, is_bool: bool) -> TermId {
+        if let Some(id) = self.index.get(&term) {
+            return *id;
+        }
+        let id = TermId(self.nodes.len() as u32);
+        self.nodes.push(term.clone());
+        self.kinds.push(is_bool);
+        self.index.insert(term, id);
+        id
+    }
+
+    pub fn constant(&mut self, value: bool) -> TermId {
+        if value {
+            TRUE
+        } else {
+            FALSE
+        }
+    }
+
+    pub fn as_bool(&self, id: TermId) -> Option<bool> {
+        match self.get(id) {
+            Term::Bool(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    pub fn as_int(&self, id: TermId) -> Option<i64> {
+        match self.get(id) {
+            Term::Int(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    pub fn int(&mut self, value: i64) -> TermId {
+        self.intern(Term::Int(value), false)
+    }
+
+    pub fn state(&mut self, atom: AtomId, time: Time, kind: Kind) -> TermId {
+        self.intern(Term::State(atom, time), kind == Kind::Bool)
+    }
+
+    pub fn input(&mut self, input: InputId, kind: Kind) -> TermId {
+        self.intern(Term::Input(input), kind == Kind::Bool)
+    }
+
+    pub fn not(&mut self, a: TermId) -> TermId {
+        match self.get(a) {
+            Term::Bool(value) => self.constant(!*value),
+            Term::Not(inner) => *inner,
+            _ => self.intern(Term::Not(a), true),
+        }
+    }
+
+    pub fn and(&mut self, terms: impl IntoIterator<Item = TermId>) -> TermId {
+        let mut kept = Vec::new();
+        for term in terms {
+            match self.as_bool(term) {
+                Some(false) => return FALSE,
+                Some(true) => {}
+                None => {
+                    if !kept.contains(&term) {
+                        kept.push(term)
+                    }
+                }
+            }
+        }
+        match kept.len() {
+            0 => TRUE,
+            1 => kept[0],
+            _ => self.intern(Term::And(kept), true),
+        }
+    }
+
+    pub fn or(&mut self, terms: impl IntoIterator<Item = TermId>) -> TermId {
+        let mut kept = Vec::new();
+        for term in terms {
+            match self.as_bool(term) {
+                Some(true) => return TRUE,
+                Some(false) => {}
+                None => {
+                    if !kept.contains(&term) {
+                        kept.push(term)
+                    }
+                }
+            }
+        }
+        match kept.len() {
+            0 => FALSE,
+            1 => kept[0],
+            _ => self.intern(Term::Or(kept), true),
+        }
+    }
+
+    pub fn and2(&mut self, a: TermId, b: TermId) -> TermId {
+        self.and([a, b])
+    }
+
+    pub fn or2(&mut self, a: TermId, b: TermId) -> TermId {
+        self.or([a, b])
+    }
+
+    pub fn implies(&mut self, a: TermId, b: TermId) -> TermId {
+        match (self.as_bool(a), self.as_bool(b)) {
+            (Some(false), _) | (_, Some(true)) => TRUE,
+            (Some(true), _) => b,
+            (_, Some(false)) => self.not(a),
+            _ if a == b => TRUE,
+            _ => self.intern(Term::Implies(a, b), true),
+        }
+    }
+
+    pub fn iff(&mut self, a: TermId, b: TermId) -> TermId {
+        if a == b {
+            return TRUE;
+        }
+        match (self.as_bool(a), self.as_bool(b)) {
+            (Some(x), Some(y)) => self.constant(x == y),
+            (Some(true), _) => b,
+            (_, Some(true)) => a,
+            (Some(false), _) => self.not(b),
+            (_, Some(false)) => self.not(a),
+            _ => {
+                let (a, b) = if a <= b { (a, b) } else { (b, a) };
+                self.intern(Term::Iff(a, b), true)
+            }
+        }
+    }
+
+    pub fn ite(&mut self, c: TermId, a: TermId, b: TermId) -> TermId {
+        match self.as_bool(c) {
+            Some(true) => return a,
+            Some(false) => return b,
+            None => {}
+        }
+        if a == b {
+            return a;
+        }
+        let is_bool = self.is_bool(a);
+        if is_bool {
+            match (self.as_bool(a), self.as_bool(b)) {
+                (Some(true), Some(false)) => return c,
+                (Some(false), Some(true)) => return self.not(c),
+                (Some(true), _) => return self.or2(c, b),
+                (Some(false), _) => {
+                    let not_c = self.not(c);
+                    return self.and2(not_c, b);
+                }
+                (_, Some(false)) => return self.and2(c, a),
+                (_, Some(true)) => {
+                    let not_c = self.not(c);
+                    return self.or2(not_c, a);
+                }
+                _ => {}
+            }
+        }
+        self.intern(Term::Ite(c, a, b), is_bool)
+    }
+
+    pub fn int_eq(&mut self, a: TermId, b: TermId) -> TermId {
+        if a == b {
+            return TRUE;
+        }
+        match (self.as_int(a), self.as_int(b)) {
+            (Some(x), Some(y)) => self.constant(x == y),
+            _ => {
+                let (a, b) = if a <= b { (a, b) } else { (b, a) };
+                self.intern(Term::IntEq(a, b), true)
+            }
+        }
+    }
+
+    pub fn le(&mut self, a: TermId, b: TermId) -> TermId {
+        match (self.as_int(a), self.as_int(b)) {
+            (Some(x), Some(y)) => self.constant(x <= y),
+            _ if a == b => TRUE,
+            _ => self.intern(Term::Le(a, b), true),
+        }
+    }
+
+    pub fn lt(&mut self, a: TermId, b: TermId) -> TermId {
+        match (self.as_int(a), self.as_int(b)) {
+            (Some(x), Some(y)) => self.constant(x < y),
+            _ if a == b => FALSE,
+            _ => self.intern(Term::Lt(a, b), true),
+        }
+    }
+
+    pub fn add(&mut self, terms: Vec<TermId>) -> TermId {
+        let mut constant: i64 = 0;
+        let mut kept = Vec::new();
+        for term in terms {
+            match self.as_int(term) {
+                Some(value) => constant = constant.saturating_add(value),
+                None => kept.push(term),
+            }
+        }
+        if kept.is_empty() {
+            return self.int(constant);
+        }
+        if constant != 0 {
+            let c = self.int(constant);
+            kept.push(c);
+        }
+        if kept.len() == 1 {
+            return kept[0];
+        }
+        self.intern(Term::Add(kept), false)
+    }
+
+    pub fn sub(&mut self, a: TermId, b: TermId) -> TermId {
+        match (self.as_int(a), self.as_int(b)) {
+            (Some(x), Some(y)) => self.int(x.saturating_sub(y)),
+            (_, Some(0)) => a,
+            _ => self.intern(Term::Sub(a, b), false),
+        }
+    }
+
+    pub fn mul(&mut self, k: i64, a: TermId) -> TermId {
+        match (k, self.as_int(a)) {
+            (_, Some(x)) => self.int(k.saturating_mul(x)),
+            (0, _) => self.int(0),
+            (1, _) => a,
+            _ => self.intern(Term::Mul(k, a), false),
+        }
+    }
+
+    /// Splits Boolean terms into the number known true and those unknown.
+    fn count(&self, terms: &[TermId]) -> (u32, Vec<TermId>) {
+        let mut known = 0;
+        let mut unknown = Vec::new();
+        for term in terms {
+            match self.as_bool(*term) {
+                Some(true) => known += 1,
+                Some(false) => {}
+                None => unknown.push(*term),
+            }
+        }
+        (known, unknown)
+    }
+
+    pub fn at_most(&mut self, terms: &[TermId], k: u32) -> TermId {
+        let (known, rest) = self.count(terms);
+        if known > k {
+            return FALSE;
+        }
+        let k = k - known;
+        if rest.len() as u32 <= k {
+            return TRUE;
+        }
+        if k == 0 {
+            let negated: Vec<TermId> = rest.iter().map(|t| self.not(*t)).collect();
+            return self.and(negated);
+        }
+        self.intern(Term::AtMost(rest, k), true)
+    }
+
+    pub fn at_least(&mut self, terms: &[TermId], k: u32) -> TermId {
+        let (known, rest) = self.count(terms);
+        if known >= k {
+            return TRUE;
+        }
+        let k = k - known;
+        if (rest.len() as u32) < k {
+            return FALSE;
+        }
+        if k == 1 {
+            return self.or(rest);
+        }
+        if rest.len() as u32 == k {
+            return self.and(rest);
+        }
+        self.intern(Term::AtLeast(rest, k), true)
+    }
+
+    pub fn exactly(&mut self, terms: &[TermId], k: u32) -> TermId {
+        let (known, rest) = self.count(terms);
+        if known > k {
+            return FALSE;
+        }
+        let k = k - known;
+        if (rest.len() as u32) < k {
+            return FALSE;
+        }
+        if k == 0 {
+            let negated: Vec<TermId> = rest.iter().map(|t| self.not(*t)).collect();
+            return self.and(negated);
+        }
+        if rest.len() as u32 == k {
+            return self.and(rest);
+        }
+        self.intern(Term::Exactly(rest, k), true)
+    }
+}
+
+/// Where a constraint comes from, so that results and blame can point back
+/// at the spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// An effect or constraint of a clause.
+    Clause { clause: ClauseId, span: Span },
+    /// The `index`th `requires` of an event.
+    Guard {
+        event: EventId,
+        index: usize,
+        span: Span,
+    },
+    /// An axiom or `init` formula.
+    Formula { formula: FormulaId, span: Span },
+    /// A variable's initial value or a constant's value.
+    Value { state: StateId, span: Span },
+    /// Locations no applicable effect assigns keep their value.
+    Inertia { state: StateId },
+    /// Constants keep their value.
+    Rigid { state: StateId },
+    /// Well-formedness of the encoding: one-hot vectors, integer ranges,
+    /// exactly one event per step.
+    Domain,
+    /// The definition of a past-time monitor.
+    Monitor,
+}
+
+#[derive(Clone, Debug)]
+pub struct Constraint {
+    pub term: TermId,
+    pub origin: Origin,
+}
+
+/// What a state atom stands for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Owner {
+    /// A cell of a `var` or `const`.
+    State(StateId),
+    /// A past-time monitor (its index among monitors).
+    Monitor(usize),
+}
+
+/// What an input stands for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum InputOwner {
+    /// True when this event is the step's event.
+    Selector(EventId),
+    /// Part of an event parameter's value.
+    Param(EventId, usize),
+}
+
+/// The address of an atom inside its owner's value: function arguments
+/// first, then the path inside the value (one-hot position, set element,
+/// option flag/value). `sorts[i]` says which abstract sort `address[i]`
+/// indexes, if any: symmetry breaking permutes those entries.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Address {
+    pub address: Vec<u32>,
+    pub sorts: Vec<Option<SortId>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AtomInfo {
+    pub name: String,
+    pub kind: Kind,
+    pub owner: Owner,
+    pub address: Address,
+}
+
+#[derive(Clone, Debug)]
+pub struct InputInfo {
+    pub name: String,
+    pub kind: Kind,
+    pub owner: InputOwner,
+    pub address: Address,
+}
+
+/// An effect instance, for explaining traces: when `applies` holds in a
+/// step, the clause assigned `state`.
+#[derive(Clone, Debug)]
+pub struct EffectRecord {
+    pub clause: ClauseId,
+    pub state: StateId,
+    pub applies: TermId,
+    pub span: Span,
+}
+
+/// The property a command is about, as a Boolean term over the current
+/// state (monitors included).
+#[derive(Clone, Debug)]
+pub struct Goal {
+    pub term: TermId,
+    /// For `always A implies B`: A, whose reachability the vacuity check
+    /// tests.
+    pub antecedent: Option<TermId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct System {
+    pub terms: Terms,
+    pub atoms: Vec<AtomInfo>,
+    pub inputs: Vec<InputInfo>,
+    /// The size of each sort (enums: their values; abstract sorts: scope).
+    pub sort_sizes: Vec<usize>,
+    /// Which sorts are abstract (interchangeable elements).
+    pub abstract_sorts: Vec<SortId>,
+    /// Over the initial state (`Now`).
+    pub init: Vec<Constraint>,
+    /// Over every state (`Now`).
+    pub invariants: Vec<Constraint>,
+    /// Over a step: `Now`, `Next` and the inputs.
+    pub trans: Vec<Constraint>,
+    pub effects: Vec<EffectRecord>,
+    /// Lemmas (their formula ids and terms), proved and then assumed.
+    pub lemmas: Vec<(FormulaId, TermId)>,
+    pub goal: Goal,
+}
+
+impl System {
+    /// Looks up atoms by owner and address (for symmetry breaking).
+    pub fn atom_index(&self) -> HashMap<(&Owner, &Vec<u32>), AtomId> {
+        self.atoms
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ((&a.owner, &a.address.address), AtomId(i as u32)))
+            .collect()
+    }
+
+    pub fn input_index(&self) -> HashMap<(&InputOwner, &Vec<u32>), InputId> {
+        self.inputs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ((&a.owner, &a.address.address), InputId(i as u32)))
+            .collect()
+    }
+}

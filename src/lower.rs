@@ -1,0 +1,1369 @@
+//! [`hir::Charter`] and one command to [`ir::System`]: the finite transition
+//! system the command is about, for the command's scopes.
+//!
+//! The semantics live here (see docs/language.md): one event per step; the
+//! effects of applicable clauses are equations on the next state, all of
+//! which must hold; an `unless` replaces its parent's effects where its
+//! condition holds, the last applicable sibling winning; a location that no
+//! applicable effect assigns keeps its value; axioms and state constraints
+//! hold in every state; past-time operators become monitor atoms updated at
+//! every step.
+//!
+//! Values are encoded as [`Val`]s over ir terms: one-hot vectors for enum
+//! and sort values, membership vectors for sets, a flag and a value for
+//! options. Quantifiers expand over their (finite, scoped) domains.
+
+use std::collections::HashMap;
+
+use crate::hir::{self, *};
+use crate::ir::*;
+use crate::span::Span;
+
+/// A value in the encoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Val {
+    Bool(TermId),
+    Int(TermId),
+    /// An enum or sort value: position `i` holds when the value is element `i`.
+    Elem(Vec<TermId>),
+    /// Whether there is a value, and the value (canonical when absent).
+    Opt(TermId, Box<Val>),
+    /// Membership of each element of the element type.
+    Set(Vec<TermId>),
+}
+
+/// Where each part of the spec's state lives in the system: what trace
+/// decoding needs to turn atom values back into the user's values.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Per state: the argument tuples (element indices) of its cells, in
+    /// order, and each cell's value (over current-state atoms).
+    pub cells: Vec<Vec<(Vec<usize>, Val)>>,
+    /// Per event: its selector input.
+    pub selectors: Vec<TermId>,
+    /// Per event: its parameters' values (over inputs).
+    pub params: Vec<Vec<Val>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Lowered {
+    pub system: System,
+    pub layout: Layout,
+}
+
+/// The scope each sort has in a command: enums their number of values,
+/// abstract sorts the command's scope or the default.
+pub fn sort_sizes(charter: &hir::Charter, command: &Command) -> Vec<usize> {
+    charter
+        .sorts
+        .iter()
+        .enumerate()
+        .map(|(index, sort)| match &sort.kind {
+            SortKind::Enum(values) => values.len(),
+            SortKind::Abstract => command
+                .scopes
+                .iter()
+                .find(|(id, _)| id.0 == index)
+                .map_or(DEFAULT_SCOPE, |(_, size)| *size)
+                as usize,
+        })
+        .collect()
+}
+
+/// Lowers the spec for one command.
+pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
+    let sizes = sort_sizes(charter, command);
+    let mut lowerer = Lowerer {
+        charter,
+        sizes,
+        terms: Terms::new(),
+        atoms: Vec::new(),
+        inputs: Vec::new(),
+        cells: Vec::new(),
+        selectors: Vec::new(),
+        params: Vec::new(),
+        env: vec![None; charter.locals.len()],
+        monitors: HashMap::new(),
+        init: Vec::new(),
+        invariants: Vec::new(),
+        trans: Vec::new(),
+        effects: Vec::new(),
+        frame: HashMap::new(),
+    };
+    lowerer.declare_state();
+    lowerer.declare_events();
+    lowerer.state_values();
+    lowerer.formulas();
+    lowerer.guards();
+    lowerer.clauses();
+    lowerer.inertia();
+    let lemmas = charter
+        .formulas
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == FormulaKind::Lemma)
+        .map(|(index, f)| {
+            let term = lowerer.bool_expr(&f.body, Time::Now);
+            (FormulaId(index), term)
+        })
+        .collect();
+    let goal = lowerer.goal(command);
+    let abstract_sorts = charter
+        .sorts
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == SortKind::Abstract)
+        .map(|(i, _)| SortId(i))
+        .collect();
+    Lowered {
+        system: System {
+            terms: lowerer.terms,
+            atoms: lowerer.atoms,
+            inputs: lowerer.inputs,
+            sort_sizes: lowerer.sizes,
+            abstract_sorts,
+            init: lowerer.init,
+            invariants: lowerer.invariants,
+            trans: lowerer.trans,
+            effects: lowerer.effects,
+            lemmas,
+            goal,
+        },
+        layout: Layout {
+            cells: lowerer.cells,
+            selectors: lowerer.selectors,
+            params: lowerer.params,
+        },
+    }
+}
+
+/// A frame slot: one cell of a state, or one element of a set-valued cell.
+type Slot = (StateId, usize, Option<usize>);
+
+struct Lowerer<'h> {
+    charter: &'h hir::Charter,
+    sizes: Vec<usize>,
+    terms: Terms,
+    atoms: Vec<AtomInfo>,
+    inputs: Vec<InputInfo>,
+    cells: Vec<Vec<(Vec<usize>, Val)>>,
+    selectors: Vec<TermId>,
+    params: Vec<Vec<Val>>,
+    /// The value bound to each local, while it is in scope.
+    env: Vec<Option<Val>>,
+    /// Past-time monitors by (expression, bindings in scope).
+    monitors: HashMap<(usize, Vec<(usize, Val)>), AtomId>,
+    init: Vec<Constraint>,
+    invariants: Vec<Constraint>,
+    trans: Vec<Constraint>,
+    effects: Vec<EffectRecord>,
+    /// For each frame slot, the conditions under which some effect assigns it.
+    frame: HashMap<Slot, Vec<TermId>>,
+}
+
+/// Where a new leaf of a value is allocated.
+#[derive(Clone, Copy)]
+enum Leaf<'a> {
+    State(&'a Owner),
+    Input(&'a InputOwner),
+}
+
+impl Lowerer<'_> {
+    // ------------------------------------------------------------ domains
+
+    fn domain_size(&self, ty: &Type) -> usize {
+        match ty {
+            Type::Bool => 2,
+            Type::Int(range) => (range.high - range.low + 1).max(0) as usize,
+            Type::Sort(id) => self.sizes[id.0],
+            Type::Option(_) | Type::Set(_) => 0,
+        }
+    }
+
+    /// The abstract sort a domain's indices range over, for symmetry.
+    fn symmetric_sort(&self, ty: &Type) -> Option<SortId> {
+        match ty {
+            Type::Sort(id) if self.charter.sort(*id).kind == SortKind::Abstract => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// The `index`th value of a finite type.
+    fn concrete(&mut self, ty: &Type, index: usize) -> Val {
+        match ty {
+            Type::Bool => Val::Bool(self.terms.constant(index == 1)),
+            Type::Int(range) => Val::Int(self.terms.int(range.low + index as i64)),
+            Type::Sort(id) => Val::Elem(
+                (0..self.sizes[id.0])
+                    .map(|i| self.terms.constant(i == index))
+                    .collect(),
+            ),
+            Type::Option(_) | Type::Set(_) => self.default_value(ty),
+        }
+    }
+
+    /// The value an absent option holds: fixed, and the same under any
+    /// permutation of an abstract sort (an element is no bit set).
+    fn default_value(&mut self, ty: &Type) -> Val {
+        match ty {
+            Type::Bool => Val::Bool(FALSE),
+            Type::Int(range) => Val::Int(self.terms.int(range.low)),
+            Type::Sort(id) => Val::Elem(vec![FALSE; self.sizes[id.0]]),
+            Type::Option(inner) => Val::Opt(FALSE, Box::new(self.default_value(inner))),
+            Type::Set(element) => Val::Set(vec![FALSE; self.domain_size(element)]),
+        }
+    }
+
+    /// For each index of a finite type, whether `val` is that value.
+    fn index_of(&mut self, val: &Val, ty: &Type) -> Vec<TermId> {
+        match (val, ty) {
+            (Val::Elem(bits), _) => bits.clone(),
+            (Val::Bool(b), _) => {
+                let not_b = self.terms.not(*b);
+                vec![not_b, *b]
+            }
+            (Val::Int(t), Type::Int(range)) => (range.low..=range.high)
+                .map(|value| {
+                    let value = self.terms.int(value);
+                    self.terms.int_eq(*t, value)
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    // ------------------------------------------------------------ allocation
+
+    /// Allocates fresh atoms (or inputs) for a value of type `ty`, adding
+    /// its well-formedness to `domain` (as terms over `Now`).
+    fn alloc(
+        &mut self,
+        ty: &Type,
+        name: &str,
+        leaf: Leaf,
+        address: &mut Address,
+        domain: &mut Vec<TermId>,
+    ) -> Val {
+        match ty {
+            Type::Bool => Val::Bool(self.leaf(Kind::Bool, name, leaf, address)),
+            Type::Int(range) => {
+                let kind = Kind::Int {
+                    low: range.low,
+                    high: range.high,
+                };
+                let atom = self.leaf(kind, name, leaf, address);
+                let low = self.terms.int(range.low);
+                let high = self.terms.int(range.high);
+                let above = self.terms.le(low, atom);
+                let below = self.terms.le(atom, high);
+                domain.push(above);
+                domain.push(below);
+                Val::Int(atom)
+            }
+            Type::Sort(id) => {
+                let bits = self.alloc_bits(*id, name, leaf, address);
+                let one = self.terms.exactly(&bits, 1);
+                domain.push(one);
+                Val::Elem(bits)
+            }
+            Type::Option(inner) if matches!(inner.as_ref(), Type::Sort(_)) => {
+                // An optional element: at most one bit, none when absent.
+                // (A fixed "default element" would break the symmetry of
+                // abstract sorts.)
+                let Type::Sort(id) = inner.as_ref() else {
+                    return Val::Bool(FALSE);
+                };
+                address.address.push(0);
+                address.sorts.push(None);
+                let flag = self.leaf(Kind::Bool, &format!("{name}.some"), leaf, address);
+                address.address.pop();
+                address.sorts.pop();
+                address.address.push(1);
+                address.sorts.push(None);
+                let bits = self.alloc_bits(*id, name, leaf, address);
+                address.address.pop();
+                address.sorts.pop();
+                let at_most_one = self.terms.at_most(&bits, 1);
+                domain.push(at_most_one);
+                let any = self.terms.or(bits.clone());
+                let flag_is_any = self.terms.iff(flag, any);
+                domain.push(flag_is_any);
+                Val::Opt(flag, Box::new(Val::Elem(bits)))
+            }
+            Type::Option(inner) => {
+                address.address.push(0);
+                address.sorts.push(None);
+                let flag = self.leaf(Kind::Bool, &format!("{name}.some"), leaf, address);
+                address.address.pop();
+                address.sorts.pop();
+                address.address.push(1);
+                address.sorts.push(None);
+                let value = self.alloc(inner, name, leaf, address, domain);
+                address.address.pop();
+                address.sorts.pop();
+                // Absent options hold the default value, so that equal
+                // options are equal atom for atom.
+                let default = self.default_value(inner);
+                let canonical = self.equal(&value, &default);
+                let present_or_default = self.terms.or2(flag, canonical);
+                domain.push(present_or_default);
+                Val::Opt(flag, Box::new(value))
+            }
+            Type::Set(element) => {
+                let sort = self.symmetric_sort(element);
+                let size = self.domain_size(element);
+                let names = self.value_names(element);
+                Val::Set(
+                    (0..size)
+                        .map(|i| {
+                            address.address.push(i as u32);
+                            address.sorts.push(sort);
+                            let bit = self.leaf(
+                                Kind::Bool,
+                                &format!("{name}[{}]", names[i]),
+                                leaf,
+                                address,
+                            );
+                            address.address.pop();
+                            address.sorts.pop();
+                            bit
+                        })
+                        .collect(),
+                )
+            }
+        }
+    }
+
+    /// One Boolean per element of a sort, for a one-hot value.
+    fn alloc_bits(
+        &mut self,
+        sort: SortId,
+        name: &str,
+        leaf: Leaf,
+        address: &mut Address,
+    ) -> Vec<TermId> {
+        let symmetric = self.symmetric_sort(&Type::Sort(sort));
+        let names = self.element_names(sort);
+        (0..self.sizes[sort.0])
+            .map(|i| {
+                address.address.push(i as u32);
+                address.sorts.push(symmetric);
+                let bit = self.leaf(Kind::Bool, &format!("{name}={}", names[i]), leaf, address);
+                address.address.pop();
+                address.sorts.pop();
+                bit
+            })
+            .collect()
+    }
+
+    fn leaf(&mut self, kind: Kind, name: &str, leaf: Leaf, address: &Address) -> TermId {
+        match leaf {
+            Leaf::State(owner) => {
+                let id = AtomId(self.atoms.len() as u32);
+                self.atoms.push(AtomInfo {
+                    name: name.to_string(),
+                    kind,
+                    owner: owner.clone(),
+                    address: address.clone(),
+                });
+                self.terms.state(id, Time::Now, kind)
+            }
+            Leaf::Input(owner) => {
+                let id = InputId(self.inputs.len() as u32);
+                self.inputs.push(InputInfo {
+                    name: name.to_string(),
+                    kind,
+                    owner: owner.clone(),
+                    address: address.clone(),
+                });
+                self.terms.input(id, kind)
+            }
+        }
+    }
+
+    fn element_names(&self, sort: SortId) -> Vec<String> {
+        let s = self.charter.sort(sort);
+        match &s.kind {
+            SortKind::Enum(values) => values.clone(),
+            SortKind::Abstract => (0..self.sizes[sort.0])
+                .map(|i| format!("{}#{i}", s.name))
+                .collect(),
+        }
+    }
+
+    fn value_names(&self, ty: &Type) -> Vec<String> {
+        match ty {
+            Type::Bool => vec!["false".into(), "true".into()],
+            Type::Int(range) => (range.low..=range.high).map(|v| v.to_string()).collect(),
+            Type::Sort(id) => self.element_names(*id),
+            Type::Option(_) | Type::Set(_) => Vec::new(),
+        }
+    }
+
+    /// All argument tuples of a function with these argument types, in
+    /// row-major order.
+    fn tuples(&self, args: &[Type]) -> Vec<Vec<usize>> {
+        let mut tuples = vec![Vec::new()];
+        for arg in args {
+            let size = self.domain_size(arg);
+            tuples = tuples
+                .into_iter()
+                .flat_map(|prefix| {
+                    (0..size).map(move |i| {
+                        let mut tuple = prefix.clone();
+                        tuple.push(i);
+                        tuple
+                    })
+                })
+                .collect();
+        }
+        tuples
+    }
+
+    fn declare_state(&mut self) {
+        for (index, state) in self.charter.states.iter().enumerate() {
+            let owner = Owner::State(StateId(index));
+            let mut cells = Vec::new();
+            for tuple in self.tuples(&state.args) {
+                let names: Vec<String> = tuple
+                    .iter()
+                    .zip(&state.args)
+                    .map(|(i, ty)| self.value_names(ty)[*i].clone())
+                    .collect();
+                let name = if names.is_empty() {
+                    state.name.clone()
+                } else {
+                    format!("{}({})", state.name, names.join(","))
+                };
+                let mut address = Address {
+                    address: tuple.iter().map(|i| *i as u32).collect(),
+                    sorts: state
+                        .args
+                        .iter()
+                        .map(|ty| self.symmetric_sort(ty))
+                        .collect(),
+                };
+                let mut domain = Vec::new();
+                let val = self.alloc(
+                    &state.ty,
+                    &name,
+                    Leaf::State(&owner),
+                    &mut address,
+                    &mut domain,
+                );
+                for term in domain {
+                    self.invariants.push(Constraint {
+                        term,
+                        origin: Origin::Domain,
+                    });
+                }
+                if state.kind == StateKind::Const {
+                    let next = self.at(&val, Time::Next);
+                    let term = self.equal(&next, &val);
+                    self.trans.push(Constraint {
+                        term,
+                        origin: Origin::Rigid {
+                            state: StateId(index),
+                        },
+                    });
+                }
+                cells.push((tuple, val));
+            }
+            self.cells.push(cells);
+        }
+    }
+
+    fn declare_events(&mut self) {
+        let mut selectors = Vec::new();
+        for (index, event) in self.charter.events.iter().enumerate() {
+            let id = EventId(index);
+            let owner = InputOwner::Selector(id);
+            let address = Address {
+                address: Vec::new(),
+                sorts: Vec::new(),
+            };
+            let selector = self.leaf(Kind::Bool, &event.name, Leaf::Input(&owner), &address);
+            selectors.push(selector);
+            let mut params = Vec::new();
+            for (position, local) in event.params.iter().enumerate() {
+                let local = self.charter.local(*local).clone();
+                let owner = InputOwner::Param(id, position);
+                let mut address = Address {
+                    address: Vec::new(),
+                    sorts: Vec::new(),
+                };
+                let mut domain = Vec::new();
+                let name = format!("{}.{}", event.name, local.name);
+                let val = self.alloc(
+                    &local.ty,
+                    &name,
+                    Leaf::Input(&owner),
+                    &mut address,
+                    &mut domain,
+                );
+                for term in domain {
+                    self.trans.push(Constraint {
+                        term,
+                        origin: Origin::Domain,
+                    });
+                }
+                params.push(val);
+            }
+            self.params.push(params);
+        }
+        let one = self.terms.exactly(&selectors, 1);
+        self.trans.push(Constraint {
+            term: one,
+            origin: Origin::Domain,
+        });
+        self.selectors = selectors;
+    }
+
+    /// Initial values of variables, values of constants.
+    fn state_values(&mut self) {
+        for (index, state) in self.charter.states.iter().enumerate() {
+            let Some(value) = &state.value else { continue };
+            let lowered = self.expr(value, Time::Now);
+            let cell = self.cells[index][0].1.clone();
+            let term = self.equal(&cell, &lowered);
+            let constraint = Constraint {
+                term,
+                origin: Origin::Value {
+                    state: StateId(index),
+                    span: value.span,
+                },
+            };
+            match state.kind {
+                StateKind::Var => self.init.push(constraint),
+                StateKind::Const => self.invariants.push(constraint),
+            }
+        }
+    }
+
+    fn formulas(&mut self) {
+        for (index, formula) in self.charter.formulas.iter().enumerate() {
+            let origin = Origin::Formula {
+                formula: FormulaId(index),
+                span: formula.span,
+            };
+            match formula.kind {
+                FormulaKind::Axiom => {
+                    let term = self.bool_expr(&formula.body, Time::Now);
+                    self.invariants.push(Constraint { term, origin });
+                }
+                FormulaKind::Init => {
+                    let term = self.bool_expr(&formula.body, Time::Now);
+                    self.init.push(Constraint { term, origin });
+                }
+                FormulaKind::Lemma | FormulaKind::Assert => {}
+            }
+        }
+    }
+
+    fn bind_params(&mut self, event: EventId, locals: &[Option<LocalId>]) {
+        for (position, local) in locals.iter().enumerate() {
+            if let Some(local) = local {
+                self.env[local.0] = Some(self.params[event.0][position].clone());
+            }
+        }
+    }
+
+    fn unbind(&mut self, locals: &[Option<LocalId>]) {
+        for local in locals.iter().flatten() {
+            self.env[local.0] = None;
+        }
+    }
+
+    fn guards(&mut self) {
+        for (index, event) in self.charter.events.iter().enumerate() {
+            let locals: Vec<Option<LocalId>> = event.params.iter().map(|l| Some(*l)).collect();
+            self.bind_params(EventId(index), &locals);
+            for (position, guard) in event.requires.iter().enumerate() {
+                let condition = self.bool_expr(guard, Time::Now);
+                let term = self.terms.implies(self.selectors[index], condition);
+                self.trans.push(Constraint {
+                    term,
+                    origin: Origin::Guard {
+                        event: EventId(index),
+                        index: position,
+                        span: guard.span,
+                    },
+                });
+            }
+            self.unbind(&locals);
+        }
+    }
+
+    fn clauses(&mut self) {
+        for (index, clause) in self.charter.clauses.iter().enumerate() {
+            let clause_id = ClauseId(index);
+            for rule in &clause.rules {
+                let origin = Origin::Clause {
+                    clause: clause_id,
+                    span: rule.span,
+                };
+                match &rule.kind {
+                    RuleKind::StateConstraint(body) => {
+                        let term = self.bool_expr(body, Time::Now);
+                        self.invariants.push(Constraint { term, origin });
+                    }
+                    RuleKind::TransitionConstraint(body) => {
+                        let term = self.bool_expr(body, Time::Now);
+                        self.trans.push(Constraint { term, origin });
+                    }
+                    RuleKind::On {
+                        events,
+                        bindings,
+                        when,
+                        block,
+                    } => {
+                        let applies = match events {
+                            EventSet::One(event) => {
+                                self.bind_params(*event, bindings);
+                                self.selectors[event.0]
+                            }
+                            EventSet::AllExcept(except) => {
+                                let excluded: Vec<TermId> =
+                                    except.iter().map(|e| self.selectors[e.0]).collect();
+                                let any_excluded = self.terms.or(excluded);
+                                self.terms.not(any_excluded)
+                            }
+                        };
+                        let applies = match when {
+                            Some(when) => {
+                                let condition = self.bool_expr(when, Time::Now);
+                                self.terms.and2(applies, condition)
+                            }
+                            None => applies,
+                        };
+                        self.block(block, applies, clause_id);
+                        self.unbind(bindings);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Effects of a block apply where `active` holds and no exception's
+    /// condition does; exception `i` applies where its condition holds and
+    /// no later sibling's does.
+    fn block(&mut self, block: &EffectBlock, active: TermId, clause: ClauseId) {
+        let conditions: Vec<TermId> = block
+            .exceptions
+            .iter()
+            .map(|e| self.bool_expr(&e.condition, Time::Now))
+            .collect();
+        for (index, exception) in block.exceptions.iter().enumerate() {
+            let later: Vec<TermId> = conditions[index + 1..].to_vec();
+            let any_later = self.terms.or(later);
+            let none_later = self.terms.not(any_later);
+            let exception_active = self.terms.and([active, conditions[index], none_later]);
+            self.block(&exception.block, exception_active, clause);
+        }
+        let any_exception = self.terms.or(conditions);
+        let no_exception = self.terms.not(any_exception);
+        let own_active = self.terms.and2(active, no_exception);
+        for effect in &block.effects {
+            self.effect(effect, own_active, clause);
+        }
+    }
+
+    fn effect(&mut self, effect: &Effect, active: TermId, clause: ClauseId) {
+        if active == FALSE {
+            return;
+        }
+        let state = self.charter.state(effect.target).clone();
+        let args: Vec<Vec<TermId>> = effect
+            .args
+            .iter()
+            .zip(&state.args)
+            .map(|(arg, ty)| {
+                let value = self.expr(arg, Time::Now);
+                self.index_of(&value, ty)
+            })
+            .collect();
+        let value = self.expr(&effect.value, Time::Now);
+        self.effects.push(EffectRecord {
+            clause,
+            state: effect.target,
+            applies: active,
+            span: effect.span,
+        });
+        let origin = Origin::Clause {
+            clause,
+            span: effect.span,
+        };
+        let cells = self.cells[effect.target.0].clone();
+        for (cell_index, (tuple, cell)) in cells.iter().enumerate() {
+            let matches: Vec<TermId> = tuple
+                .iter()
+                .zip(&args)
+                .map(|(i, conditions)| conditions[*i])
+                .collect();
+            let matching = self.terms.and(matches);
+            let assigned = self.terms.and2(active, matching);
+            if assigned == FALSE {
+                continue;
+            }
+            let next = self.at(cell, Time::Next);
+            match (effect.op, &next, &value) {
+                (AssignOp::Set, Val::Set(next_bits), Val::Set(bits)) => {
+                    for (element, (next_bit, bit)) in next_bits.iter().zip(bits).enumerate() {
+                        let equal = self.terms.iff(*next_bit, *bit);
+                        let term = self.terms.implies(assigned, equal);
+                        self.trans.push(Constraint {
+                            term,
+                            origin: origin.clone(),
+                        });
+                        self.frame
+                            .entry((effect.target, cell_index, Some(element)))
+                            .or_default()
+                            .push(assigned);
+                    }
+                }
+                (AssignOp::Set, _, _) => {
+                    let equal = self.equal(&next, &value);
+                    let term = self.terms.implies(assigned, equal);
+                    self.trans.push(Constraint {
+                        term,
+                        origin: origin.clone(),
+                    });
+                    self.frame
+                        .entry((effect.target, cell_index, None))
+                        .or_default()
+                        .push(assigned);
+                }
+                (op, Val::Set(next_bits), Val::Set(bits)) => {
+                    for (element, (next_bit, bit)) in next_bits.iter().zip(bits).enumerate() {
+                        let touched = self.terms.and2(assigned, *bit);
+                        if touched == FALSE {
+                            continue;
+                        }
+                        let result = match op {
+                            AssignOp::Add => *next_bit,
+                            _ => self.terms.not(*next_bit),
+                        };
+                        let term = self.terms.implies(touched, result);
+                        self.trans.push(Constraint {
+                            term,
+                            origin: origin.clone(),
+                        });
+                        self.frame
+                            .entry((effect.target, cell_index, Some(element)))
+                            .or_default()
+                            .push(touched);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Every slot of every variable that no applicable effect assigns keeps
+    /// its value.
+    fn inertia(&mut self) {
+        for (index, state) in self.charter.states.iter().enumerate() {
+            if state.kind == StateKind::Const {
+                continue;
+            }
+            let id = StateId(index);
+            let cells = self.cells[index].clone();
+            for (cell_index, (_, cell)) in cells.iter().enumerate() {
+                let next = self.at(cell, Time::Next);
+                let slots: Vec<(Option<usize>, TermId)> = match (cell, &next) {
+                    (Val::Set(bits), Val::Set(next_bits)) => bits
+                        .iter()
+                        .zip(next_bits)
+                        .enumerate()
+                        .map(|(element, (now, next))| {
+                            let same = self.terms.iff(*next, *now);
+                            (Some(element), same)
+                        })
+                        .collect(),
+                    _ => vec![(None, self.equal(&next, cell))],
+                };
+                for (element, same) in slots {
+                    let assigned = self
+                        .frame
+                        .get(&(id, cell_index, element))
+                        .cloned()
+                        .unwrap_or_default();
+                    let any = self.terms.or(assigned);
+                    let term = self.terms.or2(any, same);
+                    self.trans.push(Constraint {
+                        term,
+                        origin: Origin::Inertia { state: id },
+                    });
+                }
+            }
+        }
+    }
+
+    fn goal(&mut self, command: &Command) -> Goal {
+        let body = match &command.kind {
+            CommandKind::Check(id) | CommandKind::Prove(id) => &self.charter.formula(*id).body,
+            CommandKind::Scenario { goal, .. } => goal,
+        };
+        let term = self.bool_expr(body, Time::Now);
+        let antecedent = match (&command.kind, &body.kind) {
+            (CommandKind::Scenario { .. }, _) => None,
+            (_, ExprKind::Binary(BinaryOp::Implies, lhs, _)) => {
+                Some(self.bool_expr(lhs, Time::Now))
+            }
+            _ => None,
+        };
+        Goal { term, antecedent }
+    }
+
+    // ------------------------------------------------------------ values
+
+    /// The same value, read at another time (leaves are current-state atoms).
+    fn at(&mut self, val: &Val, time: Time) -> Val {
+        let retime = |t: TermId, terms: &mut Terms| match terms.get(t).clone() {
+            Term::State(atom, _) => {
+                let is_bool = terms.is_bool(t);
+                let kind = if is_bool {
+                    Kind::Bool
+                } else {
+                    Kind::Int { low: 0, high: 0 }
+                };
+                terms.state(atom, time, kind)
+            }
+            _ => t,
+        };
+        map_leaves(val, &mut |t| retime(t, &mut self.terms))
+    }
+
+    fn equal(&mut self, a: &Val, b: &Val) -> TermId {
+        match (a, b) {
+            (Val::Bool(x), Val::Bool(y)) => self.terms.iff(*x, *y),
+            (Val::Int(x), Val::Int(y)) => self.terms.int_eq(*x, *y),
+            (Val::Elem(x), Val::Elem(y)) => {
+                let both: Vec<TermId> = x
+                    .iter()
+                    .zip(y)
+                    .map(|(p, q)| self.terms.and2(*p, *q))
+                    .collect();
+                self.terms.or(both)
+            }
+            (Val::Set(x), Val::Set(y)) => {
+                let same: Vec<TermId> = x
+                    .iter()
+                    .zip(y)
+                    .map(|(p, q)| self.terms.iff(*p, *q))
+                    .collect();
+                self.terms.and(same)
+            }
+            (Val::Opt(fx, vx), Val::Opt(fy, vy)) => {
+                let values = self.equal(vx, vy);
+                let both_some = self.terms.and([*fx, *fy, values]);
+                let not_x = self.terms.not(*fx);
+                let not_y = self.terms.not(*fy);
+                let both_none = self.terms.and2(not_x, not_y);
+                self.terms.or2(both_some, both_none)
+            }
+            _ => FALSE,
+        }
+    }
+
+    /// `if c then a else b`, leaf by leaf.
+    fn choose(&mut self, c: TermId, a: &Val, b: &Val) -> Val {
+        match (a, b) {
+            (Val::Bool(x), Val::Bool(y)) => Val::Bool(self.terms.ite(c, *x, *y)),
+            (Val::Int(x), Val::Int(y)) => Val::Int(self.terms.ite(c, *x, *y)),
+            (Val::Elem(x), Val::Elem(y)) => Val::Elem(
+                x.iter()
+                    .zip(y)
+                    .map(|(p, q)| self.terms.ite(c, *p, *q))
+                    .collect(),
+            ),
+            (Val::Set(x), Val::Set(y)) => Val::Set(
+                x.iter()
+                    .zip(y)
+                    .map(|(p, q)| self.terms.ite(c, *p, *q))
+                    .collect(),
+            ),
+            (Val::Opt(fx, vx), Val::Opt(fy, vy)) => {
+                let flag = self.terms.ite(c, *fx, *fy);
+                let value = self.choose(c, vx, vy);
+                Val::Opt(flag, Box::new(value))
+            }
+            _ => a.clone(),
+        }
+    }
+
+    /// One of several values by exclusive conditions (the last is the
+    /// default when none holds).
+    fn select(&mut self, options: Vec<(TermId, Val)>) -> Val {
+        let mut iter = options.into_iter().rev();
+        let Some((_, mut result)) = iter.next() else {
+            return Val::Bool(FALSE);
+        };
+        for (condition, value) in iter {
+            result = self.choose(condition, &value, &result);
+        }
+        result
+    }
+
+    fn bool_expr(&mut self, expr: &Expr, time: Time) -> TermId {
+        match self.expr(expr, time) {
+            Val::Bool(term) => term,
+            _ => FALSE,
+        }
+    }
+
+    fn int_expr(&mut self, expr: &Expr, time: Time) -> TermId {
+        match self.expr(expr, time) {
+            Val::Int(term) => term,
+            _ => self.terms.int(0),
+        }
+    }
+
+    fn set_bits(&mut self, expr: &Expr, time: Time) -> Vec<TermId> {
+        match self.expr(expr, time) {
+            Val::Set(bits) => bits,
+            _ => Vec::new(),
+        }
+    }
+
+    fn expr(&mut self, expr: &Expr, time: Time) -> Val {
+        match &expr.kind {
+            ExprKind::Bool(value) => Val::Bool(self.terms.constant(*value)),
+            ExprKind::Int(value) => Val::Int(self.terms.int(*value)),
+            ExprKind::None => self.default_value(&expr.ty),
+            ExprKind::Some(inner) => {
+                let value = self.expr(inner, time);
+                Val::Opt(TRUE, Box::new(value))
+            }
+            ExprKind::EnumValue(sort, index) => self.concrete(&Type::Sort(*sort), *index),
+            ExprKind::Universe(sort) => Val::Set(vec![TRUE; self.sizes[sort.0]]),
+            ExprKind::State { id, primed, args } => {
+                let when = if *primed { Time::Next } else { time };
+                let charter = self.charter;
+                let state = charter.state(*id);
+                let cells = self.cells[id.0].clone();
+                if args.is_empty() {
+                    return self.at(&cells[0].1, when);
+                }
+                let indices: Vec<Vec<TermId>> = args
+                    .iter()
+                    .zip(&state.args)
+                    .map(|(arg, ty)| {
+                        let value = self.expr(arg, time);
+                        self.index_of(&value, ty)
+                    })
+                    .collect();
+                let mut options = Vec::new();
+                for (tuple, cell) in &cells {
+                    let matches: Vec<TermId> = tuple
+                        .iter()
+                        .zip(&indices)
+                        .map(|(i, conditions)| conditions[*i])
+                        .collect();
+                    let condition = self.terms.and(matches);
+                    if condition == FALSE {
+                        continue;
+                    }
+                    let value = self.at(cell, when);
+                    if condition == TRUE {
+                        return value;
+                    }
+                    options.push((condition, value));
+                }
+                self.select(options)
+            }
+            ExprKind::Local(id) => self.env[id.0].clone().unwrap_or(Val::Bool(FALSE)),
+            ExprKind::Call(id, args) => {
+                let charter = self.charter;
+                let define = charter.define(*id);
+                let values: Vec<Val> = args.iter().map(|a| self.expr(a, time)).collect();
+                let saved: Vec<Option<Val>> = define
+                    .params
+                    .iter()
+                    .map(|p| self.env[p.0].clone())
+                    .collect();
+                for (param, value) in define.params.iter().zip(values) {
+                    self.env[param.0] = Some(value);
+                }
+                let result = self.expr(&define.body, time);
+                for (param, value) in define.params.iter().zip(saved) {
+                    self.env[param.0] = value;
+                }
+                result
+            }
+            ExprKind::Happened(..)
+            | ExprKind::Unary(UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically, _)
+            | ExprKind::Binary(BinaryOp::Since, ..) => {
+                let atom = self.monitor(expr);
+                Val::Bool(self.terms.state(atom, time, Kind::Bool))
+            }
+            ExprKind::Unary(op, operand) => match op {
+                UnaryOp::Not => {
+                    let inner = self.bool_expr(operand, time);
+                    Val::Bool(self.terms.not(inner))
+                }
+                UnaryOp::Neg => {
+                    let inner = self.int_expr(operand, time);
+                    Val::Int(self.terms.mul(-1, inner))
+                }
+                UnaryOp::Card => {
+                    let bits = self.set_bits(operand, time);
+                    let one = self.terms.int(1);
+                    let zero = self.terms.int(0);
+                    let counts: Vec<TermId> =
+                        bits.iter().map(|b| self.terms.ite(*b, one, zero)).collect();
+                    Val::Int(self.terms.add(counts))
+                }
+                _ => Val::Bool(FALSE),
+            },
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, time),
+            ExprKind::OptionTest(operand, is_some) => match self.expr(operand, time) {
+                Val::Opt(flag, _) => Val::Bool(if *is_some { flag } else { self.terms.not(flag) }),
+                _ => Val::Bool(FALSE),
+            },
+            ExprKind::If(cond, then, other) => {
+                let c = self.bool_expr(cond, time);
+                let a = self.expr(then, time);
+                let b = self.expr(other, time);
+                let a = self.widen(a, &then.ty, &expr.ty);
+                let b = self.widen(b, &other.ty, &expr.ty);
+                self.choose(c, &a, &b)
+            }
+            ExprKind::SetLiteral(elements) => {
+                let Type::Set(element_type) = &expr.ty else {
+                    return Val::Set(Vec::new());
+                };
+                let size = self.domain_size(element_type);
+                let mut bits = vec![FALSE; size];
+                for element in elements {
+                    let value = self.expr(element, time);
+                    let index = self.index_of(&value, element_type);
+                    for (bit, condition) in bits.iter_mut().zip(index) {
+                        *bit = self.terms.or2(*bit, condition);
+                    }
+                }
+                Val::Set(bits)
+            }
+            ExprKind::Comprehension(binders, body) => {
+                let members = self.expand(binders, body, time);
+                Val::Set(members)
+            }
+            ExprKind::Quantified(quantifier, binders, body) => {
+                let instances = self.expand_guarded(binders, body, time);
+                let term = match quantifier {
+                    Quantifier::Forall => {
+                        let holds: Vec<TermId> = instances
+                            .iter()
+                            .map(|(guard, body)| self.terms.implies(*guard, *body))
+                            .collect();
+                        self.terms.and(holds)
+                    }
+                    _ => {
+                        let hits: Vec<TermId> = instances
+                            .iter()
+                            .map(|(guard, body)| self.terms.and2(*guard, *body))
+                            .collect();
+                        match quantifier {
+                            Quantifier::Exists => self.terms.or(hits),
+                            Quantifier::ExactlyOne => self.terms.exactly(&hits, 1),
+                            Quantifier::AtMostOne => self.terms.at_most(&hits, 1),
+                            _ => {
+                                let any = self.terms.or(hits);
+                                self.terms.not(any)
+                            }
+                        }
+                    }
+                };
+                Val::Bool(term)
+            }
+        }
+    }
+
+    /// Integer values need no widening (ranges only matter for atoms); the
+    /// hook keeps `if` branches' shapes identical.
+    fn widen(&mut self, val: Val, _from: &Type, _to: &Type) -> Val {
+        val
+    }
+
+    /// The comprehension's membership vector: element `i` is in the set when
+    /// it is in the binder's domain and the body holds for it.
+    fn expand(&mut self, binders: &[Binder], body: &Expr, time: Time) -> Vec<TermId> {
+        self.expand_guarded(binders, body, time)
+            .into_iter()
+            .map(|(guard, holds)| self.terms.and2(guard, holds))
+            .collect()
+    }
+
+    /// Every instance of the binders (the product of their domains), as
+    /// (the instance is in the domain, the body holds for it).
+    fn expand_guarded(
+        &mut self,
+        binders: &[Binder],
+        body: &Expr,
+        time: Time,
+    ) -> Vec<(TermId, TermId)> {
+        let Some((first, rest)) = binders.split_first() else {
+            let holds = self.bool_expr(body, time);
+            return vec![(TRUE, holds)];
+        };
+        let ty = self.charter.local(first.local).ty.clone();
+        let (size, guards) = match &first.domain {
+            Domain::Type(_) => {
+                let size = self.domain_size(&ty);
+                (size, vec![TRUE; size])
+            }
+            Domain::Set(set) => {
+                let bits = self.set_bits(set, time);
+                (bits.len(), bits)
+            }
+        };
+        let saved = self.env[first.local.0].clone();
+        let mut instances = Vec::new();
+        for index in 0..size {
+            if guards[index] == FALSE {
+                continue;
+            }
+            let value = self.concrete(&ty, index);
+            self.env[first.local.0] = Some(value);
+            for (guard, holds) in self.expand_guarded(rest, body, time) {
+                let guard = self.terms.and2(guards[index], guard);
+                instances.push((guard, holds));
+            }
+        }
+        self.env[first.local.0] = saved;
+        instances
+    }
+
+    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, time: Time) -> Val {
+        match op {
+            BinaryOp::And | BinaryOp::Or | BinaryOp::Implies | BinaryOp::Iff => {
+                let a = self.bool_expr(lhs, time);
+                let b = self.bool_expr(rhs, time);
+                Val::Bool(match op {
+                    BinaryOp::And => self.terms.and2(a, b),
+                    BinaryOp::Or => self.terms.or2(a, b),
+                    BinaryOp::Implies => self.terms.implies(a, b),
+                    _ => self.terms.iff(a, b),
+                })
+            }
+            BinaryOp::Eq | BinaryOp::Ne => {
+                let a = self.expr(lhs, time);
+                let b = self.expr(rhs, time);
+                let equal = self.equal(&a, &b);
+                Val::Bool(if op == BinaryOp::Eq {
+                    equal
+                } else {
+                    self.terms.not(equal)
+                })
+            }
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                if let Some(term) = self.counting(op, lhs, rhs, time) {
+                    return Val::Bool(term);
+                }
+                let a = self.int_expr(lhs, time);
+                let b = self.int_expr(rhs, time);
+                Val::Bool(match op {
+                    BinaryOp::Lt => self.terms.lt(a, b),
+                    BinaryOp::Le => self.terms.le(a, b),
+                    BinaryOp::Gt => self.terms.lt(b, a),
+                    _ => self.terms.le(b, a),
+                })
+            }
+            BinaryOp::In => {
+                let element = self.expr(lhs, time);
+                let bits = self.set_bits(rhs, time);
+                let Type::Set(element_type) = &rhs.ty else {
+                    return Val::Bool(FALSE);
+                };
+                let index = self.index_of(&element, element_type);
+                let hits: Vec<TermId> = index
+                    .iter()
+                    .zip(&bits)
+                    .map(|(i, b)| self.terms.and2(*i, *b))
+                    .collect();
+                Val::Bool(self.terms.or(hits))
+            }
+            BinaryOp::Union | BinaryOp::Intersect | BinaryOp::Difference => {
+                let a = self.set_bits(lhs, time);
+                let b = self.set_bits(rhs, time);
+                Val::Set(
+                    a.iter()
+                        .zip(&b)
+                        .map(|(x, y)| match op {
+                            BinaryOp::Union => self.terms.or2(*x, *y),
+                            BinaryOp::Intersect => self.terms.and2(*x, *y),
+                            _ => {
+                                let not_y = self.terms.not(*y);
+                                self.terms.and2(*x, not_y)
+                            }
+                        })
+                        .collect(),
+                )
+            }
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => {
+                let a = self.int_expr(lhs, time);
+                let b = self.int_expr(rhs, time);
+                Val::Int(match op {
+                    BinaryOp::Add => self.terms.add(vec![a, b]),
+                    BinaryOp::Sub => self.terms.sub(a, b),
+                    _ => match (self.terms.as_int(a), self.terms.as_int(b)) {
+                        (Some(k), _) => self.terms.mul(k, b),
+                        (_, Some(k)) => self.terms.mul(k, a),
+                        // The checker allows only products with a number.
+                        _ => self.terms.int(0),
+                    },
+                })
+            }
+            BinaryOp::Since => Val::Bool(FALSE),
+        }
+    }
+
+    /// `#s op n` with a constant `n` as a pseudo-Boolean constraint, which
+    /// the solver handles far better than a sum (see PERFORMANCE.md).
+    fn counting(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, time: Time) -> Option<TermId> {
+        let (set, constant, op) = match (&lhs.kind, &rhs.kind) {
+            (ExprKind::Unary(UnaryOp::Card, set), _) => {
+                let n = self.int_expr(rhs, time);
+                (set, self.terms.as_int(n)?, op)
+            }
+            (_, ExprKind::Unary(UnaryOp::Card, set)) => {
+                let n = self.int_expr(lhs, time);
+                let flipped = match op {
+                    BinaryOp::Lt => BinaryOp::Gt,
+                    BinaryOp::Le => BinaryOp::Ge,
+                    BinaryOp::Gt => BinaryOp::Lt,
+                    _ => BinaryOp::Le,
+                };
+                (set, self.terms.as_int(n)?, flipped)
+            }
+            _ => return None,
+        };
+        let bits = self.set_bits(set, time);
+        // #s < n ⇔ #s ≤ n-1; #s > n ⇔ #s ≥ n+1; negative bounds are trivial.
+        let term = match op {
+            BinaryOp::Lt | BinaryOp::Le => {
+                let bound = if op == BinaryOp::Lt {
+                    constant - 1
+                } else {
+                    constant
+                };
+                if bound < 0 {
+                    FALSE
+                } else {
+                    self.terms.at_most(&bits, bound.min(u32::MAX as i64) as u32)
+                }
+            }
+            _ => {
+                let bound = if op == BinaryOp::Gt {
+                    constant + 1
+                } else {
+                    constant
+                };
+                if bound <= 0 {
+                    TRUE
+                } else {
+                    self.terms
+                        .at_least(&bits, bound.min(u32::MAX as i64) as u32)
+                }
+            }
+        };
+        Some(term)
+    }
+
+    /// The monitor atom of a past-time expression under the current
+    /// bindings, created (with its initial value and its update) on first use.
+    fn monitor(&mut self, expr: &Expr) -> AtomId {
+        let bindings: Vec<(usize, Val)> = self
+            .env
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.clone().map(|v| (i, v)))
+            .collect();
+        let key = (expr as *const Expr as usize, bindings);
+        if let Some(atom) = self.monitors.get(&key) {
+            return *atom;
+        }
+        let id = AtomId(self.atoms.len() as u32);
+        let index = self.monitors.len();
+        self.atoms.push(AtomInfo {
+            name: format!("monitor{index}"),
+            kind: Kind::Bool,
+            owner: Owner::Monitor(index),
+            address: Address {
+                address: Vec::new(),
+                sorts: Vec::new(),
+            },
+        });
+        self.monitors.insert(key, id);
+        let now = self.terms.state(id, Time::Now, Kind::Bool);
+        let next = self.terms.state(id, Time::Next, Kind::Bool);
+        let (initial, update) = match &expr.kind {
+            ExprKind::Happened(event, args) => {
+                let event = *event;
+                let mut matches = vec![self.selectors[event.0]];
+                for (position, arg) in args.iter().enumerate() {
+                    if let Some(arg) = arg {
+                        let value = self.expr(arg, Time::Next);
+                        let param = self.params[event.0][position].clone();
+                        matches.push(self.equal(&param, &value));
+                    }
+                }
+                (FALSE, self.terms.and(matches))
+            }
+            ExprKind::Unary(UnaryOp::Once, p) => {
+                let p_now = self.bool_expr(p, Time::Now);
+                let p_next = self.bool_expr(p, Time::Next);
+                (p_now, self.terms.or2(now, p_next))
+            }
+            ExprKind::Unary(UnaryOp::Previously, p) => {
+                let p_now = self.bool_expr(p, Time::Now);
+                (FALSE, p_now)
+            }
+            ExprKind::Unary(UnaryOp::Historically, p) => {
+                let p_now = self.bool_expr(p, Time::Now);
+                let p_next = self.bool_expr(p, Time::Next);
+                (p_now, self.terms.and2(now, p_next))
+            }
+            ExprKind::Binary(BinaryOp::Since, p, q) => {
+                let q_now = self.bool_expr(q, Time::Now);
+                let p_next = self.bool_expr(p, Time::Next);
+                let q_next = self.bool_expr(q, Time::Next);
+                let kept = self.terms.and2(p_next, now);
+                (q_now, self.terms.or2(q_next, kept))
+            }
+            _ => (FALSE, FALSE),
+        };
+        let init = self.terms.iff(now, initial);
+        self.init.push(Constraint {
+            term: init,
+            origin: Origin::Monitor,
+        });
+        let step = self.terms.iff(next, update);
+        self.trans.push(Constraint {
+            term: step,
+            origin: Origin::Monitor,
+        });
+        id
+    }
+}
+
+fn map_leaves(val: &Val, f: &mut dyn FnMut(TermId) -> TermId) -> Val {
+    match val {
+        Val::Bool(t) => Val::Bool(f(*t)),
+        Val::Int(t) => Val::Int(f(*t)),
+        Val::Elem(bits) => Val::Elem(bits.iter().map(|b| f(*b)).collect()),
+        Val::Set(bits) => Val::Set(bits.iter().map(|b| f(*b)).collect()),
+        Val::Opt(flag, value) => Val::Opt(f(*flag), Box::new(map_leaves(value, f))),
+    }
+}
+
+/// The span a constraint's origin points at, if any.
+pub fn origin_span(origin: &Origin) -> Option<Span> {
+    match origin {
+        Origin::Clause { span, .. }
+        | Origin::Guard { span, .. }
+        | Origin::Formula { span, .. }
+        | Origin::Value { span, .. } => Some(*span),
+        _ => None,
+    }
+}

@@ -1,0 +1,384 @@
+//! The one place where [`ir`] terms become Z3 terms: an unrolling of the
+//! transition system over steps, with solver constants named reversibly
+//! (`{atom}@{step}`), and the symmetry-breaking constraints for abstract
+//! sorts.
+
+use std::collections::HashMap;
+
+use z3::ast::{Bool, Int};
+use z3::{Model, Solver};
+
+use crate::ir::{self, AtomId, InputId, Kind, Owner, System, Term, TermId, Time};
+
+/// A value read from a model: `None` where the model leaves it free.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RawValue {
+    Bool(bool),
+    Int(i64),
+}
+
+#[derive(Clone)]
+enum Z3Term {
+    Bool(Bool),
+    Int(Int),
+}
+
+/// Solver constants for each step, and translated terms by (term, step).
+pub struct Unrolling<'s> {
+    pub system: &'s System,
+    /// Names prefix, distinguishing unrollings that share a solver.
+    prefix: &'static str,
+    states: Vec<Vec<Z3Term>>,
+    inputs: Vec<Vec<Z3Term>>,
+    memo: HashMap<(TermId, usize), Z3Term>,
+    /// Per symmetry (abstract sort, element i swapped with i + 1): the
+    /// atoms and inputs it moves, as (earlier, its image), and the "equal so
+    /// far" literal of the lexicographic chain.
+    symmetries: Vec<Symmetry>,
+}
+
+struct Symmetry {
+    state_pairs: Vec<(AtomId, AtomId)>,
+    input_pairs: Vec<(InputId, InputId)>,
+    equal_so_far: Bool,
+}
+
+impl<'s> Unrolling<'s> {
+    pub fn new(system: &'s System, prefix: &'static str, symmetry: bool) -> Unrolling<'s> {
+        let symmetries = if symmetry {
+            symmetries(system)
+        } else {
+            Vec::new()
+        };
+        Unrolling {
+            system,
+            prefix,
+            states: Vec::new(),
+            inputs: Vec::new(),
+            memo: HashMap::new(),
+            symmetries,
+        }
+    }
+
+    /// Creates the constants of state `step` (and of the inputs of the step
+    /// before it), and the symmetry-breaking constraints over them.
+    pub fn add_state(&mut self, solver: &Solver) {
+        let step = self.states.len();
+        if step > 0 {
+            let inputs = self
+                .system
+                .inputs
+                .iter()
+                .map(|input| {
+                    constant(
+                        &format!("{}{}@{}", self.prefix, input.name, step - 1),
+                        input.kind,
+                    )
+                })
+                .collect();
+            self.inputs.push(inputs);
+        }
+        let states = self
+            .system
+            .atoms
+            .iter()
+            .map(|atom| constant(&format!("{}{}@{}", self.prefix, atom.name, step), atom.kind))
+            .collect();
+        self.states.push(states);
+        self.break_symmetry(solver, step);
+    }
+
+    /// The lexicographic-leader constraint for each adjacent transposition
+    /// of an abstract sort, extended over the new state (and the inputs of
+    /// the step into it), in the fixed order state 0, inputs 0, state 1, ….
+    /// Any history can be permuted into one that satisfies them, because the
+    /// elements of an abstract sort are interchangeable.
+    fn break_symmetry(&mut self, solver: &Solver, step: usize) {
+        for index in 0..self.symmetries.len() {
+            let mut pairs: Vec<(Z3Term, Z3Term)> = Vec::new();
+            if step > 0 {
+                for (a, b) in &self.symmetries[index].input_pairs {
+                    pairs.push((
+                        self.inputs[step - 1][a.0 as usize].clone(),
+                        self.inputs[step - 1][b.0 as usize].clone(),
+                    ));
+                }
+            }
+            for (a, b) in &self.symmetries[index].state_pairs {
+                pairs.push((
+                    self.states[step][a.0 as usize].clone(),
+                    self.states[step][b.0 as usize].clone(),
+                ));
+            }
+            let mut equal = self.symmetries[index].equal_so_far.clone();
+            for (a, b) in pairs {
+                let (le, eq) = match (&a, &b) {
+                    // Lower-numbered elements come first: x ≥ y.
+                    (Z3Term::Bool(x), Z3Term::Bool(y)) => (x.clone() | y.not(), x.eq(y)),
+                    (Z3Term::Int(x), Z3Term::Int(y)) => (x.ge(y), x.eq(y)),
+                    _ => continue,
+                };
+                solver.assert(equal.implies(&le));
+                let next = Bool::fresh_const("symmetry");
+                solver.assert(next.eq(&(equal.clone() & eq)));
+                equal = next;
+            }
+            self.symmetries[index].equal_so_far = equal;
+        }
+    }
+
+    pub fn bool_at(&mut self, term: TermId, step: usize) -> Bool {
+        match self.translate(term, step) {
+            Z3Term::Bool(b) => b,
+            Z3Term::Int(_) => Bool::from_bool(false),
+        }
+    }
+
+    fn int_at(&mut self, term: TermId, step: usize) -> Int {
+        match self.translate(term, step) {
+            Z3Term::Int(i) => i,
+            Z3Term::Bool(_) => Int::from_i64(0),
+        }
+    }
+
+    fn bools(&mut self, terms: &[TermId], step: usize) -> Vec<Bool> {
+        terms.iter().map(|t| self.bool_at(*t, step)).collect()
+    }
+
+    fn translate(&mut self, term: TermId, step: usize) -> Z3Term {
+        if let Some(done) = self.memo.get(&(term, step)) {
+            return done.clone();
+        }
+        let node = self.system.terms.get(term).clone();
+        let result = match node {
+            Term::Bool(value) => Z3Term::Bool(Bool::from_bool(value)),
+            Term::Int(value) => Z3Term::Int(Int::from_i64(value)),
+            Term::State(atom, time) => {
+                let at = match time {
+                    Time::Now => step,
+                    Time::Next => step + 1,
+                };
+                self.states[at][atom.0 as usize].clone()
+            }
+            Term::Input(input) => self.inputs[step][input.0 as usize].clone(),
+            Term::Not(a) => Z3Term::Bool(self.bool_at(a, step).not()),
+            Term::And(items) => Z3Term::Bool(Bool::and(&self.bools(&items, step))),
+            Term::Or(items) => Z3Term::Bool(Bool::or(&self.bools(&items, step))),
+            Term::Implies(a, b) => {
+                let a = self.bool_at(a, step);
+                Z3Term::Bool(a.implies(&self.bool_at(b, step)))
+            }
+            Term::Iff(a, b) => {
+                let a = self.bool_at(a, step);
+                Z3Term::Bool(a.eq(&self.bool_at(b, step)))
+            }
+            Term::Ite(c, a, b) => {
+                let c = self.bool_at(c, step);
+                match (self.translate(a, step), self.translate(b, step)) {
+                    (Z3Term::Bool(a), Z3Term::Bool(b)) => Z3Term::Bool(c.ite(&a, &b)),
+                    (Z3Term::Int(a), Z3Term::Int(b)) => Z3Term::Int(c.ite(&a, &b)),
+                    _ => Z3Term::Bool(Bool::from_bool(false)),
+                }
+            }
+            Term::IntEq(a, b) => {
+                let a = self.int_at(a, step);
+                Z3Term::Bool(a.eq(&self.int_at(b, step)))
+            }
+            Term::Le(a, b) => {
+                let a = self.int_at(a, step);
+                Z3Term::Bool(a.le(&self.int_at(b, step)))
+            }
+            Term::Lt(a, b) => {
+                let a = self.int_at(a, step);
+                Z3Term::Bool(a.lt(&self.int_at(b, step)))
+            }
+            Term::Add(items) => {
+                let items: Vec<Int> = items.iter().map(|t| self.int_at(*t, step)).collect();
+                Z3Term::Int(Int::add(&items))
+            }
+            Term::Sub(a, b) => {
+                let a = self.int_at(a, step);
+                Z3Term::Int(a - self.int_at(b, step))
+            }
+            Term::Mul(k, a) => Z3Term::Int(Int::from_i64(k) * self.int_at(a, step)),
+            Term::AtMost(items, k) | Term::AtLeast(items, k) | Term::Exactly(items, k) => {
+                let bools = self.bools(&items, step);
+                let weighted: Vec<(&Bool, i32)> = bools.iter().map(|b| (b, 1)).collect();
+                let k = k.min(i32::MAX as u32) as i32;
+                Z3Term::Bool(match self.system.terms.get(term) {
+                    Term::AtMost(..) => Bool::pb_le(&weighted, k),
+                    Term::AtLeast(..) => Bool::pb_ge(&weighted, k),
+                    _ => Bool::pb_eq(&weighted, k),
+                })
+            }
+        };
+        self.memo.insert((term, step), result.clone());
+        result
+    }
+
+    /// Asserts the well-formedness, axioms and state constraints of state
+    /// `step`, and its initial conditions (step 0) or the transition into it.
+    pub fn assert_state(&mut self, solver: &Solver, step: usize, initial: bool) {
+        let system = self.system;
+        for constraint in &system.invariants {
+            solver.assert(self.bool_at(constraint.term, step));
+        }
+        if initial {
+            for constraint in &system.init {
+                solver.assert(self.bool_at(constraint.term, step));
+            }
+        }
+        if step > 0 {
+            for constraint in &system.trans {
+                solver.assert(self.bool_at(constraint.term, step - 1));
+            }
+        }
+    }
+
+    /// States `a` and `b` differ somewhere (for simple-path constraints).
+    pub fn distinct(&self, a: usize, b: usize) -> Bool {
+        let differences: Vec<Bool> = self.states[a]
+            .iter()
+            .zip(&self.states[b])
+            .map(|(x, y)| match (x, y) {
+                (Z3Term::Bool(x), Z3Term::Bool(y)) => x.eq(y).not(),
+                (Z3Term::Int(x), Z3Term::Int(y)) => x.eq(y).not(),
+                _ => Bool::from_bool(false),
+            })
+            .collect();
+        Bool::or(&differences)
+    }
+
+    /// Reads every state atom and input from a model.
+    pub fn read(&mut self, model: &Model, steps: usize) -> RawTrace {
+        let states = (0..=steps)
+            .map(|step| {
+                self.states[step]
+                    .iter()
+                    .map(|t| read_value(model, t))
+                    .collect()
+            })
+            .collect();
+        let inputs = (0..steps)
+            .map(|step| {
+                self.inputs[step]
+                    .iter()
+                    .map(|t| read_value(model, t))
+                    .collect()
+            })
+            .collect();
+        let system = self.system;
+        let fired = (0..steps)
+            .map(|step| {
+                system
+                    .effects
+                    .iter()
+                    .map(|effect| {
+                        let applies = self.bool_at(effect.applies, step);
+                        model
+                            .eval(&applies, true)
+                            .and_then(|b| b.as_bool())
+                            .unwrap_or(false)
+                    })
+                    .collect()
+            })
+            .collect();
+        RawTrace {
+            states,
+            inputs,
+            fired,
+        }
+    }
+}
+
+/// A history read from a model, atom by atom.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawTrace {
+    /// Per state (`steps + 1` of them), per atom.
+    pub states: Vec<Vec<Option<RawValue>>>,
+    /// Per step, per input.
+    pub inputs: Vec<Vec<Option<RawValue>>>,
+    /// Per step, per effect record: whether it applied.
+    pub fired: Vec<Vec<bool>>,
+}
+
+fn constant(name: &str, kind: Kind) -> Z3Term {
+    match kind {
+        Kind::Bool => Z3Term::Bool(Bool::new_const(name)),
+        Kind::Int { .. } => Z3Term::Int(Int::new_const(name)),
+    }
+}
+
+fn read_value(model: &Model, term: &Z3Term) -> Option<RawValue> {
+    match term {
+        Z3Term::Bool(b) => model.eval(b, false)?.as_bool().map(RawValue::Bool),
+        Z3Term::Int(i) => model.eval(i, false)?.as_i64().map(RawValue::Int),
+    }
+}
+
+/// The adjacent transpositions of every abstract sort, as pairs of atoms
+/// (and inputs) they swap. Monitors are left out: a lexicographic leader
+/// over any set of variables closed under the permutation is sound.
+fn symmetries(system: &System) -> Vec<Symmetry> {
+    let atoms = system.atom_index();
+    let inputs = system.input_index();
+    let mut result = Vec::new();
+    for sort in &system.abstract_sorts {
+        let size = system.sort_sizes[sort.0];
+        for i in 0..size.saturating_sub(1) {
+            let swap = |address: &ir::Address| -> Option<Vec<u32>> {
+                let mut moved = false;
+                let swapped = address
+                    .address
+                    .iter()
+                    .zip(&address.sorts)
+                    .map(|(value, s)| {
+                        if *s == Some(*sort) && (*value == i as u32 || *value == i as u32 + 1) {
+                            moved = true;
+                            if *value == i as u32 {
+                                i as u32 + 1
+                            } else {
+                                i as u32
+                            }
+                        } else {
+                            *value
+                        }
+                    })
+                    .collect();
+                moved.then_some(swapped)
+            };
+            let mut state_pairs = Vec::new();
+            for (index, atom) in system.atoms.iter().enumerate() {
+                if matches!(atom.owner, Owner::Monitor(_)) {
+                    continue;
+                }
+                if let Some(image) = swap(&atom.address) {
+                    if let Some(other) = atoms.get(&(&atom.owner, &image)) {
+                        if (index as u32) < other.0 {
+                            state_pairs.push((AtomId(index as u32), *other));
+                        }
+                    }
+                }
+            }
+            let mut input_pairs = Vec::new();
+            for (index, input) in system.inputs.iter().enumerate() {
+                if let Some(image) = swap(&input.address) {
+                    if let Some(other) = inputs.get(&(&input.owner, &image)) {
+                        if (index as u32) < other.0 {
+                            input_pairs.push((InputId(index as u32), *other));
+                        }
+                    }
+                }
+            }
+            if state_pairs.is_empty() && input_pairs.is_empty() {
+                continue;
+            }
+            result.push(Symmetry {
+                state_pairs,
+                input_pairs,
+                equal_so_far: Bool::from_bool(true),
+            });
+        }
+    }
+    result
+}

@@ -1,0 +1,222 @@
+//! The only module that touches Z3. It answers questions about an
+//! [`ir::System`]: bounded model checking (one incremental solver across
+//! depths, an assumption literal per depth, so the first counterexample
+//! found is a shortest one), k-induction with simple-path constraints and
+//! lemmas, and SMT-LIB export. Models leave as [`RawTrace`]s of plain values.
+//!
+//! Z3's context is thread-local and its terms are not `Send`: nothing
+//! built here escapes the call that built it.
+
+mod encode;
+
+pub use encode::{RawTrace, RawValue};
+
+use z3::ast::Bool;
+use z3::{Params, SatResult, Solver};
+
+use crate::ir::{System, TermId};
+use encode::Unrolling;
+
+/// How to run the solver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Wall-clock limit per solver call, in milliseconds.
+    pub timeout_ms: Option<u64>,
+    /// Deterministic resource limit per solver call (Z3's `rlimit`).
+    pub rlimit: Option<u64>,
+    pub seed: u32,
+    /// Break the symmetry of abstract sorts (sound; off only to measure).
+    pub symmetry: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            timeout_ms: None,
+            rlimit: None,
+            seed: 0,
+            symmetry: true,
+        }
+    }
+}
+
+/// Why the solver could not answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SolverUnknown {
+    pub reason: String,
+}
+
+/// The answer of a bounded search.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// A history of `depth` steps ending in a state where the target holds.
+    Found { depth: usize, trace: RawTrace },
+    /// No such history of at most `depth` steps.
+    NoneUpTo { depth: usize },
+}
+
+/// The answer of an unbounded proof attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Proof {
+    /// The goal holds in every reachable state: k-induction closed at `k`.
+    Proved { k: usize },
+    /// A reachable violation.
+    Refuted { depth: usize, trace: RawTrace },
+    /// Induction did not close up to `k` (and no violation up to `k`).
+    Open { k: usize },
+}
+
+fn new_solver(limits: &Limits) -> Solver {
+    let solver = Solver::new();
+    let mut params = Params::new();
+    params.set_u32("random_seed", limits.seed);
+    if let Some(timeout) = limits.timeout_ms {
+        params.set_u32("timeout", timeout.min(u32::MAX as u64) as u32);
+    }
+    if let Some(rlimit) = limits.rlimit {
+        params.set_u32("rlimit", rlimit.min(u32::MAX as u64) as u32);
+    }
+    solver.set_params(&params);
+    solver
+}
+
+fn check(solver: &Solver, assumptions: &[Bool]) -> Result<bool, SolverUnknown> {
+    match solver.check_assumptions(assumptions) {
+        SatResult::Sat => Ok(true),
+        SatResult::Unsat => Ok(false),
+        SatResult::Unknown => Err(SolverUnknown {
+            reason: solver
+                .get_reason_unknown()
+                .unwrap_or_else(|| "the solver gave up".to_string()),
+        }),
+    }
+}
+
+/// Whether any initial state exists (initial conditions and axioms agree).
+pub fn initial_state_exists(system: &System, limits: &Limits) -> Result<bool, SolverUnknown> {
+    let solver = new_solver(limits);
+    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
+    unrolling.add_state(&solver);
+    unrolling.assert_state(&solver, 0, true);
+    check(&solver, &[])
+}
+
+/// Searches for the shortest history (of at most `max_depth` steps) ending in
+/// a state where `target` holds (or, with `negate`, where it fails).
+pub fn search(
+    system: &System,
+    target: TermId,
+    negate: bool,
+    max_depth: usize,
+    limits: &Limits,
+) -> Result<Search, SolverUnknown> {
+    let solver = new_solver(limits);
+    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
+    for depth in 0..=max_depth {
+        unrolling.add_state(&solver);
+        unrolling.assert_state(&solver, depth, depth == 0);
+        let mut goal = unrolling.bool_at(target, depth);
+        if negate {
+            goal = goal.not();
+        }
+        let activation = Bool::fresh_const("depth");
+        solver.assert(activation.implies(&goal));
+        if check(&solver, std::slice::from_ref(&activation))? {
+            let model = solver.get_model().ok_or_else(|| SolverUnknown {
+                reason: "the solver found a history but gave no model".into(),
+            })?;
+            let trace = unrolling.read(&model, depth);
+            return Ok(Search::Found { depth, trace });
+        }
+        // This depth is done: the literal stays false from now on.
+        solver.assert(activation.not());
+    }
+    Ok(Search::NoneUpTo { depth: max_depth })
+}
+
+/// k-induction for `goal`, assuming already-proved `lemmas` in every state
+/// of the inductive step. The base case is the bounded search; the step
+/// case is an incremental solver over a path from an arbitrary state that
+/// satisfies the axioms, with pairwise distinct states.
+pub fn prove(
+    system: &System,
+    goal: TermId,
+    lemmas: &[TermId],
+    max_k: usize,
+    limits: &Limits,
+) -> Result<Proof, SolverUnknown> {
+    let base = new_solver(limits);
+    let mut base_unrolling = Unrolling::new(system, "", limits.symmetry);
+    let step = new_solver(limits);
+    let mut step_unrolling = Unrolling::new(system, "step!", limits.symmetry);
+    step_unrolling.add_state(&step);
+    step_unrolling.assert_state(&step, 0, false);
+    assert_lemmas(&step, &mut step_unrolling, lemmas, 0);
+    for k in 0..=max_k {
+        // Base: no violation in exactly k steps (shorter ones were checked).
+        base_unrolling.add_state(&base);
+        base_unrolling.assert_state(&base, k, k == 0);
+        let violated = base_unrolling.bool_at(goal, k).not();
+        let activation = Bool::fresh_const("base");
+        base.assert(activation.implies(&violated));
+        if check(&base, std::slice::from_ref(&activation))? {
+            let model = base.get_model().ok_or_else(|| SolverUnknown {
+                reason: "the solver found a violation but gave no model".into(),
+            })?;
+            let trace = base_unrolling.read(&model, k);
+            return Ok(Proof::Refuted { depth: k, trace });
+        }
+        base.assert(activation.not());
+        // Step: goal in states 0..k, a transition to state k+1 distinct from
+        // all before it, and the goal violated there.
+        let holds = step_unrolling.bool_at(goal, k);
+        step.assert(holds);
+        step_unrolling.add_state(&step);
+        step_unrolling.assert_state(&step, k + 1, false);
+        assert_lemmas(&step, &mut step_unrolling, lemmas, k + 1);
+        for earlier in 0..=k {
+            step.assert(step_unrolling.distinct(earlier, k + 1));
+        }
+        let violated = step_unrolling.bool_at(goal, k + 1).not();
+        let activation = Bool::fresh_const("step");
+        step.assert(activation.implies(&violated));
+        if !check(&step, std::slice::from_ref(&activation))? {
+            return Ok(Proof::Proved { k: k + 1 });
+        }
+        step.assert(activation.not());
+    }
+    Ok(Proof::Open { k: max_k })
+}
+
+fn assert_lemmas(solver: &Solver, unrolling: &mut Unrolling, lemmas: &[TermId], state: usize) {
+    for lemma in lemmas {
+        solver.assert(unrolling.bool_at(*lemma, state));
+    }
+}
+
+/// The SMT-LIB script of the bounded question "is there a history of
+/// exactly `depth` steps ending where `target` holds (or fails, with
+/// `negate`)?", runnable as is by other solvers.
+pub fn smt2(
+    system: &System,
+    target: TermId,
+    negate: bool,
+    depth: usize,
+    limits: &Limits,
+) -> String {
+    let solver = Solver::new();
+    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
+    for step in 0..=depth {
+        unrolling.add_state(&solver);
+        unrolling.assert_state(&solver, step, step == 0);
+    }
+    let mut goal = unrolling.bool_at(target, depth);
+    if negate {
+        goal = goal.not();
+    }
+    solver.assert(goal);
+    format!(
+        "; charter: exported bounded check at depth {depth}\n(set-option :produce-models true)\n{}(check-sat)\n",
+        solver.to_smt2()
+    )
+}

@@ -1,0 +1,312 @@
+//! Histories in the user's terms: the events, their arguments, every
+//! state's values, what changed at each step and which clause changed it.
+//! Built from a solver's raw atom values with the lowering's [`Layout`].
+
+use serde::Serialize;
+
+use crate::hir::{self, ClauseId, StateKind, Type};
+use crate::ir::{Term, TermId, Terms};
+use crate::lower::{Layout, Val};
+use crate::solve::{RawTrace, RawValue};
+use crate::span::Span;
+
+/// A value as the user writes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    /// An enum value or sort element (`Person#2`).
+    Element(String),
+    None,
+    Set(Vec<String>),
+    /// Nothing in the history depends on it: any value would do.
+    Unconstrained,
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Element(e) => write!(f, "{e}"),
+            Value::None => write!(f, "none"),
+            Value::Set(elements) => write!(f, "{{{}}}", elements.join(", ")),
+            Value::Unconstrained => write!(f, "(unconstrained)"),
+        }
+    }
+}
+
+/// One location's value in a state: `chair`, `head_of_state(Armenia)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Binding {
+    pub location: String,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClauseRef {
+    pub clause: String,
+    pub article: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub location: String,
+    pub before: Value,
+    pub after: Value,
+    /// The clauses whose effects on this variable applied at this step.
+    pub by: Vec<ClauseRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub event: String,
+    pub args: Vec<Binding>,
+    pub changes: Vec<Change>,
+    /// Variables with no change: kept by inertia, or re-asserted by a clause.
+    pub unchanged: Vec<Unchanged>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unchanged {
+    pub variable: String,
+    /// Empty when kept by inertia.
+    pub by: Vec<ClauseRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    /// Constants, fixed for the whole history.
+    pub constants: Vec<Binding>,
+    /// The initial state's variables.
+    pub initial: Vec<Binding>,
+    pub steps: Vec<Step>,
+}
+
+/// Decodes a raw model trace.
+pub fn decode(
+    charter: &hir::Charter,
+    terms: &Terms,
+    layout: &Layout,
+    raw: &RawTrace,
+    effects: &[crate::ir::EffectRecord],
+) -> Trace {
+    let reader = Reader {
+        charter,
+        terms,
+        raw,
+    };
+    let states: Vec<Vec<Vec<Binding>>> = (0..raw.states.len())
+        .map(|state| {
+            charter
+                .states
+                .iter()
+                .enumerate()
+                .map(|(index, decl)| {
+                    layout.cells[index]
+                        .iter()
+                        .map(|(tuple, val)| Binding {
+                            location: location_name(charter, decl, tuple),
+                            value: reader.value(val, &decl.ty, Source::State(state)),
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let split = |bindings: &Vec<Vec<Binding>>, kind: StateKind| -> Vec<Binding> {
+        charter
+            .states
+            .iter()
+            .zip(bindings)
+            .filter(|(decl, _)| decl.kind == kind)
+            .flat_map(|(_, cells)| cells.clone())
+            .collect()
+    };
+    let constants = split(&states[0], StateKind::Const);
+    let initial = split(&states[0], StateKind::Var);
+    let steps = (0..raw.inputs.len())
+        .map(|step| {
+            let event = (0..charter.events.len())
+                .find(|e| reader.bool(layout.selectors[*e], Source::Input(step)) == Some(true))
+                .unwrap_or(0);
+            let decl = &charter.events[event];
+            let args = decl
+                .params
+                .iter()
+                .zip(&layout.params[event])
+                .map(|(local, val)| {
+                    let local = charter.local(*local);
+                    Binding {
+                        location: local.name.clone(),
+                        value: reader.value(val, &local.ty, Source::Input(step)),
+                    }
+                })
+                .collect();
+            let fired_on = |state: usize| -> Vec<ClauseRef> {
+                let mut refs: Vec<ClauseRef> = Vec::new();
+                for (record, fired) in effects.iter().zip(&raw.fired[step]) {
+                    if *fired && record.state.0 == state {
+                        let clause = clause_ref(charter, record.clause, record.span);
+                        if !refs.iter().any(|r| r.clause == clause.clause) {
+                            refs.push(clause);
+                        }
+                    }
+                }
+                refs
+            };
+            let mut changes = Vec::new();
+            let mut unchanged = Vec::new();
+            for (index, decl) in charter.states.iter().enumerate() {
+                if decl.kind == StateKind::Const {
+                    continue;
+                }
+                let before = &states[step][index];
+                let after = &states[step + 1][index];
+                let by = fired_on(index);
+                let mut any = false;
+                for (old, new) in before.iter().zip(after) {
+                    if old.value != new.value {
+                        any = true;
+                        changes.push(Change {
+                            location: new.location.clone(),
+                            before: old.value.clone(),
+                            after: new.value.clone(),
+                            by: by.clone(),
+                        });
+                    }
+                }
+                if !any {
+                    unchanged.push(Unchanged {
+                        variable: decl.name.clone(),
+                        by,
+                    });
+                }
+            }
+            Step {
+                event: decl.name.clone(),
+                args,
+                changes,
+                unchanged,
+            }
+        })
+        .collect();
+    Trace {
+        constants,
+        initial,
+        steps,
+    }
+}
+
+fn clause_ref(charter: &hir::Charter, clause: ClauseId, span: Span) -> ClauseRef {
+    let decl = &charter.clauses[clause.0];
+    ClauseRef {
+        clause: decl.name.clone(),
+        article: decl.article.clone(),
+        span,
+    }
+}
+
+fn location_name(charter: &hir::Charter, decl: &hir::StateDecl, tuple: &[usize]) -> String {
+    if tuple.is_empty() {
+        return decl.name.clone();
+    }
+    let args: Vec<String> = tuple
+        .iter()
+        .zip(&decl.args)
+        .map(|(index, ty)| element_name(charter, ty, *index))
+        .collect();
+    format!("{}({})", decl.name, args.join(", "))
+}
+
+/// The name of the `index`th value of a finite type.
+pub fn element_name(charter: &hir::Charter, ty: &Type, index: usize) -> String {
+    match ty {
+        Type::Bool => (index == 1).to_string(),
+        Type::Int(range) => (range.low + index as i64).to_string(),
+        Type::Sort(id) => {
+            let sort = charter.sort(*id);
+            match &sort.kind {
+                hir::SortKind::Enum(values) => values.get(index).cloned().unwrap_or_default(),
+                hir::SortKind::Abstract => format!("{}#{index}", sort.name),
+            }
+        }
+        Type::Option(_) | Type::Set(_) => String::new(),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Source {
+    State(usize),
+    Input(usize),
+}
+
+struct Reader<'a> {
+    charter: &'a hir::Charter,
+    terms: &'a Terms,
+    raw: &'a RawTrace,
+}
+
+impl Reader<'_> {
+    fn raw(&self, leaf: TermId, source: Source) -> Option<RawValue> {
+        match (self.terms.get(leaf), source) {
+            (Term::State(atom, _), Source::State(state)) => self.raw.states[state][atom.0 as usize],
+            (Term::Input(input), Source::Input(step)) => self.raw.inputs[step][input.0 as usize],
+            (Term::Bool(b), _) => Some(RawValue::Bool(*b)),
+            (Term::Int(i), _) => Some(RawValue::Int(*i)),
+            _ => None,
+        }
+    }
+
+    fn bool(&self, leaf: TermId, source: Source) -> Option<bool> {
+        match self.raw(leaf, source) {
+            Some(RawValue::Bool(b)) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn value(&self, val: &Val, ty: &Type, source: Source) -> Value {
+        match (val, ty) {
+            (Val::Bool(leaf), _) => match self.raw(*leaf, source) {
+                Some(RawValue::Bool(b)) => Value::Bool(b),
+                _ => Value::Unconstrained,
+            },
+            (Val::Int(leaf), _) => match self.raw(*leaf, source) {
+                Some(RawValue::Int(i)) => Value::Int(i),
+                _ => Value::Unconstrained,
+            },
+            (Val::Elem(bits), _) => {
+                let known: Vec<Option<bool>> = bits.iter().map(|b| self.bool(*b, source)).collect();
+                match known.iter().position(|b| *b == Some(true)) {
+                    Some(index) => Value::Element(element_name(self.charter, ty, index)),
+                    None => Value::Unconstrained,
+                }
+            }
+            (Val::Opt(flag, inner), Type::Option(inner_ty)) => match self.bool(*flag, source) {
+                Some(true) => self.value(inner, inner_ty, source),
+                Some(false) => Value::None,
+                None => Value::Unconstrained,
+            },
+            (Val::Set(bits), Type::Set(element)) => {
+                let known: Vec<Option<bool>> = bits.iter().map(|b| self.bool(*b, source)).collect();
+                if !known.is_empty() && known.iter().all(Option::is_none) {
+                    return Value::Unconstrained;
+                }
+                // A member the model leaves free may be either; showing it
+                // as absent is one of the histories the model stands for.
+                Value::Set(
+                    known
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| **b == Some(true))
+                        .map(|(i, _)| element_name(self.charter, element, i))
+                        .collect(),
+                )
+            }
+            _ => Value::Unconstrained,
+        }
+    }
+}

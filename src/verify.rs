@@ -1,0 +1,315 @@
+//! Running a spec's commands: lowering, the vacuity checks, the solver
+//! calls, and the verdict each command ends with.
+//!
+//! A verdict is closed: proved (with the method and k), a counterexample, a
+//! witness, nothing found up to a depth (never shown as proved), or unknown
+//! with its reason (never shown as success).
+
+use serde::Serialize;
+
+use crate::hir::{self, Command, CommandKind, Expectation, FormulaKind, DEFAULT_DEPTH};
+use crate::lower;
+use crate::solve::{self, Limits, Proof, Search, SolverUnknown};
+use crate::span::Span;
+use crate::trace::{self, Trace};
+
+/// Options from the command line that override a command's own.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub depth: Option<u64>,
+    /// Scopes by sort name.
+    pub scopes: Vec<(String, u64)>,
+    pub limits: Limits,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    /// Holds in every reachable state, for histories of every length.
+    Proved {
+        method: Method,
+        k: usize,
+    },
+    /// A history that violates the property.
+    Counterexample {
+        depth: usize,
+        trace: Trace,
+    },
+    /// A lawful history ending where the scenario's condition holds.
+    Witness {
+        depth: usize,
+        trace: Trace,
+    },
+    /// No violation (for `check`) or no witness (for `scenario`) in any
+    /// history of at most `depth` steps. Longer histories were not examined.
+    NoneUpTo {
+        depth: usize,
+    },
+    Unknown {
+        reason: UnknownReason,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    KInduction,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum UnknownReason {
+    /// The initial conditions and axioms admit no initial state: every
+    /// property would hold vacuously.
+    NoInitialState,
+    /// The property's antecedent (`A` in `A implies B`) holds in no history
+    /// of at most `depth` steps, so the property says nothing there.
+    VacuousAntecedent { depth: usize },
+    /// k-induction did not close up to `k`, and no violation exists up to
+    /// that depth. A lemma may help.
+    InductionOpen { k: usize },
+    /// The solver gave up (timeout, resource limit, incompleteness).
+    Solver { message: String },
+}
+
+impl std::fmt::Display for UnknownReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UnknownReason::NoInitialState => write!(
+                f,
+                "no initial state exists: the initial values, `init` conditions and axioms contradict each other"
+            ),
+            UnknownReason::VacuousAntecedent { depth } => write!(
+                f,
+                "vacuous: the condition before `implies` holds in no history of up to {depth} steps"
+            ),
+            UnknownReason::InductionOpen { k } => write!(
+                f,
+                "no violation up to depth {k}, but induction did not close up to k = {k}; a `lemma` may help"
+            ),
+            UnknownReason::Solver { message } => write!(f, "the solver gave up: {message}"),
+        }
+    }
+}
+
+/// One command's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct Outcome {
+    pub command: String,
+    pub kind: &'static str,
+    /// The assertion or lemma checked, for `check` and `prove`.
+    pub property: Option<String>,
+    pub text: Option<String>,
+    pub depth: usize,
+    pub scopes: Vec<(String, u64)>,
+    pub expect: Option<&'static str>,
+    pub verdict: Verdict,
+    /// Whether the verdict is what `expect` says (true without `expect`).
+    pub as_expected: bool,
+    #[serde(skip)]
+    pub span: Span,
+    /// The span of the property (or scenario condition) concerned.
+    #[serde(skip)]
+    pub property_span: Span,
+}
+
+/// Runs every command of the spec (or only those concerning `only`).
+pub fn verify(charter: &hir::Charter, only: Option<&str>, overrides: &Overrides) -> Vec<Outcome> {
+    charter
+        .commands
+        .iter()
+        .filter(|command| only.is_none_or(|name| concerns(charter, command, name)))
+        .map(|command| run(charter, command, overrides))
+        .collect()
+}
+
+fn concerns(charter: &hir::Charter, command: &Command, name: &str) -> bool {
+    command.name == name
+        || match &command.kind {
+            CommandKind::Check(id) | CommandKind::Prove(id) => charter.formula(*id).name == name,
+            CommandKind::Scenario { .. } => false,
+        }
+}
+
+fn run(charter: &hir::Charter, command: &Command, overrides: &Overrides) -> Outcome {
+    let mut command = command.clone();
+    if let Some(depth) = overrides.depth {
+        command.depth = Some(depth);
+    }
+    for (name, size) in &overrides.scopes {
+        if let Some(index) = charter.sorts.iter().position(|s| &s.name == name) {
+            command.scopes.retain(|(id, _)| id.0 != index);
+            command.scopes.push((hir::SortId(index), *size));
+        }
+    }
+    let depth = command.depth.unwrap_or(DEFAULT_DEPTH) as usize;
+    let verdict = match verdict(charter, &command, depth, &overrides.limits) {
+        Ok(verdict) => verdict,
+        Err(unknown) => Verdict::Unknown {
+            reason: UnknownReason::Solver {
+                message: unknown.reason,
+            },
+        },
+    };
+    let (kind, property, text, property_span) = match &command.kind {
+        CommandKind::Check(id) | CommandKind::Prove(id) => {
+            let formula = charter.formula(*id);
+            let kind = if matches!(command.kind, CommandKind::Check(_)) {
+                "check"
+            } else {
+                "prove"
+            };
+            (
+                kind,
+                Some(formula.name.clone()),
+                formula.text.clone(),
+                formula.span,
+            )
+        }
+        CommandKind::Scenario { text, goal } => ("scenario", None, text.clone(), goal.span),
+    };
+    let as_expected = command
+        .expect
+        .is_none_or(|expect| meets(&command.kind, expect, &verdict));
+    let sizes = lower::sort_sizes(charter, &command);
+    let scopes = charter
+        .sorts
+        .iter()
+        .zip(sizes)
+        .filter(|(sort, _)| sort.kind == hir::SortKind::Abstract)
+        .map(|(sort, size)| (sort.name.clone(), size as u64))
+        .collect();
+    Outcome {
+        command: command.name.clone(),
+        kind,
+        property,
+        text,
+        depth,
+        scopes,
+        expect: command.expect.map(Expectation::as_str),
+        verdict,
+        as_expected,
+        span: command.span,
+        property_span,
+    }
+}
+
+/// Whether a verdict is what the command's `expect` says.
+pub fn meets(kind: &CommandKind, expect: Expectation, verdict: &Verdict) -> bool {
+    match (expect, verdict) {
+        (Expectation::Proved, Verdict::Proved { .. }) => true,
+        (Expectation::Counterexample, Verdict::Counterexample { .. }) => true,
+        (Expectation::Witness, Verdict::Witness { .. }) => true,
+        (Expectation::Unknown, Verdict::Unknown { .. }) => true,
+        (Expectation::NoCounterexample, Verdict::NoneUpTo { .. }) => {
+            matches!(kind, CommandKind::Check(_))
+        }
+        (Expectation::NoWitness, Verdict::NoneUpTo { .. }) => {
+            matches!(kind, CommandKind::Scenario { .. })
+        }
+        _ => false,
+    }
+}
+
+fn verdict(
+    charter: &hir::Charter,
+    command: &Command,
+    depth: usize,
+    limits: &Limits,
+) -> Result<Verdict, SolverUnknown> {
+    let lowered = lower::lower(charter, command);
+    let system = &lowered.system;
+    if !solve::initial_state_exists(system, limits)? {
+        return Ok(Verdict::Unknown {
+            reason: UnknownReason::NoInitialState,
+        });
+    }
+    let decode = |raw: &solve::RawTrace| {
+        trace::decode(
+            charter,
+            &system.terms,
+            &lowered.layout,
+            raw,
+            &system.effects,
+        )
+    };
+    let goal = system.goal.term;
+    let vacuous = |limits: &Limits| -> Result<Option<Verdict>, SolverUnknown> {
+        let Some(antecedent) = system.goal.antecedent else {
+            return Ok(None);
+        };
+        Ok(
+            match solve::search(system, antecedent, false, depth, limits)? {
+                Search::Found { .. } => None,
+                Search::NoneUpTo { depth } => Some(Verdict::Unknown {
+                    reason: UnknownReason::VacuousAntecedent { depth },
+                }),
+            },
+        )
+    };
+    match &command.kind {
+        CommandKind::Check(_) => match solve::search(system, goal, true, depth, limits)? {
+            Search::Found { depth, trace } => Ok(Verdict::Counterexample {
+                depth,
+                trace: decode(&trace),
+            }),
+            Search::NoneUpTo { depth } => {
+                Ok(vacuous(limits)?.unwrap_or(Verdict::NoneUpTo { depth }))
+            }
+        },
+        CommandKind::Scenario { .. } => match solve::search(system, goal, false, depth, limits)? {
+            Search::Found { depth, trace } => Ok(Verdict::Witness {
+                depth,
+                trace: decode(&trace),
+            }),
+            Search::NoneUpTo { depth } => Ok(Verdict::NoneUpTo { depth }),
+        },
+        CommandKind::Prove(id) => {
+            // Lemmas first, each with the ones proved before it; those that
+            // are proved are assumed by the proof of the goal.
+            let mut proved: Vec<crate::ir::TermId> = Vec::new();
+            for (lemma_id, lemma) in &system.lemmas {
+                if lemma_id == id || charter.formula(*lemma_id).kind != FormulaKind::Lemma {
+                    continue;
+                }
+                if let Proof::Proved { .. } = solve::prove(system, *lemma, &proved, depth, limits)?
+                {
+                    proved.push(*lemma);
+                }
+            }
+            match solve::prove(system, goal, &proved, depth, limits)? {
+                Proof::Proved { k } => Ok(vacuous(limits)?.unwrap_or(Verdict::Proved {
+                    method: Method::KInduction,
+                    k,
+                })),
+                Proof::Refuted { depth, trace } => Ok(Verdict::Counterexample {
+                    depth,
+                    trace: decode(&trace),
+                }),
+                Proof::Open { k } => Ok(Verdict::Unknown {
+                    reason: UnknownReason::InductionOpen { k },
+                }),
+            }
+        }
+    }
+}
+
+/// The SMT-LIB script of a command's bounded question at `depth` (default:
+/// the command's depth): a violation of its property, or a history reaching
+/// its scenario's condition, in exactly that many steps.
+pub fn export_smt2(charter: &hir::Charter, name: &str, depth: Option<u64>) -> Option<String> {
+    let command = charter
+        .commands
+        .iter()
+        .find(|c| concerns(charter, c, name))?;
+    let depth = depth.or(command.depth).unwrap_or(DEFAULT_DEPTH) as usize;
+    let lowered = lower::lower(charter, command);
+    let negate = !matches!(command.kind, CommandKind::Scenario { .. });
+    Some(solve::smt2(
+        &lowered.system,
+        lowered.system.goal.term,
+        negate,
+        depth,
+        &Limits::default(),
+    ))
+}
