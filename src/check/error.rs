@@ -19,16 +19,17 @@ pub enum CheckError {
         help: Option<String>,
     },
 
-    #[error("`{name}` is declared twice")]
-    #[diagnostic(
-        code(charter::check::duplicate_name),
-        help("every declaration, enum value, clause and scenario needs its own name; rename one of them")
-    )]
+    #[error("`{name}` is {action} twice")]
+    #[diagnostic(code(charter::check::duplicate_name), help("{help}"))]
     DuplicateName {
         name: String,
-        #[label(primary, "declared again here")]
+        /// "declared" (a global name or a parameter), "named" (in an
+        /// effect rule's pattern) or "listed" (after `except`).
+        action: &'static str,
+        help: &'static str,
+        #[label(primary, "{action} again here")]
         span: Span,
-        #[label("first declared here")]
+        #[label("first {action} here")]
         first: Span,
     },
 
@@ -44,12 +45,14 @@ pub enum CheckError {
         span: Span,
     },
 
-    #[error("`{name}` is {what}, not a value")]
+    #[error("`{name}` is {what}, not {expected}")]
     #[diagnostic(code(charter::check::not_a_value))]
     NotAValue {
         name: String,
         what: &'static str,
-        #[label("used as a value here")]
+        /// What the place needs: "a value", or "an event" in a rule's pattern.
+        expected: &'static str,
+        #[label("used as {expected} here")]
         span: Span,
         #[help]
         help: Option<String>,
@@ -79,12 +82,10 @@ pub enum CheckError {
     },
 
     #[error("cannot tell the type of {what} here")]
-    #[diagnostic(
-        code(charter::check::cannot_infer),
-        help("compare or assign it to something whose type is known, e.g. `chair = {{}}` where `chair` is a declared set")
-    )]
+    #[diagnostic(code(charter::check::cannot_infer), help("{help}"))]
     CannotInfer {
         what: &'static str,
+        help: &'static str,
         #[label("its type is unknown")]
         span: Span,
     },
@@ -95,7 +96,7 @@ pub enum CheckError {
         name: String,
         expected: usize,
         found: usize,
-        #[label("{found} argument{} here", plural(*found))]
+        #[label(primary, "{found} argument{} here", plural(*found))]
         span: Span,
         #[label("declared here")]
         declared: Option<Span>,
@@ -118,7 +119,7 @@ pub enum CheckError {
     #[error("a primed name (next state) cannot appear in {place}")]
     #[diagnostic(
         code(charter::check::prime_not_allowed),
-        help("the next state `x'` exists only in effects (`on …`) and in a clause's `always` constraint relating a step's before and after")
+        help("the next state `x'` exists only within a step: in effects, their `when` and `unless` conditions, and a clause's `always` constraint; a property looks back with `previously` instead")
     )]
     PrimeNotAllowed {
         place: &'static str,
@@ -145,7 +146,7 @@ pub enum CheckError {
     )]
     PrimeOnConst {
         name: String,
-        #[label("a constant cannot be primed or assigned")]
+        #[label(primary, "a constant cannot be primed or assigned")]
         span: Span,
         #[label("declared `const` here")]
         declared: Span,
@@ -179,7 +180,9 @@ pub enum CheckError {
     #[diagnostic(code(charter::check::not_enumerable))]
     NotEnumerable {
         ty: String,
-        #[label("not a finite domain of values")]
+        /// Why not: too many integers, or not plain values.
+        reason: &'static str,
+        #[label("{reason}")]
         span: Span,
         #[help]
         help: Option<String>,
@@ -197,7 +200,8 @@ pub enum CheckError {
         span: Span,
     },
 
-    #[error("a value in {found} never fits in {expected}")]
+    /// `found` reads "the number 20" or "a value in Int[11..21]".
+    #[error("{found} never fits in {expected}")]
     #[diagnostic(
         code(charter::check::int_out_of_range),
         help("widen the declared range, e.g. `Int[0..1000]`, or correct the value")
@@ -280,12 +284,13 @@ pub enum CheckError {
     },
 
     #[error("{option} {value} is out of range")]
-    #[diagnostic(code(charter::check::option_out_of_range), help("{help}"))]
+    #[diagnostic(code(charter::check::option_out_of_range), help("{advice}"))]
     OptionOutOfRange {
         option: &'static str,
         value: u64,
-        help: String,
-        #[label("allowed: {help}")]
+        allowed: String,
+        advice: &'static str,
+        #[label("allowed: {allowed}")]
         span: Span,
     },
 

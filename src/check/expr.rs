@@ -26,13 +26,23 @@ impl Checker {
     /// As [`Self::expr_expecting`], for a value stored somewhere of type
     /// `expected` (an assignment, an initial value, an argument): an integer
     /// that can never fit the destination's range is an error.
-    fn value_for(&mut self, expr: &ast::Expr, expected: &Type, place: Place) -> Option<Expr> {
+    pub(super) fn value_for(
+        &mut self,
+        expr: &ast::Expr,
+        expected: &Type,
+        place: Place,
+    ) -> Option<Expr> {
         let checked = self.expr_expecting(expr, expected, place)?;
         if let (Type::Int(found), Type::Int(target)) = (&checked.ty, expected) {
             if found.high < target.low || found.low > target.high {
+                let found = if found.low == found.high {
+                    self.type_name(&checked.ty)
+                } else {
+                    format!("a value in {}", self.type_name(&checked.ty))
+                };
                 self.error(CheckError::IntOutOfRange {
                     expected: self.type_name(expected),
-                    found: self.type_name(&checked.ty),
+                    found,
                     span: checked.span,
                 });
                 return None;
@@ -69,6 +79,9 @@ impl Checker {
             }
             (Type::Bool, Type::Set(_)) => {
                 Some("a set is not a condition: test membership with `x in s` or size with `#s > 0`".into())
+            }
+            (Type::Bool, Type::Int(_)) => {
+                Some("a number is not a condition: compare it, e.g. `n > 0` or `n = 3`".into())
             }
             _ => None,
         };
@@ -116,6 +129,7 @@ impl Checker {
                 None => {
                     self.error(CheckError::CannotInfer {
                         what: "`none`",
+                        help: "compare or assign it to an optional value, e.g. `deputy = none` where `deputy: Person?`; a define of `none` needs its type: `define vacant: Person? = none`",
                         span,
                     });
                     None
@@ -258,6 +272,9 @@ impl Checker {
         let typed = |kind, ty| Some(Expr { kind, ty, span });
         if let Some(local) = self.lookup_local(&name.node) {
             self.local_used[local.0] = true;
+            if self.local_broken[local.0] {
+                return None;
+            }
             self.no_prime(name, primed, "a parameter or bound variable")?;
             self.no_args(name, args, "a parameter or bound variable", span)?;
             let ty = self.locals[local.0].ty.clone();
@@ -287,6 +304,9 @@ impl Checker {
             }
             Global::State(id) => {
                 self.state_used[id.0] = true;
+                if self.state_broken[id.0] {
+                    return None;
+                }
                 let state = self.states[id.0].clone();
                 if place == Place::ConstValue && state.kind == StateKind::Var {
                     self.error(CheckError::StateInConst {
@@ -357,6 +377,9 @@ impl Checker {
                     (None, None) => Vec::new(),
                     (Some(params), None) if params.is_empty() => Vec::new(),
                     (Some(params), args) => {
+                        if self.any_broken(params, args.unwrap_or(&[]), place) {
+                            return None;
+                        }
                         let types: Vec<Type> =
                             params.iter().map(|p| self.locals[p.0].ty.clone()).collect();
                         self.call_args(
@@ -399,6 +422,9 @@ impl Checker {
                             });
                             return None;
                         }
+                        if self.any_broken(&event.params, args, place) {
+                            return None;
+                        }
                         let mut checked = Vec::new();
                         let mut ok = true;
                         for (arg, param) in args.iter().zip(&event.params) {
@@ -424,12 +450,29 @@ impl Checker {
                 self.error(CheckError::NotAValue {
                     name: name.node.clone(),
                     what: self.what(other),
+                    expected: "a value",
                     span: name.span,
                     help: Some("assertions, clauses and scenarios are named for commands and reports; to reuse a condition, declare it with `define`".into()),
                 });
                 None
             }
         }
+    }
+
+    /// Whether a parameter's declared type was wrong (and reported). Then
+    /// the arguments are checked only for errors of their own: their types
+    /// cannot be compared with a type that does not exist.
+    fn any_broken(&mut self, params: &[LocalId], args: &[ast::Expr], place: Place) -> bool {
+        if !params.iter().any(|p| self.local_broken[p.0]) {
+            return false;
+        }
+        for arg in args
+            .iter()
+            .filter(|arg| !is_wildcard(arg) && !needs_context(arg))
+        {
+            self.expr(arg, None, place);
+        }
+        true
     }
 
     fn no_prime(&mut self, name: &Ident, primed: bool, what: &'static str) -> Option<()> {
@@ -612,13 +655,19 @@ impl Checker {
         hint: Option<&Type>,
         place: Place,
     ) -> Option<(Expr, Expr)> {
+        // When the side that gives the type fails (reported), the side that
+        // needs it is not checked: "cannot tell the type of `{}`" would only
+        // repeat the first error.
         let (lhs, rhs) = if needs_context(lhs) && !needs_context(rhs) && hint.is_none() {
-            let rhs = self.expr(rhs, None, place);
-            let lhs = self.expr(lhs, rhs.as_ref().map(|r| &r.ty), place);
-            (lhs?, rhs?)
+            let rhs = self.expr(rhs, None, place)?;
+            let lhs = self.expr(lhs, Some(&rhs.ty), place)?;
+            (lhs, rhs)
         } else {
             let lhs = self.expr(lhs, hint, place);
             let hint = hint.or(lhs.as_ref().map(|l| &l.ty));
+            if hint.is_none() && needs_context(rhs) {
+                return None;
+            }
             let rhs = self.expr(rhs, hint, place);
             (lhs?, rhs?)
         };
@@ -863,6 +912,7 @@ impl Checker {
                 None => {
                     self.error(CheckError::CannotInfer {
                         what: "the empty set `{}`",
+                        help: "compare or assign it to a set whose type is known, e.g. `chair = {}` where `chair: set Person`; a define of `{}` needs its type: `define nobody: set Person = {}`",
                         span,
                     });
                     None

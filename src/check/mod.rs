@@ -26,7 +26,7 @@ pub struct Checked {
     pub warnings: Vec<CheckError>,
 }
 
-/// Checks a parsed spec. On failure, the errors (and warnings) in source
+/// Checks a parsed spec. On failure, the errors (without warnings) in source
 /// order.
 pub fn check(charter: &ast::Charter) -> Result<Checked, Vec<CheckError>> {
     let mut checker = Checker::default();
@@ -34,6 +34,10 @@ pub fn check(charter: &ast::Charter) -> Result<Checked, Vec<CheckError>> {
     let mut diagnostics = std::mem::take(&mut checker.diagnostics);
     diagnostics.sort_by_key(|d| (d.span(), d.is_warning()));
     if diagnostics.iter().any(|d| !d.is_warning()) {
+        // Checking abandons an expression at its first error, so what an
+        // invalid spec leaves unread is not reliably unused (a misspelt
+        // `chiar` would make `chair` look unused): report the errors alone.
+        diagnostics.retain(|d| !d.is_warning());
         return Err(diagnostics);
     }
     match checker.finish(charter) {
@@ -130,16 +134,24 @@ struct Checker {
     define_state: Vec<DefineState>,
     define_stack: Vec<DefineId>,
     formulas: Vec<Formula>,
+    /// Each formula's kind, known from pass 1 (before `formulas` fills).
+    formula_kinds: Vec<FormulaKind>,
     clauses: Vec<Clause>,
     commands: Vec<Command>,
 
     locals: Vec<Local>,
     local_used: Vec<bool>,
+    /// Locals whose declared type was wrong (and reported): they hold a
+    /// placeholder type, so their uses are not checked further.
+    local_broken: Vec<bool>,
     /// Locals in scope, innermost last.
     scope: Vec<LocalId>,
 
     sort_used: Vec<bool>,
     state_used: Vec<bool>,
+    /// Constants and variables whose declared type was wrong (and reported),
+    /// as `local_broken`.
+    state_broken: Vec<bool>,
     define_used: Vec<bool>,
 }
 
@@ -181,6 +193,8 @@ impl Checker {
             let first = *first;
             self.error(CheckError::DuplicateName {
                 name: name.node.clone(),
+                action: "declared",
+                help: "every declaration, enum value, clause and scenario needs its own name; rename one of them",
                 span: name.span,
                 first,
             });
@@ -226,6 +240,12 @@ impl Checker {
                 | ast::ItemKind::Lemma(f)
                 | ast::ItemKind::Assert(f) => {
                     self.declare(&f.name, Global::Formula(FormulaId(formulas)));
+                    self.formula_kinds.push(match item.kind {
+                        ast::ItemKind::Axiom(_) => FormulaKind::Axiom,
+                        ast::ItemKind::Init(_) => FormulaKind::Init,
+                        ast::ItemKind::Lemma(_) => FormulaKind::Lemma,
+                        _ => FormulaKind::Assert,
+                    });
                     formulas += 1;
                 }
                 ast::ItemKind::Article(article) => {
@@ -310,7 +330,7 @@ impl Checker {
                     .iter()
                     .map(|arg| {
                         let ty = self.value_type(arg)?;
-                        self.require_enumerable(&ty, arg.span, "a function's argument");
+                        self.require_enumerable(&ty, arg.span, "a function's arguments");
                         Some(ty)
                     })
                     .collect();
@@ -318,6 +338,8 @@ impl Checker {
             }
             _ => (Vec::new(), self.value_type(&decl.ty)),
         };
+        self.state_broken
+            .push(ty.is_none() || args.iter().any(Option::is_none));
         // A placeholder type keeps ids aligned when the type is wrong; the
         // error is already reported, so the spec will not check.
         self.states.push(StateDecl {
@@ -338,13 +360,18 @@ impl Checker {
             if let Some(first) = seen.iter().find(|p| p.node == param.name.node) {
                 self.error(CheckError::DuplicateName {
                     name: param.name.node.clone(),
+                    action: "declared",
+                    help: "each parameter needs its own name; rename one of them",
                     span: param.name.span,
                     first: first.span,
                 });
             }
             seen.push(&param.name);
-            let ty = self.value_type(&param.ty).unwrap_or(Type::Bool);
-            ids.push(self.new_local(&param.name, ty));
+            let ty = self.value_type(&param.ty);
+            let broken = ty.is_none();
+            let id = self.new_local(&param.name, ty.unwrap_or(Type::Bool));
+            self.local_broken[id.0] = broken;
+            ids.push(id);
         }
         ids
     }
@@ -358,6 +385,7 @@ impl Checker {
         });
         // `_` and `_name` are deliberately unused.
         self.local_used.push(name.node.starts_with('_'));
+        self.local_broken.push(false);
         id
     }
 
@@ -391,6 +419,9 @@ impl Checker {
         let Some(value) = &decl.value else {
             return;
         };
+        if self.state_broken[id.0] {
+            return;
+        }
         let state = self.states[id.0].clone();
         if !state.args.is_empty() {
             self.error(CheckError::FunctionValue {
@@ -404,7 +435,7 @@ impl Checker {
             StateKind::Const => Place::ConstValue,
             StateKind::Var => Place::VarInit,
         };
-        let checked = self.expr_expecting(value, &state.ty, place);
+        let checked = self.value_for(value, &state.ty, place);
         self.states[id.0].value = checked;
     }
 
@@ -513,6 +544,8 @@ impl Checker {
                         if ids.contains(&id) {
                             self.error(CheckError::DuplicateName {
                                 name: name.node.clone(),
+                                action: "listed",
+                                help: "list each event once after `except`",
                                 span: name.span,
                                 first: except
                                     .iter()
@@ -553,13 +586,18 @@ impl Checker {
                     if let Some(first) = bindings[..index].iter().find(|b| b.node == binding.node) {
                         self.error(CheckError::DuplicateName {
                             name: binding.node.clone(),
+                            action: "named",
+                            help: "the pattern names the event's parameters in order, each with its own name; write `_` for one you do not need",
                             span: binding.span,
                             first: first.span,
                         });
                     }
                     self.event_param_used[id.0][index] = true;
-                    let ty = self.locals[event.params[index].0].ty.clone();
-                    locals.push(Some(self.new_local(binding, ty)));
+                    let param = event.params[index];
+                    let ty = self.locals[param.0].ty.clone();
+                    let local = self.new_local(binding, ty);
+                    self.local_broken[local.0] = self.local_broken[param.0];
+                    locals.push(Some(local));
                 }
                 Some((EventSet::One(id), locals))
             }
@@ -573,6 +611,7 @@ impl Checker {
                 self.error(CheckError::NotAValue {
                     name: name.node.clone(),
                     what: self.what(other),
+                    expected: "an event",
                     span: name.span,
                     help: Some(
                         "an effect rule starts with an event: `on event_name(params): …`".into(),
@@ -639,6 +678,9 @@ impl Checker {
         };
         let state = self.states[id.0].clone();
         self.state_used[id.0] = true;
+        if self.state_broken[id.0] {
+            return None;
+        }
         if state.kind == StateKind::Const {
             self.error(CheckError::PrimeOnConst {
                 name: state.name,
@@ -664,7 +706,7 @@ impl Checker {
             Place::Effect,
         )?;
         let value = match effect.op {
-            ast::AssignOp::Set => self.expr_expecting(&effect.value, &state.ty, Place::Effect)?,
+            ast::AssignOp::Set => self.value_for(&effect.value, &state.ty, Place::Effect)?,
             ast::AssignOp::Add | ast::AssignOp::Remove => {
                 let Type::Set(element) = &state.ty else {
                     self.error(CheckError::TypeMismatch {
@@ -696,9 +738,14 @@ impl Checker {
         let kind = match &command.kind {
             ast::CommandKind::Check | ast::CommandKind::Prove => {
                 let id = match self.global(&name.node) {
-                    Some(Global::Formula(id)) => {
-                        // The formula may be checked later in the file; its
-                        // kind is known from the declaration.
+                    // The formula may be checked later in the file; its kind
+                    // is known from the declaration.
+                    Some(Global::Formula(id))
+                        if matches!(
+                            self.formula_kinds.get(id.0),
+                            Some(FormulaKind::Lemma | FormulaKind::Assert)
+                        ) =>
+                    {
                         Some(id)
                     }
                     Some(other) => {
@@ -770,7 +817,8 @@ impl Checker {
                         self.error(CheckError::OptionOutOfRange {
                             option: "depth",
                             value: value.node,
-                            help: format!("0 to {MAX_DEPTH} steps"),
+                            allowed: format!("0 to {MAX_DEPTH} steps"),
+                            advice: "the depth bounds the length of the histories searched, in steps (10 by default)",
                             span: value.span,
                         });
                     } else {
@@ -791,7 +839,8 @@ impl Checker {
                                 self.error(CheckError::OptionOutOfRange {
                                     option: "scope",
                                     value: size.node,
-                                    help: format!("1 to {MAX_SCOPE} elements"),
+                                    allowed: format!("1 to {MAX_SCOPE} elements"),
+                                    advice: "a scope is the number of elements a sort has in this command (3 by default); every sort has at least one",
                                     span: size.span,
                                 });
                             } else {
@@ -942,7 +991,12 @@ impl Checker {
             },
             Global::Event(_) => "an event",
             Global::Define(_) => "a define",
-            Global::Formula(_) => "a named formula",
+            Global::Formula(id) => match self.formula_kinds.get(id.0) {
+                Some(FormulaKind::Axiom) => "an axiom",
+                Some(FormulaKind::Init) => "an `init` condition",
+                Some(FormulaKind::Lemma) => "a lemma",
+                _ => "an assertion",
+            },
             Global::Clause => "a clause",
             Global::Scenario => "a scenario",
         }

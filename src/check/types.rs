@@ -66,14 +66,15 @@ impl Checker {
                 }
                 Some(Type::Option(Box::new(inner)))
             }
-            ast::TypeKind::Set(inner) => {
-                let inner = self.value_type(inner)?;
-                self.require_enumerable(&inner, ty.span, "a set's elements");
+            ast::TypeKind::Set(element) => {
+                let inner = self.value_type(element)?;
+                self.require_enumerable(&inner, element.span, "a set's elements");
                 Some(Type::Set(Box::new(inner)))
             }
             ast::TypeKind::Function(..) => {
                 self.error(CheckError::NotEnumerable {
                     ty: crate::ast::print::ty(ty),
+                    reason: "a function is not a value",
                     span: ty.span,
                     help: Some(
                         "functions are only declared as `const` or `var`; parameters, sets and results hold plain values".into(),
@@ -95,19 +96,20 @@ impl Checker {
             Type::Int(range) => {
                 let size = range.high.saturating_sub(range.low).saturating_add(1);
                 (size > MAX_ENUMERABLE_INTS).then(|| {
-                    format!(
+                    ("too many integers", format!(
                         "{what} range over at most {MAX_ENUMERABLE_INTS} integers; give a narrower range such as `Int[0..100]`"
-                    )
+                    ))
                 })
             }
-            Type::Option(_) | Type::Set(_) => Some(format!(
+            Type::Option(_) | Type::Set(_) => Some(("not a domain of plain values", format!(
                 "{what} range over sorts, enums, `Bool` and `Int` ranges, not over optional values or sets"
-            )),
+            ))),
         };
         match problem {
-            Some(help) => {
+            Some((reason, help)) => {
                 self.error(CheckError::NotEnumerable {
                     ty: self.type_name(ty),
+                    reason,
                     span,
                     help: Some(help),
                 });

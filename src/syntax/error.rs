@@ -43,7 +43,7 @@ pub enum SyntaxError {
     #[error("this string is never closed")]
     #[diagnostic(
         code(charter::syntax::unterminated_string),
-        help("add the closing `\"`; write `\\\"` for a quotation mark inside a string")
+        help("add the closing `\"`; write `\\\"` for a quotation mark inside a string. If this `\"` looks like the end of a string, an earlier string lacks its closing `\"`")
     )]
     UnterminatedString {
         #[label("the string starts here and runs to the end of the file")]

@@ -925,19 +925,108 @@ fn translate_error(source: &str, err: &pest::error::Error<Rule>) -> SyntaxError 
             }
         }
     }
+    drop_redundant_keywords(&mut expected);
     if expected.is_empty() {
         expected.push("something else".into());
     }
     let (found, span) = found_at(source, position);
     let help = keyword_help(&found, &expected);
+    let expected_count = expected.len();
     let expected = join_alternatives(&expected);
+    // A long list belongs in the message only; the label stays short.
+    let label = if expected_count <= 3 && expected.chars().count() <= 60 {
+        format!("expected {expected}")
+    } else {
+        "not expected here".to_string()
+    };
     SyntaxError::Unexpected {
-        label: format!("expected {expected}"),
+        label,
         expected,
         found,
         span,
         help,
     }
+}
+
+/// The keywords that start a rule already named in `expected` ("a
+/// declaration" covers `enum`, `sort`, …; "a type" covers `Bool`, `set`, …)
+/// add nothing but length: remove them. Then list single tokens first and
+/// "the end of the file", the least useful alternative, last.
+fn drop_redundant_keywords(expected: &mut Vec<String>) {
+    const ITEM_KEYWORDS: &[&str] = &[
+        "`enum`",
+        "`sort`",
+        "`const`",
+        "`var`",
+        "`event`",
+        "`define`",
+        "`axiom`",
+        "`init`",
+        "`lemma`",
+        "`article`",
+        "`assert`",
+        "`clause`",
+        "`check`",
+        "`prove`",
+        "`scenario`",
+    ];
+    let has = |words: &[String], word: &str| words.iter().any(|w| w == word);
+    let items =
+        has(expected, "a declaration") || has(expected, "a clause") || has(expected, "a command");
+    let header = has(expected, "the header `charter \"title\"`");
+    let expectation = expected.iter().any(|w| w.starts_with("an expectation"));
+    let ty = has(expected, "a type");
+    let operator = has(expected, "an operator");
+    let expression = has(expected, "an expression");
+    const OPERATORS: &[&str] = &[
+        "`=`",
+        "`and`",
+        "`or`",
+        "`iff`",
+        "`implies`",
+        "`in`",
+        "`intersect`",
+        "`not`",
+        "`since`",
+        "`union`",
+        "`is`",
+        "`is none` or `is some`",
+        // What may follow a name: also not worth listing after an operand.
+        "`(`",
+        "arguments `(…)`",
+        "`'` (effects assign the next state: `x' = …`)",
+    ];
+    const EXPRESSION_STARTS: &[&str] = &[
+        "`(`",
+        "`{`",
+        "`exactly`",
+        "`exists`",
+        "`false`",
+        "`forall`",
+        "`historically`",
+        "`if`",
+        "`no`",
+        "`none`",
+        "`not`",
+        "`once`",
+        "`previously`",
+        "`true`",
+    ];
+    expected.retain(|word| {
+        let word = word.as_str();
+        !(items && ITEM_KEYWORDS.contains(&word)
+            || header && word == "`charter`"
+            || expectation && word == "`no`"
+            || ty && ["`Bool`", "`Int`", "`set`", "`(`"].contains(&word)
+            || operator && OPERATORS.contains(&word)
+            || expression && EXPRESSION_STARTS.contains(&word))
+    });
+    // Stable: tokens, then descriptions, then the end of the file.
+    expected.sort_by_key(|w| match w.as_str() {
+        "the end of the file" => 2,
+        w if w.starts_with('`') => 0,
+        _ => 1,
+    });
 }
 
 /// What the user sees for a grammar rule; `None` hides rules that are
@@ -1040,11 +1129,18 @@ fn join_alternatives(words: &[String]) -> String {
 fn found_at(source: &str, position: usize) -> (String, Span) {
     let rest = source.get(position..).unwrap_or("");
     let Some(first) = rest.chars().next() else {
-        return ("the end of the file".into(), Span::new(position, position));
+        // Point just after the last thing written, on a line that shows.
+        let end = source.get(..position).unwrap_or(source).trim_end().len();
+        return ("the end of the file".into(), Span::new(end, end));
     };
+    const SYMBOLS: &[&str] = &[
+        "<=>", "->", "=>", "+=", "-=", "<=", ">=", "!=", "..", "&&", "||", "==",
+    ];
     let len = if first.is_alphanumeric() || first == '_' {
         rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
             .unwrap_or(rest.len())
+    } else if let Some(symbol) = SYMBOLS.iter().find(|s| rest.starts_with(**s)) {
+        symbol.len()
     } else {
         first.len_utf8()
     };
@@ -1057,14 +1153,51 @@ fn found_at(source: &str, position: usize) -> (String, Span) {
     (found, Span::new(position, position + len))
 }
 
-/// Reserved words are the commonest surprise: say so.
+/// Reserved words are the commonest surprise: say so. A few habits from
+/// other notations get a word too.
 fn keyword_help(found: &str, expected: &[String]) -> Option<String> {
     let word = found.trim_matches('`');
-    let wanted_name = expected.iter().any(|e| e == "a name");
-    if wanted_name && super::KEYWORDS.contains(&word) {
+    let wanted = |what: &str| expected.iter().any(|e| e == what);
+    if wanted("a name") && super::KEYWORDS.contains(&word) {
         return Some(format!(
             "`{word}` is a reserved word of the language and cannot be used as a name"
         ));
+    }
+    if expected == ["`always`"] {
+        return Some(
+            "an assertion holds in every reachable state: `assert name: always condition`".into(),
+        );
+    }
+    if wanted("a type") && word == "{" {
+        return Some(
+            "a set type is written `set T`, as in `set Person`; braces write set values".into(),
+        );
+    }
+    if wanted("`.`") {
+        return Some(
+            "a quantifier's binders end with a dot: `forall p: Person. p in chair`".into(),
+        );
+    }
+    if wanted("`->`") && word.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+        return Some("the type ends before this word; types are written `Person`, `set Person`, `Person?`, `State -> Person` or `(State, Person) -> Bool`".into());
+    }
+    if word == "->" && wanted("`?`") {
+        return Some("only a `const` or `var` has a function type, `A -> B` or `(A, B) -> C`, and its arguments and result are plain values".into());
+    }
+    let example = match word {
+        "&" | "&&" => Some("a and b"),
+        "|" | "||" if !wanted("`|`") => Some("a or b"),
+        "!" => Some("not a"),
+        _ => None,
+    };
+    if let Some(example) = example {
+        return Some(format!("logical operators are words, as in `{example}`"));
+    }
+    if word == "=" && wanted("an expression") {
+        return Some("equality is a single `=`: `a = b`".into());
+    }
+    if found.starts_with("the control character") {
+        return Some("a spec is text: is this a binary file?".into());
     }
     None
 }

@@ -1,0 +1,73 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+pub mod spans;
+
+use std::path::Path;
+
+use charter::report::{self, Color, SourceFile};
+use miette::Diagnostic;
+
+pub fn load_fixture(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The source as a snapshot shows it: lossy UTF-8, cut after 3000
+/// characters.
+pub fn shown_source(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    match text.char_indices().nth(3000) {
+        Some((cut, _)) => format!("{}\n[… {} more bytes]", &text[..cut], text.len() - cut),
+        None => text.into_owned(),
+    }
+}
+
+/// Every diagnostic the front end gives for the bytes: code and primary span.
+pub fn diagnostics_of(bytes: &[u8]) -> Vec<(String, charter::span::Span)> {
+    match charter::load(bytes) {
+        Err(error) => vec![(code(&error), error.span())],
+        Ok(loaded) => {
+            let list = match loaded.checked {
+                Ok(checked) => checked.warnings,
+                Err(errors) => errors,
+            };
+            list.iter().map(|d| (code(d), d.span())).collect()
+        }
+    }
+}
+
+fn code(diagnostic: &dyn Diagnostic) -> String {
+    diagnostic.code().map(|c| c.to_string()).unwrap_or_default()
+}
+
+/// What `charter check` shows for a file: each diagnostic, then the summary.
+pub fn render_outcome(path: &Path, bytes: &[u8]) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let source = SourceFile::from_bytes(&name, bytes);
+    let mut out = String::new();
+    match charter::load(bytes) {
+        Err(error) => {
+            out.push_str(&report::render(&error, &source, Color::Never));
+            out.push_str("invalid\n");
+        }
+        Ok(loaded) => match loaded.checked {
+            Ok(checked) => {
+                for warning in &checked.warnings {
+                    out.push_str(&report::render(warning, &source, Color::Never));
+                }
+                out.push_str(&format!("ok ({})\n", report::summary(&checked.charter)));
+            }
+            Err(errors) => {
+                for error in &errors {
+                    out.push_str(&report::render(error, &source, Color::Never));
+                }
+                out.push_str("invalid\n");
+            }
+        },
+    }
+    out
+}
