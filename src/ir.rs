@@ -257,9 +257,46 @@ impl Terms {
         self.intern(Term::Ite(c, a, b), is_bool)
     }
 
+    /// Whether an integer term is a tree of `ite`s with numbers at the
+    /// leaves (as a define like `rank(m)` over an enum value lowers to).
+    fn is_constant_choice(&self, id: TermId) -> bool {
+        match self.get(id) {
+            Term::Int(_) => true,
+            Term::Ite(_, a, b) => self.is_constant_choice(*a) && self.is_constant_choice(*b),
+            _ => false,
+        }
+    }
+
+    /// Pushes a comparison into the branches of constant choices, so that
+    /// `rank(a) < 5` becomes Boolean conditions rather than arithmetic.
+    fn compare_choices(
+        &mut self,
+        a: TermId,
+        b: TermId,
+        compare: fn(&mut Terms, TermId, TermId) -> TermId,
+    ) -> Option<TermId> {
+        if !(self.is_constant_choice(a) && self.is_constant_choice(b)) {
+            return None;
+        }
+        if let Term::Ite(c, x, y) = *self.get(a) {
+            let then = compare(self, x, b);
+            let other = compare(self, y, b);
+            return Some(self.ite(c, then, other));
+        }
+        if let Term::Ite(c, x, y) = *self.get(b) {
+            let then = compare(self, a, x);
+            let other = compare(self, a, y);
+            return Some(self.ite(c, then, other));
+        }
+        None
+    }
+
     pub fn int_eq(&mut self, a: TermId, b: TermId) -> TermId {
         if a == b {
             return TRUE;
+        }
+        if let Some(pushed) = self.compare_choices(a, b, Terms::int_eq) {
+            return pushed;
         }
         match (self.as_int(a), self.as_int(b)) {
             (Some(x), Some(y)) => self.constant(x == y),
@@ -271,6 +308,9 @@ impl Terms {
     }
 
     pub fn le(&mut self, a: TermId, b: TermId) -> TermId {
+        if let Some(pushed) = self.compare_choices(a, b, Terms::le) {
+            return pushed;
+        }
         match (self.as_int(a), self.as_int(b)) {
             (Some(x), Some(y)) => self.constant(x <= y),
             _ if a == b => TRUE,
@@ -279,6 +319,9 @@ impl Terms {
     }
 
     pub fn lt(&mut self, a: TermId, b: TermId) -> TermId {
+        if let Some(pushed) = self.compare_choices(a, b, Terms::lt) {
+            return pushed;
+        }
         match (self.as_int(a), self.as_int(b)) {
             (Some(x), Some(y)) => self.constant(x < y),
             _ if a == b => FALSE,

@@ -151,8 +151,8 @@ struct Lowerer<'h> {
     params: Vec<Vec<Val>>,
     /// The value bound to each local, while it is in scope.
     env: Vec<Option<Val>>,
-    /// Past-time monitors by (expression, bindings in scope).
-    monitors: HashMap<(usize, Vec<(usize, Val)>), AtomId>,
+    /// Past-time monitors by what they watch.
+    monitors: HashMap<MonitorKey, AtomId>,
     init: Vec<Constraint>,
     invariants: Vec<Constraint>,
     trans: Vec<Constraint>,
@@ -993,10 +993,7 @@ impl Lowerer<'_> {
             }
             ExprKind::Happened(..)
             | ExprKind::Unary(UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically, _)
-            | ExprKind::Binary(BinaryOp::Since, ..) => {
-                let atom = self.monitor(expr);
-                Val::Bool(self.terms.state(atom, time, Kind::Bool))
-            }
+            | ExprKind::Binary(BinaryOp::Since, ..) => Val::Bool(self.temporal(expr, time)),
             ExprKind::Unary(op, operand) => match op {
                 UnaryOp::Not => {
                     let inner = self.bool_expr(operand, time);
@@ -1270,16 +1267,79 @@ impl Lowerer<'_> {
         Some(term)
     }
 
-    /// The monitor atom of a past-time expression under the current
-    /// bindings, created (with its initial value and its update) on first use.
-    fn monitor(&mut self, expr: &Expr) -> AtomId {
-        let bindings: Vec<(usize, Val)> = self
-            .env
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.clone().map(|v| (i, v)))
-            .collect();
-        let key = (expr as *const Expr as usize, bindings);
+    /// A past-time expression, read at `time`. Each is a monitor atom with
+    /// an initial value and an update, shared by every occurrence with the
+    /// same meaning: monitors are keyed by the lowered operands, and
+    /// `historically P` is `not once not P`, so that facts about one are
+    /// facts about the other (which k-induction needs).
+    fn temporal(&mut self, expr: &Expr, time: Time) -> TermId {
+        let atom = match &expr.kind {
+            ExprKind::Happened(event, args) => {
+                let event = *event;
+                let key_args: Vec<Option<Val>> = args
+                    .iter()
+                    .map(|a| a.as_ref().map(|a| self.expr(a, Time::Now)))
+                    .collect();
+                self.monitor(MonitorKey::Happened(event, key_args), |this, _| {
+                    let mut matches = vec![this.selectors[event.0]];
+                    for (position, arg) in args.iter().enumerate() {
+                        if let Some(arg) = arg {
+                            let value = this.expr(arg, Time::Next);
+                            let param = this.params[event.0][position].clone();
+                            matches.push(this.equal(&param, &value));
+                        }
+                    }
+                    (FALSE, this.terms.and(matches))
+                })
+            }
+            ExprKind::Unary(UnaryOp::Once, p) => {
+                let p_now = self.bool_expr(p, Time::Now);
+                let p_next = self.bool_expr(p, Time::Next);
+                self.once(p_now, p_next)
+            }
+            ExprKind::Unary(UnaryOp::Historically, p) => {
+                let p_now = self.bool_expr(p, Time::Now);
+                let p_next = self.bool_expr(p, Time::Next);
+                let not_now = self.terms.not(p_now);
+                let not_next = self.terms.not(p_next);
+                let once_not = self.once(not_now, not_next);
+                let term = self.terms.state(once_not, time, Kind::Bool);
+                return self.terms.not(term);
+            }
+            ExprKind::Unary(UnaryOp::Previously, p) => {
+                let p_now = self.bool_expr(p, Time::Now);
+                self.monitor(MonitorKey::Previously(p_now), |_, _| (FALSE, p_now))
+            }
+            ExprKind::Binary(BinaryOp::Since, p, q) => {
+                let p_now = self.bool_expr(p, Time::Now);
+                let q_now = self.bool_expr(q, Time::Now);
+                let p_next = self.bool_expr(p, Time::Next);
+                let q_next = self.bool_expr(q, Time::Next);
+                self.monitor(MonitorKey::Since(p_now, q_now), |this, now| {
+                    let kept = this.terms.and2(p_next, now);
+                    (q_now, this.terms.or2(q_next, kept))
+                })
+            }
+            _ => return FALSE,
+        };
+        self.terms.state(atom, time, Kind::Bool)
+    }
+
+    /// The monitor of `once P`, given P now and next.
+    fn once(&mut self, p_now: TermId, p_next: TermId) -> AtomId {
+        self.monitor(MonitorKey::Once(p_now), |this, now| {
+            (p_now, this.terms.or2(now, p_next))
+        })
+    }
+
+    /// The monitor atom for `key`, created on first use with the initial
+    /// value and update that `define` gives (from the monitor's current
+    /// value).
+    fn monitor(
+        &mut self,
+        key: MonitorKey,
+        define: impl FnOnce(&mut Self, TermId) -> (TermId, TermId),
+    ) -> AtomId {
         if let Some(atom) = self.monitors.get(&key) {
             return *atom;
         }
@@ -1297,42 +1357,7 @@ impl Lowerer<'_> {
         self.monitors.insert(key, id);
         let now = self.terms.state(id, Time::Now, Kind::Bool);
         let next = self.terms.state(id, Time::Next, Kind::Bool);
-        let (initial, update) = match &expr.kind {
-            ExprKind::Happened(event, args) => {
-                let event = *event;
-                let mut matches = vec![self.selectors[event.0]];
-                for (position, arg) in args.iter().enumerate() {
-                    if let Some(arg) = arg {
-                        let value = self.expr(arg, Time::Next);
-                        let param = self.params[event.0][position].clone();
-                        matches.push(self.equal(&param, &value));
-                    }
-                }
-                (FALSE, self.terms.and(matches))
-            }
-            ExprKind::Unary(UnaryOp::Once, p) => {
-                let p_now = self.bool_expr(p, Time::Now);
-                let p_next = self.bool_expr(p, Time::Next);
-                (p_now, self.terms.or2(now, p_next))
-            }
-            ExprKind::Unary(UnaryOp::Previously, p) => {
-                let p_now = self.bool_expr(p, Time::Now);
-                (FALSE, p_now)
-            }
-            ExprKind::Unary(UnaryOp::Historically, p) => {
-                let p_now = self.bool_expr(p, Time::Now);
-                let p_next = self.bool_expr(p, Time::Next);
-                (p_now, self.terms.and2(now, p_next))
-            }
-            ExprKind::Binary(BinaryOp::Since, p, q) => {
-                let q_now = self.bool_expr(q, Time::Now);
-                let p_next = self.bool_expr(p, Time::Next);
-                let q_next = self.bool_expr(q, Time::Next);
-                let kept = self.terms.and2(p_next, now);
-                (q_now, self.terms.or2(q_next, kept))
-            }
-            _ => (FALSE, FALSE),
-        };
+        let (initial, update) = define(self, now);
         let init = self.terms.iff(now, initial);
         self.init.push(Constraint {
             term: init,
@@ -1345,6 +1370,15 @@ impl Lowerer<'_> {
         });
         id
     }
+}
+
+/// What a monitor watches, by its lowered operands.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum MonitorKey {
+    Happened(EventId, Vec<Option<Val>>),
+    Once(TermId),
+    Previously(TermId),
+    Since(TermId, TermId),
 }
 
 fn map_leaves(val: &Val, f: &mut dyn FnMut(TermId) -> TermId) -> Val {

@@ -13,6 +13,9 @@ use crate::solve::{self, Limits, Proof, Search, SolverUnknown};
 use crate::span::Span;
 use crate::trace::{self, Trace};
 
+/// The largest k of the induction attempt that precedes a bounded check.
+const INDUCTION_SHORTCUT_K: usize = 2;
+
 /// Options from the command line that override a command's own.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
@@ -248,15 +251,32 @@ fn verdict(
         )
     };
     match &command.kind {
-        CommandKind::Check(_) => match solve::search(system, goal, true, depth, limits)? {
-            Search::Found { depth, trace } => Ok(Verdict::Counterexample {
-                depth,
-                trace: decode(&trace),
-            }),
-            Search::NoneUpTo { depth } => {
-                Ok(vacuous(limits)?.unwrap_or(Verdict::NoneUpTo { depth }))
+        CommandKind::Check(_) => {
+            // A property that k-induction proves at a small k has no
+            // counterexample at any depth: no need to search every depth.
+            // The verdict stays the bounded one the command asked for.
+            match solve::prove(system, goal, &[], INDUCTION_SHORTCUT_K.min(depth), limits)? {
+                Proof::Proved { .. } => {
+                    return Ok(vacuous(limits)?.unwrap_or(Verdict::NoneUpTo { depth }));
+                }
+                Proof::Refuted { depth, trace } => {
+                    return Ok(Verdict::Counterexample {
+                        depth,
+                        trace: decode(&trace),
+                    });
+                }
+                Proof::Open { .. } => {}
             }
-        },
+            match solve::search(system, goal, true, depth, limits)? {
+                Search::Found { depth, trace } => Ok(Verdict::Counterexample {
+                    depth,
+                    trace: decode(&trace),
+                }),
+                Search::NoneUpTo { depth } => {
+                    Ok(vacuous(limits)?.unwrap_or(Verdict::NoneUpTo { depth }))
+                }
+            }
+        }
         CommandKind::Scenario { .. } => match solve::search(system, goal, false, depth, limits)? {
             Search::Found { depth, trace } => Ok(Verdict::Witness {
                 depth,

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use z3::ast::{Bool, Int};
 use z3::{Model, Solver};
 
-use crate::ir::{self, AtomId, InputId, Kind, Owner, System, Term, TermId, Time};
+use crate::hir::EventId;
+use crate::ir::{InputId, InputOwner, Kind, System, Term, TermId, Time};
 
 /// A value read from a model: `None` where the model leaves it free.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -21,6 +22,13 @@ pub enum RawValue {
 enum Z3Term {
     Bool(Bool),
     Int(Int),
+}
+
+fn as_bool(term: &Z3Term) -> Bool {
+    match term {
+        Z3Term::Bool(b) => b.clone(),
+        Z3Term::Int(_) => Bool::from_bool(false),
+    }
 }
 
 /// Solver constants for each step, and translated terms by (term, step).
@@ -37,10 +45,12 @@ pub struct Unrolling<'s> {
     symmetries: Vec<Symmetry>,
 }
 
+/// One abstract sort's symmetry breaking: for each element, the inputs
+/// that use it (grouped by event selector), and whether the events so far
+/// have used it.
 struct Symmetry {
-    state_pairs: Vec<(AtomId, AtomId)>,
-    input_pairs: Vec<(InputId, InputId)>,
-    equal_so_far: Bool,
+    uses: Vec<Vec<(InputId, Vec<InputId>)>>,
+    seen: Vec<Bool>,
 }
 
 impl<'s> Unrolling<'s> {
@@ -61,7 +71,7 @@ impl<'s> Unrolling<'s> {
     }
 
     /// Creates the constants of state `step` (and of the inputs of the step
-    /// before it), and the symmetry-breaking constraints over them.
+    /// before it), and the symmetry-breaking constraints over the inputs.
     pub fn add_state(&mut self, solver: &Solver) {
         let step = self.states.len();
         if step > 0 {
@@ -88,42 +98,40 @@ impl<'s> Unrolling<'s> {
         self.break_symmetry(solver, step);
     }
 
-    /// The lexicographic-leader constraint for each adjacent transposition
-    /// of an abstract sort, extended over the new state (and the inputs of
-    /// the step into it), in the fixed order state 0, inputs 0, state 1, ….
-    /// Any history can be permuted into one that satisfies them, because the
-    /// elements of an abstract sort are interchangeable.
+    /// Symmetry breaking for abstract sorts: the elements used as the
+    /// arguments of the steps' events so far are always the first ones
+    /// (0, 1, …, m-1). Any history can be renamed into such a one (number
+    /// the elements in the order the events first use them, the others
+    /// after), and the renamed history is a history too, because nothing in
+    /// a spec can tell the elements of an abstract sort apart. So a search
+    /// that only considers such histories misses nothing.
     fn break_symmetry(&mut self, solver: &Solver, step: usize) {
-        for index in 0..self.symmetries.len() {
-            let mut pairs: Vec<(Z3Term, Z3Term)> = Vec::new();
-            if step > 0 {
-                for (a, b) in &self.symmetries[index].input_pairs {
-                    pairs.push((
-                        self.inputs[step - 1][a.0 as usize].clone(),
-                        self.inputs[step - 1][b.0 as usize].clone(),
-                    ));
-                }
+        if step == 0 {
+            return;
+        }
+        let inputs = &self.inputs[step - 1];
+        for symmetry in &mut self.symmetries {
+            let seen: Vec<Bool> = symmetry
+                .uses
+                .iter()
+                .zip(&symmetry.seen)
+                .map(|(uses, before)| {
+                    let used_now: Vec<Bool> = uses
+                        .iter()
+                        .map(|(selector, bits)| {
+                            let bits: Vec<Bool> = bits.iter().map(|b| as_bool(&inputs[b.0 as usize])).collect();
+                            as_bool(&inputs[selector.0 as usize]) & Bool::or(&bits)
+                        })
+                        .collect();
+                    let now = Bool::fresh_const("seen");
+                    solver.assert(now.eq(&(before.clone() | Bool::or(&used_now))));
+                    now
+                })
+                .collect();
+            for pair in seen.windows(2) {
+                solver.assert(pair[1].implies(&pair[0]));
             }
-            for (a, b) in &self.symmetries[index].state_pairs {
-                pairs.push((
-                    self.states[step][a.0 as usize].clone(),
-                    self.states[step][b.0 as usize].clone(),
-                ));
-            }
-            let mut equal = self.symmetries[index].equal_so_far.clone();
-            for (a, b) in pairs {
-                let (le, eq) = match (&a, &b) {
-                    // Lower-numbered elements come first: x ≥ y.
-                    (Z3Term::Bool(x), Z3Term::Bool(y)) => (x.clone() | y.not(), x.eq(y)),
-                    (Z3Term::Int(x), Z3Term::Int(y)) => (x.ge(y), x.eq(y)),
-                    _ => continue,
-                };
-                solver.assert(equal.implies(&le));
-                let next = Bool::fresh_const("symmetry");
-                solver.assert(next.eq(&(equal.clone() & eq)));
-                equal = next;
-            }
-            self.symmetries[index].equal_so_far = equal;
+            symmetry.seen = seen;
         }
     }
 
@@ -316,69 +324,48 @@ fn read_value(model: &Model, term: &Z3Term) -> Option<RawValue> {
     }
 }
 
-/// The adjacent transpositions of every abstract sort, as pairs of atoms
-/// (and inputs) they swap. Monitors are left out: a lexicographic leader
-/// over any set of variables closed under the permutation is sound.
+/// For each abstract sort, which inputs use which element: the bits of
+/// event parameters (one-hot values, set members, optional values) whose
+/// address is that element.
 fn symmetries(system: &System) -> Vec<Symmetry> {
-    let atoms = system.atom_index();
-    let inputs = system.input_index();
+    let selectors: std::collections::HashMap<EventId, InputId> = system
+        .inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, input)| match input.owner {
+            InputOwner::Selector(event) => Some((event, InputId(i as u32))),
+            InputOwner::Param(..) => None,
+        })
+        .collect();
     let mut result = Vec::new();
     for sort in &system.abstract_sorts {
         let size = system.sort_sizes[sort.0];
-        for i in 0..size.saturating_sub(1) {
-            let swap = |address: &ir::Address| -> Option<Vec<u32>> {
-                let mut moved = false;
-                let swapped = address
-                    .address
-                    .iter()
-                    .zip(&address.sorts)
-                    .map(|(value, s)| {
-                        if *s == Some(*sort) && (*value == i as u32 || *value == i as u32 + 1) {
-                            moved = true;
-                            if *value == i as u32 {
-                                i as u32 + 1
-                            } else {
-                                i as u32
-                            }
-                        } else {
-                            *value
-                        }
-                    })
-                    .collect();
-                moved.then_some(swapped)
+        let mut uses: Vec<Vec<(InputId, Vec<InputId>)>> = vec![Vec::new(); size];
+        for (index, input) in system.inputs.iter().enumerate() {
+            let InputOwner::Param(event, _) = input.owner else {
+                continue;
             };
-            let mut state_pairs = Vec::new();
-            for (index, atom) in system.atoms.iter().enumerate() {
-                if matches!(atom.owner, Owner::Monitor(_)) {
+            let Some(selector) = selectors.get(&event) else {
+                continue;
+            };
+            for (value, s) in input.address.address.iter().zip(&input.address.sorts) {
+                if *s != Some(*sort) {
                     continue;
                 }
-                if let Some(image) = swap(&atom.address) {
-                    if let Some(other) = atoms.get(&(&atom.owner, &image)) {
-                        if (index as u32) < other.0 {
-                            state_pairs.push((AtomId(index as u32), *other));
-                        }
-                    }
+                let element = &mut uses[*value as usize];
+                match element.iter_mut().find(|(sel, _)| sel == selector) {
+                    Some((_, bits)) => bits.push(InputId(index as u32)),
+                    None => element.push((*selector, vec![InputId(index as u32)])),
                 }
             }
-            let mut input_pairs = Vec::new();
-            for (index, input) in system.inputs.iter().enumerate() {
-                if let Some(image) = swap(&input.address) {
-                    if let Some(other) = inputs.get(&(&input.owner, &image)) {
-                        if (index as u32) < other.0 {
-                            input_pairs.push((InputId(index as u32), *other));
-                        }
-                    }
-                }
-            }
-            if state_pairs.is_empty() && input_pairs.is_empty() {
-                continue;
-            }
-            result.push(Symmetry {
-                state_pairs,
-                input_pairs,
-                equal_so_far: Bool::from_bool(true),
-            });
         }
+        if size < 2 || uses.iter().all(Vec::is_empty) {
+            continue;
+        }
+        result.push(Symmetry {
+            uses,
+            seen: vec![Bool::from_bool(false); size],
+        });
     }
     result
 }

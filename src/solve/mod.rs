@@ -67,7 +67,10 @@ pub enum Proof {
 }
 
 fn new_solver(limits: &Limits) -> Solver {
-    let solver = Solver::new();
+    let solver = match std::env::var("CHARTER_LOGIC") {
+        Ok(logic) => Solver::new_for_logic(logic.as_str()).unwrap_or_else(Solver::new),
+        Err(_) => Solver::new(),
+    };
     let mut params = Params::new();
     params.set_u32("random_seed", limits.seed);
     if let Some(timeout) = limits.timeout_ms {
@@ -121,15 +124,23 @@ pub fn search(
         }
         let activation = Bool::fresh_const("depth");
         solver.assert(activation.implies(&goal));
-        if check(&solver, std::slice::from_ref(&activation))? {
+        let started = std::time::Instant::now();
+        let found = check(&solver, std::slice::from_ref(&activation))?;
+        if std::env::var("CHARTER_DEBUG_TIME").is_ok() {
+            eprintln!("depth {depth}: {:?}", started.elapsed());
+        }
+        if found {
             let model = solver.get_model().ok_or_else(|| SolverUnknown {
                 reason: "the solver found a history but gave no model".into(),
             })?;
             let trace = unrolling.read(&model, depth);
             return Ok(Search::Found { depth, trace });
         }
-        // This depth is done: the literal stays false from now on.
+        // No history of this depth reaches the target, so every history
+        // avoids it here: a proven fact that spares the solver re-deriving
+        // it at the next depths.
         solver.assert(activation.not());
+        solver.assert(goal.not());
     }
     Ok(Search::NoneUpTo { depth: max_depth })
 }
@@ -167,6 +178,7 @@ pub fn prove(
             return Ok(Proof::Refuted { depth: k, trace });
         }
         base.assert(activation.not());
+        base.assert(violated.not());
         // Step: goal in states 0..k, a transition to state k+1 distinct from
         // all before it, and the goal violated there.
         let holds = step_unrolling.bool_at(goal, k);
@@ -216,7 +228,7 @@ pub fn smt2(
     }
     solver.assert(goal);
     format!(
-        "; charter: exported bounded check at depth {depth}\n(set-option :produce-models true)\n{}(check-sat)\n",
+        "; charter: exported bounded check at depth {depth}\n(set-option :produce-models true)\n{}",
         solver.to_smt2()
     )
 }

@@ -1,0 +1,159 @@
+//! Benchmark of the verification engine on a generated family: the
+//! "exactly one chairman" charter with N interchangeable members, depth k.
+//!
+//! Variants: `holds` (the property is true: bounded check to k, and an
+//! unbounded proof) and `violation` (a coup becomes possible at step k/2,
+//! so the shortest counterexample has k/2 steps).
+//!
+//! Each case runs in a child process (this binary, re-executed with
+//! `--case`), so that its peak memory is its own. Run with
+//! `cargo bench --bench engine`; `-- --quick` runs a smaller grid, and
+//! `-- --timeout SECONDS` bounds each solver call (default 60).
+
+use std::process::Command;
+use std::time::Instant;
+
+use charter::verify::{Overrides, Verdict};
+
+fn family(members: usize, depth: usize, violation: bool) -> String {
+    let coup_at = depth / 2;
+    let coup = if violation {
+        format!(
+            "event coup(m: Member)\n  requires clock >= {}\n\nclause coup_rule \"A coup adds a second chairman.\"\n  on coup(m): chair' += m\n",
+            coup_at.saturating_sub(1)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        r#"charter "Bench: exactly one chairman, {members} members, depth {depth}"
+
+sort Member
+var chair: set Member = {{}}
+var clock: Int[0..{depth}] = 0
+event elect(m: Member)
+event adjourn
+{coup}
+clause election "The elected member is the only chairman."
+  on elect(m): chair' = {{m}}
+clause time "Every event takes one step."
+  on any event: clock' = clock + 1
+
+assert one_chair "exactly one chairman once someone was elected":
+  always once elect implies exactly one m: Member. m in chair
+
+check one_chair depth {depth} scope Member = {members}
+prove one_chair depth {depth} scope Member = {members}
+"#
+    )
+}
+
+/// Runs one case in this process and prints one line of figures.
+fn run_case(members: usize, depth: usize, violation: bool, mode: &str, timeout: u64) {
+    let spec = family(members, depth, violation);
+    let started = Instant::now();
+    let loaded = charter::load(spec.as_bytes()).expect("the family parses");
+    let checked = loaded.checked.expect("the family checks");
+    let front_end = started.elapsed();
+    let mut overrides = Overrides::default();
+    overrides.limits.timeout_ms = Some(timeout * 1000);
+    let mut charter = checked.charter;
+    charter.commands.retain(|c| match mode {
+        "prove" => matches!(c.kind, charter::hir::CommandKind::Prove(_)),
+        _ => matches!(c.kind, charter::hir::CommandKind::Check(_)),
+    });
+    let solve_start = Instant::now();
+    let outcomes = charter::verify::verify(&charter, None, &overrides);
+    let solve = solve_start.elapsed();
+    let verdict = match &outcomes[0].verdict {
+        Verdict::Proved { k, .. } => format!("proved k={k}"),
+        Verdict::Counterexample { depth, .. } => format!("counterexample at {depth}"),
+        Verdict::NoneUpTo { depth } => format!("none up to {depth}"),
+        Verdict::Witness { depth, .. } => format!("witness at {depth}"),
+        Verdict::Unknown { reason } => format!("unknown: {reason}"),
+    };
+    println!(
+        "{:.3}\t{:.3}\t{:.3}\t{}\t{}",
+        front_end.as_secs_f64(),
+        solve.as_secs_f64(),
+        (front_end + solve).as_secs_f64(),
+        peak_memory_kib(),
+        verdict
+    );
+}
+
+fn peak_memory_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let timeout = args
+        .iter()
+        .position(|a| a == "--timeout")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60u64);
+    if let Some(i) = args.iter().position(|a| a == "--case") {
+        let members = args[i + 1].parse().expect("members");
+        let depth = args[i + 2].parse().expect("depth");
+        let violation = args[i + 3] == "violation";
+        let mode = args[i + 4].clone();
+        run_case(members, depth, violation, &mode, timeout);
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let sizes: &[usize] = if quick { &[6, 50, 200] } else { &[6, 50, 200, 1000] };
+    let depths: &[usize] = if quick { &[10, 50] } else { &[10, 50, 100, 1000] };
+    let me = std::env::current_exe().expect("own path");
+    println!("engine benchmark: exactly one chairman, N members, depth k (per-call timeout {timeout} s)");
+    println!(
+        "{:<10} {:>5} {:>5} {:>9} {:>9} {:>9} {:>10}  verdict",
+        "case", "N", "k", "front s", "solve s", "total s", "peak MiB"
+    );
+    for &members in sizes {
+        for &depth in depths {
+            for (variant, mode) in [("holds", "check"), ("holds", "prove"), ("violation", "check")] {
+                let output = Command::new(&me)
+                    .args([
+                        "--case",
+                        &members.to_string(),
+                        &depth.to_string(),
+                        variant,
+                        mode,
+                        "--timeout",
+                        &timeout.to_string(),
+                    ])
+                    .output()
+                    .expect("run case");
+                let line = String::from_utf8_lossy(&output.stdout);
+                let fields: Vec<&str> = line.trim().split('\t').collect();
+                let case = format!("{variant}/{mode}");
+                if fields.len() == 5 {
+                    let peak_mib = fields[3].parse::<f64>().unwrap_or(0.0) / 1024.0;
+                    println!(
+                        "{:<16} {:>5} {:>5} {:>9} {:>9} {:>9} {:>10.1}  {}",
+                        case, members, depth, fields[0], fields[1], fields[2], peak_mib, fields[4]
+                    );
+                } else {
+                    println!(
+                        "{:<16} {:>5} {:>5}  failed: {}",
+                        case,
+                        members,
+                        depth,
+                        String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or("")
+                    );
+                }
+            }
+        }
+    }
+}
