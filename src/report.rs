@@ -58,6 +58,12 @@ pub enum Color {
     Always,
 }
 
+/// Longest line, in characters, that diagnostics quote. miette pads the
+/// underline of a label with a formatting width, which panics past 65,535
+/// columns (tabs count four); quoting a line of a megabyte helps nobody
+/// anyway. Labels on longer lines are given as `file:line:column`.
+const MAX_QUOTED_LINE: usize = 10_000;
+
 /// Renders one diagnostic against its source, as a human reads it.
 pub fn render(diagnostic: &dyn Diagnostic, source: &SourceFile, color: Color) -> String {
     let theme = match color {
@@ -67,21 +73,52 @@ pub fn render(diagnostic: &dyn Diagnostic, source: &SourceFile, color: Color) ->
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(80)
         .with_links(false);
+    let labels: Vec<miette::LabeledSpan> = diagnostic
+        .labels()
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let quotable = labels.iter().all(|label| {
+        line_length(&source.text, label.offset()) <= MAX_QUOTED_LINE
+            && line_length(&source.text, label.offset() + label.len()) <= MAX_QUOTED_LINE
+    });
     let with_source = WithSource {
         inner: diagnostic,
-        source: NamedSource::new(source.name.clone(), source.text.clone()),
+        source: quotable.then(|| NamedSource::new(source.name.clone(), source.text.clone())),
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &with_source).is_err() {
         out = format!("{diagnostic}\n");
     }
+    if !quotable {
+        for label in &labels {
+            let at = position(
+                source,
+                Span::new(label.offset(), label.offset() + label.len()),
+            );
+            match label.label() {
+                Some(text) => out.push_str(&format!("  at {at}: {text}\n")),
+                None => out.push_str(&format!("  at {at}\n")),
+            }
+        }
+    }
     out
 }
 
-/// A diagnostic paired with the text its spans point into.
+/// The length in characters of the line holding byte `offset`.
+fn line_length(text: &str, offset: usize) -> usize {
+    let offset = floor_char_boundary(text, offset);
+    let start = text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
+    let end = text[offset..]
+        .find('\n')
+        .map_or(text.len(), |newline| offset + newline);
+    text[start..end].chars().count()
+}
+
+/// A diagnostic paired with the text its spans point into, if it is to be
+/// quoted.
 struct WithSource<'a> {
     inner: &'a dyn Diagnostic,
-    source: NamedSource<String>,
+    source: Option<NamedSource<String>>,
 }
 
 impl std::fmt::Debug for WithSource<'_> {
@@ -112,7 +149,9 @@ impl Diagnostic for WithSource<'_> {
         self.inner.labels()
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source
+            .as_ref()
+            .map(|source| source as &dyn miette::SourceCode)
     }
 }
 

@@ -7,12 +7,15 @@
 //! refuses trees deeper than [`MAX_EXPR_DEPTH`], so that later recursive
 //! passes (and `Drop`) never run out of stack.
 
+use std::cell::RefCell;
+
 use pest::error::InputLocation;
 use pest::iterators::Pair;
 use pest::Parser as _;
 use pest_derive::Parser;
 
 use super::error::SyntaxError;
+use super::prescan::MAX_NESTING;
 use crate::ast::{self, *};
 use crate::span::{Ident, Span, Spanned};
 
@@ -25,6 +28,9 @@ pub const MAX_EXPR_DEPTH: usize = 400;
 
 type Result<T> = std::result::Result<T, SyntaxError>;
 
+/// Held while pest's process-wide error detail is on.
+static ERROR_DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Parses a whole spec. The caller has run the prescan.
 pub fn parse_spec(source: &str) -> Result<ast::Charter> {
     let mut pairs = match CharterParser::parse(Rule::spec, source) {
@@ -32,10 +38,16 @@ pub fn parse_spec(source: &str) -> Result<ast::Charter> {
         Err(_) => {
             // Re-run with error detail on: it records the literal tokens the
             // parser tried at the failure point, which we list to the user.
-            // The setting is process-wide and only ever turned on, so every
-            // re-run sees the same configuration.
+            // The setting is process-wide and doubles the time of every
+            // parse while on, so it is on only for these re-runs, one at a
+            // time (a parse elsewhere meanwhile merely runs slower).
+            let _detail = ERROR_DETAIL
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             pest::set_error_detail(true);
-            return Err(match CharterParser::parse(Rule::spec, source) {
+            let rerun = CharterParser::parse(Rule::spec, source);
+            pest::set_error_detail(false);
+            return Err(match rerun {
                 Err(err) => translate_error(source, &err),
                 Ok(_) => SyntaxError::Unexpected {
                     expected: "a valid spec".into(),
@@ -48,7 +60,10 @@ pub fn parse_spec(source: &str) -> Result<ast::Charter> {
         }
     };
     let spec = pairs.next().ok_or_else(|| internal(Span::new(0, 0)))?;
-    charter(spec)
+    TRIVIA.with(|trivia| *trivia.borrow_mut() = Some(Trivia::of(source)));
+    let charter = charter(spec);
+    TRIVIA.with(|trivia| *trivia.borrow_mut() = None);
+    charter
 }
 
 /// The span of what the user wrote for this rule. pest includes whitespace
@@ -56,12 +71,112 @@ pub fn parse_spec(source: &str) -> Result<ast::Charter> {
 /// off here, so that spans end at the last real token.
 fn span_of(pair: &Pair<Rule>) -> Span {
     let span = pair.as_span();
+    if pair.as_rule() == Rule::spec {
+        // The spec's last child is EOI, an empty pair at the very end of the
+        // text, so its span runs to the end, trailing trivia included.
+        return Span::new(span.start(), span.end());
+    }
+    let input = pair.get_input();
+    let indexed = TRIVIA.with(|trivia| {
+        trivia
+            .borrow()
+            .as_ref()
+            .filter(|trivia| trivia.indexes(input))
+            .map(|trivia| trivia.token_end(span.start(), span.end()))
+    });
+    let end = indexed.unwrap_or_else(|| token_end_by_descent(pair));
+    Span::new(span.start(), end)
+}
+
+/// What [`span_of`] computes, without the index: the end of the rule's last
+/// child, then the last token after it. This descends the rightmost path
+/// below the pair, so computing it for every pair of a deeply nested input
+/// takes quadratic time.
+fn token_end_by_descent(pair: &Pair<Rule>) -> usize {
+    let span = pair.as_span();
     let tail_start = match pair.clone().into_inner().last() {
-        Some(child) => span_of(&child).end,
+        Some(child) => token_end_by_descent(&child),
         None => span.start(),
     };
-    let end = last_token_end(pair.get_input(), tail_start, span.end());
-    Span::new(span.start(), end)
+    last_token_end(pair.get_input(), tail_start, span.end())
+}
+
+thread_local! {
+    /// The trivia of the text being turned into a tree, for [`span_of`].
+    static TRIVIA: RefCell<Option<Trivia>> = const { RefCell::new(None) };
+}
+
+/// The maximal runs of whitespace and comments in a text, in order, found
+/// by one pass that skips strings as the prescan does. pest's implicit
+/// whitespace rule skips such a run whole, so a pair that ends with skipped
+/// trivia ends exactly at the end of a run, and its last token ends where
+/// the run starts.
+struct Trivia {
+    /// Address and length of the indexed text.
+    text: (usize, usize),
+    runs: Vec<(usize, usize)>,
+}
+
+impl Trivia {
+    fn of(text: &str) -> Trivia {
+        let bytes = text.as_bytes();
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let start = pos;
+            match bytes[pos] {
+                b' ' | b'\t' | b'\r' | b'\n' => pos += 1,
+                b'/' if bytes.get(pos + 1) == Some(&b'/') => {
+                    while pos < bytes.len() && bytes[pos] != b'\n' {
+                        pos += 1;
+                    }
+                }
+                b'/' if bytes.get(pos + 1) == Some(&b'*') => {
+                    pos += 2;
+                    while pos < bytes.len() && !bytes[pos..].starts_with(b"*/") {
+                        pos += 1;
+                    }
+                    pos = (pos + 2).min(bytes.len());
+                }
+                b'"' => {
+                    pos += 1;
+                    while pos < bytes.len() && bytes[pos] != b'"' {
+                        pos += if bytes[pos] == b'\\' { 2 } else { 1 };
+                    }
+                    pos = (pos + 1).min(bytes.len());
+                    continue;
+                }
+                _ => {
+                    pos += 1;
+                    continue;
+                }
+            }
+            match runs.last_mut() {
+                Some(last) if last.1 == start => last.1 = pos,
+                _ => runs.push((start, pos)),
+            }
+        }
+        Trivia {
+            text: (text.as_ptr() as usize, text.len()),
+            runs,
+        }
+    }
+
+    fn indexes(&self, text: &str) -> bool {
+        self.text == (text.as_ptr() as usize, text.len())
+    }
+
+    /// The end of the last token in `start..end`, a pair's extent (or
+    /// `start` if it holds only trivia).
+    fn token_end(&self, start: usize, end: usize) -> usize {
+        match self
+            .runs
+            .binary_search_by_key(&end, |&(_, run_end)| run_end)
+        {
+            Ok(index) => self.runs[index].0.max(start),
+            Err(_) => end,
+        }
+    }
 }
 
 /// The end of the last byte in `start..end` that is neither whitespace nor
@@ -111,12 +226,17 @@ fn internal(span: Span) -> SyntaxError {
 /// grammar and this file disagree.
 struct Children<'i> {
     inner: pest::iterators::Pairs<'i, Rule>,
+    /// Where the parent is, for the internal error only. This is pest's
+    /// extent, trailing whitespace included: [`span_of`] walks the pair's
+    /// rightmost descendants, and computing it for every pair made building
+    /// the tree quadratic in its depth.
     span: Span,
 }
 
 impl<'i> Children<'i> {
     fn of(pair: Pair<'i, Rule>) -> Children<'i> {
-        let span = span_of(&pair);
+        let extent = pair.as_span();
+        let span = Span::new(extent.start(), extent.end());
         Children {
             inner: pair.into_inner(),
             span,
@@ -514,11 +634,29 @@ fn type_expr(pair: Pair<Rule>) -> Result<Type> {
 }
 
 fn value_type(pair: Pair<Rule>) -> Result<Type> {
+    nested_value_type(pair, 0)
+}
+
+/// A value type inside `sets` set types. `set set T` never checks (set
+/// elements range over sorts, enums, `Bool` and `Int` ranges), but it
+/// parses, and nothing else bounds how deep: refuse it past the bracket
+/// limit, before recursing through all of it.
+fn nested_value_type(pair: Pair<Rule>, sets: usize) -> Result<Type> {
     let inner = Children::of(pair).next()?;
     let span = span_of(&inner);
     match inner.as_rule() {
+        Rule::set_type if sets >= MAX_NESTING => Err(SyntaxError::Unexpected {
+            expected: "an element type".into(),
+            found: format!("`set` nested more than {MAX_NESTING} deep"),
+            span: opening_token(&inner),
+            label: "one `set` too many".into(),
+            help: Some(
+                "set elements are sorts, enums, `Bool` or `Int` ranges: sets of sets are not supported"
+                    .into(),
+            ),
+        }),
         Rule::set_type => {
-            let element = value_type(Children::of(inner).next()?)?;
+            let element = nested_value_type(Children::of(inner).next()?, sets + 1)?;
             Ok(Type {
                 kind: TypeKind::Set(Box::new(element)),
                 span,
@@ -611,6 +749,8 @@ fn prefix_power(op: UnaryOp) -> u8 {
 struct ExprBuilder {
     tokens: Vec<Token>,
     pos: usize,
+    /// How many constructs enclose this expression (see [`nested`]).
+    nesting: usize,
 }
 
 fn too_deep(span: Span) -> SyntaxError {
@@ -618,6 +758,34 @@ fn too_deep(span: Span) -> SyntaxError {
         limit: MAX_EXPR_DEPTH,
         span,
     }
+}
+
+/// The nesting of a construct's sub-expressions, refusing the construct if
+/// it is itself [`MAX_EXPR_DEPTH`] constructs deep. `node` bounds the depth
+/// of the tree too, but bottom-up: only after recursing through all of the
+/// input, which quantifier bodies and `else` branches (nested without
+/// brackets, so not bounded by the prescan) can make arbitrarily deep.
+/// Every construct counted here adds a level to the tree, so this refuses
+/// only trees that `node` would refuse anyway.
+fn nested(construct: &Pair<Rule>, nesting: usize) -> Result<usize> {
+    if nesting >= MAX_EXPR_DEPTH {
+        return Err(too_deep(opening_token(construct)));
+    }
+    Ok(nesting + 1)
+}
+
+/// The first token of a construct: its keyword, bracket or name.
+fn opening_token(pair: &Pair<Rule>) -> Span {
+    let start = pair.as_span().start();
+    let text = pair.as_str();
+    let word = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    let len = match word {
+        0 => text.chars().next().map_or(0, char::len_utf8),
+        _ => word,
+    };
+    Span::new(start, start + len)
 }
 
 fn node(kind: ExprKind, span: Span, depth: usize) -> Result<Built> {
@@ -649,7 +817,7 @@ impl ExprBuilder {
                             return Err(too_deep(span_of(&op_pair)));
                         }
                     }
-                    tokens.push(Token::Operand(postfix(children.next()?)?));
+                    tokens.push(Token::Operand(postfix(children.next()?, self.nesting)?));
                 }
                 rule => {
                     let op = match rule {
@@ -677,7 +845,10 @@ impl ExprBuilder {
                 }
             }
         }
-        let mut builder = ExprBuilder { tokens, pos: 0 };
+        let mut builder = ExprBuilder {
+            tokens,
+            ..ExprBuilder::default()
+        };
         builder.climb(0, 0)
     }
 
@@ -726,14 +897,19 @@ impl ExprBuilder {
     }
 }
 
-fn sub_expr(pair: Pair<Rule>) -> Result<Built> {
-    ExprBuilder::default().expr(pair)
+/// A sub-expression `nesting` constructs deep.
+fn sub_expr(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
+    ExprBuilder {
+        nesting,
+        ..ExprBuilder::default()
+    }
+    .expr(pair)
 }
 
-fn postfix(pair: Pair<Rule>) -> Result<Built> {
+fn postfix(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
     let span = span_of(&pair);
     let mut children = Children::of(pair);
-    let (operand, depth) = primary(children.next()?)?;
+    let (operand, depth) = primary(children.next()?, nesting)?;
     match children.next_if(Rule::option_test) {
         Some(test) => {
             let is_some = Children::of(test).next()?.as_rule() == Rule::kw_some;
@@ -750,7 +926,7 @@ fn postfix(pair: Pair<Rule>) -> Result<Built> {
     }
 }
 
-fn primary(pair: Pair<Rule>) -> Result<Built> {
+fn primary(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
     let span = span_of(&pair);
     match pair.as_rule() {
         Rule::lit_true => node(ExprKind::Bool(true), span, 1),
@@ -764,16 +940,18 @@ fn primary(pair: Pair<Rule>) -> Result<Built> {
             node(ExprKind::Int(value), span, 1)
         }
         Rule::paren => {
-            let (inner, depth) = sub_expr(Children::of(pair).next()?)?;
+            // Brackets are bounded by the prescan and add no level.
+            let (inner, depth) = sub_expr(Children::of(pair).next()?, nesting)?;
             // Parentheses leave no node, but the tree keeps the span of
             // what was written inside them.
             Ok((inner, depth))
         }
         Rule::if_expr => {
+            let nesting = nested(&pair, nesting)?;
             let mut children = Children::of(pair);
-            let (cond, d1) = sub_expr(children.next()?)?;
-            let (then, d2) = sub_expr(children.next()?)?;
-            let (other, d3) = sub_expr(children.next()?)?;
+            let (cond, d1) = sub_expr(children.next()?, nesting)?;
+            let (then, d2) = sub_expr(children.next()?, nesting)?;
+            let (other, d3) = sub_expr(children.next()?, nesting)?;
             node(
                 ExprKind::If(Box::new(cond), Box::new(then), Box::new(other)),
                 span,
@@ -781,19 +959,21 @@ fn primary(pair: Pair<Rule>) -> Result<Built> {
             )
         }
         Rule::set_literal => {
+            let nesting = nested(&pair, nesting)?;
             let mut depth = 0;
             let mut elements = Vec::new();
             for element in Children::of(pair).rest() {
-                let (element, element_depth) = sub_expr(element)?;
+                let (element, element_depth) = sub_expr(element, nesting)?;
                 depth = depth.max(element_depth);
                 elements.push(element);
             }
             node(ExprKind::SetLiteral(elements), span, depth + 1)
         }
         Rule::comprehension => {
+            let nesting = nested(&pair, nesting)?;
             let mut children = Children::of(pair);
-            let (binders, d1) = binders(children.next()?)?;
-            let (body, d2) = sub_expr(children.next()?)?;
+            let (binders, d1) = binders(children.next()?, nesting)?;
+            let (body, d2) = sub_expr(children.next()?, nesting)?;
             node(
                 ExprKind::Comprehension(binders, Box::new(body)),
                 span,
@@ -801,6 +981,7 @@ fn primary(pair: Pair<Rule>) -> Result<Built> {
             )
         }
         Rule::quantified => {
+            let nesting = nested(&pair, nesting)?;
             let mut children = Children::of(pair);
             let quantifier = match Children::of(children.next()?).next()?.as_rule() {
                 Rule::q_forall => Quantifier::Forall,
@@ -809,8 +990,8 @@ fn primary(pair: Pair<Rule>) -> Result<Built> {
                 Rule::q_at_most_one => Quantifier::AtMostOne,
                 _ => Quantifier::No,
             };
-            let (binders, d1) = binders(children.next()?)?;
-            let (body, d2) = sub_expr(children.next()?)?;
+            let (binders, d1) = binders(children.next()?, nesting)?;
+            let (body, d2) = sub_expr(children.next()?, nesting)?;
             node(
                 ExprKind::Quantified(quantifier, binders, Box::new(body)),
                 span,
@@ -824,9 +1005,10 @@ fn primary(pair: Pair<Rule>) -> Result<Built> {
             let mut depth = 0;
             let args = match children.next_if(Rule::call_args) {
                 Some(call) => {
+                    let nesting = nested(&call, nesting)?;
                     let mut args = Vec::new();
                     for arg in Children::of(call).rest() {
-                        let (arg, arg_depth) = sub_expr(arg)?;
+                        let (arg, arg_depth) = sub_expr(arg, nesting)?;
                         depth = depth.max(arg_depth);
                         args.push(arg);
                     }
@@ -840,7 +1022,7 @@ fn primary(pair: Pair<Rule>) -> Result<Built> {
     }
 }
 
-fn binders(pair: Pair<Rule>) -> Result<(Vec<Binder>, usize)> {
+fn binders(pair: Pair<Rule>, nesting: usize) -> Result<(Vec<Binder>, usize)> {
     let mut binders = Vec::new();
     let mut depth = 0;
     for group in Children::of(pair).rest() {
@@ -852,7 +1034,11 @@ fn binders(pair: Pair<Rule>) -> Result<(Vec<Binder>, usize)> {
                 Rule::value_type => domain = Some(Domain::Type(value_type(part)?)),
                 _ => {
                     let operand = Children::of(part).next()?;
-                    let (set, set_depth) = ExprBuilder::default().operand_expr(operand)?;
+                    let builder = ExprBuilder {
+                        nesting,
+                        ..ExprBuilder::default()
+                    };
+                    let (set, set_depth) = builder.operand_expr(operand)?;
                     depth = depth.max(set_depth);
                     domain = Some(Domain::Set(set));
                 }
@@ -887,8 +1073,11 @@ impl ExprBuilder {
                 return Err(too_deep(span_of(&op_pair)));
             }
         }
-        tokens.push(Token::Operand(postfix(children.next()?)?));
-        let mut builder = ExprBuilder { tokens, pos: 0 };
+        tokens.push(Token::Operand(postfix(children.next()?, self.nesting)?));
+        let mut builder = ExprBuilder {
+            tokens,
+            ..ExprBuilder::default()
+        };
         builder.climb(0, 0)
     }
 }
@@ -902,6 +1091,18 @@ fn translate_error(source: &str, err: &pest::error::Error<Rule>) -> SyntaxError 
         InputLocation::Pos(pos) => pos,
         InputLocation::Span((start, _)) => start,
     };
+    // pest gives up with a custom error when its stack guard (or a call
+    // limit) trips: input nested too deeply for the stack, which only
+    // bracket-free nesting (quantifier bodies, `else` branches, `set` types)
+    // can reach past the prescan. Its parse attempts would name a token
+    // that is perfectly fine where it stands.
+    if let pest::error::ErrorVariant::CustomError { .. } = &err.variant {
+        let (_, span) = found_at(source, position);
+        return SyntaxError::ExpressionTooDeep {
+            limit: MAX_EXPR_DEPTH,
+            span,
+        };
+    }
     let mut expected: Vec<String> = Vec::new();
     let mut push = |word: String| {
         if !expected.contains(&word) {
