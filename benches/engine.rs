@@ -112,17 +112,31 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
-    let sizes: &[usize] = if quick { &[6, 50, 200] } else { &[6, 50, 200, 1000] };
-    let depths: &[usize] = if quick { &[10, 50] } else { &[10, 50, 100, 1000] };
+    let sizes: &[usize] = if quick {
+        &[6, 50, 200]
+    } else {
+        &[6, 50, 200, 1000]
+    };
+    let depths: &[usize] = if quick {
+        &[10, 50]
+    } else {
+        &[10, 50, 100, 1000]
+    };
     let me = std::env::current_exe().expect("own path");
-    println!("engine benchmark: exactly one chairman, N members, depth k (per-call timeout {timeout} s)");
+    println!(
+        "engine benchmark: exactly one chairman, N members, depth k (per-call timeout {timeout} s)"
+    );
     println!(
         "{:<10} {:>5} {:>5} {:>9} {:>9} {:>9} {:>10}  verdict",
         "case", "N", "k", "front s", "solve s", "total s", "peak MiB"
     );
     for &members in sizes {
         for &depth in depths {
-            for (variant, mode) in [("holds", "check"), ("holds", "prove"), ("violation", "check")] {
+            for (variant, mode) in [
+                ("holds", "check"),
+                ("holds", "prove"),
+                ("violation", "check"),
+            ] {
                 let output = Command::new(&me)
                     .args([
                         "--case",
@@ -150,7 +164,10 @@ fn main() {
                         case,
                         members,
                         depth,
-                        String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or("")
+                        String::from_utf8_lossy(&output.stderr)
+                            .lines()
+                            .last()
+                            .unwrap_or("")
                     );
                 }
             }

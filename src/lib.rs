@@ -30,8 +30,43 @@ pub struct Loaded {
 
 /// The front end: decodes, parses and checks a spec's bytes.
 pub fn load(bytes: &[u8]) -> Result<Loaded, syntax::SyntaxError> {
-    let text = syntax::decode(bytes)?;
-    let ast = syntax::parse(text)?;
-    let checked = check::check(&ast);
-    Ok(Loaded { ast, checked })
+    with_stack(|| {
+        let text = syntax::decode(bytes)?;
+        let ast = syntax::parse(text)?;
+        let checked = check::check(&ast);
+        Ok(Loaded { ast, checked })
+    })
+}
+
+/// Stack for the recursive stages. The parser's limits bound the depth of
+/// every tree, but a nesting level costs tens of kilobytes of stack in a
+/// debug build, more than a 2 MiB test or worker thread has.
+const STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// Runs `work` on a thread with [`STACK_BYTES`] of stack (memory is only
+/// committed as used), or on this thread if no thread can be started.
+pub fn with_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let work = std::sync::Mutex::new(Some(work));
+    let take = || work.lock().ok().and_then(|mut w| w.take());
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, || take().map(|w| w()));
+        match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(Some(result)) => result,
+                Ok(None) => unreachable_work(),
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => match take() {
+                Some(work) => work(),
+                None => unreachable_work(),
+            },
+        }
+    })
+}
+
+#[allow(clippy::panic)]
+fn unreachable_work() -> ! {
+    panic!("the work given to with_stack ran zero times")
 }

@@ -1116,14 +1116,14 @@ impl Lowerer<'_> {
         };
         let saved = self.env[first.local.0].clone();
         let mut instances = Vec::new();
-        for index in 0..size {
-            if guards[index] == FALSE {
+        for (index, in_domain) in guards.iter().copied().enumerate().take(size) {
+            if in_domain == FALSE {
                 continue;
             }
             let value = self.concrete(&ty, index);
             self.env[first.local.0] = Some(value);
             for (guard, holds) in self.expand_guarded(rest, body, time) {
-                let guard = self.terms.and2(guards[index], guard);
+                let guard = self.terms.and2(in_domain, guard);
                 instances.push((guard, holds));
             }
         }

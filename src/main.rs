@@ -204,7 +204,7 @@ fn main() -> ExitCode {
     match worker.map(|handle| handle.join()) {
         Ok(Ok(code)) => code,
         _ => {
-            eprintln!("charter: internal error: the checker stopped unexpectedly");
+            to_stderr("charter: internal error: the checker stopped unexpectedly\n");
             ExitCode::from(2)
         }
     }
@@ -232,7 +232,7 @@ fn check(args: &CheckArgs) -> ExitCode {
                 };
                 let source = SourceFile::from_bytes(&name, b"");
                 match args.format {
-                    Format::Human => eprint!("{}", report::render(&error, &source, color)),
+                    Format::Human => to_stderr(&report::render(&error, &source, color)),
                     Format::Json => json_files.push(report::JsonFile {
                         file: name,
                         valid: false,
@@ -269,7 +269,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         match args.format {
             Format::Human => {
                 for diagnostic in &diagnostics {
-                    eprint!("{}", report::render(diagnostic.as_ref(), &source, color));
+                    to_stderr(&report::render(diagnostic.as_ref(), &source, color));
                 }
                 let line = match &summary {
                     Some(summary) => format!("{name}: ok ({summary})"),
@@ -298,7 +298,7 @@ fn check(args: &CheckArgs) -> ExitCode {
                 let _ = writeln!(stdout, "{text}");
             }
             Err(err) => {
-                eprintln!("charter: cannot write JSON: {err}");
+                to_stderr(&format!("charter: cannot write JSON: {err}\n"));
                 return ExitCode::from(2);
             }
         }
@@ -308,6 +308,11 @@ fn check(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::from(2)
     }
+}
+
+/// Writes to standard error, ignoring a closed pipe (`charter … | head`).
+fn to_stderr(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 fn count_errors(diagnostics: &[Box<dyn Diagnostic>]) -> String {
@@ -339,20 +344,20 @@ fn load_spec(path: &std::path::Path, color: Color) -> Option<Spec> {
                 reason: err.to_string(),
             };
             let source = SourceFile::from_bytes(&name, b"");
-            eprint!("{}", report::render(&error, &source, color));
+            to_stderr(&report::render(&error, &source, color));
             return None;
         }
     };
     let source = SourceFile::from_bytes(&name, &bytes);
     match charter::load(&bytes) {
         Err(error) => {
-            eprint!("{}", report::render(&error, &source, color));
+            to_stderr(&report::render(&error, &source, color));
             None
         }
         Ok(loaded) => match loaded.checked {
             Ok(checked) => {
                 for warning in &checked.warnings {
-                    eprint!("{}", report::render(warning, &source, color));
+                    to_stderr(&report::render(warning, &source, color));
                 }
                 Some(Spec {
                     source,
@@ -361,7 +366,7 @@ fn load_spec(path: &std::path::Path, color: Color) -> Option<Spec> {
             }
             Err(errors) => {
                 for error in &errors {
-                    eprint!("{}", report::render(error, &source, color));
+                    to_stderr(&report::render(error, &source, color));
                 }
                 None
             }
@@ -467,7 +472,7 @@ fn verify(args: &VerifyArgs) -> ExitCode {
             continue;
         };
         if let Err(message) = check_overrides(&spec, &args.solve, args.property.as_deref()) {
-            eprintln!("charter: {message}");
+            to_stderr(&format!("charter: {message}\n"));
             worst = 2;
             results.push((name, None));
             continue;
@@ -511,7 +516,7 @@ fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> bool {
     match serde_json::to_string_pretty(value) {
         Ok(text) => writeln!(out, "{text}").is_ok(),
         Err(err) => {
-            eprintln!("charter: cannot write JSON: {err}");
+            to_stderr(&format!("charter: cannot write JSON: {err}\n"));
             false
         }
     }
@@ -550,13 +555,21 @@ fn golden_path(spec: &std::path::Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// A spec run by `charter test`: its name, its outcomes (none if invalid),
+/// and how its golden file compared.
+type TestedFile = (
+    String,
+    Option<Vec<charter::verify::Outcome>>,
+    Option<&'static str>,
+);
+
 fn test(args: &TestArgs) -> ExitCode {
     let color = terminal_color();
     let overrides = overrides(&args.solve);
     let files = match spec_files(&args.paths) {
         Ok(files) => files,
         Err(message) => {
-            eprintln!("charter: {message}");
+            to_stderr(&format!("charter: {message}\n"));
             return ExitCode::from(2);
         }
     };
@@ -564,11 +577,7 @@ fn test(args: &TestArgs) -> ExitCode {
     let mut failed = 0usize;
     let mut invalid = false;
     let mut stdout = std::io::stdout().lock();
-    let mut json_results: Vec<(
-        String,
-        Option<Vec<charter::verify::Outcome>>,
-        Option<&'static str>,
-    )> = Vec::new();
+    let mut json_results: Vec<TestedFile> = Vec::new();
     for path in &files {
         let name = path.display().to_string();
         let Some(spec) = load_spec(path, color) else {
@@ -579,7 +588,7 @@ fn test(args: &TestArgs) -> ExitCode {
             continue;
         };
         if let Err(message) = check_overrides(&spec, &args.solve, None) {
-            eprintln!("charter: {message}");
+            to_stderr(&format!("charter: {message}\n"));
             invalid = true;
             json_results.push((name, None, None));
             continue;
@@ -609,7 +618,10 @@ fn test(args: &TestArgs) -> ExitCode {
             match std::fs::write(&golden, &rendered) {
                 Ok(()) => Some("updated"),
                 Err(err) => {
-                    eprintln!("charter: cannot write {}: {err}", golden.display());
+                    to_stderr(&format!(
+                        "charter: cannot write {}: {err}\n",
+                        golden.display()
+                    ));
                     invalid = true;
                     None
                 }
@@ -698,16 +710,19 @@ fn export(args: &ExportArgs) -> ExitCode {
         return ExitCode::from(2);
     };
     let Some(script) = charter::verify::export_smt2(&spec.charter, command, *depth) else {
-        eprintln!(
-            "charter: no command of {} is named or about `{command}`",
+        to_stderr(&format!(
+            "charter: no command of {} is named or about `{command}`\n",
             spec.source.name
-        );
+        ));
         return ExitCode::from(2);
     };
     match output {
         Some(path) => {
             if let Err(err) = std::fs::write(path, script) {
-                eprintln!("charter: cannot write {}: {err}", path.display());
+                to_stderr(&format!(
+                    "charter: cannot write {}: {err}\n",
+                    path.display()
+                ));
                 return ExitCode::from(2);
             }
         }

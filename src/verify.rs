@@ -118,12 +118,14 @@ pub struct Outcome {
 
 /// Runs every command of the spec (or only those concerning `only`).
 pub fn verify(charter: &hir::Charter, only: Option<&str>, overrides: &Overrides) -> Vec<Outcome> {
-    charter
-        .commands
-        .iter()
-        .filter(|command| only.is_none_or(|name| concerns(charter, command, name)))
-        .map(|command| run(charter, command, overrides))
-        .collect()
+    crate::with_stack(|| {
+        charter
+            .commands
+            .iter()
+            .filter(|command| only.is_none_or(|name| concerns(charter, command, name)))
+            .map(|command| run(charter, command, overrides))
+            .collect()
+    })
 }
 
 fn concerns(charter: &hir::Charter, command: &Command, name: &str) -> bool {

@@ -32,7 +32,11 @@ fn syntax_error_snapshots() {
         let bytes = load_fixture(path);
         let error = charter::load(&bytes).err();
         assert!(error.is_some(), "{} should not parse", path.display());
-        let output = format!("{}\n---- output ----\n{}", shown_source(&bytes), render_outcome(path, &bytes));
+        let output = format!(
+            "{}\n---- output ----\n{}",
+            shown_source(&bytes),
+            render_outcome(path, &bytes)
+        );
         insta::assert_snapshot!(output);
     });
 }
@@ -46,8 +50,16 @@ fn check_error_snapshots() {
             Ok(checked) => checked.warnings.clone(),
             Err(errors) => errors.clone(),
         };
-        assert!(!diagnostics.is_empty(), "{} should produce a diagnostic", path.display());
-        let output = format!("{}\n---- output ----\n{}", shown_source(&bytes), render_outcome(path, &bytes));
+        assert!(
+            !diagnostics.is_empty(),
+            "{} should produce a diagnostic",
+            path.display()
+        );
+        let output = format!(
+            "{}\n---- output ----\n{}",
+            shown_source(&bytes),
+            render_outcome(path, &bytes)
+        );
         insta::assert_snapshot!(output);
     });
 }
@@ -61,7 +73,10 @@ fn every_diagnostic_code_has_a_fixture() {
     let mut produced = BTreeSet::new();
     for folder in ["syntax_err", "check_err"] {
         for path in fixture_files(folder) {
-            for code in diagnostics_of(&load_fixture(&path)).into_iter().map(|(code, _)| code) {
+            for code in diagnostics_of(&load_fixture(&path))
+                .into_iter()
+                .map(|(code, _)| code)
+            {
                 produced.insert(code);
             }
         }

@@ -466,7 +466,7 @@ impl Checker {
             name: f.name.node.clone(),
             text: f.text.as_ref().map(|t| t.node.clone()),
             // A placeholder keeps ids aligned; the error is reported.
-            body: body.unwrap_or_else(|| Expr {
+            body: body.unwrap_or(Expr {
                 kind: ExprKind::Bool(true),
                 ty: Type::Bool,
                 span: f.body.span,

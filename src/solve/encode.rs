@@ -119,7 +119,10 @@ impl<'s> Unrolling<'s> {
                     let used_now: Vec<Bool> = uses
                         .iter()
                         .map(|(selector, bits)| {
-                            let bits: Vec<Bool> = bits.iter().map(|b| as_bool(&inputs[b.0 as usize])).collect();
+                            let bits: Vec<Bool> = bits
+                                .iter()
+                                .map(|b| as_bool(&inputs[b.0 as usize]))
+                                .collect();
                             as_bool(&inputs[selector.0 as usize]) & Bool::or(&bits)
                         })
                         .collect();
@@ -174,11 +177,11 @@ impl<'s> Unrolling<'s> {
             Term::Or(items) => Z3Term::Bool(Bool::or(&self.bools(&items, step))),
             Term::Implies(a, b) => {
                 let a = self.bool_at(a, step);
-                Z3Term::Bool(a.implies(&self.bool_at(b, step)))
+                Z3Term::Bool(a.implies(self.bool_at(b, step)))
             }
             Term::Iff(a, b) => {
                 let a = self.bool_at(a, step);
-                Z3Term::Bool(a.eq(&self.bool_at(b, step)))
+                Z3Term::Bool(a.eq(self.bool_at(b, step)))
             }
             Term::Ite(c, a, b) => {
                 let c = self.bool_at(c, step);
@@ -190,15 +193,15 @@ impl<'s> Unrolling<'s> {
             }
             Term::IntEq(a, b) => {
                 let a = self.int_at(a, step);
-                Z3Term::Bool(a.eq(&self.int_at(b, step)))
+                Z3Term::Bool(a.eq(self.int_at(b, step)))
             }
             Term::Le(a, b) => {
                 let a = self.int_at(a, step);
-                Z3Term::Bool(a.le(&self.int_at(b, step)))
+                Z3Term::Bool(a.le(self.int_at(b, step)))
             }
             Term::Lt(a, b) => {
                 let a = self.int_at(a, step);
-                Z3Term::Bool(a.lt(&self.int_at(b, step)))
+                Z3Term::Bool(a.lt(self.int_at(b, step)))
             }
             Term::Add(items) => {
                 let items: Vec<Int> = items.iter().map(|t| self.int_at(*t, step)).collect();

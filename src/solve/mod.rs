@@ -67,10 +67,7 @@ pub enum Proof {
 }
 
 fn new_solver(limits: &Limits) -> Solver {
-    let solver = match std::env::var("CHARTER_LOGIC") {
-        Ok(logic) => Solver::new_for_logic(logic.as_str()).unwrap_or_else(Solver::new),
-        Err(_) => Solver::new(),
-    };
+    let solver = Solver::new();
     let mut params = Params::new();
     params.set_u32("random_seed", limits.seed);
     if let Some(timeout) = limits.timeout_ms {
@@ -124,12 +121,7 @@ pub fn search(
         }
         let activation = Bool::fresh_const("depth");
         solver.assert(activation.implies(&goal));
-        let started = std::time::Instant::now();
-        let found = check(&solver, std::slice::from_ref(&activation))?;
-        if std::env::var("CHARTER_DEBUG_TIME").is_ok() {
-            eprintln!("depth {depth}: {:?}", started.elapsed());
-        }
-        if found {
+        if check(&solver, std::slice::from_ref(&activation))? {
             let model = solver.get_model().ok_or_else(|| SolverUnknown {
                 reason: "the solver found a history but gave no model".into(),
             })?;

@@ -10,7 +10,9 @@ fn inside(parent: Span, child: Span, what: &str) -> Result {
     if parent.contains(child) {
         Ok(())
     } else {
-        Err(format!("{what} at {child} is outside its parent at {parent}"))
+        Err(format!(
+            "{what} at {child} is outside its parent at {parent}"
+        ))
     }
 }
 
@@ -99,7 +101,11 @@ fn check_clause(clause: &Clause) -> Result {
         inside(clause.span, rule.span, "a rule")?;
         match &rule.kind {
             RuleKind::Always(body) => check_expr(rule.span, body)?,
-            RuleKind::On { pattern, when, block } => {
+            RuleKind::On {
+                pattern,
+                when,
+                block,
+            } => {
                 match pattern {
                     EventPattern::Event { name, bindings } => {
                         inside(rule.span, name.span, "an event name")?;
@@ -175,7 +181,9 @@ pub fn check_expr(parent: Span, expr: &Expr) -> Result {
             }
             Ok(())
         }
-        ExprKind::Unary(_, operand) | ExprKind::OptionTest { operand, .. } => check_expr(span, operand),
+        ExprKind::Unary(_, operand) | ExprKind::OptionTest { operand, .. } => {
+            check_expr(span, operand)
+        }
         ExprKind::Binary(_, lhs, rhs) => {
             check_expr(span, lhs)?;
             check_expr(span, rhs)?;
