@@ -2,6 +2,8 @@
 //! file (its source, then what charter says about it), plus the structural
 //! properties every tree must have.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::collections::BTreeSet;
