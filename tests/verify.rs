@@ -1,0 +1,226 @@
+//! The verification engine end to end: every spec's verdicts, timelines and
+//! JSON as snapshots; semantic fixtures whose `expect` lines must all be
+//! met; determinism; the SMT-LIB export against the `z3` command line; the
+//! `charter test` and `charter verify` commands and their exit codes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use charter::report::{self, SourceFile};
+use charter::verify::{self, Outcome, Overrides, Verdict};
+
+fn charter_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "charter"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn run(path: &Path) -> (SourceFile, Vec<Outcome>) {
+    let bytes = std::fs::read(path).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let source = SourceFile::from_bytes(&name, &bytes);
+    let checked = charter::load(&bytes)
+        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+        .checked
+        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+    let outcomes = verify::verify(&checked.charter, None, &Overrides::default());
+    (source, outcomes)
+}
+
+fn rendered(source: &SourceFile, outcomes: &[Outcome]) -> String {
+    outcomes
+        .iter()
+        .map(|o| report::outcome(o, source))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn assert_all_expected(path: &Path, source: &SourceFile, outcomes: &[Outcome]) {
+    assert!(!outcomes.is_empty(), "{} has no commands", path.display());
+    for outcome in outcomes {
+        assert!(
+            outcome.expect.is_some(),
+            "{}: command {} has no expect",
+            path.display(),
+            outcome.command
+        );
+        assert!(
+            outcome.as_expected,
+            "{}: not as expected:\n{}",
+            path.display(),
+            report::outcome(outcome, source)
+        );
+    }
+}
+
+#[test]
+fn spec_verdicts_and_timelines() {
+    for path in charter_files("specs") {
+        let (source, outcomes) = run(&path);
+        assert_all_expected(&path, &source, &outcomes);
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        insta::assert_snapshot!(format!("spec_{name}"), rendered(&source, &outcomes));
+    }
+}
+
+#[test]
+fn spec_json_results() {
+    for path in charter_files("specs") {
+        let (_, outcomes) = run(&path);
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let json = serde_json::to_string_pretty(&outcomes).unwrap();
+        insta::assert_snapshot!(format!("json_{name}"), json);
+    }
+}
+
+#[test]
+fn semantic_fixtures() {
+    insta::glob!("fixtures/verify/*.charter", |path| {
+        let (source, outcomes) = run(path);
+        assert_all_expected(path, &source, &outcomes);
+        let text = std::fs::read_to_string(path).unwrap();
+        insta::assert_snapshot!(format!("{text}\n---- verdicts ----\n{}", rendered(&source, &outcomes)));
+    });
+}
+
+#[test]
+fn the_same_spec_gives_the_same_bytes() {
+    let path = Path::new("specs/csto-article13.charter");
+    let (source, first) = run(path);
+    let (_, second) = run(path);
+    assert_eq!(rendered(&source, &first), rendered(&source, &second));
+    assert_eq!(
+        serde_json::to_string(&first).unwrap(),
+        serde_json::to_string(&second).unwrap()
+    );
+}
+
+/// `charter export smt2` runs unchanged in the z3 command line and agrees:
+/// sat exactly at the depth of each counterexample or witness, unsat for
+/// proved properties and at depths below a shortest counterexample.
+#[test]
+fn smt2_export_agrees_with_the_z3_command_line() {
+    let z3 = Command::new("z3").arg("--version").output();
+    assert!(
+        z3.is_ok(),
+        "the `z3` command-line solver is needed (Debian: apt-get install z3; .ci/run installs it)"
+    );
+    let path = Path::new("specs/csto-article13.charter");
+    let bytes = std::fs::read(path).unwrap();
+    let charter = charter::load(&bytes).unwrap().checked.unwrap().charter;
+    let (_, outcomes) = run(path);
+    let mut checked = 0;
+    for outcome in &outcomes {
+        let name = outcome.property.clone().unwrap_or(outcome.command.clone());
+        let cases: Vec<(u64, &str)> = match &outcome.verdict {
+            Verdict::Counterexample { depth, .. } | Verdict::Witness { depth, .. } => {
+                let mut cases = vec![(*depth as u64, "sat")];
+                if *depth > 0 {
+                    cases.push((*depth as u64 - 1, "unsat"));
+                }
+                cases
+            }
+            Verdict::Proved { .. } => vec![(3, "unsat")],
+            _ => continue,
+        };
+        for (depth, expected) in cases {
+            let script = verify::export_smt2(&charter, &name, Some(depth)).unwrap();
+            let file = std::env::temp_dir().join(format!("charter-{name}-{depth}.smt2"));
+            std::fs::write(&file, script).unwrap();
+            let output = Command::new("z3").arg(&file).output().unwrap();
+            let answer = String::from_utf8_lossy(&output.stdout);
+            assert_eq!(
+                answer.lines().next(),
+                Some(expected),
+                "{name} at depth {depth}: z3 said {answer}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 6, "only {checked} exports were compared");
+}
+
+fn charter_bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_charter"))
+}
+
+#[test]
+fn charter_test_passes_on_the_specs() {
+    let output = charter_bin().args(["test", "specs"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let last = stdout.lines().last().unwrap();
+    assert!(last.ends_with("passed, 0 failed"), "{last}");
+    assert!(stdout.contains("results match"), "golden files were not compared:\n{stdout}");
+}
+
+#[test]
+fn a_missed_expectation_exits_1_and_says_so() {
+    let dir = std::env::temp_dir().join("charter-verify-exit");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("wrong.charter");
+    std::fs::write(
+        &file,
+        "charter \"wrong\"\nvar x: Bool = false\nevent flip\nclause c on flip: x' = not x\nassert never: always not x\ncheck never depth 3 expect no counterexample\n",
+    )
+    .unwrap();
+    let output = charter_bin().arg("verify").arg(&file).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("NOT as expected"), "{stdout}");
+    let output = charter_bin().arg("test").arg(&dir).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("0 passed, 1 failed"));
+}
+
+#[test]
+fn an_invalid_spec_or_option_exits_2() {
+    let output = charter_bin()
+        .args(["verify", "specs/csto-article13.charter", "--scope", "Nobody=3"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let output = charter_bin()
+        .args(["verify", "specs/csto-article13.charter", "--property", "no_such_thing"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn verify_json_is_versioned_and_records_each_verdict() {
+    let output = charter_bin()
+        .args(["verify", "--format", "json", "specs/csto-article13.charter"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["schema"], report::JSON_SCHEMA_VERSION);
+    assert_eq!(json["kind"], "verify");
+    let outcomes = json["files"][0]["outcomes"].as_array().unwrap();
+    assert!(outcomes.iter().any(|o| o["verdict"]["verdict"] == "counterexample"));
+    assert!(outcomes.iter().any(|o| o["verdict"]["verdict"] == "proved"));
+}
+
+/// A deterministic resource limit turns a solver call into an honest
+/// unknown, with the solver's reason.
+#[test]
+fn an_exhausted_resource_limit_is_unknown_with_its_reason() {
+    let bytes = std::fs::read("specs/csto-article13.charter").unwrap();
+    let charter = charter::load(&bytes).unwrap().checked.unwrap().charter;
+    let mut overrides = Overrides::default();
+    overrides.limits.rlimit = Some(1);
+    let outcomes = verify::verify(&charter, Some("one_chair"), &overrides);
+    match &outcomes[0].verdict {
+        Verdict::Unknown { reason } => {
+            assert!(reason.to_string().contains("gave up"), "{reason}")
+        }
+        other => panic!("expected unknown, got {other:?}"),
+    }
+}
