@@ -724,15 +724,11 @@ fn deepest_accepted_expressions_check_on_the_cli_stack() {
     on_stack(CLI_STACK, assert_deepest_accepted_expressions_check);
 }
 
-/// Library users get no big stack from charter. In a debug build (as under
-/// `cargo test`) the tree builder needs about 24 KiB of stack per nested
-/// construct (`primary` alone has a 16 KiB frame) and the checker 9-18 KiB
-/// per operator, so 82 nested quantifiers, `if`s, brackets or calls, 112
-/// `implies` or 233 `not`s overflow 2 MiB, well inside the documented
-/// limits (128 brackets, 400 operators). Release builds pass.
-#[test]
-/// `charter::load` runs the recursive stages on its own large-stack thread,
-/// so a caller's small stack is enough even in debug builds.
+/// In a debug build the tree builder needs about 24 KiB of stack per nested
+/// construct and the checker 9-18 KiB per operator: 82 nested quantifiers
+/// would overflow a 2 MiB stack, well inside the documented limits.
+/// `charter::load` therefore runs the recursive stages on its own
+/// large-stack thread, so a library caller's small stack is enough.
 #[test]
 fn deepest_accepted_expressions_check_on_a_small_stack() {
     on_stack(SMALL_STACK, assert_deepest_accepted_expressions_check);
