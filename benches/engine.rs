@@ -1,14 +1,16 @@
 //! Benchmark of the verification engine on a generated family: the
 //! "exactly one chairman" charter with N interchangeable members, depth k.
 //!
-//! Variants: `holds` (the property is true: bounded check to k, and an
-//! unbounded proof) and `violation` (a coup becomes possible at step k/2,
-//! so the shortest counterexample has k/2 steps).
+//! Variants: `holds` (the property is true: `check` to depth k as charter
+//! runs it, i.e. a short induction attempt first; `bmc`, the bounded search
+//! alone to depth k; and `prove`, the unbounded proof) and `violation` (a
+//! coup becomes possible at step k/2, so the shortest counterexample has k/2
+//! steps).
 //!
 //! Each case runs in a child process (this binary, re-executed with
 //! `--case`), so that its peak memory is its own. Run with
 //! `cargo bench --bench engine`; `-- --quick` runs a smaller grid, and
-//! `-- --timeout SECONDS` bounds each solver call (default 60).
+//! `-- --timeout SECONDS` bounds each case (default 60).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -59,6 +61,9 @@ fn run_case(members: usize, depth: usize, violation: bool, mode: &str, timeout: 
     let front_end = started.elapsed();
     let mut overrides = Overrides::default();
     overrides.limits.timeout_ms = Some(timeout * 1000);
+    // "bmc": the bounded search alone, without the induction attempt that
+    // normally precedes it.
+    overrides.limits.induction_first = mode != "bmc";
     let mut charter = checked.charter;
     charter.commands.retain(|c| match mode {
         "prove" => matches!(c.kind, charter::hir::CommandKind::Prove(_)),
@@ -139,7 +144,7 @@ fn main() {
                 ("holds", "prove"),
                 ("violation", "check"),
             ] {
-                let output = Command::new(&me)
+                let mut child = Command::new(&me)
                     .args([
                         "--case",
                         &members.to_string(),
@@ -149,8 +154,20 @@ fn main() {
                         "--timeout",
                         &timeout.to_string(),
                     ])
-                    .output()
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
                     .expect("run case");
+                // Each call to the solver has its own timeout, but a search
+                // makes one call per depth: cap the whole case too.
+                let started = Instant::now();
+                while child.try_wait().expect("wait").is_none() {
+                    if started.elapsed().as_secs() >= timeout {
+                        let _ = child.kill();
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                let output = child.wait_with_output().expect("case output");
                 let line = String::from_utf8_lossy(&output.stdout);
                 let fields: Vec<&str> = line.trim().split('\t').collect();
                 let case = format!("{variant}/{mode}");

@@ -43,6 +43,10 @@ pub struct Layout {
     pub selectors: Vec<TermId>,
     /// Per event: its parameters' values (over inputs).
     pub params: Vec<Vec<Val>>,
+    /// Per effect record of the system (in the same order): the index of
+    /// the cell of its state that it assigns, so that a trace attributes a
+    /// change of one point of a function to the effects on that point.
+    pub effect_cells: Vec<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -88,6 +92,7 @@ pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
         invariants: Vec::new(),
         trans: Vec::new(),
         effects: Vec::new(),
+        effect_cells: Vec::new(),
         frame: HashMap::new(),
     };
     lowerer.declare_state();
@@ -133,6 +138,7 @@ pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
             cells: lowerer.cells,
             selectors: lowerer.selectors,
             params: lowerer.params,
+            effect_cells: lowerer.effect_cells,
         },
     }
 }
@@ -157,6 +163,8 @@ struct Lowerer<'h> {
     invariants: Vec<Constraint>,
     trans: Vec<Constraint>,
     effects: Vec<EffectRecord>,
+    /// For each effect record, the cell it assigns (see [`Layout`]).
+    effect_cells: Vec<usize>,
     /// For each frame slot, the conditions under which some effect assigns it.
     frame: HashMap<Slot, Vec<TermId>>,
 }
@@ -525,7 +533,7 @@ impl Lowerer<'_> {
             let Some(value) = &state.value else { continue };
             let lowered = self.expr(value, Time::Now);
             let cell = self.cells[index][0].1.clone();
-            let term = self.equal(&cell, &lowered);
+            let term = self.equal_typed(cell, &state.ty, lowered, &value.ty);
             let constraint = Constraint {
                 term,
                 origin: Origin::Value {
@@ -683,12 +691,34 @@ impl Lowerer<'_> {
             })
             .collect();
         let value = self.expr(&effect.value, Time::Now);
-        self.effects.push(EffectRecord {
-            clause,
-            state: effect.target,
-            applies: active,
-            span: effect.span,
-        });
+        // A set of integers is laid out by its own range: re-lay the value
+        // out in the target's, and require (for `=` and `+=`) that it has no
+        // member the target cannot hold.
+        let mut fits = match effect.op {
+            AssignOp::Set | AssignOp::Add => self.fits(&value, &effect.value.ty, &state.ty),
+            _ => TRUE,
+        };
+        // `s' += x` wraps the element `x` in a set of the target's type: an
+        // `x` outside the target's range fits nowhere, and must not vanish.
+        if let (
+            AssignOp::Set | AssignOp::Add,
+            ExprKind::SetLiteral(elements),
+            Type::Set(element_type),
+        ) = (effect.op, &effect.value.kind, &effect.value.ty)
+        {
+            for element in elements {
+                if let (Type::Int(range), Type::Int(within)) = (&element.ty, element_type.as_ref())
+                {
+                    if range.low < within.low || range.high > within.high {
+                        let lowered = self.expr(element, Time::Now);
+                        let index = self.index_of(&lowered, element_type);
+                        let somewhere = self.terms.or(index);
+                        fits = self.terms.and2(fits, somewhere);
+                    }
+                }
+            }
+        }
+        let value = self.fit(value, &effect.value.ty, &state.ty);
         let origin = Origin::Clause {
             clause,
             span: effect.span,
@@ -704,6 +734,22 @@ impl Lowerer<'_> {
             let assigned = self.terms.and2(active, matching);
             if assigned == FALSE {
                 continue;
+            }
+            // One record per cell the effect may assign: it applies where
+            // the effect does and its arguments name this cell.
+            self.effects.push(EffectRecord {
+                clause,
+                state: effect.target,
+                applies: assigned,
+                span: effect.span,
+            });
+            self.effect_cells.push(cell_index);
+            if fits != TRUE {
+                let term = self.terms.implies(assigned, fits);
+                self.trans.push(Constraint {
+                    term,
+                    origin: origin.clone(),
+                });
             }
             let next = self.at(cell, Time::Next);
             match (effect.op, &next, &value) {
@@ -976,7 +1022,14 @@ impl Lowerer<'_> {
             ExprKind::Call(id, args) => {
                 let charter = self.charter;
                 let define = charter.define(*id);
-                let values: Vec<Val> = args.iter().map(|a| self.expr(a, time)).collect();
+                let values: Vec<Val> = args
+                    .iter()
+                    .zip(&define.params)
+                    .map(|(a, p)| {
+                        let value = self.expr(a, time);
+                        self.fit(value, &a.ty, &charter.local(*p).ty)
+                    })
+                    .collect();
                 let saved: Vec<Option<Val>> = define
                     .params
                     .iter()
@@ -989,7 +1042,7 @@ impl Lowerer<'_> {
                 for (param, value) in define.params.iter().zip(saved) {
                     self.env[param.0] = value;
                 }
-                result
+                self.fit(result, &define.body.ty, &expr.ty)
             }
             ExprKind::Happened(..)
             | ExprKind::Unary(UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically, _)
@@ -1013,7 +1066,7 @@ impl Lowerer<'_> {
                 }
                 _ => Val::Bool(FALSE),
             },
-            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, time),
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, &expr.ty, time),
             ExprKind::OptionTest(operand, is_some) => match self.expr(operand, time) {
                 Val::Opt(flag, _) => Val::Bool(if *is_some { flag } else { self.terms.not(flag) }),
                 _ => Val::Bool(FALSE),
@@ -1076,10 +1129,64 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Integer values need no widening (ranges only matter for atoms); the
-    /// hook keeps `if` branches' shapes identical.
-    fn widen(&mut self, val: Val, _from: &Type, _to: &Type) -> Val {
-        val
+    /// Lays a value of type `from` out as a value of the compatible type
+    /// `to`. Only sets of integers differ: their members are indexed from
+    /// the low end of their range, so they move when the range does.
+    /// Members outside `to` are dropped; [`Self::fits`] says whether there
+    /// are none.
+    fn fit(&mut self, val: Val, from: &Type, to: &Type) -> Val {
+        let (Val::Set(bits), Type::Set(from), Type::Set(to)) = (&val, from, to) else {
+            return val;
+        };
+        let (Type::Int(from), Type::Int(to)) = (from.as_ref(), to.as_ref()) else {
+            return val;
+        };
+        if from == to {
+            return val;
+        }
+        Val::Set(
+            (to.low..=to.high)
+                .map(|value| {
+                    if value < from.low {
+                        return FALSE;
+                    }
+                    bits.get((value - from.low) as usize)
+                        .copied()
+                        .unwrap_or(FALSE)
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether a value of type `from` has no member outside the compatible
+    /// type `to` (always true but for sets of integers).
+    fn fits(&mut self, val: &Val, from: &Type, to: &Type) -> TermId {
+        let (Val::Set(bits), Type::Set(from), Type::Set(to)) = (val, from, to) else {
+            return TRUE;
+        };
+        let (Type::Int(from), Type::Int(to)) = (from.as_ref(), to.as_ref()) else {
+            return TRUE;
+        };
+        let outside: Vec<TermId> = (from.low..=from.high)
+            .zip(bits)
+            .filter(|(value, _)| *value < to.low || *value > to.high)
+            .map(|(_, bit)| self.terms.not(*bit))
+            .collect();
+        self.terms.and(outside)
+    }
+
+    /// Whether two values of compatible types are equal, compared in the
+    /// type that covers both.
+    fn equal_typed(&mut self, a: Val, a_type: &Type, b: Val, b_type: &Type) -> TermId {
+        let common = join(a_type, b_type);
+        let a = self.fit(a, a_type, &common);
+        let b = self.fit(b, b_type, &common);
+        self.equal(&a, &b)
+    }
+
+    /// The `if` branches are laid out as the `if`'s type (which covers both).
+    fn widen(&mut self, val: Val, from: &Type, to: &Type) -> Val {
+        self.fit(val, from, to)
     }
 
     /// The comprehension's membership vector: element `i` is in the set when
@@ -1131,7 +1238,7 @@ impl Lowerer<'_> {
         instances
     }
 
-    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, time: Time) -> Val {
+    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, ty: &Type, time: Time) -> Val {
         match op {
             BinaryOp::And | BinaryOp::Or | BinaryOp::Implies | BinaryOp::Iff => {
                 let a = self.bool_expr(lhs, time);
@@ -1146,7 +1253,7 @@ impl Lowerer<'_> {
             BinaryOp::Eq | BinaryOp::Ne => {
                 let a = self.expr(lhs, time);
                 let b = self.expr(rhs, time);
-                let equal = self.equal(&a, &b);
+                let equal = self.equal_typed(a, &lhs.ty, b, &rhs.ty);
                 Val::Bool(if op == BinaryOp::Eq {
                     equal
                 } else {
@@ -1181,9 +1288,18 @@ impl Lowerer<'_> {
                 Val::Bool(self.terms.or(hits))
             }
             BinaryOp::Union | BinaryOp::Intersect | BinaryOp::Difference => {
-                let a = self.set_bits(lhs, time);
-                let b = self.set_bits(rhs, time);
-                Val::Set(
+                // Computed in the type covering both operands, then laid out
+                // as the expression's type.
+                let common = join(&lhs.ty, &rhs.ty);
+                let a = self.expr(lhs, time);
+                let Val::Set(a) = self.fit(a, &lhs.ty, &common) else {
+                    return Val::Set(Vec::new());
+                };
+                let b = self.expr(rhs, time);
+                let Val::Set(b) = self.fit(b, &rhs.ty, &common) else {
+                    return Val::Set(Vec::new());
+                };
+                let result = Val::Set(
                     a.iter()
                         .zip(&b)
                         .map(|(x, y)| match op {
@@ -1195,7 +1311,8 @@ impl Lowerer<'_> {
                             }
                         })
                         .collect(),
-                )
+                );
+                self.fit(result, &common, ty)
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => {
                 let a = self.int_expr(lhs, time);
@@ -1282,11 +1399,14 @@ impl Lowerer<'_> {
                     .collect();
                 self.monitor(MonitorKey::Happened(event, key_args), |this, _| {
                     let mut matches = vec![this.selectors[event.0]];
+                    let charter = this.charter;
+                    let decl = &charter.events[event.0];
                     for (position, arg) in args.iter().enumerate() {
                         if let Some(arg) = arg {
                             let value = this.expr(arg, Time::Next);
                             let param = this.params[event.0][position].clone();
-                            matches.push(this.equal(&param, &value));
+                            let param_type = &charter.local(decl.params[position]).ty;
+                            matches.push(this.equal_typed(param, param_type, value, &arg.ty));
                         }
                     }
                     (FALSE, this.terms.and(matches))
@@ -1379,6 +1499,19 @@ enum MonitorKey {
     Once(TermId),
     Previously(TermId),
     Since(TermId, TermId),
+}
+
+/// The type covering two compatible types (the union of integer ranges).
+fn join(a: &Type, b: &Type) -> Type {
+    match (a, b) {
+        (Type::Int(x), Type::Int(y)) => Type::Int(IntRange {
+            low: x.low.min(y.low),
+            high: x.high.max(y.high),
+        }),
+        (Type::Set(x), Type::Set(y)) => Type::Set(Box::new(join(x, y))),
+        (Type::Option(x), Type::Option(y)) => Type::Option(Box::new(join(x, y))),
+        _ => a.clone(),
+    }
 }
 
 fn map_leaves(val: &Val, f: &mut dyn FnMut(TermId) -> TermId) -> Val {

@@ -391,6 +391,7 @@ fn overrides(args: &SolveArgs) -> charter::verify::Overrides {
             rlimit: args.rlimit,
             seed: 0,
             symmetry: !args.no_symmetry,
+            induction_first: true,
         },
     }
 }

@@ -57,7 +57,7 @@ pub struct Change {
     pub location: String,
     pub before: Value,
     pub after: Value,
-    /// The clauses whose effects on this variable applied at this step.
+    /// The clauses whose effects on this location applied at this step.
     pub by: Vec<ClauseRef>,
 }
 
@@ -146,10 +146,19 @@ pub fn decode(
                     }
                 })
                 .collect();
-            let fired_on = |state: usize| -> Vec<ClauseRef> {
+            // The clauses whose effects applied to `state` at this step: to
+            // its cell `cell`, or to any of its cells.
+            let fired_on = |state: usize, cell: Option<usize>| -> Vec<ClauseRef> {
                 let mut refs: Vec<ClauseRef> = Vec::new();
-                for (record, fired) in effects.iter().zip(&raw.fired[step]) {
-                    if *fired && record.state.0 == state {
+                for ((record, fired), record_cell) in effects
+                    .iter()
+                    .zip(&raw.fired[step])
+                    .zip(&layout.effect_cells)
+                {
+                    if *fired
+                        && record.state.0 == state
+                        && cell.is_none_or(|cell| cell == *record_cell)
+                    {
                         let clause = clause_ref(charter, record.clause, record.span);
                         if !refs.iter().any(|r| r.clause == clause.clause) {
                             refs.push(clause);
@@ -166,23 +175,22 @@ pub fn decode(
                 }
                 let before = &states[step][index];
                 let after = &states[step + 1][index];
-                let by = fired_on(index);
                 let mut any = false;
-                for (old, new) in before.iter().zip(after) {
+                for (cell, (old, new)) in before.iter().zip(after).enumerate() {
                     if old.value != new.value {
                         any = true;
                         changes.push(Change {
                             location: new.location.clone(),
                             before: old.value.clone(),
                             after: new.value.clone(),
-                            by: by.clone(),
+                            by: fired_on(index, Some(cell)),
                         });
                     }
                 }
                 if !any {
                     unchanged.push(Unchanged {
                         variable: decl.name.clone(),
-                        by,
+                        by: fired_on(index, None),
                     });
                 }
             }

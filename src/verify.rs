@@ -68,8 +68,8 @@ pub enum UnknownReason {
     /// The property's antecedent (`A` in `A implies B`) holds in no history
     /// of at most `depth` steps, so the property says nothing there.
     VacuousAntecedent { depth: usize },
-    /// k-induction did not close up to `k`, and no violation exists up to
-    /// that depth. A lemma may help.
+    /// k-induction did not close for any k up to `k`, and no violation
+    /// exists in fewer than `k` steps. A lemma may help.
     InductionOpen { k: usize },
     /// The solver gave up (timeout, resource limit, incompleteness).
     Solver { message: String },
@@ -88,7 +88,7 @@ impl std::fmt::Display for UnknownReason {
             ),
             UnknownReason::InductionOpen { k } => write!(
                 f,
-                "no violation up to depth {k}, but induction did not close up to k = {k}; a `lemma` may help"
+                "no violation in fewer than {k} steps, but k-induction did not close for any k up to {k}; a `lemma` may help"
             ),
             UnknownReason::Solver { message } => write!(f, "the solver gave up: {message}"),
         }
@@ -257,7 +257,12 @@ fn verdict(
             // A property that k-induction proves at a small k has no
             // counterexample at any depth: no need to search every depth.
             // The verdict stays the bounded one the command asked for.
-            match solve::prove(system, goal, &[], INDUCTION_SHORTCUT_K.min(depth), limits)? {
+            let shortcut = if limits.induction_first {
+                solve::prove(system, goal, &[], INDUCTION_SHORTCUT_K.min(depth), limits)?
+            } else {
+                Proof::Open { k: 0 }
+            };
+            match shortcut {
                 Proof::Proved { .. } => {
                     return Ok(vacuous(limits)?.unwrap_or(Verdict::NoneUpTo { depth }));
                 }

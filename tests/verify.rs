@@ -85,7 +85,10 @@ fn semantic_fixtures() {
         let (source, outcomes) = run(path);
         assert_all_expected(path, &source, &outcomes);
         let text = std::fs::read_to_string(path).unwrap();
-        insta::assert_snapshot!(format!("{text}\n---- verdicts ----\n{}", rendered(&source, &outcomes)));
+        insta::assert_snapshot!(format!(
+            "{text}\n---- verdicts ----\n{}",
+            rendered(&source, &outcomes)
+        ));
     });
 }
 
@@ -157,7 +160,10 @@ fn charter_test_passes_on_the_specs() {
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     let last = stdout.lines().last().unwrap();
     assert!(last.ends_with("passed, 0 failed"), "{last}");
-    assert!(stdout.contains("results match"), "golden files were not compared:\n{stdout}");
+    assert!(
+        stdout.contains("results match"),
+        "golden files were not compared:\n{stdout}"
+    );
 }
 
 #[test]
@@ -182,12 +188,22 @@ fn a_missed_expectation_exits_1_and_says_so() {
 #[test]
 fn an_invalid_spec_or_option_exits_2() {
     let output = charter_bin()
-        .args(["verify", "specs/csto-article13.charter", "--scope", "Nobody=3"])
+        .args([
+            "verify",
+            "specs/csto-article13.charter",
+            "--scope",
+            "Nobody=3",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let output = charter_bin()
-        .args(["verify", "specs/csto-article13.charter", "--property", "no_such_thing"])
+        .args([
+            "verify",
+            "specs/csto-article13.charter",
+            "--property",
+            "no_such_thing",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -204,7 +220,9 @@ fn verify_json_is_versioned_and_records_each_verdict() {
     assert_eq!(json["schema"], report::JSON_SCHEMA_VERSION);
     assert_eq!(json["kind"], "verify");
     let outcomes = json["files"][0]["outcomes"].as_array().unwrap();
-    assert!(outcomes.iter().any(|o| o["verdict"]["verdict"] == "counterexample"));
+    assert!(outcomes
+        .iter()
+        .any(|o| o["verdict"]["verdict"] == "counterexample"));
     assert!(outcomes.iter().any(|o| o["verdict"]["verdict"] == "proved"));
 }
 

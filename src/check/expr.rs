@@ -795,7 +795,8 @@ impl Checker {
                 } else {
                     BinaryOp::Intersect
                 };
-                let ty = lhs.ty.clone();
+                // Integer elements: the result's range covers both sides'.
+                let ty = join_types(&lhs.ty, &rhs.ty);
                 typed(node(op, lhs, rhs), ty)
             }
             A::Sub if is_set_expr(lhs) || is_set_expr(rhs) => {

@@ -9,7 +9,7 @@ use z3::ast::{Bool, Int};
 use z3::{Model, Solver};
 
 use crate::hir::EventId;
-use crate::ir::{InputId, InputOwner, Kind, System, Term, TermId, Time};
+use crate::ir::{AtomId, InputId, InputOwner, Kind, System, Term, TermId, Time};
 
 /// A value read from a model: `None` where the model leaves it free.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -39,6 +39,8 @@ pub struct Unrolling<'s> {
     states: Vec<Vec<Z3Term>>,
     inputs: Vec<Vec<Z3Term>>,
     memo: HashMap<(TermId, usize), Z3Term>,
+    /// Per state, the atoms whose value the constraints fix outright.
+    known: Vec<Vec<Option<RawValue>>>,
     /// Per symmetry (abstract sort, element i swapped with i + 1): the
     /// atoms and inputs it moves, as (earlier, its image), and the "equal so
     /// far" literal of the lexicographic chain.
@@ -66,6 +68,7 @@ impl<'s> Unrolling<'s> {
             states: Vec::new(),
             inputs: Vec::new(),
             memo: HashMap::new(),
+            known: Vec::new(),
             symmetries,
         }
     }
@@ -231,6 +234,7 @@ impl<'s> Unrolling<'s> {
     /// `step`, and its initial conditions (step 0) or the transition into it.
     pub fn assert_state(&mut self, solver: &Solver, step: usize, initial: bool) {
         let system = self.system;
+        self.propagate_constants(step, initial);
         for constraint in &system.invariants {
             solver.assert(self.bool_at(constraint.term, step));
         }
@@ -244,6 +248,157 @@ impl<'s> Unrolling<'s> {
                 solver.assert(self.bool_at(constraint.term, step - 1));
             }
         }
+    }
+
+    /// Finds the atoms of state `step` whose value the constraints fix
+    /// outright (`clock = 0` initially, `clock' = clock + 1` at every step,
+    /// a constant's value) and replaces their solver constants by those
+    /// values. The constraints stay asserted, so nothing changes in meaning;
+    /// but the solver's incremental mode does not propagate such values
+    /// itself, and a guard like `clock >= 24` then folds to false at the
+    /// early steps instead of being searched.
+    fn propagate_constants(&mut self, step: usize, initial: bool) {
+        let system = self.system;
+        while self.known.len() <= step {
+            self.known.push(vec![None; system.atoms.len()]);
+        }
+        loop {
+            let mut learned = Vec::new();
+            for constraint in &system.invariants {
+                self.learn(constraint.term, step, Time::Now, &mut learned);
+            }
+            if initial {
+                for constraint in &system.init {
+                    self.learn(constraint.term, step, Time::Now, &mut learned);
+                }
+            }
+            if step > 0 {
+                for constraint in &system.trans {
+                    self.learn(constraint.term, step - 1, Time::Next, &mut learned);
+                }
+            }
+            learned.retain(|(atom, _)| self.known[step][atom.0 as usize].is_none());
+            if learned.is_empty() {
+                break;
+            }
+            for (atom, value) in learned {
+                self.known[step][atom.0 as usize] = Some(value);
+                self.states[step][atom.0 as usize] = match value {
+                    RawValue::Bool(b) => Z3Term::Bool(Bool::from_bool(b)),
+                    RawValue::Int(i) => Z3Term::Int(Int::from_i64(i)),
+                };
+            }
+        }
+    }
+
+    /// Values a top-level constraint (at `base`) fixes for atoms read at
+    /// `target` time.
+    fn learn(&self, term: TermId, base: usize, target: Time, out: &mut Vec<(AtomId, RawValue)>) {
+        let terms = &self.system.terms;
+        let atom_of = |t: TermId| match terms.get(t) {
+            Term::State(atom, time) if *time == target => Some(*atom),
+            _ => None,
+        };
+        match terms.get(term) {
+            Term::And(items) => {
+                for item in items {
+                    self.learn(*item, base, target, out);
+                }
+            }
+            Term::State(atom, time) if *time == target => out.push((*atom, RawValue::Bool(true))),
+            Term::Not(inner) => {
+                if let Some(atom) = atom_of(*inner) {
+                    out.push((atom, RawValue::Bool(false)));
+                }
+            }
+            Term::IntEq(a, b) | Term::Iff(a, b) => {
+                for (side, other) in [(*a, *b), (*b, *a)] {
+                    if let Some(atom) = atom_of(side) {
+                        if let Some(value) = self.evaluate(other, base) {
+                            out.push((atom, value));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The value of a term at `step` where known atoms decide it.
+    fn evaluate(&self, term: TermId, step: usize) -> Option<RawValue> {
+        let terms = &self.system.terms;
+        let boolean = |t: TermId| match self.evaluate(t, step) {
+            Some(RawValue::Bool(b)) => Some(b),
+            _ => None,
+        };
+        let integer = |t: TermId| match self.evaluate(t, step) {
+            Some(RawValue::Int(i)) => Some(i),
+            _ => None,
+        };
+        Some(match terms.get(term) {
+            Term::Bool(b) => RawValue::Bool(*b),
+            Term::Int(i) => RawValue::Int(*i),
+            Term::State(atom, time) => {
+                let at = if *time == Time::Now { step } else { step + 1 };
+                return self.known.get(at).and_then(|k| k[atom.0 as usize]);
+            }
+            Term::Input(_) => return None,
+            Term::Not(a) => RawValue::Bool(!boolean(*a)?),
+            Term::And(items) => {
+                let mut all = true;
+                for item in items {
+                    match boolean(*item) {
+                        Some(false) => return Some(RawValue::Bool(false)),
+                        Some(true) => {}
+                        None => all = false,
+                    }
+                }
+                if !all {
+                    return None;
+                }
+                RawValue::Bool(true)
+            }
+            Term::Or(items) => {
+                let mut none = true;
+                for item in items {
+                    match boolean(*item) {
+                        Some(true) => return Some(RawValue::Bool(true)),
+                        Some(false) => {}
+                        None => none = false,
+                    }
+                }
+                if !none {
+                    return None;
+                }
+                RawValue::Bool(false)
+            }
+            Term::Implies(a, b) => match (boolean(*a), boolean(*b)) {
+                (Some(false), _) | (_, Some(true)) => RawValue::Bool(true),
+                (Some(true), Some(false)) => RawValue::Bool(false),
+                _ => return None,
+            },
+            Term::Iff(a, b) => RawValue::Bool(boolean(*a)? == boolean(*b)?),
+            Term::Ite(c, a, b) => {
+                if boolean(*c)? {
+                    self.evaluate(*a, step)?
+                } else {
+                    self.evaluate(*b, step)?
+                }
+            }
+            Term::IntEq(a, b) => RawValue::Bool(integer(*a)? == integer(*b)?),
+            Term::Le(a, b) => RawValue::Bool(integer(*a)? <= integer(*b)?),
+            Term::Lt(a, b) => RawValue::Bool(integer(*a)? < integer(*b)?),
+            Term::Add(items) => {
+                let mut sum: i64 = 0;
+                for item in items {
+                    sum = sum.checked_add(integer(*item)?)?;
+                }
+                RawValue::Int(sum)
+            }
+            Term::Sub(a, b) => RawValue::Int(integer(*a)?.checked_sub(integer(*b)?)?),
+            Term::Mul(k, a) => RawValue::Int(k.checked_mul(integer(*a)?)?),
+            Term::AtMost(..) | Term::AtLeast(..) | Term::Exactly(..) => return None,
+        })
     }
 
     /// States `a` and `b` differ somewhere (for simple-path constraints).
