@@ -131,7 +131,7 @@ fn main() {
     };
     let me = std::env::current_exe().expect("own path");
     println!(
-        "engine benchmark: exactly one chairman, N members, depth k (per-call timeout {timeout} s)"
+        "engine benchmark: exactly one chairman, N members, depth k (each case stopped after {timeout} s)"
     );
     println!(
         "{:<10} {:>5} {:>5} {:>9} {:>9} {:>9} {:>10}  verdict",
@@ -141,6 +141,7 @@ fn main() {
         for &depth in depths {
             for (variant, mode) in [
                 ("holds", "check"),
+                ("holds", "bmc"),
                 ("holds", "prove"),
                 ("violation", "check"),
             ] {
@@ -177,6 +178,8 @@ fn main() {
                         "{:<16} {:>5} {:>5} {:>9} {:>9} {:>9} {:>10.1}  {}",
                         case, members, depth, fields[0], fields[1], fields[2], peak_mib, fields[4]
                     );
+                } else if started.elapsed().as_secs() >= timeout {
+                    println!("{case:<16} {members:>5} {depth:>5}  over {timeout} s (stopped)");
                 } else {
                     println!(
                         "{:<16} {:>5} {:>5}  failed: {}",
