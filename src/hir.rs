@@ -308,17 +308,7 @@ pub enum ExprKind {
     Quantified(Quantifier, Vec<Binder>, Box<Expr>),
 }
 
-pub use crate::ast::Quantifier;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnaryOp {
-    Not,
-    Neg,
-    Card,
-    Once,
-    Previously,
-    Historically,
-}
+pub use crate::ast::{Quantifier, UnaryOp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinaryOp {
@@ -354,19 +344,6 @@ pub enum Domain {
     Type(Type),
     /// The elements of a set.
     Set(Expr),
-}
-
-impl UnaryOp {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnaryOp::Not => "not",
-            UnaryOp::Neg => "-",
-            UnaryOp::Card => "#",
-            UnaryOp::Once => "once",
-            UnaryOp::Previously => "previously",
-            UnaryOp::Historically => "historically",
-        }
-    }
 }
 
 impl BinaryOp {

@@ -511,6 +511,9 @@ pub struct InputInfo {
     pub kind: Kind,
     pub owner: InputOwner,
     pub address: Address,
+    /// Part of a one-hot value (an element, or an optional element): at
+    /// most one of its siblings holds. Set members are not.
+    pub exclusive: bool,
 }
 
 /// An effect instance, for explaining traces: when `applies` holds in a

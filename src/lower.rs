@@ -352,7 +352,8 @@ impl Lowerer<'_> {
     ) -> Vec<TermId> {
         let symmetric = self.symmetric_sort(&Type::Sort(sort));
         let names = self.element_names(sort);
-        (0..self.sizes[sort.0])
+        let first_input = self.inputs.len();
+        let bits = (0..self.sizes[sort.0])
             .map(|i| {
                 address.address.push(i as u32);
                 address.sorts.push(symmetric);
@@ -361,7 +362,11 @@ impl Lowerer<'_> {
                 address.sorts.pop();
                 bit
             })
-            .collect()
+            .collect();
+        for input in &mut self.inputs[first_input..] {
+            input.exclusive = true;
+        }
+        bits
     }
 
     fn leaf(&mut self, kind: Kind, name: &str, leaf: Leaf, address: &Address) -> TermId {
@@ -383,6 +388,7 @@ impl Lowerer<'_> {
                     kind,
                     owner: owner.clone(),
                     address: address.clone(),
+                    exclusive: false,
                 });
                 self.terms.input(id, kind)
             }

@@ -53,6 +53,12 @@ pub struct Unrolling<'s> {
 struct Symmetry {
     uses: Vec<Vec<(InputId, Vec<InputId>)>>,
     seen: Vec<Bool>,
+    /// The most elements one step's event can use, when every parameter of
+    /// this sort is a single (or optional) element; `None` when some
+    /// parameter is a set of them.
+    per_step: Option<usize>,
+    /// Input steps encoded so far.
+    steps: usize,
 }
 
 impl<'s> Unrolling<'s> {
@@ -136,6 +142,16 @@ impl<'s> Unrolling<'s> {
                 .collect();
             for pair in seen.windows(2) {
                 solver.assert(pair[1].implies(&pair[0]));
+            }
+            // Implied, but stated so that the solver propagates it at once:
+            // the used elements form a prefix no longer than the number of
+            // elements the steps so far could name.
+            symmetry.steps += 1;
+            if let Some(per_step) = symmetry.per_step {
+                let bound = per_step.saturating_mul(symmetry.steps);
+                for unused in seen.iter().skip(bound) {
+                    solver.assert(unused.not());
+                }
             }
             symmetry.seen = seen;
         }
@@ -520,9 +536,25 @@ fn symmetries(system: &System) -> Vec<Symmetry> {
         if size < 2 || uses.iter().all(Vec::is_empty) {
             continue;
         }
+        // Parameters of this sort per event, and whether all are single
+        // elements.
+        let mut params: std::collections::BTreeMap<EventId, std::collections::BTreeSet<usize>> =
+            std::collections::BTreeMap::new();
+        let mut all_exclusive = true;
+        for input in &system.inputs {
+            if let InputOwner::Param(event, position) = input.owner {
+                if input.address.sorts.contains(&Some(*sort)) {
+                    params.entry(event).or_default().insert(position);
+                    all_exclusive &= input.exclusive;
+                }
+            }
+        }
+        let per_step = all_exclusive.then(|| params.values().map(|p| p.len()).max().unwrap_or(0));
         result.push(Symmetry {
             uses,
             seen: vec![Bool::from_bool(false); size],
+            per_step,
+            steps: 0,
         });
     }
     result
