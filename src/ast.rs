@@ -213,6 +213,16 @@ pub enum Expectation {
     Unknown,
 }
 
+impl AssignOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssignOp::Set => "=",
+            AssignOp::Add => "+=",
+            AssignOp::Remove => "-=",
+        }
+    }
+}
+
 impl Expectation {
     pub fn as_str(self) -> &'static str {
         match self {

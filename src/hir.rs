@@ -234,16 +234,6 @@ pub struct Effect {
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AssignOp {
-    /// The location's next value is the value.
-    Set,
-    /// The value's elements are in the next set (others untouched).
-    Add,
-    /// The value's elements are not in the next set (others untouched).
-    Remove,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Command {
     pub name: String,
@@ -308,7 +298,7 @@ pub enum ExprKind {
     Quantified(Quantifier, Vec<Binder>, Box<Expr>),
 }
 
-pub use crate::ast::{Quantifier, UnaryOp};
+pub use crate::ast::{AssignOp, Quantifier, UnaryOp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinaryOp {

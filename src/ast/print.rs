@@ -195,11 +195,7 @@ impl Printer {
                 let args: Vec<String> = effect.args.iter().map(expr).collect();
                 format!("({})", args.join(", "))
             };
-            let op = match effect.op {
-                AssignOp::Set => "=",
-                AssignOp::Add => "+=",
-                AssignOp::Remove => "-=",
-            };
+            let op = effect.op.as_str();
             self.line(
                 indent,
                 format!("{}'{args} {op} {}", effect.target.node, expr(&effect.value)),

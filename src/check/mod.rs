@@ -723,11 +723,7 @@ impl Checker {
         Some(Effect {
             target: id,
             args,
-            op: match effect.op {
-                ast::AssignOp::Set => AssignOp::Set,
-                ast::AssignOp::Add => AssignOp::Add,
-                ast::AssignOp::Remove => AssignOp::Remove,
-            },
+            op: effect.op,
             value,
             span: effect.span,
         })

@@ -162,11 +162,7 @@ fn block_lines(out: &mut String, charter: &Charter, block: &EffectBlock, indent:
             let args: Vec<String> = effect.args.iter().map(|a| expr(charter, a)).collect();
             format!("({})", args.join(", "))
         };
-        let op = match effect.op {
-            AssignOp::Set => "=",
-            AssignOp::Add => "+=",
-            AssignOp::Remove => "-=",
-        };
+        let op = effect.op.as_str();
         let _ = writeln!(
             out,
             "{pad}{}'{args} {op} {}",
