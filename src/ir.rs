@@ -463,6 +463,18 @@ pub enum Origin {
     Monitor,
 }
 
+/// How one atom of a variable gets its next value, as the effects and
+/// inertia constraints say: where `guard` holds, the next value is `value`
+/// (over the current state and the step's inputs); where no guard holds,
+/// the atom keeps its value. Redundant with the constraints (which stay the
+/// meaning); it lets the solver layer fold values that every case agrees
+/// on, which the constraints, written case by case, hide.
+#[derive(Clone, Debug)]
+pub struct NextDef {
+    pub atom: AtomId,
+    pub cases: Vec<(TermId, TermId)>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Constraint {
     pub term: TermId,
@@ -552,6 +564,9 @@ pub struct System {
     /// Over a step: `Now`, `Next` and the inputs.
     pub trans: Vec<Constraint>,
     pub effects: Vec<EffectRecord>,
+    /// The next-value cases of variable atoms (not of those whose effects
+    /// are not written leaf by leaf).
+    pub next: Vec<NextDef>,
     /// Lemmas (their formula ids and terms), proved and then assumed.
     pub lemmas: Vec<(FormulaId, TermId)>,
     pub goal: Goal,

@@ -94,6 +94,8 @@ pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
         effects: Vec::new(),
         effect_cells: Vec::new(),
         frame: HashMap::new(),
+        next_cases: HashMap::new(),
+        opaque: std::collections::HashSet::new(),
     };
     lowerer.declare_state();
     lowerer.declare_events();
@@ -102,6 +104,7 @@ pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
     lowerer.guards();
     lowerer.clauses();
     lowerer.inertia();
+    let next = lowerer.next_defs();
     let lemmas = charter
         .formulas
         .iter()
@@ -131,6 +134,7 @@ pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
             invariants: lowerer.invariants,
             trans: lowerer.trans,
             effects: lowerer.effects,
+            next,
             lemmas,
             goal,
         },
@@ -167,6 +171,11 @@ struct Lowerer<'h> {
     effect_cells: Vec<usize>,
     /// For each frame slot, the conditions under which some effect assigns it.
     frame: HashMap<Slot, Vec<TermId>>,
+    /// For each variable atom, the (condition, next value) of the effects
+    /// that assign it (see [`NextDef`]).
+    next_cases: HashMap<AtomId, Vec<(TermId, TermId)>>,
+    /// Atoms some effect assigns in a way not recorded leaf by leaf.
+    opaque: std::collections::HashSet<AtomId>,
 }
 
 /// Where a new leaf of a value is allocated.
@@ -760,6 +769,11 @@ impl Lowerer<'_> {
             let next = self.at(cell, Time::Next);
             match (effect.op, &next, &value) {
                 (AssignOp::Set, Val::Set(next_bits), Val::Set(bits)) => {
+                    if let Val::Set(now_bits) = cell {
+                        for (now, bit) in now_bits.iter().zip(bits) {
+                            self.next_case(*now, assigned, *bit);
+                        }
+                    }
                     for (element, (next_bit, bit)) in next_bits.iter().zip(bits).enumerate() {
                         let equal = self.terms.iff(*next_bit, *bit);
                         let term = self.terms.implies(assigned, equal);
@@ -774,6 +788,7 @@ impl Lowerer<'_> {
                     }
                 }
                 (AssignOp::Set, _, _) => {
+                    self.next_cases_of(cell, &value, assigned);
                     let equal = self.equal(&next, &value);
                     let term = self.terms.implies(assigned, equal);
                     self.trans.push(Constraint {
@@ -791,10 +806,13 @@ impl Lowerer<'_> {
                         if touched == FALSE {
                             continue;
                         }
-                        let result = match op {
-                            AssignOp::Add => *next_bit,
-                            _ => self.terms.not(*next_bit),
+                        let (result, value) = match op {
+                            AssignOp::Add => (*next_bit, TRUE),
+                            _ => (self.terms.not(*next_bit), FALSE),
                         };
+                        if let Val::Set(now_bits) = cell {
+                            self.next_case(now_bits[element], touched, value);
+                        }
                         let term = self.terms.implies(touched, result);
                         self.trans.push(Constraint {
                             term,
@@ -809,6 +827,67 @@ impl Lowerer<'_> {
                 _ => {}
             }
         }
+    }
+
+    /// Records that where `guard` holds, the next value of the atom behind
+    /// the current-state leaf `now` is `value`.
+    fn next_case(&mut self, now: TermId, guard: TermId, value: TermId) {
+        if let Term::State(atom, Time::Now) = *self.terms.get(now) {
+            self.next_cases.entry(atom).or_default().push((guard, value));
+        }
+    }
+
+    /// The next-value cases of a whole-value assignment `cell' = value`,
+    /// leaf by leaf. One-hot values are equal exactly when their bits are
+    /// (every value of an element type has one bit set, or none where the
+    /// equation cannot hold anyway). An option's inner value is left free
+    /// when it is absent, so its leaves are not recorded.
+    fn next_cases_of(&mut self, cell: &Val, value: &Val, guard: TermId) {
+        match (cell, value) {
+            (Val::Bool(now), Val::Bool(v)) | (Val::Int(now), Val::Int(v)) => {
+                self.next_case(*now, guard, *v)
+            }
+            (Val::Elem(now), Val::Elem(v)) | (Val::Set(now), Val::Set(v)) => {
+                for (now, v) in now.iter().zip(v) {
+                    self.next_case(*now, guard, *v);
+                }
+            }
+            _ => {
+                map_leaves(cell, &mut |leaf| {
+                    if let Term::State(atom, Time::Now) = *self.terms.get(leaf) {
+                        self.opaque.insert(atom);
+                    }
+                    leaf
+                });
+            }
+        }
+    }
+
+    /// The next-value definitions of the variables' atoms, in declaration
+    /// order.
+    fn next_defs(&mut self) -> Vec<NextDef> {
+        let mut defs = Vec::new();
+        for (index, state) in self.charter.states.iter().enumerate() {
+            if state.kind == StateKind::Const {
+                continue;
+            }
+            for (_, cell) in &self.cells[index] {
+                map_leaves(cell, &mut |leaf| {
+                    if let Term::State(atom, Time::Now) = *self.terms.get(leaf) {
+                        if !self.opaque.contains(&atom) {
+                            if let Some(cases) = self.next_cases.get(&atom) {
+                                defs.push(NextDef {
+                                    atom,
+                                    cases: cases.clone(),
+                                });
+                            }
+                        }
+                    }
+                    leaf
+                });
+            }
+        }
+        defs
     }
 
     /// Every slot of every variable that no applicable effect assigns keeps

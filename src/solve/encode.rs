@@ -9,7 +9,7 @@ use z3::ast::{Bool, Int};
 use z3::{Model, Solver};
 
 use crate::hir::EventId;
-use crate::ir::{AtomId, InputId, InputOwner, Kind, System, Term, TermId, Time};
+use crate::ir::{AtomId, InputId, InputOwner, Kind, NextDef, System, Term, TermId, Time};
 
 /// A value read from a model: `None` where the model leaves it free.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -41,6 +41,8 @@ pub struct Unrolling<'s> {
     memo: HashMap<(TermId, usize), Z3Term>,
     /// Per state, the atoms whose value the constraints fix outright.
     known: Vec<Vec<Option<RawValue>>>,
+    /// Per step, the inputs whose value symmetry breaking fixes.
+    known_inputs: Vec<Vec<Option<RawValue>>>,
     /// Per symmetry (abstract sort, element i swapped with i + 1): the
     /// atoms and inputs it moves, as (earlier, its image), and the "equal so
     /// far" literal of the lexicographic chain.
@@ -75,6 +77,7 @@ impl<'s> Unrolling<'s> {
             inputs: Vec::new(),
             memo: HashMap::new(),
             known: Vec::new(),
+            known_inputs: Vec::new(),
             symmetries,
         }
     }
@@ -96,6 +99,7 @@ impl<'s> Unrolling<'s> {
                 })
                 .collect();
             self.inputs.push(inputs);
+            self.known_inputs.push(vec![None; self.system.inputs.len()]);
         }
         let states = self
             .system
@@ -118,6 +122,7 @@ impl<'s> Unrolling<'s> {
         if step == 0 {
             return;
         }
+        let mut unusable = Vec::new();
         let inputs = &self.inputs[step - 1];
         for symmetry in &mut self.symmetries {
             let seen: Vec<Bool> = symmetry
@@ -152,8 +157,21 @@ impl<'s> Unrolling<'s> {
                 for unused in seen.iter().skip(bound) {
                     solver.assert(unused.not());
                 }
+                // The parameters of this step's event cannot name those
+                // elements; nor need the parameters of the events that do
+                // not happen (nothing reads them), so every bit naming
+                // them is false.
+                for uses in symmetry.uses.iter().skip(bound) {
+                    for (_, bits) in uses {
+                        unusable.extend(bits.iter().copied());
+                    }
+                }
             }
             symmetry.seen = seen;
+        }
+        for input in unusable {
+            self.known_inputs[step - 1][input.0 as usize] = Some(RawValue::Bool(false));
+            self.inputs[step - 1][input.0 as usize] = Z3Term::Bool(Bool::from_bool(false));
         }
     }
 
@@ -293,6 +311,13 @@ impl<'s> Unrolling<'s> {
                     self.learn(constraint.term, step - 1, Time::Next, &mut learned);
                 }
             }
+            if step > 0 {
+                for def in &system.next {
+                    if let Some(value) = self.next_value(def, step - 1) {
+                        learned.push((def.atom, value));
+                    }
+                }
+            }
             learned.retain(|(atom, _)| self.known[step][atom.0 as usize].is_none());
             if learned.is_empty() {
                 break;
@@ -340,6 +365,39 @@ impl<'s> Unrolling<'s> {
         }
     }
 
+    /// The next value of an atom after step `base`, where every case that
+    /// may apply (and inertia, unless some case surely applies) gives the
+    /// same known value.
+    fn next_value(&self, def: &NextDef, base: usize) -> Option<RawValue> {
+        let mut result = None;
+        let mut agree = |value: Option<RawValue>| match (value, result) {
+            (None, _) => false,
+            (Some(v), None) => {
+                result = Some(v);
+                true
+            }
+            (Some(v), Some(r)) => v == r,
+        };
+        let mut surely_assigned = false;
+        for (guard, value) in &def.cases {
+            match self.evaluate(*guard, base) {
+                Some(RawValue::Bool(false)) => continue,
+                Some(RawValue::Bool(true)) => surely_assigned = true,
+                _ => {}
+            }
+            if !agree(self.evaluate(*value, base)) {
+                return None;
+            }
+        }
+        if !surely_assigned {
+            let kept = self.known.get(base).and_then(|k| k[def.atom.0 as usize]);
+            if !agree(kept) {
+                return None;
+            }
+        }
+        result
+    }
+
     /// The value of a term at `step` where known atoms decide it.
     fn evaluate(&self, term: TermId, step: usize) -> Option<RawValue> {
         let terms = &self.system.terms;
@@ -358,7 +416,12 @@ impl<'s> Unrolling<'s> {
                 let at = if *time == Time::Now { step } else { step + 1 };
                 return self.known.get(at).and_then(|k| k[atom.0 as usize]);
             }
-            Term::Input(_) => return None,
+            Term::Input(input) => {
+                return self
+                    .known_inputs
+                    .get(step)
+                    .and_then(|k| k[input.0 as usize]);
+            }
             Term::Not(a) => RawValue::Bool(!boolean(*a)?),
             Term::And(items) => {
                 let mut all = true;
@@ -394,13 +457,15 @@ impl<'s> Unrolling<'s> {
                 _ => return None,
             },
             Term::Iff(a, b) => RawValue::Bool(boolean(*a)? == boolean(*b)?),
-            Term::Ite(c, a, b) => {
-                if boolean(*c)? {
-                    self.evaluate(*a, step)?
-                } else {
-                    self.evaluate(*b, step)?
+            Term::Ite(c, a, b) => match boolean(*c) {
+                Some(true) => self.evaluate(*a, step)?,
+                Some(false) => self.evaluate(*b, step)?,
+                // Either way, the same value.
+                None => {
+                    let value = self.evaluate(*a, step)?;
+                    (self.evaluate(*b, step)? == value).then_some(value)?
                 }
-            }
+            },
             Term::IntEq(a, b) => RawValue::Bool(integer(*a)? == integer(*b)?),
             Term::Le(a, b) => RawValue::Bool(integer(*a)? <= integer(*b)?),
             Term::Lt(a, b) => RawValue::Bool(integer(*a)? < integer(*b)?),
