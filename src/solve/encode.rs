@@ -125,11 +125,28 @@ impl<'s> Unrolling<'s> {
         let mut unusable = Vec::new();
         let inputs = &self.inputs[step - 1];
         for symmetry in &mut self.symmetries {
+            // The used elements form a prefix no longer than the number of
+            // elements the steps so far could name. Beyond it, nothing is
+            // used: the parameters of this step's event cannot name those
+            // elements, nor need the parameters of the events that do not
+            // happen (nothing reads them), so every bit naming them is
+            // false, a constant rather than a constraint to propagate.
+            symmetry.steps += 1;
+            let bound = symmetry
+                .per_step
+                .map_or(usize::MAX, |per_step| per_step.saturating_mul(symmetry.steps));
             let seen: Vec<Bool> = symmetry
                 .uses
                 .iter()
                 .zip(&symmetry.seen)
-                .map(|(uses, before)| {
+                .enumerate()
+                .map(|(element, (uses, before))| {
+                    if element >= bound {
+                        for (_, bits) in uses {
+                            unusable.extend(bits.iter().copied());
+                        }
+                        return Bool::from_bool(false);
+                    }
                     let used_now: Vec<Bool> = uses
                         .iter()
                         .map(|(selector, bits)| {
@@ -145,27 +162,8 @@ impl<'s> Unrolling<'s> {
                     now
                 })
                 .collect();
-            for pair in seen.windows(2) {
+            for pair in seen.windows(2).take(bound.saturating_sub(1)) {
                 solver.assert(pair[1].implies(&pair[0]));
-            }
-            // Implied, but stated so that the solver propagates it at once:
-            // the used elements form a prefix no longer than the number of
-            // elements the steps so far could name.
-            symmetry.steps += 1;
-            if let Some(per_step) = symmetry.per_step {
-                let bound = per_step.saturating_mul(symmetry.steps);
-                for unused in seen.iter().skip(bound) {
-                    solver.assert(unused.not());
-                }
-                // The parameters of this step's event cannot name those
-                // elements; nor need the parameters of the events that do
-                // not happen (nothing reads them), so every bit naming
-                // them is false.
-                for uses in symmetry.uses.iter().skip(bound) {
-                    for (_, bits) in uses {
-                        unusable.extend(bits.iter().copied());
-                    }
-                }
             }
             symmetry.seen = seen;
         }
@@ -209,19 +207,31 @@ impl<'s> Unrolling<'s> {
                 self.states[at][atom.0 as usize].clone()
             }
             Term::Input(input) => self.inputs[step][input.0 as usize].clone(),
-            Term::Not(a) => Z3Term::Bool(self.bool_at(a, step).not()),
-            Term::And(items) => Z3Term::Bool(Bool::and(&self.bools(&items, step))),
-            Term::Or(items) => Z3Term::Bool(Bool::or(&self.bools(&items, step))),
+            Term::Not(a) => Z3Term::Bool(fold_not(self.bool_at(a, step))),
+            Term::And(items) => Z3Term::Bool(fold_junction(self.bools(&items, step), false)),
+            Term::Or(items) => Z3Term::Bool(fold_junction(self.bools(&items, step), true)),
             Term::Implies(a, b) => {
-                let a = self.bool_at(a, step);
-                Z3Term::Bool(a.implies(self.bool_at(b, step)))
+                let a = fold_not(self.bool_at(a, step));
+                Z3Term::Bool(fold_junction(vec![a, self.bool_at(b, step)], true))
             }
             Term::Iff(a, b) => {
-                let a = self.bool_at(a, step);
-                Z3Term::Bool(a.eq(self.bool_at(b, step)))
+                let (a, b) = (self.bool_at(a, step), self.bool_at(b, step));
+                Z3Term::Bool(match (a.as_bool(), b.as_bool()) {
+                    (Some(x), Some(y)) => Bool::from_bool(x == y),
+                    (Some(true), None) => b,
+                    (None, Some(true)) => a,
+                    (Some(false), None) => b.not(),
+                    (None, Some(false)) => a.not(),
+                    (None, None) => a.eq(&b),
+                })
             }
             Term::Ite(c, a, b) => {
                 let c = self.bool_at(c, step);
+                match c.as_bool() {
+                    Some(true) => return self.memoized(term, step, a),
+                    Some(false) => return self.memoized(term, step, b),
+                    None => {}
+                }
                 match (self.translate(a, step), self.translate(b, step)) {
                     (Z3Term::Bool(a), Z3Term::Bool(b)) => Z3Term::Bool(c.ite(&a, &b)),
                     (Z3Term::Int(a), Z3Term::Int(b)) => Z3Term::Int(c.ite(&a, &b)),
@@ -250,16 +260,49 @@ impl<'s> Unrolling<'s> {
             }
             Term::Mul(k, a) => Z3Term::Int(Int::from_i64(k) * self.int_at(a, step)),
             Term::AtMost(items, k) | Term::AtLeast(items, k) | Term::Exactly(items, k) => {
-                let bools = self.bools(&items, step);
-                let weighted: Vec<(&Bool, i32)> = bools.iter().map(|b| (b, 1)).collect();
-                let k = k.min(i32::MAX as u32) as i32;
-                Z3Term::Bool(match self.system.terms.get(term) {
-                    Term::AtMost(..) => Bool::pb_le(&weighted, k),
-                    Term::AtLeast(..) => Bool::pb_ge(&weighted, k),
-                    _ => Bool::pb_eq(&weighted, k),
+                // Constant items only shift the bound.
+                let mut bools = self.bools(&items, step);
+                bools.retain(|b| b.as_bool() != Some(false));
+                let mut open = Vec::with_capacity(bools.len());
+                let mut holding: i64 = 0;
+                for b in bools {
+                    match b.as_bool() {
+                        Some(true) => holding += 1,
+                        _ => open.push(b),
+                    }
+                }
+                let k = i64::from(k) - holding;
+                let n = open.len() as i64;
+                let kind = self.system.terms.get(term);
+                let decided = match kind {
+                    Term::AtMost(..) if k < 0 => Some(false),
+                    Term::AtMost(..) if k >= n => Some(true),
+                    Term::AtLeast(..) if k <= 0 => Some(true),
+                    Term::AtLeast(..) if k > n => Some(false),
+                    Term::Exactly(..) if k < 0 || k > n => Some(false),
+                    _ => None,
+                };
+                Z3Term::Bool(match decided {
+                    Some(value) => Bool::from_bool(value),
+                    None => {
+                        let weighted: Vec<(&Bool, i32)> = open.iter().map(|b| (b, 1)).collect();
+                        let k = k.min(i64::from(i32::MAX)) as i32;
+                        match kind {
+                            Term::AtMost(..) => Bool::pb_le(&weighted, k),
+                            Term::AtLeast(..) => Bool::pb_ge(&weighted, k),
+                            _ => Bool::pb_eq(&weighted, k),
+                        }
+                    }
                 })
             }
         };
+        self.memo.insert((term, step), result.clone());
+        result
+    }
+
+    /// The translation of `branch`, remembered as that of `term` too.
+    fn memoized(&mut self, term: TermId, step: usize, branch: TermId) -> Z3Term {
+        let result = self.translate(branch, step);
         self.memo.insert((term, step), result.clone());
         result
     }
@@ -270,16 +313,16 @@ impl<'s> Unrolling<'s> {
         let system = self.system;
         self.propagate_constants(step, initial);
         for constraint in &system.invariants {
-            solver.assert(self.bool_at(constraint.term, step));
+            assert_unless_true(solver, self.bool_at(constraint.term, step));
         }
         if initial {
             for constraint in &system.init {
-                solver.assert(self.bool_at(constraint.term, step));
+                assert_unless_true(solver, self.bool_at(constraint.term, step));
             }
         }
         if step > 0 {
             for constraint in &system.trans {
-                solver.assert(self.bool_at(constraint.term, step - 1));
+                assert_unless_true(solver, self.bool_at(constraint.term, step - 1));
             }
         }
     }
@@ -547,6 +590,42 @@ pub struct RawTrace {
     pub inputs: Vec<Vec<Option<RawValue>>>,
     /// Per step, per effect record: whether it applied.
     pub fired: Vec<Vec<bool>>,
+}
+
+/// Negation, folding a constant: the translation sees many (atoms whose
+/// values are known, parameter bits symmetry breaking rules out), and
+/// terms Z3 need not build or simplify are the cheapest.
+fn fold_not(a: Bool) -> Bool {
+    match a.as_bool() {
+        Some(value) => Bool::from_bool(!value),
+        None => a.not(),
+    }
+}
+
+/// Conjunction (`absorbing` false) or disjunction (`absorbing` true),
+/// folding constants.
+fn fold_junction(items: Vec<Bool>, absorbing: bool) -> Bool {
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        match item.as_bool() {
+            Some(value) if value == absorbing => return Bool::from_bool(absorbing),
+            Some(_) => {}
+            None => kept.push(item),
+        }
+    }
+    match kept.len() {
+        0 => Bool::from_bool(!absorbing),
+        1 => kept.pop().unwrap_or_else(|| Bool::from_bool(!absorbing)),
+        _ if absorbing => Bool::or(&kept),
+        _ => Bool::and(&kept),
+    }
+}
+
+/// Asserts a constraint, unless it folded to true.
+fn assert_unless_true(solver: &Solver, constraint: Bool) {
+    if constraint.as_bool() != Some(true) {
+        solver.assert(constraint);
+    }
 }
 
 fn constant(name: &str, kind: Kind) -> Z3Term {
