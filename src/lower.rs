@@ -833,7 +833,10 @@ impl Lowerer<'_> {
     /// the current-state leaf `now` is `value`.
     fn next_case(&mut self, now: TermId, guard: TermId, value: TermId) {
         if let Term::State(atom, Time::Now) = *self.terms.get(now) {
-            self.next_cases.entry(atom).or_default().push((guard, value));
+            self.next_cases
+                .entry(atom)
+                .or_default()
+                .push((guard, value));
         }
     }
 

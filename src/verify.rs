@@ -123,7 +123,14 @@ pub fn verify(charter: &hir::Charter, only: Option<&str>, overrides: &Overrides)
             .commands
             .iter()
             .filter(|command| only.is_none_or(|name| concerns(charter, command, name)))
-            .map(|command| run(charter, command, overrides))
+            // Each command on its own thread, hence with its own Z3 context,
+            // and alone: a command's result does not depend on which
+            // commands ran before it or run beside it (Z3 numbers its terms
+            // per context, and the numbers steer its search).
+            .map(|command| {
+                let _alone = solve::exclusive();
+                crate::with_stack(|| run(charter, command, overrides))
+            })
             .collect()
     })
 }

@@ -108,6 +108,26 @@ fn the_same_spec_gives_the_same_bytes() {
 /// sat exactly at the depth of each counterexample or witness, unsat for
 /// proved properties and at depths below a shortest counterexample.
 #[test]
+fn a_command_gives_the_same_result_alone_as_among_the_others() {
+    let path = Path::new("specs/csto-article13.charter");
+    let (source, all) = run(path);
+    let bytes = std::fs::read(path).unwrap();
+    let checked = charter::load(&bytes).unwrap().checked.unwrap();
+    // In reverse order, so that no command runs after the same ones as in
+    // the full run.
+    for (command, together) in checked.charter.commands.iter().zip(&all).rev() {
+        let alone = verify::verify(&checked.charter, Some(&command.name), &Overrides::default());
+        assert_eq!(alone.len(), 1, "{}", command.name);
+        assert_eq!(
+            report::outcome(&alone[0], &source),
+            report::outcome(together, &source),
+            "{}",
+            command.name
+        );
+    }
+}
+
+#[test]
 fn smt2_export_agrees_with_the_z3_command_line() {
     let z3 = Command::new("z3").arg("--version").output();
     assert!(

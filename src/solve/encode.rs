@@ -4,6 +4,10 @@
 //! sorts.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+/// A hasher with fixed keys, for maps whose order must not vary by run.
+type FixedState = BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
 
 use z3::ast::{Bool, Int};
 use z3::{Model, Solver};
@@ -31,14 +35,35 @@ fn as_bool(term: &Z3Term) -> Bool {
     }
 }
 
+/// How an unrolling names its solver constants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Names {
+    /// `chair@3`: for SMT-LIB that people read.
+    Plain,
+    /// Prefixed by a number unique in the process. Z3 interns names
+    /// process-wide and orders some of its work by the interned names'
+    /// addresses, so a name interned earlier (by another command, another
+    /// spec, a test on another thread) can change the history it finds.
+    /// Names never used before are interned in the order this unrolling
+    /// makes them, and its results depend on nothing else.
+    Unique,
+}
+
 /// Solver constants for each step, and translated terms by (term, step).
 pub struct Unrolling<'s> {
     pub system: &'s System,
-    /// Names prefix, distinguishing unrollings that share a solver.
-    prefix: &'static str,
+    /// Names prefix, distinguishing unrollings that share a solver, and
+    /// (see [`Names`]) unrollings of one process.
+    prefix: String,
+    /// Auxiliary constants made so far (for their names).
+    fresh: usize,
     states: Vec<Vec<Z3Term>>,
     inputs: Vec<Vec<Z3Term>>,
-    memo: HashMap<(TermId, usize), Z3Term>,
+    /// With a fixed hasher: dropping the map releases its Z3 terms in
+    /// iteration order, Z3 reuses the ids of released terms, and the ids
+    /// of later terms steer its search. A per-process random order made
+    /// the models of later commands differ from run to run.
+    memo: HashMap<(TermId, usize), Z3Term, FixedState>,
     /// Per state, the atoms whose value the constraints fix outright.
     known: Vec<Vec<Option<RawValue>>>,
     /// Per step, the inputs whose value symmetry breaking fixes.
@@ -64,22 +89,43 @@ struct Symmetry {
 }
 
 impl<'s> Unrolling<'s> {
-    pub fn new(system: &'s System, prefix: &'static str, symmetry: bool) -> Unrolling<'s> {
+    pub fn new(
+        system: &'s System,
+        prefix: &'static str,
+        symmetry: bool,
+        names: Names,
+    ) -> Unrolling<'s> {
         let symmetries = if symmetry {
             symmetries(system)
         } else {
             Vec::new()
         };
+        let prefix = match names {
+            Names::Plain => prefix.to_string(),
+            Names::Unique => {
+                static UNROLLINGS: std::sync::atomic::AtomicU64 =
+                    std::sync::atomic::AtomicU64::new(0);
+                let number = UNROLLINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                format!("u{number}!{prefix}")
+            }
+        };
         Unrolling {
             system,
             prefix,
+            fresh: 0,
             states: Vec::new(),
             inputs: Vec::new(),
-            memo: HashMap::new(),
+            memo: HashMap::default(),
             known: Vec::new(),
             known_inputs: Vec::new(),
             symmetries,
         }
+    }
+
+    /// A new auxiliary Boolean constant (an activation literal, say).
+    pub fn fresh(&mut self, hint: &str) -> Bool {
+        self.fresh += 1;
+        Bool::new_const(format!("{}{hint}!{}", self.prefix, self.fresh))
     }
 
     /// Creates the constants of state `step` (and of the inputs of the step
@@ -124,6 +170,8 @@ impl<'s> Unrolling<'s> {
         }
         let mut unusable = Vec::new();
         let inputs = &self.inputs[step - 1];
+        let mut fresh = self.fresh;
+        let prefix = &self.prefix;
         for symmetry in &mut self.symmetries {
             // The used elements form a prefix no longer than the number of
             // elements the steps so far could name. Beyond it, nothing is
@@ -132,9 +180,9 @@ impl<'s> Unrolling<'s> {
             // happen (nothing reads them), so every bit naming them is
             // false, a constant rather than a constraint to propagate.
             symmetry.steps += 1;
-            let bound = symmetry
-                .per_step
-                .map_or(usize::MAX, |per_step| per_step.saturating_mul(symmetry.steps));
+            let bound = symmetry.per_step.map_or(usize::MAX, |per_step| {
+                per_step.saturating_mul(symmetry.steps)
+            });
             let seen: Vec<Bool> = symmetry
                 .uses
                 .iter()
@@ -157,7 +205,8 @@ impl<'s> Unrolling<'s> {
                             as_bool(&inputs[selector.0 as usize]) & Bool::or(&bits)
                         })
                         .collect();
-                    let now = Bool::fresh_const("seen");
+                    fresh += 1;
+                    let now = Bool::new_const(format!("{prefix}seen!{fresh}"));
                     solver.assert(now.eq(&(before.clone() | Bool::or(&used_now))));
                     now
                 })
@@ -167,6 +216,7 @@ impl<'s> Unrolling<'s> {
             }
             symmetry.seen = seen;
         }
+        self.fresh = fresh;
         for input in unusable {
             self.known_inputs[step - 1][input.0 as usize] = Some(RawValue::Bool(false));
             self.inputs[step - 1][input.0 as usize] = Z3Term::Bool(Bool::from_bool(false));

@@ -15,7 +15,20 @@ use z3::ast::Bool;
 use z3::{Params, SatResult, Solver};
 
 use crate::ir::{System, TermId};
-use encode::Unrolling;
+use encode::{Names, Unrolling};
+
+/// Serialises solver work across threads. Z3's contexts are per thread,
+/// but some of its state is process-wide (its symbol table, its memory),
+/// and the models it finds depend on it: two commands solved at once on
+/// two threads can each get a different (equally valid) history than when
+/// solved alone. Whoever needs reproducible results holds this while
+/// solving.
+pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    static SOLVER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SOLVER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// How to run the solver.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,7 +117,7 @@ fn check(solver: &Solver, assumptions: &[Bool]) -> Result<bool, SolverUnknown> {
 /// Whether any initial state exists (initial conditions and axioms agree).
 pub fn initial_state_exists(system: &System, limits: &Limits) -> Result<bool, SolverUnknown> {
     let solver = new_solver(limits);
-    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
+    let mut unrolling = Unrolling::new(system, "", limits.symmetry, Names::Plain);
     unrolling.add_state(&solver);
     unrolling.assert_state(&solver, 0, true);
     check(&solver, &[])
@@ -120,7 +133,7 @@ pub fn search(
     limits: &Limits,
 ) -> Result<Search, SolverUnknown> {
     let solver = new_solver(limits);
-    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
+    let mut unrolling = Unrolling::new(system, "", limits.symmetry, Names::Plain);
     for depth in 0..=max_depth {
         unrolling.add_state(&solver);
         unrolling.assert_state(&solver, depth, depth == 0);
@@ -128,11 +141,13 @@ pub fn search(
         if negate {
             goal = goal.not();
         }
-        let activation = Bool::fresh_const("depth");
+        let activation = unrolling.fresh("depth");
         solver.assert(activation.implies(&goal));
         let t0 = std::time::Instant::now();
         let r = check(&solver, std::slice::from_ref(&activation))?;
-        if std::env::var("CHARTER_PROFILE").is_ok() { eprintln!("depth {depth} check {:?}", t0.elapsed()); }
+        if std::env::var("CHARTER_PROFILE").is_ok() {
+            eprintln!("depth {depth} check {:?}", t0.elapsed());
+        }
         if r {
             let model = solver.get_model().ok_or_else(|| SolverUnknown {
                 reason: "the solver found a history but gave no model".into(),
@@ -161,9 +176,9 @@ pub fn prove(
     limits: &Limits,
 ) -> Result<Proof, SolverUnknown> {
     let base = new_solver(limits);
-    let mut base_unrolling = Unrolling::new(system, "", limits.symmetry);
+    let mut base_unrolling = Unrolling::new(system, "", limits.symmetry, Names::Plain);
     let step = new_solver(limits);
-    let mut step_unrolling = Unrolling::new(system, "step!", limits.symmetry);
+    let mut step_unrolling = Unrolling::new(system, "step!", limits.symmetry, Names::Plain);
     step_unrolling.add_state(&step);
     step_unrolling.assert_state(&step, 0, false);
     assert_lemmas(&step, &mut step_unrolling, lemmas, 0);
@@ -172,7 +187,7 @@ pub fn prove(
         base_unrolling.add_state(&base);
         base_unrolling.assert_state(&base, k, k == 0);
         let violated = base_unrolling.bool_at(goal, k).not();
-        let activation = Bool::fresh_const("base");
+        let activation = base_unrolling.fresh("base");
         base.assert(activation.implies(&violated));
         if check(&base, std::slice::from_ref(&activation))? {
             let model = base.get_model().ok_or_else(|| SolverUnknown {
@@ -194,7 +209,7 @@ pub fn prove(
             step.assert(step_unrolling.distinct(earlier, k + 1));
         }
         let violated = step_unrolling.bool_at(goal, k + 1).not();
-        let activation = Bool::fresh_const("step");
+        let activation = step_unrolling.fresh("step");
         step.assert(activation.implies(&violated));
         if !check(&step, std::slice::from_ref(&activation))? {
             return Ok(Proof::Proved { k: k + 1 });
@@ -221,7 +236,7 @@ pub fn smt2(
     limits: &Limits,
 ) -> String {
     let solver = Solver::new();
-    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
+    let mut unrolling = Unrolling::new(system, "", limits.symmetry, Names::Plain);
     for step in 0..=depth {
         unrolling.add_state(&solver);
         unrolling.assert_state(&solver, step, step == 0);
