@@ -94,6 +94,22 @@ impl Terms {
         self.nodes.is_empty()
     }
 
+    /// Whether the term reads the next state anywhere.
+    pub fn mentions_next(&self, term: TermId) -> bool {
+        let mut stack = vec![term];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(t) = stack.pop() {
+            if !seen.insert(t) {
+                continue;
+            }
+            match self.get(t) {
+                Term::State(_, Time::Next) => return true,
+                node => stack.extend(crate::lower::children(node)),
+            }
+        }
+        false
+    }
+
     /// Whether the term is Boolean (otherwise it is an integer).
     pub fn is_bool(&self, id: TermId) -> bool {
         self.kinds[id.0 as usize]

@@ -76,70 +76,352 @@ pub fn sort_sizes(charter: &hir::Charter, command: &Command) -> Vec<usize> {
 
 /// Lowers the spec for one command.
 pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
-    let sizes = sort_sizes(charter, command);
-    let mut lowerer = Lowerer {
-        charter,
-        sizes,
-        terms: Terms::new(),
-        atoms: Vec::new(),
-        inputs: Vec::new(),
-        cells: Vec::new(),
-        selectors: Vec::new(),
-        params: Vec::new(),
-        env: vec![None; charter.locals.len()],
-        monitors: HashMap::new(),
-        init: Vec::new(),
-        invariants: Vec::new(),
-        trans: Vec::new(),
-        effects: Vec::new(),
-        effect_cells: Vec::new(),
-        frame: HashMap::new(),
-    };
-    lowerer.declare_state();
-    lowerer.declare_events();
-    lowerer.state_values();
-    lowerer.formulas();
-    lowerer.guards();
-    lowerer.clauses();
-    lowerer.inertia();
-    let lemmas = charter
+    let mut lowerer = Lowerer::start(charter, command);
+    let (lemmas, goal) = lowerer.goals(command);
+    lowerer.finish(lemmas, goal)
+}
+
+/// How a rule, an exception or a default applies, for `charter lint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplicationKind {
+    /// An `on` rule: its event happens (and its `when` holds).
+    Rule,
+    /// An `unless` exception: it replaces its parent's effects.
+    Exception,
+    /// The effects of a block that has exceptions, where none of them fires.
+    Default,
+}
+
+/// Where a rule, exception or default applies: a term over one step (the
+/// current state and the step's event). Exceptions and defaults also give
+/// where their parent applies.
+#[derive(Clone, Debug)]
+pub struct Application {
+    pub clause: ClauseId,
+    pub kind: ApplicationKind,
+    pub span: Span,
+    pub applies: TermId,
+    pub parent: Option<TermId>,
+}
+
+/// What `charter lint` asks about a system beyond what verification needs.
+#[derive(Clone, Debug)]
+pub struct LintTerms {
+    pub applications: Vec<Application>,
+    /// The antecedents of the assertions written `A implies B`.
+    pub antecedents: Vec<(FormulaId, TermId)>,
+    /// Per atom, the term (over the current state and the step's event)
+    /// reading it and the value the applicable effects give it next. Every
+    /// location is either assigned by an applicable effect or kept, so this
+    /// is the only candidate next state: an event is possible iff
+    /// `successor_ok` holds.
+    pub atom_terms: Vec<TermId>,
+    pub input_terms: Vec<TermId>,
+    /// Per transition constraint and invariant (by origin, guards and input
+    /// domains excluded): the constraint evaluated on the candidate next
+    /// state.
+    pub successor_checks: Vec<(Origin, TermId)>,
+}
+
+/// Lowers the spec for `charter lint`: the system of `command` (whose goal
+/// is ignored) with the assertions' antecedents, and what the coherence
+/// queries need ([`LintTerms`]).
+pub fn lower_lint(charter: &hir::Charter, command: &Command) -> (Lowered, LintTerms) {
+    let mut lowerer = Lowerer::start(charter, command);
+    let antecedents = charter
         .formulas
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.kind == FormulaKind::Lemma)
-        .map(|(index, f)| {
-            let term = lowerer.bool_expr(&f.body, Time::Now);
-            (FormulaId(index), term)
+        .filter(|(_, f)| f.kind == FormulaKind::Assert)
+        .filter_map(|(index, f)| match &f.body.kind {
+            ExprKind::Binary(BinaryOp::Implies, lhs, _) => {
+                Some((FormulaId(index), lowerer.bool_expr(lhs, Time::Now)))
+            }
+            _ => None,
         })
         .collect();
-    let goal = lowerer.goal(command);
-    let abstract_sorts = charter
-        .sorts
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.kind == SortKind::Abstract)
-        .map(|(i, _)| SortId(i))
-        .collect();
-    Lowered {
-        system: System {
-            terms: lowerer.terms,
-            atoms: lowerer.atoms,
-            inputs: lowerer.inputs,
-            sort_sizes: lowerer.sizes,
-            abstract_sorts,
-            init: lowerer.init,
-            invariants: lowerer.invariants,
-            trans: lowerer.trans,
-            effects: lowerer.effects,
-            lemmas,
-            goal,
-        },
-        layout: Layout {
-            cells: lowerer.cells,
-            selectors: lowerer.selectors,
-            params: lowerer.params,
-            effect_cells: lowerer.effect_cells,
-        },
+    let (lemmas, goal) = lowerer.goals(command);
+    let lint = lowerer.lint_terms(antecedents);
+    (lowerer.finish(lemmas, goal), lint)
+}
+
+impl<'h> Lowerer<'h> {
+    fn start(charter: &'h hir::Charter, command: &Command) -> Lowerer<'h> {
+        let sizes = sort_sizes(charter, command);
+        let mut lowerer = Lowerer {
+            charter,
+            sizes,
+            terms: Terms::new(),
+            atoms: Vec::new(),
+            inputs: Vec::new(),
+            cells: Vec::new(),
+            selectors: Vec::new(),
+            params: Vec::new(),
+            env: vec![None; charter.locals.len()],
+            monitors: HashMap::new(),
+            init: Vec::new(),
+            invariants: Vec::new(),
+            trans: Vec::new(),
+            effects: Vec::new(),
+            effect_cells: Vec::new(),
+            frame: HashMap::new(),
+            applications: Vec::new(),
+            assignments: HashMap::new(),
+        };
+        lowerer.declare_state();
+        lowerer.declare_events();
+        lowerer.state_values();
+        lowerer.formulas();
+        lowerer.guards();
+        lowerer.clauses();
+        lowerer.inertia();
+        lowerer
+    }
+
+    fn goals(&mut self, command: &Command) -> (Vec<(FormulaId, TermId)>, Goal) {
+        let charter = self.charter;
+        let lemmas = charter
+            .formulas
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.kind == FormulaKind::Lemma)
+            .map(|(index, f)| {
+                let term = self.bool_expr(&f.body, Time::Now);
+                (FormulaId(index), term)
+            })
+            .collect();
+        let goal = self.goal(command);
+        (lemmas, goal)
+    }
+
+    fn finish(self, lemmas: Vec<(FormulaId, TermId)>, goal: Goal) -> Lowered {
+        let abstract_sorts = self
+            .charter
+            .sorts
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == SortKind::Abstract)
+            .map(|(i, _)| SortId(i))
+            .collect();
+        Lowered {
+            system: System {
+                terms: self.terms,
+                atoms: self.atoms,
+                inputs: self.inputs,
+                sort_sizes: self.sizes,
+                abstract_sorts,
+                init: self.init,
+                invariants: self.invariants,
+                trans: self.trans,
+                effects: self.effects,
+                lemmas,
+                goal,
+            },
+            layout: Layout {
+                cells: self.cells,
+                selectors: self.selectors,
+                params: self.params,
+                effect_cells: self.effect_cells,
+            },
+        }
+    }
+
+    /// The candidate next state and the checks on it (see [`LintTerms`]).
+    fn lint_terms(&mut self, antecedents: Vec<(FormulaId, TermId)>) -> LintTerms {
+        let atom_terms: Vec<TermId> = (0..self.atoms.len())
+            .map(|i| {
+                let kind = self.atoms[i].kind;
+                self.terms.state(AtomId(i as u32), Time::Now, kind)
+            })
+            .collect();
+        let input_terms: Vec<TermId> = (0..self.inputs.len())
+            .map(|i| {
+                let kind = self.inputs[i].kind;
+                self.terms.input(InputId(i as u32), kind)
+            })
+            .collect();
+        // Each atom's next value, first applicable effect first; monitors'
+        // updates read next-state atoms, which resolve to their own
+        // candidates (inner monitors are created before outer ones).
+        let mut successor: Vec<Option<TermId>> = vec![None; self.atoms.len()];
+        for index in 0..self.atoms.len() {
+            self.successor_of(AtomId(index as u32), &atom_terms, &mut successor);
+        }
+        let successor: Vec<TermId> = successor
+            .iter()
+            .zip(&atom_terms)
+            .map(|(s, now)| s.unwrap_or(*now))
+            .collect();
+        let mut checks = Vec::new();
+        let mut memo = HashMap::new();
+        for constraint in self.trans.clone() {
+            if is_pre_step(&constraint.origin, || self.mentions_next(constraint.term)) {
+                continue;
+            }
+            let term = self.substitute(constraint.term, Time::Next, &successor, &mut memo);
+            checks.push((constraint.origin, term));
+        }
+        let mut memo = HashMap::new();
+        for constraint in self.invariants.clone() {
+            let term = self.substitute(constraint.term, Time::Now, &successor, &mut memo);
+            checks.push((constraint.origin, term));
+        }
+        LintTerms {
+            applications: std::mem::take(&mut self.applications),
+            antecedents,
+            atom_terms,
+            input_terms,
+            successor_checks: checks,
+        }
+    }
+
+    fn successor_of(&mut self, atom: AtomId, now: &[TermId], done: &mut Vec<Option<TermId>>) -> TermId {
+        if let Some(term) = done[atom.0 as usize] {
+            return term;
+        }
+        // Guard against a cycle (none is expected): the current value.
+        done[atom.0 as usize] = Some(now[atom.0 as usize]);
+        let assigned = self.assignments.get(&atom).cloned().unwrap_or_default();
+        let mut result = now[atom.0 as usize];
+        for (condition, value) in assigned.into_iter().rev() {
+            let mut memo = HashMap::new();
+            let value = self.resolve_next(value, now, done, &mut memo);
+            let condition = self.resolve_next(condition, now, done, &mut memo);
+            result = self.terms.ite(condition, value, result);
+        }
+        done[atom.0 as usize] = Some(result);
+        result
+    }
+
+    /// A term with its next-state atoms replaced by their candidates.
+    fn resolve_next(
+        &mut self,
+        term: TermId,
+        now: &[TermId],
+        done: &mut Vec<Option<TermId>>,
+        memo: &mut HashMap<TermId, TermId>,
+    ) -> TermId {
+        if !self.mentions_next(term) {
+            return term;
+        }
+        if let Some(done_term) = memo.get(&term) {
+            return *done_term;
+        }
+        let result = match self.terms.get(term).clone() {
+            Term::State(atom, Time::Next) => self.successor_of(atom, now, done),
+            node => {
+                let children = children(&node);
+                let mapped: Vec<TermId> = children
+                    .iter()
+                    .map(|c| self.resolve_next(*c, now, done, memo))
+                    .collect();
+                rebuild(&mut self.terms, &node, &mapped)
+            }
+        };
+        memo.insert(term, result);
+        result
+    }
+
+    fn mentions_next(&self, term: TermId) -> bool {
+        self.terms.mentions_next(term)
+    }
+
+    /// Replaces the atoms read at `time` by `successor`, once (not inside
+    /// the replacements).
+    fn substitute(
+        &mut self,
+        term: TermId,
+        time: Time,
+        successor: &[TermId],
+        memo: &mut HashMap<TermId, TermId>,
+    ) -> TermId {
+        if let Some(done) = memo.get(&term) {
+            return *done;
+        }
+        let result = match self.terms.get(term).clone() {
+            Term::State(atom, at) if at == time => successor[atom.0 as usize],
+            node => {
+                let children = children(&node);
+                if children.is_empty() {
+                    term
+                } else {
+                    let mapped: Vec<TermId> = children
+                        .iter()
+                        .map(|c| self.substitute(*c, time, successor, memo))
+                        .collect();
+                    rebuild(&mut self.terms, &node, &mapped)
+                }
+            }
+        };
+        memo.insert(term, result);
+        result
+    }
+
+    /// Records that `next_leaf` (a next-state atom) takes `value` where
+    /// `condition` holds, for the candidate next state of `charter lint`.
+    fn record_assignment(&mut self, next_leaf: TermId, condition: TermId, value: TermId) {
+        if let Term::State(atom, Time::Next) = self.terms.get(next_leaf) {
+            let atom = *atom;
+            self.assignments.entry(atom).or_default().push((condition, value));
+        }
+    }
+}
+
+/// Whether a transition constraint constrains only the step's event and
+/// the state before it (guards, input domains): `charter lint` asserts
+/// those before asking whether a next state exists.
+pub fn is_pre_step(origin: &Origin, mentions_next: impl FnOnce() -> bool) -> bool {
+    match origin {
+        Origin::Guard { .. } => true,
+        Origin::Domain => !mentions_next(),
+        _ => false,
+    }
+}
+
+/// The children of a term node, in order.
+pub fn children(node: &Term) -> Vec<TermId> {
+    match node {
+        Term::Bool(_) | Term::Int(_) | Term::State(..) | Term::Input(_) => Vec::new(),
+        Term::Not(a) | Term::Mul(_, a) => vec![*a],
+        Term::And(items) | Term::Or(items) | Term::Add(items) => items.clone(),
+        Term::AtMost(items, _) | Term::AtLeast(items, _) | Term::Exactly(items, _) => items.clone(),
+        Term::Implies(a, b)
+        | Term::Iff(a, b)
+        | Term::IntEq(a, b)
+        | Term::Le(a, b)
+        | Term::Lt(a, b)
+        | Term::Sub(a, b) => vec![*a, *b],
+        Term::Ite(c, a, b) => vec![*c, *a, *b],
+    }
+}
+
+/// A node of the same kind over new children, through the simplifying
+/// constructors.
+fn rebuild(terms: &mut Terms, node: &Term, c: &[TermId]) -> TermId {
+    match node {
+        Term::Bool(_) | Term::Int(_) | Term::State(..) | Term::Input(_) => {
+            // Leaves have no children; callers never rebuild them.
+            match node {
+                Term::Bool(b) => terms.constant(*b),
+                Term::Int(i) => terms.int(*i),
+                _ => TRUE,
+            }
+        }
+        Term::Not(_) => terms.not(c[0]),
+        Term::Mul(k, _) => terms.mul(*k, c[0]),
+        Term::And(_) => terms.and(c.to_vec()),
+        Term::Or(_) => terms.or(c.to_vec()),
+        Term::Add(_) => terms.add(c.to_vec()),
+        Term::AtMost(_, k) => terms.at_most(c, *k),
+        Term::AtLeast(_, k) => terms.at_least(c, *k),
+        Term::Exactly(_, k) => terms.exactly(c, *k),
+        Term::Implies(..) => terms.implies(c[0], c[1]),
+        Term::Iff(..) => terms.iff(c[0], c[1]),
+        Term::IntEq(..) => terms.int_eq(c[0], c[1]),
+        Term::Le(..) => terms.le(c[0], c[1]),
+        Term::Lt(..) => terms.lt(c[0], c[1]),
+        Term::Sub(..) => terms.sub(c[0], c[1]),
+        Term::Ite(..) => terms.ite(c[0], c[1], c[2]),
     }
 }
 
@@ -167,6 +449,11 @@ struct Lowerer<'h> {
     effect_cells: Vec<usize>,
     /// For each frame slot, the conditions under which some effect assigns it.
     frame: HashMap<Slot, Vec<TermId>>,
+    /// For `charter lint`: where each rule, exception and default applies.
+    applications: Vec<Application>,
+    /// For `charter lint`: per next-state atom, the (condition, value) pairs
+    /// of the effects that assign it, in spec order.
+    assignments: HashMap<AtomId, Vec<(TermId, TermId)>>,
 }
 
 /// Where a new leaf of a value is allocated.
@@ -650,6 +937,13 @@ impl Lowerer<'_> {
                             }
                             None => applies,
                         };
+                        self.applications.push(Application {
+                            clause: clause_id,
+                            kind: ApplicationKind::Rule,
+                            span: rule.span,
+                            applies,
+                            parent: None,
+                        });
                         self.block(block, applies, clause_id);
                         self.unbind(bindings);
                     }
@@ -672,11 +966,31 @@ impl Lowerer<'_> {
             let any_later = self.terms.or(later);
             let none_later = self.terms.not(any_later);
             let exception_active = self.terms.and([active, conditions[index], none_later]);
+            self.applications.push(Application {
+                clause,
+                kind: ApplicationKind::Exception,
+                span: exception.span,
+                applies: exception_active,
+                parent: Some(active),
+            });
             self.block(&exception.block, exception_active, clause);
         }
         let any_exception = self.terms.or(conditions);
         let no_exception = self.terms.not(any_exception);
         let own_active = self.terms.and2(active, no_exception);
+        if let (Some(first), Some(last), false) = (
+            block.effects.first(),
+            block.effects.last(),
+            block.exceptions.is_empty(),
+        ) {
+            self.applications.push(Application {
+                clause,
+                kind: ApplicationKind::Default,
+                span: Span::new(first.span.start, last.span.end),
+                applies: own_active,
+                parent: Some(active),
+            });
+        }
         for effect in &block.effects {
             self.effect(effect, own_active, clause);
         }
@@ -761,6 +1075,7 @@ impl Lowerer<'_> {
             match (effect.op, &next, &value) {
                 (AssignOp::Set, Val::Set(next_bits), Val::Set(bits)) => {
                     for (element, (next_bit, bit)) in next_bits.iter().zip(bits).enumerate() {
+                        self.record_assignment(*next_bit, assigned, *bit);
                         let equal = self.terms.iff(*next_bit, *bit);
                         let term = self.terms.implies(assigned, equal);
                         self.trans.push(Constraint {
@@ -774,6 +1089,9 @@ impl Lowerer<'_> {
                     }
                 }
                 (AssignOp::Set, _, _) => {
+                    for (next_leaf, value_leaf) in leaves(&next).into_iter().zip(leaves(&value)) {
+                        self.record_assignment(next_leaf, assigned, value_leaf);
+                    }
                     let equal = self.equal(&next, &value);
                     let term = self.terms.implies(assigned, equal);
                     self.trans.push(Constraint {
@@ -791,6 +1109,9 @@ impl Lowerer<'_> {
                         if touched == FALSE {
                             continue;
                         }
+                        let added = op == AssignOp::Add;
+                        let constant = self.terms.constant(added);
+                        self.record_assignment(*next_bit, touched, constant);
                         let result = match op {
                             AssignOp::Add => *next_bit,
                             _ => self.terms.not(*next_bit),
@@ -1489,6 +1810,7 @@ impl Lowerer<'_> {
             term: init,
             origin: Origin::Monitor,
         });
+        self.record_assignment(next, TRUE, update);
         let step = self.terms.iff(next, update);
         self.trans.push(Constraint {
             term: step,
@@ -1517,6 +1839,19 @@ fn join(a: &Type, b: &Type) -> Type {
         (Type::Set(x), Type::Set(y)) => Type::Set(Box::new(join(x, y))),
         (Type::Option(x), Type::Option(y)) => Type::Option(Box::new(join(x, y))),
         _ => a.clone(),
+    }
+}
+
+/// The leaves of a value, in a fixed order (flag before value).
+fn leaves(val: &Val) -> Vec<TermId> {
+    match val {
+        Val::Bool(t) | Val::Int(t) => vec![*t],
+        Val::Elem(bits) | Val::Set(bits) => bits.clone(),
+        Val::Opt(flag, value) => {
+            let mut out = vec![*flag];
+            out.extend(leaves(value));
+            out
+        }
     }
 }
 

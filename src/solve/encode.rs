@@ -164,6 +164,16 @@ impl<'s> Unrolling<'s> {
         }
     }
 
+    /// `term` at `step` equals `value` (for `charter lint`, which fixes a
+    /// state and an event found by one solver in another).
+    pub fn fix(&mut self, term: TermId, step: usize, value: RawValue) -> Bool {
+        match (self.translate(term, step), value) {
+            (Z3Term::Bool(b), RawValue::Bool(v)) => b.eq(Bool::from_bool(v)),
+            (Z3Term::Int(i), RawValue::Int(v)) => i.eq(Int::from_i64(v)),
+            _ => Bool::from_bool(false),
+        }
+    }
+
     fn int_at(&mut self, term: TermId, step: usize) -> Int {
         match self.translate(term, step) {
             Z3Term::Int(i) => i,

@@ -7,6 +7,7 @@
 //! Z3's context is thread-local and its terms are not `Send`: nothing
 //! built here escapes the call that built it.
 
+pub mod blame;
 mod encode;
 
 pub use encode::{RawTrace, RawValue};
