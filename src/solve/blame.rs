@@ -115,6 +115,9 @@ struct Tracked<'s> {
     items: Vec<Item>,
     literals: Vec<Bool>,
     disabled: &'s [Item],
+    /// When set, constraints are asserted only where it holds (the step
+    /// is part of the history: see [`reach`]).
+    guard: Option<Bool>,
 }
 
 impl<'s> Tracked<'s> {
@@ -125,6 +128,7 @@ impl<'s> Tracked<'s> {
             items: Vec::new(),
             literals: Vec::new(),
             disabled,
+            guard: None,
         }
     }
 
@@ -144,7 +148,10 @@ impl<'s> Tracked<'s> {
         if item.is_some_and(|i| self.disabled.contains(&i)) {
             return;
         }
-        let term = self.unrolling.bool_at(constraint.term, step);
+        let mut term = self.unrolling.bool_at(constraint.term, step);
+        if let Some(guard) = &self.guard {
+            term = guard.implies(&term);
+        }
         match item {
             Some(item) => {
                 let literal = self.literal(item);
@@ -250,20 +257,38 @@ pub fn reach(
 ) -> Result<Vec<Option<Vec<Item>>>, SolverUnknown> {
     let mut tracked = Tracked::new(system, limits, limits.symmetry, disabled);
     tracked.add_state(0, true);
+    // Histories of any length up to `depth` in one unrolling: step `s`
+    // belongs to the history where `alive[s]` holds, and a history is a
+    // prefix. (Without this, a deadlock before `depth` would make every
+    // query look unreachable.)
+    let mut alive: Vec<Bool> = Vec::new();
     for step in 0..depth {
+        let now = Bool::new_const(format!("alive!{step}"));
+        if let Some(before) = alive.last() {
+            tracked.solver.assert(now.implies(before));
+        }
+        tracked.guard = Some(now.clone());
+        alive.push(now);
         tracked.add_state(step + 1, false);
         tracked.assert_step(step, true);
         tracked.assert_step(step, false);
     }
+    tracked.guard = None;
     let goals: Vec<Bool> = queries
         .iter()
         .map(|(term, at)| {
             let points: Vec<Bool> = match at {
                 At::Step => (0..depth)
-                    .map(|s| tracked.unrolling.bool_at(*term, s))
+                    .map(|s| alive[s].clone() & tracked.unrolling.bool_at(*term, s))
                     .collect(),
                 At::State => (0..=depth)
-                    .map(|s| tracked.unrolling.bool_at(*term, s))
+                    .map(|s| {
+                        let holds = tracked.unrolling.bool_at(*term, s);
+                        match s {
+                            0 => holds,
+                            _ => alive[s - 1].clone() & holds,
+                        }
+                    })
                     .collect(),
             };
             Bool::or(&points)
