@@ -17,7 +17,8 @@ use serde::Serialize;
 use crate::hir::{self, Command, CommandKind, Expr, ExprKind, FormulaKind, Type, DEFAULT_DEPTH};
 use crate::ir::TermId;
 use crate::lower::{self, ApplicationKind};
-use crate::solve::blame::{self, At, Item};
+pub use crate::solve::blame::{Item, Keep};
+use crate::solve::blame::{self, At};
 use crate::solve::SolverUnknown;
 use crate::span::Span;
 use crate::trace::{self, Step, Trace};
@@ -119,17 +120,18 @@ pub struct LintReport {
 
 /// Runs every coherence query on the spec.
 pub fn lint(charter: &hir::Charter, overrides: &Overrides) -> Result<LintReport, SolverUnknown> {
-    lint_without(charter, overrides, &[])
+    lint_keeping(charter, overrides, Keep::All)
 }
 
-/// [`lint`] with some items left out of the spec (to check that a blamed
-/// set is minimal: without any one of its items, its finding goes away).
-pub fn lint_without(
+/// [`lint`] with only some of the spec's blamable items (to check that a
+/// blamed set is minimal: with all of its items but one, and nothing else
+/// blamable, its finding goes away).
+pub fn lint_keeping(
     charter: &hir::Charter,
     overrides: &Overrides,
-    disabled: &[Item],
+    keep: Keep,
 ) -> Result<LintReport, SolverUnknown> {
-    crate::with_stack(|| run(charter, overrides, disabled))
+    crate::with_stack(|| run(charter, overrides, keep))
 }
 
 /// The command whose system lint examines: no goal; the overrides' depth,
@@ -175,7 +177,7 @@ fn command(charter: &hir::Charter, overrides: &Overrides) -> Command {
 fn run(
     charter: &hir::Charter,
     overrides: &Overrides,
-    disabled: &[Item],
+    keep: Keep,
 ) -> Result<LintReport, SolverUnknown> {
     let command = command(charter, overrides);
     let depth = command.depth.unwrap_or(DEFAULT_DEPTH) as usize;
@@ -191,7 +193,7 @@ fn run(
     let system = &lowered.system;
     let limits = &overrides.limits;
     let mut findings = Vec::new();
-    if let Some(items) = blame::no_initial_state(system, limits, disabled)? {
+    if let Some(items) = blame::no_initial_state(system, limits, keep)? {
         findings.push(Finding {
             kind: Kind::NoInitialState,
             subject: String::new(),
@@ -234,7 +236,7 @@ fn run(
         .iter()
         .map(|(_, t)| query(*t, At::State))
         .collect();
-    let answers = blame::reach(system, &queries, depth, limits, disabled)?;
+    let answers = blame::reach(system, &queries, depth, limits, keep)?;
     let dead = |index: usize| answers[index].as_ref();
     for (event, index) in charter.events.iter().zip(&event_queries) {
         if let Some(items) = dead(*index) {
@@ -307,16 +309,15 @@ fn run(
         }
     }
     // Clashes, a shortest one per event.
-    let checks: Vec<TermId> = terms.successor_checks.iter().map(|(_, t)| *t).collect();
     let clashes = blame::clashes(
         system,
         &lowered.layout.selectors,
-        &checks,
+        &terms.successor_checks,
         &terms.atom_terms,
         &terms.input_terms,
         depth,
         limits,
-        disabled,
+        keep,
     )?;
     for (event, clash) in charter.events.iter().zip(clashes) {
         let Some(clash) = clash else { continue };
@@ -468,6 +469,8 @@ impl Diagnostic for Finding {
             Kind::NoInitialState => None,
             Kind::Clash => Some("impossible here".to_string()),
             Kind::VacuousAssertion => Some("vacuous".to_string()),
+            Kind::DeadEvent => Some("never happens".to_string()),
+            Kind::DeadException => Some("never fires".to_string()),
             _ => Some("never applies".to_string()),
         };
         let mut labels = Vec::new();

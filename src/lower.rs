@@ -120,7 +120,7 @@ pub struct LintTerms {
     /// Per transition constraint and invariant (by origin, guards and input
     /// domains excluded): the constraint evaluated on the candidate next
     /// state.
-    pub successor_checks: Vec<(Origin, TermId)>,
+    pub successor_checks: Vec<(Constraint, TermId)>,
 }
 
 /// Lowers the spec for `charter lint`: the system of `command` (whose goal
@@ -259,12 +259,12 @@ impl<'h> Lowerer<'h> {
                 continue;
             }
             let term = self.substitute(constraint.term, Time::Next, &successor, &mut memo);
-            checks.push((constraint.origin, term));
+            checks.push((constraint, term));
         }
         let mut memo = HashMap::new();
         for constraint in self.invariants.clone() {
             let term = self.substitute(constraint.term, Time::Now, &successor, &mut memo);
-            checks.push((constraint.origin, term));
+            checks.push((constraint, term));
         }
         LintTerms {
             applications: std::mem::take(&mut self.applications),

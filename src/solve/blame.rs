@@ -38,6 +38,26 @@ pub enum Item {
     Range { state: StateId },
 }
 
+/// Which blamable items a query asserts: all of them (lint), all but some,
+/// or only some (to test that a blamed set is minimal: the query with only
+/// the blamed items but one has an answer).
+#[derive(Clone, Copy, Debug)]
+pub enum Keep<'a> {
+    All,
+    Without(&'a [Item]),
+    Only(&'a [Item]),
+}
+
+impl Keep<'_> {
+    pub fn keeps(&self, item: &Item) -> bool {
+        match self {
+            Keep::All => true,
+            Keep::Without(items) => !items.contains(item),
+            Keep::Only(items) => items.contains(item),
+        }
+    }
+}
+
 /// Whether a query holds somewhere in a step or in a state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum At {
@@ -107,27 +127,27 @@ fn int_owner(system: &System, term: TermId) -> Option<StateId> {
 }
 
 /// An unrolling whose blamable constraints are asserted under tracking
-/// literals (one per item, shared by all steps). Items in `disabled` are
-/// left out altogether (to test that a blamed set is minimal).
+/// literals (one per item, shared by all steps). Items that `keep` does
+/// not keep are left out altogether.
 struct Tracked<'s> {
     unrolling: Unrolling<'s>,
     solver: Solver,
     items: Vec<Item>,
     literals: Vec<Bool>,
-    disabled: &'s [Item],
+    keep: Keep<'s>,
     /// When set, constraints are asserted only where it holds (the step
     /// is part of the history: see [`reach`]).
     guard: Option<Bool>,
 }
 
 impl<'s> Tracked<'s> {
-    fn new(system: &'s System, limits: &Limits, symmetry: bool, disabled: &'s [Item]) -> Self {
+    fn new(system: &'s System, limits: &Limits, symmetry: bool, keep: Keep<'s>) -> Self {
         Tracked {
             unrolling: Unrolling::new(system, "", symmetry),
             solver: new_solver(limits),
             items: Vec::new(),
             literals: Vec::new(),
-            disabled,
+            keep,
             guard: None,
         }
     }
@@ -145,7 +165,7 @@ impl<'s> Tracked<'s> {
     fn assert(&mut self, constraint: &Constraint, step: usize) {
         let system = self.unrolling.system;
         let item = item_of(system, constraint);
-        if item.is_some_and(|i| self.disabled.contains(&i)) {
+        if item.is_some_and(|i| !self.keep.keeps(&i)) {
             return;
         }
         let mut term = self.unrolling.bool_at(constraint.term, step);
@@ -234,9 +254,9 @@ impl<'s> Tracked<'s> {
 pub fn no_initial_state(
     system: &System,
     limits: &Limits,
-    disabled: &[Item],
+    keep: Keep,
 ) -> Result<Option<Vec<Item>>, SolverUnknown> {
-    let mut tracked = Tracked::new(system, limits, false, disabled);
+    let mut tracked = Tracked::new(system, limits, false, keep);
     tracked.add_state(0, true);
     if tracked.check_with(&[], &tracked.all())? {
         return Ok(None);
@@ -253,9 +273,9 @@ pub fn reach(
     queries: &[(TermId, At)],
     depth: usize,
     limits: &Limits,
-    disabled: &[Item],
+    keep: Keep,
 ) -> Result<Vec<Option<Vec<Item>>>, SolverUnknown> {
-    let mut tracked = Tracked::new(system, limits, limits.symmetry, disabled);
+    let mut tracked = Tracked::new(system, limits, limits.symmetry, keep);
     tracked.add_state(0, true);
     // Histories of any length up to `depth` in one unrolling: step `s`
     // belongs to the history where `alive[s]` holds, and a history is a
@@ -326,21 +346,21 @@ fn settle_others(model: &Model, goals: &[Bool], answers: &mut [Option<Option<Vec
 
 /// For each event (given by its selector), the shortest clash within
 /// `depth` steps, if any: a reachable state and arguments where the
-/// event's guards hold but `checks` (the constraints evaluated on the only
+/// event's guards hold but `checks` (each constraint, evaluated on the only
 /// candidate next state) fail. The blame comes from a second solver over
 /// that one step, with the state and the arguments fixed.
 #[allow(clippy::too_many_arguments)]
 pub fn clashes(
     system: &System,
     selectors: &[TermId],
-    checks: &[TermId],
+    checks: &[(Constraint, TermId)],
     atom_terms: &[TermId],
     input_terms: &[TermId],
     depth: usize,
     limits: &Limits,
-    disabled: &[Item],
+    keep: Keep,
 ) -> Result<Vec<Option<Clash>>, SolverUnknown> {
-    let mut tracked = Tracked::new(system, limits, limits.symmetry, disabled);
+    let mut tracked = Tracked::new(system, limits, limits.symmetry, keep);
     let mut found: Vec<Option<Clash>> = vec![None; selectors.len()];
     tracked.add_state(0, true);
     for step in 0..depth {
@@ -348,7 +368,8 @@ pub fn clashes(
         tracked.assert_step(step, true);
         let holds: Vec<Bool> = checks
             .iter()
-            .map(|c| tracked.unrolling.bool_at(*c, step))
+            .filter(|(c, _)| item_of(system, c).is_none_or(|i| keep.keeps(&i)))
+            .map(|(_, t)| tracked.unrolling.bool_at(*t, step))
             .collect();
         let impossible = Bool::and(&holds).not();
         let all = tracked.all();
@@ -371,7 +392,7 @@ pub fn clashes(
             };
             let trace = tracked.unrolling.read(&model, step + 1);
             tracked.solver.assert(literal.not());
-            if let Some(blamed) = blame_step(system, &trace, step, atom_terms, input_terms, limits, disabled)? {
+            if let Some(blamed) = blame_step(system, &trace, step, atom_terms, input_terms, limits, keep)? {
                 found[event] = Some(Clash {
                     depth: step,
                     trace,
@@ -393,10 +414,10 @@ pub fn blame_step(
     atom_terms: &[TermId],
     input_terms: &[TermId],
     limits: &Limits,
-    disabled: &[Item],
+    keep: Keep,
 ) -> Result<Option<Vec<Item>>, SolverUnknown> {
     // No symmetry breaking: the state and event are fixed as found.
-    let mut tracked = Tracked::new(system, limits, false, disabled);
+    let mut tracked = Tracked::new(system, limits, false, keep);
     tracked.add_state(0, false);
     tracked.add_state(1, false);
     let fixed = |values: Option<&Vec<Option<RawValue>>>, terms: &[TermId], tracked: &mut Tracked| {
