@@ -17,8 +17,8 @@ use serde::Serialize;
 use crate::hir::{self, Command, CommandKind, Expr, ExprKind, FormulaKind, Type, DEFAULT_DEPTH};
 use crate::ir::TermId;
 use crate::lower::{self, ApplicationKind};
-pub use crate::solve::blame::{Item, Keep};
 use crate::solve::blame::{self, At};
+pub use crate::solve::blame::{Item, Keep};
 use crate::solve::SolverUnknown;
 use crate::span::Span;
 use crate::trace::{self, Step, Trace};
@@ -167,7 +167,9 @@ fn command(charter: &hir::Charter, overrides: &Overrides) -> Command {
                 span: Span::default(),
             },
         },
-        depth: overrides.depth.or_else(|| charter.commands.iter().filter_map(|c| c.depth).max()),
+        depth: overrides
+            .depth
+            .or_else(|| charter.commands.iter().filter_map(|c| c.depth).max()),
         scopes,
         expect: None,
         span: Span::default(),
@@ -229,7 +231,12 @@ fn run(
     let application_queries: Vec<(usize, Option<usize>)> = terms
         .applications
         .iter()
-        .map(|a| (query(a.applies, At::Step), a.parent.map(|p| query(p, At::Step))))
+        .map(|a| {
+            (
+                query(a.applies, At::Step),
+                a.parent.map(|p| query(p, At::Step)),
+            )
+        })
         .collect();
     let antecedent_queries: Vec<usize> = terms
         .antecedents
@@ -388,20 +395,22 @@ fn blamed(charter: &hir::Charter, item: Item) -> Blamed {
                 span,
             )
         }
-        Item::Guard { event, span, .. } => (
-            "guard",
-            charter.event(event).name.clone(),
-            None,
-            None,
-            span,
-        ),
+        Item::Guard { event, span, .. } => {
+            ("guard", charter.event(event).name.clone(), None, None, span)
+        }
         Item::Formula { formula, span } => {
             let formula = charter.formula(formula);
             let kind = match formula.kind {
                 FormulaKind::Init => "init",
                 _ => "axiom",
             };
-            (kind, formula.name.clone(), None, one_line(&formula.text), span)
+            (
+                kind,
+                formula.name.clone(),
+                None,
+                one_line(&formula.text),
+                span,
+            )
         }
         Item::Value { state, span } => {
             let decl = charter.state(state);
@@ -460,7 +469,11 @@ impl Diagnostic for Finding {
         Some(Box::new(format!(
             "{help}; if the spec means it, list `{} {}` in the `.lint` file beside the spec",
             self.kind.as_str(),
-            if self.subject.is_empty() { "-" } else { &self.subject }
+            if self.subject.is_empty() {
+                "-"
+            } else {
+                &self.subject
+            }
         )))
     }
 

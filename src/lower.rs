@@ -275,7 +275,12 @@ impl<'h> Lowerer<'h> {
         }
     }
 
-    fn successor_of(&mut self, atom: AtomId, now: &[TermId], done: &mut Vec<Option<TermId>>) -> TermId {
+    fn successor_of(
+        &mut self,
+        atom: AtomId,
+        now: &[TermId],
+        done: &mut Vec<Option<TermId>>,
+    ) -> TermId {
         if let Some(term) = done[atom.0 as usize] {
             return term;
         }
@@ -310,7 +315,7 @@ impl<'h> Lowerer<'h> {
         let result = match self.terms.get(term).clone() {
             Term::State(atom, Time::Next) => self.successor_of(atom, now, done),
             node => {
-                let children = children(&node);
+                let children = node.children();
                 let mapped: Vec<TermId> = children
                     .iter()
                     .map(|c| self.resolve_next(*c, now, done, memo))
@@ -341,7 +346,7 @@ impl<'h> Lowerer<'h> {
         let result = match self.terms.get(term).clone() {
             Term::State(atom, at) if at == time => successor[atom.0 as usize],
             node => {
-                let children = children(&node);
+                let children = node.children();
                 if children.is_empty() {
                     term
                 } else {
@@ -362,7 +367,10 @@ impl<'h> Lowerer<'h> {
     fn record_assignment(&mut self, next_leaf: TermId, condition: TermId, value: TermId) {
         if let Term::State(atom, Time::Next) = self.terms.get(next_leaf) {
             let atom = *atom;
-            self.assignments.entry(atom).or_default().push((condition, value));
+            self.assignments
+                .entry(atom)
+                .or_default()
+                .push((condition, value));
         }
     }
 }
@@ -375,23 +383,6 @@ pub fn is_pre_step(origin: &Origin, mentions_next: impl FnOnce() -> bool) -> boo
         Origin::Guard { .. } => true,
         Origin::Domain => !mentions_next(),
         _ => false,
-    }
-}
-
-/// The children of a term node, in order.
-pub fn children(node: &Term) -> Vec<TermId> {
-    match node {
-        Term::Bool(_) | Term::Int(_) | Term::State(..) | Term::Input(_) => Vec::new(),
-        Term::Not(a) | Term::Mul(_, a) => vec![*a],
-        Term::And(items) | Term::Or(items) | Term::Add(items) => items.clone(),
-        Term::AtMost(items, _) | Term::AtLeast(items, _) | Term::Exactly(items, _) => items.clone(),
-        Term::Implies(a, b)
-        | Term::Iff(a, b)
-        | Term::IntEq(a, b)
-        | Term::Le(a, b)
-        | Term::Lt(a, b)
-        | Term::Sub(a, b) => vec![*a, *b],
-        Term::Ite(c, a, b) => vec![*c, *a, *b],
     }
 }
 

@@ -821,7 +821,10 @@ fn expected_findings(spec: &std::path::Path) -> Result<Vec<(charter::lint::Kind,
         let kind = words.next().unwrap_or("");
         let subject = words.next().unwrap_or("-");
         let Some(kind) = charter::lint::Kind::parse(kind) else {
-            let kinds: Vec<&str> = charter::lint::Kind::ALL.iter().map(|k| k.as_str()).collect();
+            let kinds: Vec<&str> = charter::lint::Kind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect();
             return Err(format!(
                 "{}:{}: unknown finding kind `{kind}` (one of {})",
                 path.display(),
@@ -829,7 +832,11 @@ fn expected_findings(spec: &std::path::Path) -> Result<Vec<(charter::lint::Kind,
                 kinds.join(", ")
             ));
         };
-        let subject = if subject == "-" { String::new() } else { subject.to_string() };
+        let subject = if subject == "-" {
+            String::new()
+        } else {
+            subject.to_string()
+        };
         expected.push((kind, subject));
     }
     Ok(expected)
@@ -852,8 +859,16 @@ fn compare_findings(
             format!("{} {subject}", kind.as_str())
         }
     };
-    let unexpected = found.iter().filter(|f| !expected.contains(f)).map(show).collect();
-    let missing = expected.iter().filter(|e| !found.contains(e)).map(show).collect();
+    let unexpected = found
+        .iter()
+        .filter(|f| !expected.contains(f))
+        .map(show)
+        .collect();
+    let missing = expected
+        .iter()
+        .filter(|e| !found.contains(e))
+        .map(show)
+        .collect();
     (unexpected, missing)
 }
 
@@ -877,7 +892,8 @@ fn lint(args: &LintArgs) -> ExitCode {
             json_files.push(invalid);
             continue;
         };
-        let checked = check_overrides(&spec, &args.solve, None).and_then(|()| expected_findings(path));
+        let checked =
+            check_overrides(&spec, &args.solve, None).and_then(|()| expected_findings(path));
         let expected = match checked {
             Ok(expected) => expected,
             Err(message) => {
@@ -890,7 +906,10 @@ fn lint(args: &LintArgs) -> ExitCode {
         let result = match charter::lint::lint(&spec.charter, &overrides) {
             Ok(result) => result,
             Err(unknown) => {
-                to_stderr(&format!("charter: {name}: the solver gave up: {}\n", unknown.reason));
+                to_stderr(&format!(
+                    "charter: {name}: the solver gave up: {}\n",
+                    unknown.reason
+                ));
                 worst = 2;
                 json_files.push(invalid);
                 continue;
@@ -903,7 +922,11 @@ fn lint(args: &LintArgs) -> ExitCode {
         match args.format {
             Format::Human => {
                 for finding in &result.findings {
-                    let _ = write!(stdout, "{}", report::lint_finding(finding, &spec.source, color));
+                    let _ = write!(
+                        stdout,
+                        "{}",
+                        report::lint_finding(finding, &spec.source, color)
+                    );
                     let _ = writeln!(stdout);
                 }
                 let mut line = format!(

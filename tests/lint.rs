@@ -93,7 +93,8 @@ fn blamed_sets_are_minimal() {
                 finding.subject
             );
             let items: Vec<lint::Item> = finding.blamed.iter().map(|b| b.item).collect();
-            let with_all = lint::lint_keeping(&charter, &overrides, lint::Keep::Only(&items)).unwrap();
+            let with_all =
+                lint::lint_keeping(&charter, &overrides, lint::Keep::Only(&items)).unwrap();
             assert!(
                 with_all
                     .findings
@@ -105,9 +106,13 @@ fn blamed_sets_are_minimal() {
                 finding.subject
             );
             for blamed in &finding.blamed {
-                let rest: Vec<lint::Item> =
-                    items.iter().copied().filter(|i| *i != blamed.item).collect();
-                let without = lint::lint_keeping(&charter, &overrides, lint::Keep::Only(&rest)).unwrap();
+                let rest: Vec<lint::Item> = items
+                    .iter()
+                    .copied()
+                    .filter(|i| *i != blamed.item)
+                    .collect();
+                let without =
+                    lint::lint_keeping(&charter, &overrides, lint::Keep::Only(&rest)).unwrap();
                 let still = without
                     .findings
                     .iter()
@@ -147,14 +152,23 @@ fn csto_decision_clashes_with_tenure() {
     let text = report::lint_finding(clash, &source, Color::Never);
     assert!(text.contains("charter::lint::clash"), "{text}");
     assert!(text.contains("blamed: clause tenure (art. 13)"), "{text}");
-    assert!(text.contains("blamed: clause decides_otherwise (art. 13)"), "{text}");
+    assert!(
+        text.contains("blamed: clause decides_otherwise (art. 13)"),
+        "{text}"
+    );
 }
 
 #[test]
 fn lint_is_deterministic() {
     let (source, charter) = load(Path::new("tests/fixtures/lint/clash.charter"));
-    let first = rendered(&source, &lint::lint(&charter, &Overrides::default()).unwrap());
-    let second = rendered(&source, &lint::lint(&charter, &Overrides::default()).unwrap());
+    let first = rendered(
+        &source,
+        &lint::lint(&charter, &Overrides::default()).unwrap(),
+    );
+    let second = rendered(
+        &source,
+        &lint::lint(&charter, &Overrides::default()).unwrap(),
+    );
     assert_eq!(first, second);
 }
 
@@ -165,7 +179,12 @@ fn charter_bin() -> Command {
 #[test]
 fn lint_json_snapshot() {
     let output = charter_bin()
-        .args(["lint", "--format", "json", "tests/fixtures/lint/clash.charter"])
+        .args([
+            "lint",
+            "--format",
+            "json",
+            "tests/fixtures/lint/clash.charter",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -188,7 +207,12 @@ fn lint_exit_codes() {
         .args(["lint", "specs/csto-article13.charter"])
         .output()
         .unwrap();
-    assert_eq!(csto.status.code(), Some(0), "{}", String::from_utf8_lossy(&csto.stdout));
+    assert_eq!(
+        csto.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&csto.stdout)
+    );
     let missing = charter_bin()
         .args(["lint", "tests/fixtures/lint/missing.charter"])
         .output()
@@ -209,11 +233,21 @@ fn test_command_checks_expected_findings() {
     assert!(String::from_utf8_lossy(&unexpected.stdout).contains("unexpected: clash decision"));
     std::fs::write(dir.join("clash.charter.lint"), "clash decision\n").unwrap();
     let expected = run();
-    assert_eq!(expected.status.code(), Some(0), "{}", String::from_utf8_lossy(&expected.stdout));
-    std::fs::write(dir.join("clash.charter.lint"), "clash decision\ndead_event session\n").unwrap();
+    assert_eq!(
+        expected.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&expected.stdout)
+    );
+    std::fs::write(
+        dir.join("clash.charter.lint"),
+        "clash decision\ndead_event session\n",
+    )
+    .unwrap();
     let missing = run();
     assert_eq!(missing.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&missing.stdout).contains("expected but not found: dead_event session"));
+    assert!(String::from_utf8_lossy(&missing.stdout)
+        .contains("expected but not found: dead_event session"));
     std::fs::write(dir.join("clash.charter.lint"), "clashes decision\n").unwrap();
     assert_eq!(run().status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();

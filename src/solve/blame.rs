@@ -114,16 +114,18 @@ fn int_owner(system: &System, term: TermId) -> Option<StateId> {
     let (Term::Le(a, b) | Term::Lt(a, b)) = system.terms.get(term) else {
         return None;
     };
-    [*a, *b].iter().find_map(|side| match system.terms.get(*side) {
-        Term::State(atom, Time::Now) => {
-            let info = &system.atoms[atom.0 as usize];
-            match (&info.owner, info.kind) {
-                (Owner::State(state), Kind::Int { .. }) => Some(*state),
-                _ => None,
+    [*a, *b]
+        .iter()
+        .find_map(|side| match system.terms.get(*side) {
+            Term::State(atom, Time::Now) => {
+                let info = &system.atoms[atom.0 as usize];
+                match (&info.owner, info.kind) {
+                    (Owner::State(state), Kind::Int { .. }) => Some(*state),
+                    _ => None,
+                }
             }
-        }
-        _ => None,
-    })
+            _ => None,
+        })
 }
 
 /// An unrolling whose blamable constraints are asserted under tracking
@@ -392,7 +394,9 @@ pub fn clashes(
             };
             let trace = tracked.unrolling.read(&model, step + 1);
             tracked.solver.assert(literal.not());
-            if let Some(blamed) = blame_step(system, &trace, step, atom_terms, input_terms, limits, keep)? {
+            if let Some(blamed) =
+                blame_step(system, &trace, step, atom_terms, input_terms, limits, keep)?
+            {
                 found[event] = Some(Clash {
                     depth: step,
                     trace,
@@ -420,14 +424,15 @@ pub fn blame_step(
     let mut tracked = Tracked::new(system, limits, false, keep);
     tracked.add_state(0, false);
     tracked.add_state(1, false);
-    let fixed = |values: Option<&Vec<Option<RawValue>>>, terms: &[TermId], tracked: &mut Tracked| {
-        for (term, value) in terms.iter().zip(values.into_iter().flatten()) {
-            if let Some(value) = value {
-                let equal = tracked.unrolling.fix(*term, 0, *value);
-                tracked.solver.assert(equal);
+    let fixed =
+        |values: Option<&Vec<Option<RawValue>>>, terms: &[TermId], tracked: &mut Tracked| {
+            for (term, value) in terms.iter().zip(values.into_iter().flatten()) {
+                if let Some(value) = value {
+                    let equal = tracked.unrolling.fix(*term, 0, *value);
+                    tracked.solver.assert(equal);
+                }
             }
-        }
-    };
+        };
     fixed(trace.states.get(step), atom_terms, &mut tracked);
     fixed(trace.inputs.get(step), input_terms, &mut tracked);
     tracked.assert_step(0, true);
