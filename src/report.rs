@@ -336,6 +336,12 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
                 outcome.property.as_deref().unwrap_or(&outcome.command),
                 position(source, outcome.property_span)
             ));
+            if !outcome.clauses_used.is_empty() {
+                out.push_str(&format!(
+                    "  clauses whose effects it used: {}\n",
+                    clauses(&outcome.clauses_used)
+                ));
+            }
         }
         _ => {}
     }
