@@ -252,3 +252,35 @@ fn test_command_checks_expected_findings() {
     assert_eq!(run().status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Lint runs on every semantic fixture of the engine: each finding blames
+/// something, and each clash has a witness whose last step is its event.
+#[test]
+fn lint_runs_on_every_verify_fixture() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/verify")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "charter"))
+        .collect();
+    files.sort();
+    for path in files {
+        let (_, charter) = load(&path);
+        let result = lint::lint(&charter, &Overrides::default()).unwrap();
+        for finding in &result.findings {
+            assert!(
+                !finding.blamed.is_empty(),
+                "{}: {finding:?}",
+                path.display()
+            );
+            if finding.kind == Kind::Clash {
+                let witness = finding.witness.as_ref().unwrap();
+                assert_eq!(
+                    witness.impossible.event,
+                    finding.subject,
+                    "{}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
