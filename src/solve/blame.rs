@@ -222,15 +222,19 @@ impl<'s> Tracked<'s> {
         (0..self.items.len()).collect()
     }
 
-    /// After an unsatisfiable check with `extra` and every item: a minimal
-    /// set of items that still rules the query out.
-    fn blame(&self, extra: &[Bool]) -> Result<Vec<Item>, SolverUnknown> {
-        let core: Vec<String> = self
-            .solver
+    /// The tracking literals (by name) of the last unsatisfiable check's core.
+    fn core(&self) -> Vec<String> {
+        self.solver
             .get_unsat_core()
             .iter()
             .map(|b| b.to_string())
-            .collect();
+            .collect()
+    }
+
+    /// After an unsatisfiable check with `extra` and every item: a minimal
+    /// set of items that still rules the query out.
+    fn blame(&self, extra: &[Bool]) -> Result<Vec<Item>, SolverUnknown> {
+        let core = self.core();
         let mut kept: Vec<usize> = (0..self.items.len())
             .filter(|i| core.contains(&self.literals[*i].to_string()))
             .collect();
@@ -244,6 +248,9 @@ impl<'s> Tracked<'s> {
             if self.check_with(extra, &without)? {
                 index += 1;
             } else {
+                // The new core may drop more than the one item.
+                let core = self.core();
+                without.retain(|i| core.contains(&self.literals[*i].to_string()));
                 kept = without;
             }
         }
