@@ -182,7 +182,8 @@ fn run(
     keep: Keep,
 ) -> Result<LintReport, SolverUnknown> {
     let command = command(charter, overrides);
-    let depth = command.depth.unwrap_or(DEFAULT_DEPTH) as usize;
+    // At least one step: at depth 0 every event would be dead.
+    let depth = command.depth.unwrap_or(DEFAULT_DEPTH).max(1) as usize;
     let sizes = lower::sort_sizes(charter, &command);
     let scopes = charter
         .sorts
