@@ -62,6 +62,27 @@ pub enum Term {
     Exactly(Vec<TermId>, u32),
 }
 
+impl Term {
+    /// The children of a term node, in order.
+    pub fn children(&self) -> Vec<TermId> {
+        match self {
+            Term::Bool(_) | Term::Int(_) | Term::State(..) | Term::Input(_) => Vec::new(),
+            Term::Not(a) | Term::Mul(_, a) => vec![*a],
+            Term::And(items) | Term::Or(items) | Term::Add(items) => items.clone(),
+            Term::AtMost(items, _) | Term::AtLeast(items, _) | Term::Exactly(items, _) => {
+                items.clone()
+            }
+            Term::Implies(a, b)
+            | Term::Iff(a, b)
+            | Term::IntEq(a, b)
+            | Term::Le(a, b)
+            | Term::Lt(a, b)
+            | Term::Sub(a, b) => vec![*a, *b],
+            Term::Ite(c, a, b) => vec![*c, *a, *b],
+        }
+    }
+}
+
 /// The hash-consed term arena, with constructors that simplify constants
 /// away (quantifier expansion over concrete elements produces many).
 #[derive(Clone, Debug, Default)]
@@ -92,6 +113,22 @@ impl Terms {
 
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
+    }
+
+    /// Whether the term reads the next state anywhere.
+    pub fn mentions_next(&self, term: TermId) -> bool {
+        let mut stack = vec![term];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(t) = stack.pop() {
+            if !seen.insert(t) {
+                continue;
+            }
+            match self.get(t) {
+                Term::State(_, Time::Next) => return true,
+                node => stack.extend(node.children()),
+            }
+        }
+        false
     }
 
     /// Whether the term is Boolean (otherwise it is an integer).

@@ -13,6 +13,7 @@ pub mod ast;
 pub mod check;
 pub mod hir;
 pub mod ir;
+pub mod lint;
 pub mod lower;
 pub mod report;
 pub mod solve;

@@ -76,74 +76,346 @@ pub fn sort_sizes(charter: &hir::Charter, command: &Command) -> Vec<usize> {
 
 /// Lowers the spec for one command.
 pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
-    let sizes = sort_sizes(charter, command);
-    let mut lowerer = Lowerer {
-        charter,
-        sizes,
-        terms: Terms::new(),
-        atoms: Vec::new(),
-        inputs: Vec::new(),
-        cells: Vec::new(),
-        selectors: Vec::new(),
-        params: Vec::new(),
-        env: vec![None; charter.locals.len()],
-        monitors: HashMap::new(),
-        init: Vec::new(),
-        invariants: Vec::new(),
-        trans: Vec::new(),
-        effects: Vec::new(),
-        effect_cells: Vec::new(),
-        frame: HashMap::new(),
-        next_cases: HashMap::new(),
-        opaque: std::collections::HashSet::new(),
-    };
-    lowerer.declare_state();
-    lowerer.declare_events();
-    lowerer.state_values();
-    lowerer.formulas();
-    lowerer.guards();
-    lowerer.clauses();
-    lowerer.inertia();
-    let next = lowerer.next_defs();
-    let lemmas = charter
+    let mut lowerer = Lowerer::start(charter, command);
+    let (lemmas, goal) = lowerer.goals(command);
+    lowerer.finish(lemmas, goal)
+}
+
+/// How a rule, an exception or a default applies, for `charter lint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplicationKind {
+    /// An `on` rule: its event happens (and its `when` holds).
+    Rule,
+    /// An `unless` exception: it replaces its parent's effects.
+    Exception,
+    /// The effects of a block that has exceptions, where none of them fires.
+    Default,
+}
+
+/// Where a rule, exception or default applies: a term over one step (the
+/// current state and the step's event). Exceptions and defaults also give
+/// where their parent applies.
+#[derive(Clone, Debug)]
+pub struct Application {
+    pub clause: ClauseId,
+    pub kind: ApplicationKind,
+    pub span: Span,
+    pub applies: TermId,
+    pub parent: Option<TermId>,
+}
+
+/// What `charter lint` asks about a system beyond what verification needs.
+#[derive(Clone, Debug)]
+pub struct LintTerms {
+    pub applications: Vec<Application>,
+    /// The antecedents of the assertions written `A implies B`.
+    pub antecedents: Vec<(FormulaId, TermId)>,
+    /// Per atom, the term (over the current state and the step's event)
+    /// reading it and the value the applicable effects give it next. Every
+    /// location is either assigned by an applicable effect or kept, so this
+    /// is the only candidate next state: an event is possible iff
+    /// `successor_ok` holds.
+    pub atom_terms: Vec<TermId>,
+    pub input_terms: Vec<TermId>,
+    /// Per transition constraint and invariant (by origin, guards and input
+    /// domains excluded): the constraint evaluated on the candidate next
+    /// state.
+    pub successor_checks: Vec<(Constraint, TermId)>,
+}
+
+/// Lowers the spec for `charter lint`: the system of `command` (whose goal
+/// is ignored) with the assertions' antecedents, and what the coherence
+/// queries need ([`LintTerms`]).
+pub fn lower_lint(charter: &hir::Charter, command: &Command) -> (Lowered, LintTerms) {
+    let mut lowerer = Lowerer::start(charter, command);
+    let antecedents = charter
         .formulas
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.kind == FormulaKind::Lemma)
-        .map(|(index, f)| {
-            let term = lowerer.bool_expr(&f.body, Time::Now);
-            (FormulaId(index), term)
+        .filter(|(_, f)| f.kind == FormulaKind::Assert)
+        .filter_map(|(index, f)| match &f.body.kind {
+            ExprKind::Binary(BinaryOp::Implies, lhs, _) => {
+                Some((FormulaId(index), lowerer.bool_expr(lhs, Time::Now)))
+            }
+            _ => None,
         })
         .collect();
-    let goal = lowerer.goal(command);
-    let abstract_sorts = charter
-        .sorts
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.kind == SortKind::Abstract)
-        .map(|(i, _)| SortId(i))
-        .collect();
-    Lowered {
-        system: System {
-            terms: lowerer.terms,
-            atoms: lowerer.atoms,
-            inputs: lowerer.inputs,
-            sort_sizes: lowerer.sizes,
-            abstract_sorts,
-            init: lowerer.init,
-            invariants: lowerer.invariants,
-            trans: lowerer.trans,
-            effects: lowerer.effects,
-            next,
-            lemmas,
-            goal,
-        },
-        layout: Layout {
-            cells: lowerer.cells,
-            selectors: lowerer.selectors,
-            params: lowerer.params,
-            effect_cells: lowerer.effect_cells,
-        },
+    let (lemmas, goal) = lowerer.goals(command);
+    let lint = lowerer.lint_terms(antecedents);
+    (lowerer.finish(lemmas, goal), lint)
+}
+
+impl<'h> Lowerer<'h> {
+    fn start(charter: &'h hir::Charter, command: &Command) -> Lowerer<'h> {
+        let sizes = sort_sizes(charter, command);
+        let mut lowerer = Lowerer {
+            charter,
+            sizes,
+            terms: Terms::new(),
+            atoms: Vec::new(),
+            inputs: Vec::new(),
+            cells: Vec::new(),
+            selectors: Vec::new(),
+            params: Vec::new(),
+            env: vec![None; charter.locals.len()],
+            monitors: HashMap::new(),
+            init: Vec::new(),
+            invariants: Vec::new(),
+            trans: Vec::new(),
+            effects: Vec::new(),
+            effect_cells: Vec::new(),
+            frame: HashMap::new(),
+            applications: Vec::new(),
+            assignments: HashMap::new(),
+            opaque: std::collections::HashSet::new(),
+        };
+        lowerer.declare_state();
+        lowerer.declare_events();
+        lowerer.state_values();
+        lowerer.formulas();
+        lowerer.guards();
+        lowerer.clauses();
+        lowerer.inertia();
+        lowerer
+    }
+
+    fn goals(&mut self, command: &Command) -> (Vec<(FormulaId, TermId)>, Goal) {
+        let charter = self.charter;
+        let lemmas = charter
+            .formulas
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.kind == FormulaKind::Lemma)
+            .map(|(index, f)| {
+                let term = self.bool_expr(&f.body, Time::Now);
+                (FormulaId(index), term)
+            })
+            .collect();
+        let goal = self.goal(command);
+        (lemmas, goal)
+    }
+
+    fn finish(self, lemmas: Vec<(FormulaId, TermId)>, goal: Goal) -> Lowered {
+        let next = self.next_defs();
+        let abstract_sorts = self
+            .charter
+            .sorts
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == SortKind::Abstract)
+            .map(|(i, _)| SortId(i))
+            .collect();
+        Lowered {
+            system: System {
+                terms: self.terms,
+                atoms: self.atoms,
+                inputs: self.inputs,
+                sort_sizes: self.sizes,
+                abstract_sorts,
+                init: self.init,
+                invariants: self.invariants,
+                trans: self.trans,
+                effects: self.effects,
+                next,
+                lemmas,
+                goal,
+            },
+            layout: Layout {
+                cells: self.cells,
+                selectors: self.selectors,
+                params: self.params,
+                effect_cells: self.effect_cells,
+            },
+        }
+    }
+
+    /// The candidate next state and the checks on it (see [`LintTerms`]).
+    fn lint_terms(&mut self, antecedents: Vec<(FormulaId, TermId)>) -> LintTerms {
+        let atom_terms: Vec<TermId> = (0..self.atoms.len())
+            .map(|i| {
+                let kind = self.atoms[i].kind;
+                self.terms.state(AtomId(i as u32), Time::Now, kind)
+            })
+            .collect();
+        let input_terms: Vec<TermId> = (0..self.inputs.len())
+            .map(|i| {
+                let kind = self.inputs[i].kind;
+                self.terms.input(InputId(i as u32), kind)
+            })
+            .collect();
+        // Each atom's next value, first applicable effect first; monitors'
+        // updates read next-state atoms, which resolve to their own
+        // candidates (inner monitors are created before outer ones).
+        let mut successor: Vec<Option<TermId>> = vec![None; self.atoms.len()];
+        for index in 0..self.atoms.len() {
+            self.successor_of(AtomId(index as u32), &atom_terms, &mut successor);
+        }
+        let successor: Vec<TermId> = successor
+            .iter()
+            .zip(&atom_terms)
+            .map(|(s, now)| s.unwrap_or(*now))
+            .collect();
+        let mut checks = Vec::new();
+        let mut memo = HashMap::new();
+        for constraint in self.trans.clone() {
+            if is_pre_step(&constraint.origin, || self.mentions_next(constraint.term)) {
+                continue;
+            }
+            let term = self.substitute(constraint.term, Time::Next, &successor, &mut memo);
+            checks.push((constraint, term));
+        }
+        let mut memo = HashMap::new();
+        for constraint in self.invariants.clone() {
+            let term = self.substitute(constraint.term, Time::Now, &successor, &mut memo);
+            checks.push((constraint, term));
+        }
+        LintTerms {
+            applications: std::mem::take(&mut self.applications),
+            antecedents,
+            atom_terms,
+            input_terms,
+            successor_checks: checks,
+        }
+    }
+
+    fn successor_of(
+        &mut self,
+        atom: AtomId,
+        now: &[TermId],
+        done: &mut Vec<Option<TermId>>,
+    ) -> TermId {
+        if let Some(term) = done[atom.0 as usize] {
+            return term;
+        }
+        // Guard against a cycle (none is expected): the current value.
+        done[atom.0 as usize] = Some(now[atom.0 as usize]);
+        let assigned = self.assignments.get(&atom).cloned().unwrap_or_default();
+        let mut result = now[atom.0 as usize];
+        for (condition, value) in assigned.into_iter().rev() {
+            let mut memo = HashMap::new();
+            let value = self.resolve_next(value, now, done, &mut memo);
+            let condition = self.resolve_next(condition, now, done, &mut memo);
+            result = self.terms.ite(condition, value, result);
+        }
+        done[atom.0 as usize] = Some(result);
+        result
+    }
+
+    /// A term with its next-state atoms replaced by their candidates.
+    fn resolve_next(
+        &mut self,
+        term: TermId,
+        now: &[TermId],
+        done: &mut Vec<Option<TermId>>,
+        memo: &mut HashMap<TermId, TermId>,
+    ) -> TermId {
+        if !self.mentions_next(term) {
+            return term;
+        }
+        if let Some(done_term) = memo.get(&term) {
+            return *done_term;
+        }
+        let result = match self.terms.get(term).clone() {
+            Term::State(atom, Time::Next) => self.successor_of(atom, now, done),
+            node => {
+                let children = node.children();
+                let mapped: Vec<TermId> = children
+                    .iter()
+                    .map(|c| self.resolve_next(*c, now, done, memo))
+                    .collect();
+                rebuild(&mut self.terms, &node, &mapped)
+            }
+        };
+        memo.insert(term, result);
+        result
+    }
+
+    fn mentions_next(&self, term: TermId) -> bool {
+        self.terms.mentions_next(term)
+    }
+
+    /// Replaces the atoms read at `time` by `successor`, once (not inside
+    /// the replacements).
+    fn substitute(
+        &mut self,
+        term: TermId,
+        time: Time,
+        successor: &[TermId],
+        memo: &mut HashMap<TermId, TermId>,
+    ) -> TermId {
+        if let Some(done) = memo.get(&term) {
+            return *done;
+        }
+        let result = match self.terms.get(term).clone() {
+            Term::State(atom, at) if at == time => successor[atom.0 as usize],
+            node => {
+                let children = node.children();
+                if children.is_empty() {
+                    term
+                } else {
+                    let mapped: Vec<TermId> = children
+                        .iter()
+                        .map(|c| self.substitute(*c, time, successor, memo))
+                        .collect();
+                    rebuild(&mut self.terms, &node, &mapped)
+                }
+            }
+        };
+        memo.insert(term, result);
+        result
+    }
+
+    /// Records that `next_leaf` (a next-state atom) takes `value` where
+    /// `condition` holds, for the candidate next state of `charter lint`.
+    fn record_assignment(&mut self, next_leaf: TermId, condition: TermId, value: TermId) {
+        if let Term::State(atom, Time::Next) = self.terms.get(next_leaf) {
+            let atom = *atom;
+            self.assignments
+                .entry(atom)
+                .or_default()
+                .push((condition, value));
+        }
+    }
+}
+
+/// Whether a transition constraint constrains only the step's event and
+/// the state before it (guards, input domains): `charter lint` asserts
+/// those before asking whether a next state exists.
+pub fn is_pre_step(origin: &Origin, mentions_next: impl FnOnce() -> bool) -> bool {
+    match origin {
+        Origin::Guard { .. } => true,
+        Origin::Domain => !mentions_next(),
+        _ => false,
+    }
+}
+
+/// A node of the same kind over new children, through the simplifying
+/// constructors.
+fn rebuild(terms: &mut Terms, node: &Term, c: &[TermId]) -> TermId {
+    match node {
+        Term::Bool(_) | Term::Int(_) | Term::State(..) | Term::Input(_) => {
+            // Leaves have no children; callers never rebuild them.
+            match node {
+                Term::Bool(b) => terms.constant(*b),
+                Term::Int(i) => terms.int(*i),
+                _ => TRUE,
+            }
+        }
+        Term::Not(_) => terms.not(c[0]),
+        Term::Mul(k, _) => terms.mul(*k, c[0]),
+        Term::And(_) => terms.and(c.to_vec()),
+        Term::Or(_) => terms.or(c.to_vec()),
+        Term::Add(_) => terms.add(c.to_vec()),
+        Term::AtMost(_, k) => terms.at_most(c, *k),
+        Term::AtLeast(_, k) => terms.at_least(c, *k),
+        Term::Exactly(_, k) => terms.exactly(c, *k),
+        Term::Implies(..) => terms.implies(c[0], c[1]),
+        Term::Iff(..) => terms.iff(c[0], c[1]),
+        Term::IntEq(..) => terms.int_eq(c[0], c[1]),
+        Term::Le(..) => terms.le(c[0], c[1]),
+        Term::Lt(..) => terms.lt(c[0], c[1]),
+        Term::Sub(..) => terms.sub(c[0], c[1]),
+        Term::Ite(..) => terms.ite(c[0], c[1], c[2]),
     }
 }
 
@@ -171,10 +443,13 @@ struct Lowerer<'h> {
     effect_cells: Vec<usize>,
     /// For each frame slot, the conditions under which some effect assigns it.
     frame: HashMap<Slot, Vec<TermId>>,
-    /// For each variable atom, the (condition, next value) of the effects
-    /// that assign it (see [`NextDef`]).
-    next_cases: HashMap<AtomId, Vec<(TermId, TermId)>>,
-    /// Atoms some effect assigns in a way not recorded leaf by leaf.
+    /// For `charter lint`: where each rule, exception and default applies.
+    applications: Vec<Application>,
+    /// For `charter lint`: per next-state atom, the (condition, value) pairs
+    /// of the effects that assign it, in spec order.
+    assignments: HashMap<AtomId, Vec<(TermId, TermId)>>,
+    /// Atoms some effect assigns in a way not recorded leaf by leaf (see
+    /// [`NextDef`]).
     opaque: std::collections::HashSet<AtomId>,
 }
 
@@ -659,6 +934,13 @@ impl Lowerer<'_> {
                             }
                             None => applies,
                         };
+                        self.applications.push(Application {
+                            clause: clause_id,
+                            kind: ApplicationKind::Rule,
+                            span: rule.span,
+                            applies,
+                            parent: None,
+                        });
                         self.block(block, applies, clause_id);
                         self.unbind(bindings);
                     }
@@ -681,11 +963,31 @@ impl Lowerer<'_> {
             let any_later = self.terms.or(later);
             let none_later = self.terms.not(any_later);
             let exception_active = self.terms.and([active, conditions[index], none_later]);
+            self.applications.push(Application {
+                clause,
+                kind: ApplicationKind::Exception,
+                span: exception.span,
+                applies: exception_active,
+                parent: Some(active),
+            });
             self.block(&exception.block, exception_active, clause);
         }
         let any_exception = self.terms.or(conditions);
         let no_exception = self.terms.not(any_exception);
         let own_active = self.terms.and2(active, no_exception);
+        if let (Some(first), Some(last), false) = (
+            block.effects.first(),
+            block.effects.last(),
+            block.exceptions.is_empty(),
+        ) {
+            self.applications.push(Application {
+                clause,
+                kind: ApplicationKind::Default,
+                span: Span::new(first.span.start, last.span.end),
+                applies: own_active,
+                parent: Some(active),
+            });
+        }
         for effect in &block.effects {
             self.effect(effect, own_active, clause);
         }
@@ -769,12 +1071,8 @@ impl Lowerer<'_> {
             let next = self.at(cell, Time::Next);
             match (effect.op, &next, &value) {
                 (AssignOp::Set, Val::Set(next_bits), Val::Set(bits)) => {
-                    if let Val::Set(now_bits) = cell {
-                        for (now, bit) in now_bits.iter().zip(bits) {
-                            self.next_case(*now, assigned, *bit);
-                        }
-                    }
                     for (element, (next_bit, bit)) in next_bits.iter().zip(bits).enumerate() {
+                        self.record_assignment(*next_bit, assigned, *bit);
                         let equal = self.terms.iff(*next_bit, *bit);
                         let term = self.terms.implies(assigned, equal);
                         self.trans.push(Constraint {
@@ -788,7 +1086,10 @@ impl Lowerer<'_> {
                     }
                 }
                 (AssignOp::Set, _, _) => {
-                    self.next_cases_of(cell, &value, assigned);
+                    self.mark_opaque(cell, &value);
+                    for (next_leaf, value_leaf) in leaves(&next).into_iter().zip(leaves(&value)) {
+                        self.record_assignment(next_leaf, assigned, value_leaf);
+                    }
                     let equal = self.equal(&next, &value);
                     let term = self.terms.implies(assigned, equal);
                     self.trans.push(Constraint {
@@ -806,13 +1107,13 @@ impl Lowerer<'_> {
                         if touched == FALSE {
                             continue;
                         }
-                        let (result, value) = match op {
-                            AssignOp::Add => (*next_bit, TRUE),
-                            _ => (self.terms.not(*next_bit), FALSE),
+                        let added = op == AssignOp::Add;
+                        let constant = self.terms.constant(added);
+                        self.record_assignment(*next_bit, touched, constant);
+                        let result = match op {
+                            AssignOp::Add => *next_bit,
+                            _ => self.terms.not(*next_bit),
                         };
-                        if let Val::Set(now_bits) = cell {
-                            self.next_case(now_bits[element], touched, value);
-                        }
                         let term = self.terms.implies(touched, result);
                         self.trans.push(Constraint {
                             term,
@@ -829,46 +1130,23 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Records that where `guard` holds, the next value of the atom behind
-    /// the current-state leaf `now` is `value`.
-    fn next_case(&mut self, now: TermId, guard: TermId, value: TermId) {
-        if let Term::State(atom, Time::Now) = *self.terms.get(now) {
-            self.next_cases
-                .entry(atom)
-                .or_default()
-                .push((guard, value));
-        }
-    }
-
-    /// The next-value cases of a whole-value assignment `cell' = value`,
-    /// leaf by leaf. One-hot values are equal exactly when their bits are
-    /// (every value of an element type has one bit set, or none where the
-    /// equation cannot hold anyway). An option's inner value is left free
-    /// when it is absent, so its leaves are not recorded.
-    fn next_cases_of(&mut self, cell: &Val, value: &Val, guard: TermId) {
-        match (cell, value) {
-            (Val::Bool(now), Val::Bool(v)) | (Val::Int(now), Val::Int(v)) => {
-                self.next_case(*now, guard, *v)
-            }
-            (Val::Elem(now), Val::Elem(v)) | (Val::Set(now), Val::Set(v)) => {
-                for (now, v) in now.iter().zip(v) {
-                    self.next_case(*now, guard, *v);
+    /// Marks the leaves of a cell assigned as a whole where its value is an
+    /// option: an option's inner value is left free when it is absent, so
+    /// the assignment does not fix those leaves (see [`NextDef`]).
+    fn mark_opaque(&mut self, cell: &Val, value: &Val) {
+        if let (Val::Opt(..), Val::Opt(..)) = (cell, value) {
+            map_leaves(cell, &mut |leaf| {
+                if let Term::State(atom, Time::Now) = *self.terms.get(leaf) {
+                    self.opaque.insert(atom);
                 }
-            }
-            _ => {
-                map_leaves(cell, &mut |leaf| {
-                    if let Term::State(atom, Time::Now) = *self.terms.get(leaf) {
-                        self.opaque.insert(atom);
-                    }
-                    leaf
-                });
-            }
+                leaf
+            });
         }
     }
 
     /// The next-value definitions of the variables' atoms, in declaration
     /// order.
-    fn next_defs(&mut self) -> Vec<NextDef> {
+    fn next_defs(&self) -> Vec<NextDef> {
         let mut defs = Vec::new();
         for (index, state) in self.charter.states.iter().enumerate() {
             if state.kind == StateKind::Const {
@@ -878,7 +1156,7 @@ impl Lowerer<'_> {
                 map_leaves(cell, &mut |leaf| {
                     if let Term::State(atom, Time::Now) = *self.terms.get(leaf) {
                         if !self.opaque.contains(&atom) {
-                            if let Some(cases) = self.next_cases.get(&atom) {
+                            if let Some(cases) = self.assignments.get(&atom) {
                                 defs.push(NextDef {
                                     atom,
                                     cases: cases.clone(),
@@ -1571,6 +1849,7 @@ impl Lowerer<'_> {
             term: init,
             origin: Origin::Monitor,
         });
+        self.record_assignment(next, TRUE, update);
         let step = self.terms.iff(next, update);
         self.trans.push(Constraint {
             term: step,
@@ -1599,6 +1878,19 @@ fn join(a: &Type, b: &Type) -> Type {
         (Type::Set(x), Type::Set(y)) => Type::Set(Box::new(join(x, y))),
         (Type::Option(x), Type::Option(y)) => Type::Option(Box::new(join(x, y))),
         _ => a.clone(),
+    }
+}
+
+/// The leaves of a value, in a fixed order (flag before value).
+fn leaves(val: &Val) -> Vec<TermId> {
+    match val {
+        Val::Bool(t) | Val::Int(t) => vec![*t],
+        Val::Elem(bits) | Val::Set(bits) => bits.clone(),
+        Val::Opt(flag, value) => {
+            let mut out = vec![*flag];
+            out.extend(leaves(value));
+            out
+        }
     }
 }
 

@@ -31,10 +31,29 @@ enum Command {
     Verify(VerifyArgs),
     /// Run every spec under the given paths, compare each verdict with its
     /// `expect`, and compare the rendered results with the golden file
-    /// `<spec>.golden` beside a spec where one exists.
+    /// `<spec>.golden` beside a spec where one exists; also lint every spec
+    /// and compare its findings with `<spec>.lint` (none when absent).
     Test(TestArgs),
+    /// Check the coherence of the rules up to a depth: no initial state,
+    /// events that never happen, rules, exceptions or defaults that never
+    /// apply, clashes between rules, vacuous assertions. Findings listed in
+    /// `<spec>.lint` beside a spec are expected.
+    Lint(LintArgs),
     /// Write a command's bounded question as SMT-LIB, for other solvers.
     Export(ExportArgs),
+}
+
+#[derive(clap::Args)]
+struct LintArgs {
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    solve: SolveArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 #[derive(clap::Args, Clone)]
@@ -199,6 +218,7 @@ fn main() -> ExitCode {
             Command::Check(args) => check(&args),
             Command::Verify(args) => verify(&args),
             Command::Test(args) => test(&args),
+            Command::Lint(args) => lint(&args),
             Command::Export(args) => export(&args),
         });
     match worker.map(|handle| handle.join()) {
@@ -647,6 +667,19 @@ fn test(args: &TestArgs) -> ExitCode {
                 Err(_) => None,
             }
         };
+        match lint_status(path, &spec, &overrides) {
+            // Like a golden file, a clean lint counts only where the spec
+            // has a `.lint` file saying what to expect.
+            Ok(None) => {}
+            Ok(Some(line)) => {
+                passed += 1;
+                let _ = writeln!(stdout, "ok {name}: lint — {line}");
+            }
+            Err(line) => {
+                failed += 1;
+                let _ = writeln!(stdout, "FAILED {name}: lint — {line}");
+            }
+        }
         json_results.push((name, Some(outcomes), golden_status));
     }
     if args.format == Format::Json {
@@ -679,6 +712,44 @@ fn test(args: &TestArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Lints a spec for `charter test`: every finding must be listed in
+/// `<spec>.lint`, and every finding listed there must be found. `None` when
+/// there is nothing to say (no findings, no `.lint` file).
+fn lint_status(
+    path: &std::path::Path,
+    spec: &Spec,
+    overrides: &charter::verify::Overrides,
+) -> Result<Option<String>, String> {
+    let expected = expected_findings(path)?;
+    let result = charter::lint::lint(&spec.charter, overrides)
+        .map_err(|unknown| format!("the solver gave up: {}", unknown.reason))?;
+    let (unexpected, missing) = compare_findings(&result, &expected);
+    if result.findings.is_empty() && !lint_path(path).exists() {
+        return Ok(None);
+    }
+    if unexpected.is_empty() && missing.is_empty() {
+        return Ok(Some(format!(
+            "{} finding{} up to depth {}, as {} expects",
+            result.findings.len(),
+            if result.findings.len() == 1 { "" } else { "s" },
+            result.depth,
+            lint_path(path).display()
+        )));
+    }
+    let mut problems = Vec::new();
+    if !unexpected.is_empty() {
+        problems.push(format!("unexpected: {}", unexpected.join(", ")));
+    }
+    if !missing.is_empty() {
+        problems.push(format!("expected but not found: {}", missing.join(", ")));
+    }
+    Err(format!(
+        "{} (run `charter lint {}`)",
+        problems.join("; "),
+        path.display()
+    ))
 }
 
 /// The first line where two renderings differ, for a failing golden file.
@@ -732,4 +803,171 @@ fn export(args: &ExportArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+fn lint_path(spec: &std::path::Path) -> PathBuf {
+    let mut name = spec.as_os_str().to_owned();
+    name.push(".lint");
+    PathBuf::from(name)
+}
+
+/// The findings a spec expects, from `<spec>.lint`: one `kind subject` per
+/// line (`-` as the subject of `no_initial_state`); `#` starts a comment.
+fn expected_findings(spec: &std::path::Path) -> Result<Vec<(charter::lint::Kind, String)>, String> {
+    let path = lint_path(spec);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(Vec::new());
+    };
+    let mut expected = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let kind = words.next().unwrap_or("");
+        let subject = words.next().unwrap_or("-");
+        let Some(kind) = charter::lint::Kind::parse(kind) else {
+            let kinds: Vec<&str> = charter::lint::Kind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect();
+            return Err(format!(
+                "{}:{}: unknown finding kind `{kind}` (one of {})",
+                path.display(),
+                number + 1,
+                kinds.join(", ")
+            ));
+        };
+        let subject = if subject == "-" {
+            String::new()
+        } else {
+            subject.to_string()
+        };
+        expected.push((kind, subject));
+    }
+    Ok(expected)
+}
+
+/// Findings the spec does not expect, and expected findings not found.
+fn compare_findings(
+    report: &charter::lint::LintReport,
+    expected: &[(charter::lint::Kind, String)],
+) -> (Vec<String>, Vec<String>) {
+    let found: Vec<(charter::lint::Kind, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.subject.clone()))
+        .collect();
+    let show = |(kind, subject): &(charter::lint::Kind, String)| {
+        if subject.is_empty() {
+            format!("{} -", kind.as_str())
+        } else {
+            format!("{} {subject}", kind.as_str())
+        }
+    };
+    let unexpected = found
+        .iter()
+        .filter(|f| !expected.contains(f))
+        .map(show)
+        .collect();
+    let missing = expected
+        .iter()
+        .filter(|e| !found.contains(e))
+        .map(show)
+        .collect();
+    (unexpected, missing)
+}
+
+fn lint(args: &LintArgs) -> ExitCode {
+    let color = terminal_color();
+    let overrides = overrides(&args.solve);
+    let mut worst = 0u8;
+    let mut json_files = Vec::new();
+    let mut stdout = std::io::stdout().lock();
+    for path in &args.files {
+        let name = path.display().to_string();
+        let invalid = report::JsonLintFile {
+            file: name.clone(),
+            valid: false,
+            depth: None,
+            scopes: Vec::new(),
+            findings: Vec::new(),
+        };
+        let Some(spec) = load_spec(path, color) else {
+            worst = 2;
+            json_files.push(invalid);
+            continue;
+        };
+        let checked =
+            check_overrides(&spec, &args.solve, None).and_then(|()| expected_findings(path));
+        let expected = match checked {
+            Ok(expected) => expected,
+            Err(message) => {
+                to_stderr(&format!("charter: {message}\n"));
+                worst = 2;
+                json_files.push(invalid);
+                continue;
+            }
+        };
+        let result = match charter::lint::lint(&spec.charter, &overrides) {
+            Ok(result) => result,
+            Err(unknown) => {
+                to_stderr(&format!(
+                    "charter: {name}: the solver gave up: {}\n",
+                    unknown.reason
+                ));
+                worst = 2;
+                json_files.push(invalid);
+                continue;
+            }
+        };
+        let (unexpected, missing) = compare_findings(&result, &expected);
+        if !unexpected.is_empty() || !missing.is_empty() {
+            worst = worst.max(1);
+        }
+        match args.format {
+            Format::Human => {
+                for finding in &result.findings {
+                    let _ = write!(
+                        stdout,
+                        "{}",
+                        report::lint_finding(finding, &spec.source, color)
+                    );
+                    let _ = writeln!(stdout);
+                }
+                let mut line = format!(
+                    "{name}: {} finding{} (depth {}), {} unexpected",
+                    result.findings.len(),
+                    if result.findings.len() == 1 { "" } else { "s" },
+                    result.depth,
+                    unexpected.len()
+                );
+                if !missing.is_empty() {
+                    line.push_str(&format!("; expected but not found: {}", missing.join(", ")));
+                }
+                let _ = writeln!(stdout, "{line}");
+            }
+            Format::Json => json_files.push(report::json_lint(&name, &result, &spec.source)),
+        }
+    }
+    if args.format == Format::Json {
+        #[derive(serde::Serialize)]
+        struct JsonLint {
+            schema: u32,
+            kind: &'static str,
+            files: Vec<report::JsonLintFile>,
+        }
+        if !print_json(
+            &mut stdout,
+            &JsonLint {
+                schema: report::JSON_SCHEMA_VERSION,
+                kind: "lint",
+                files: json_files,
+            },
+        ) {
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::from(worst)
 }

@@ -336,6 +336,12 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
                 outcome.property.as_deref().unwrap_or(&outcome.command),
                 position(source, outcome.property_span)
             ));
+            if !outcome.clauses_used.is_empty() {
+                out.push_str(&format!(
+                    "  clauses whose effects it used: {}\n",
+                    clauses(&outcome.clauses_used)
+                ));
+            }
         }
         _ => {}
     }
@@ -447,4 +453,99 @@ pub fn render_trace(trace: &Trace) -> String {
         }
     }
     out
+}
+
+// ---------------------------------------------------------------- lint
+
+use crate::lint::{Finding, LintReport};
+
+/// A lint finding as a person reads it: the diagnostic (a label on every
+/// blamed item), then for a clash the witness history and its impossible
+/// step.
+pub fn lint_finding(finding: &Finding, source: &SourceFile, color: Color) -> String {
+    let mut out = render(finding, source, color);
+    if let Some(witness) = &finding.witness {
+        out.push_str("  witness:\n");
+        out.push_str(&render_trace(&witness.history));
+        let args: Vec<String> = witness
+            .impossible
+            .args
+            .iter()
+            .map(|a| format!("{} = {}", a.location, a.value))
+            .collect();
+        out.push_str(&format!(
+            "  step {}: {}({}) has no lawful next state\n",
+            witness.history.steps.len() + 1,
+            witness.impossible.event,
+            args.join(", ")
+        ));
+    }
+    out
+}
+
+/// One spec's lint results in JSON (see docs/json-schema.md).
+#[derive(Serialize)]
+pub struct JsonLintFile {
+    pub file: String,
+    pub valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depth: Option<usize>,
+    pub scopes: Vec<(String, u64)>,
+    pub findings: Vec<JsonFinding>,
+}
+
+/// A finding: its diagnostic fields, its witness, and what it blames.
+#[derive(Serialize)]
+pub struct JsonFinding {
+    pub kind: crate::lint::Kind,
+    pub subject: String,
+    #[serde(flatten)]
+    pub diagnostic: JsonDiagnostic,
+    pub witness: Option<crate::lint::Witness>,
+    pub blamed: Vec<JsonBlamed>,
+}
+
+#[derive(Serialize)]
+pub struct JsonBlamed {
+    #[serde(flatten)]
+    pub item: crate::lint::Blamed,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The JSON form of one spec's lint report.
+pub fn json_lint(file: &str, report: &LintReport, source: &SourceFile) -> JsonLintFile {
+    let findings = report
+        .findings
+        .iter()
+        .map(|finding| JsonFinding {
+            kind: finding.kind,
+            subject: finding.subject.clone(),
+            diagnostic: json_diagnostic(finding, source),
+            witness: finding.witness.clone(),
+            blamed: finding
+                .blamed
+                .iter()
+                .map(|b| {
+                    let (line, column) = source.line_column(b.span.start);
+                    JsonBlamed {
+                        item: b.clone(),
+                        start: b.span.start,
+                        end: b.span.end,
+                        line,
+                        column,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    JsonLintFile {
+        file: file.to_string(),
+        valid: true,
+        depth: Some(report.depth),
+        scopes: report.scopes.clone(),
+        findings,
+    }
 }

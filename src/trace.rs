@@ -86,6 +86,27 @@ pub struct Trace {
     pub steps: Vec<Step>,
 }
 
+impl Trace {
+    /// The clauses whose effects the history used (changed a location, or
+    /// re-asserted its value), each once, in the order they first apply.
+    pub fn clauses_used(&self) -> Vec<ClauseRef> {
+        let mut used: Vec<ClauseRef> = Vec::new();
+        let all = self.steps.iter().flat_map(|step| {
+            let changed = step.changes.iter().flat_map(|c| c.by.iter());
+            changed.chain(step.unchanged.iter().flat_map(|u| u.by.iter()))
+        });
+        for clause in all {
+            if !used
+                .iter()
+                .any(|c| c.clause == clause.clause && c.article == clause.article)
+            {
+                used.push(clause.clone());
+            }
+        }
+        used
+    }
+}
+
 /// Decodes a raw model trace.
 pub fn decode(
     charter: &hir::Charter,

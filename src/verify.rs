@@ -109,6 +109,9 @@ pub struct Outcome {
     pub verdict: Verdict,
     /// Whether the verdict is what `expect` says (true without `expect`).
     pub as_expected: bool,
+    /// For a counterexample, the clauses whose effects it used.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clauses_used: Vec<trace::ClauseRef>,
     #[serde(skip)]
     pub span: Span,
     /// The span of the property (or scenario condition) concerned.
@@ -191,7 +194,12 @@ fn run(charter: &hir::Charter, command: &Command, overrides: &Overrides) -> Outc
         .filter(|(sort, _)| sort.kind == hir::SortKind::Abstract)
         .map(|(sort, size)| (sort.name.clone(), size as u64))
         .collect();
+    let clauses_used = match &verdict {
+        Verdict::Counterexample { trace, .. } => trace.clauses_used(),
+        _ => Vec::new(),
+    };
     Outcome {
+        clauses_used,
         command: command.name.clone(),
         kind,
         property,

@@ -35,25 +35,10 @@ fn as_bool(term: &Z3Term) -> Bool {
     }
 }
 
-/// How an unrolling names its solver constants.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Names {
-    /// `chair@3`: for SMT-LIB that people read.
-    Plain,
-    /// Prefixed by a number unique in the process. Z3 interns names
-    /// process-wide and orders some of its work by the interned names'
-    /// addresses, so a name interned earlier (by another command, another
-    /// spec, a test on another thread) can change the history it finds.
-    /// Names never used before are interned in the order this unrolling
-    /// makes them, and its results depend on nothing else.
-    Unique,
-}
-
 /// Solver constants for each step, and translated terms by (term, step).
 pub struct Unrolling<'s> {
     pub system: &'s System,
-    /// Names prefix, distinguishing unrollings that share a solver, and
-    /// (see [`Names`]) unrollings of one process.
+    /// Names prefix, distinguishing unrollings that share a solver.
     prefix: String,
     /// Auxiliary constants made so far (for their names).
     fresh: usize,
@@ -89,26 +74,13 @@ struct Symmetry {
 }
 
 impl<'s> Unrolling<'s> {
-    pub fn new(
-        system: &'s System,
-        prefix: &'static str,
-        symmetry: bool,
-        names: Names,
-    ) -> Unrolling<'s> {
+    pub fn new(system: &'s System, prefix: &'static str, symmetry: bool) -> Unrolling<'s> {
         let symmetries = if symmetry {
             symmetries(system)
         } else {
             Vec::new()
         };
-        let prefix = match names {
-            Names::Plain => prefix.to_string(),
-            Names::Unique => {
-                static UNROLLINGS: std::sync::atomic::AtomicU64 =
-                    std::sync::atomic::AtomicU64::new(0);
-                let number = UNROLLINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                format!("u{number}!{prefix}")
-            }
-        };
+        let prefix = prefix.to_string();
         Unrolling {
             system,
             prefix,
@@ -227,6 +199,16 @@ impl<'s> Unrolling<'s> {
         match self.translate(term, step) {
             Z3Term::Bool(b) => b,
             Z3Term::Int(_) => Bool::from_bool(false),
+        }
+    }
+
+    /// `term` at `step` equals `value` (for `charter lint`, which fixes a
+    /// state and an event found by one solver in another).
+    pub fn fix(&mut self, term: TermId, step: usize, value: RawValue) -> Bool {
+        match (self.translate(term, step), value) {
+            (Z3Term::Bool(b), RawValue::Bool(v)) => b.eq(Bool::from_bool(v)),
+            (Z3Term::Int(i), RawValue::Int(v)) => i.eq(Int::from_i64(v)),
+            _ => Bool::from_bool(false),
         }
     }
 

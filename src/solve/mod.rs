@@ -7,6 +7,7 @@
 //! Z3's context is thread-local and its terms are not `Send`: nothing
 //! built here escapes the call that built it.
 
+pub mod blame;
 mod encode;
 
 pub use encode::{RawTrace, RawValue};
@@ -15,7 +16,7 @@ use z3::ast::Bool;
 use z3::{Params, SatResult, Solver};
 
 use crate::ir::{System, TermId};
-use encode::{Names, Unrolling};
+use encode::Unrolling;
 
 /// Serialises solver work across threads. Z3's contexts are per thread,
 /// but some of its state is process-wide (its symbol table, its memory),
@@ -117,7 +118,7 @@ fn check(solver: &Solver, assumptions: &[Bool]) -> Result<bool, SolverUnknown> {
 /// Whether any initial state exists (initial conditions and axioms agree).
 pub fn initial_state_exists(system: &System, limits: &Limits) -> Result<bool, SolverUnknown> {
     let solver = new_solver(limits);
-    let mut unrolling = Unrolling::new(system, "", limits.symmetry, Names::Plain);
+    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
     unrolling.add_state(&solver);
     unrolling.assert_state(&solver, 0, true);
     check(&solver, &[])
@@ -133,7 +134,7 @@ pub fn search(
     limits: &Limits,
 ) -> Result<Search, SolverUnknown> {
     let solver = new_solver(limits);
-    let mut unrolling = Unrolling::new(system, "", limits.symmetry, Names::Plain);
+    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
     for depth in 0..=max_depth {
         unrolling.add_state(&solver);
         unrolling.assert_state(&solver, depth, depth == 0);
@@ -176,9 +177,9 @@ pub fn prove(
     limits: &Limits,
 ) -> Result<Proof, SolverUnknown> {
     let base = new_solver(limits);
-    let mut base_unrolling = Unrolling::new(system, "", limits.symmetry, Names::Plain);
+    let mut base_unrolling = Unrolling::new(system, "", limits.symmetry);
     let step = new_solver(limits);
-    let mut step_unrolling = Unrolling::new(system, "step!", limits.symmetry, Names::Plain);
+    let mut step_unrolling = Unrolling::new(system, "step!", limits.symmetry);
     step_unrolling.add_state(&step);
     step_unrolling.assert_state(&step, 0, false);
     assert_lemmas(&step, &mut step_unrolling, lemmas, 0);
@@ -236,7 +237,7 @@ pub fn smt2(
     limits: &Limits,
 ) -> String {
     let solver = Solver::new();
-    let mut unrolling = Unrolling::new(system, "", limits.symmetry, Names::Plain);
+    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
     for step in 0..=depth {
         unrolling.add_state(&solver);
         unrolling.assert_state(&solver, step, step == 0);

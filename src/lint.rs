@@ -1,0 +1,513 @@
+//! Coherence of the rules (`charter lint`): whether the spec's rules can
+//! all take effect, up to a depth. Findings: no initial state; an event
+//! that never happens; a rule, an `unless` exception or a default that
+//! never applies; a clash (an event whose guards hold in a reachable state
+//! but whose applicable rules admit no next state); an assertion whose
+//! `implies` antecedent never holds.
+//!
+//! Where something can happen (a clash) a finding carries a shortest
+//! witness history; where nothing can, the minimal set of items (clause
+//! effects, guards, axioms, `init`s, initial values, integer ranges) that
+//! rules it out. Every finding is a miette diagnostic with a label on each
+//! blamed item.
+
+use miette::{Diagnostic, LabeledSpan, Severity};
+use serde::Serialize;
+
+use crate::hir::{self, Command, CommandKind, Expr, ExprKind, FormulaKind, Type, DEFAULT_DEPTH};
+use crate::ir::TermId;
+use crate::lower::{self, ApplicationKind};
+use crate::solve::blame::{self, At};
+pub use crate::solve::blame::{Item, Keep};
+use crate::solve::SolverUnknown;
+use crate::span::Span;
+use crate::trace::{self, Step, Trace};
+use crate::verify::Overrides;
+
+/// The kinds of finding, each with its own diagnostic code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    NoInitialState,
+    DeadEvent,
+    DeadRule,
+    DeadException,
+    DeadDefault,
+    Clash,
+    VacuousAssertion,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::NoInitialState,
+        Kind::DeadEvent,
+        Kind::DeadRule,
+        Kind::DeadException,
+        Kind::DeadDefault,
+        Kind::Clash,
+        Kind::VacuousAssertion,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::NoInitialState => "no_initial_state",
+            Kind::DeadEvent => "dead_event",
+            Kind::DeadRule => "dead_rule",
+            Kind::DeadException => "dead_exception",
+            Kind::DeadDefault => "dead_default",
+            Kind::Clash => "clash",
+            Kind::VacuousAssertion => "vacuous_assertion",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Errors make every result meaningless or an event impossible where
+    /// the text allows it; the others are warnings.
+    pub fn is_error(self) -> bool {
+        matches!(self, Kind::NoInitialState | Kind::Clash)
+    }
+}
+
+/// An item a finding blames, in the user's terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Blamed {
+    /// `"clause"`, `"guard"`, `"axiom"`, `"init"`, `"initial value"`,
+    /// `"value"` or `"range"`.
+    pub kind: &'static str,
+    /// The clause, event, formula or variable it belongs to.
+    pub name: String,
+    pub article: Option<String>,
+    /// The quoted text of the clause or formula, on one line.
+    pub text: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+    /// The solver-level item, to re-run a query without it.
+    #[serde(skip)]
+    pub item: Item,
+}
+
+/// The history a clash happens after, and the impossible step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Witness {
+    pub history: Trace,
+    /// The event (with its arguments) for which no next state exists; its
+    /// `changes` and `unchanged` are empty.
+    pub impossible: Step,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub kind: Kind,
+    /// The event, clause, assertion concerned (empty for no initial state).
+    pub subject: String,
+    pub message: String,
+    #[serde(skip)]
+    pub span: Span,
+    pub witness: Option<Witness>,
+    pub blamed: Vec<Blamed>,
+}
+
+/// The findings of one spec.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LintReport {
+    pub depth: usize,
+    pub scopes: Vec<(String, u64)>,
+    pub findings: Vec<Finding>,
+}
+
+/// Runs every coherence query on the spec.
+pub fn lint(charter: &hir::Charter, overrides: &Overrides) -> Result<LintReport, SolverUnknown> {
+    lint_keeping(charter, overrides, Keep::All)
+}
+
+/// [`lint`] with only some of the spec's blamable items (to check that a
+/// blamed set is minimal: with all of its items but one, and nothing else
+/// blamable, its finding goes away).
+pub fn lint_keeping(
+    charter: &hir::Charter,
+    overrides: &Overrides,
+    keep: Keep,
+) -> Result<LintReport, SolverUnknown> {
+    crate::with_stack(|| run(charter, overrides, keep))
+}
+
+/// The command whose system lint examines: no goal; the overrides' depth,
+/// else the largest depth a command of the spec gives (what its author
+/// found tractable), else [`DEFAULT_DEPTH`];
+/// each abstract sort's scope from the overrides, else the largest any
+/// command of the spec gives it (the spec's commands say which scopes are
+/// meaningful: a sort may need as many elements as an enum has values).
+fn command(charter: &hir::Charter, overrides: &Overrides) -> Command {
+    let mut scopes: Vec<(hir::SortId, u64)> = Vec::new();
+    for command in &charter.commands {
+        for (sort, size) in &command.scopes {
+            match scopes.iter_mut().find(|(s, _)| s == sort) {
+                Some((_, known)) => *known = (*known).max(*size),
+                None => scopes.push((*sort, *size)),
+            }
+        }
+    }
+    for (name, size) in &overrides.scopes {
+        if let Some(index) = charter.sorts.iter().position(|s| &s.name == name) {
+            scopes.retain(|(id, _)| id.0 != index);
+            scopes.push((hir::SortId(index), *size));
+        }
+    }
+    scopes.sort();
+    Command {
+        name: "lint".into(),
+        kind: CommandKind::Scenario {
+            text: None,
+            goal: Expr {
+                kind: ExprKind::Bool(true),
+                ty: Type::Bool,
+                span: Span::default(),
+            },
+        },
+        depth: overrides
+            .depth
+            .or_else(|| charter.commands.iter().filter_map(|c| c.depth).max()),
+        scopes,
+        expect: None,
+        span: Span::default(),
+    }
+}
+
+fn run(
+    charter: &hir::Charter,
+    overrides: &Overrides,
+    keep: Keep,
+) -> Result<LintReport, SolverUnknown> {
+    let command = command(charter, overrides);
+    // At least one step: at depth 0 every event would be dead.
+    let depth = command.depth.unwrap_or(DEFAULT_DEPTH).max(1) as usize;
+    let sizes = lower::sort_sizes(charter, &command);
+    let scopes = charter
+        .sorts
+        .iter()
+        .zip(&sizes)
+        .filter(|(sort, _)| sort.kind == hir::SortKind::Abstract)
+        .map(|(sort, size)| (sort.name.clone(), *size as u64))
+        .collect();
+    let (lowered, terms) = lower::lower_lint(charter, &command);
+    let system = &lowered.system;
+    let limits = &overrides.limits;
+    let mut findings = Vec::new();
+    if let Some(items) = blame::no_initial_state(system, limits, keep)? {
+        findings.push(Finding {
+            kind: Kind::NoInitialState,
+            subject: String::new(),
+            message: "no initial state exists: the initial values, `init` conditions and axioms contradict each other".into(),
+            span: items.first().map_or(Span::default(), |i| blamed(charter, *i).span),
+            witness: None,
+            blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+        });
+        return Ok(LintReport {
+            depth,
+            scopes,
+            findings,
+        });
+    }
+    // Reachability: events, rules and their parents, antecedents; one
+    // query per distinct term.
+    let mut queries: Vec<(TermId, At)> = Vec::new();
+    let mut query = |term: TermId, at: At| -> usize {
+        match queries.iter().position(|q| *q == (term, at)) {
+            Some(index) => index,
+            None => {
+                queries.push((term, at));
+                queries.len() - 1
+            }
+        }
+    };
+    let event_queries: Vec<usize> = lowered
+        .layout
+        .selectors
+        .iter()
+        .map(|s| query(*s, At::Step))
+        .collect();
+    let application_queries: Vec<(usize, Option<usize>)> = terms
+        .applications
+        .iter()
+        .map(|a| {
+            (
+                query(a.applies, At::Step),
+                a.parent.map(|p| query(p, At::Step)),
+            )
+        })
+        .collect();
+    let antecedent_queries: Vec<usize> = terms
+        .antecedents
+        .iter()
+        .map(|(_, t)| query(*t, At::State))
+        .collect();
+    let answers = blame::reach(system, &queries, depth, limits, keep)?;
+    let dead = |index: usize| answers[index].as_ref();
+    for (event, index) in charter.events.iter().zip(&event_queries) {
+        if let Some(items) = dead(*index) {
+            findings.push(Finding {
+                kind: Kind::DeadEvent,
+                subject: event.name.clone(),
+                message: format!(
+                    "event `{}` happens in no history of up to {depth} steps",
+                    event.name
+                ),
+                span: event.span,
+                witness: None,
+                blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+            });
+        }
+    }
+    for (application, (own, parent)) in terms.applications.iter().zip(&application_queries) {
+        let Some(items) = dead(*own) else { continue };
+        if parent.is_some_and(|p| dead(p).is_some()) {
+            // Its parent never applies: that finding says it all.
+            continue;
+        }
+        let clause = &charter.clauses[application.clause.0];
+        let (kind, message) = match application.kind {
+            ApplicationKind::Rule => (
+                Kind::DeadRule,
+                format!(
+                    "a rule of clause `{}` applies in no history of up to {depth} steps",
+                    clause.name
+                ),
+            ),
+            ApplicationKind::Exception => (
+                Kind::DeadException,
+                format!(
+                    "an `unless` of clause `{}` never fires (in histories of up to {depth} steps)",
+                    clause.name
+                ),
+            ),
+            ApplicationKind::Default => (
+                Kind::DeadDefault,
+                format!(
+                    "the default of clause `{}` never applies: an `unless` always fires where the rule applies (in histories of up to {depth} steps)",
+                    clause.name
+                ),
+            ),
+        };
+        findings.push(Finding {
+            kind,
+            subject: clause.name.clone(),
+            message,
+            span: application.span,
+            witness: None,
+            blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+        });
+    }
+    for ((formula, _), index) in terms.antecedents.iter().zip(&antecedent_queries) {
+        if let Some(items) = dead(*index) {
+            let formula = charter.formula(*formula);
+            findings.push(Finding {
+                kind: Kind::VacuousAssertion,
+                subject: formula.name.clone(),
+                message: format!(
+                    "assertion `{}` holds vacuously: the condition before `implies` holds in no history of up to {depth} steps",
+                    formula.name
+                ),
+                span: formula.span,
+                witness: None,
+                blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+            });
+        }
+    }
+    // Clashes, a shortest one per event.
+    let clashes = blame::clashes(
+        system,
+        &lowered.layout.selectors,
+        &terms.successor_checks,
+        &terms.atom_terms,
+        &terms.input_terms,
+        depth,
+        limits,
+        keep,
+    )?;
+    for (event, clash) in charter.events.iter().zip(clashes) {
+        let Some(clash) = clash else { continue };
+        let mut history = trace::decode(
+            charter,
+            &system.terms,
+            &lowered.layout,
+            &clash.trace,
+            &system.effects,
+        );
+        let Some(mut impossible) = history.steps.pop() else {
+            continue;
+        };
+        impossible.changes.clear();
+        impossible.unchanged.clear();
+        let names: Vec<String> = clash
+            .blamed
+            .iter()
+            .map(|i| blamed(charter, *i))
+            .map(|b| format!("{} `{}`", b.kind, b.name))
+            .collect();
+        let by = match names.len() {
+            0 => String::new(),
+            1 => format!(" ({} alone rules it out)", names[0]),
+            _ => format!(" ({} contradict)", names.join(" and ")),
+        };
+        let when = match clash.depth {
+            0 => "in an initial state".to_string(),
+            1 => "after 1 step".to_string(),
+            n => format!("after {n} steps"),
+        };
+        findings.push(Finding {
+            kind: Kind::Clash,
+            subject: event.name.clone(),
+            message: format!(
+                "event `{}` is impossible {when}: its guards hold, but the rules that apply admit no next state{by}",
+                event.name,
+            ),
+            span: event.span,
+            witness: Some(Witness {
+                history,
+                impossible,
+            }),
+            blamed: clash.blamed.iter().map(|i| blamed(charter, *i)).collect(),
+        });
+    }
+    Ok(LintReport {
+        depth,
+        scopes,
+        findings,
+    })
+}
+
+/// An item in the user's terms.
+fn blamed(charter: &hir::Charter, item: Item) -> Blamed {
+    let one_line = |text: &Option<String>| {
+        text.as_ref()
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    let (kind, name, article, text, span) = match item {
+        Item::Clause { clause, span } => {
+            let clause = &charter.clauses[clause.0];
+            (
+                "clause",
+                clause.name.clone(),
+                clause.article.clone(),
+                one_line(&clause.text),
+                span,
+            )
+        }
+        Item::Guard { event, span, .. } => {
+            ("guard", charter.event(event).name.clone(), None, None, span)
+        }
+        Item::Formula { formula, span } => {
+            let formula = charter.formula(formula);
+            let kind = match formula.kind {
+                FormulaKind::Init => "init",
+                _ => "axiom",
+            };
+            (
+                kind,
+                formula.name.clone(),
+                None,
+                one_line(&formula.text),
+                span,
+            )
+        }
+        Item::Value { state, span } => {
+            let decl = charter.state(state);
+            let kind = match decl.kind {
+                hir::StateKind::Var => "initial value",
+                hir::StateKind::Const => "value",
+            };
+            (kind, decl.name.clone(), None, None, span)
+        }
+        Item::Range { state } => {
+            let decl = charter.state(state);
+            ("range", decl.name.clone(), None, None, decl.span)
+        }
+    };
+    Blamed {
+        kind,
+        name,
+        article,
+        text,
+        span,
+        item,
+    }
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Finding {}
+
+impl Diagnostic for Finding {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(format!("charter::lint::{}", self.kind.as_str())))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(if self.kind.is_error() {
+            Severity::Error
+        } else {
+            Severity::Warning
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        let help = match self.kind {
+            Kind::NoInitialState => "every property holds vacuously; relax one of the blamed items",
+            Kind::DeadEvent => "the blamed items rule the event out; relax one, or drop the event",
+            Kind::DeadRule => "the blamed items rule out every step where this rule would apply",
+            Kind::DeadException => "its condition never holds where its rule applies; the blamed items rule it out",
+            Kind::DeadDefault => "the exception's condition holds whenever the rule applies, so its default effects never take effect",
+            Kind::Clash => "the blamed effects assign the same location different values in the witness's last step (or break an axiom or range); give one priority with `unless`, or exclude the event from one of them",
+            Kind::VacuousAssertion => "the assertion says nothing within this depth; the blamed items rule its condition out",
+        };
+        Some(Box::new(format!(
+            "{help}; if the spec means it, list `{} {}` in the `.lint` file beside the spec",
+            self.kind.as_str(),
+            if self.subject.is_empty() {
+                "-"
+            } else {
+                &self.subject
+            }
+        )))
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary_text = match self.kind {
+            Kind::NoInitialState => None,
+            Kind::Clash => Some("impossible here".to_string()),
+            Kind::VacuousAssertion => Some("vacuous".to_string()),
+            Kind::DeadEvent => Some("never happens".to_string()),
+            Kind::DeadException => Some("never fires".to_string()),
+            _ => Some("never applies".to_string()),
+        };
+        let mut labels = Vec::new();
+        let blamed_primary = self.kind == Kind::NoInitialState;
+        if !blamed_primary {
+            labels.push(LabeledSpan::new_primary_with_span(primary_text, self.span));
+        }
+        for (index, item) in self.blamed.iter().enumerate() {
+            let name = match &item.article {
+                Some(article) => format!("{} (art. {article})", item.name),
+                None => item.name.clone(),
+            };
+            let text = match &item.text {
+                Some(text) => format!("blamed: {} {name}: \"{text}\"", item.kind),
+                None => format!("blamed: {} {name}", item.kind),
+            };
+            let label = if blamed_primary && index == 0 {
+                LabeledSpan::new_primary_with_span(Some(text), item.span)
+            } else {
+                LabeledSpan::new_with_span(Some(text), item.span)
+            };
+            labels.push(label);
+        }
+        Some(Box::new(labels.into_iter()))
+    }
+}

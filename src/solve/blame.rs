@@ -1,0 +1,451 @@
+//! Coherence queries for `charter lint`, with blame: every clause rule,
+//! guard, axiom, `init`, initial value and integer range is asserted under
+//! its own tracking literal, so that a query that has no answer comes with
+//! the items that rule it out (an unsat core over those literals, then
+//! shrunk by deletion until removing any one item makes the query
+//! satisfiable). Encoding-level constraints (one-hot values, one event per
+//! step, inertia, monitors) are never blamed: they are not the user's.
+//!
+//! One incremental solver per query family: the reachability questions
+//! share one unrolling and one solver, the clash search another, depth by
+//! depth (so each clash found is a shortest one).
+
+use z3::ast::Bool;
+use z3::{Model, Solver};
+
+use super::encode::{RawTrace, RawValue, Unrolling};
+use super::{check, new_solver, Limits, SolverUnknown};
+use crate::hir::{ClauseId, EventId, FormulaId, StateId};
+use crate::ir::{Constraint, Kind, Origin, Owner, System, Term, TermId, Time};
+use crate::span::Span;
+
+/// Something in the spec that can be blamed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Item {
+    /// An effect or constraint of a clause.
+    Clause { clause: ClauseId, span: Span },
+    /// A `requires` of an event.
+    Guard {
+        event: EventId,
+        index: usize,
+        span: Span,
+    },
+    /// An axiom or `init`.
+    Formula { formula: FormulaId, span: Span },
+    /// A variable's initial value or a constant's value.
+    Value { state: StateId, span: Span },
+    /// The declared integer range of a variable or constant.
+    Range { state: StateId },
+}
+
+/// Which blamable items a query asserts: all of them (lint), all but some,
+/// or only some (to test that a blamed set is minimal: the query with only
+/// the blamed items but one has an answer).
+#[derive(Clone, Copy, Debug)]
+pub enum Keep<'a> {
+    All,
+    Without(&'a [Item]),
+    Only(&'a [Item]),
+}
+
+impl Keep<'_> {
+    pub fn keeps(&self, item: &Item) -> bool {
+        match self {
+            Keep::All => true,
+            Keep::Without(items) => !items.contains(item),
+            Keep::Only(items) => items.contains(item),
+        }
+    }
+}
+
+/// Whether a query holds somewhere in a step or in a state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At {
+    /// Over the state before a step and the step's event: steps
+    /// `0..depth`.
+    Step,
+    /// Over one state: states `0..=depth`.
+    State,
+}
+
+/// A state where an event's guards hold but no next state exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clash {
+    /// The number of steps before the impossible one.
+    pub depth: usize,
+    /// The history, one step longer: its last step is the impossible
+    /// event (its last state means nothing).
+    pub trace: RawTrace,
+    pub blamed: Vec<Item>,
+}
+
+/// The blamable item a constraint belongs to, if any.
+fn item_of(system: &System, constraint: &Constraint) -> Option<Item> {
+    match &constraint.origin {
+        Origin::Clause { clause, span } => Some(Item::Clause {
+            clause: *clause,
+            span: *span,
+        }),
+        Origin::Guard { event, index, span } => Some(Item::Guard {
+            event: *event,
+            index: *index,
+            span: *span,
+        }),
+        Origin::Formula { formula, span } => Some(Item::Formula {
+            formula: *formula,
+            span: *span,
+        }),
+        Origin::Value { state, span } => Some(Item::Value {
+            state: *state,
+            span: *span,
+        }),
+        // Range constraints are the domain constraints over an integer
+        // atom of a variable or constant.
+        Origin::Domain => match system.terms.get(constraint.term) {
+            Term::And(items) => items.iter().find_map(|t| int_owner(system, *t)),
+            _ => int_owner(system, constraint.term),
+        }
+        .map(|state| Item::Range { state }),
+        Origin::Inertia { .. } | Origin::Rigid { .. } | Origin::Monitor => None,
+    }
+}
+
+fn int_owner(system: &System, term: TermId) -> Option<StateId> {
+    let (Term::Le(a, b) | Term::Lt(a, b)) = system.terms.get(term) else {
+        return None;
+    };
+    [*a, *b]
+        .iter()
+        .find_map(|side| match system.terms.get(*side) {
+            Term::State(atom, Time::Now) => {
+                let info = &system.atoms[atom.0 as usize];
+                match (&info.owner, info.kind) {
+                    (Owner::State(state), Kind::Int { .. }) => Some(*state),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+}
+
+/// An unrolling whose blamable constraints are asserted under tracking
+/// literals (one per item, shared by all steps). Items that `keep` does
+/// not keep are left out altogether.
+struct Tracked<'s> {
+    unrolling: Unrolling<'s>,
+    solver: Solver,
+    items: Vec<Item>,
+    literals: Vec<Bool>,
+    keep: Keep<'s>,
+    /// When set, constraints are asserted only where it holds (the step
+    /// is part of the history: see [`reach`]).
+    guard: Option<Bool>,
+}
+
+impl<'s> Tracked<'s> {
+    fn new(system: &'s System, limits: &Limits, symmetry: bool, keep: Keep<'s>) -> Self {
+        Tracked {
+            unrolling: Unrolling::new(system, "", symmetry),
+            solver: new_solver(limits),
+            items: Vec::new(),
+            literals: Vec::new(),
+            keep,
+            guard: None,
+        }
+    }
+
+    fn literal(&mut self, item: Item) -> Bool {
+        if let Some(index) = self.items.iter().position(|i| *i == item) {
+            return self.literals[index].clone();
+        }
+        let literal = Bool::new_const(format!("blame!{}", self.items.len()));
+        self.items.push(item);
+        self.literals.push(literal.clone());
+        literal
+    }
+
+    fn assert(&mut self, constraint: &Constraint, step: usize) {
+        let system = self.unrolling.system;
+        let item = item_of(system, constraint);
+        if item.is_some_and(|i| !self.keep.keeps(&i)) {
+            return;
+        }
+        let mut term = self.unrolling.bool_at(constraint.term, step);
+        if let Some(guard) = &self.guard {
+            term = guard.implies(&term);
+        }
+        match item {
+            Some(item) => {
+                let literal = self.literal(item);
+                self.solver.assert(literal.implies(&term));
+            }
+            None => self.solver.assert(term),
+        }
+    }
+
+    /// Creates state `step` and asserts its invariants (and initial
+    /// conditions).
+    fn add_state(&mut self, step: usize, initial: bool) {
+        let system = self.unrolling.system;
+        self.unrolling.add_state(&self.solver);
+        for constraint in &system.invariants {
+            self.assert(constraint, step);
+        }
+        if initial {
+            for constraint in &system.init {
+                self.assert(constraint, step);
+            }
+        }
+    }
+
+    /// Asserts the transition constraints of `step` that concern only the
+    /// event and the state before it (`pre`), or the others.
+    fn assert_step(&mut self, step: usize, pre: bool) {
+        let system = self.unrolling.system;
+        for constraint in &system.trans {
+            let is_pre = crate::lower::is_pre_step(&constraint.origin, || {
+                system.terms.mentions_next(constraint.term)
+            });
+            if is_pre == pre {
+                self.assert(constraint, step);
+            }
+        }
+    }
+
+    fn check_with(&self, extra: &[Bool], enabled: &[usize]) -> Result<bool, SolverUnknown> {
+        let mut assumptions = extra.to_vec();
+        assumptions.extend(enabled.iter().map(|i| self.literals[*i].clone()));
+        check(&self.solver, &assumptions)
+    }
+
+    fn all(&self) -> Vec<usize> {
+        (0..self.items.len()).collect()
+    }
+
+    /// The tracking literals (by name) of the last unsatisfiable check's core.
+    fn core(&self) -> Vec<String> {
+        self.solver
+            .get_unsat_core()
+            .iter()
+            .map(|b| b.to_string())
+            .collect()
+    }
+
+    /// After an unsatisfiable check with `extra` and every item: a minimal
+    /// set of items that still rules the query out.
+    fn blame(&self, extra: &[Bool]) -> Result<Vec<Item>, SolverUnknown> {
+        let core = self.core();
+        let mut kept: Vec<usize> = (0..self.items.len())
+            .filter(|i| core.contains(&self.literals[*i].to_string()))
+            .collect();
+        // Deletion: drop each item in turn where the rest still suffices.
+        // Later deletions only shrink the set, so every item kept is
+        // needed in the final set too.
+        let mut index = 0;
+        while index < kept.len() {
+            let mut without = kept.clone();
+            without.remove(index);
+            if self.check_with(extra, &without)? {
+                index += 1;
+            } else {
+                // The new core may drop more than the one item.
+                let core = self.core();
+                without.retain(|i| core.contains(&self.literals[*i].to_string()));
+                kept = without;
+            }
+        }
+        Ok(kept.into_iter().map(|i| self.items[i]).collect())
+    }
+}
+
+/// `None` when an initial state exists; otherwise the items that rule
+/// every initial state out.
+pub fn no_initial_state(
+    system: &System,
+    limits: &Limits,
+    keep: Keep,
+) -> Result<Option<Vec<Item>>, SolverUnknown> {
+    let mut tracked = Tracked::new(system, limits, false, keep);
+    tracked.add_state(0, true);
+    if tracked.check_with(&[], &tracked.all())? {
+        return Ok(None);
+    }
+    tracked.blame(&[]).map(Some)
+}
+
+/// For each query, `None` when some history of at most `depth` steps
+/// reaches it; otherwise the items that rule it out up to that depth.
+/// One solver answers all of them; a model found for one query also
+/// settles every other query it satisfies.
+pub fn reach(
+    system: &System,
+    queries: &[(TermId, At)],
+    depth: usize,
+    limits: &Limits,
+    keep: Keep,
+) -> Result<Vec<Option<Vec<Item>>>, SolverUnknown> {
+    let mut tracked = Tracked::new(system, limits, limits.symmetry, keep);
+    tracked.add_state(0, true);
+    // Histories of any length up to `depth` in one unrolling: step `s`
+    // belongs to the history where `alive[s]` holds, and a history is a
+    // prefix. (Without this, a deadlock before `depth` would make every
+    // query look unreachable.)
+    let mut alive: Vec<Bool> = Vec::new();
+    for step in 0..depth {
+        let now = Bool::new_const(format!("alive!{step}"));
+        if let Some(before) = alive.last() {
+            tracked.solver.assert(now.implies(before));
+        }
+        tracked.guard = Some(now.clone());
+        alive.push(now);
+        tracked.add_state(step + 1, false);
+        tracked.assert_step(step, true);
+        tracked.assert_step(step, false);
+    }
+    tracked.guard = None;
+    let goals: Vec<Bool> = queries
+        .iter()
+        .map(|(term, at)| {
+            let points: Vec<Bool> = match at {
+                At::Step => (0..depth)
+                    .map(|s| alive[s].clone() & tracked.unrolling.bool_at(*term, s))
+                    .collect(),
+                At::State => (0..=depth)
+                    .map(|s| {
+                        let holds = tracked.unrolling.bool_at(*term, s);
+                        match s {
+                            0 => holds,
+                            _ => alive[s - 1].clone() & holds,
+                        }
+                    })
+                    .collect(),
+            };
+            Bool::or(&points)
+        })
+        .collect();
+    let mut answers: Vec<Option<Option<Vec<Item>>>> = vec![None; queries.len()];
+    let all = tracked.all();
+    for index in 0..queries.len() {
+        if answers[index].is_some() {
+            continue;
+        }
+        let literal = Bool::new_const(format!("query!{index}"));
+        tracked.solver.assert(literal.implies(&goals[index]));
+        let extra = [literal];
+        if tracked.check_with(&extra, &all)? {
+            let model = tracked.solver.get_model();
+            answers[index] = Some(None);
+            if let Some(model) = model {
+                settle_others(&model, &goals, &mut answers);
+            }
+        } else {
+            answers[index] = Some(Some(tracked.blame(&extra)?));
+        }
+    }
+    Ok(answers.into_iter().map(Option::flatten).collect())
+}
+
+fn settle_others(model: &Model, goals: &[Bool], answers: &mut [Option<Option<Vec<Item>>>]) {
+    for (goal, answer) in goals.iter().zip(answers.iter_mut()) {
+        if answer.is_none() && model.eval(goal, true).and_then(|b| b.as_bool()) == Some(true) {
+            *answer = Some(None);
+        }
+    }
+}
+
+/// For each event (given by its selector), the shortest clash within
+/// `depth` steps, if any: a reachable state and arguments where the
+/// event's guards hold but `checks` (each constraint, evaluated on the only
+/// candidate next state) fail. The blame comes from a second solver over
+/// that one step, with the state and the arguments fixed.
+#[allow(clippy::too_many_arguments)]
+pub fn clashes(
+    system: &System,
+    selectors: &[TermId],
+    checks: &[(Constraint, TermId)],
+    atom_terms: &[TermId],
+    input_terms: &[TermId],
+    depth: usize,
+    limits: &Limits,
+    keep: Keep,
+) -> Result<Vec<Option<Clash>>, SolverUnknown> {
+    let mut tracked = Tracked::new(system, limits, limits.symmetry, keep);
+    let mut found: Vec<Option<Clash>> = vec![None; selectors.len()];
+    tracked.add_state(0, true);
+    for step in 0..depth {
+        tracked.add_state(step + 1, false);
+        tracked.assert_step(step, true);
+        let holds: Vec<Bool> = checks
+            .iter()
+            .filter(|(c, _)| item_of(system, c).is_none_or(|i| keep.keeps(&i)))
+            .map(|(_, t)| tracked.unrolling.bool_at(*t, step))
+            .collect();
+        let impossible = Bool::and(&holds).not();
+        let all = tracked.all();
+        for (event, selector) in selectors.iter().enumerate() {
+            if found[event].is_some() {
+                continue;
+            }
+            let literal = Bool::new_const(format!("clash!{event}@{step}"));
+            let selected = tracked.unrolling.bool_at(*selector, step);
+            tracked
+                .solver
+                .assert(literal.implies(&(selected & impossible.clone())));
+            let extra = [literal.clone()];
+            if !tracked.check_with(&extra, &all)? {
+                tracked.solver.assert(literal.not());
+                continue;
+            }
+            let Some(model) = tracked.solver.get_model() else {
+                continue;
+            };
+            let trace = tracked.unrolling.read(&model, step + 1);
+            tracked.solver.assert(literal.not());
+            if let Some(blamed) =
+                blame_step(system, &trace, step, atom_terms, input_terms, limits, keep)?
+            {
+                found[event] = Some(Clash {
+                    depth: step,
+                    trace,
+                    blamed,
+                });
+            }
+        }
+        tracked.assert_step(step, false);
+    }
+    Ok(found)
+}
+
+/// The items that rule out every next state from state `step` of `trace`
+/// with its event `step`; `None` if a next state exists after all.
+pub fn blame_step(
+    system: &System,
+    trace: &RawTrace,
+    step: usize,
+    atom_terms: &[TermId],
+    input_terms: &[TermId],
+    limits: &Limits,
+    keep: Keep,
+) -> Result<Option<Vec<Item>>, SolverUnknown> {
+    // No symmetry breaking: the state and event are fixed as found.
+    let mut tracked = Tracked::new(system, limits, false, keep);
+    tracked.add_state(0, false);
+    tracked.add_state(1, false);
+    let fixed =
+        |values: Option<&Vec<Option<RawValue>>>, terms: &[TermId], tracked: &mut Tracked| {
+            for (term, value) in terms.iter().zip(values.into_iter().flatten()) {
+                if let Some(value) = value {
+                    let equal = tracked.unrolling.fix(*term, 0, *value);
+                    tracked.solver.assert(equal);
+                }
+            }
+        };
+    fixed(trace.states.get(step), atom_terms, &mut tracked);
+    fixed(trace.inputs.get(step), input_terms, &mut tracked);
+    tracked.assert_step(0, true);
+    tracked.assert_step(0, false);
+    if tracked.check_with(&[], &tracked.all())? {
+        return Ok(None);
+    }
+    tracked.blame(&[]).map(Some)
+}
