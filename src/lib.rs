@@ -11,6 +11,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod eval;
 pub mod hir;
 pub mod ir;
 pub mod lower;

@@ -439,8 +439,18 @@ fn succeeded(outcome: &charter::verify::Outcome) -> bool {
     match &outcome.verdict {
         Verdict::Proved { .. } | Verdict::Witness { .. } => true,
         Verdict::NoneUpTo { .. } => outcome.kind == "check",
-        Verdict::Counterexample { .. } | Verdict::Unknown { .. } => false,
+        Verdict::Counterexample { .. }
+        | Verdict::Unknown { .. }
+        | Verdict::ReplayFailed { .. } => false,
     }
+}
+
+/// Whether an outcome is an internal error (exit code 2).
+fn internal_error(outcome: &charter::verify::Outcome) -> bool {
+    matches!(
+        outcome.verdict,
+        charter::verify::Verdict::ReplayFailed { .. }
+    )
 }
 
 #[derive(serde::Serialize)]
@@ -480,7 +490,9 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         }
         let outcomes = charter::verify::verify(&spec.charter, args.property.as_deref(), &overrides);
         for outcome in &outcomes {
-            if !succeeded(outcome) {
+            if internal_error(outcome) {
+                worst = 2;
+            } else if !succeeded(outcome) {
                 worst = worst.max(1);
             }
             if args.format == Format::Human {
@@ -600,6 +612,7 @@ fn test(args: &TestArgs) -> ExitCode {
             rendered.push_str(&report::outcome(outcome, &spec.source));
             rendered.push('\n');
             let ok = succeeded(outcome);
+            invalid |= internal_error(outcome);
             if ok {
                 passed += 1;
             } else {

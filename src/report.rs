@@ -10,7 +10,7 @@ use crate::span::Span;
 
 /// Version of the JSON output's shape; bumped on any incompatible change.
 /// The shape is documented in `docs/json-schema.md`.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 /// A spec's text as displayed in diagnostics, with the name it is shown under.
 #[derive(Clone, Debug)]
@@ -367,6 +367,14 @@ pub fn verdict_line(outcome: &Outcome) -> String {
             _ => format!("no counterexample of up to {depth} steps (not a proof: longer histories were not examined)"),
         },
         Verdict::Unknown { reason } => format!("unknown: {reason}"),
+        Verdict::ReplayFailed {
+            found,
+            depth,
+            message,
+        } => format!(
+            "INTERNAL ERROR: the {found} found in {depth} step{} does not replay ({message}); this is a bug in charter, please report it",
+            plural(*depth)
+        ),
     }
 }
 

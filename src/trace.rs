@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::hir::{self, ClauseId, StateKind, Type};
+use crate::eval::{self, History, Occurrence};
+use crate::hir::{self, ClauseId, EventId, StateKind, Type};
 use crate::ir::{Term, TermId, Terms};
 use crate::lower::{Layout, Val};
 use crate::solve::{RawTrace, RawValue};
@@ -84,6 +85,9 @@ pub struct Trace {
     /// The initial state's variables.
     pub initial: Vec<Binding>,
     pub steps: Vec<Step>,
+    /// Whether the history was replayed through [`crate::eval`] (every
+    /// trace in a verdict has been).
+    pub replayed: bool,
 }
 
 /// Decodes a raw model trace.
@@ -206,7 +210,59 @@ pub fn decode(
         constants,
         initial,
         steps,
+        replayed: false,
     }
+}
+
+/// The same raw model trace as a concrete history for [`eval::replay`]. A
+/// location the model leaves free gets the first value of its type (see
+/// [`eval::Model::first_value`]); a step with no event selected is event 0.
+pub fn history(model: &eval::Model, terms: &Terms, layout: &Layout, raw: &RawTrace) -> History {
+    let reader = Reader {
+        charter: model.charter,
+        terms,
+        raw,
+    };
+    let states = (0..raw.states.len())
+        .map(|state| eval::State {
+            cells: model
+                .charter
+                .states
+                .iter()
+                .enumerate()
+                .map(|(index, decl)| {
+                    layout.cells[index]
+                        .iter()
+                        .map(|(_, val)| reader.concrete(model, val, &decl.ty, Source::State(state)))
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect();
+    let steps = (0..raw.inputs.len())
+        .map(|step| {
+            let event = (0..model.charter.events.len())
+                .find(|e| reader.bool(layout.selectors[*e], Source::Input(step)) == Some(true))
+                .unwrap_or(0);
+            let args = match model.charter.events.get(event) {
+                Some(decl) => decl
+                    .params
+                    .iter()
+                    .zip(&layout.params[event])
+                    .map(|(local, val)| {
+                        let ty = &model.charter.local(*local).ty;
+                        reader.concrete(model, val, ty, Source::Input(step))
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            Occurrence {
+                event: EventId(event),
+                args,
+            }
+        })
+        .collect();
+    History { states, steps }
 }
 
 fn clause_ref(charter: &hir::Charter, clause: ClauseId, span: Span) -> ClauseRef {
@@ -273,6 +329,42 @@ impl Reader<'_> {
         match self.raw(leaf, source) {
             Some(RawValue::Bool(b)) => Some(b),
             _ => None,
+        }
+    }
+
+    /// A value for replay: where the model leaves a leaf free, the first
+    /// value of its type (an absent member, a `none`, element 0).
+    fn concrete(&self, model: &eval::Model, val: &Val, ty: &Type, source: Source) -> eval::Value {
+        match (val, ty) {
+            (Val::Bool(leaf), _) => match self.raw(*leaf, source) {
+                Some(RawValue::Bool(b)) => eval::Value::Bool(b),
+                _ => model.first_value(ty),
+            },
+            (Val::Int(leaf), _) => match self.raw(*leaf, source) {
+                Some(RawValue::Int(i)) => eval::Value::Int(i),
+                _ => model.first_value(ty),
+            },
+            (Val::Elem(bits), _) => eval::Value::Elem(
+                bits.iter()
+                    .position(|b| self.bool(*b, source) == Some(true))
+                    .unwrap_or(0),
+            ),
+            (Val::Opt(flag, inner), Type::Option(inner_ty)) => match self.bool(*flag, source) {
+                Some(true) => eval::Value::Opt(Some(Box::new(
+                    self.concrete(model, inner, inner_ty, source),
+                ))),
+                _ => eval::Value::Opt(None),
+            },
+            (Val::Set(bits), Type::Set(element)) => eval::Value::Set(
+                model
+                    .domain(element)
+                    .into_iter()
+                    .zip(bits)
+                    .filter(|(_, b)| self.bool(**b, source) == Some(true))
+                    .map(|(v, _)| v)
+                    .collect(),
+            ),
+            _ => model.first_value(ty),
         }
     }
 

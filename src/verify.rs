@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::eval::{self, Ending};
 use crate::hir::{self, Command, CommandKind, Expectation, FormulaKind, DEFAULT_DEPTH};
 use crate::lower;
 use crate::solve::{self, Limits, Proof, Search, SolverUnknown};
@@ -50,6 +51,15 @@ pub enum Verdict {
     },
     Unknown {
         reason: UnknownReason,
+    },
+    /// An internal error: the history the engine found does not replay
+    /// through [`crate::eval`], so it is not shown. A bug in charter.
+    ReplayFailed {
+        /// `"counterexample"` or `"witness"`: what the history was to be.
+        found: &'static str,
+        depth: usize,
+        /// Where the replay failed and why.
+        message: String,
     },
 }
 
@@ -150,10 +160,19 @@ fn run(charter: &hir::Charter, command: &Command, overrides: &Overrides) -> Outc
     let depth = command.depth.unwrap_or(DEFAULT_DEPTH) as usize;
     let verdict = match verdict(charter, &command, depth, &overrides.limits) {
         Ok(verdict) => verdict,
-        Err(unknown) => Verdict::Unknown {
+        Err(Stop::Solver(unknown)) => Verdict::Unknown {
             reason: UnknownReason::Solver {
                 message: unknown.reason,
             },
+        },
+        Err(Stop::Replay {
+            found,
+            depth,
+            rejection,
+        }) => Verdict::ReplayFailed {
+            found,
+            depth,
+            message: rejection.to_string(),
         },
     };
     let (kind, property, text, property_span) = match &command.kind {
@@ -216,12 +235,40 @@ pub fn meets(kind: &CommandKind, expect: Expectation, verdict: &Verdict) -> bool
     }
 }
 
+/// Why a command ended without a verdict of its own.
+enum Stop {
+    Solver(SolverUnknown),
+    /// A history found did not replay.
+    Replay {
+        found: &'static str,
+        depth: usize,
+        rejection: eval::Rejection,
+    },
+}
+
+impl From<SolverUnknown> for Stop {
+    fn from(unknown: SolverUnknown) -> Stop {
+        Stop::Solver(unknown)
+    }
+}
+
+/// What a command's histories must end with, for replay.
+fn ending<'h>(charter: &'h hir::Charter, command: &'h Command) -> Ending<'h> {
+    match &command.kind {
+        CommandKind::Check(id) | CommandKind::Prove(id) => {
+            let formula = charter.formula(*id);
+            Ending::Violates(&formula.name, &formula.body)
+        }
+        CommandKind::Scenario { goal, .. } => Ending::Reaches(&command.name, goal),
+    }
+}
+
 fn verdict(
     charter: &hir::Charter,
     command: &Command,
     depth: usize,
     limits: &Limits,
-) -> Result<Verdict, SolverUnknown> {
+) -> Result<Verdict, Stop> {
     let lowered = lower::lower(charter, command);
     let system = &lowered.system;
     if !solve::initial_state_exists(system, limits)? {
@@ -229,17 +276,33 @@ fn verdict(
             reason: UnknownReason::NoInitialState,
         });
     }
-    let decode = |raw: &solve::RawTrace| {
-        trace::decode(
+    let model = eval::Model::new(charter, command);
+    let found = match command.kind {
+        CommandKind::Scenario { .. } => "witness",
+        _ => "counterexample",
+    };
+    // Every history is replayed through `eval` before it is shown.
+    let decode = |raw: &solve::RawTrace| -> Result<Trace, Stop> {
+        let history = trace::history(&model, &system.terms, &lowered.layout, raw);
+        if let Err(rejection) = eval::replay(&model, &history, ending(charter, command)) {
+            return Err(Stop::Replay {
+                found,
+                depth: history.steps.len(),
+                rejection,
+            });
+        }
+        let mut trace = trace::decode(
             charter,
             &system.terms,
             &lowered.layout,
             raw,
             &system.effects,
-        )
+        );
+        trace.replayed = true;
+        Ok(trace)
     };
     let goal = system.goal.term;
-    let vacuous = |limits: &Limits| -> Result<Option<Verdict>, SolverUnknown> {
+    let vacuous = |limits: &Limits| -> Result<Option<Verdict>, Stop> {
         let Some(antecedent) = system.goal.antecedent else {
             return Ok(None);
         };
@@ -269,7 +332,7 @@ fn verdict(
                 Proof::Refuted { depth, trace } => {
                     return Ok(Verdict::Counterexample {
                         depth,
-                        trace: decode(&trace),
+                        trace: decode(&trace)?,
                     });
                 }
                 Proof::Open { .. } => {}
@@ -277,7 +340,7 @@ fn verdict(
             match solve::search(system, goal, true, depth, limits)? {
                 Search::Found { depth, trace } => Ok(Verdict::Counterexample {
                     depth,
-                    trace: decode(&trace),
+                    trace: decode(&trace)?,
                 }),
                 Search::NoneUpTo { depth } => {
                     Ok(vacuous(limits)?.unwrap_or(Verdict::NoneUpTo { depth }))
@@ -287,7 +350,7 @@ fn verdict(
         CommandKind::Scenario { .. } => match solve::search(system, goal, false, depth, limits)? {
             Search::Found { depth, trace } => Ok(Verdict::Witness {
                 depth,
-                trace: decode(&trace),
+                trace: decode(&trace)?,
             }),
             Search::NoneUpTo { depth } => Ok(Verdict::NoneUpTo { depth }),
         },
@@ -311,7 +374,7 @@ fn verdict(
                 })),
                 Proof::Refuted { depth, trace } => Ok(Verdict::Counterexample {
                     depth,
-                    trace: decode(&trace),
+                    trace: decode(&trace)?,
                 }),
                 Proof::Open { k } => Ok(Verdict::Unknown {
                     reason: UnknownReason::InductionOpen { k },
