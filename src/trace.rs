@@ -88,6 +88,9 @@ pub struct Trace {
     /// Whether the history was replayed through [`crate::eval`] (every
     /// trace in a verdict has been).
     pub replayed: bool,
+    /// The concrete history that was replayed, in [`crate::eval`] values.
+    #[serde(skip)]
+    pub history: Option<History>,
 }
 
 /// Decodes a raw model trace.
@@ -211,6 +214,7 @@ pub fn decode(
         initial,
         steps,
         replayed: false,
+        history: None,
     }
 }
 

@@ -299,6 +299,7 @@ fn verdict(
             &system.effects,
         );
         trace.replayed = true;
+        trace.history = Some(history);
         Ok(trace)
     };
     let goal = system.goal.term;
