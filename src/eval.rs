@@ -235,8 +235,43 @@ impl<'h> Model<'h> {
             model: self,
             scene,
             env: vec![None; self.charter.locals.len()],
+            monitor: None,
         };
         evaluator.expr(expr, scene.now)
+    }
+
+    /// A property in `state` (the only state of `scene`), its past-time
+    /// subformulas read from the monitors of the state before (`None` for
+    /// an initial state) and the step into it. Every subformula instance is
+    /// evaluated (no short cuts), so the monitors it returns are complete.
+    /// `None` when an instance had no monitor before.
+    pub fn eval_monitored(
+        &self,
+        expr: &Expr,
+        state: &State,
+        before: Option<&Monitors>,
+        last: Option<&Occurrence>,
+    ) -> Option<(bool, Monitors)> {
+        let states = std::slice::from_ref(state);
+        let mut evaluator = Evaluator {
+            model: self,
+            scene: Scene {
+                states,
+                steps: &[],
+                now: 0,
+                next: None,
+            },
+            env: vec![None; self.charter.locals.len()],
+            monitor: Some(MonitorMode {
+                before,
+                last,
+                after: Monitors::new(),
+                missing: false,
+            }),
+        };
+        let value = evaluator.truth(expr, 0);
+        let mode = evaluator.monitor?;
+        (!mode.missing).then_some((value, mode.after))
     }
 }
 
@@ -255,6 +290,27 @@ struct Evaluator<'m, 'h, 'a> {
     scene: Scene<'a>,
     /// The value bound to each local, while it is in scope.
     env: Vec<Option<Value>>,
+    /// In monitor mode, past-time operators read the monitors of the state
+    /// before instead of the history.
+    monitor: Option<MonitorMode<'a>>,
+}
+
+/// The values of past-time subformulas in one state, by the subformula (its
+/// address in the charter) and the locals bound around it: what the
+/// explicit-state engine keeps per state instead of the whole history.
+/// Each holds what the next state needs (for `previously P`: P now) and
+/// the subformula's value now, which a state's identity must include.
+pub type Monitors = std::collections::BTreeMap<(usize, Vec<(usize, Value)>), (bool, bool)>;
+
+struct MonitorMode<'a> {
+    /// The monitors of the state before; `None` in an initial state.
+    before: Option<&'a Monitors>,
+    /// The step into this state.
+    last: Option<&'a Occurrence>,
+    after: Monitors,
+    /// A subformula instance the state before has no monitor for (its
+    /// bound values depend on the state): the result is not exact.
+    missing: bool,
 }
 
 impl Evaluator<'_, '_, '_> {
@@ -327,6 +383,12 @@ impl Evaluator<'_, '_, '_> {
                 Value::Opt(inner) => Value::Bool(inner.is_some() == *is_some),
                 _ => Value::Bool(false),
             },
+            ExprKind::If(cond, then, other) if self.monitor.is_some() => {
+                let c = self.truth(cond, now);
+                let a = self.expr(then, now);
+                let b = self.expr(other, now);
+                self.model.fit(if c { a } else { b }, &expr.ty)
+            }
             ExprKind::If(cond, then, other) => {
                 let value = if self.truth(cond, now) {
                     self.expr(then, now)
@@ -351,8 +413,8 @@ impl Evaluator<'_, '_, '_> {
             }
             ExprKind::Comprehension(binders, body) => {
                 let mut members = Vec::new();
-                self.instances(binders, now, &mut |this, values| {
-                    if this.truth(body, now) {
+                self.instances(binders, now, &mut |this, values, inside| {
+                    if this.truth(body, now) && inside {
                         if let Some(first) = values.first() {
                             members.push(first.clone());
                         }
@@ -365,10 +427,11 @@ impl Evaluator<'_, '_, '_> {
             ExprKind::Quantified(quantifier, binders, body) => {
                 let mut hits = 0usize;
                 let mut total = 0usize;
-                self.instances(binders, now, &mut |this, _| {
-                    total += 1;
-                    if this.truth(body, now) {
-                        hits += 1;
+                self.instances(binders, now, &mut |this, _, inside| {
+                    let holds = this.truth(body, now);
+                    if inside {
+                        total += 1;
+                        hits += usize::from(holds);
                     }
                 });
                 Value::Bool(match quantifier {
@@ -383,15 +446,18 @@ impl Evaluator<'_, '_, '_> {
     }
 
     /// Calls `each` once for every instance of the binders (the product of
-    /// their domains), with the binders' locals bound.
+    /// their domains), with the binders' locals bound and whether the
+    /// instance is in the domains. Outside monitor mode, only instances in
+    /// the domains are visited; in it, a set binder visits every value of
+    /// its type, so that the monitors under it exist in every state.
     fn instances(
         &mut self,
         binders: &[Binder],
         now: usize,
-        each: &mut dyn FnMut(&mut Self, &[Value]),
+        each: &mut dyn FnMut(&mut Self, &[Value], bool),
     ) {
         let mut chosen = Vec::new();
-        self.instances_from(binders, now, &mut chosen, each);
+        self.instances_from(binders, now, &mut chosen, true, each);
     }
 
     fn instances_from(
@@ -399,27 +465,91 @@ impl Evaluator<'_, '_, '_> {
         binders: &[Binder],
         now: usize,
         chosen: &mut Vec<Value>,
-        each: &mut dyn FnMut(&mut Self, &[Value]),
+        inside: bool,
+        each: &mut dyn FnMut(&mut Self, &[Value], bool),
     ) {
         let Some((first, rest)) = binders.split_first() else {
-            each(self, chosen);
+            each(self, chosen, inside);
             return;
         };
-        let domain = match &first.domain {
-            Domain::Type(ty) => self.model.domain(ty),
-            Domain::Set(set) => self.expr(set, now).members().to_vec(),
+        let (domain, members) = match &first.domain {
+            Domain::Type(ty) => (self.model.domain(ty), None),
+            Domain::Set(set) => {
+                let members = self.expr(set, now).members().to_vec();
+                if self.monitor.is_some() {
+                    let ty = &self.model.charter.local(first.local).ty;
+                    (self.model.domain(ty), Some(members))
+                } else {
+                    (members, None)
+                }
+            }
         };
         let saved = self.env[first.local.0].take();
         for value in domain {
+            let member = members
+                .as_ref()
+                .is_none_or(|m| m.binary_search(&value).is_ok());
             self.env[first.local.0] = Some(value.clone());
             chosen.push(value);
-            self.instances_from(rest, now, chosen, each);
+            self.instances_from(rest, now, chosen, inside && member, each);
             chosen.pop();
         }
         self.env[first.local.0] = saved;
     }
 
+    /// The key of a past-time subformula's monitor: its operand's address
+    /// and the locals bound now.
+    fn monitor_key(&self, operand: &Expr) -> (usize, Vec<(usize, Value)>) {
+        let bound = self
+            .env
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.clone().map(|v| (i, v)))
+            .collect();
+        (std::ptr::from_ref(operand) as usize, bound)
+    }
+
+    /// The monitor's value in the state before (`None` in an initial state).
+    fn before(&mut self, key: &(usize, Vec<(usize, Value)>)) -> Option<bool> {
+        let mode = self.monitor.as_mut()?;
+        let before = mode.before?;
+        let value = before.get(key).map(|(kept, _)| *kept);
+        if value.is_none() {
+            mode.missing = true;
+        }
+        value
+    }
+
+    fn record(&mut self, key: (usize, Vec<(usize, Value)>), kept: bool, value: bool) {
+        if let Some(mode) = &mut self.monitor {
+            mode.after.insert(key, (kept, value));
+        }
+    }
+
     fn unary(&mut self, op: UnaryOp, operand: &Expr, now: usize) -> Value {
+        if self.monitor.is_some()
+            && matches!(
+                op,
+                UnaryOp::Once | UnaryOp::Historically | UnaryOp::Previously
+            )
+        {
+            let p = self.truth(operand, now);
+            let key = self.monitor_key(operand);
+            let before = self.before(&key);
+            let (value, kept) = match op {
+                UnaryOp::Once => {
+                    let v = p || before.unwrap_or(false);
+                    (v, v)
+                }
+                UnaryOp::Historically => {
+                    let v = p && before.unwrap_or(true);
+                    (v, v)
+                }
+                _ => (before.unwrap_or(false), p),
+            };
+            self.record(key, kept, value);
+            return Value::Bool(value);
+        }
         match op {
             UnaryOp::Not => Value::Bool(!self.truth(operand, now)),
             UnaryOp::Neg => Value::Int(self.int(operand, now).saturating_neg()),
@@ -432,6 +562,14 @@ impl Evaluator<'_, '_, '_> {
 
     /// `P since Q` at `now`: Q held at some point, and P at every later one.
     fn since(&mut self, p: &Expr, q: &Expr, now: usize) -> bool {
+        if self.monitor.is_some() {
+            let p_now = self.truth(p, now);
+            let q_now = self.truth(q, now);
+            let key = self.monitor_key(q);
+            let value = q_now || (p_now && self.before(&key).unwrap_or(false));
+            self.record(key, value, value);
+            return value;
+        }
         for at in (0..=now).rev() {
             if self.truth(q, at) {
                 return true;
@@ -446,7 +584,11 @@ impl Evaluator<'_, '_, '_> {
     /// Whether the step into state `now` was `event`, with arguments equal
     /// to those given (read in state `now`).
     fn happened(&mut self, event: EventId, args: &[Option<Expr>], now: usize) -> bool {
-        let Some(step) = now.checked_sub(1).and_then(|i| self.scene.steps.get(i)) else {
+        let step = match &self.monitor {
+            Some(mode) => mode.last,
+            None => now.checked_sub(1).and_then(|i| self.scene.steps.get(i)),
+        };
+        let Some(step) = step else {
             return false;
         };
         if step.event != event {
@@ -465,6 +607,16 @@ impl Evaluator<'_, '_, '_> {
 
     fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, ty: &Type, now: usize) -> Value {
         match op {
+            BinaryOp::And | BinaryOp::Or | BinaryOp::Implies if self.monitor.is_some() => {
+                // Both sides, so that every monitor is kept up to date.
+                let a = self.truth(lhs, now);
+                let b = self.truth(rhs, now);
+                Value::Bool(match op {
+                    BinaryOp::And => a && b,
+                    BinaryOp::Or => a || b,
+                    _ => !a || b,
+                })
+            }
             BinaryOp::And => Value::Bool(self.truth(lhs, now) && self.truth(rhs, now)),
             BinaryOp::Or => Value::Bool(self.truth(lhs, now) || self.truth(rhs, now)),
             BinaryOp::Implies => Value::Bool(!self.truth(lhs, now) || self.truth(rhs, now)),
@@ -693,6 +845,16 @@ pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Re
 /// A frame slot: one cell of a state, or one element of a set-valued cell.
 type Slot = (StateId, usize, Option<Value>);
 
+/// What the applicable effects of a step did.
+#[derive(Clone, Debug, Default)]
+pub struct Applied {
+    /// The slots they mention (kept out of inertia).
+    slots: Vec<Slot>,
+    /// Per applicable effect: its clause, the state and cell it assigns,
+    /// and its span (for a timeline's "by").
+    pub fired: Vec<(ClauseId, StateId, usize, crate::span::Span)>,
+}
+
 impl Model<'_> {
     fn scene<'a>(&self, history: &'a History, now: usize, next: Option<&'a State>) -> Scene<'a> {
         Scene {
@@ -802,7 +964,7 @@ impl Model<'_> {
     /// event is allowed, every applicable effect holds, every location no
     /// applicable effect mentions keeps its value, constants stay, the
     /// clauses' transition constraints hold, and the state after is one.
-    pub fn check_step(&self, history: &History, index: usize) -> Result<(), Reason> {
+    pub fn check_step(&self, history: &History, index: usize) -> Result<Applied, Reason> {
         let step = &history.steps[index];
         let Some(event) = self.charter.events.get(step.event.0) else {
             return Err(Reason::Malformed {
@@ -831,6 +993,7 @@ impl Model<'_> {
             model: self,
             scene,
             env: vec![None; self.charter.locals.len()],
+            monitor: None,
         };
         for (param, value) in event.params.iter().zip(&step.args) {
             evaluator.env[param.0] = Some(value.clone());
@@ -850,8 +1013,8 @@ impl Model<'_> {
                 });
             }
         }
-        let mut mentioned: Vec<Slot> = Vec::new();
-        for clause in &self.charter.clauses {
+        let mut applied = Applied::default();
+        for (clause_index, clause) in self.charter.clauses.iter().enumerate() {
             for rule in &clause.rules {
                 match &rule.kind {
                     RuleKind::StateConstraint(_) => {}
@@ -884,7 +1047,7 @@ impl Model<'_> {
                         }
                         let active = when.as_ref().is_none_or(|w| evaluator.truth(w, index));
                         let result = if active {
-                            evaluator.block(block, index, &clause.name, after, &mut mentioned)
+                            evaluator.block(block, index, ClauseId(clause_index), after, &mut applied)
                         } else {
                             Ok(())
                         };
@@ -896,7 +1059,67 @@ impl Model<'_> {
                 }
             }
         }
-        self.check_inertia(before, after, &mentioned)
+        self.check_inertia(before, after, &applied.slots)?;
+        Ok(applied)
+    }
+
+    /// The effects that apply to `occurrence` in `state`, read without a
+    /// next state (primed names read their type's first value): target,
+    /// cell, operator and value (laid out as the target's type). What the
+    /// explicit-state engine applies to compute a successor directly.
+    pub fn applicable_effects(
+        &self,
+        state: &State,
+        occurrence: &Occurrence,
+    ) -> Vec<(StateId, usize, AssignOp, Value)> {
+        let states = std::slice::from_ref(state);
+        let scene = Scene {
+            states,
+            steps: &[],
+            now: 0,
+            next: None,
+        };
+        let mut evaluator = Evaluator {
+            model: self,
+            scene,
+            env: vec![None; self.charter.locals.len()],
+            monitor: None,
+        };
+        let mut out = Vec::new();
+        for clause in &self.charter.clauses {
+            for rule in &clause.rules {
+                let RuleKind::On {
+                    events,
+                    bindings,
+                    when,
+                    block,
+                } = &rule.kind
+                else {
+                    continue;
+                };
+                let applies = match events {
+                    EventSet::One(e) => *e == occurrence.event,
+                    EventSet::AllExcept(except) => !except.contains(&occurrence.event),
+                };
+                if !applies {
+                    continue;
+                }
+                if let EventSet::One(_) = events {
+                    for (local, value) in bindings.iter().zip(&occurrence.args) {
+                        if let Some(local) = local {
+                            evaluator.env[local.0] = Some(value.clone());
+                        }
+                    }
+                }
+                if when.as_ref().is_none_or(|w| evaluator.truth(w, 0)) {
+                    evaluator.collect(block, &mut out);
+                }
+                for local in bindings.iter().flatten() {
+                    evaluator.env[local.0] = None;
+                }
+            }
+        }
+        out
     }
 
     /// Every slot of every variable that no applicable effect mentions
@@ -943,9 +1166,9 @@ impl Evaluator<'_, '_, '_> {
         &mut self,
         block: &EffectBlock,
         now: usize,
-        clause: &str,
+        clause: ClauseId,
         after: &State,
-        mentioned: &mut Vec<Slot>,
+        applied: &mut Applied,
     ) -> Result<(), Reason> {
         let mut winner = None;
         for exception in &block.exceptions {
@@ -954,12 +1177,34 @@ impl Evaluator<'_, '_, '_> {
             }
         }
         if let Some(exception) = winner {
-            return self.block(&exception.block, now, clause, after, mentioned);
+            return self.block(&exception.block, now, clause, after, applied);
         }
         for effect in &block.effects {
-            self.effect(effect, now, clause, after, mentioned)?;
+            self.effect(effect, now, clause, after, applied)?;
         }
         Ok(())
+    }
+
+    /// The effects of an active block (see [`Self::block`]), with values.
+    fn collect(&mut self, block: &EffectBlock, out: &mut Vec<(StateId, usize, AssignOp, Value)>) {
+        let mut winner = None;
+        for exception in &block.exceptions {
+            if self.truth(&exception.condition, 0) {
+                winner = Some(exception);
+            }
+        }
+        if let Some(exception) = winner {
+            return self.collect(&exception.block, out);
+        }
+        for effect in &block.effects {
+            let args: Vec<Value> = effect.args.iter().map(|a| self.expr(a, 0)).collect();
+            let Some(cell) = self.model.cell_of(effect.target, &args) else {
+                continue;
+            };
+            let value = self.expr(&effect.value, 0);
+            let ty = &self.model.charter.state(effect.target).ty;
+            out.push((effect.target, cell, effect.op, self.model.fit(value, ty)));
+        }
     }
 
     /// One applicable effect: its equation must hold in `after`; the slots
@@ -968,9 +1213,9 @@ impl Evaluator<'_, '_, '_> {
         &mut self,
         effect: &Effect,
         now: usize,
-        clause: &str,
+        clause: ClauseId,
         after: &State,
-        mentioned: &mut Vec<Slot>,
+        applied: &mut Applied,
     ) -> Result<(), Reason> {
         let model = self.model;
         let decl = model.charter.state(effect.target);
@@ -981,10 +1226,15 @@ impl Evaluator<'_, '_, '_> {
             return Ok(());
         };
         let location = model.location_name(effect.target, cell);
+        let clause_name = model.charter.clauses[clause.0].name.clone();
+        applied
+            .fired
+            .push((clause, effect.target, cell, effect.span));
+        let mentioned = &mut applied.slots;
         let raw = self.expr(&effect.value, now);
         if matches!(effect.op, AssignOp::Set | AssignOp::Add) && !self.fits(effect, &raw, &decl.ty, now) {
             return Err(Reason::EffectRange {
-                clause: clause.to_string(),
+                clause: clause_name,
                 location,
             });
         }
@@ -1016,7 +1266,7 @@ impl Evaluator<'_, '_, '_> {
             Ok(())
         } else {
             Err(Reason::Effect {
-                clause: clause.to_string(),
+                clause: clause_name,
                 location,
             })
         }

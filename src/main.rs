@@ -59,6 +59,23 @@ struct SolveArgs {
     /// Do not break the symmetry of abstract sorts (slower; for measurement).
     #[arg(long)]
     no_symmetry: bool,
+
+    /// The engine that decides verdicts: `smt` (Z3: bounded search and
+    /// k-induction) or `explicit` (breadth-first search over concrete
+    /// states, for small scopes; no solver).
+    #[arg(long, value_enum, default_value_t = EngineChoice::Smt)]
+    engine: EngineChoice,
+
+    /// With `--engine explicit`: give up (verdict: unknown) after this many
+    /// distinct states.
+    #[arg(long, value_name = "N", default_value_t = charter::explore::DEFAULT_MAX_STATES)]
+    max_states: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EngineChoice {
+    Smt,
+    Explicit,
 }
 
 #[derive(clap::Args)]
@@ -392,6 +409,12 @@ fn overrides(args: &SolveArgs) -> charter::verify::Overrides {
             seed: 0,
             symmetry: !args.no_symmetry,
             induction_first: true,
+        },
+        engine: match args.engine {
+            EngineChoice::Smt => charter::verify::Engine::Smt,
+            EngineChoice::Explicit => charter::verify::Engine::Explicit {
+                max_states: args.max_states,
+            },
         },
     }
 }

@@ -284,7 +284,7 @@ pub fn position(source: &SourceFile, span: Span) -> String {
 // ---------------------------------------------------------------- verdicts
 
 use crate::trace::{ClauseRef, Trace};
-use crate::verify::{Outcome, Verdict};
+use crate::verify::{Method, Outcome, Verdict};
 
 /// A command's result as a person reads it: the verdict, the history for a
 /// counterexample or witness, the property concerned, and whether that is
@@ -353,9 +353,19 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
 /// The verdict in one line.
 pub fn verdict_line(outcome: &Outcome) -> String {
     match &outcome.verdict {
-        Verdict::Proved { k, .. } => {
+        Verdict::Proved {
+            method: Method::KInduction,
+            k,
+        } => {
             format!("proved for histories of every length (k-induction, k = {k})")
         }
+        Verdict::Proved {
+            method: Method::Exhaustive,
+            k,
+        } => format!(
+            "proved for histories of every length (explicit-state search saw every reachable state, within {k} step{})",
+            plural(*k)
+        ),
         Verdict::Counterexample { depth, .. } => {
             format!("counterexample in {depth} step{} (a shortest one)", plural(*depth))
         }

@@ -218,6 +218,120 @@ pub fn decode(
     }
 }
 
+/// A concrete history (from the explicit-state engine) in the user's
+/// terms, with the clauses whose effects applied at each step; `None` if a
+/// step is not lawful.
+pub fn from_history(model: &eval::Model, history: &History) -> Option<Trace> {
+    let charter = model.charter;
+    let bindings = |state: &eval::State, kind: StateKind| -> Vec<Binding> {
+        charter
+            .states
+            .iter()
+            .enumerate()
+            .filter(|(_, decl)| decl.kind == kind)
+            .flat_map(|(index, decl)| {
+                state.cells[index]
+                    .iter()
+                    .enumerate()
+                    .map(move |(cell, value)| Binding {
+                        location: model.location_name(hir::StateId(index), cell),
+                        value: user_value(model, value, &decl.ty),
+                    })
+            })
+            .collect()
+    };
+    let first = history.states.first()?;
+    let mut steps = Vec::new();
+    for (index, occurrence) in history.steps.iter().enumerate() {
+        let applied = model.check_step(history, index).ok()?;
+        let decl = charter.events.get(occurrence.event.0)?;
+        let fired_on = |state: usize, cell: Option<usize>| -> Vec<ClauseRef> {
+            let mut refs: Vec<ClauseRef> = Vec::new();
+            for (clause, target, at, span) in &applied.fired {
+                if target.0 == state && cell.is_none_or(|c| c == *at) {
+                    let clause = clause_ref(charter, *clause, *span);
+                    if !refs.iter().any(|r| r.clause == clause.clause) {
+                        refs.push(clause);
+                    }
+                }
+            }
+            refs
+        };
+        let args = decl
+            .params
+            .iter()
+            .zip(&occurrence.args)
+            .map(|(local, value)| {
+                let local = charter.local(*local);
+                Binding {
+                    location: local.name.clone(),
+                    value: user_value(model, value, &local.ty),
+                }
+            })
+            .collect();
+        let mut changes = Vec::new();
+        let mut unchanged = Vec::new();
+        for (state, decl) in charter.states.iter().enumerate() {
+            if decl.kind == StateKind::Const {
+                continue;
+            }
+            let before = &history.states[index].cells[state];
+            let after = &history.states[index + 1].cells[state];
+            let mut any = false;
+            for (cell, (old, new)) in before.iter().zip(after).enumerate() {
+                if old != new {
+                    any = true;
+                    changes.push(Change {
+                        location: model.location_name(hir::StateId(state), cell),
+                        before: user_value(model, old, &decl.ty),
+                        after: user_value(model, new, &decl.ty),
+                        by: fired_on(state, Some(cell)),
+                    });
+                }
+            }
+            if !any {
+                unchanged.push(Unchanged {
+                    variable: decl.name.clone(),
+                    by: fired_on(state, None),
+                });
+            }
+        }
+        steps.push(Step {
+            event: decl.name.clone(),
+            args,
+            changes,
+            unchanged,
+        });
+    }
+    Some(Trace {
+        constants: bindings(first, StateKind::Const),
+        initial: bindings(first, StateKind::Var),
+        steps,
+        replayed: false,
+        history: Some(history.clone()),
+    })
+}
+
+/// A concrete value as the user writes it.
+fn user_value(model: &eval::Model, value: &eval::Value, ty: &Type) -> Value {
+    match (value, ty) {
+        (eval::Value::Bool(b), _) => Value::Bool(*b),
+        (eval::Value::Int(i), _) => Value::Int(*i),
+        (eval::Value::Elem(_), _) => Value::Element(model.value_name(value, ty)),
+        (eval::Value::Opt(None), _) => Value::None,
+        (eval::Value::Opt(Some(inner)), Type::Option(inner_ty)) => {
+            user_value(model, inner, inner_ty)
+        }
+        (eval::Value::Set(members), Type::Set(element)) => Value::Set(
+            members
+                .iter()
+                .map(|m| model.value_name(m, element))
+                .collect(),
+        ),
+        _ => Value::Unconstrained,
+    }
+}
+
 /// The same raw model trace as a concrete history for [`eval::replay`]. A
 /// location the model leaves free gets the first value of its type (see
 /// [`eval::Model::first_value`]); a step with no event selected is event 0.

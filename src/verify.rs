@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::eval::{self, Ending};
+use crate::explore;
 use crate::hir::{self, Command, CommandKind, Expectation, FormulaKind, DEFAULT_DEPTH};
 use crate::lower;
 use crate::solve::{self, Limits, Proof, Search, SolverUnknown};
@@ -24,6 +25,18 @@ pub struct Overrides {
     /// Scopes by sort name.
     pub scopes: Vec<(String, u64)>,
     pub limits: Limits,
+    pub engine: Engine,
+}
+
+/// Which engine decides verdicts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// Lowering to SMT: bounded search and k-induction with Z3.
+    #[default]
+    Smt,
+    /// Breadth-first search over concrete states ([`crate::explore`]),
+    /// with a budget of distinct states.
+    Explicit { max_states: usize },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,6 +80,9 @@ pub enum Verdict {
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     KInduction,
+    /// The explicit-state engine saw every reachable state; `k` is the
+    /// most steps any of them needs.
+    Exhaustive,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -83,6 +99,10 @@ pub enum UnknownReason {
     InductionOpen { k: usize },
     /// The solver gave up (timeout, resource limit, incompleteness).
     Solver { message: String },
+    /// The explicit-state engine saw more than `max_states` distinct states.
+    StateBudget { max_states: usize },
+    /// The explicit-state engine cannot decide this command exactly.
+    ExplicitUnsupported { what: String },
 }
 
 impl std::fmt::Display for UnknownReason {
@@ -101,6 +121,13 @@ impl std::fmt::Display for UnknownReason {
                 "no violation in fewer than {k} steps, but k-induction did not close for any k up to {k}; a `lemma` may help"
             ),
             UnknownReason::Solver { message } => write!(f, "the solver gave up: {message}"),
+            UnknownReason::StateBudget { max_states } => write!(
+                f,
+                "the explicit-state engine reached its budget of {max_states} states (see --max-states)"
+            ),
+            UnknownReason::ExplicitUnsupported { what } => {
+                write!(f, "the explicit-state engine cannot decide this: {what}")
+            }
         }
     }
 }
@@ -158,7 +185,11 @@ fn run(charter: &hir::Charter, command: &Command, overrides: &Overrides) -> Outc
         }
     }
     let depth = command.depth.unwrap_or(DEFAULT_DEPTH) as usize;
-    let verdict = match verdict(charter, &command, depth, &overrides.limits) {
+    let result = match overrides.engine {
+        Engine::Smt => verdict(charter, &command, depth, &overrides.limits),
+        Engine::Explicit { max_states } => explicit_verdict(charter, &command, depth, max_states),
+    };
+    let verdict = match result {
         Ok(verdict) => verdict,
         Err(Stop::Solver(unknown)) => Verdict::Unknown {
             reason: UnknownReason::Solver {
@@ -381,6 +412,100 @@ fn verdict(
                     reason: UnknownReason::InductionOpen { k },
                 }),
             }
+        }
+    }
+}
+
+/// A command's verdict by the explicit-state engine, made comparable with
+/// the SMT engine's: `check` and `scenario` stay bounded by the depth (a
+/// `check` without a violation is "none up to", as with SMT), `prove`
+/// explores every reachable state; the vacuity checks are the same.
+fn explicit_verdict(
+    charter: &hir::Charter,
+    command: &Command,
+    depth: usize,
+    max_states: usize,
+) -> Result<Verdict, Stop> {
+    let model = eval::Model::new(charter, command);
+    let (goal, target, found) = match &command.kind {
+        CommandKind::Check(id) | CommandKind::Prove(id) => (
+            &charter.formula(*id).body,
+            explore::Target::Violation,
+            "counterexample",
+        ),
+        CommandKind::Scenario { goal, .. } => (goal, explore::Target::Witness, "witness"),
+    };
+    let antecedent = match (&command.kind, &goal.kind) {
+        (CommandKind::Scenario { .. }, _) => None,
+        (_, hir::ExprKind::Binary(hir::BinaryOp::Implies, lhs, _)) => Some(lhs.as_ref()),
+        _ => None,
+    };
+    let bound = match command.kind {
+        CommandKind::Prove(_) => None,
+        _ => Some(depth),
+    };
+    let unknown = |reason| Ok(Verdict::Unknown { reason });
+    match explore::search(&model, goal, antecedent, target, bound, max_states) {
+        explore::Found::NoInitialState => unknown(UnknownReason::NoInitialState),
+        explore::Found::Budget { max } => unknown(UnknownReason::StateBudget { max_states: max }),
+        explore::Found::Unsupported { what } => {
+            unknown(UnknownReason::ExplicitUnsupported { what })
+        }
+        explore::Found::Target(history) => {
+            let steps = history.steps.len();
+            let replayed = eval::replay(&model, &history, ending(charter, command));
+            let trace = replayed
+                .clone()
+                .ok()
+                .and_then(|()| trace::from_history(&model, &history));
+            match (replayed, trace) {
+                (Ok(()), Some(mut trace)) => {
+                    trace.replayed = true;
+                    Ok(match target {
+                        explore::Target::Violation => Verdict::Counterexample {
+                            depth: steps,
+                            trace,
+                        },
+                        explore::Target::Witness => Verdict::Witness {
+                            depth: steps,
+                            trace,
+                        },
+                    })
+                }
+                (Err(rejection), _) => Err(Stop::Replay {
+                    found,
+                    depth: steps,
+                    rejection,
+                }),
+                (Ok(()), None) => Err(Stop::Replay {
+                    found,
+                    depth: steps,
+                    rejection: eval::Rejection {
+                        at: eval::At::End,
+                        event: None,
+                        reason: eval::Reason::Malformed {
+                            what: "the history has a step that does not check".into(),
+                        },
+                    },
+                }),
+            }
+        }
+        explore::Found::None {
+            depth: reached,
+            antecedent_at,
+            ..
+        } => {
+            let vacuous = antecedent.is_some() && antecedent_at.is_none_or(|at| at > depth);
+            if vacuous && target == explore::Target::Violation {
+                return unknown(UnknownReason::VacuousAntecedent { depth });
+            }
+            Ok(match command.kind {
+                CommandKind::Prove(_) => Verdict::Proved {
+                    method: Method::Exhaustive,
+                    k: reached,
+                },
+                _ => Verdict::NoneUpTo { depth },
+            })
         }
     }
 }
