@@ -82,7 +82,8 @@ impl<'h> Model<'h> {
                     .iter()
                     .rev()
                     .find(|(id, _)| id.0 == index)
-                    .map_or(DEFAULT_SCOPE, |(_, size)| *size) as usize,
+                    .map_or(DEFAULT_SCOPE, |(_, size)| *size)
+                    as usize,
             })
             .collect();
         Model { charter, sizes }
@@ -184,8 +185,10 @@ impl<'h> Model<'h> {
             (Value::Opt(None), _) => "none".into(),
             (Value::Opt(Some(inner)), Type::Option(inner_ty)) => self.value_name(inner, inner_ty),
             (Value::Set(members), Type::Set(element)) => {
-                let names: Vec<String> =
-                    members.iter().map(|m| self.value_name(m, element)).collect();
+                let names: Vec<String> = members
+                    .iter()
+                    .map(|m| self.value_name(m, element))
+                    .collect();
                 format!("{{{}}}", names.join(", "))
             }
             (value, _) => format!("{value:?}"),
@@ -723,10 +726,17 @@ impl fmt::Display for Reason {
                 write!(f, "argument `{param}` of `{event}` is outside its type")
             }
             Reason::Guard { event, index } => {
-                write!(f, "guard {} (`requires`) of `{event}` does not hold", index + 1)
+                write!(
+                    f,
+                    "guard {} (`requires`) of `{event}` does not hold",
+                    index + 1
+                )
             }
             Reason::TransitionConstraint { clause } => {
-                write!(f, "the transition constraint of clause `{clause}` does not hold")
+                write!(
+                    f,
+                    "the transition constraint of clause `{clause}` does not hold"
+                )
             }
             Reason::EffectRange { clause, location } => write!(
                 f,
@@ -810,11 +820,17 @@ pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Re
     }
     model.check_initial(history).map_err(initial)?;
     for (index, step) in history.steps.iter().enumerate() {
-        model.check_step(history, index).map_err(|reason| Rejection {
-            at: At::Step(index + 1),
-            event: model.charter.events.get(step.event.0).map(|e| e.name.clone()),
-            reason,
-        })?;
+        model
+            .check_step(history, index)
+            .map_err(|reason| Rejection {
+                at: At::Step(index + 1),
+                event: model
+                    .charter
+                    .events
+                    .get(step.event.0)
+                    .map(|e| e.name.clone()),
+                reason,
+            })?;
     }
     let scene = Scene {
         states: &history.states,
@@ -823,14 +839,19 @@ pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Re
         next: None,
     };
     let reason = match ending {
-        Ending::Violates(name, body) => model.eval(body, scene).truth().then(|| Reason::NotViolated {
-            property: name.to_string(),
-        }),
-        Ending::Reaches(name, goal) => (!model.eval(goal, scene).truth()).then(|| {
-            Reason::NotReached {
+        Ending::Violates(name, body) => {
+            model
+                .eval(body, scene)
+                .truth()
+                .then(|| Reason::NotViolated {
+                    property: name.to_string(),
+                })
+        }
+        Ending::Reaches(name, goal) => {
+            (!model.eval(goal, scene).truth()).then(|| Reason::NotReached {
                 scenario: name.to_string(),
-            }
-        }),
+            })
+        }
     };
     match reason {
         Some(reason) => Err(Rejection {
@@ -1047,7 +1068,13 @@ impl Model<'_> {
                         }
                         let active = when.as_ref().is_none_or(|w| evaluator.truth(w, index));
                         let result = if active {
-                            evaluator.block(block, index, ClauseId(clause_index), after, &mut applied)
+                            evaluator.block(
+                                block,
+                                index,
+                                ClauseId(clause_index),
+                                after,
+                                &mut applied,
+                            )
                         } else {
                             Ok(())
                         };
@@ -1138,14 +1165,13 @@ impl Model<'_> {
             let pairs = before.cells[index].iter().zip(&after.cells[index]);
             for (cell, (old, new)) in pairs.enumerate() {
                 let changed = match (&decl.ty, old, new) {
-                    (Type::Set(element), Value::Set(_), Value::Set(_)) => self
-                        .domain(element)
-                        .into_iter()
-                        .any(|e| {
+                    (Type::Set(element), Value::Set(_), Value::Set(_)) => {
+                        self.domain(element).into_iter().any(|e| {
                             let was = old.members().binary_search(&e).is_ok();
                             let is = new.members().binary_search(&e).is_ok();
                             was != is && !mentioned.contains(&(id, cell, Some(e)))
-                        }),
+                        })
+                    }
                     _ => old != new && !mentioned.contains(&(id, cell, None)),
                 };
                 if changed {
@@ -1232,7 +1258,9 @@ impl Evaluator<'_, '_, '_> {
             .push((clause, effect.target, cell, effect.span));
         let mentioned = &mut applied.slots;
         let raw = self.expr(&effect.value, now);
-        if matches!(effect.op, AssignOp::Set | AssignOp::Add) && !self.fits(effect, &raw, &decl.ty, now) {
+        if matches!(effect.op, AssignOp::Set | AssignOp::Add)
+            && !self.fits(effect, &raw, &decl.ty, now)
+        {
             return Err(Reason::EffectRange {
                 clause: clause_name,
                 location,

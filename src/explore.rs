@@ -88,11 +88,11 @@ pub fn search(
     };
     // Returns Some(found) when the search ends at this node.
     let visit = |nodes: &mut Vec<Node>,
-                     seen: &mut HashMap<Key, usize>,
-                     state: State,
-                     parent: Option<usize>,
-                     last: Option<Occurrence>,
-                     antecedent_at: &mut Option<usize>|
+                 seen: &mut HashMap<Key, usize>,
+                 state: State,
+                 parent: Option<usize>,
+                 last: Option<Occurrence>,
+                 antecedent_at: &mut Option<usize>|
      -> Result<Option<usize>, Found> {
         let before = parent.map(|p| &nodes[p].monitors);
         let Some((holds, monitors)) = model.eval_monitored(goal, &state, before, last.as_ref())
@@ -103,8 +103,7 @@ pub fn search(
             });
         };
         if let Some(antecedent) = antecedent {
-            if let Some((true, _)) =
-                model.eval_monitored(antecedent, &state, before, last.as_ref())
+            if let Some((true, _)) = model.eval_monitored(antecedent, &state, before, last.as_ref())
             {
                 let depth = parent.map_or(0, |p| nodes[p].depth + 1);
                 *antecedent_at = Some(antecedent_at.map_or(depth, |d| d.min(depth)));
@@ -162,10 +161,11 @@ pub fn search(
         let mut next_frontier = Vec::new();
         for &index in &frontier {
             for occurrence in &occurrences {
-                let successors = match successors(model, &nodes[index].state, occurrence, max_states) {
-                    Ok(s) => s,
-                    Err(found) => return found,
-                };
+                let successors =
+                    match successors(model, &nodes[index].state, occurrence, max_states) {
+                        Ok(s) => s,
+                        Err(found) => return found,
+                    };
                 for state in successors {
                     let before = nodes.len();
                     match visit(
@@ -307,9 +307,7 @@ fn initial_states(model: &Model, max: usize) -> Result<Vec<State>, Found> {
     let charter = model.charter;
     let mut free = Vec::new();
     let mut lists = Vec::new();
-    let mut template = State {
-        cells: Vec::new(),
-    };
+    let mut template = State { cells: Vec::new() };
     for (index, decl) in charter.states.iter().enumerate() {
         let tuples = model.tuples(&decl.args);
         let mut cells = Vec::new();
@@ -468,12 +466,14 @@ fn reads_next(model: &Model, event: EventId) -> bool {
 }
 
 fn block_primed(charter: &hir::Charter, block: &EffectBlock) -> bool {
-    block.effects.iter().any(|e| {
-        primed(charter, &e.value) || e.args.iter().any(|a| primed(charter, a))
-    }) || block
-        .exceptions
+    block
+        .effects
         .iter()
-        .any(|x| primed(charter, &x.condition) || block_primed(charter, &x.block))
+        .any(|e| primed(charter, &e.value) || e.args.iter().any(|a| primed(charter, a)))
+        || block
+            .exceptions
+            .iter()
+            .any(|x| primed(charter, &x.condition) || block_primed(charter, &x.block))
 }
 
 /// Every cell of every variable some rule for the event assigns.
@@ -511,7 +511,9 @@ fn primed(charter: &hir::Charter, expr: &Expr) -> bool {
 }
 
 fn mentions_happened(charter: &hir::Charter, expr: &Expr) -> bool {
-    any_node(charter, expr, &mut |e| matches!(e.kind, ExprKind::Happened(..)))
+    any_node(charter, expr, &mut |e| {
+        matches!(e.kind, ExprKind::Happened(..))
+    })
 }
 
 /// Whether some node of the expression (or of a define it calls) is one

@@ -462,9 +462,9 @@ fn succeeded(outcome: &charter::verify::Outcome) -> bool {
     match &outcome.verdict {
         Verdict::Proved { .. } | Verdict::Witness { .. } => true,
         Verdict::NoneUpTo { .. } => outcome.kind == "check",
-        Verdict::Counterexample { .. }
-        | Verdict::Unknown { .. }
-        | Verdict::ReplayFailed { .. } => false,
+        Verdict::Counterexample { .. } | Verdict::Unknown { .. } | Verdict::ReplayFailed { .. } => {
+            false
+        }
     }
 }
 

@@ -33,7 +33,12 @@ fn history_of(outcome: &Outcome) -> Option<&History> {
     match &outcome.verdict {
         Verdict::Counterexample { trace, .. } | Verdict::Witness { trace, .. } => {
             assert!(trace.replayed, "{}: trace not replayed", outcome.command);
-            Some(trace.history.as_ref().expect("a replayed trace keeps its history"))
+            Some(
+                trace
+                    .history
+                    .as_ref()
+                    .expect("a replayed trace keeps its history"),
+            )
         }
         Verdict::ReplayFailed { message, .. } => {
             panic!("{}: replay failed: {message}", outcome.command)
