@@ -80,7 +80,6 @@ impl<'h> Model<'h> {
                 SortKind::Abstract => command
                     .scopes
                     .iter()
-                    .rev()
                     .find(|(id, _)| id.0 == index)
                     .map_or(DEFAULT_SCOPE, |(_, size)| *size)
                     as usize,

@@ -446,23 +446,18 @@ fn rules_for(charter: &hir::Charter, event: EventId) -> impl Iterator<Item = &Ru
 }
 
 /// Whether some rule that may apply to the event reads the next state (in
-/// its condition, an exception's condition, an effect's arguments or value),
-/// or a transition constraint exists (it may rule out the direct successor
-/// but allow another).
+/// its condition, an exception's condition, an effect's arguments or
+/// value). Otherwise the applicable effects determine every location they
+/// mention and inertia the others: the direct successor is the only
+/// candidate (transition constraints can only rule it out).
 fn reads_next(model: &Model, event: EventId) -> bool {
     let charter = model.charter;
-    let constraint = charter
-        .clauses
-        .iter()
-        .flat_map(|c| &c.rules)
-        .any(|r| matches!(r.kind, RuleKind::TransitionConstraint(_)));
-    constraint
-        || rules_for(charter, event).any(|rule| match &rule.kind {
-            RuleKind::On { when, block, .. } => {
-                when.as_ref().is_some_and(|w| primed(charter, w)) || block_primed(charter, block)
-            }
-            _ => false,
-        })
+    rules_for(charter, event).any(|rule| match &rule.kind {
+        RuleKind::On { when, block, .. } => {
+            when.as_ref().is_some_and(|w| primed(charter, w)) || block_primed(charter, block)
+        }
+        _ => false,
+    })
 }
 
 fn block_primed(charter: &hir::Charter, block: &EffectBlock) -> bool {
