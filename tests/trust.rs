@@ -387,3 +387,29 @@ fn explicit_engine_agrees_with_smt() {
     eprintln!("explicit vs SMT: {compared} agree, {skipped} not comparable");
     assert!(compared >= 80, "only {compared} commands compared");
 }
+
+/// The fixtures of `tests/fixtures/trust/` meet their `expect`s under both
+/// engines.
+#[test]
+fn trust_fixtures_meet_expectations_under_both_engines() {
+    let explicit = Overrides {
+        engine: verify::Engine::Explicit { max_states: 2_000 },
+        ..Overrides::default()
+    };
+    for path in charter_files("tests/fixtures/trust") {
+        let charter = load(&path);
+        for overrides in [&Overrides::default(), &explicit] {
+            for outcome in verify::verify(&charter, None, overrides) {
+                assert!(outcome.expect.is_some(), "{}: no expect", outcome.command);
+                assert!(
+                    outcome.as_expected,
+                    "{}: {} ({:?}): {:?}",
+                    path.display(),
+                    outcome.command,
+                    overrides.engine,
+                    outcome.verdict
+                );
+            }
+        }
+    }
+}
