@@ -413,3 +413,57 @@ fn trust_fixtures_meet_expectations_under_both_engines() {
         }
     }
 }
+
+fn charter_cli(args: &[&str]) -> (i32, serde_json::Value) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(args)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    (output.status.code().unwrap_or(-1), json)
+}
+
+#[test]
+fn explicit_engine_from_the_command_line() {
+    let file = "tests/fixtures/trust/past_monitors.charter";
+    let (code, json) = charter_cli(&["verify", file, "--engine", "explicit", "--format", "json"]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["schema"], charter::report::JSON_SCHEMA_VERSION);
+    let outcomes = json["files"][0]["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes[0]["verdict"]["verdict"], "witness");
+    assert_eq!(outcomes[0]["verdict"]["trace"]["replayed"], true);
+    // A budget of one state: unknown, never success.
+    let (code, json) = charter_cli(&[
+        "verify",
+        file,
+        "--engine",
+        "explicit",
+        "--max-states",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{json}");
+    let verdict = &json["files"][0]["outcomes"][0]["verdict"];
+    assert_eq!(verdict["verdict"], "unknown");
+    assert_eq!(verdict["reason"]["reason"], "state_budget");
+    assert_eq!(verdict["reason"]["max_states"], 1);
+}
+
+#[test]
+fn explicit_prove_is_exhaustive() {
+    let (code, json) = charter_cli(&[
+        "verify",
+        "tests/fixtures/verify/conflict.charter",
+        "--property",
+        "light_stays",
+        "--engine",
+        "explicit",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{json}");
+    let verdict = &json["files"][0]["outcomes"][0]["verdict"];
+    assert_eq!(verdict["verdict"], "proved");
+    assert_eq!(verdict["method"], "exhaustive");
+}
