@@ -1196,12 +1196,38 @@ impl Lowerer<'_> {
     }
 
     /// The comprehension's membership vector: element `i` is in the set when
-    /// it is in the binder's domain and the body holds for it.
+    /// it is in the binder's domain and the body holds for it. One bit per
+    /// element of the binder's type, also where a `x in set` domain rules
+    /// the element out (a bit per instance would shift the elements after
+    /// it: `{x in {B, C} | true}` would be {A, B}).
     fn expand(&mut self, binders: &[Binder], body: &Expr, time: Time) -> Vec<TermId> {
-        self.expand_guarded(binders, body, time)
-            .into_iter()
-            .map(|(guard, holds)| self.terms.and2(guard, holds))
-            .collect()
+        let Some((first, rest)) = binders.split_first() else {
+            return Vec::new();
+        };
+        let ty = self.charter.local(first.local).ty.clone();
+        let guards = match &first.domain {
+            Domain::Type(_) => vec![TRUE; self.domain_size(&ty)],
+            Domain::Set(set) => self.set_bits(set, time),
+        };
+        let saved = self.env[first.local.0].clone();
+        let mut bits = Vec::with_capacity(guards.len());
+        for (index, in_domain) in guards.into_iter().enumerate() {
+            if in_domain == FALSE {
+                bits.push(FALSE);
+                continue;
+            }
+            let value = self.concrete(&ty, index);
+            self.env[first.local.0] = Some(value);
+            let holds: Vec<TermId> = self
+                .expand_guarded(rest, body, time)
+                .into_iter()
+                .map(|(guard, holds)| self.terms.and2(guard, holds))
+                .collect();
+            let any = self.terms.or(holds);
+            bits.push(self.terms.and2(in_domain, any));
+        }
+        self.env[first.local.0] = saved;
+        bits
     }
 
     /// Every instance of the binders (the product of their domains), as
