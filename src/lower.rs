@@ -210,6 +210,15 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The first value of a type: false, the low end of a range, element
+    /// 0, none, the empty set.
+    fn first_value(&mut self, ty: &Type) -> Val {
+        match ty {
+            Type::Bool | Type::Int(_) | Type::Sort(_) => self.concrete(ty, 0),
+            Type::Option(_) | Type::Set(_) => self.default_value(ty),
+        }
+    }
+
     /// The value an absent option holds: fixed, and the same under any
     /// permutation of an abstract sort (an element is no bit set).
     fn default_value(&mut self, ty: &Type) -> Val {
@@ -1021,6 +1030,14 @@ impl Lowerer<'_> {
                         return value;
                     }
                     options.push((condition, value));
+                }
+                // Arguments outside the function's domain (an integer out
+                // of its range) name no point: the read gives the first
+                // value of the type, as `eval` does (it was the last
+                // point's value). Sort and Bool arguments always name one.
+                if state.args.iter().any(|ty| matches!(ty, Type::Int(_))) {
+                    let fallback = self.first_value(&state.ty);
+                    options.push((FALSE, fallback));
                 }
                 self.select(options)
             }
