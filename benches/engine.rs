@@ -78,6 +78,7 @@ fn run_case(members: usize, depth: usize, violation: bool, mode: &str, timeout: 
         Verdict::NoneUpTo { depth } => format!("none up to {depth}"),
         Verdict::Witness { depth, .. } => format!("witness at {depth}"),
         Verdict::Unknown { reason } => format!("unknown: {reason}"),
+        Verdict::ReplayFailed { message, .. } => format!("replay failed: {message}"),
     };
     println!(
         "{:.3}\t{:.3}\t{:.3}\t{}\t{}",

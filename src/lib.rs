@@ -11,6 +11,8 @@
 
 pub mod ast;
 pub mod check;
+pub mod eval;
+pub mod explore;
 pub mod hir;
 pub mod ir;
 pub mod lint;

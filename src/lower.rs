@@ -494,6 +494,15 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The first value of a type: false, the low end of a range, element
+    /// 0, none, the empty set.
+    fn first_value(&mut self, ty: &Type) -> Val {
+        match ty {
+            Type::Bool | Type::Int(_) | Type::Sort(_) => self.concrete(ty, 0),
+            Type::Option(_) | Type::Set(_) => self.default_value(ty),
+        }
+    }
+
     /// The value an absent option holds: fixed, and the same under any
     /// permutation of an abstract sort (an element is no bit set).
     fn default_value(&mut self, ty: &Type) -> Val {
@@ -1382,6 +1391,14 @@ impl Lowerer<'_> {
                     }
                     options.push((condition, value));
                 }
+                // Arguments outside the function's domain (an integer out
+                // of its range) name no point: the read gives the first
+                // value of the type, as `eval` does (it was the last
+                // point's value). Sort and Bool arguments always name one.
+                if state.args.iter().any(|ty| matches!(ty, Type::Int(_))) {
+                    let fallback = self.first_value(&state.ty);
+                    options.push((FALSE, fallback));
+                }
                 self.select(options)
             }
             ExprKind::Local(id) => self.env[id.0].clone().unwrap_or(Val::Bool(FALSE)),
@@ -1556,12 +1573,38 @@ impl Lowerer<'_> {
     }
 
     /// The comprehension's membership vector: element `i` is in the set when
-    /// it is in the binder's domain and the body holds for it.
+    /// it is in the binder's domain and the body holds for it. One bit per
+    /// element of the binder's type, also where a `x in set` domain rules
+    /// the element out (a bit per instance would shift the elements after
+    /// it: `{x in {B, C} | true}` would be {A, B}).
     fn expand(&mut self, binders: &[Binder], body: &Expr, time: Time) -> Vec<TermId> {
-        self.expand_guarded(binders, body, time)
-            .into_iter()
-            .map(|(guard, holds)| self.terms.and2(guard, holds))
-            .collect()
+        let Some((first, rest)) = binders.split_first() else {
+            return Vec::new();
+        };
+        let ty = self.charter.local(first.local).ty.clone();
+        let guards = match &first.domain {
+            Domain::Type(_) => vec![TRUE; self.domain_size(&ty)],
+            Domain::Set(set) => self.set_bits(set, time),
+        };
+        let saved = self.env[first.local.0].clone();
+        let mut bits = Vec::with_capacity(guards.len());
+        for (index, in_domain) in guards.into_iter().enumerate() {
+            if in_domain == FALSE {
+                bits.push(FALSE);
+                continue;
+            }
+            let value = self.concrete(&ty, index);
+            self.env[first.local.0] = Some(value);
+            let holds: Vec<TermId> = self
+                .expand_guarded(rest, body, time)
+                .into_iter()
+                .map(|(guard, holds)| self.terms.and2(guard, holds))
+                .collect();
+            let any = self.terms.or(holds);
+            bits.push(self.terms.and2(in_domain, any));
+        }
+        self.env[first.local.0] = saved;
+        bits
     }
 
     /// Every instance of the binders (the product of their domains), as

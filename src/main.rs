@@ -78,6 +78,23 @@ struct SolveArgs {
     /// Do not break the symmetry of abstract sorts (slower; for measurement).
     #[arg(long)]
     no_symmetry: bool,
+
+    /// The engine that decides verdicts: `smt` (Z3: bounded search and
+    /// k-induction) or `explicit` (breadth-first search over concrete
+    /// states, for small scopes; no solver).
+    #[arg(long, value_enum, default_value_t = EngineChoice::Smt)]
+    engine: EngineChoice,
+
+    /// With `--engine explicit`: give up (verdict: unknown) after this many
+    /// distinct states.
+    #[arg(long, value_name = "N", default_value_t = charter::explore::DEFAULT_MAX_STATES)]
+    max_states: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EngineChoice {
+    Smt,
+    Explicit,
 }
 
 #[derive(clap::Args)]
@@ -413,6 +430,12 @@ fn overrides(args: &SolveArgs) -> charter::verify::Overrides {
             symmetry: !args.no_symmetry,
             induction_first: true,
         },
+        engine: match args.engine {
+            EngineChoice::Smt => charter::verify::Engine::Smt,
+            EngineChoice::Explicit => charter::verify::Engine::Explicit {
+                max_states: args.max_states,
+            },
+        },
     }
 }
 
@@ -459,8 +482,18 @@ fn succeeded(outcome: &charter::verify::Outcome) -> bool {
     match &outcome.verdict {
         Verdict::Proved { .. } | Verdict::Witness { .. } => true,
         Verdict::NoneUpTo { .. } => outcome.kind == "check",
-        Verdict::Counterexample { .. } | Verdict::Unknown { .. } => false,
+        Verdict::Counterexample { .. } | Verdict::Unknown { .. } | Verdict::ReplayFailed { .. } => {
+            false
+        }
     }
+}
+
+/// Whether an outcome is an internal error (exit code 2).
+fn internal_error(outcome: &charter::verify::Outcome) -> bool {
+    matches!(
+        outcome.verdict,
+        charter::verify::Verdict::ReplayFailed { .. }
+    )
 }
 
 #[derive(serde::Serialize)]
@@ -500,7 +533,9 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         }
         let outcomes = charter::verify::verify(&spec.charter, args.property.as_deref(), &overrides);
         for outcome in &outcomes {
-            if !succeeded(outcome) {
+            if internal_error(outcome) {
+                worst = 2;
+            } else if !succeeded(outcome) {
                 worst = worst.max(1);
             }
             if args.format == Format::Human {
@@ -620,6 +655,7 @@ fn test(args: &TestArgs) -> ExitCode {
             rendered.push_str(&report::outcome(outcome, &spec.source));
             rendered.push('\n');
             let ok = succeeded(outcome);
+            invalid |= internal_error(outcome);
             if ok {
                 passed += 1;
             } else {

@@ -10,7 +10,7 @@ use crate::span::Span;
 
 /// Version of the JSON output's shape; bumped on any incompatible change.
 /// The shape is documented in `docs/json-schema.md`.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 /// A spec's text as displayed in diagnostics, with the name it is shown under.
 #[derive(Clone, Debug)]
@@ -284,7 +284,7 @@ pub fn position(source: &SourceFile, span: Span) -> String {
 // ---------------------------------------------------------------- verdicts
 
 use crate::trace::{ClauseRef, Trace};
-use crate::verify::{Outcome, Verdict};
+use crate::verify::{Method, Outcome, Verdict};
 
 /// A command's result as a person reads it: the verdict, the history for a
 /// counterexample or witness, the property concerned, and whether that is
@@ -359,9 +359,19 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
 /// The verdict in one line.
 pub fn verdict_line(outcome: &Outcome) -> String {
     match &outcome.verdict {
-        Verdict::Proved { k, .. } => {
+        Verdict::Proved {
+            method: Method::KInduction,
+            k,
+        } => {
             format!("proved for histories of every length (k-induction, k = {k})")
         }
+        Verdict::Proved {
+            method: Method::Exhaustive,
+            k,
+        } => format!(
+            "proved for histories of every length (explicit-state search saw every reachable state, within {k} step{})",
+            plural(*k)
+        ),
         Verdict::Counterexample { depth, .. } => {
             format!("counterexample in {depth} step{} (a shortest one)", plural(*depth))
         }
@@ -373,6 +383,14 @@ pub fn verdict_line(outcome: &Outcome) -> String {
             _ => format!("no counterexample of up to {depth} steps (not a proof: longer histories were not examined)"),
         },
         Verdict::Unknown { reason } => format!("unknown: {reason}"),
+        Verdict::ReplayFailed {
+            found,
+            depth,
+            message,
+        } => format!(
+            "INTERNAL ERROR: the {found} found in {depth} step{} does not replay ({message}); this is a bug in charter, please report it",
+            plural(*depth)
+        ),
     }
 }
 

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::hir::{self, ClauseId, StateKind, Type};
+use crate::eval::{self, History, Occurrence};
+use crate::hir::{self, ClauseId, EventId, StateKind, Type};
 use crate::ir::{Term, TermId, Terms};
 use crate::lower::{Layout, Val};
 use crate::solve::{RawTrace, RawValue};
@@ -84,6 +85,12 @@ pub struct Trace {
     /// The initial state's variables.
     pub initial: Vec<Binding>,
     pub steps: Vec<Step>,
+    /// Whether the history was replayed through [`crate::eval`] (every
+    /// trace in a verdict has been).
+    pub replayed: bool,
+    /// The concrete history that was replayed, in [`crate::eval`] values.
+    #[serde(skip)]
+    pub history: Option<History>,
 }
 
 impl Trace {
@@ -227,7 +234,174 @@ pub fn decode(
         constants,
         initial,
         steps,
+        replayed: false,
+        history: None,
     }
+}
+
+/// A concrete history (from the explicit-state engine) in the user's
+/// terms, with the clauses whose effects applied at each step; `None` if a
+/// step is not lawful.
+pub fn from_history(model: &eval::Model, history: &History) -> Option<Trace> {
+    let charter = model.charter;
+    let bindings = |state: &eval::State, kind: StateKind| -> Vec<Binding> {
+        charter
+            .states
+            .iter()
+            .enumerate()
+            .filter(|(_, decl)| decl.kind == kind)
+            .flat_map(|(index, decl)| {
+                state.cells[index]
+                    .iter()
+                    .enumerate()
+                    .map(move |(cell, value)| Binding {
+                        location: model.location_name(hir::StateId(index), cell),
+                        value: user_value(model, value, &decl.ty),
+                    })
+            })
+            .collect()
+    };
+    let first = history.states.first()?;
+    let mut steps = Vec::new();
+    for (index, occurrence) in history.steps.iter().enumerate() {
+        let applied = model.check_step(history, index).ok()?;
+        let decl = charter.events.get(occurrence.event.0)?;
+        let fired_on = |state: usize, cell: Option<usize>| -> Vec<ClauseRef> {
+            let mut refs: Vec<ClauseRef> = Vec::new();
+            for (clause, target, at, span) in &applied.fired {
+                if target.0 == state && cell.is_none_or(|c| c == *at) {
+                    let clause = clause_ref(charter, *clause, *span);
+                    if !refs.iter().any(|r| r.clause == clause.clause) {
+                        refs.push(clause);
+                    }
+                }
+            }
+            refs
+        };
+        let args = decl
+            .params
+            .iter()
+            .zip(&occurrence.args)
+            .map(|(local, value)| {
+                let local = charter.local(*local);
+                Binding {
+                    location: local.name.clone(),
+                    value: user_value(model, value, &local.ty),
+                }
+            })
+            .collect();
+        let mut changes = Vec::new();
+        let mut unchanged = Vec::new();
+        for (state, decl) in charter.states.iter().enumerate() {
+            if decl.kind == StateKind::Const {
+                continue;
+            }
+            let before = &history.states[index].cells[state];
+            let after = &history.states[index + 1].cells[state];
+            let mut any = false;
+            for (cell, (old, new)) in before.iter().zip(after).enumerate() {
+                if old != new {
+                    any = true;
+                    changes.push(Change {
+                        location: model.location_name(hir::StateId(state), cell),
+                        before: user_value(model, old, &decl.ty),
+                        after: user_value(model, new, &decl.ty),
+                        by: fired_on(state, Some(cell)),
+                    });
+                }
+            }
+            if !any {
+                unchanged.push(Unchanged {
+                    variable: decl.name.clone(),
+                    by: fired_on(state, None),
+                });
+            }
+        }
+        steps.push(Step {
+            event: decl.name.clone(),
+            args,
+            changes,
+            unchanged,
+        });
+    }
+    Some(Trace {
+        constants: bindings(first, StateKind::Const),
+        initial: bindings(first, StateKind::Var),
+        steps,
+        replayed: false,
+        history: Some(history.clone()),
+    })
+}
+
+/// A concrete value as the user writes it.
+fn user_value(model: &eval::Model, value: &eval::Value, ty: &Type) -> Value {
+    match (value, ty) {
+        (eval::Value::Bool(b), _) => Value::Bool(*b),
+        (eval::Value::Int(i), _) => Value::Int(*i),
+        (eval::Value::Elem(_), _) => Value::Element(model.value_name(value, ty)),
+        (eval::Value::Opt(None), _) => Value::None,
+        (eval::Value::Opt(Some(inner)), Type::Option(inner_ty)) => {
+            user_value(model, inner, inner_ty)
+        }
+        (eval::Value::Set(members), Type::Set(element)) => Value::Set(
+            members
+                .iter()
+                .map(|m| model.value_name(m, element))
+                .collect(),
+        ),
+        _ => Value::Unconstrained,
+    }
+}
+
+/// The same raw model trace as a concrete history for [`eval::replay`]. A
+/// location the model leaves free gets the first value of its type (see
+/// [`eval::Model::first_value`]); a step with no event selected is event 0.
+pub fn history(model: &eval::Model, terms: &Terms, layout: &Layout, raw: &RawTrace) -> History {
+    let reader = Reader {
+        charter: model.charter,
+        terms,
+        raw,
+    };
+    let states = (0..raw.states.len())
+        .map(|state| eval::State {
+            cells: model
+                .charter
+                .states
+                .iter()
+                .enumerate()
+                .map(|(index, decl)| {
+                    layout.cells[index]
+                        .iter()
+                        .map(|(_, val)| reader.concrete(model, val, &decl.ty, Source::State(state)))
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect();
+    let steps = (0..raw.inputs.len())
+        .map(|step| {
+            let event = (0..model.charter.events.len())
+                .find(|e| reader.bool(layout.selectors[*e], Source::Input(step)) == Some(true))
+                .unwrap_or(0);
+            let args = match model.charter.events.get(event) {
+                Some(decl) => decl
+                    .params
+                    .iter()
+                    .zip(&layout.params[event])
+                    .map(|(local, val)| {
+                        let ty = &model.charter.local(*local).ty;
+                        reader.concrete(model, val, ty, Source::Input(step))
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            Occurrence {
+                event: EventId(event),
+                args,
+            }
+        })
+        .collect();
+    History { states, steps }
 }
 
 fn clause_ref(charter: &hir::Charter, clause: ClauseId, span: Span) -> ClauseRef {
@@ -294,6 +468,42 @@ impl Reader<'_> {
         match self.raw(leaf, source) {
             Some(RawValue::Bool(b)) => Some(b),
             _ => None,
+        }
+    }
+
+    /// A value for replay: where the model leaves a leaf free, the first
+    /// value of its type (an absent member, a `none`, element 0).
+    fn concrete(&self, model: &eval::Model, val: &Val, ty: &Type, source: Source) -> eval::Value {
+        match (val, ty) {
+            (Val::Bool(leaf), _) => match self.raw(*leaf, source) {
+                Some(RawValue::Bool(b)) => eval::Value::Bool(b),
+                _ => model.first_value(ty),
+            },
+            (Val::Int(leaf), _) => match self.raw(*leaf, source) {
+                Some(RawValue::Int(i)) => eval::Value::Int(i),
+                _ => model.first_value(ty),
+            },
+            (Val::Elem(bits), _) => eval::Value::Elem(
+                bits.iter()
+                    .position(|b| self.bool(*b, source) == Some(true))
+                    .unwrap_or(0),
+            ),
+            (Val::Opt(flag, inner), Type::Option(inner_ty)) => match self.bool(*flag, source) {
+                Some(true) => eval::Value::Opt(Some(Box::new(
+                    self.concrete(model, inner, inner_ty, source),
+                ))),
+                _ => eval::Value::Opt(None),
+            },
+            (Val::Set(bits), Type::Set(element)) => eval::Value::Set(
+                model
+                    .domain(element)
+                    .into_iter()
+                    .zip(bits)
+                    .filter(|(_, b)| self.bool(**b, source) == Some(true))
+                    .map(|(v, _)| v)
+                    .collect(),
+            ),
+            _ => model.first_value(ty),
         }
     }
 

@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use crate::eval::{self, Ending};
+use crate::explore;
 use crate::hir::{self, Command, CommandKind, Expectation, FormulaKind, DEFAULT_DEPTH};
 use crate::lower;
 use crate::solve::{self, Limits, Proof, Search, SolverUnknown};
@@ -23,6 +25,18 @@ pub struct Overrides {
     /// Scopes by sort name.
     pub scopes: Vec<(String, u64)>,
     pub limits: Limits,
+    pub engine: Engine,
+}
+
+/// Which engine decides verdicts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// Lowering to SMT: bounded search and k-induction with Z3.
+    #[default]
+    Smt,
+    /// Breadth-first search over concrete states ([`crate::explore`]),
+    /// with a budget of distinct states.
+    Explicit { max_states: usize },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -51,12 +65,24 @@ pub enum Verdict {
     Unknown {
         reason: UnknownReason,
     },
+    /// An internal error: the history the engine found does not replay
+    /// through [`crate::eval`], so it is not shown. A bug in charter.
+    ReplayFailed {
+        /// `"counterexample"` or `"witness"`: what the history was to be.
+        found: &'static str,
+        depth: usize,
+        /// Where the replay failed and why.
+        message: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     KInduction,
+    /// The explicit-state engine saw every reachable state; `k` is the
+    /// most steps any of them needs.
+    Exhaustive,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -73,6 +99,10 @@ pub enum UnknownReason {
     InductionOpen { k: usize },
     /// The solver gave up (timeout, resource limit, incompleteness).
     Solver { message: String },
+    /// The explicit-state engine saw more than `max_states` distinct states.
+    StateBudget { max_states: usize },
+    /// The explicit-state engine cannot decide this command exactly.
+    ExplicitUnsupported { what: String },
 }
 
 impl std::fmt::Display for UnknownReason {
@@ -91,6 +121,13 @@ impl std::fmt::Display for UnknownReason {
                 "no violation in fewer than {k} steps, but k-induction did not close for any k up to {k}; a `lemma` may help"
             ),
             UnknownReason::Solver { message } => write!(f, "the solver gave up: {message}"),
+            UnknownReason::StateBudget { max_states } => write!(
+                f,
+                "the explicit-state engine reached its budget of {max_states} states (see --max-states)"
+            ),
+            UnknownReason::ExplicitUnsupported { what } => {
+                write!(f, "the explicit-state engine cannot decide this: {what}")
+            }
         }
     }
 }
@@ -158,12 +195,25 @@ fn run(charter: &hir::Charter, command: &Command, overrides: &Overrides) -> Outc
         }
     }
     let depth = command.depth.unwrap_or(DEFAULT_DEPTH) as usize;
-    let verdict = match verdict(charter, &command, depth, &overrides.limits) {
+    let result = match overrides.engine {
+        Engine::Smt => verdict(charter, &command, depth, &overrides.limits),
+        Engine::Explicit { max_states } => explicit_verdict(charter, &command, depth, max_states),
+    };
+    let verdict = match result {
         Ok(verdict) => verdict,
-        Err(unknown) => Verdict::Unknown {
+        Err(Stop::Solver(unknown)) => Verdict::Unknown {
             reason: UnknownReason::Solver {
                 message: unknown.reason,
             },
+        },
+        Err(Stop::Replay {
+            found,
+            depth,
+            rejection,
+        }) => Verdict::ReplayFailed {
+            found,
+            depth,
+            message: rejection.to_string(),
         },
     };
     let (kind, property, text, property_span) = match &command.kind {
@@ -231,12 +281,40 @@ pub fn meets(kind: &CommandKind, expect: Expectation, verdict: &Verdict) -> bool
     }
 }
 
+/// Why a command ended without a verdict of its own.
+enum Stop {
+    Solver(SolverUnknown),
+    /// A history found did not replay.
+    Replay {
+        found: &'static str,
+        depth: usize,
+        rejection: eval::Rejection,
+    },
+}
+
+impl From<SolverUnknown> for Stop {
+    fn from(unknown: SolverUnknown) -> Stop {
+        Stop::Solver(unknown)
+    }
+}
+
+/// What a command's histories must end with, for replay.
+fn ending<'h>(charter: &'h hir::Charter, command: &'h Command) -> Ending<'h> {
+    match &command.kind {
+        CommandKind::Check(id) | CommandKind::Prove(id) => {
+            let formula = charter.formula(*id);
+            Ending::Violates(&formula.name, &formula.body)
+        }
+        CommandKind::Scenario { goal, .. } => Ending::Reaches(&command.name, goal),
+    }
+}
+
 fn verdict(
     charter: &hir::Charter,
     command: &Command,
     depth: usize,
     limits: &Limits,
-) -> Result<Verdict, SolverUnknown> {
+) -> Result<Verdict, Stop> {
     let lowered = lower::lower(charter, command);
     let system = &lowered.system;
     if !solve::initial_state_exists(system, limits)? {
@@ -244,17 +322,34 @@ fn verdict(
             reason: UnknownReason::NoInitialState,
         });
     }
-    let decode = |raw: &solve::RawTrace| {
-        trace::decode(
+    let model = eval::Model::new(charter, command);
+    let found = match command.kind {
+        CommandKind::Scenario { .. } => "witness",
+        _ => "counterexample",
+    };
+    // Every history is replayed through `eval` before it is shown.
+    let decode = |raw: &solve::RawTrace| -> Result<Trace, Stop> {
+        let history = trace::history(&model, &system.terms, &lowered.layout, raw);
+        if let Err(rejection) = eval::replay(&model, &history, ending(charter, command)) {
+            return Err(Stop::Replay {
+                found,
+                depth: history.steps.len(),
+                rejection,
+            });
+        }
+        let mut trace = trace::decode(
             charter,
             &system.terms,
             &lowered.layout,
             raw,
             &system.effects,
-        )
+        );
+        trace.replayed = true;
+        trace.history = Some(history);
+        Ok(trace)
     };
     let goal = system.goal.term;
-    let vacuous = |limits: &Limits| -> Result<Option<Verdict>, SolverUnknown> {
+    let vacuous = |limits: &Limits| -> Result<Option<Verdict>, Stop> {
         let Some(antecedent) = system.goal.antecedent else {
             return Ok(None);
         };
@@ -284,7 +379,7 @@ fn verdict(
                 Proof::Refuted { depth, trace } => {
                     return Ok(Verdict::Counterexample {
                         depth,
-                        trace: decode(&trace),
+                        trace: decode(&trace)?,
                     });
                 }
                 Proof::Open { .. } => {}
@@ -292,7 +387,7 @@ fn verdict(
             match solve::search(system, goal, true, depth, limits)? {
                 Search::Found { depth, trace } => Ok(Verdict::Counterexample {
                     depth,
-                    trace: decode(&trace),
+                    trace: decode(&trace)?,
                 }),
                 Search::NoneUpTo { depth } => {
                     Ok(vacuous(limits)?.unwrap_or(Verdict::NoneUpTo { depth }))
@@ -302,7 +397,7 @@ fn verdict(
         CommandKind::Scenario { .. } => match solve::search(system, goal, false, depth, limits)? {
             Search::Found { depth, trace } => Ok(Verdict::Witness {
                 depth,
-                trace: decode(&trace),
+                trace: decode(&trace)?,
             }),
             Search::NoneUpTo { depth } => Ok(Verdict::NoneUpTo { depth }),
         },
@@ -326,12 +421,106 @@ fn verdict(
                 })),
                 Proof::Refuted { depth, trace } => Ok(Verdict::Counterexample {
                     depth,
-                    trace: decode(&trace),
+                    trace: decode(&trace)?,
                 }),
                 Proof::Open { k } => Ok(Verdict::Unknown {
                     reason: UnknownReason::InductionOpen { k },
                 }),
             }
+        }
+    }
+}
+
+/// A command's verdict by the explicit-state engine, made comparable with
+/// the SMT engine's: `check` and `scenario` stay bounded by the depth (a
+/// `check` without a violation is "none up to", as with SMT), `prove`
+/// explores every reachable state; the vacuity checks are the same.
+fn explicit_verdict(
+    charter: &hir::Charter,
+    command: &Command,
+    depth: usize,
+    max_states: usize,
+) -> Result<Verdict, Stop> {
+    let model = eval::Model::new(charter, command);
+    let (goal, target, found) = match &command.kind {
+        CommandKind::Check(id) | CommandKind::Prove(id) => (
+            &charter.formula(*id).body,
+            explore::Target::Violation,
+            "counterexample",
+        ),
+        CommandKind::Scenario { goal, .. } => (goal, explore::Target::Witness, "witness"),
+    };
+    let antecedent = match (&command.kind, &goal.kind) {
+        (CommandKind::Scenario { .. }, _) => None,
+        (_, hir::ExprKind::Binary(hir::BinaryOp::Implies, lhs, _)) => Some(lhs.as_ref()),
+        _ => None,
+    };
+    let bound = match command.kind {
+        CommandKind::Prove(_) => None,
+        _ => Some(depth),
+    };
+    let unknown = |reason| Ok(Verdict::Unknown { reason });
+    match explore::search(&model, goal, antecedent, target, bound, max_states) {
+        explore::Found::NoInitialState => unknown(UnknownReason::NoInitialState),
+        explore::Found::Budget { max } => unknown(UnknownReason::StateBudget { max_states: max }),
+        explore::Found::Unsupported { what } => {
+            unknown(UnknownReason::ExplicitUnsupported { what })
+        }
+        explore::Found::Target(history) => {
+            let steps = history.steps.len();
+            let replayed = eval::replay(&model, &history, ending(charter, command));
+            let trace = replayed
+                .clone()
+                .ok()
+                .and_then(|()| trace::from_history(&model, &history));
+            match (replayed, trace) {
+                (Ok(()), Some(mut trace)) => {
+                    trace.replayed = true;
+                    Ok(match target {
+                        explore::Target::Violation => Verdict::Counterexample {
+                            depth: steps,
+                            trace,
+                        },
+                        explore::Target::Witness => Verdict::Witness {
+                            depth: steps,
+                            trace,
+                        },
+                    })
+                }
+                (Err(rejection), _) => Err(Stop::Replay {
+                    found,
+                    depth: steps,
+                    rejection,
+                }),
+                (Ok(()), None) => Err(Stop::Replay {
+                    found,
+                    depth: steps,
+                    rejection: eval::Rejection {
+                        at: eval::At::End,
+                        event: None,
+                        reason: eval::Reason::Malformed {
+                            what: "the history has a step that does not check".into(),
+                        },
+                    },
+                }),
+            }
+        }
+        explore::Found::None {
+            depth: reached,
+            antecedent_at,
+            ..
+        } => {
+            let vacuous = antecedent.is_some() && antecedent_at.is_none_or(|at| at > depth);
+            if vacuous && target == explore::Target::Violation {
+                return unknown(UnknownReason::VacuousAntecedent { depth });
+            }
+            Ok(match command.kind {
+                CommandKind::Prove(_) => Verdict::Proved {
+                    method: Method::Exhaustive,
+                    k: reached,
+                },
+                _ => Verdict::NoneUpTo { depth },
+            })
         }
     }
 }
