@@ -131,6 +131,9 @@ pub fn lint_keeping(
     overrides: &Overrides,
     keep: Keep,
 ) -> Result<LintReport, SolverUnknown> {
+    // Alone, on a thread (hence a Z3 context) of its own: see
+    // `solve::exclusive`.
+    let _alone = crate::solve::exclusive();
     crate::with_stack(|| run(charter, overrides, keep))
 }
 
