@@ -144,12 +144,7 @@ pub fn search(
         }
         let activation = unrolling.fresh("depth");
         solver.assert(activation.implies(&goal));
-        let t0 = std::time::Instant::now();
-        let r = check(&solver, std::slice::from_ref(&activation))?;
-        if std::env::var("CHARTER_PROFILE").is_ok() {
-            eprintln!("depth {depth} check {:?}", t0.elapsed());
-        }
-        if r {
+        if check(&solver, std::slice::from_ref(&activation))? {
             let model = solver.get_model().ok_or_else(|| SolverUnknown {
                 reason: "the solver found a history but gave no model".into(),
             })?;
