@@ -407,6 +407,44 @@ impl<'s> Unrolling<'s> {
         }
     }
 
+    /// What is known of state `step`'s atoms and of the inputs of the step
+    /// after it: values the constraints fix, and parameter bits symmetry
+    /// breaking rules out.
+    pub fn known_at(&self, step: usize) -> Known {
+        Known {
+            atoms: self.known.get(step).cloned().unwrap_or_default(),
+            inputs: self.known_inputs.get(step).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// Literals saying that state `step`'s atoms (and, with `inputs`, the
+    /// inputs of the step after it) have the values in `known`: solver
+    /// assumptions that pin this unrolling to what another one knows.
+    pub fn pinned(&self, step: usize, known: &Known, inputs: bool) -> Vec<Bool> {
+        let pin = |term: &Z3Term, value: &RawValue| match (term, value) {
+            (Z3Term::Bool(b), RawValue::Bool(true)) => b.clone(),
+            (Z3Term::Bool(b), RawValue::Bool(false)) => b.not(),
+            (Z3Term::Int(i), RawValue::Int(v)) => i.eq(Int::from_i64(*v)),
+            _ => Bool::from_bool(false),
+        };
+        let mut literals: Vec<Bool> = self.states[step]
+            .iter()
+            .zip(&known.atoms)
+            .filter_map(|(term, value)| value.as_ref().map(|v| pin(term, v)))
+            .collect();
+        if inputs {
+            literals.extend(
+                self.inputs[step]
+                    .iter()
+                    .zip(&known.inputs)
+                    .filter_map(|(term, value)| value.as_ref().map(|v| pin(term, v))),
+            );
+        }
+        // Constants (atoms the constraints fix here too) need no pin.
+        literals.retain(|l| l.as_bool() != Some(true));
+        literals
+    }
+
     /// Values a top-level constraint (at `base`) fixes for atoms read at
     /// `target` time.
     fn learn(&self, term: TermId, base: usize, target: Time, out: &mut Vec<(AtomId, RawValue)>) {
@@ -611,6 +649,13 @@ impl<'s> Unrolling<'s> {
             fired,
         }
     }
+}
+
+/// What an unrolling knows of one state and of the step after it.
+#[derive(Clone, Debug, Default)]
+pub struct Known {
+    atoms: Vec<Option<RawValue>>,
+    inputs: Vec<Option<RawValue>>,
 }
 
 /// A history read from a model, atom by atom.

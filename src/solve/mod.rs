@@ -135,12 +135,21 @@ pub fn search(
 ) -> Result<Search, SolverUnknown> {
     let solver = new_solver(limits);
     let mut unrolling = Unrolling::new(system, "", limits.symmetry);
+    let mut one_step = OneStep::new(system, target, negate, limits);
     for depth in 0..=max_depth {
         unrolling.add_state(&solver);
         unrolling.assert_state(&solver, depth, depth == 0);
         let mut goal = unrolling.bool_at(target, depth);
         if negate {
             goal = goal.not();
+        }
+        if depth > 0
+            && !one_step.reaches(&unrolling.known_at(depth - 1), &unrolling.known_at(depth))
+        {
+            // No step from a state like those at depth - 1 reaches the
+            // target: a proven fact, as below, without the full search.
+            solver.assert(goal.not());
+            continue;
         }
         let activation = unrolling.fresh("depth");
         solver.assert(activation.implies(&goal));
@@ -158,6 +167,51 @@ pub fn search(
         solver.assert(goal.not());
     }
     Ok(Search::NoneUpTo { depth: max_depth })
+}
+
+/// One step from a state that satisfies the axioms and misses the target
+/// (`target`, or its negation with `negate`) to a state where it is met,
+/// pinned by assumptions to what a bounded search knows of two adjacent
+/// depths.
+///
+/// The bounded search asks this before it searches depth d, with what it
+/// knows of depths d - 1 and d (values the constraints fix, such as a
+/// clock; parameter bits its symmetry breaking rules out, and the values
+/// that follow). The last step of every history of d steps the search
+/// considers is such a step: its first state was reached in d - 1 steps,
+/// so it satisfies the axioms, has the known values and misses the target
+/// (the search proved that at depth d - 1). So "no step" means no history
+/// of d steps reaches the target either, and the search of depth d, whose
+/// cost grows with d, is spared: this question costs about the same at
+/// every depth. "A step exists" (or the solver giving up) decides nothing:
+/// the full search runs.
+struct OneStep<'s> {
+    solver: Solver,
+    unrolling: Unrolling<'s>,
+}
+
+impl<'s> OneStep<'s> {
+    fn new(system: &'s System, target: TermId, negate: bool, limits: &Limits) -> OneStep<'s> {
+        let solver = new_solver(limits);
+        // Symmetry breaking orders elements by their use since the initial
+        // state, which one step has no view of; the pins carry its effect.
+        let mut unrolling = Unrolling::new(system, "", false);
+        unrolling.add_state(&solver);
+        unrolling.assert_state(&solver, 0, false);
+        unrolling.add_state(&solver);
+        unrolling.assert_state(&solver, 1, false);
+        let before = unrolling.bool_at(target, 0);
+        solver.assert(if negate { before } else { before.not() });
+        let after = unrolling.bool_at(target, 1);
+        solver.assert(if negate { after.not() } else { after });
+        OneStep { solver, unrolling }
+    }
+
+    fn reaches(&mut self, before: &encode::Known, after: &encode::Known) -> bool {
+        let mut pins = self.unrolling.pinned(0, before, true);
+        pins.extend(self.unrolling.pinned(1, after, false));
+        !matches!(check(&self.solver, &pins), Ok(false))
+    }
 }
 
 /// k-induction for `goal`, assuming already-proved `lemmas` in every state
