@@ -306,6 +306,19 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("command `{name}` is too large to encode: {size}")]
+    #[diagnostic(
+        code(charter::check::command_too_large),
+        help("most of it is {largest}: lower the scope of the sorts it ranges over (`scope Sort = n`), or the command's depth")
+    )]
+    CommandTooLarge {
+        name: String,
+        size: String,
+        largest: String,
+        #[label("this command")]
+        span: Span,
+    },
+
     #[error("a `{command}` can never end with `{expectation}`")]
     #[diagnostic(
         code(charter::check::impossible_expectation),
@@ -389,6 +402,7 @@ impl CheckError {
             | DuplicateOption { span, .. }
             | OptionOutOfRange { span, .. }
             | ScopeNotAbstract { span, .. }
+            | CommandTooLarge { span, .. }
             | ImpossibleExpectation { span, .. }
             | StateInConst { span, .. }
             | Unused { span, .. } => *span,

@@ -9,6 +9,7 @@
 
 mod error;
 mod expr;
+pub mod size;
 mod types;
 
 pub use error::CheckError;
@@ -41,10 +42,16 @@ pub fn check(charter: &ast::Charter) -> Result<Checked, Vec<CheckError>> {
         return Err(diagnostics);
     }
     match checker.finish(charter) {
-        Some(charter) => Ok(Checked {
-            charter,
-            warnings: diagnostics,
-        }),
+        Some(charter) => {
+            let too_large = size::too_large(&charter);
+            if !too_large.is_empty() {
+                return Err(too_large);
+            }
+            Ok(Checked {
+                charter,
+                warnings: diagnostics,
+            })
+        }
         None => Err(diagnostics),
     }
 }

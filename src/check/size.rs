@@ -1,0 +1,272 @@
+//! How much each command asks of the engines, estimated before anything is
+//! built. Both engines expand a spec over its finite domains (every point
+//! of a function, every element of a set, every instance of a quantifier);
+//! a large scope can make that expansion run out of memory or time. A
+//! command beyond the limits is refused here, with the part of the spec
+//! that makes it large, instead of hanging later.
+
+use std::collections::HashMap;
+
+use super::error::CheckError;
+use crate::hir::*;
+
+/// Estimated terms in one step's encoding (state, event arguments,
+/// constraints, quantifier instances).
+pub const MAX_TERMS_PER_STEP: u128 = 20_000_000;
+/// Estimated terms over all the steps a command unrolls.
+pub const MAX_TERMS_UNROLLED: u128 = 400_000_000;
+
+/// The commands whose encoding would be too large.
+pub fn too_large(charter: &Charter) -> Vec<CheckError> {
+    charter
+        .commands
+        .iter()
+        .filter_map(|command| {
+            let estimate = Estimate::new(charter, command);
+            let (per_step, largest) = estimate.per_step();
+            let steps = command.depth.unwrap_or(DEFAULT_DEPTH) as u128 + 1;
+            let unrolled = per_step.saturating_mul(steps);
+            let over = if per_step > MAX_TERMS_PER_STEP {
+                Some(format!(
+                    "about {} terms per step (the limit is {})",
+                    rounded(per_step),
+                    rounded(MAX_TERMS_PER_STEP)
+                ))
+            } else if unrolled > MAX_TERMS_UNROLLED {
+                Some(format!(
+                    "about {} terms over {steps} states (the limit is {})",
+                    rounded(unrolled),
+                    rounded(MAX_TERMS_UNROLLED)
+                ))
+            } else {
+                None
+            };
+            over.map(|size| CheckError::CommandTooLarge {
+                name: command.name.clone(),
+                size,
+                largest,
+                span: command.span,
+            })
+        })
+        .collect()
+}
+
+fn rounded(n: u128) -> String {
+    match n {
+        0..=9_999 => n.to_string(),
+        10_000..=9_999_999 => format!("{}k", n / 1_000),
+        10_000_000..=9_999_999_999 => format!("{}M", n / 1_000_000),
+        _ => format!("{:.1e}", n as f64),
+    }
+}
+
+struct Estimate<'h> {
+    charter: &'h Charter,
+    /// Per sort, its number of elements in this command.
+    sizes: Vec<u128>,
+    defines: std::cell::RefCell<HashMap<DefineId, u128>>,
+}
+
+impl<'h> Estimate<'h> {
+    fn new(charter: &'h Charter, command: &Command) -> Estimate<'h> {
+        let sizes = charter
+            .sorts
+            .iter()
+            .enumerate()
+            .map(|(index, sort)| match &sort.kind {
+                SortKind::Enum(values) => values.len() as u128,
+                SortKind::Abstract => command
+                    .scopes
+                    .iter()
+                    .find(|(id, _)| id.0 == index)
+                    .map_or(DEFAULT_SCOPE, |(_, n)| *n)
+                    as u128,
+            })
+            .collect();
+        Estimate {
+            charter,
+            sizes,
+            defines: Default::default(),
+        }
+    }
+
+    /// The estimate for one step, and the part of the spec that weighs
+    /// most in it.
+    fn per_step(&self) -> (u128, String) {
+        let mut parts: Vec<(u128, String)> = Vec::new();
+        for state in &self.charter.states {
+            let cells = self.cells(&state.args);
+            let value = state.value.as_ref().map_or(0, |v| self.expr(v));
+            parts.push((
+                cells.saturating_mul(self.leaves(&state.ty) + value),
+                format!("`{}`", state.name),
+            ));
+        }
+        for event in &self.charter.events {
+            let params: u128 = event
+                .params
+                .iter()
+                .map(|p| self.leaves(&self.charter.local(*p).ty))
+                .sum();
+            let guards: u128 = event.requires.iter().map(|g| self.expr(g)).sum();
+            parts.push((1 + params + guards, format!("event `{}`", event.name)));
+        }
+        for formula in &self.charter.formulas {
+            parts.push((self.expr(&formula.body), format!("`{}`", formula.name)));
+        }
+        for clause in &self.charter.clauses {
+            let cost: u128 = clause.rules.iter().map(|r| self.rule(r)).sum();
+            parts.push((cost, format!("clause `{}`", clause.name)));
+        }
+        let total = parts
+            .iter()
+            .fold(0u128, |sum, (n, _)| sum.saturating_add(*n));
+        let largest = parts
+            .into_iter()
+            .max_by_key(|(n, _)| *n)
+            .map_or_else(String::new, |(_, name)| name);
+        (total, largest)
+    }
+
+    fn rule(&self, rule: &Rule) -> u128 {
+        match &rule.kind {
+            RuleKind::On { when, block, .. } => {
+                when.as_ref().map_or(0, |w| self.expr(w)) + self.block(block)
+            }
+            RuleKind::StateConstraint(e) | RuleKind::TransitionConstraint(e) => self.expr(e),
+        }
+    }
+
+    fn block(&self, block: &EffectBlock) -> u128 {
+        let effects = block.effects.iter().fold(0u128, |sum, effect| {
+            let target = self.charter.state(effect.target);
+            let per_cell = self.leaves(&target.ty)
+                + self.expr(&effect.value)
+                + effect.args.iter().map(|a| self.expr(a)).sum::<u128>();
+            sum.saturating_add(self.cells(&target.args).saturating_mul(per_cell))
+        });
+        block.exceptions.iter().fold(effects, |sum, exception| {
+            sum.saturating_add(self.expr(&exception.condition))
+                .saturating_add(self.block(&exception.block))
+        })
+    }
+
+    /// Terms an expression builds: reading a variable or a bound name costs
+    /// nothing (its atoms exist anyway), an operation on sets one term per
+    /// possible element, any other operation one.
+    fn expr(&self, expr: &Expr) -> u128 {
+        let own = match &expr.kind {
+            ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::None
+            | ExprKind::EnumValue(..)
+            | ExprKind::Universe(_)
+            | ExprKind::Local(_)
+            | ExprKind::State { .. } => 0,
+            ExprKind::Binary(_, lhs, _) if matches!(lhs.ty, Type::Set(_)) => self.leaves(&lhs.ty),
+            _ if matches!(expr.ty, Type::Set(_)) => self.leaves(&expr.ty),
+            _ => 1,
+        };
+        let children: u128 = match &expr.kind {
+            ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::None
+            | ExprKind::EnumValue(..)
+            | ExprKind::Universe(_)
+            | ExprKind::Local(_) => 0,
+            ExprKind::Some(e) | ExprKind::Unary(_, e) | ExprKind::OptionTest(e, _) => self.expr(e),
+            ExprKind::State { id, args, .. } => {
+                let read = if args.is_empty() {
+                    0
+                } else {
+                    // A point read at an unknown argument selects among
+                    // every point.
+                    self.cells(&self.charter.state(*id).args)
+                        .saturating_mul(self.leaves(&self.charter.state(*id).ty))
+                };
+                args.iter()
+                    .fold(read, |sum, a| sum.saturating_add(self.expr(a)))
+            }
+            ExprKind::Call(id, args) => {
+                let body = self.define(*id);
+                args.iter()
+                    .fold(body, |sum, a| sum.saturating_add(self.expr(a)))
+            }
+            ExprKind::Happened(_, args) => args
+                .iter()
+                .flatten()
+                .fold(0u128, |sum, a| sum.saturating_add(self.expr(a))),
+            ExprKind::Binary(_, a, b) => self.expr(a).saturating_add(self.expr(b)),
+            ExprKind::If(c, a, b) => self
+                .expr(c)
+                .saturating_add(self.expr(a))
+                .saturating_add(self.expr(b)),
+            ExprKind::SetLiteral(items) => items
+                .iter()
+                .fold(0u128, |sum, a| sum.saturating_add(self.expr(a))),
+            ExprKind::Comprehension(binders, body) | ExprKind::Quantified(_, binders, body) => {
+                let (instances, domains) = binders.iter().fold((1u128, 0u128), |(n, d), b| {
+                    let (size, cost) = match &b.domain {
+                        Domain::Type(ty) => (self.values(ty), 0),
+                        Domain::Set(set) => (self.values(&element(&set.ty)), self.expr(set)),
+                    };
+                    (n.saturating_mul(size), d.saturating_add(cost))
+                });
+                instances
+                    .saturating_mul(self.expr(body).saturating_add(1))
+                    .saturating_add(domains)
+            }
+        };
+        own.saturating_add(children)
+    }
+
+    fn define(&self, id: DefineId) -> u128 {
+        if let Some(cost) = self.defines.borrow().get(&id) {
+            return *cost;
+        }
+        let cost = self.expr(&self.charter.define(id).body);
+        self.defines.borrow_mut().insert(id, cost);
+        cost
+    }
+
+    /// Points of a function over these argument types (1 for a value).
+    fn cells(&self, args: &[Type]) -> u128 {
+        args.iter()
+            .fold(1u128, |n, ty| n.saturating_mul(self.values(ty)))
+    }
+
+    /// Solver atoms that hold one value of the type.
+    fn leaves(&self, ty: &Type) -> u128 {
+        match ty {
+            Type::Bool | Type::Int(_) => 1,
+            Type::Sort(id) => self.sizes[id.0],
+            Type::Option(inner) => 1 + self.leaves(inner),
+            Type::Set(inner) => self.values(inner),
+        }
+    }
+
+    /// Distinct values of the type.
+    fn values(&self, ty: &Type) -> u128 {
+        match ty {
+            Type::Bool => 2,
+            Type::Int(range) => (range.high as i128 - range.low as i128 + 1).max(0) as u128,
+            Type::Sort(id) => self.sizes[id.0],
+            Type::Option(inner) => self.values(inner).saturating_add(1),
+            Type::Set(inner) => {
+                let n = self.values(inner);
+                if n >= 127 {
+                    u128::MAX
+                } else {
+                    1u128 << n
+                }
+            }
+        }
+    }
+}
+
+fn element(ty: &Type) -> Type {
+    match ty {
+        Type::Set(inner) => (**inner).clone(),
+        other => other.clone(),
+    }
+}
