@@ -419,7 +419,7 @@ impl<'s> Unrolling<'s> {
 
     /// Literals saying that state `step`'s atoms (and, with `inputs`, the
     /// inputs of the step after it) have the values in `known`: solver
-    /// assumptions that pin this unrolling to what another one knows.
+    /// constraints that pin this unrolling to what another one knows.
     pub fn pinned(&self, step: usize, known: &Known, inputs: bool) -> Vec<Bool> {
         let pin = |term: &Z3Term, value: &RawValue| match (term, value) {
             (Z3Term::Bool(b), RawValue::Bool(true)) => b.clone(),

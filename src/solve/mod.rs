@@ -171,8 +171,7 @@ pub fn search(
 
 /// One step from a state that satisfies the axioms and misses the target
 /// (`target`, or its negation with `negate`) to a state where it is met,
-/// pinned by assumptions to what a bounded search knows of two adjacent
-/// depths.
+/// pinned to what a bounded search knows of two adjacent depths.
 ///
 /// The bounded search asks this before it searches depth d, with what it
 /// knows of depths d - 1 and d (values the constraints fix, such as a
@@ -210,7 +209,17 @@ impl<'s> OneStep<'s> {
     fn reaches(&mut self, before: &encode::Known, after: &encode::Known) -> bool {
         let mut pins = self.unrolling.pinned(0, before, true);
         pins.extend(self.unrolling.pinned(1, after, false));
-        !matches!(check(&self.solver, &pins), Ok(false))
+        // The pins go in a scope of their own rather than in assumptions:
+        // a pin of an integer (`clock = 37`) is a new atom for Z3, and as
+        // assumptions they pile up in the solver, each depth's check
+        // slower than the last (N = 6, k = 1000: 3.7 s against 0.4 s).
+        self.solver.push();
+        for pin in &pins {
+            self.solver.assert(pin);
+        }
+        let reaches = !matches!(check(&self.solver, &[]), Ok(false));
+        self.solver.pop(1);
+        reaches
     }
 }
 
