@@ -797,6 +797,8 @@ pub enum Ending<'a> {
     Violates(&'a str, &'a Expr),
     /// A witness: the scenario's condition holds.
     Reaches(&'a str, &'a Expr),
+    /// Only a lawful history (the road to a lint finding).
+    Lawful,
 }
 
 /// Replays a history through the semantics: the initial state is one, each
@@ -851,6 +853,7 @@ pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Re
                 scenario: name.to_string(),
             })
         }
+        Ending::Lawful => None,
     };
     match reason {
         Some(reason) => Err(Rejection {

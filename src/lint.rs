@@ -330,8 +330,32 @@ fn run(
         limits,
         keep,
     )?;
+    let model = crate::eval::Model::new(charter, &command);
     for (event, clash) in charter.events.iter().zip(clashes) {
         let Some(clash) = clash else { continue };
+        // The road to the clash is replayed through `eval`, like every
+        // history charter shows (the impossible step itself has no next
+        // state to replay).
+        let road = &clash.trace;
+        let steps = road.inputs.len().saturating_sub(1);
+        let prefix = crate::solve::RawTrace {
+            states: road.states.iter().take(steps + 1).cloned().collect(),
+            inputs: road.inputs.iter().take(steps).cloned().collect(),
+            fired: road.fired.iter().take(steps).cloned().collect(),
+        };
+        let replayed = trace::history(&model, &system.terms, &lowered.layout, &prefix);
+        // (With items left out, as the minimality tests ask, the road is
+        // lawful only for the reduced spec, which `eval` does not know.)
+        let whole = matches!(keep, Keep::All);
+        let replay = crate::eval::replay(&model, &replayed, crate::eval::Ending::Lawful);
+        if let (true, Err(rejection)) = (whole, replay) {
+            return Err(SolverUnknown {
+                reason: format!(
+                    "internal error: the history leading to the clash of `{}` does not replay: {rejection}",
+                    event.name
+                ),
+            });
+        }
         let mut history = trace::decode(
             charter,
             &system.terms,
@@ -339,6 +363,8 @@ fn run(
             &clash.trace,
             &system.effects,
         );
+        history.replayed = whole;
+        history.history = Some(replayed);
         let Some(mut impossible) = history.steps.pop() else {
             continue;
         };

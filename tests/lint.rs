@@ -296,3 +296,31 @@ fn lint_runs_on_every_verify_fixture() {
         }
     }
 }
+
+/// Every witness history lint shows has been replayed through `eval`, like
+/// every history `verify` shows.
+#[test]
+fn every_witness_is_replayed() {
+    let mut paths = fixtures();
+    paths.push(PathBuf::from("specs/csto-article13.charter"));
+    let mut witnesses = 0;
+    for path in paths {
+        let (_, charter) = load(&path);
+        let result = lint::lint(&charter, &Overrides::default()).unwrap();
+        for finding in &result.findings {
+            if let Some(witness) = &finding.witness {
+                assert!(
+                    witness.history.replayed,
+                    "{}: {}",
+                    path.display(),
+                    finding.message
+                );
+                witnesses += 1;
+            }
+        }
+    }
+    assert!(
+        witnesses >= 2,
+        "only {witnesses} witnesses: the test sees too little"
+    );
+}
