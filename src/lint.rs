@@ -185,6 +185,15 @@ fn run(
     keep: Keep,
 ) -> Result<LintReport, SolverUnknown> {
     let command = command(charter, overrides);
+    // The scopes and depth lint combines from every command (or the
+    // command line) are estimated like a command's.
+    if let Some((size, largest)) = crate::check::size::exceeds(charter, &command) {
+        return Err(SolverUnknown {
+            reason: format!(
+                "too large to encode: {size}; most of it is {largest} (lower the scope or depth)"
+            ),
+        });
+    }
     // At least one step: at depth 0 every event would be dead.
     let depth = command.depth.unwrap_or(DEFAULT_DEPTH).max(1) as usize;
     let sizes = lower::sort_sizes(charter, &command);

@@ -103,6 +103,9 @@ pub enum UnknownReason {
     StateBudget { max_states: usize },
     /// The explicit-state engine cannot decide this command exactly.
     ExplicitUnsupported { what: String },
+    /// With the command line's scopes or depth, the command would be too
+    /// large to encode (the checker refuses such commands as written).
+    TooLarge { size: String, largest: String },
 }
 
 impl std::fmt::Display for UnknownReason {
@@ -121,6 +124,10 @@ impl std::fmt::Display for UnknownReason {
                 "no violation in fewer than {k} steps, but k-induction did not close for any k up to {k}; a `lemma` may help"
             ),
             UnknownReason::Solver { message } => write!(f, "the solver gave up: {message}"),
+            UnknownReason::TooLarge { size, largest } => write!(
+                f,
+                "too large to encode: {size}; most of it is {largest} (lower the scope or depth)"
+            ),
             UnknownReason::StateBudget { max_states } => write!(
                 f,
                 "the explicit-state engine reached its budget of {max_states} states (see --max-states)"
@@ -195,9 +202,17 @@ fn run(charter: &hir::Charter, command: &Command, overrides: &Overrides) -> Outc
         }
     }
     let depth = command.depth.unwrap_or(DEFAULT_DEPTH) as usize;
-    let result = match overrides.engine {
-        Engine::Smt => verdict(charter, &command, depth, &overrides.limits),
-        Engine::Explicit { max_states } => explicit_verdict(charter, &command, depth, max_states),
+    let too_large = crate::check::size::exceeds(charter, &command);
+    let result = match (too_large, overrides.engine) {
+        (Some((size, largest)), _) => Ok(Verdict::Unknown {
+            reason: UnknownReason::TooLarge { size, largest },
+        }),
+        (None, engine) => match engine {
+            Engine::Smt => verdict(charter, &command, depth, &overrides.limits),
+            Engine::Explicit { max_states } => {
+                explicit_verdict(charter, &command, depth, max_states)
+            }
+        },
     };
     let verdict = match result {
         Ok(verdict) => verdict,

@@ -22,26 +22,7 @@ pub fn too_large(charter: &Charter) -> Vec<CheckError> {
         .commands
         .iter()
         .filter_map(|command| {
-            let estimate = Estimate::new(charter, command);
-            let (per_step, largest) = estimate.per_step();
-            let steps = command.depth.unwrap_or(DEFAULT_DEPTH) as u128 + 1;
-            let unrolled = per_step.saturating_mul(steps);
-            let over = if per_step > MAX_TERMS_PER_STEP {
-                Some(format!(
-                    "about {} terms per step (the limit is {})",
-                    rounded(per_step),
-                    rounded(MAX_TERMS_PER_STEP)
-                ))
-            } else if unrolled > MAX_TERMS_UNROLLED {
-                Some(format!(
-                    "about {} terms over {steps} states (the limit is {})",
-                    rounded(unrolled),
-                    rounded(MAX_TERMS_UNROLLED)
-                ))
-            } else {
-                None
-            };
-            over.map(|size| CheckError::CommandTooLarge {
+            exceeds(charter, command).map(|(size, largest)| CheckError::CommandTooLarge {
                 name: command.name.clone(),
                 size,
                 largest,
@@ -49,6 +30,37 @@ pub fn too_large(charter: &Charter) -> Vec<CheckError> {
             })
         })
         .collect()
+}
+
+/// Whether the command (as it will run: with its scopes and depth, after
+/// any command-line overrides) would be too large to encode: how large,
+/// and the part of the spec that weighs most.
+pub fn exceeds(charter: &Charter, command: &Command) -> Option<(String, String)> {
+    let estimate = Estimate::new(charter, command);
+    let (per_step, largest) = estimate.per_step();
+    let steps = (command.depth.unwrap_or(DEFAULT_DEPTH) as u128).saturating_add(1);
+    let unrolled = per_step.saturating_mul(steps);
+    let size = if per_step > MAX_TERMS_PER_STEP {
+        format!(
+            "about {} terms per step (the limit is {})",
+            rounded(per_step),
+            rounded(MAX_TERMS_PER_STEP)
+        )
+    } else if unrolled > MAX_TERMS_UNROLLED {
+        format!(
+            "about {} terms over {steps} states (the limit is {})",
+            rounded(unrolled),
+            rounded(MAX_TERMS_UNROLLED)
+        )
+    } else {
+        return None;
+    };
+    Some((size, largest))
+}
+
+/// Sum that stops at the largest value instead of overflowing.
+fn total(parts: impl IntoIterator<Item = u128>) -> u128 {
+    parts.into_iter().fold(0, u128::saturating_add)
 }
 
 fn rounded(n: u128) -> String {
@@ -98,24 +110,28 @@ impl<'h> Estimate<'h> {
             let cells = self.cells(&state.args);
             let value = state.value.as_ref().map_or(0, |v| self.expr(v));
             parts.push((
-                cells.saturating_mul(self.leaves(&state.ty) + value),
+                cells.saturating_mul(self.leaves(&state.ty).saturating_add(value)),
                 format!("`{}`", state.name),
             ));
         }
         for event in &self.charter.events {
-            let params: u128 = event
-                .params
-                .iter()
-                .map(|p| self.leaves(&self.charter.local(*p).ty))
-                .sum();
-            let guards: u128 = event.requires.iter().map(|g| self.expr(g)).sum();
-            parts.push((1 + params + guards, format!("event `{}`", event.name)));
+            let params = total(
+                event
+                    .params
+                    .iter()
+                    .map(|p| self.leaves(&self.charter.local(*p).ty)),
+            );
+            let guards = total(event.requires.iter().map(|g| self.expr(g)));
+            parts.push((
+                total([1, params, guards]),
+                format!("event `{}`", event.name),
+            ));
         }
         for formula in &self.charter.formulas {
             parts.push((self.expr(&formula.body), format!("`{}`", formula.name)));
         }
         for clause in &self.charter.clauses {
-            let cost: u128 = clause.rules.iter().map(|r| self.rule(r)).sum();
+            let cost = total(clause.rules.iter().map(|r| self.rule(r)));
             parts.push((cost, format!("clause `{}`", clause.name)));
         }
         let total = parts
@@ -131,7 +147,7 @@ impl<'h> Estimate<'h> {
     fn rule(&self, rule: &Rule) -> u128 {
         match &rule.kind {
             RuleKind::On { when, block, .. } => {
-                when.as_ref().map_or(0, |w| self.expr(w)) + self.block(block)
+                total([when.as_ref().map_or(0, |w| self.expr(w)), self.block(block)])
             }
             RuleKind::StateConstraint(e) | RuleKind::TransitionConstraint(e) => self.expr(e),
         }
@@ -140,9 +156,11 @@ impl<'h> Estimate<'h> {
     fn block(&self, block: &EffectBlock) -> u128 {
         let effects = block.effects.iter().fold(0u128, |sum, effect| {
             let target = self.charter.state(effect.target);
-            let per_cell = self.leaves(&target.ty)
-                + self.expr(&effect.value)
-                + effect.args.iter().map(|a| self.expr(a)).sum::<u128>();
+            let per_cell = total(
+                [self.leaves(&target.ty), self.expr(&effect.value)]
+                    .into_iter()
+                    .chain(effect.args.iter().map(|a| self.expr(a))),
+            );
             sum.saturating_add(self.cells(&target.args).saturating_mul(per_cell))
         });
         block.exceptions.iter().fold(effects, |sum, exception| {
@@ -176,8 +194,18 @@ impl<'h> Estimate<'h> {
             | ExprKind::Local(_) => 0,
             ExprKind::Some(e) | ExprKind::Unary(_, e) | ExprKind::OptionTest(e, _) => self.expr(e),
             ExprKind::State { id, args, .. } => {
+                // A point read at bound names or literals (a quantifier's
+                // element) is one known point.
+                let known_point = args.iter().all(|a| {
+                    matches!(
+                        a.kind,
+                        ExprKind::Local(_) | ExprKind::EnumValue(..) | ExprKind::Int(_)
+                    )
+                });
                 let read = if args.is_empty() {
                     0
+                } else if known_point {
+                    self.leaves(&self.charter.state(*id).ty)
                 } else {
                     // A point read at an unknown argument selects among
                     // every point.
@@ -240,7 +268,7 @@ impl<'h> Estimate<'h> {
         match ty {
             Type::Bool | Type::Int(_) => 1,
             Type::Sort(id) => self.sizes[id.0],
-            Type::Option(inner) => 1 + self.leaves(inner),
+            Type::Option(inner) => self.leaves(inner).saturating_add(1),
             Type::Set(inner) => self.values(inner),
         }
     }

@@ -425,7 +425,9 @@ impl<'s> Unrolling<'s> {
             (Z3Term::Bool(b), RawValue::Bool(true)) => b.clone(),
             (Z3Term::Bool(b), RawValue::Bool(false)) => b.not(),
             (Z3Term::Int(i), RawValue::Int(v)) => i.eq(Int::from_i64(*v)),
-            _ => Bool::from_bool(false),
+            // Never the case; pinning nothing keeps the question sound (a
+            // `false` pin would make it vacuously unanswerable).
+            _ => Bool::from_bool(true),
         };
         let mut literals: Vec<Bool> = self.states[step]
             .iter()
