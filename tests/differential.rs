@@ -367,9 +367,16 @@ fn spec(seed: u64) -> String {
         });
     }
     let extra = g.range(1, 3);
+    // At most one function: its initial values multiply the explicit
+    // engine's initial states.
+    let mut functions = 0;
     for _ in 0..extra {
         let s = g.range(0, sorts.len() - 1);
-        let ty = match g.range(0, 5) {
+        let mut pick = g.range(0, 5);
+        if pick == 3 && functions > 0 {
+            pick = 5;
+        }
+        let ty = match pick {
             0 => Ty::Bool,
             1 => Ty::Int(g.range(1, 3) as i64),
             2 => Ty::Set(s),
@@ -379,6 +386,7 @@ fn spec(seed: u64) -> String {
                 } else {
                     Some(*g.pick(&enum_ids))
                 };
+                functions += 1;
                 Ty::Fun(s, to)
             }
             4 => Ty::Opt(s),
@@ -420,7 +428,7 @@ fn spec(seed: u64) -> String {
         events: &model.events,
     };
     for v in &model.vars {
-        let init = if g.chance(30) {
+        let init = if g.chance(15) {
             None
         } else {
             match &v.ty {
@@ -603,8 +611,14 @@ fn compare(source: &str, tally: &mut Tally) -> Result<(), String> {
         },
         ..Overrides::default()
     };
+    let t0 = std::time::Instant::now();
     let by_smt = verify::verify(&charter, None, &Overrides::default());
+    let t1 = std::time::Instant::now();
     let by_explicit = verify::verify(&charter, None, &explicit);
+    let t2 = std::time::Instant::now();
+    if (t2 - t0).as_millis() > 500 {
+        eprintln!("SLOW smt {:?} explicit {:?}\n{source}", t1 - t0, t2 - t1);
+    }
     for (s, e) in by_smt.iter().zip(&by_explicit) {
         for (engine, o) in [("smt", s), ("explicit", e)] {
             if let Verdict::ReplayFailed { message, .. } = &o.verdict {
