@@ -132,8 +132,16 @@ impl Model {
     }
 
     fn int(&self, g: &mut Gen, ctx: &Ctx) -> String {
-        let ints: Vec<&Var> = self.vars.iter().filter(|v| matches!(v.ty, Ty::Int(_))).collect();
-        let sets: Vec<&Var> = self.vars.iter().filter(|v| matches!(v.ty, Ty::Set(_))).collect();
+        let ints: Vec<&Var> = self
+            .vars
+            .iter()
+            .filter(|v| matches!(v.ty, Ty::Int(_)))
+            .collect();
+        let sets: Vec<&Var> = self
+            .vars
+            .iter()
+            .filter(|v| matches!(v.ty, Ty::Set(_)))
+            .collect();
         match g.range(0, 3) {
             0 | 1 if !ints.is_empty() => {
                 let name = g.pick(&ints).name.clone();
@@ -297,7 +305,10 @@ impl Model {
 
     fn effects(&self, g: &mut Gen, ctx: &Ctx) -> String {
         let n = g.range(1, 2);
-        (0..n).map(|_| self.effect(g, ctx)).collect::<Vec<_>>().join(", ")
+        (0..n)
+            .map(|_| self.effect(g, ctx))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn condition(&self, g: &mut Gen, ctx: &Ctx) -> String {
@@ -611,14 +622,8 @@ fn compare(source: &str, tally: &mut Tally) -> Result<(), String> {
         },
         ..Overrides::default()
     };
-    let t0 = std::time::Instant::now();
     let by_smt = verify::verify(&charter, None, &Overrides::default());
-    let t1 = std::time::Instant::now();
     let by_explicit = verify::verify(&charter, None, &explicit);
-    let t2 = std::time::Instant::now();
-    if (t2 - t0).as_millis() > 500 {
-        eprintln!("SLOW smt {:?} explicit {:?}\n{source}", t1 - t0, t2 - t1);
-    }
     for (s, e) in by_smt.iter().zip(&by_explicit) {
         for (engine, o) in [("smt", s), ("explicit", e)] {
             if let Verdict::ReplayFailed { message, .. } = &o.verdict {
@@ -688,6 +693,10 @@ fn generator_prints_loadable_specs() {
     for seed in 0..200 {
         let source = spec(seed);
         let loaded = charter::load(source.as_bytes()).unwrap_or_else(|e| panic!("{e:?}\n{source}"));
-        assert!(loaded.checked.is_ok(), "{:?}\n{source}", loaded.checked.err());
+        assert!(
+            loaded.checked.is_ok(),
+            "{:?}\n{source}",
+            loaded.checked.err()
+        );
     }
 }
