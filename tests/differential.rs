@@ -15,9 +15,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::fmt::Write as _;
 
-use charter::verify::{self, Overrides, UnknownReason, Verdict};
+use charter::verify::{self, Overrides, Verdict};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 /// The explicit engine's budget of distinct states: above it, "unknown".
@@ -584,23 +586,6 @@ fn spec(seed: u64) -> String {
     out
 }
 
-/// The kind of a verdict and, for a history, its length: what the two
-/// engines must agree on where both are conclusive (as in `tests/trust.rs`).
-fn conclusive(verdict: &Verdict) -> Option<String> {
-    match verdict {
-        Verdict::Proved { .. } => Some("proved".into()),
-        Verdict::Counterexample { depth, .. } => Some(format!("counterexample in {depth}")),
-        Verdict::Witness { depth, .. } => Some(format!("witness in {depth}")),
-        Verdict::NoneUpTo { depth } => Some(format!("none up to {depth}")),
-        Verdict::Unknown { reason } => match reason {
-            UnknownReason::NoInitialState => Some("no initial state".into()),
-            UnknownReason::VacuousAntecedent { depth } => Some(format!("vacuous up to {depth}")),
-            _ => None,
-        },
-        Verdict::ReplayFailed { .. } => None,
-    }
-}
-
 #[derive(Default)]
 struct Tally {
     compared: usize,
@@ -630,7 +615,10 @@ fn compare(source: &str, tally: &mut Tally) -> Result<(), String> {
                 return Err(format!("{}: {engine} replay failed: {message}", o.command));
             }
         }
-        match (conclusive(&s.verdict), conclusive(&e.verdict)) {
+        match (
+            common::conclusive(&s.verdict),
+            common::conclusive(&e.verdict),
+        ) {
             (Some(a), Some(b)) if a != b => {
                 return Err(format!(
                     "{}: engines disagree: smt {a}, explicit {b}\nsmt: {:?}\nexplicit: {:?}",

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use charter::eval::{self, At, Ending, History, Reason, Value};
@@ -331,23 +333,12 @@ fn a_failed_replay_is_rendered_as_an_internal_error() {
     assert_eq!(json["verdict"]["found"], "counterexample");
 }
 
-/// The kind of a verdict and, for a history, its length: what the two
-/// engines must agree on where both are conclusive.
+/// As `common::conclusive`, and a history that did not replay fails here.
 fn conclusive(verdict: &Verdict) -> Option<String> {
-    match verdict {
-        Verdict::Proved { .. } => Some("proved".into()),
-        Verdict::Counterexample { depth, .. } => Some(format!("counterexample in {depth}")),
-        Verdict::Witness { depth, .. } => Some(format!("witness in {depth}")),
-        Verdict::NoneUpTo { depth } => Some(format!("none up to {depth}")),
-        Verdict::Unknown { reason } => match reason {
-            verify::UnknownReason::NoInitialState => Some("no initial state".into()),
-            verify::UnknownReason::VacuousAntecedent { depth } => {
-                Some(format!("vacuous up to {depth}"))
-            }
-            _ => None,
-        },
-        Verdict::ReplayFailed { message, .. } => panic!("replay failed: {message}"),
+    if let Verdict::ReplayFailed { message, .. } = verdict {
+        panic!("replay failed: {message}");
     }
+    common::conclusive(verdict)
 }
 
 /// `--engine explicit` agrees with the SMT engine on every command of every

@@ -71,3 +71,23 @@ pub fn render_outcome(path: &Path, bytes: &[u8]) -> String {
     }
     out
 }
+
+/// The kind of a verdict and, for a history, its length: what the SMT and
+/// explicit engines must agree on where both are conclusive. `None` where a
+/// verdict is not comparable (a budget, an unsupported construct, the
+/// solver giving up, an induction that did not close) or did not replay.
+pub fn conclusive(verdict: &charter::verify::Verdict) -> Option<String> {
+    use charter::verify::{UnknownReason, Verdict};
+    match verdict {
+        Verdict::Proved { .. } => Some("proved".into()),
+        Verdict::Counterexample { depth, .. } => Some(format!("counterexample in {depth}")),
+        Verdict::Witness { depth, .. } => Some(format!("witness in {depth}")),
+        Verdict::NoneUpTo { depth } => Some(format!("none up to {depth}")),
+        Verdict::Unknown { reason } => match reason {
+            UnknownReason::NoInitialState => Some("no initial state".into()),
+            UnknownReason::VacuousAntecedent { depth } => Some(format!("vacuous up to {depth}")),
+            _ => None,
+        },
+        Verdict::ReplayFailed { .. } => None,
+    }
+}
