@@ -23,6 +23,7 @@ pub struct Item {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ItemKind {
+    Calendar(CalendarDecl),
     Enum(EnumDecl),
     Sort(SortDecl),
     Const(StateDecl),
@@ -36,6 +37,34 @@ pub enum ItemKind {
     Article(Article),
     Clause(Clause),
     Command(Command),
+}
+
+/// `calendar days 0..730`: every step carries a date in the range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalendarDecl {
+    pub unit: Spanned<TimeUnit>,
+    pub low: i64,
+    pub high: i64,
+}
+
+/// The unit of a calendar or a duration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl TimeUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeUnit::Day => "days",
+            TimeUnit::Week => "weeks",
+            TimeUnit::Month => "months",
+            TimeUnit::Year => "years",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -286,6 +315,24 @@ pub enum ExprKind {
     SetLiteral(Vec<Expr>),
     Comprehension(Vec<Binder>, Box<Expr>),
     Quantified(Quantifier, Vec<Binder>, Box<Expr>),
+    /// `sum x: T. e`: the total of an integer over the instances.
+    Sum(Vec<Binder>, Box<Expr>),
+    /// `6 months`.
+    Duration(i64, TimeUnit),
+    /// `2/3 of e`: a share, only as one side of a comparison.
+    Fraction(i64, i64, Box<Expr>),
+    /// `within d after e(args)` (`at_least == false`) or `at least d after e(args)`.
+    TimeSince {
+        at_least: bool,
+        duration: Box<Expr>,
+        event: Ident,
+        args: Option<Vec<Expr>>,
+    },
+    /// `last e(args)`: the date of the event's last occurrence.
+    Last {
+        event: Ident,
+        args: Option<Vec<Expr>>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -426,6 +426,20 @@ impl Evaluator<'_, '_, '_> {
                 members.dedup();
                 Value::Set(members)
             }
+            ExprKind::Sum(binders, body) => {
+                let mut total = 0i64;
+                self.instances(binders, now, &mut |this, _, inside| {
+                    let value = this.int(body, now);
+                    if inside {
+                        total = total.saturating_add(value);
+                    }
+                });
+                Value::Int(total)
+            }
+            ExprKind::OptionValue(inner) => match self.expr(inner, now) {
+                Value::Opt(Some(value)) => *value,
+                _ => self.model.first_value(&expr.ty),
+            },
             ExprKind::Quantified(quantifier, binders, body) => {
                 let mut hits = 0usize;
                 let mut total = 0usize;

@@ -535,7 +535,10 @@ fn any_node_in(
         | ExprKind::EnumValue(..)
         | ExprKind::Universe(_)
         | ExprKind::Local(_) => false,
-        ExprKind::Some(e) | ExprKind::Unary(_, e) | ExprKind::OptionTest(e, _) => any(e, visited),
+        ExprKind::Some(e)
+        | ExprKind::Unary(_, e)
+        | ExprKind::OptionTest(e, _)
+        | ExprKind::OptionValue(e) => any(e, visited),
         ExprKind::State { args, .. } => args.iter().any(|a| any(a, visited)),
         ExprKind::Call(id, args) => {
             if args.iter().any(|a| any(a, visited)) {
@@ -551,7 +554,9 @@ fn any_node_in(
         ExprKind::Binary(_, a, b) => any(a, visited) || any(b, visited),
         ExprKind::If(c, a, b) => any(c, visited) || any(a, visited) || any(b, visited),
         ExprKind::SetLiteral(elements) => elements.iter().any(|e| any(e, visited)),
-        ExprKind::Comprehension(binders, body) | ExprKind::Quantified(_, binders, body) => {
+        ExprKind::Comprehension(binders, body)
+        | ExprKind::Quantified(_, binders, body)
+        | ExprKind::Sum(binders, body) => {
             binders.iter().any(|b| match &b.domain {
                 Domain::Set(set) => any(set, visited),
                 Domain::Type(_) => false,

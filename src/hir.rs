@@ -56,6 +56,25 @@ pub struct Charter {
     pub formulas: Vec<Formula>,
     pub clauses: Vec<Clause>,
     pub commands: Vec<Command>,
+    /// The calendar, when the spec declares one. Its parts are ordinary
+    /// declarations made by the checker: the state `now`, a last parameter
+    /// `date` of every event with a last guard `date >= now`, the clause
+    /// `calendar` (each event's step sets `now` to its date) and one
+    /// monitor state `last E` per event whose last date is read.
+    pub calendar: Option<Calendar>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Calendar {
+    pub unit: crate::ast::TimeUnit,
+    pub range: IntRange,
+    pub now: StateId,
+    /// What the checker declared for it: `now` and the `last E` monitors,
+    /// their initial conditions, and the clause `calendar`.
+    pub states: Vec<StateId>,
+    pub formulas: Vec<FormulaId>,
+    pub clause: ClauseId,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -296,6 +315,11 @@ pub enum ExprKind {
     /// `{x: T | P}`; binders range over their domains.
     Comprehension(Vec<Binder>, Box<Expr>),
     Quantified(Quantifier, Vec<Binder>, Box<Expr>),
+    /// The total of an integer over the instances of the binders.
+    Sum(Vec<Binder>, Box<Expr>),
+    /// The value inside an option; the first value of its type when the
+    /// option is `none` (the checker reads it only where it is some).
+    OptionValue(Box<Expr>),
 }
 
 pub use crate::ast::{AssignOp, Quantifier, UnaryOp};

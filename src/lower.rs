@@ -1481,6 +1481,19 @@ impl Lowerer<'_> {
                 let members = self.expand(binders, body, time);
                 Val::Set(members)
             }
+            ExprKind::Sum(binders, body) => {
+                let instances = self.expand_values(binders, body, time);
+                let zero = self.terms.int(0);
+                let parts: Vec<TermId> = instances
+                    .into_iter()
+                    .map(|(guard, value)| self.terms.ite(guard, value, zero))
+                    .collect();
+                Val::Int(self.terms.add(parts))
+            }
+            ExprKind::OptionValue(inner) => match self.expr(inner, time) {
+                Val::Opt(_, value) => *value,
+                _ => self.first_value(&expr.ty),
+            },
             ExprKind::Quantified(quantifier, binders, body) => {
                 let instances = self.expand_guarded(binders, body, time);
                 let term = match quantifier {
@@ -1641,6 +1654,40 @@ impl Lowerer<'_> {
             for (guard, holds) in self.expand_guarded(rest, body, time) {
                 let guard = self.terms.and2(in_domain, guard);
                 instances.push((guard, holds));
+            }
+        }
+        self.env[first.local.0] = saved;
+        instances
+    }
+
+    /// Every instance of the binders, as (the instance is in the domain,
+    /// the integer body's value for it).
+    fn expand_values(
+        &mut self,
+        binders: &[Binder],
+        body: &Expr,
+        time: Time,
+    ) -> Vec<(TermId, TermId)> {
+        let Some((first, rest)) = binders.split_first() else {
+            let value = self.int_expr(body, time);
+            return vec![(TRUE, value)];
+        };
+        let ty = self.charter.local(first.local).ty.clone();
+        let guards = match &first.domain {
+            Domain::Type(_) => vec![TRUE; self.domain_size(&ty)],
+            Domain::Set(set) => self.set_bits(set, time),
+        };
+        let saved = self.env[first.local.0].clone();
+        let mut instances = Vec::new();
+        for (index, in_domain) in guards.into_iter().enumerate() {
+            if in_domain == FALSE {
+                continue;
+            }
+            let value = self.concrete(&ty, index);
+            self.env[first.local.0] = Some(value);
+            for (guard, value) in self.expand_values(rest, body, time) {
+                let guard = self.terms.and2(in_domain, guard);
+                instances.push((guard, value));
             }
         }
         self.env[first.local.0] = saved;

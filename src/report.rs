@@ -172,21 +172,39 @@ pub fn summary(charter: &hir::Charter) -> String {
         .iter()
         .filter(|s| s.kind == hir::StateKind::Const)
         .count();
+    // What the checker declared for the calendar is the calendar's.
+    let (calendar_states, calendar_formulas, calendar_clauses) = match &charter.calendar {
+        Some(calendar) => (calendar.states.len(), calendar.formulas.len(), 1),
+        None => (0, 0, 0),
+    };
     let formulas = |kind| charter.formulas.iter().filter(|f| f.kind == kind).count();
     let parts: Vec<String> = [
+        count(
+            usize::from(charter.calendar.is_some()),
+            "calendar",
+            "calendars",
+        ),
         count(enums, "enum", "enums"),
         count(charter.sorts.len() - enums, "sort", "sorts"),
         count(consts, "constant", "constants"),
-        count(charter.states.len() - consts, "variable", "variables"),
+        count(
+            charter.states.len() - consts - calendar_states,
+            "variable",
+            "variables",
+        ),
         count(charter.events.len(), "event", "events"),
         count(charter.defines.len(), "define", "defines"),
         count(formulas(hir::FormulaKind::Axiom), "axiom", "axioms"),
         count(
-            formulas(hir::FormulaKind::Init),
+            formulas(hir::FormulaKind::Init) - calendar_formulas,
             "init condition",
             "init conditions",
         ),
-        count(charter.clauses.len(), "clause", "clauses"),
+        count(
+            charter.clauses.len() - calendar_clauses,
+            "clause",
+            "clauses",
+        ),
         count(formulas(hir::FormulaKind::Lemma), "lemma", "lemmas"),
         count(
             formulas(hir::FormulaKind::Assert),

@@ -62,6 +62,16 @@ impl Printer {
     fn item(&mut self, item: &Item) {
         let span = item.span;
         match &item.kind {
+            ItemKind::Calendar(decl) => self.line(
+                1,
+                format!(
+                    "calendar {} {}..{}",
+                    decl.unit.node.as_str(),
+                    decl.low,
+                    decl.high
+                ),
+                span,
+            ),
             ItemKind::Enum(decl) => {
                 let values: Vec<&str> = decl.values.iter().map(|v| v.node.as_str()).collect();
                 self.line(
@@ -369,5 +379,51 @@ fn write_expr(out: &mut String, expr: &Expr) {
             write_expr(out, body);
             out.push(')');
         }
+        ExprKind::Sum(binders, body) => {
+            out.push_str("(sum ");
+            write_binders(out, binders);
+            out.push_str(". ");
+            write_expr(out, body);
+            out.push(')');
+        }
+        ExprKind::Duration(count, unit) => {
+            let _ = write!(out, "{count} {}", unit.as_str());
+        }
+        ExprKind::Fraction(numerator, denominator, whole) => {
+            let _ = write!(out, "({numerator}/{denominator} of ");
+            write_expr(out, whole);
+            out.push(')');
+        }
+        ExprKind::TimeSince {
+            at_least,
+            duration,
+            event,
+            args,
+        } => {
+            out.push_str(if *at_least { "(at least " } else { "(within " });
+            write_expr(out, duration);
+            out.push_str(" after ");
+            write_event_call(out, event, args.as_deref());
+            out.push(')');
+        }
+        ExprKind::Last { event, args } => {
+            out.push_str("(last ");
+            write_event_call(out, event, args.as_deref());
+            out.push(')');
+        }
+    }
+}
+
+fn write_event_call(out: &mut String, event: &Ident, args: Option<&[Expr]>) {
+    out.push_str(&event.node);
+    if let Some(args) = args {
+        out.push('(');
+        for (index, arg) in args.iter().enumerate() {
+            if index > 0 {
+                out.push_str(", ");
+            }
+            write_expr(out, arg);
+        }
+        out.push(')');
     }
 }

@@ -344,6 +344,77 @@ pub enum CheckError {
         span: Span,
     },
 
+    /// `what`: "a duration", "`now`", "`last notify`", …
+    #[error("{what} needs a calendar")]
+    #[diagnostic(
+        code(charter::check::no_calendar),
+        help("declare one, e.g. `calendar days 0..730`: then every step carries a date")
+    )]
+    NoCalendar {
+        what: String,
+        #[label("dates exist only in a spec with a calendar")]
+        span: Span,
+    },
+
+    #[error("a duration in {found} cannot be counted in the calendar's {calendar}")]
+    #[diagnostic(code(charter::check::duration_unit), help("{help}"))]
+    DurationUnit {
+        found: &'static str,
+        calendar: &'static str,
+        help: String,
+        #[label("written in {found}")]
+        span: Span,
+        #[label("the calendar counts {calendar}")]
+        declared: Span,
+    },
+
+    #[error("{what} cannot be read in a define")]
+    #[diagnostic(
+        code(charter::check::time_in_define),
+        help("`now` is the step's date in guards and effects, and the state's date in properties, so a define cannot know which: give the define a parameter and pass `now` to it")
+    )]
+    TimeInDefine {
+        what: &'static str,
+        #[label("read here")]
+        span: Span,
+    },
+
+    #[error("the values of {what} have no order")]
+    #[diagnostic(code(charter::check::no_order))]
+    NoOrder {
+        what: String,
+        #[label("`next` needs a value of an enum")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("a share `{numerator}/{denominator} of …` stands only on one side of a comparison")]
+    #[diagnostic(
+        code(charter::check::misplaced_share),
+        help("compare a count with it, e.g. `#yes >= 2/3 of #present`; charter then compares `3 * #yes >= 2 * #present`, exactly, with no rounding")
+    )]
+    MisplacedShare {
+        numerator: i64,
+        denominator: i64,
+        #[label("used here")]
+        span: Span,
+    },
+
+    #[error("the share `{numerator}/{denominator}` {problem}")]
+    #[diagnostic(
+        code(charter::check::bad_share),
+        help("a share is a fraction `p/q` with 0 <= p <= q and q > 0 of a number that can be positive, e.g. `2/3 of #present`")
+    )]
+    BadShare {
+        numerator: i64,
+        denominator: i64,
+        /// "has a zero denominator", "is more than the whole", "is of a number that is never positive (an empty body)"
+        problem: &'static str,
+        #[label("here")]
+        span: Span,
+    },
+
     #[error("{what} `{name}` is never used")]
     #[diagnostic(code(charter::check::unused), severity(Warning))]
     Unused {
@@ -405,6 +476,12 @@ impl CheckError {
             | CommandTooLarge { span, .. }
             | ImpossibleExpectation { span, .. }
             | StateInConst { span, .. }
+            | NoCalendar { span, .. }
+            | DurationUnit { span, .. }
+            | TimeInDefine { span, .. }
+            | NoOrder { span, .. }
+            | MisplacedShare { span, .. }
+            | BadShare { span, .. }
             | Unused { span, .. } => *span,
         }
     }

@@ -194,6 +194,44 @@ impl Checker {
                     Type::Bool,
                 )
             }
+            ast::ExprKind::Sum(binders, body) => {
+                let bound = self.binders(binders, place)?;
+                let body = self.int_operand(body, place);
+                self.scope.truncate(self.scope.len() - bound.len());
+                let body = body?;
+                // Instances outside a set domain add nothing, so the total
+                // lies between n times the body's range and 0.
+                let instances = bound.iter().fold(1i64, |n, binder| {
+                    let ty = &self.locals[binder.local.0].ty;
+                    n.saturating_mul(self.max_elements(ty))
+                });
+                let Type::Int(range) = body.ty else {
+                    return None;
+                };
+                let ty = Type::Int(IntRange {
+                    low: range.low.saturating_mul(instances).min(0),
+                    high: range.high.saturating_mul(instances).max(0),
+                });
+                typed(ExprKind::Sum(bound, Box::new(body)), ty)
+            }
+            ast::ExprKind::Duration(count, unit) => self.duration(*count, *unit, span),
+            ast::ExprKind::Fraction(numerator, denominator, _) => {
+                self.error(CheckError::MisplacedShare {
+                    numerator: *numerator,
+                    denominator: *denominator,
+                    span,
+                });
+                None
+            }
+            ast::ExprKind::TimeSince {
+                at_least,
+                duration,
+                event,
+                args,
+            } => self.time_since(*at_least, duration, event, args.as_deref(), span, place),
+            ast::ExprKind::Last { event, args } => {
+                self.last_event(event, args.as_deref(), span, place)
+            }
         }
     }
 
@@ -280,7 +318,30 @@ impl Checker {
             let ty = self.locals[local.0].ty.clone();
             return typed(ExprKind::Local(local), ty);
         }
-        let Some(global) = self.global(&name.node) else {
+        let global = self.global(&name.node);
+        if name.node == "next" && global.is_none() {
+            self.no_prime(name, primed, "`next`")?;
+            return self.next_in_order(name, args, span, place);
+        }
+        if name.node == "value" && global.is_none() {
+            self.no_prime(name, primed, "`value`")?;
+            return self.option_value(name, args, span, place);
+        }
+        if name.node == "now" && (global.is_none() || self.is_now(global)) {
+            self.no_args(name, args, "`now`", span)?;
+            if primed {
+                if !place.allows_primes() {
+                    self.error(CheckError::PrimeNotAllowed {
+                        place: place.describe(),
+                        span,
+                    });
+                    return None;
+                }
+                return self.now_expr(span, Place::Effect);
+            }
+            return self.now_expr(span, place);
+        }
+        let Some(global) = global else {
             self.unknown(name, "name", |g| {
                 !matches!(g, Global::Formula(_) | Global::Clause | Global::Scenario)
             });
@@ -444,6 +505,11 @@ impl Checker {
                         checked
                     }
                 };
+                // With a calendar, any date.
+                let mut args = args;
+                if self.calendar.is_some() {
+                    args.push(None);
+                }
                 typed(ExprKind::Happened(id, args), Type::Bool)
             }
             other @ (Global::Formula(_) | Global::Clause | Global::Scenario) => {
@@ -725,6 +791,12 @@ impl Checker {
                 };
                 typed(node(op, lhs?, rhs?), Type::Bool)
             }
+            A::Lt | A::Le | A::Gt | A::Ge | A::Eq | A::Ne
+                if matches!(lhs.kind, ast::ExprKind::Fraction(..))
+                    || matches!(rhs.kind, ast::ExprKind::Fraction(..)) =>
+            {
+                self.share_comparison(op, lhs, rhs, span, place)
+            }
             A::Eq | A::Ne => {
                 let (lhs, rhs) = self.same_type(lhs, rhs, None, place)?;
                 let op = if op == A::Eq {
@@ -872,6 +944,155 @@ impl Checker {
         }
     }
 
+    /// `value(x)`: the value inside the option `x` (the first value of its
+    /// type when `x` is `none`, so read it where `x is some`).
+    fn option_value(
+        &mut self,
+        name: &Ident,
+        args: Option<&[ast::Expr]>,
+        span: Span,
+        place: Place,
+    ) -> Option<Expr> {
+        let [arg] = args.unwrap_or(&[]) else {
+            self.error(CheckError::WrongArity {
+                name: name.node.clone(),
+                expected: 1,
+                found: args.map_or(0, <[ast::Expr]>::len),
+                span,
+                declared: None,
+                help: Some("`value(x)` is the value inside the optional value `x`".into()),
+            });
+            return None;
+        };
+        let operand = self.expr(arg, None, place)?;
+        let Type::Option(inner) = &operand.ty else {
+            self.error(CheckError::TypeMismatch {
+                expected: "an optional value (`T?`)".into(),
+                found: self.type_name(&operand.ty),
+                span: operand.span,
+                help: Some("`value(x)` reads the value inside an optional `x`; this one always has a value: use it as it is".into()),
+            });
+            return None;
+        };
+        let ty = inner.as_ref().clone();
+        Some(Expr {
+            kind: ExprKind::OptionValue(Box::new(operand)),
+            ty,
+            span,
+        })
+    }
+
+    /// `a >= p/q of b` (either side may be the share) compares `q * a`
+    /// with `p * b`: exact, with no rounding.
+    fn share_comparison(
+        &mut self,
+        op: ast::BinaryOp,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+        span: Span,
+        place: Place,
+    ) -> Option<Expr> {
+        use ast::BinaryOp as A;
+        let share = |side: &ast::Expr| match &side.kind {
+            ast::ExprKind::Fraction(p, q, whole) => {
+                Some((*p, *q, whole.as_ref().clone(), side.span))
+            }
+            _ => None,
+        };
+        let scale = |this: &mut Self, factor: i64, operand: Expr| -> Expr {
+            let Type::Int(range) = operand.ty else {
+                return operand;
+            };
+            let (a, b) = (
+                range.low.saturating_mul(factor),
+                range.high.saturating_mul(factor),
+            );
+            let _ = this;
+            Expr {
+                span: operand.span,
+                ty: Type::Int(IntRange {
+                    low: a.min(b),
+                    high: a.max(b),
+                }),
+                kind: ExprKind::Binary(
+                    BinaryOp::Mul,
+                    Box::new(Expr {
+                        kind: ExprKind::Int(factor),
+                        ty: Type::Int(IntRange {
+                            low: factor,
+                            high: factor,
+                        }),
+                        span: operand.span,
+                    }),
+                    Box::new(operand),
+                ),
+            }
+        };
+        let mut sides = Vec::new();
+        let mut shares = 0;
+        for side in [lhs, rhs] {
+            match share(side) {
+                Some((p, q, whole, share_span)) => {
+                    shares += 1;
+                    let whole = self.int_operand(&whole, place);
+                    let problem = if q <= 0 {
+                        Some("has a zero denominator")
+                    } else if p > q {
+                        Some("is more than the whole")
+                    } else {
+                        match whole.as_ref().map(|w| &w.ty) {
+                            Some(Type::Int(range)) if range.high <= 0 => {
+                                Some("is of a number that is never positive (an empty body)")
+                            }
+                            _ => None,
+                        }
+                    };
+                    if let Some(problem) = problem {
+                        self.error(CheckError::BadShare {
+                            numerator: p,
+                            denominator: q,
+                            problem,
+                            span: share_span,
+                        });
+                        return None;
+                    }
+                    sides.push(whole.map(|w| (w, p, q)));
+                }
+                None => sides.push(self.int_operand(side, place).map(|e| (e, 1, 1))),
+            }
+        }
+        if shares == 2 {
+            if let Some((p, q, _, share_span)) = share(rhs) {
+                self.error(CheckError::MisplacedShare {
+                    numerator: p,
+                    denominator: q,
+                    span: share_span,
+                });
+            }
+            return None;
+        }
+        let rhs_side = sides.pop()??;
+        let lhs_side = sides.pop()??;
+        // a OP p/q·b  ⇔  q·a OP p·b (q > 0); likewise with the share on the left.
+        let (a, a_num, a_den) = lhs_side;
+        let (b, b_num, b_den) = rhs_side;
+        let lhs = scale(self, a_num * b_den, a);
+        let rhs = scale(self, b_num * a_den, b);
+        let op = match op {
+            A::Lt => BinaryOp::Lt,
+            A::Le => BinaryOp::Le,
+            A::Gt => BinaryOp::Gt,
+            A::Ge => BinaryOp::Ge,
+            A::Eq => BinaryOp::Eq,
+            _ => BinaryOp::Ne,
+        };
+        Some(Expr {
+            kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+            ty: Type::Bool,
+            span,
+        })
+    }
+
     fn set_pair(
         &mut self,
         lhs: &ast::Expr,
@@ -967,7 +1188,7 @@ fn is_set_expr(expr: &ast::Expr) -> bool {
     )
 }
 
-fn is_wildcard(expr: &ast::Expr) -> bool {
+pub(super) fn is_wildcard(expr: &ast::Expr) -> bool {
     matches!(&expr.kind, ast::ExprKind::Name { name, primed: false, args: None } if name.node == "_")
 }
 
@@ -1007,9 +1228,10 @@ pub fn walk(expr: &Expr, visit: &mut dyn FnMut(&Expr)) {
         | ExprKind::EnumValue(..)
         | ExprKind::Universe(_)
         | ExprKind::Local(_) => {}
-        ExprKind::Some(inner) | ExprKind::Unary(_, inner) | ExprKind::OptionTest(inner, _) => {
-            walk(inner, visit)
-        }
+        ExprKind::Some(inner)
+        | ExprKind::Unary(_, inner)
+        | ExprKind::OptionTest(inner, _)
+        | ExprKind::OptionValue(inner) => walk(inner, visit),
         ExprKind::State { args, .. } | ExprKind::Call(_, args) | ExprKind::SetLiteral(args) => {
             for arg in args {
                 walk(arg, visit);
@@ -1029,7 +1251,9 @@ pub fn walk(expr: &Expr, visit: &mut dyn FnMut(&Expr)) {
             walk(b, visit);
             walk(c, visit);
         }
-        ExprKind::Comprehension(binders, body) | ExprKind::Quantified(_, binders, body) => {
+        ExprKind::Comprehension(binders, body)
+        | ExprKind::Quantified(_, binders, body)
+        | ExprKind::Sum(binders, body) => {
             for binder in binders {
                 if let Domain::Set(set) = &binder.domain {
                     walk(set, visit);

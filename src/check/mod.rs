@@ -10,6 +10,7 @@
 mod error;
 mod expr;
 pub mod size;
+mod time;
 mod types;
 
 pub use error::CheckError;
@@ -160,6 +161,16 @@ struct Checker {
     /// as `local_broken`.
     state_broken: Vec<bool>,
     define_used: Vec<bool>,
+
+    /// The calendar, if the spec declares one (the first, if several).
+    calendar: Option<time::CalendarInfo>,
+    /// Per event: its `date` parameter (with a calendar), which joins the
+    /// event's parameters when checking finishes.
+    date_params: Vec<LocalId>,
+    /// The event whose guards are being checked.
+    current_event: Option<EventId>,
+    last_monitors: Vec<time::LastMonitor>,
+    calendar_decl: Option<Calendar>,
 }
 
 #[derive(Clone, Debug)]
@@ -216,8 +227,20 @@ impl Checker {
         let mut events = 0;
         let mut defines = 0;
         let mut formulas = 0;
+        let mut calendar = None;
         for item in &charter.items {
             match &item.kind {
+                ast::ItemKind::Calendar(decl) => {
+                    // The calendar's clause bears its name.
+                    self.declare(
+                        &Ident {
+                            node: "calendar".into(),
+                            span: item.span,
+                        },
+                        Global::Clause,
+                    );
+                    calendar.get_or_insert((decl.clone(), item.span));
+                }
                 ast::ItemKind::Enum(decl) => {
                     let id = SortId(sorts);
                     sorts += 1;
@@ -267,6 +290,34 @@ impl Checker {
                     }
                 }
             }
+        }
+        if let Some((decl, span)) = calendar {
+            let now = StateId(states);
+            self.declare(
+                &Ident {
+                    node: "now".into(),
+                    span,
+                },
+                Global::State(now),
+            );
+            let range = IntRange {
+                low: decl.low,
+                high: decl.high,
+            };
+            if range.low > range.high {
+                self.error(CheckError::EmptyRange {
+                    low: range.low,
+                    high: range.high,
+                    span,
+                });
+            }
+            self.calendar = Some(time::CalendarInfo {
+                unit: decl.unit.node,
+                unit_span: decl.unit.span,
+                range,
+                span,
+                now,
+            });
         }
     }
 
@@ -326,7 +377,40 @@ impl Checker {
                 _ => {}
             }
         }
+        if let Some(calendar) = self.calendar.clone() {
+            let date = Type::Int(calendar.range);
+            self.states.push(StateDecl {
+                name: "now".into(),
+                kind: StateKind::Var,
+                args: Vec::new(),
+                ty: date.clone(),
+                value: Some(Expr {
+                    kind: ExprKind::Int(calendar.range.low),
+                    ty: Type::Int(IntRange {
+                        low: calendar.range.low,
+                        high: calendar.range.low,
+                    }),
+                    span: calendar.span,
+                }),
+                span: calendar.span,
+            });
+            self.state_broken.push(false);
+            for _ in 0..self.events.len() {
+                let local = self.new_local(
+                    &Ident {
+                        node: "date".into(),
+                        span: calendar.span,
+                    },
+                    date.clone(),
+                );
+                self.local_used[local.0] = true;
+                self.date_params.push(local);
+            }
+        }
         self.state_used = vec![false; self.states.len()];
+        if let Some(calendar) = &self.calendar {
+            self.state_used[calendar.now.0] = true;
+        }
         self.define_used = vec![false; self.define_sigs.len()];
     }
 
@@ -400,7 +484,10 @@ impl Checker {
 
     fn check_item(&mut self, item: &ast::Item) {
         match &item.kind {
-            ast::ItemKind::Enum(_) | ast::ItemKind::Sort(_) | ast::ItemKind::Define(_) => {}
+            ast::ItemKind::Calendar(_)
+            | ast::ItemKind::Enum(_)
+            | ast::ItemKind::Sort(_)
+            | ast::ItemKind::Define(_) => {}
             ast::ItemKind::Const(decl) | ast::ItemKind::Var(decl) => self.state_value(decl),
             ast::ItemKind::Event(decl) => self.event_guards(decl),
             ast::ItemKind::Axiom(f) => self.formula(f, FormulaKind::Axiom, Place::Axiom, item.span),
@@ -452,11 +539,13 @@ impl Checker {
         };
         let params = self.events[id.0].params.clone();
         self.scope.extend(params.iter().copied());
+        self.current_event = Some(id);
         let guards: Vec<Expr> = decl
             .requires
             .iter()
             .filter_map(|guard| self.expr_expecting(guard, &Type::Bool, Place::Requires))
             .collect();
+        self.current_event = None;
         self.scope.truncate(self.scope.len() - params.len());
         for (index, local) in params.iter().enumerate() {
             if self.local_used[local.0] {
@@ -568,8 +657,10 @@ impl Checker {
             ast::EventPattern::Event { name, bindings } => {
                 let id = self.event_named(name)?;
                 let event = self.events[id.0].clone();
+                // With a calendar, the event's `date` comes last, unnamed.
+                let date = usize::from(self.calendar.is_some());
                 let Some(bindings) = bindings else {
-                    return Some((EventSet::One(id), vec![None; event.params.len()]));
+                    return Some((EventSet::One(id), vec![None; event.params.len() + date]));
                 };
                 if bindings.len() != event.params.len() {
                     self.error(CheckError::WrongArity {
@@ -606,6 +697,7 @@ impl Checker {
                     self.local_broken[local.0] = self.local_broken[param.0];
                     locals.push(Some(local));
                 }
+                locals.extend((0..date).map(|_| None));
                 Some((EventSet::One(id), locals))
             }
         }
@@ -1103,7 +1195,8 @@ impl Checker {
         }
     }
 
-    fn finish(self, charter: &ast::Charter) -> Option<hir::Charter> {
+    fn finish(mut self, charter: &ast::Charter) -> Option<hir::Charter> {
+        self.finish_calendar();
         let defines = self
             .define_sigs
             .into_iter()
@@ -1128,6 +1221,7 @@ impl Checker {
             formulas: self.formulas,
             clauses: self.clauses,
             commands: self.commands,
+            calendar: self.calendar_decl,
         })
     }
 }

@@ -192,7 +192,10 @@ impl<'h> Estimate<'h> {
             | ExprKind::EnumValue(..)
             | ExprKind::Universe(_)
             | ExprKind::Local(_) => 0,
-            ExprKind::Some(e) | ExprKind::Unary(_, e) | ExprKind::OptionTest(e, _) => self.expr(e),
+            ExprKind::Some(e)
+            | ExprKind::Unary(_, e)
+            | ExprKind::OptionTest(e, _)
+            | ExprKind::OptionValue(e) => self.expr(e),
             ExprKind::State { id, args, .. } => {
                 // A point read at bound names or literals (a quantifier's
                 // element) is one known point.
@@ -232,7 +235,9 @@ impl<'h> Estimate<'h> {
             ExprKind::SetLiteral(items) => items
                 .iter()
                 .fold(0u128, |sum, a| sum.saturating_add(self.expr(a))),
-            ExprKind::Comprehension(binders, body) | ExprKind::Quantified(_, binders, body) => {
+            ExprKind::Comprehension(binders, body)
+            | ExprKind::Quantified(_, binders, body)
+            | ExprKind::Sum(binders, body) => {
                 let (instances, domains) = binders.iter().fold((1u128, 0u128), |(n, d), b| {
                     let (size, cost) = match &b.domain {
                         Domain::Type(ty) => (self.values(ty), 0),

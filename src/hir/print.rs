@@ -339,5 +339,17 @@ fn write_expr(out: &mut String, charter: &Charter, e: &Expr) {
             write_expr(out, charter, body);
             out.push(')');
         }
+        ExprKind::Sum(binders, body) => {
+            out.push_str("(sum ");
+            write_binders(out, charter, binders);
+            out.push_str(". ");
+            write_expr(out, charter, body);
+            out.push(')');
+        }
+        ExprKind::OptionValue(inner) => {
+            out.push_str("value(");
+            write_expr(out, charter, inner);
+            out.push(')');
+        }
     }
 }

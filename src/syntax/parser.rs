@@ -319,6 +319,7 @@ fn charter(pair: Pair<Rule>) -> Result<ast::Charter> {
 fn item(pair: Pair<Rule>) -> Result<Item> {
     let span = span_of(&pair);
     let kind = match pair.as_rule() {
+        Rule::calendar_decl => ItemKind::Calendar(calendar_decl(pair)?),
         Rule::enum_decl => ItemKind::Enum(enum_decl(pair)?),
         Rule::sort_decl => ItemKind::Sort(SortDecl {
             name: ident(Children::of(pair).next()?),
@@ -337,6 +338,49 @@ fn item(pair: Pair<Rule>) -> Result<Item> {
         _ => return Err(internal(span)),
     };
     Ok(Item { kind, span })
+}
+
+fn calendar_decl(pair: Pair<Rule>) -> Result<CalendarDecl> {
+    let mut children = Children::of(pair);
+    children.next()?; // `calendar`
+    let unit = time_unit(children.next()?);
+    let low = signed_number(children.next()?)?;
+    let high = signed_number(children.next()?)?;
+    Ok(CalendarDecl { unit, low, high })
+}
+
+fn time_unit(pair: Pair<Rule>) -> Spanned<TimeUnit> {
+    let node = match pair.as_str().trim_end_matches('s') {
+        "day" => TimeUnit::Day,
+        "week" => TimeUnit::Week,
+        "month" => TimeUnit::Month,
+        _ => TimeUnit::Year,
+    };
+    Spanned {
+        node,
+        span: span_of(&pair),
+    }
+}
+
+/// `name` or `name(args)` after `last` or `after`.
+fn event_call(pair: Pair<Rule>, nesting: usize) -> Result<(Ident, Option<Vec<Expr>>, usize)> {
+    let mut children = Children::of(pair);
+    let name = ident(children.next()?);
+    let mut depth = 0;
+    let args = match children.next_if(Rule::call_args) {
+        Some(call) => {
+            let nesting = nested(&call, nesting)?;
+            let mut args = Vec::new();
+            for arg in Children::of(call).rest() {
+                let (arg, arg_depth) = sub_expr(arg, nesting)?;
+                depth = depth.max(arg_depth);
+                args.push(arg);
+            }
+            Some(args)
+        }
+        None => None,
+    };
+    Ok((name, args, depth))
 }
 
 fn enum_decl(pair: Pair<Rule>) -> Result<EnumDecl> {
@@ -998,6 +1042,77 @@ fn primary(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
                 d1.max(d2) + 1,
             )
         }
+        Rule::duration => {
+            let mut children = Children::of(pair);
+            let count = children.next()?;
+            let value = count
+                .as_str()
+                .parse::<i64>()
+                .map_err(|_| SyntaxError::NumberTooLarge {
+                    span: span_of(&count),
+                })?;
+            let unit = time_unit(children.next()?);
+            node(ExprKind::Duration(value, unit.node), span, 1)
+        }
+        Rule::fraction => {
+            let mut children = Children::of(pair);
+            let mut share = || -> Result<i64> {
+                let part = children.next()?;
+                part.as_str()
+                    .parse::<i64>()
+                    .map_err(|_| SyntaxError::NumberTooLarge {
+                        span: span_of(&part),
+                    })
+            };
+            let numerator = share()?;
+            let denominator = share()?;
+            children.next()?; // `of`
+            let builder = ExprBuilder {
+                nesting,
+                ..ExprBuilder::default()
+            };
+            let (whole, depth) = builder.operand_expr(Children::of(children.next()?).next()?)?;
+            node(
+                ExprKind::Fraction(numerator, denominator, Box::new(whole)),
+                span,
+                depth + 1,
+            )
+        }
+        Rule::sum_expr => {
+            let nesting = nested(&pair, nesting)?;
+            let mut children = Children::of(pair);
+            children.next()?; // `sum`
+            let (binders, d1) = binders(children.next()?, nesting)?;
+            let (body, d2) = sub_expr(children.next()?, nesting)?;
+            node(ExprKind::Sum(binders, Box::new(body)), span, d1.max(d2) + 1)
+        }
+        Rule::time_since => {
+            let mut children = Children::of(pair);
+            let at_least = children.next()?.as_rule() == Rule::at_least;
+            let builder = ExprBuilder {
+                nesting,
+                ..ExprBuilder::default()
+            };
+            let (duration, d1) = builder.operand_expr(Children::of(children.next()?).next()?)?;
+            children.next()?; // `after`
+            let (event, args, d2) = event_call(children.next()?, nesting)?;
+            node(
+                ExprKind::TimeSince {
+                    at_least,
+                    duration: Box::new(duration),
+                    event,
+                    args,
+                },
+                span,
+                d1.max(d2) + 1,
+            )
+        }
+        Rule::last_event => {
+            let mut children = Children::of(pair);
+            children.next()?; // `last`
+            let (event, args, depth) = event_call(children.next()?, nesting)?;
+            node(ExprKind::Last { event, args }, span, depth + 1)
+        }
         Rule::name_ref => {
             let mut children = Children::of(pair);
             let name = ident(children.next()?);
@@ -1236,7 +1351,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "the end of the file",
         Rule::header => "the header `charter \"title\"`",
-        Rule::enum_decl
+        Rule::calendar_decl
+        | Rule::enum_decl
         | Rule::sort_decl
         | Rule::const_decl
         | Rule::var_decl
@@ -1290,6 +1406,13 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::call_args => "arguments `(…)`",
         Rule::option_test => "`is none` or `is some`",
         Rule::quantifier => "a quantifier",
+        Rule::time_unit => "a unit of time (`days`, `weeks`, `months` or `years`)",
+        Rule::duration => "a duration such as `6 months`",
+        Rule::fraction => "a share such as `2/3 of #present`",
+        Rule::sum_expr => "a sum `sum x: T. value`",
+        Rule::time_since => "`within … after event` or `at least … after event`",
+        Rule::last_event => "`last event`",
+        Rule::event_call => "an event",
         Rule::binders | Rule::binder_group => "a binder such as `x: Type` or `x in set`",
         Rule::int_range => "a range `[low..high]`",
         Rule::question => "`?`",

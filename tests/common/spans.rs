@@ -40,6 +40,7 @@ fn check_item(item: &Item) -> Result {
             }
         }
         ItemKind::Sort(decl) => inside(span, decl.name.span, "a sort name")?,
+        ItemKind::Calendar(decl) => inside(span, decl.unit.span, "a calendar's unit")?,
         ItemKind::Const(decl) | ItemKind::Var(decl) => {
             inside(span, decl.name.span, "a name")?;
             check_type(span, &decl.ty)?;
@@ -203,9 +204,33 @@ pub fn check_expr(parent: Span, expr: &Expr) -> Result {
             }
             Ok(())
         }
-        ExprKind::Comprehension(binders, body) | ExprKind::Quantified(_, binders, body) => {
+        ExprKind::Comprehension(binders, body)
+        | ExprKind::Quantified(_, binders, body)
+        | ExprKind::Sum(binders, body) => {
             check_binders(span, binders)?;
             check_expr(span, body)
+        }
+        ExprKind::Duration(..) => Ok(()),
+        ExprKind::Fraction(_, _, whole) => check_expr(span, whole),
+        ExprKind::TimeSince {
+            duration,
+            event,
+            args,
+            ..
+        } => {
+            check_expr(span, duration)?;
+            inside(span, event.span, "an event name")?;
+            for arg in args.iter().flatten() {
+                check_expr(span, arg)?;
+            }
+            Ok(())
+        }
+        ExprKind::Last { event, args } => {
+            inside(span, event.span, "an event name")?;
+            for arg in args.iter().flatten() {
+                check_expr(span, arg)?;
+            }
+            Ok(())
         }
     }
 }

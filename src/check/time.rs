@@ -1,0 +1,636 @@
+//! Dates, durations and the order of enum values.
+//!
+//! A calendar is checked into ordinary declarations, so that every later
+//! stage (lowering, the interpreter, the explicit engine, lint, traces)
+//! gives it the one meaning they already agree on:
+//!
+//! * the variable `now`, an integer in the calendar's range, starting at its
+//!   low end;
+//! * a last parameter `date` of every event: the date on which it happens;
+//! * the clause `calendar`: each event's step sets `now` to its date, and
+//!   dates never go back (`now' >= now`);
+//! * per event (and per choice of parameters) whose last date is read, a
+//!   monitor variable `last E`, `none` until E first happens and set to the
+//!   date of each E step.
+//!
+//! `now` reads the date of the step where a step is being taken (guards,
+//! effects and their conditions) and the date of the state elsewhere.
+//! `within d after E` and `at least d after E` become comparisons of `now`
+//! with `last E`; `next(x)` and `next(x, s)` become choices over the enum's
+//! values in declaration order.
+
+use super::{CheckError, Checker, Place};
+use crate::ast::{self, TimeUnit};
+use crate::hir::*;
+use crate::span::{Ident, Span};
+
+/// The calendar as the checker knows it while checking bodies.
+#[derive(Clone, Debug)]
+pub(super) struct CalendarInfo {
+    pub unit: TimeUnit,
+    pub unit_span: Span,
+    pub range: IntRange,
+    pub span: Span,
+    pub now: StateId,
+}
+
+/// A `last E` monitor: the event, which of its parameters it is keyed by,
+/// and its state.
+#[derive(Clone, Debug)]
+pub(super) struct LastMonitor {
+    pub event: EventId,
+    pub keyed: Vec<bool>,
+    pub state: StateId,
+}
+
+/// How many of `to` make one `from`, where that is exact.
+fn units_per(from: TimeUnit, to: TimeUnit) -> Option<i64> {
+    use TimeUnit::*;
+    match (to, from) {
+        (a, b) if a == b => Some(1),
+        (Day, Week) => Some(7),
+        (Day, Month) => Some(30),
+        (Day, Year) => Some(365),
+        (Month, Year) => Some(12),
+        _ => None,
+    }
+}
+
+fn expr(kind: ExprKind, ty: Type, span: Span) -> Expr {
+    Expr { kind, ty, span }
+}
+
+fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, ty: Type, span: Span) -> Expr {
+    expr(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), ty, span)
+}
+
+impl Checker {
+    /// Whether a global is the calendar's `now`.
+    pub(super) fn is_now(&self, global: Option<super::Global>) -> bool {
+        match (global, &self.calendar) {
+            (Some(super::Global::State(id)), Some(calendar)) => id == calendar.now,
+            _ => false,
+        }
+    }
+
+    /// `now` read at `place`: the step's date (the event's `date`) in a
+    /// guard, the next state's date in effects and conditions, the state's
+    /// date elsewhere.
+    pub(super) fn now_expr(&mut self, span: Span, place: Place) -> Option<Expr> {
+        let Some(calendar) = self.calendar.clone() else {
+            self.error(CheckError::NoCalendar {
+                what: "`now`".into(),
+                span,
+            });
+            return None;
+        };
+        let ty = Type::Int(calendar.range);
+        match place {
+            Place::Define => {
+                self.error(CheckError::TimeInDefine {
+                    what: "the date",
+                    span,
+                });
+                None
+            }
+            Place::Requires => {
+                let event = self.current_event?;
+                let date = self.date_params[event.0];
+                Some(expr(ExprKind::Local(date), ty, span))
+            }
+            _ => {
+                let primed = matches!(place, Place::Effect | Place::Condition);
+                Some(expr(
+                    ExprKind::State {
+                        id: calendar.now,
+                        primed,
+                        args: Vec::new(),
+                    },
+                    ty,
+                    span,
+                ))
+            }
+        }
+    }
+
+    /// `6 months`, as a number in the calendar's unit.
+    pub(super) fn duration(&mut self, count: i64, unit: TimeUnit, span: Span) -> Option<Expr> {
+        let Some(calendar) = self.calendar.clone() else {
+            self.error(CheckError::NoCalendar {
+                what: "a duration".into(),
+                span,
+            });
+            return None;
+        };
+        let Some(factor) = units_per(unit, calendar.unit) else {
+            let help = match calendar.unit {
+                TimeUnit::Month => {
+                    "the calendar counts months: write the duration in months or years"
+                }
+                TimeUnit::Year => "the calendar counts years: write the duration in years",
+                TimeUnit::Week => "the calendar counts weeks: write the duration in weeks",
+                TimeUnit::Day => "write the duration in days, weeks, months or years",
+            };
+            self.error(CheckError::DurationUnit {
+                found: unit.as_str(),
+                calendar: calendar.unit.as_str(),
+                help: help.into(),
+                span,
+                declared: calendar.unit_span,
+            });
+            return None;
+        };
+        let Some(value) = count.checked_mul(factor) else {
+            self.error(CheckError::IntOutOfRange {
+                expected: "a 64-bit integer".into(),
+                found: "this duration".into(),
+                span,
+            });
+            return None;
+        };
+        Some(expr(
+            ExprKind::Int(value),
+            Type::Int(IntRange {
+                low: value,
+                high: value,
+            }),
+            span,
+        ))
+    }
+
+    /// `last E(args)`: the date of E's last step (`none` before the first),
+    /// read from the monitor keyed by the arguments given (`_` for any).
+    pub(super) fn last_event(
+        &mut self,
+        event_name: &Ident,
+        args: Option<&[ast::Expr]>,
+        span: Span,
+        place: Place,
+    ) -> Option<Expr> {
+        let Some(calendar) = self.calendar.clone() else {
+            self.error(CheckError::NoCalendar {
+                what: format!("`last {}`", event_name.node),
+                span,
+            });
+            return None;
+        };
+        if place == Place::ConstValue {
+            self.error(CheckError::StateInConst {
+                name: format!("last {}", event_name.node),
+                what: "the date of",
+                span,
+            });
+            return None;
+        }
+        let event_id = self.event_named(event_name)?;
+        let event = self.events[event_id.0].clone();
+        let user_params = event.params.clone();
+        let given: Vec<Option<&ast::Expr>> = match args {
+            None => vec![None; user_params.len()],
+            Some(args) => {
+                if args.len() != user_params.len() {
+                    self.error(CheckError::WrongArity {
+                        name: event.name.clone(),
+                        expected: user_params.len(),
+                        found: args.len(),
+                        span,
+                        declared: Some(event.span),
+                        help: Some(
+                            "give every argument, `_` for any value, or none at all for any arguments"
+                                .into(),
+                        ),
+                    });
+                    return None;
+                }
+                args.iter()
+                    .map(|a| (!super::expr::is_wildcard(a)).then_some(a))
+                    .collect()
+            }
+        };
+        let mut keys = Vec::new();
+        let mut key_types = Vec::new();
+        for (arg, param) in given.iter().zip(&user_params) {
+            let Some(arg) = arg else { continue };
+            let ty = self.locals[param.0].ty.clone();
+            if !self.require_enumerable(&ty, arg.span, "the arguments of `last`") {
+                return None;
+            }
+            keys.push(self.value_for(arg, &ty, place)?);
+            key_types.push(ty);
+        }
+        let keyed: Vec<bool> = given.iter().map(Option::is_some).collect();
+        // The monitor reads the keyed parameters at every step of the event.
+        for (index, keyed) in keyed.iter().enumerate() {
+            if *keyed {
+                self.event_param_used[event_id.0][index] = true;
+            }
+        }
+        let state = self.last_monitor(event_id, &keyed, key_types, &calendar);
+        Some(expr(
+            ExprKind::State {
+                id: state,
+                primed: false,
+                args: keys,
+            },
+            Type::Option(Box::new(Type::Int(calendar.range))),
+            span,
+        ))
+    }
+
+    /// The monitor for `last E` keyed by the parameters marked in `keyed`,
+    /// declared on first use.
+    fn last_monitor(
+        &mut self,
+        event: EventId,
+        keyed: &[bool],
+        key_types: Vec<Type>,
+        calendar: &CalendarInfo,
+    ) -> StateId {
+        if let Some(found) = self
+            .last_monitors
+            .iter()
+            .find(|m| m.event == event && m.keyed == keyed)
+        {
+            return found.state;
+        }
+        let decl = self.events[event.0].clone();
+        let any: Vec<String> = decl
+            .params
+            .iter()
+            .zip(keyed)
+            .filter(|(_, keyed)| !**keyed)
+            .map(|(p, _)| self.locals[p.0].name.clone())
+            .collect();
+        // Names with a space cannot clash with the user's names.
+        let name = if any.is_empty() {
+            format!("last {}", decl.name)
+        } else {
+            format!("last {} (any {})", decl.name, any.join(", "))
+        };
+        let ty = Type::Option(Box::new(Type::Int(calendar.range)));
+        let id = StateId(self.states.len());
+        let value = key_types.is_empty().then(|| Expr {
+            kind: ExprKind::None,
+            ty: ty.clone(),
+            span: calendar.span,
+        });
+        self.states.push(StateDecl {
+            name,
+            kind: StateKind::Var,
+            args: key_types,
+            ty,
+            value,
+            span: calendar.span,
+        });
+        self.state_used.push(true);
+        self.state_broken.push(false);
+        self.last_monitors.push(LastMonitor {
+            event,
+            keyed: keyed.to_vec(),
+            state: id,
+        });
+        id
+    }
+
+    /// `within d after E` / `at least d after E`: E has happened, and `now`
+    /// is at most (at least) `d` after its last date.
+    pub(super) fn time_since(
+        &mut self,
+        at_least: bool,
+        duration: &ast::Expr,
+        event: &Ident,
+        args: Option<&[ast::Expr]>,
+        span: Span,
+        place: Place,
+    ) -> Option<Expr> {
+        if self.calendar.is_none() {
+            let form = if at_least { "at least" } else { "within" };
+            self.error(CheckError::NoCalendar {
+                what: format!("`{form} … after {}`", event.node),
+                span,
+            });
+            return None;
+        }
+        let now = self.now_expr(span, place);
+        let duration = self.expr_expecting(duration, &Type::Int(DEFAULT_INT_RANGE), place);
+        let last = self.last_event(event, args, span, place)?;
+        let (now, duration) = (now?, duration?);
+        let (Type::Int(range), Type::Int(d)) = (&now.ty, &duration.ty) else {
+            return None;
+        };
+        let (range, d) = (*range, *d);
+        let happened = expr(
+            ExprKind::OptionTest(Box::new(last.clone()), true),
+            Type::Bool,
+            span,
+        );
+        let date = expr(
+            ExprKind::OptionValue(Box::new(last)),
+            Type::Int(range),
+            span,
+        );
+        let deadline = binary(
+            BinaryOp::Add,
+            date,
+            duration,
+            Type::Int(IntRange {
+                low: range.low.saturating_add(d.low),
+                high: range.high.saturating_add(d.high),
+            }),
+            span,
+        );
+        let op = if at_least { BinaryOp::Ge } else { BinaryOp::Le };
+        let compare = binary(op, now, deadline, Type::Bool, span);
+        Some(binary(BinaryOp::And, happened, compare, Type::Bool, span))
+    }
+
+    /// `next(x)`: the value after `x` in its enum's declaration order,
+    /// wrapping around; `next(x, s)`: the first value after `x` (wrapping
+    /// around, `x` itself last) that is in `s`, or `x` when there is none.
+    pub(super) fn next_in_order(
+        &mut self,
+        name: &Ident,
+        args: Option<&[ast::Expr]>,
+        span: Span,
+        place: Place,
+    ) -> Option<Expr> {
+        let args = args.unwrap_or(&[]);
+        if args.is_empty() || args.len() > 2 {
+            self.error(CheckError::WrongArity {
+                name: name.node.clone(),
+                expected: 1,
+                found: args.len(),
+                span,
+                declared: None,
+                help: Some("`next(x)` is the value after `x` in its enum's order; `next(x, s)` the first after `x` that is in the set `s`".into()),
+            });
+            return None;
+        }
+        let value = self.expr(&args[0], None, place)?;
+        let sort = match &value.ty {
+            Type::Sort(sort) => *sort,
+            other => {
+                let what = self.type_name(other);
+                self.error(CheckError::NoOrder {
+                    what: format!("`{what}`"),
+                    span: value.span,
+                    help: Some(
+                        "enum values are ordered as declared; `next` takes one of them".into(),
+                    ),
+                });
+                return None;
+            }
+        };
+        let SortKind::Enum(values) = self.sorts[sort.0].kind.clone() else {
+            let what = self.sorts[sort.0].name.clone();
+            self.error(CheckError::NoOrder {
+                what: format!("the sort `{what}`"),
+                span: value.span,
+                help: Some("a sort's elements are interchangeable, so none comes next; declare an `enum` with the values in order".into()),
+            });
+            return None;
+        };
+        let set = match args.get(1) {
+            Some(set) => {
+                let set_type = Type::Set(Box::new(Type::Sort(sort)));
+                Some(self.expr_expecting(set, &set_type, place)?)
+            }
+            None => None,
+        };
+        let ty = Type::Sort(sort);
+        let count = values.len();
+        let constant = |index: usize| expr(ExprKind::EnumValue(sort, index), ty.clone(), span);
+        let successor = |index: usize| -> Expr {
+            let Some(set) = &set else {
+                return constant((index + 1) % count);
+            };
+            // The candidates after `index`, nearest last, folded from the
+            // fallback (the value itself) outwards.
+            (1..count).rev().fold(constant(index), |other, offset| {
+                let candidate = (index + offset) % count;
+                let member = binary(
+                    BinaryOp::In,
+                    constant(candidate),
+                    set.clone(),
+                    Type::Bool,
+                    span,
+                );
+                expr(
+                    ExprKind::If(
+                        Box::new(member),
+                        Box::new(constant(candidate)),
+                        Box::new(other),
+                    ),
+                    ty.clone(),
+                    span,
+                )
+            })
+        };
+        let last = count.saturating_sub(1);
+        let result = (0..last).rev().fold(successor(last), |other, index| {
+            let is = binary(
+                BinaryOp::Eq,
+                value.clone(),
+                constant(index),
+                Type::Bool,
+                span,
+            );
+            expr(
+                ExprKind::If(Box::new(is), Box::new(successor(index)), Box::new(other)),
+                ty.clone(),
+                span,
+            )
+        });
+        Some(result)
+    }
+
+    /// The calendar's declarations, once every body is checked: the
+    /// `date` parameter of every event, the clause `calendar`, and the
+    /// initial `none` of keyed monitors.
+    pub(super) fn finish_calendar(&mut self) {
+        let Some(calendar) = self.calendar.clone() else {
+            return;
+        };
+        let date_type = Type::Int(calendar.range);
+        let span = calendar.span;
+        let now = |primed: bool| {
+            expr(
+                ExprKind::State {
+                    id: calendar.now,
+                    primed,
+                    args: Vec::new(),
+                },
+                date_type.clone(),
+                span,
+            )
+        };
+        // Dates never go back: a guard of every event, so that a step
+        // dated before its state is no choice of the event's arguments at
+        // all (as a clause constraint, lint would call it a clash).
+        let mut rules = Vec::new();
+        for index in 0..self.events.len() {
+            let date = self.date_params[index];
+            self.events[index].params.push(date);
+            let guard = binary(
+                BinaryOp::Ge,
+                expr(ExprKind::Local(date), date_type.clone(), span),
+                now(false),
+                Type::Bool,
+                span,
+            );
+            self.events[index].requires.push(guard);
+        }
+        for index in 0..self.events.len() {
+            let event = EventId(index);
+            let params = self.events[index].params.clone();
+            let date = self.binding(params[params.len() - 1], span);
+            let mut bindings = vec![None; params.len() - 1];
+            bindings.push(Some(date));
+            let mut effects = vec![Effect {
+                target: calendar.now,
+                args: Vec::new(),
+                op: ast::AssignOp::Set,
+                value: expr(ExprKind::Local(date), date_type.clone(), span),
+                span,
+            }];
+            for monitor in self.last_monitors.clone() {
+                if monitor.event != event {
+                    continue;
+                }
+                let mut keys = Vec::new();
+                for (position, keyed) in monitor.keyed.iter().enumerate() {
+                    if !keyed {
+                        continue;
+                    }
+                    let local = match bindings[position] {
+                        Some(local) => local,
+                        None => {
+                            let local = self.binding(params[position], span);
+                            bindings[position] = Some(local);
+                            local
+                        }
+                    };
+                    let ty = self.locals[local.0].ty.clone();
+                    keys.push(expr(ExprKind::Local(local), ty, span));
+                }
+                let ty = self.states[monitor.state.0].ty.clone();
+                effects.push(Effect {
+                    target: monitor.state,
+                    args: keys,
+                    op: ast::AssignOp::Set,
+                    value: expr(
+                        ExprKind::Some(Box::new(expr(
+                            ExprKind::Local(date),
+                            date_type.clone(),
+                            span,
+                        ))),
+                        ty,
+                        span,
+                    ),
+                    span,
+                });
+            }
+            rules.push(Rule {
+                kind: RuleKind::On {
+                    events: EventSet::One(event),
+                    bindings,
+                    when: None,
+                    block: EffectBlock {
+                        effects,
+                        exceptions: Vec::new(),
+                        span,
+                    },
+                },
+                span,
+            });
+        }
+        let clause = ClauseId(self.clauses.len());
+        self.clauses.push(Clause {
+            name: "calendar".into(),
+            article: None,
+            text: Some(
+                "Every step happens on a date, which becomes the date of the state after it."
+                    .into(),
+            ),
+            rules,
+            span,
+        });
+        let mut formulas = Vec::new();
+        for monitor in self.last_monitors.clone() {
+            let state = self.states[monitor.state.0].clone();
+            if state.args.is_empty() {
+                continue;
+            }
+            formulas.push(FormulaId(self.formulas.len()));
+            let binders: Vec<Binder> = state
+                .args
+                .iter()
+                .map(|ty| {
+                    let local = self.new_local(
+                        &Ident {
+                            node: "x".into(),
+                            span,
+                        },
+                        ty.clone(),
+                    );
+                    self.local_used[local.0] = true;
+                    Binder {
+                        local,
+                        domain: Domain::Type(ty.clone()),
+                    }
+                })
+                .collect();
+            let args = binders
+                .iter()
+                .zip(&state.args)
+                .map(|(b, ty)| expr(ExprKind::Local(b.local), ty.clone(), span))
+                .collect();
+            let read = expr(
+                ExprKind::State {
+                    id: monitor.state,
+                    primed: false,
+                    args,
+                },
+                state.ty.clone(),
+                span,
+            );
+            let none = expr(
+                ExprKind::OptionTest(Box::new(read), false),
+                Type::Bool,
+                span,
+            );
+            self.formulas.push(Formula {
+                kind: FormulaKind::Init,
+                name: format!("{} starts as none", state.name),
+                text: Some("No event has happened before the first state.".into()),
+                body: expr(
+                    ExprKind::Quantified(ast::Quantifier::Forall, binders, Box::new(none)),
+                    Type::Bool,
+                    span,
+                ),
+                span,
+            });
+        }
+        self.calendar_decl = Some(Calendar {
+            unit: calendar.unit,
+            range: calendar.range,
+            now: calendar.now,
+            states: std::iter::once(calendar.now)
+                .chain(self.last_monitors.iter().map(|m| m.state))
+                .collect(),
+            formulas,
+            clause,
+            span,
+        });
+    }
+
+    /// A fresh local standing for an event's parameter in a rule the
+    /// checker writes.
+    fn binding(&mut self, param: LocalId, span: Span) -> LocalId {
+        let local = &self.locals[param.0];
+        let (name, ty) = (local.name.clone(), local.ty.clone());
+        let id = self.new_local(&Ident { node: name, span }, ty);
+        self.local_used[id.0] = true;
+        id
+    }
+}
