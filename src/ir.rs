@@ -432,6 +432,11 @@ impl Terms {
             let negated: Vec<TermId> = rest.iter().map(|t| self.not(*t)).collect();
             return self.and(negated);
         }
+        if let Some(positive) = self.all_negated(&rest) {
+            // At most k of n negations: at least n - k of the atoms.
+            let n = positive.len() as u32;
+            return self.intern(Term::AtLeast(positive, n - k), true);
+        }
         self.intern(Term::AtMost(rest, k), true)
     }
 
@@ -449,6 +454,10 @@ impl Terms {
         }
         if rest.len() as u32 == k {
             return self.and(rest);
+        }
+        if let Some(positive) = self.all_negated(&rest) {
+            let n = positive.len() as u32;
+            return self.intern(Term::AtMost(positive, n - k), true);
         }
         self.intern(Term::AtLeast(rest, k), true)
     }
@@ -469,7 +478,25 @@ impl Terms {
         if rest.len() as u32 == k {
             return self.and(rest);
         }
+        if let Some(positive) = self.all_negated(&rest) {
+            let n = positive.len() as u32;
+            return self.intern(Term::Exactly(positive, n - k), true);
+        }
         self.intern(Term::Exactly(rest, k), true)
+    }
+
+    /// When every term is a negation, the negated terms: a count over
+    /// `not x` is then stated over the `x` (at most k of n negations is at
+    /// least n - k atoms), so that counts of a set and of its complement
+    /// are constraints over the same items, which the encoding relates.
+    fn all_negated(&self, terms: &[TermId]) -> Option<Vec<TermId>> {
+        terms
+            .iter()
+            .map(|t| match self.get(*t) {
+                Term::Not(inner) => Some(*inner),
+                _ => None,
+            })
+            .collect()
     }
 }
 

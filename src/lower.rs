@@ -1791,12 +1791,12 @@ impl Lowerer<'_> {
     /// `#s op n` with a constant `n` as a pseudo-Boolean constraint, which
     /// the solver handles far better than a sum (see PERFORMANCE.md).
     fn counting(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, time: Time) -> Option<TermId> {
-        let (set, constant, op) = match (&lhs.kind, &rhs.kind) {
-            (ExprKind::Unary(UnaryOp::Card, set), _) => {
+        let (set, factor, constant, op) = match (scaled_card(lhs), scaled_card(rhs)) {
+            (Some((factor, set)), _) => {
                 let n = self.int_expr(rhs, time);
-                (set, self.terms.as_int(n)?, op)
+                (set, factor, self.terms.as_int(n)?, op)
             }
-            (_, ExprKind::Unary(UnaryOp::Card, set)) => {
+            (_, Some((factor, set))) => {
                 let n = self.int_expr(lhs, time);
                 let flipped = match op {
                     BinaryOp::Lt => BinaryOp::Gt,
@@ -1804,9 +1804,22 @@ impl Lowerer<'_> {
                     BinaryOp::Gt => BinaryOp::Lt,
                     _ => BinaryOp::Le,
                 };
-                (set, self.terms.as_int(n)?, flipped)
+                (set, factor, self.terms.as_int(n)?, flipped)
             }
             _ => return None,
+        };
+        // `k * #s op n` (a share, `#s op n/k of …`, once the whole is
+        // constant) with k > 0 is `#s op' n'`: k·c ≤ n ⇔ c ≤ ⌊n/k⌋,
+        // k·c ≥ n ⇔ c ≥ ⌈n/k⌉ (and < / > as ≤ n-1 / ≥ n+1).
+        let (op, constant) = if factor == 1 {
+            (op, constant)
+        } else {
+            match op {
+                BinaryOp::Lt => (BinaryOp::Le, (constant - 1).div_euclid(factor)),
+                BinaryOp::Le => (BinaryOp::Le, constant.div_euclid(factor)),
+                BinaryOp::Gt => (BinaryOp::Ge, (constant + 1 + factor - 1).div_euclid(factor)),
+                _ => (BinaryOp::Ge, (constant + factor - 1).div_euclid(factor)),
+            }
         };
         let bits = self.set_bits(set, time);
         // #s < n ⇔ #s ≤ n-1; #s > n ⇔ #s ≥ n+1; negative bounds are trivial.
@@ -1959,6 +1972,19 @@ enum MonitorKey {
 }
 
 /// The type covering two compatible types (the union of integer ranges).
+/// `#s`, or `k * #s` with a constant k > 0 (as shares are checked into),
+/// with its factor.
+fn scaled_card(expr: &Expr) -> Option<(i64, &Expr)> {
+    match &expr.kind {
+        ExprKind::Unary(UnaryOp::Card, set) => Some((1, set)),
+        ExprKind::Binary(BinaryOp::Mul, factor, operand) => match (&factor.kind, &operand.kind) {
+            (ExprKind::Int(k), ExprKind::Unary(UnaryOp::Card, set)) if *k > 0 => Some((*k, set)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn join(a: &Type, b: &Type) -> Type {
     match (a, b) {
         (Type::Int(x), Type::Int(y)) => Type::Int(IntRange {

@@ -212,7 +212,8 @@ impl<'s> Tracked<'s> {
         }
     }
 
-    fn check_with(&self, extra: &[Bool], enabled: &[usize]) -> Result<bool, SolverUnknown> {
+    fn check_with(&mut self, extra: &[Bool], enabled: &[usize]) -> Result<bool, SolverUnknown> {
+        self.unrolling.flush(&self.solver);
         let mut assumptions = extra.to_vec();
         assumptions.extend(enabled.iter().map(|i| self.literals[*i].clone()));
         check(&self.solver, &assumptions)
@@ -233,7 +234,7 @@ impl<'s> Tracked<'s> {
 
     /// After an unsatisfiable check with `extra` and every item: a minimal
     /// set of items that still rules the query out.
-    fn blame(&self, extra: &[Bool]) -> Result<Vec<Item>, SolverUnknown> {
+    fn blame(&mut self, extra: &[Bool]) -> Result<Vec<Item>, SolverUnknown> {
         let core = self.core();
         let mut kept: Vec<usize> = (0..self.items.len())
             .filter(|i| core.contains(&self.literals[*i].to_string()))

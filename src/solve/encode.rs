@@ -57,6 +57,12 @@ pub struct Unrolling<'s> {
     /// atoms and inputs it moves, as (earlier, its image), and the "equal so
     /// far" literal of the lexicographic chain.
     symmetries: Vec<Symmetry>,
+    /// Per (items, step): the cardinality constraints over those items
+    /// translated so far, each literal (and its negation, where that is a
+    /// bound too) with the counts for which it holds.
+    cardinalities: HashMap<(Vec<TermId>, usize), Vec<(i64, i64, Bool)>, FixedState>,
+    /// Facts relating them, for [`Self::flush`].
+    pending: Vec<Bool>,
 }
 
 /// One abstract sort's symmetry breaking: for each element, the inputs
@@ -91,6 +97,8 @@ impl<'s> Unrolling<'s> {
             known: Vec::new(),
             known_inputs: Vec::new(),
             symmetries,
+            cardinalities: HashMap::default(),
+            pending: Vec::new(),
         }
     }
 
@@ -318,18 +326,69 @@ impl<'s> Unrolling<'s> {
                     Some(value) => Bool::from_bool(value),
                     None => {
                         let weighted: Vec<(&Bool, i32)> = open.iter().map(|b| (b, 1)).collect();
-                        let k = k.min(i64::from(i32::MAX)) as i32;
-                        match kind {
-                            Term::AtMost(..) => Bool::pb_le(&weighted, k),
-                            Term::AtLeast(..) => Bool::pb_ge(&weighted, k),
-                            _ => Bool::pb_eq(&weighted, k),
-                        }
+                        let bound = k.min(i64::from(i32::MAX)) as i32;
+                        let (constraint, holds, fails) = match kind {
+                            Term::AtMost(..) => {
+                                (Bool::pb_le(&weighted, bound), (0, k), Some((k + 1, n)))
+                            }
+                            Term::AtLeast(..) => {
+                                (Bool::pb_ge(&weighted, bound), (k, n), Some((0, k - 1)))
+                            }
+                            _ => (Bool::pb_eq(&weighted, bound), (k, k), None),
+                        };
+                        self.relate_cardinality(&items, step, &constraint, holds, fails);
+                        constraint
                     }
                 })
             }
         };
         self.memo.insert((term, step), result.clone());
         result
+    }
+
+    /// Records a cardinality constraint over `items` at `step` that holds
+    /// when the count of its open items lies in `holds` (and fails in
+    /// `fails`, where that is an interval), and relates it to the others
+    /// over the same items: where one literal's counts lie within
+    /// another's, the first implies the second. Z3's pseudo-Boolean theory
+    /// does not find such consequences by itself: it takes over a minute
+    /// to refute `at least 100 of 150` together with `not at least 76` of
+    /// the same 150, which these facts settle by propagation.
+    fn relate_cardinality(
+        &mut self,
+        items: &[TermId],
+        step: usize,
+        constraint: &Bool,
+        holds: (i64, i64),
+        fails: Option<(i64, i64)>,
+    ) {
+        let mut literals = vec![(holds.0, holds.1, constraint.clone())];
+        if let Some((low, high)) = fails {
+            literals.push((low, high, constraint.not()));
+        }
+        let known = self
+            .cardinalities
+            .entry((items.to_vec(), step))
+            .or_default();
+        for (low, high, literal) in &literals {
+            for (other_low, other_high, other) in known.iter() {
+                if other_low <= low && high <= other_high {
+                    self.pending.push(literal.implies(other));
+                }
+                if low <= other_low && other_high <= high {
+                    self.pending.push(other.implies(literal));
+                }
+            }
+        }
+        known.extend(literals);
+    }
+
+    /// Asserts the facts that relate cardinality constraints translated
+    /// since the last flush (valid facts: asserting them changes no answer).
+    pub fn flush(&mut self, solver: &Solver) {
+        for fact in self.pending.drain(..) {
+            solver.assert(&fact);
+        }
     }
 
     /// The translation of `branch`, remembered as that of `term` too.
@@ -357,6 +416,7 @@ impl<'s> Unrolling<'s> {
                 assert_unless_true(solver, self.bool_at(constraint.term, step - 1));
             }
         }
+        self.flush(solver);
     }
 
     /// Finds the atoms of state `step` whose value the constraints fix

@@ -153,6 +153,7 @@ pub fn search(
         }
         let activation = unrolling.fresh("depth");
         solver.assert(activation.implies(&goal));
+        unrolling.flush(&solver);
         if check(&solver, std::slice::from_ref(&activation))? {
             let model = solver.get_model().ok_or_else(|| SolverUnknown {
                 reason: "the solver found a history but gave no model".into(),
@@ -217,6 +218,7 @@ impl<'s> OneStep<'s> {
         for pin in &pins {
             self.solver.assert(pin);
         }
+        self.unrolling.flush(&self.solver);
         let reaches = !matches!(check(&self.solver, &[]), Ok(false));
         self.solver.pop(1);
         reaches
@@ -248,6 +250,7 @@ pub fn prove(
         let violated = base_unrolling.bool_at(goal, k).not();
         let activation = base_unrolling.fresh("base");
         base.assert(activation.implies(&violated));
+        base_unrolling.flush(&base);
         if check(&base, std::slice::from_ref(&activation))? {
             let model = base.get_model().ok_or_else(|| SolverUnknown {
                 reason: "the solver found a violation but gave no model".into(),
@@ -270,6 +273,7 @@ pub fn prove(
         let violated = step_unrolling.bool_at(goal, k + 1).not();
         let activation = step_unrolling.fresh("step");
         step.assert(activation.implies(&violated));
+        step_unrolling.flush(&step);
         if !check(&step, std::slice::from_ref(&activation))? {
             return Ok(Proof::Proved { k: k + 1 });
         }
