@@ -52,9 +52,64 @@ prove one_chair depth {depth} scope Member = {members}
     )
 }
 
+/// The time-heavy family: the same chairmanship with a calendar of days,
+/// terms of at least six months between elections (a guard reading `last
+/// elect`), and the property that consecutive terms start at least six
+/// months apart. The violation: from step k/2 on, a coup installs a
+/// chairman at any date.
+fn terms_family(members: usize, depth: usize, violation: bool) -> String {
+    let coup_at = depth / 2;
+    let days = 200 * depth;
+    let coup = if violation {
+        format!(
+            "event coup(m: Member)\n  requires clock >= {}\n\nclause coup_rule \"A coup installs a chairman at once.\"\n  on coup(m): chair' = {{m}}, previous_start' = term_start, term_start' = now\n",
+            coup_at.saturating_sub(1)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        r#"charter "Bench: six-month terms, {members} members, depth {depth}"
+
+calendar days 0..{days}
+sort Member
+var chair: set Member = {{}}
+var clock: Int[0..{depth}] = 0
+var term_start: Int[0..{days}] = 0
+var previous_start: Int[0..{days}]? = none
+event elect(m: Member)
+  requires last elect is none or at least 6 months after elect
+event adjourn
+{coup}
+clause election "The elected member is the only chairman; a term lasts at least six months."
+  on elect(m): chair' = {{m}}, previous_start' = last elect, term_start' = now
+clause time "Every event takes one step."
+  on any event: clock' = clock + 1
+
+lemma started_at_last "a term starts at the last election, if any":
+  always last elect is some implies term_start = value(last elect)
+assert spaced "consecutive terms start at least six months apart":
+  always previous_start is some implies term_start >= value(previous_start) + 6 months
+
+check spaced depth {depth} scope Member = {members}
+prove spaced depth {depth} scope Member = {members}
+"#
+    )
+}
+
 /// Runs one case in this process and prints one line of figures.
-fn run_case(members: usize, depth: usize, violation: bool, mode: &str, timeout: u64) {
-    let spec = family(members, depth, violation);
+fn run_case(
+    family_name: &str,
+    members: usize,
+    depth: usize,
+    violation: bool,
+    mode: &str,
+    timeout: u64,
+) {
+    let spec = match family_name {
+        "terms" => terms_family(members, depth, violation),
+        _ => family(members, depth, violation),
+    };
     let started = Instant::now();
     let loaded = charter::load(spec.as_bytes()).expect("the family parses");
     let checked = loaded.checked.expect("the family checks");
@@ -116,7 +171,8 @@ fn main() {
         let depth = args[i + 2].parse().expect("depth");
         let violation = args[i + 3] == "violation";
         let mode = args[i + 4].clone();
-        run_case(members, depth, violation, &mode, timeout);
+        let family_name = args[i + 5].clone();
+        run_case(&family_name, members, depth, violation, &mode, timeout);
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
@@ -134,6 +190,20 @@ fn main() {
     println!(
         "engine benchmark: exactly one chairman, N members, depth k (each case stopped after {timeout} s)"
     );
+    run_grid(&me, "chair", sizes, depths, timeout);
+    println!();
+    println!(
+        "time-heavy variant: six-month terms on a calendar of days (200 days per step), N members, depth k"
+    );
+    let (sizes, depths): (&[usize], &[usize]) = if quick {
+        (&[6, 50], &[10, 50])
+    } else {
+        (&[6, 50, 200], &[10, 50, 100])
+    };
+    run_grid(&me, "terms", sizes, depths, timeout);
+}
+
+fn run_grid(me: &std::path::Path, family: &str, sizes: &[usize], depths: &[usize], timeout: u64) {
     println!(
         "{:<10} {:>5} {:>5} {:>9} {:>9} {:>9} {:>10}  verdict",
         "case", "N", "k", "front s", "solve s", "total s", "peak MiB"
@@ -146,13 +216,14 @@ fn main() {
                 ("holds", "prove"),
                 ("violation", "check"),
             ] {
-                let mut child = Command::new(&me)
+                let mut child = Command::new(me)
                     .args([
                         "--case",
                         &members.to_string(),
                         &depth.to_string(),
                         variant,
                         mode,
+                        family,
                         "--timeout",
                         &timeout.to_string(),
                     ])
