@@ -60,10 +60,14 @@ pub struct Unrolling<'s> {
     /// Per (items, step): the cardinality constraints over those items
     /// translated so far, each literal (and its negation, where that is a
     /// bound too) with the counts for which it holds.
-    cardinalities: HashMap<(Vec<TermId>, usize), Vec<(i64, i64, Bool)>, FixedState>,
+    cardinalities: HashMap<(Vec<TermId>, usize), Vec<CountLiteral>, FixedState>,
     /// Facts relating them, for [`Self::flush`].
     pending: Vec<Bool>,
 }
+
+/// A literal about a count: the lowest and highest counts for which it
+/// holds, and the literal.
+type CountLiteral = (i64, i64, Bool);
 
 /// One abstract sort's symmetry breaking: for each element, the inputs
 /// that use it (grouped by event selector), and whether the events so far
