@@ -152,6 +152,32 @@ pub enum RuleKind {
     /// `always expr`: a state constraint, or a transition constraint when it
     /// mentions primed names.
     Always(Expr),
+    /// `may pattern [when cond]`: a permission of the event.
+    May {
+        pattern: EventPattern,
+        when: Option<Expr>,
+    },
+    /// `must not pattern [when cond]`: a prohibition of the event.
+    MustNot {
+        pattern: EventPattern,
+        when: Option<Expr>,
+    },
+    /// `on pattern [when cond]: must event(args) within duration`.
+    Obligation {
+        pattern: EventPattern,
+        when: Option<Expr>,
+        duty: Obligation,
+    },
+}
+
+/// What an obligation requires: an event (`_` for any argument) within a
+/// time after the step that triggers it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Obligation {
+    pub event: Ident,
+    pub args: Option<Vec<Expr>>,
+    pub within: Expr,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -62,6 +62,22 @@ pub struct Charter {
     /// `calendar` (each event's step sets `now` to its date) and one
     /// monitor state `last E` per event whose last date is read.
     pub calendar: Option<Calendar>,
+    /// Obligations (`on e: must f within d`), each checked into rules of
+    /// its clause, a monitor `due f (clause)`, and the clause's assertion.
+    pub duties: Vec<Duty>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Duty {
+    pub clause: ClauseId,
+    /// The event that fulfils it.
+    pub event: EventId,
+    pub due: StateId,
+    /// The clause's assertion: no duty of it is past its date unfulfilled.
+    pub formula: FormulaId,
+    /// The span of the rule that fulfils it on time (lint's question).
+    pub on_time: Span,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -35,10 +35,11 @@ pub enum Kind {
     DeadDefault,
     Clash,
     VacuousAssertion,
+    UnmetObligation,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::NoInitialState,
         Kind::DeadEvent,
         Kind::DeadRule,
@@ -46,6 +47,7 @@ impl Kind {
         Kind::DeadDefault,
         Kind::Clash,
         Kind::VacuousAssertion,
+        Kind::UnmetObligation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +59,7 @@ impl Kind {
             Kind::DeadDefault => "dead_default",
             Kind::Clash => "clash",
             Kind::VacuousAssertion => "vacuous_assertion",
+            Kind::UnmetObligation => "unmet_obligation",
         }
     }
 
@@ -280,6 +283,37 @@ fn run(
             continue;
         }
         let clause = &charter.clauses[application.clause.0];
+        // The rules the checker writes for the calendar, and the one that
+        // clears a duty fulfilled late (or not owed), are not the user's.
+        if charter
+            .calendar
+            .as_ref()
+            .is_some_and(|c| c.clause == application.clause)
+        {
+            continue;
+        }
+        let duty = charter
+            .duties
+            .iter()
+            .find(|d| d.clause == application.clause);
+        if duty.is_some_and(|d| d.span == application.span) {
+            continue;
+        }
+        if let Some(duty) = duty.filter(|d| d.on_time == application.span) {
+            let event = &charter.event(duty.event).name;
+            findings.push(Finding {
+                kind: Kind::UnmetObligation,
+                subject: clause.name.clone(),
+                message: format!(
+                    "the obligation of clause `{}` to `{event}` is met on time in no history of up to {depth} steps",
+                    clause.name
+                ),
+                span: duty.span,
+                witness: None,
+                blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+            });
+            continue;
+        }
         let (kind, message) = match application.kind {
             ApplicationKind::Rule => (
                 Kind::DeadRule,
@@ -504,6 +538,7 @@ impl Diagnostic for Finding {
             Kind::DeadDefault => "the exception's condition holds whenever the rule applies, so its default effects never take effect",
             Kind::Clash => "the blamed effects assign the same location different values in the witness's last step (or break an axiom or range); give one priority with `unless`, or exclude the event from one of them",
             Kind::VacuousAssertion => "the assertion says nothing within this depth; the blamed items rule its condition out",
+            Kind::UnmetObligation => "the blamed items rule out every step that would fulfil the duty in time (a prohibition, a guard, or another duty's effects)",
         };
         Some(Box::new(format!(
             "{help}; if the spec means it, list `{} {}` in the `.lint` file beside the spec",
@@ -523,6 +558,7 @@ impl Diagnostic for Finding {
             Kind::VacuousAssertion => Some("vacuous".to_string()),
             Kind::DeadEvent => Some("never happens".to_string()),
             Kind::DeadException => Some("never fires".to_string()),
+            Kind::UnmetObligation => Some("can never be met on time".to_string()),
             _ => Some("never applies".to_string()),
         };
         let mut labels = Vec::new();

@@ -177,6 +177,16 @@ pub fn summary(charter: &hir::Charter) -> String {
         Some(calendar) => (calendar.states.len(), calendar.formulas.len(), 1),
         None => (0, 0, 0),
     };
+    // An obligation's assertion and its monitor's initial `none` are the
+    // obligation's.
+    let mut duty_asserts: Vec<hir::FormulaId> = charter.duties.iter().map(|d| d.formula).collect();
+    duty_asserts.dedup();
+    let duty_states = charter.duties.len();
+    let duty_inits = charter
+        .duties
+        .iter()
+        .filter(|d| !charter.state(d.due).args.is_empty())
+        .count();
     let formulas = |kind| charter.formulas.iter().filter(|f| f.kind == kind).count();
     let parts: Vec<String> = [
         count(
@@ -188,7 +198,7 @@ pub fn summary(charter: &hir::Charter) -> String {
         count(charter.sorts.len() - enums, "sort", "sorts"),
         count(consts, "constant", "constants"),
         count(
-            charter.states.len() - consts - calendar_states,
+            charter.states.len() - consts - calendar_states - duty_states,
             "variable",
             "variables",
         ),
@@ -196,7 +206,7 @@ pub fn summary(charter: &hir::Charter) -> String {
         count(charter.defines.len(), "define", "defines"),
         count(formulas(hir::FormulaKind::Axiom), "axiom", "axioms"),
         count(
-            formulas(hir::FormulaKind::Init) - calendar_formulas,
+            formulas(hir::FormulaKind::Init) - calendar_formulas - duty_inits,
             "init condition",
             "init conditions",
         ),
@@ -205,9 +215,10 @@ pub fn summary(charter: &hir::Charter) -> String {
             "clause",
             "clauses",
         ),
+        count(charter.duties.len(), "obligation", "obligations"),
         count(formulas(hir::FormulaKind::Lemma), "lemma", "lemmas"),
         count(
-            formulas(hir::FormulaKind::Assert),
+            formulas(hir::FormulaKind::Assert) - duty_asserts.len(),
             "assertion",
             "assertions",
         ),

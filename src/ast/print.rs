@@ -193,6 +193,43 @@ impl Printer {
                     );
                     self.block(indent + 2, block);
                 }
+                RuleKind::May { pattern, when } | RuleKind::MustNot { pattern, when } => {
+                    let keyword = if matches!(rule.kind, RuleKind::May { .. }) {
+                        "may"
+                    } else {
+                        "must not"
+                    };
+                    let when = when
+                        .as_ref()
+                        .map(|w| format!(" when {}", expr(w)))
+                        .unwrap_or_default();
+                    self.line(
+                        indent + 1,
+                        format!("{keyword} {}{when}", event_pattern(pattern)),
+                        rule.span,
+                    );
+                }
+                RuleKind::Obligation {
+                    pattern,
+                    when,
+                    duty,
+                } => {
+                    let when = when
+                        .as_ref()
+                        .map(|w| format!(" when {}", expr(w)))
+                        .unwrap_or_default();
+                    let mut call = String::new();
+                    write_event_call(&mut call, &duty.event, duty.args.as_deref());
+                    self.line(
+                        indent + 1,
+                        format!(
+                            "on {}{when}: must {call} within {}",
+                            event_pattern(pattern),
+                            expr(&duty.within)
+                        ),
+                        rule.span,
+                    );
+                }
             }
         }
     }

@@ -7,6 +7,7 @@
 //! (defines on first use, which is how recursion is caught); finally report
 //! declarations that nothing uses, as warnings.
 
+mod duties;
 mod error;
 mod expr;
 pub mod size;
@@ -171,6 +172,12 @@ struct Checker {
     current_event: Option<EventId>,
     last_monitors: Vec<time::LastMonitor>,
     calendar_decl: Option<Calendar>,
+
+    /// Clauses with obligations, whose names are assertions.
+    duty_clauses: Vec<String>,
+    /// Per event: its permissions (`may`), joined into one guard at the end.
+    permissions: Vec<Vec<Expr>>,
+    duties: Vec<duties::PendingDuty>,
 }
 
 #[derive(Clone, Debug)]
@@ -192,6 +199,7 @@ impl Checker {
 
     fn run(&mut self, charter: &ast::Charter) {
         self.collect_names(charter);
+        self.collect_duties(charter);
         self.resolve_sorts(charter);
         self.resolve_signatures(charter);
         for item in &charter.items {
@@ -407,6 +415,7 @@ impl Checker {
                 self.date_params.push(local);
             }
         }
+        self.permissions = vec![Vec::new(); self.events.len()];
         self.state_used = vec![false; self.states.len()];
         if let Some(calendar) = &self.calendar {
             self.state_used[calendar.now.0] = true;
@@ -572,10 +581,11 @@ impl Checker {
     }
 
     fn clause(&mut self, clause: &ast::Clause, article: Option<&String>) {
+        let text = clause.text.as_ref().map(|t| t.node.as_str());
         let rules = clause
             .rules
             .iter()
-            .filter_map(|rule| self.rule(rule))
+            .flat_map(|rule| self.rule(rule, &clause.name.node, text))
             .collect();
         self.clauses.push(Clause {
             name: clause.name.node.clone(),
@@ -586,7 +596,23 @@ impl Checker {
         });
     }
 
-    fn rule(&mut self, rule: &ast::Rule) -> Option<Rule> {
+    fn rule(&mut self, rule: &ast::Rule, clause: &str, text: Option<&str>) -> Vec<Rule> {
+        match &rule.kind {
+            ast::RuleKind::May { pattern, when } | ast::RuleKind::MustNot { pattern, when } => {
+                let permit = matches!(rule.kind, ast::RuleKind::May { .. });
+                self.permission(pattern, when.as_ref(), permit, rule.span);
+                Vec::new()
+            }
+            ast::RuleKind::Obligation {
+                pattern,
+                when,
+                duty,
+            } => self.obligation(clause, text, pattern, when.as_ref(), duty, rule.span),
+            _ => self.effect_rule(rule).into_iter().collect(),
+        }
+    }
+
+    fn effect_rule(&mut self, rule: &ast::Rule) -> Option<Rule> {
         let kind = match &rule.kind {
             ast::RuleKind::Always(body) => {
                 let body = self.expr_expecting(body, &Type::Bool, Place::Constraint)?;
@@ -621,6 +647,10 @@ impl Checker {
                     block: block?,
                 }
             }
+            // Checked by `rule`.
+            ast::RuleKind::May { .. }
+            | ast::RuleKind::MustNot { .. }
+            | ast::RuleKind::Obligation { .. } => return None,
         };
         Some(Rule {
             kind,
@@ -832,7 +862,12 @@ impl Checker {
         let name = &command.name;
         let kind = match &command.kind {
             ast::CommandKind::Check | ast::CommandKind::Prove => {
-                let id = match self.global(&name.node) {
+                let global = self.global(&name.node);
+                let id = match global {
+                    // A clause with obligations: its duties are met.
+                    Some(Global::Clause) if self.is_duty_clause(global, &name.node) => {
+                        self.duty_formula(&name.node)
+                    }
                     // The formula may be checked later in the file; its kind
                     // is known from the declaration.
                     Some(Global::Formula(id))
@@ -1196,7 +1231,24 @@ impl Checker {
     }
 
     fn finish(mut self, charter: &ast::Charter) -> Option<hir::Charter> {
+        self.finish_duties();
         self.finish_calendar();
+        let duties = self
+            .duties
+            .iter()
+            .filter_map(|duty| {
+                let clause = self.clauses.iter().position(|c| c.name == duty.clause)?;
+                let formula = self.duty_formula(&duty.clause)?;
+                Some(Duty {
+                    clause: ClauseId(clause),
+                    event: duty.event,
+                    due: duty.due,
+                    formula,
+                    on_time: duty.discharge_span,
+                    span: duty.span,
+                })
+            })
+            .collect();
         let defines = self
             .define_sigs
             .into_iter()
@@ -1222,6 +1274,7 @@ impl Checker {
             clauses: self.clauses,
             commands: self.commands,
             calendar: self.calendar_decl,
+            duties,
         })
     }
 }

@@ -500,16 +500,55 @@ fn rule(pair: Pair<Rule>) -> Result<ast::Rule> {
                 Some(when) => Some(expr(Children::of(when).next()?)?),
                 None => None,
             };
-            let block = effect_block(children.next()?)?;
-            RuleKind::On {
-                pattern,
-                when,
-                block,
+            let body = children.next()?;
+            if body.as_rule() == Rule::obligation {
+                RuleKind::Obligation {
+                    pattern,
+                    when,
+                    duty: obligation(body)?,
+                }
+            } else {
+                RuleKind::On {
+                    pattern,
+                    when,
+                    block: effect_block(body)?,
+                }
+            }
+        }
+        Rule::permission | Rule::prohibition => {
+            let may = pair.as_rule() == Rule::permission;
+            let mut children = Children::of(pair);
+            children.next()?; // `may` or `must`
+            let pattern = event_pattern(children.next()?)?;
+            let when = match children.next_if(Rule::when_cond) {
+                Some(when) => Some(expr(Children::of(when).next()?)?),
+                None => None,
+            };
+            if may {
+                RuleKind::May { pattern, when }
+            } else {
+                RuleKind::MustNot { pattern, when }
             }
         }
         _ => return Err(internal(span)),
     };
     Ok(ast::Rule { kind, span })
+}
+
+fn obligation(pair: Pair<Rule>) -> Result<ast::Obligation> {
+    let span = span_of(&pair);
+    let mut children = Children::of(pair);
+    children.next()?; // `must`
+    let (event, args, _) = event_call(children.next()?, 0)?;
+    children.next()?; // `within`
+    let builder = ExprBuilder::default();
+    let (within, _) = builder.operand_expr(Children::of(children.next()?).next()?)?;
+    Ok(ast::Obligation {
+        event,
+        args,
+        within,
+        span,
+    })
 }
 
 fn event_pattern(pair: Pair<Rule>) -> Result<EventPattern> {
@@ -1392,6 +1431,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::op_sub
         | Rule::op_mul => "an operator",
         Rule::on_rule => "an effect rule `on event: …`",
+        Rule::permission => "a permission `may event when …`",
+        Rule::prohibition => "a prohibition `must not event when …`",
+        Rule::obligation => "an obligation `must event within …`",
         Rule::constraint_rule => "a constraint `always …`",
         Rule::effect | Rule::target => "an effect such as `x' = …`",
         Rule::prime => "`'` (effects assign the next state: `x' = …`)",

@@ -102,6 +102,28 @@ fn check_clause(clause: &Clause) -> Result {
         inside(clause.span, rule.span, "a rule")?;
         match &rule.kind {
             RuleKind::Always(body) => check_expr(rule.span, body)?,
+            RuleKind::May { pattern, when } | RuleKind::MustNot { pattern, when } => {
+                check_pattern(rule.span, pattern)?;
+                if let Some(when) = when {
+                    check_expr(rule.span, when)?;
+                }
+            }
+            RuleKind::Obligation {
+                pattern,
+                when,
+                duty,
+            } => {
+                check_pattern(rule.span, pattern)?;
+                if let Some(when) = when {
+                    check_expr(rule.span, when)?;
+                }
+                inside(rule.span, duty.span, "an obligation")?;
+                inside(duty.span, duty.event.span, "an obligation's event")?;
+                for arg in duty.args.iter().flatten() {
+                    check_expr(duty.span, arg)?;
+                }
+                check_expr(duty.span, &duty.within)?;
+            }
             RuleKind::On {
                 pattern,
                 when,
@@ -125,6 +147,19 @@ fn check_clause(clause: &Clause) -> Result {
         }
     }
     Ok(())
+}
+
+fn check_pattern(parent: Span, pattern: &EventPattern) -> Result {
+    match pattern {
+        EventPattern::Event { name, bindings } => {
+            inside(parent, name.span, "an event name")?;
+            for binding in bindings.iter().flatten() {
+                inside(parent, binding.span, "a binding")?;
+            }
+            Ok(())
+        }
+        EventPattern::Any { span, .. } => inside(parent, *span, "a pattern"),
+    }
 }
 
 fn check_block(block: &EffectBlock) -> Result {

@@ -1,0 +1,610 @@
+//! Permissions, prohibitions and obligations, checked into guards, rules
+//! and an assertion, so that every later stage gives them the meaning it
+//! gives everything else:
+//!
+//! * `may e(x) when c`: an event with permissions is permitted where one of
+//!   them holds — one guard of the event, the disjunction of its
+//!   permissions (an event without any is permitted by its guards alone);
+//! * `must not e(x) when c`: the guard `not c` of the event;
+//! * `on t(y) when c: must e(args) within d`: a monitor variable `due e
+//!   (clause)` holding, per choice of the arguments given, the date the
+//!   duty falls due (`none` when nothing is owed). The triggering step sets
+//!   it to `now + d` unless an earlier date is already owed; a step of `e`
+//!   with those arguments fulfils it (two rules: on time, and otherwise);
+//!   and the clause's name becomes an assertion that no duty is ever past
+//!   its date unfulfilled (`check clause`). Lint reports an obligation that
+//!   can be met on time in no history, with the items that prevent it.
+
+use super::{CheckError, Checker, Global, Place};
+use crate::ast;
+use crate::hir::*;
+use crate::span::{Ident, Span};
+
+/// An obligation being built: what `finish_duties` turns into the clause's
+/// assertion and the monitor's initial `none`.
+#[derive(Clone, Debug)]
+pub(super) struct PendingDuty {
+    pub clause: String,
+    pub text: Option<String>,
+    pub event: EventId,
+    pub due: StateId,
+    pub discharge_span: Span,
+    pub span: Span,
+}
+
+fn expr(kind: ExprKind, ty: Type, span: Span) -> Expr {
+    Expr { kind, ty, span }
+}
+
+fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, ty: Type, span: Span) -> Expr {
+    expr(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), ty, span)
+}
+
+/// Replaces locals by others (a rule's bindings by the event's parameters).
+fn substitute(expr: &mut Expr, map: &[(LocalId, LocalId)]) {
+    match &mut expr.kind {
+        ExprKind::Local(id) => {
+            if let Some((_, to)) = map.iter().find(|(from, _)| from == id) {
+                *id = *to;
+            }
+        }
+        ExprKind::Bool(_)
+        | ExprKind::Int(_)
+        | ExprKind::None
+        | ExprKind::EnumValue(..)
+        | ExprKind::Universe(_) => {}
+        ExprKind::Some(inner)
+        | ExprKind::Unary(_, inner)
+        | ExprKind::OptionTest(inner, _)
+        | ExprKind::OptionValue(inner) => substitute(inner, map),
+        ExprKind::State { args, .. } | ExprKind::Call(_, args) | ExprKind::SetLiteral(args) => {
+            for arg in args {
+                substitute(arg, map);
+            }
+        }
+        ExprKind::Happened(_, args) => {
+            for arg in args.iter_mut().flatten() {
+                substitute(arg, map);
+            }
+        }
+        ExprKind::Binary(_, a, b) => {
+            substitute(a, map);
+            substitute(b, map);
+        }
+        ExprKind::If(a, b, c) => {
+            substitute(a, map);
+            substitute(b, map);
+            substitute(c, map);
+        }
+        ExprKind::Comprehension(binders, body)
+        | ExprKind::Quantified(_, binders, body)
+        | ExprKind::Sum(binders, body) => {
+            for binder in binders {
+                if let Domain::Set(set) = &mut binder.domain {
+                    substitute(set, map);
+                }
+            }
+            substitute(body, map);
+        }
+    }
+}
+
+impl Checker {
+    /// Clause names that carry an obligation, in order: each is the name of
+    /// an assertion, whose id follows the spec's own formulas.
+    pub(super) fn collect_duties(&mut self, charter: &ast::Charter) {
+        let clauses = charter.items.iter().flat_map(|item| match &item.kind {
+            ast::ItemKind::Article(article) => article.clauses.iter().collect::<Vec<_>>(),
+            ast::ItemKind::Clause(clause) => vec![clause],
+            _ => Vec::new(),
+        });
+        let mut names = Vec::new();
+        for clause in clauses {
+            if clause
+                .rules
+                .iter()
+                .any(|r| matches!(r.kind, ast::RuleKind::Obligation { .. }))
+                && !names.contains(&clause.name.node)
+            {
+                names.push(clause.name.node.clone());
+            }
+        }
+        self.duty_clauses = names;
+    }
+
+    /// The assertion a command names by a clause with obligations.
+    pub(super) fn duty_formula(&self, name: &str) -> Option<FormulaId> {
+        let index = self.duty_clauses.iter().position(|n| n == name)?;
+        Some(FormulaId(self.formula_kinds.len() + index))
+    }
+
+    /// `may` (`permit`) or `must not`: a condition over the event's
+    /// parameters, recorded as a permission or added as a guard.
+    pub(super) fn permission(
+        &mut self,
+        pattern: &ast::EventPattern,
+        when: Option<&ast::Expr>,
+        permit: bool,
+        span: Span,
+    ) {
+        let Some((events, bindings)) = self.event_pattern(pattern) else {
+            return;
+        };
+        let targets: Vec<EventId> = match &events {
+            EventSet::One(id) => vec![*id],
+            EventSet::AllExcept(except) => (0..self.events.len())
+                .map(EventId)
+                .filter(|e| !except.contains(e))
+                .collect(),
+        };
+        let Some(&first) = targets.first() else {
+            return;
+        };
+        let bound: Vec<LocalId> = bindings.iter().flatten().copied().collect();
+        self.scope.extend(bound.iter().copied());
+        self.current_event = Some(first);
+        let condition = match when {
+            Some(when) => self.expr_expecting(when, &Type::Bool, Place::Requires),
+            None => Some(expr(ExprKind::Bool(true), Type::Bool, span)),
+        };
+        self.current_event = None;
+        self.scope.truncate(self.scope.len() - bound.len());
+        let Some(condition) = condition else {
+            return;
+        };
+        for event in targets {
+            let params = self.events[event.0].params.clone();
+            let mut map: Vec<(LocalId, LocalId)> = bindings
+                .iter()
+                .zip(&params)
+                .filter_map(|(binding, param)| binding.map(|b| (b, *param)))
+                .collect();
+            if self.calendar.is_some() {
+                map.push((self.date_params[first.0], self.date_params[event.0]));
+            }
+            let mut guard = condition.clone();
+            substitute(&mut guard, &map);
+            guard.span = span;
+            if permit {
+                self.permissions[event.0].push(guard);
+            } else {
+                let not = expr(
+                    ExprKind::Unary(UnaryOp::Not, Box::new(guard)),
+                    Type::Bool,
+                    span,
+                );
+                self.events[event.0].requires.push(not);
+            }
+        }
+    }
+
+    /// `on t(y) when c: must e(args) within d`: the rules that set and
+    /// fulfil the duty, appended to the clause's rules.
+    pub(super) fn obligation(
+        &mut self,
+        clause: &str,
+        text: Option<&str>,
+        pattern: &ast::EventPattern,
+        when: Option<&ast::Expr>,
+        duty: &ast::Obligation,
+        span: Span,
+    ) -> Vec<Rule> {
+        let Some(calendar) = self.calendar.clone() else {
+            self.error(CheckError::NoCalendar {
+                what: "an obligation with a deadline".into(),
+                span: duty.span,
+            });
+            return Vec::new();
+        };
+        let Some((events, bindings)) = self.event_pattern(pattern) else {
+            return Vec::new();
+        };
+        let bound: Vec<LocalId> = bindings.iter().flatten().copied().collect();
+        self.scope.extend(bound.iter().copied());
+        let when = when.map(|w| self.expr_expecting(w, &Type::Bool, Place::Condition));
+        let target = self.event_named(&duty.event);
+        let within =
+            self.expr_expecting(&duty.within, &Type::Int(DEFAULT_INT_RANGE), Place::Effect);
+        let keys = target.and_then(|target| self.duty_keys(target, duty));
+        self.scope.truncate(self.scope.len() - bound.len());
+        let (Some(target), Some(within), Some((keys, keyed))) = (target, within, keys) else {
+            return Vec::new();
+        };
+        let when = match when {
+            Some(checked) => match checked {
+                Some(checked) => Some(checked),
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        let Type::Int(d) = within.ty else {
+            return Vec::new();
+        };
+        let date_range = IntRange {
+            low: calendar.range.low.saturating_add(d.low.min(0)),
+            high: calendar.range.high.saturating_add(d.high.max(0)),
+        };
+        let date = Type::Int(date_range);
+        let due_type = Type::Option(Box::new(date.clone()));
+        let event_name = self.events[target.0].name.clone();
+        let key_types: Vec<Type> = keys.iter().map(|k| k.ty.clone()).collect();
+        let due = StateId(self.states.len());
+        self.states.push(StateDecl {
+            name: format!("due {event_name} ({clause})"),
+            kind: StateKind::Var,
+            args: key_types.clone(),
+            ty: due_type.clone(),
+            value: key_types
+                .is_empty()
+                .then(|| expr(ExprKind::None, due_type.clone(), duty.span)),
+            span: duty.span,
+        });
+        self.state_used.push(true);
+        self.state_broken.push(false);
+        let read = |args: Vec<Expr>, primed: bool| {
+            expr(
+                ExprKind::State {
+                    id: due,
+                    primed,
+                    args,
+                },
+                due_type.clone(),
+                duty.span,
+            )
+        };
+        // Triggered: due at `now + d`, unless an earlier date is owed.
+        let now = self.now_expr(duty.span, Place::Effect);
+        let Some(now) = now else {
+            return Vec::new();
+        };
+        let deadline = binary(BinaryOp::Add, now.clone(), within, date.clone(), duty.span);
+        let owed = read(keys.clone(), false);
+        let owed_earlier = binary(
+            BinaryOp::And,
+            expr(
+                ExprKind::OptionTest(Box::new(owed.clone()), true),
+                Type::Bool,
+                duty.span,
+            ),
+            binary(
+                BinaryOp::Le,
+                expr(
+                    ExprKind::OptionValue(Box::new(owed.clone())),
+                    date.clone(),
+                    duty.span,
+                ),
+                deadline.clone(),
+                Type::Bool,
+                duty.span,
+            ),
+            Type::Bool,
+            duty.span,
+        );
+        let new_due = expr(
+            ExprKind::If(
+                Box::new(owed_earlier),
+                Box::new(owed),
+                Box::new(expr(
+                    ExprKind::Some(Box::new(deadline)),
+                    due_type.clone(),
+                    duty.span,
+                )),
+            ),
+            due_type.clone(),
+            duty.span,
+        );
+        let trigger = Rule {
+            kind: RuleKind::On {
+                events,
+                bindings,
+                when,
+                block: EffectBlock {
+                    effects: vec![Effect {
+                        target: due,
+                        args: keys,
+                        op: ast::AssignOp::Set,
+                        value: new_due,
+                        span: duty.span,
+                    }],
+                    exceptions: Vec::new(),
+                    span: duty.span,
+                },
+            },
+            span,
+        };
+        // Fulfilled by a step of the event with the arguments owed: on time
+        // (the rule lint asks about), or late or with nothing owed.
+        let mut fulfil = |on_time: bool| -> Rule {
+            let params = self.events[target.0].params.clone();
+            let mut rule_bindings: Vec<Option<LocalId>> = vec![None; params.len()];
+            let mut key_reads = Vec::new();
+            for (position, keyed) in keyed.iter().enumerate() {
+                if !keyed {
+                    continue;
+                }
+                let local = self.fresh_binding(params[position], duty.span);
+                rule_bindings[position] = Some(local);
+                let ty = self.locals[local.0].ty.clone();
+                key_reads.push(expr(ExprKind::Local(local), ty, duty.span));
+            }
+            if self.calendar.is_some() {
+                rule_bindings.push(None);
+            }
+            let owed = read(key_reads.clone(), false);
+            let step_date = self
+                .now_expr(duty.span, Place::Effect)
+                .unwrap_or_else(|| expr(ExprKind::Int(0), date.clone(), duty.span));
+            let in_time = binary(
+                BinaryOp::And,
+                expr(
+                    ExprKind::OptionTest(Box::new(owed.clone()), true),
+                    Type::Bool,
+                    duty.span,
+                ),
+                binary(
+                    BinaryOp::Le,
+                    step_date,
+                    expr(
+                        ExprKind::OptionValue(Box::new(owed)),
+                        date.clone(),
+                        duty.span,
+                    ),
+                    Type::Bool,
+                    duty.span,
+                ),
+                Type::Bool,
+                duty.span,
+            );
+            let when = if on_time {
+                in_time
+            } else {
+                expr(
+                    ExprKind::Unary(UnaryOp::Not, Box::new(in_time)),
+                    Type::Bool,
+                    duty.span,
+                )
+            };
+            Rule {
+                kind: RuleKind::On {
+                    events: EventSet::One(target),
+                    bindings: rule_bindings,
+                    when: Some(when),
+                    block: EffectBlock {
+                        effects: vec![Effect {
+                            target: due,
+                            args: key_reads,
+                            op: ast::AssignOp::Set,
+                            value: expr(ExprKind::None, due_type.clone(), duty.span),
+                            span: duty.event.span,
+                        }],
+                        exceptions: Vec::new(),
+                        span: duty.event.span,
+                    },
+                },
+                span: if on_time { duty.event.span } else { duty.span },
+            }
+        };
+        let on_time = fulfil(true);
+        let otherwise = fulfil(false);
+        self.duties.push(PendingDuty {
+            clause: clause.to_string(),
+            text: text.map(str::to_string),
+            event: target,
+            due,
+            discharge_span: duty.event.span,
+            span: duty.span,
+        });
+        vec![trigger, on_time, otherwise]
+    }
+
+    /// The arguments an obligation names (`_` for any), checked against
+    /// the event's parameters, and which parameters they key.
+    fn duty_keys(
+        &mut self,
+        target: EventId,
+        duty: &ast::Obligation,
+    ) -> Option<(Vec<Expr>, Vec<bool>)> {
+        let params = self.events[target.0].params.clone();
+        let given: Vec<Option<&ast::Expr>> = match &duty.args {
+            None => vec![None; params.len()],
+            Some(args) if args.len() == params.len() => args
+                .iter()
+                .map(|a| (!super::expr::is_wildcard(a)).then_some(a))
+                .collect(),
+            Some(args) => {
+                self.error(CheckError::WrongArity {
+                    name: duty.event.node.clone(),
+                    expected: params.len(),
+                    found: args.len(),
+                    span: duty.event.span,
+                    declared: Some(self.events[target.0].span),
+                    help: Some(
+                        "give every argument, `_` for any value, or none at all for any arguments"
+                            .into(),
+                    ),
+                });
+                return None;
+            }
+        };
+        let mut keys = Vec::new();
+        for (index, (arg, param)) in given.iter().zip(&params).enumerate() {
+            let Some(arg) = arg else { continue };
+            // The rule that fulfils the duty reads the parameter.
+            self.event_param_used[target.0][index] = true;
+            let ty = self.locals[param.0].ty.clone();
+            if !self.require_enumerable(&ty, arg.span, "the arguments of an obligation") {
+                return None;
+            }
+            keys.push(self.value_for(arg, &ty, Place::Effect)?);
+        }
+        Some((keys, given.iter().map(Option::is_some).collect()))
+    }
+
+    fn fresh_binding(&mut self, param: LocalId, span: Span) -> LocalId {
+        let local = &self.locals[param.0];
+        let (name, ty) = (local.name.clone(), local.ty.clone());
+        let id = self.new_local(&Ident { node: name, span }, ty);
+        self.local_used[id.0] = true;
+        id
+    }
+
+    /// Once every body is checked: the events' permissions as guards, each
+    /// obligation clause's assertion (in the order of `duty_clauses`), and
+    /// the initial `none` of keyed monitors.
+    pub(super) fn finish_duties(&mut self) {
+        for index in 0..self.events.len() {
+            let permissions = std::mem::take(&mut self.permissions[index]);
+            let Some(span) = permissions.first().map(|p| p.span) else {
+                continue;
+            };
+            let any = permissions
+                .into_iter()
+                .reduce(|a, b| binary(BinaryOp::Or, a, b, Type::Bool, span));
+            if let Some(any) = any {
+                self.events[index].requires.push(any);
+            }
+        }
+        let Some(calendar) = self.calendar.clone() else {
+            return;
+        };
+        let now = expr(
+            ExprKind::State {
+                id: calendar.now,
+                primed: false,
+                args: Vec::new(),
+            },
+            Type::Int(calendar.range),
+            calendar.span,
+        );
+        let mut inits = Vec::new();
+        for name in self.duty_clauses.clone() {
+            let duties: Vec<PendingDuty> = self
+                .duties
+                .iter()
+                .filter(|d| d.clause == name)
+                .cloned()
+                .collect();
+            let mut parts = Vec::new();
+            for duty in &duties {
+                let state = self.states[duty.due.0].clone();
+                let (binders, args) = self.binders_over(&state.args, duty.span);
+                let read = expr(
+                    ExprKind::State {
+                        id: duty.due,
+                        primed: false,
+                        args,
+                    },
+                    state.ty.clone(),
+                    duty.span,
+                );
+                let inner = match &state.ty {
+                    Type::Option(inner) => inner.as_ref().clone(),
+                    other => other.clone(),
+                };
+                let overdue = binary(
+                    BinaryOp::And,
+                    expr(
+                        ExprKind::OptionTest(Box::new(read.clone()), true),
+                        Type::Bool,
+                        duty.span,
+                    ),
+                    binary(
+                        BinaryOp::Gt,
+                        now.clone(),
+                        expr(
+                            ExprKind::OptionValue(Box::new(read.clone())),
+                            inner,
+                            duty.span,
+                        ),
+                        Type::Bool,
+                        duty.span,
+                    ),
+                    Type::Bool,
+                    duty.span,
+                );
+                let met = expr(
+                    ExprKind::Unary(UnaryOp::Not, Box::new(overdue)),
+                    Type::Bool,
+                    duty.span,
+                );
+                parts.push(if binders.is_empty() {
+                    met
+                } else {
+                    expr(
+                        ExprKind::Quantified(ast::Quantifier::Forall, binders, Box::new(met)),
+                        Type::Bool,
+                        duty.span,
+                    )
+                });
+                if !state.args.is_empty() {
+                    let (binders, args) = self.binders_over(&state.args, duty.span);
+                    let read = expr(
+                        ExprKind::State {
+                            id: duty.due,
+                            primed: false,
+                            args,
+                        },
+                        state.ty.clone(),
+                        duty.span,
+                    );
+                    let none = expr(
+                        ExprKind::OptionTest(Box::new(read), false),
+                        Type::Bool,
+                        duty.span,
+                    );
+                    inits.push(Formula {
+                        kind: FormulaKind::Init,
+                        name: format!("{} starts as none", state.name),
+                        text: Some("Nothing is owed before the first step.".into()),
+                        body: expr(
+                            ExprKind::Quantified(ast::Quantifier::Forall, binders, Box::new(none)),
+                            Type::Bool,
+                            duty.span,
+                        ),
+                        span: duty.span,
+                    });
+                }
+            }
+            let span = duties.first().map_or(calendar.span, |d| d.span);
+            let body = parts
+                .into_iter()
+                .reduce(|a, b| binary(BinaryOp::And, a, b, Type::Bool, span))
+                .unwrap_or_else(|| expr(ExprKind::Bool(true), Type::Bool, span));
+            self.formulas.push(Formula {
+                kind: FormulaKind::Assert,
+                name: name.clone(),
+                text: duties.first().and_then(|d| d.text.clone()),
+                body,
+                span,
+            });
+        }
+        self.formulas.extend(inits);
+    }
+
+    /// Binders over `types` (each a fresh local) and reads of them.
+    fn binders_over(&mut self, types: &[Type], span: Span) -> (Vec<Binder>, Vec<Expr>) {
+        let mut binders = Vec::new();
+        let mut reads = Vec::new();
+        for ty in types {
+            let local = self.new_local(
+                &Ident {
+                    node: "x".into(),
+                    span,
+                },
+                ty.clone(),
+            );
+            self.local_used[local.0] = true;
+            binders.push(Binder {
+                local,
+                domain: Domain::Type(ty.clone()),
+            });
+            reads.push(expr(ExprKind::Local(local), ty.clone(), span));
+        }
+        (binders, reads)
+    }
+
+    /// Whether `global` is a clause with obligations (a property then).
+    pub(super) fn is_duty_clause(&self, global: Option<Global>, name: &str) -> bool {
+        matches!(global, Some(Global::Clause)) && self.duty_clauses.iter().any(|n| n == name)
+    }
+}
