@@ -70,6 +70,8 @@ impl TimeUnit {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumDecl {
     pub name: Ident,
+    /// `enum Member alphabetical { … }`: ordered by name, not as written.
+    pub alphabetical: bool,
     pub values: Vec<Ident>,
 }
 

@@ -76,7 +76,16 @@ impl Printer {
                 let values: Vec<&str> = decl.values.iter().map(|v| v.node.as_str()).collect();
                 self.line(
                     1,
-                    format!("enum {} {{ {} }}", decl.name.node, values.join(", ")),
+                    format!(
+                        "enum {}{} {{ {} }}",
+                        decl.name.node,
+                        if decl.alphabetical {
+                            " alphabetical"
+                        } else {
+                            ""
+                        },
+                        values.join(", ")
+                    ),
                     span,
                 );
             }

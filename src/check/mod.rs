@@ -172,6 +172,9 @@ struct Checker {
     current_event: Option<EventId>,
     last_monitors: Vec<time::LastMonitor>,
     calendar_decl: Option<Calendar>,
+    /// Per sort: its values in the order `next` follows (declared, or
+    /// alphabetical); empty for abstract sorts.
+    sort_order: Vec<Vec<usize>>,
 
     /// Clauses with obligations, whose names are assertions.
     duty_clauses: Vec<String>,
@@ -334,16 +337,26 @@ impl Checker {
     fn resolve_sorts(&mut self, charter: &ast::Charter) {
         for item in &charter.items {
             match &item.kind {
-                ast::ItemKind::Enum(decl) => self.sorts.push(Sort {
-                    name: decl.name.node.clone(),
-                    kind: SortKind::Enum(decl.values.iter().map(|v| v.node.clone()).collect()),
-                    span: decl.name.span,
-                }),
-                ast::ItemKind::Sort(decl) => self.sorts.push(Sort {
-                    name: decl.name.node.clone(),
-                    kind: SortKind::Abstract,
-                    span: decl.name.span,
-                }),
+                ast::ItemKind::Enum(decl) => {
+                    let mut order: Vec<usize> = (0..decl.values.len()).collect();
+                    if decl.alphabetical {
+                        order.sort_by(|a, b| decl.values[*a].node.cmp(&decl.values[*b].node));
+                    }
+                    self.sort_order.push(order);
+                    self.sorts.push(Sort {
+                        name: decl.name.node.clone(),
+                        kind: SortKind::Enum(decl.values.iter().map(|v| v.node.clone()).collect()),
+                        span: decl.name.span,
+                    });
+                }
+                ast::ItemKind::Sort(decl) => {
+                    self.sort_order.push(Vec::new());
+                    self.sorts.push(Sort {
+                        name: decl.name.node.clone(),
+                        kind: SortKind::Abstract,
+                        span: decl.name.span,
+                    });
+                }
                 _ => {}
             }
         }

@@ -344,8 +344,8 @@ impl Checker {
         Some(binary(BinaryOp::And, happened, compare, Type::Bool, span))
     }
 
-    /// `next(x)`: the value after `x` in its enum's declaration order,
-    /// wrapping around; `next(x, s)`: the first value after `x` (wrapping
+    /// `next(x)`: the value after `x` in its enum's order (declared, or
+    /// alphabetical), wrapping around; `next(x, s)`: the first value after `x` (wrapping
     /// around, `x` itself last) that is in `s`, or `x` when there is none.
     pub(super) fn next_in_order(
         &mut self,
@@ -399,15 +399,18 @@ impl Checker {
         };
         let ty = Type::Sort(sort);
         let count = values.len();
+        // `order[rank]` is the value at that rank (declared or alphabetical).
+        let order = self.sort_order[sort.0].clone();
         let constant = |index: usize| expr(ExprKind::EnumValue(sort, index), ty.clone(), span);
         let successor = |index: usize| -> Expr {
+            let rank = order.iter().position(|v| *v == index).unwrap_or(0);
             let Some(set) = &set else {
-                return constant((index + 1) % count);
+                return constant(order[(rank + 1) % count]);
             };
             // The candidates after `index`, nearest last, folded from the
             // fallback (the value itself) outwards.
             (1..count).rev().fold(constant(index), |other, offset| {
-                let candidate = (index + offset) % count;
+                let candidate = order[(rank + offset) % count];
                 let member = binary(
                     BinaryOp::In,
                     constant(candidate),

@@ -386,8 +386,13 @@ fn event_call(pair: Pair<Rule>, nesting: usize) -> Result<(Ident, Option<Vec<Exp
 fn enum_decl(pair: Pair<Rule>) -> Result<EnumDecl> {
     let mut children = Children::of(pair);
     let name = ident(children.next()?);
+    let alphabetical = children.next_if(Rule::alphabetical).is_some();
     let values = children.rest().map(ident).collect();
-    Ok(EnumDecl { name, values })
+    Ok(EnumDecl {
+        name,
+        alphabetical,
+        values,
+    })
 }
 
 fn state_decl(pair: Pair<Rule>) -> Result<StateDecl> {
