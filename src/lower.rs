@@ -1628,36 +1628,7 @@ impl Lowerer<'_> {
         body: &Expr,
         time: Time,
     ) -> Vec<(TermId, TermId)> {
-        let Some((first, rest)) = binders.split_first() else {
-            let holds = self.bool_expr(body, time);
-            return vec![(TRUE, holds)];
-        };
-        let ty = self.charter.local(first.local).ty.clone();
-        let (size, guards) = match &first.domain {
-            Domain::Type(_) => {
-                let size = self.domain_size(&ty);
-                (size, vec![TRUE; size])
-            }
-            Domain::Set(set) => {
-                let bits = self.set_bits(set, time);
-                (bits.len(), bits)
-            }
-        };
-        let saved = self.env[first.local.0].clone();
-        let mut instances = Vec::new();
-        for (index, in_domain) in guards.iter().copied().enumerate().take(size) {
-            if in_domain == FALSE {
-                continue;
-            }
-            let value = self.concrete(&ty, index);
-            self.env[first.local.0] = Some(value);
-            for (guard, holds) in self.expand_guarded(rest, body, time) {
-                let guard = self.terms.and2(in_domain, guard);
-                instances.push((guard, holds));
-            }
-        }
-        self.env[first.local.0] = saved;
-        instances
+        self.instances(binders, time, &mut |this| this.bool_expr(body, time))
     }
 
     /// Every instance of the binders, as (the instance is in the domain,
@@ -1668,9 +1639,19 @@ impl Lowerer<'_> {
         body: &Expr,
         time: Time,
     ) -> Vec<(TermId, TermId)> {
+        self.instances(binders, time, &mut |this| this.int_expr(body, time))
+    }
+
+    /// Every instance of the binders, as (the instance is in the domain,
+    /// `leaf` evaluated with the binders bound to it).
+    fn instances(
+        &mut self,
+        binders: &[Binder],
+        time: Time,
+        leaf: &mut dyn FnMut(&mut Self) -> TermId,
+    ) -> Vec<(TermId, TermId)> {
         let Some((first, rest)) = binders.split_first() else {
-            let value = self.int_expr(body, time);
-            return vec![(TRUE, value)];
+            return vec![(TRUE, leaf(self))];
         };
         let ty = self.charter.local(first.local).ty.clone();
         let guards = match &first.domain {
@@ -1685,7 +1666,7 @@ impl Lowerer<'_> {
             }
             let value = self.concrete(&ty, index);
             self.env[first.local.0] = Some(value);
-            for (guard, value) in self.expand_values(rest, body, time) {
+            for (guard, value) in self.instances(rest, time, leaf) {
                 let guard = self.terms.and2(in_domain, guard);
                 instances.push((guard, value));
             }

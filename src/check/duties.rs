@@ -15,6 +15,7 @@
 //!   its date unfulfilled (`check clause`). Lint reports an obligation that
 //!   can be met on time in no history, with the items that prevent it.
 
+use super::time::{binary, expr, some_and};
 use super::{CheckError, Checker, Global, Place};
 use crate::ast;
 use crate::hir::*;
@@ -30,14 +31,6 @@ pub(super) struct PendingDuty {
     pub due: StateId,
     pub discharge_span: Span,
     pub span: Span,
-}
-
-fn expr(kind: ExprKind, ty: Type, span: Span) -> Expr {
-    Expr { kind, ty, span }
-}
-
-fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, ty: Type, span: Span) -> Expr {
-    expr(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), ty, span)
 }
 
 /// Replaces locals by others (a rule's bindings by the event's parameters).
@@ -259,25 +252,9 @@ impl Checker {
         };
         let deadline = binary(BinaryOp::Add, now.clone(), within, date.clone(), duty.span);
         let owed = read(keys.clone(), false);
-        let owed_earlier = binary(
-            BinaryOp::And,
-            expr(
-                ExprKind::OptionTest(Box::new(owed.clone()), true),
-                Type::Bool,
-                duty.span,
-            ),
-            binary(
-                BinaryOp::Le,
-                expr(
-                    ExprKind::OptionValue(Box::new(owed.clone())),
-                    date.clone(),
-                    duty.span,
-                ),
-                deadline.clone(),
-                Type::Bool,
-                duty.span,
-            ),
-            Type::Bool,
+        let owed_earlier = some_and(
+            owed.clone(),
+            |value| binary(BinaryOp::Le, value, deadline.clone(), Type::Bool, duty.span),
             duty.span,
         );
         let new_due = expr(
@@ -322,7 +299,7 @@ impl Checker {
                 if !keyed {
                     continue;
                 }
-                let local = self.fresh_binding(params[position], duty.span);
+                let local = self.binding(params[position], duty.span);
                 rule_bindings[position] = Some(local);
                 let ty = self.locals[local.0].ty.clone();
                 key_reads.push(expr(ExprKind::Local(local), ty, duty.span));
@@ -334,25 +311,9 @@ impl Checker {
             let step_date = self
                 .now_expr(duty.span, Place::Effect)
                 .unwrap_or_else(|| expr(ExprKind::Int(0), date.clone(), duty.span));
-            let in_time = binary(
-                BinaryOp::And,
-                expr(
-                    ExprKind::OptionTest(Box::new(owed.clone()), true),
-                    Type::Bool,
-                    duty.span,
-                ),
-                binary(
-                    BinaryOp::Le,
-                    step_date,
-                    expr(
-                        ExprKind::OptionValue(Box::new(owed)),
-                        date.clone(),
-                        duty.span,
-                    ),
-                    Type::Bool,
-                    duty.span,
-                ),
-                Type::Bool,
+            let in_time = some_and(
+                owed,
+                |value| binary(BinaryOp::Le, step_date, value, Type::Bool, duty.span),
                 duty.span,
             );
             let when = if on_time {
@@ -440,14 +401,6 @@ impl Checker {
         Some((keys, given.iter().map(Option::is_some).collect()))
     }
 
-    fn fresh_binding(&mut self, param: LocalId, span: Span) -> LocalId {
-        let local = &self.locals[param.0];
-        let (name, ty) = (local.name.clone(), local.ty.clone());
-        let id = self.new_local(&Ident { node: name, span }, ty);
-        self.local_used[id.0] = true;
-        id
-    }
-
     /// Once every body is checked: the events' permissions as guards, each
     /// obligation clause's assertion (in the order of `duty_clauses`), and
     /// the initial `none` of keyed monitors.
@@ -497,29 +450,9 @@ impl Checker {
                     state.ty.clone(),
                     duty.span,
                 );
-                let inner = match &state.ty {
-                    Type::Option(inner) => inner.as_ref().clone(),
-                    other => other.clone(),
-                };
-                let overdue = binary(
-                    BinaryOp::And,
-                    expr(
-                        ExprKind::OptionTest(Box::new(read.clone()), true),
-                        Type::Bool,
-                        duty.span,
-                    ),
-                    binary(
-                        BinaryOp::Gt,
-                        now.clone(),
-                        expr(
-                            ExprKind::OptionValue(Box::new(read.clone())),
-                            inner,
-                            duty.span,
-                        ),
-                        Type::Bool,
-                        duty.span,
-                    ),
-                    Type::Bool,
+                let overdue = some_and(
+                    read.clone(),
+                    |value| binary(BinaryOp::Gt, now.clone(), value, Type::Bool, duty.span),
                     duty.span,
                 );
                 let met = expr(

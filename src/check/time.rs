@@ -56,12 +56,28 @@ fn units_per(from: TimeUnit, to: TimeUnit) -> Option<i64> {
     }
 }
 
-fn expr(kind: ExprKind, ty: Type, span: Span) -> Expr {
+pub(super) fn expr(kind: ExprKind, ty: Type, span: Span) -> Expr {
     Expr { kind, ty, span }
 }
 
-fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, ty: Type, span: Span) -> Expr {
+pub(super) fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, ty: Type, span: Span) -> Expr {
     expr(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), ty, span)
+}
+
+/// `option is some and compare(value(option))`: a date that exists and
+/// compares as asked.
+pub(super) fn some_and(option: Expr, compare: impl FnOnce(Expr) -> Expr, span: Span) -> Expr {
+    let inner = match &option.ty {
+        Type::Option(inner) => inner.as_ref().clone(),
+        other => other.clone(),
+    };
+    let is_some = expr(
+        ExprKind::OptionTest(Box::new(option.clone()), true),
+        Type::Bool,
+        span,
+    );
+    let value = expr(ExprKind::OptionValue(Box::new(option)), inner, span);
+    binary(BinaryOp::And, is_some, compare(value), Type::Bool, span)
 }
 
 impl Checker {
@@ -319,29 +335,24 @@ impl Checker {
             return None;
         };
         let (range, d) = (*range, *d);
-        let happened = expr(
-            ExprKind::OptionTest(Box::new(last.clone()), true),
-            Type::Bool,
-            span,
-        );
-        let date = expr(
-            ExprKind::OptionValue(Box::new(last)),
-            Type::Int(range),
-            span,
-        );
-        let deadline = binary(
-            BinaryOp::Add,
-            date,
-            duration,
-            Type::Int(IntRange {
-                low: range.low.saturating_add(d.low),
-                high: range.high.saturating_add(d.high),
-            }),
-            span,
-        );
         let op = if at_least { BinaryOp::Ge } else { BinaryOp::Le };
-        let compare = binary(op, now, deadline, Type::Bool, span);
-        Some(binary(BinaryOp::And, happened, compare, Type::Bool, span))
+        Some(some_and(
+            last,
+            |date| {
+                let deadline = binary(
+                    BinaryOp::Add,
+                    date,
+                    duration,
+                    Type::Int(IntRange {
+                        low: range.low.saturating_add(d.low),
+                        high: range.high.saturating_add(d.high),
+                    }),
+                    span,
+                );
+                binary(op, now, deadline, Type::Bool, span)
+            },
+            span,
+        ))
     }
 
     /// `next(x)`: the value after `x` in its enum's order (declared, or
@@ -629,7 +640,7 @@ impl Checker {
 
     /// A fresh local standing for an event's parameter in a rule the
     /// checker writes.
-    fn binding(&mut self, param: LocalId, span: Span) -> LocalId {
+    pub(super) fn binding(&mut self, param: LocalId, span: Span) -> LocalId {
         let local = &self.locals[param.0];
         let (name, ty) = (local.name.clone(), local.ty.clone());
         let id = self.new_local(&Ident { node: name, span }, ty);

@@ -366,21 +366,24 @@ fn time_unit(pair: Pair<Rule>) -> Spanned<TimeUnit> {
 fn event_call(pair: Pair<Rule>, nesting: usize) -> Result<(Ident, Option<Vec<Expr>>, usize)> {
     let mut children = Children::of(pair);
     let name = ident(children.next()?);
-    let mut depth = 0;
-    let args = match children.next_if(Rule::call_args) {
-        Some(call) => {
-            let nesting = nested(&call, nesting)?;
-            let mut args = Vec::new();
-            for arg in Children::of(call).rest() {
-                let (arg, arg_depth) = sub_expr(arg, nesting)?;
-                depth = depth.max(arg_depth);
-                args.push(arg);
-            }
-            Some(args)
-        }
-        None => None,
-    };
+    let (args, depth) = call_args(children.next_if(Rule::call_args), nesting)?;
     Ok((name, args, depth))
+}
+
+/// The arguments `(a, b)` of a name, if written, and their depth.
+fn call_args(call: Option<Pair<Rule>>, nesting: usize) -> Result<(Option<Vec<Expr>>, usize)> {
+    let Some(call) = call else {
+        return Ok((None, 0));
+    };
+    let nesting = nested(&call, nesting)?;
+    let mut depth = 0;
+    let mut args = Vec::new();
+    for arg in Children::of(call).rest() {
+        let (arg, arg_depth) = sub_expr(arg, nesting)?;
+        depth = depth.max(arg_depth);
+        args.push(arg);
+    }
+    Ok((Some(args), depth))
 }
 
 fn enum_decl(pair: Pair<Rule>) -> Result<EnumDecl> {
@@ -1161,20 +1164,7 @@ fn primary(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
             let mut children = Children::of(pair);
             let name = ident(children.next()?);
             let primed = children.next_if(Rule::prime).is_some();
-            let mut depth = 0;
-            let args = match children.next_if(Rule::call_args) {
-                Some(call) => {
-                    let nesting = nested(&call, nesting)?;
-                    let mut args = Vec::new();
-                    for arg in Children::of(call).rest() {
-                        let (arg, arg_depth) = sub_expr(arg, nesting)?;
-                        depth = depth.max(arg_depth);
-                        args.push(arg);
-                    }
-                    Some(args)
-                }
-                None => None,
-            };
+            let (args, depth) = call_args(children.next_if(Rule::call_args), nesting)?;
             node(ExprKind::Name { name, primed, args }, span, depth + 1)
         }
         _ => Err(internal(span)),
