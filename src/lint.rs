@@ -283,8 +283,7 @@ fn run(
             continue;
         }
         let clause = &charter.clauses[application.clause.0];
-        // The rules the checker writes for the calendar, and the one that
-        // clears a duty fulfilled late (or not owed), are not the user's.
+        // The rules the checker writes for the calendar are not the user's.
         if charter
             .calendar
             .as_ref()
@@ -295,11 +294,8 @@ fn run(
         let duty = charter
             .duties
             .iter()
-            .find(|d| d.clause == application.clause);
-        if duty.is_some_and(|d| d.span == application.span) {
-            continue;
-        }
-        if let Some(duty) = duty.filter(|d| d.on_time == application.span) {
+            .find(|d| d.clause == application.clause && d.on_time == application.span);
+        if let Some(duty) = duty {
             let event = &charter.event(duty.event).name;
             findings.push(Finding {
                 kind: Kind::UnmetObligation,

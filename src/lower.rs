@@ -1491,7 +1491,12 @@ impl Lowerer<'_> {
                 Val::Int(self.terms.add(parts))
             }
             ExprKind::OptionValue(inner) => match self.expr(inner, time) {
-                Val::Opt(_, value) => *value,
+                // Absent, the first value of the type, as `eval` reads it
+                // (the canonical absent value has no element at all).
+                Val::Opt(flag, value) => {
+                    let first = self.first_value(&expr.ty);
+                    self.choose(flag, &value, &first)
+                }
                 _ => self.first_value(&expr.ty),
             },
             ExprKind::Quantified(quantifier, binders, body) => {
@@ -1772,19 +1777,22 @@ impl Lowerer<'_> {
     /// `#s op n` with a constant `n` as a pseudo-Boolean constraint, which
     /// the solver handles far better than a sum (see PERFORMANCE.md).
     fn counting(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, time: Time) -> Option<TermId> {
-        let (set, factor, constant, op) = match (scaled_card(lhs), scaled_card(rhs)) {
-            (Some((factor, set)), _) => {
-                let n = self.int_expr(rhs, time);
-                (set, factor, self.terms.as_int(n)?, op)
-            }
-            (_, Some((factor, set))) => {
+        let flipped = match op {
+            BinaryOp::Lt => BinaryOp::Gt,
+            BinaryOp::Le => BinaryOp::Ge,
+            BinaryOp::Gt => BinaryOp::Lt,
+            _ => BinaryOp::Le,
+        };
+        let left = scaled_card(lhs);
+        let right = scaled_card(rhs);
+        let left_constant = left.and_then(|_| {
+            let n = self.int_expr(rhs, time);
+            self.terms.as_int(n)
+        });
+        let (set, factor, constant, op) = match (left, left_constant, right) {
+            (Some((factor, set)), Some(n), _) => (set, factor, n, op),
+            (_, _, Some((factor, set))) => {
                 let n = self.int_expr(lhs, time);
-                let flipped = match op {
-                    BinaryOp::Lt => BinaryOp::Gt,
-                    BinaryOp::Le => BinaryOp::Ge,
-                    BinaryOp::Gt => BinaryOp::Lt,
-                    _ => BinaryOp::Le,
-                };
                 (set, factor, self.terms.as_int(n)?, flipped)
             }
             _ => return None,
@@ -1792,16 +1800,16 @@ impl Lowerer<'_> {
         // `k * #s op n` (a share, `#s op n/k of …`, once the whole is
         // constant) with k > 0 is `#s op' n'`: k·c ≤ n ⇔ c ≤ ⌊n/k⌋,
         // k·c ≥ n ⇔ c ≥ ⌈n/k⌉ (and < / > as ≤ n-1 / ≥ n+1).
-        let (op, constant) = if factor == 1 {
-            (op, constant)
-        } else {
-            match op {
-                BinaryOp::Lt => (BinaryOp::Le, (constant - 1).div_euclid(factor)),
-                BinaryOp::Le => (BinaryOp::Le, constant.div_euclid(factor)),
-                BinaryOp::Gt => (BinaryOp::Ge, (constant + 1 + factor - 1).div_euclid(factor)),
-                _ => (BinaryOp::Ge, (constant + factor - 1).div_euclid(factor)),
-            }
+        // In i128: no bound a spec can write overflows.
+        let (k, n) = (i128::from(factor), i128::from(constant));
+        let (op, bound) = match op {
+            _ if factor == 1 => (op, n),
+            BinaryOp::Lt => (BinaryOp::Le, (n - 1).div_euclid(k)),
+            BinaryOp::Le => (BinaryOp::Le, n.div_euclid(k)),
+            BinaryOp::Gt => (BinaryOp::Ge, (n + k).div_euclid(k)),
+            _ => (BinaryOp::Ge, (n + k - 1).div_euclid(k)),
         };
+        let constant = bound.clamp(i128::from(i64::MIN / 2), i128::from(i64::MAX / 2)) as i64;
         let bits = self.set_bits(set, time);
         // #s < n ⇔ #s ≤ n-1; #s > n ⇔ #s ≥ n+1; negative bounds are trivial.
         let term = match op {

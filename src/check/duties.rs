@@ -10,8 +10,9 @@
 //!   (clause)` holding, per choice of the arguments given, the date the
 //!   duty falls due (`none` when nothing is owed). The triggering step sets
 //!   it to `now + d` unless an earlier date is already owed; a step of `e`
-//!   with those arguments fulfils it (two rules: on time, and otherwise);
-//!   and the clause's name becomes an assertion that no duty is ever past
+//!   with those arguments on or before that date fulfils it (a later one
+//!   does not: the duty stays overdue); an `any event` trigger leaves out
+//!   the event owed; and the clause's name becomes an assertion that no duty is ever past
 //!   its date unfulfilled (`check clause`). Lint reports an obligation that
 //!   can be met on time in no history, with the items that prevent it.
 
@@ -189,13 +190,28 @@ impl Checker {
             });
             return Vec::new();
         };
-        let Some((events, bindings)) = self.event_pattern(pattern) else {
+        let Some((mut events, bindings)) = self.event_pattern(pattern) else {
             return Vec::new();
         };
+        let target = self.event_named(&duty.event);
+        // The step that fulfils a duty cannot also create it: it would set
+        // and clear the same monitor at once.
+        match (&mut events, target) {
+            (EventSet::One(trigger), Some(target)) if *trigger == target => {
+                self.error(CheckError::SelfObligation {
+                    event: duty.event.node.clone(),
+                    span: duty.span,
+                });
+                return Vec::new();
+            }
+            (EventSet::AllExcept(except), Some(target)) if !except.contains(&target) => {
+                except.push(target);
+            }
+            _ => {}
+        }
         let bound: Vec<LocalId> = bindings.iter().flatten().copied().collect();
         self.scope.extend(bound.iter().copied());
         let when = when.map(|w| self.expr_expecting(w, &Type::Bool, Place::Condition));
-        let target = self.event_named(&duty.event);
         let within =
             self.expr_expecting(&duty.within, &Type::Int(DEFAULT_INT_RANGE), Place::Effect);
         let keys = target.and_then(|target| self.duty_keys(target, duty));
@@ -222,8 +238,19 @@ impl Checker {
         let event_name = self.events[target.0].name.clone();
         let key_types: Vec<Type> = keys.iter().map(|k| k.ty.clone()).collect();
         let due = StateId(self.states.len());
+        // One monitor per obligation: a second duty of the clause to the
+        // same event gets a number.
+        let earlier = self
+            .duties
+            .iter()
+            .filter(|d| d.clause == clause && d.event == target)
+            .count();
+        let name = match earlier {
+            0 => format!("due {event_name} ({clause})"),
+            n => format!("due {event_name} ({clause}, {})", n + 1),
+        };
         self.states.push(StateDecl {
-            name: format!("due {event_name} ({clause})"),
+            name,
             kind: StateKind::Var,
             args: key_types.clone(),
             ty: due_type.clone(),
@@ -289,9 +316,10 @@ impl Checker {
             },
             span,
         };
-        // Fulfilled by a step of the event with the arguments owed: on time
-        // (the rule lint asks about), or late or with nothing owed.
-        let mut fulfil = |on_time: bool| -> Rule {
+        // Fulfilled by a step of the event with the arguments owed, on time
+        // (the rule lint asks about). A step after the date fulfils
+        // nothing: the duty stays overdue, which the assertion reports.
+        let mut fulfil = || -> Rule {
             let params = self.events[target.0].params.clone();
             let mut rule_bindings: Vec<Option<LocalId>> = vec![None; params.len()];
             let mut key_reads = Vec::new();
@@ -316,15 +344,7 @@ impl Checker {
                 |value| binary(BinaryOp::Le, step_date, value, Type::Bool, duty.span),
                 duty.span,
             );
-            let when = if on_time {
-                in_time
-            } else {
-                expr(
-                    ExprKind::Unary(UnaryOp::Not, Box::new(in_time)),
-                    Type::Bool,
-                    duty.span,
-                )
-            };
+            let when = in_time;
             Rule {
                 kind: RuleKind::On {
                     events: EventSet::One(target),
@@ -342,11 +362,10 @@ impl Checker {
                         span: duty.event.span,
                     },
                 },
-                span: if on_time { duty.event.span } else { duty.span },
+                span: duty.event.span,
             }
         };
-        let on_time = fulfil(true);
-        let otherwise = fulfil(false);
+        let on_time = fulfil();
         self.duties.push(PendingDuty {
             clause: clause.to_string(),
             text: text.map(str::to_string),
@@ -355,7 +374,7 @@ impl Checker {
             discharge_span: duty.event.span,
             span: duty.span,
         });
-        vec![trigger, on_time, otherwise]
+        vec![trigger, on_time]
     }
 
     /// The arguments an obligation names (`_` for any), checked against

@@ -415,6 +415,17 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("`{event}` would create the duty it fulfils")]
+    #[diagnostic(
+        code(charter::check::self_obligation),
+        help("a step of the event owed fulfils the duty, so it cannot also create it; let another event create it, e.g. `on decide: must {event} within …`")
+    )]
+    SelfObligation {
+        event: String,
+        #[label("owed by its own step")]
+        span: Span,
+    },
+
     #[error("{what} `{name}` is never used")]
     #[diagnostic(code(charter::check::unused), severity(Warning))]
     Unused {
@@ -482,6 +493,7 @@ impl CheckError {
             | NoOrder { span, .. }
             | MisplacedShare { span, .. }
             | BadShare { span, .. }
+            | SelfObligation { span, .. }
             | Unused { span, .. } => *span,
         }
     }

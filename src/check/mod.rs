@@ -574,7 +574,11 @@ impl Checker {
                 self.event_param_used[id.0][index] = true;
             }
         }
+        // Prohibitions of clauses written before the event are guards
+        // already: they come after the event's own.
+        let prohibitions = std::mem::take(&mut self.events[id.0].requires);
         self.events[id.0].requires = guards;
+        self.events[id.0].requires.extend(prohibitions);
     }
 
     fn formula(&mut self, f: &ast::Formula, kind: FormulaKind, place: Place, span: Span) {
@@ -821,6 +825,14 @@ impl Checker {
         let state = self.states[id.0].clone();
         self.state_used[id.0] = true;
         if self.state_broken[id.0] {
+            return None;
+        }
+        if self.is_now(Some(Global::State(id))) {
+            self.error(CheckError::NotAssignable {
+                name: name.node.clone(),
+                what: "the calendar's date (each step's date sets it)",
+                span: name.span,
+            });
             return None;
         }
         if state.kind == StateKind::Const {

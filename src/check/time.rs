@@ -102,6 +102,14 @@ impl Checker {
         };
         let ty = Type::Int(calendar.range);
         match place {
+            Place::ConstValue => {
+                self.error(CheckError::StateInConst {
+                    name: "now".into(),
+                    what: "the date",
+                    span,
+                });
+                None
+            }
             Place::Define => {
                 self.error(CheckError::TimeInDefine {
                     what: "the date",

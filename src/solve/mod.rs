@@ -204,6 +204,7 @@ impl<'s> OneStep<'s> {
         solver.assert(if negate { before } else { before.not() });
         let after = unrolling.bool_at(target, 1);
         solver.assert(if negate { after.not() } else { after });
+        unrolling.flush(&solver);
         OneStep { solver, unrolling }
     }
 
@@ -309,6 +310,7 @@ pub fn smt2(
         goal = goal.not();
     }
     solver.assert(goal);
+    unrolling.flush(&solver);
     format!(
         "; charter: exported bounded check at depth {depth}\n(set-option :produce-models true)\n{}",
         solver.to_smt2()
