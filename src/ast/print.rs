@@ -358,16 +358,7 @@ fn write_expr(out: &mut String, expr: &Expr) {
             if *primed {
                 out.push('\'');
             }
-            if let Some(args) = args {
-                out.push('(');
-                for (index, arg) in args.iter().enumerate() {
-                    if index > 0 {
-                        out.push_str(", ");
-                    }
-                    write_expr(out, arg);
-                }
-                out.push(')');
-            }
+            write_args(out, args.as_deref());
         }
         ExprKind::Unary(op, operand) => {
             out.push('(');
@@ -462,6 +453,11 @@ fn write_expr(out: &mut String, expr: &Expr) {
 
 fn write_event_call(out: &mut String, event: &Ident, args: Option<&[Expr]>) {
     out.push_str(&event.node);
+    write_args(out, args);
+}
+
+/// `(a, b)`, when arguments were written.
+fn write_args(out: &mut String, args: Option<&[Expr]>) {
     if let Some(args) = args {
         out.push('(');
         for (index, arg) in args.iter().enumerate() {

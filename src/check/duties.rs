@@ -20,7 +20,7 @@ use super::time::{binary, expr, some_and};
 use super::{CheckError, Checker, Global, Place};
 use crate::ast;
 use crate::hir::*;
-use crate::span::{Ident, Span};
+use crate::span::Span;
 
 /// An obligation being built: what `finish_duties` turns into the clause's
 /// assertion and the monitor's initial `none`.
@@ -458,17 +458,7 @@ impl Checker {
                 .collect();
             let mut parts = Vec::new();
             for duty in &duties {
-                let state = self.states[duty.due.0].clone();
-                let (binders, args) = self.binders_over(&state.args, duty.span);
-                let read = expr(
-                    ExprKind::State {
-                        id: duty.due,
-                        primed: false,
-                        args,
-                    },
-                    state.ty.clone(),
-                    duty.span,
-                );
+                let (binders, read) = self.every_point(duty.due, duty.span);
                 let overdue = some_and(
                     read.clone(),
                     |value| binary(BinaryOp::Gt, now.clone(), value, Type::Bool, duty.span),
@@ -488,33 +478,12 @@ impl Checker {
                         duty.span,
                     )
                 });
-                if !state.args.is_empty() {
-                    let (binders, args) = self.binders_over(&state.args, duty.span);
-                    let read = expr(
-                        ExprKind::State {
-                            id: duty.due,
-                            primed: false,
-                            args,
-                        },
-                        state.ty.clone(),
+                if !self.states[duty.due.0].args.is_empty() {
+                    inits.push(self.starts_as_none(
+                        duty.due,
+                        "Nothing is owed before the first step.",
                         duty.span,
-                    );
-                    let none = expr(
-                        ExprKind::OptionTest(Box::new(read), false),
-                        Type::Bool,
-                        duty.span,
-                    );
-                    inits.push(Formula {
-                        kind: FormulaKind::Init,
-                        name: format!("{} starts as none", state.name),
-                        text: Some("Nothing is owed before the first step.".into()),
-                        body: expr(
-                            ExprKind::Quantified(ast::Quantifier::Forall, binders, Box::new(none)),
-                            Type::Bool,
-                            duty.span,
-                        ),
-                        span: duty.span,
-                    });
+                    ));
                 }
             }
             let span = duties.first().map_or(calendar.span, |d| d.span);
@@ -531,28 +500,6 @@ impl Checker {
             });
         }
         self.formulas.extend(inits);
-    }
-
-    /// Binders over `types` (each a fresh local) and reads of them.
-    fn binders_over(&mut self, types: &[Type], span: Span) -> (Vec<Binder>, Vec<Expr>) {
-        let mut binders = Vec::new();
-        let mut reads = Vec::new();
-        for ty in types {
-            let local = self.new_local(
-                &Ident {
-                    node: "x".into(),
-                    span,
-                },
-                ty.clone(),
-            );
-            self.local_used[local.0] = true;
-            binders.push(Binder {
-                local,
-                domain: Domain::Type(ty.clone()),
-            });
-            reads.push(expr(ExprKind::Local(local), ty.clone(), span));
-        }
-        (binders, reads)
     }
 
     /// Whether `global` is a clause with obligations (a property then).

@@ -584,54 +584,12 @@ impl Checker {
                 continue;
             }
             formulas.push(FormulaId(self.formulas.len()));
-            let binders: Vec<Binder> = state
-                .args
-                .iter()
-                .map(|ty| {
-                    let local = self.new_local(
-                        &Ident {
-                            node: "x".into(),
-                            span,
-                        },
-                        ty.clone(),
-                    );
-                    self.local_used[local.0] = true;
-                    Binder {
-                        local,
-                        domain: Domain::Type(ty.clone()),
-                    }
-                })
-                .collect();
-            let args = binders
-                .iter()
-                .zip(&state.args)
-                .map(|(b, ty)| expr(ExprKind::Local(b.local), ty.clone(), span))
-                .collect();
-            let read = expr(
-                ExprKind::State {
-                    id: monitor.state,
-                    primed: false,
-                    args,
-                },
-                state.ty.clone(),
+            let init = self.starts_as_none(
+                monitor.state,
+                "No event has happened before the first state.",
                 span,
             );
-            let none = expr(
-                ExprKind::OptionTest(Box::new(read), false),
-                Type::Bool,
-                span,
-            );
-            self.formulas.push(Formula {
-                kind: FormulaKind::Init,
-                name: format!("{} starts as none", state.name),
-                text: Some("No event has happened before the first state.".into()),
-                body: expr(
-                    ExprKind::Quantified(ast::Quantifier::Forall, binders, Box::new(none)),
-                    Type::Bool,
-                    span,
-                ),
-                span,
-            });
+            self.formulas.push(init);
         }
         self.calendar_decl = Some(Calendar {
             unit: calendar.unit,
@@ -644,6 +602,60 @@ impl Checker {
             clause,
             span,
         });
+    }
+
+    /// Every point of a function state: binders over its arguments, and
+    /// the state read at them.
+    pub(super) fn every_point(&mut self, state: StateId, span: Span) -> (Vec<Binder>, Expr) {
+        let decl = self.states[state.0].clone();
+        let mut binders = Vec::new();
+        let mut args = Vec::new();
+        for ty in &decl.args {
+            let local = self.new_local(
+                &Ident {
+                    node: "x".into(),
+                    span,
+                },
+                ty.clone(),
+            );
+            self.local_used[local.0] = true;
+            binders.push(Binder {
+                local,
+                domain: Domain::Type(ty.clone()),
+            });
+            args.push(expr(ExprKind::Local(local), ty.clone(), span));
+        }
+        let read = expr(
+            ExprKind::State {
+                id: state,
+                primed: false,
+                args,
+            },
+            decl.ty,
+            span,
+        );
+        (binders, read)
+    }
+
+    /// The initial condition of a keyed monitor: `none` at every point.
+    pub(super) fn starts_as_none(&mut self, state: StateId, text: &str, span: Span) -> Formula {
+        let (binders, read) = self.every_point(state, span);
+        let none = expr(
+            ExprKind::OptionTest(Box::new(read), false),
+            Type::Bool,
+            span,
+        );
+        Formula {
+            kind: FormulaKind::Init,
+            name: format!("{} starts as none", self.states[state.0].name),
+            text: Some(text.into()),
+            body: expr(
+                ExprKind::Quantified(ast::Quantifier::Forall, binders, Box::new(none)),
+                Type::Bool,
+                span,
+            ),
+            span,
+        }
     }
 
     /// A fresh local standing for an event's parameter in a rule the
