@@ -73,6 +73,9 @@ pub struct Duty {
     /// The event that fulfils it.
     pub event: EventId,
     pub due: StateId,
+    /// Per parameter of the event (not its `date`): whether the obligation
+    /// names its argument (the monitor's arguments, in order) or not (`_`).
+    pub keyed: Vec<bool>,
     /// The clause's assertion: no duty of it is past its date unfulfilled.
     pub formula: FormulaId,
     /// The span of the rule that fulfils it on time (lint's question).

@@ -3,7 +3,10 @@
 //! that never happens; a rule, an `unless` exception or a default that
 //! never applies; a clash (an event whose guards hold in a reachable state
 //! but whose applicable rules admit no next state); an assertion whose
-//! `implies` antecedent never holds.
+//! `implies` antecedent never holds; an obligation met on time in no
+//! history; a reachable state from which an obligation can no longer be
+//! met on time, or from which several can each be met but not all
+//! together (the joint obligation check, `solve::joint`).
 //!
 //! Where something can happen (a clash) a finding carries a shortest
 //! witness history; where nothing can, the minimal set of items (clause
@@ -19,6 +22,7 @@ use crate::ir::TermId;
 use crate::lower::{self, ApplicationKind};
 use crate::solve::blame::{self, At};
 pub use crate::solve::blame::{Item, Keep};
+use crate::solve::joint;
 use crate::solve::SolverUnknown;
 use crate::span::Span;
 use crate::trace::{self, Step, Trace};
@@ -36,10 +40,12 @@ pub enum Kind {
     Clash,
     VacuousAssertion,
     UnmetObligation,
+    ImpossibleObligation,
+    ConflictingObligations,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 10] = [
         Kind::NoInitialState,
         Kind::DeadEvent,
         Kind::DeadRule,
@@ -48,6 +54,8 @@ impl Kind {
         Kind::Clash,
         Kind::VacuousAssertion,
         Kind::UnmetObligation,
+        Kind::ImpossibleObligation,
+        Kind::ConflictingObligations,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +68,8 @@ impl Kind {
             Kind::Clash => "clash",
             Kind::VacuousAssertion => "vacuous_assertion",
             Kind::UnmetObligation => "unmet_obligation",
+            Kind::ImpossibleObligation => "impossible_obligation",
+            Kind::ConflictingObligations => "conflicting_obligations",
         }
     }
 
@@ -92,13 +102,25 @@ pub struct Blamed {
     pub item: Item,
 }
 
-/// The history a clash happens after, and the impossible step.
+/// The history a clash or an obligation conflict happens after.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Witness {
     pub history: Trace,
-    /// The event (with its arguments) for which no next state exists; its
-    /// `changes` and `unchanged` are empty.
-    pub impossible: Step,
+    /// For a clash, the event (with its arguments) for which no next state
+    /// exists; its `changes` and `unchanged` are empty.
+    pub impossible: Option<Step>,
+    /// For an obligation conflict, the duties owed after the history that
+    /// cannot all be met on time.
+    pub owed: Vec<Owed>,
+}
+
+/// A duty owed in a state: the obligation's clause, the event owed with
+/// its arguments (`_` where any will do), and the date it is due.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Owed {
+    pub clause: String,
+    pub duty: String,
+    pub due: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -372,38 +394,9 @@ fn run(
     let model = crate::eval::Model::new(charter, &command);
     for (event, clash) in charter.events.iter().zip(clashes) {
         let Some(clash) = clash else { continue };
-        // The road to the clash is replayed through `eval`, like every
-        // history charter shows (the impossible step itself has no next
-        // state to replay).
-        let road = &clash.trace;
-        let steps = road.inputs.len().saturating_sub(1);
-        let prefix = crate::solve::RawTrace {
-            states: road.states.iter().take(steps + 1).cloned().collect(),
-            inputs: road.inputs.iter().take(steps).cloned().collect(),
-            fired: road.fired.iter().take(steps).cloned().collect(),
-        };
-        let replayed = trace::history(&model, &system.terms, &lowered.layout, &prefix);
-        // (With items left out, as the minimality tests ask, the road is
-        // lawful only for the reduced spec, which `eval` does not know.)
-        let whole = matches!(keep, Keep::All);
-        let replay = crate::eval::replay(&model, &replayed, crate::eval::Ending::Lawful);
-        if let (true, Err(rejection)) = (whole, replay) {
-            return Err(SolverUnknown {
-                reason: format!(
-                    "internal error: the history leading to the clash of `{}` does not replay: {rejection}",
-                    event.name
-                ),
-            });
-        }
-        let mut history = trace::decode(
-            charter,
-            &system.terms,
-            &lowered.layout,
-            &clash.trace,
-            &system.effects,
-        );
-        history.replayed = whole;
-        history.history = Some(replayed);
+        let steps = clash.trace.inputs.len().saturating_sub(1);
+        let what = format!("the clash of `{}`", event.name);
+        let mut history = road(charter, &model, &lowered, &clash.trace, steps, keep, &what)?;
         let Some(mut impossible) = history.steps.pop() else {
             continue;
         };
@@ -435,16 +428,217 @@ fn run(
             span: event.span,
             witness: Some(Witness {
                 history,
-                impossible,
+                impossible: Some(impossible),
+                owed: Vec::new(),
             }),
             blamed: clash.blamed.iter().map(|i| blamed(charter, *i)).collect(),
         });
     }
+    findings.extend(obligation_conflicts(
+        charter, &model, &lowered, &terms, &findings, depth, limits, keep,
+    )?);
     Ok(LintReport {
         depth,
         scopes,
         findings,
     })
+}
+
+/// The history `raw` (its first `steps` steps are lawful) as charter shows
+/// it: those steps replayed through `eval`, like every history charter
+/// shows, then decoded (all of `raw`).
+fn road(
+    charter: &hir::Charter,
+    model: &crate::eval::Model,
+    lowered: &lower::Lowered,
+    raw: &crate::solve::RawTrace,
+    steps: usize,
+    keep: Keep,
+    what: &str,
+) -> Result<Trace, SolverUnknown> {
+    let system = &lowered.system;
+    let prefix = crate::solve::RawTrace {
+        states: raw.states.iter().take(steps + 1).cloned().collect(),
+        inputs: raw.inputs.iter().take(steps).cloned().collect(),
+        fired: raw.fired.iter().take(steps).cloned().collect(),
+    };
+    let replayed = trace::history(model, &system.terms, &lowered.layout, &prefix);
+    // (With items left out, as the minimality tests ask, the road is
+    // lawful only for the reduced spec, which `eval` does not know.)
+    let whole = matches!(keep, Keep::All);
+    let replay = crate::eval::replay(model, &replayed, crate::eval::Ending::Lawful);
+    if let (true, Err(rejection)) = (whole, replay) {
+        return Err(SolverUnknown {
+            reason: format!(
+                "internal error: the history leading to {what} does not replay: {rejection}"
+            ),
+        });
+    }
+    let mut history = trace::decode(
+        charter,
+        &system.terms,
+        &lowered.layout,
+        raw,
+        &system.effects,
+    );
+    history.replayed = whole;
+    history.history = Some(replayed);
+    Ok(history)
+}
+
+/// The joint obligation check: reachable states from which the duties
+/// owed cannot all be met on time. Obligations already found unmet take no
+/// part (every state owing one would repeat that finding).
+#[allow(clippy::too_many_arguments)]
+fn obligation_conflicts(
+    charter: &hir::Charter,
+    model: &crate::eval::Model,
+    lowered: &lower::Lowered,
+    terms: &lower::LintTerms,
+    findings: &[Finding],
+    depth: usize,
+    limits: &crate::solve::Limits,
+    keep: Keep,
+) -> Result<Vec<Finding>, SolverUnknown> {
+    let (Some(dates), Some(calendar)) = (&terms.dates, &charter.calendar) else {
+        return Ok(Vec::new());
+    };
+    let unmet = |duty: &hir::Duty| {
+        let clause = &charter.clauses[duty.clause.0].name;
+        findings
+            .iter()
+            .any(|f| f.kind == Kind::UnmetObligation && &f.subject == clause)
+    };
+    let taking_part: Vec<&lower::DutyPoint> = terms
+        .duty_points
+        .iter()
+        .filter(|p| !unmet(&charter.duties[p.duty]))
+        .collect();
+    let points: Vec<joint::Point> = taking_part
+        .iter()
+        .map(|p| joint::Point {
+            duty: p.duty,
+            owed: p.owed,
+            pending: p.pending,
+        })
+        .collect();
+    let joint = joint::Joint {
+        points: &points,
+        atom_terms: &terms.atom_terms,
+        successors: &terms.successors,
+        checks: &terms.successor_checks,
+        input_terms: &terms.input_terms,
+        now: dates.now,
+        dates: &dates.events,
+    };
+    let system = &lowered.system;
+    let conflicts = joint::conflicts(system, &joint, depth, depth, limits, keep)?;
+    let unit = calendar.unit.as_str().trim_end_matches('s');
+    let mut out = Vec::new();
+    for conflict in conflicts {
+        let owed: Vec<Owed> = conflict
+            .points
+            .iter()
+            .map(|index| {
+                owed(
+                    charter,
+                    &terms.atom_terms,
+                    &conflict.trace,
+                    taking_part[*index],
+                )
+            })
+            .collect();
+        let mut duties: Vec<usize> = conflict
+            .points
+            .iter()
+            .map(|i| taking_part[*i].duty)
+            .collect();
+        duties.dedup();
+        let clauses: Vec<String> = duties
+            .iter()
+            .map(|d| charter.clauses[charter.duties[*d].clause.0].name.clone())
+            .collect();
+        let listed: Vec<String> = owed
+            .iter()
+            .map(|o| format!("`{}` to `{}` by {unit} {}", o.clause, o.duty, o.due))
+            .collect();
+        let steps = conflict.depth;
+        let after = match steps {
+            0 => "in an initial state".to_string(),
+            1 => "after 1 step".to_string(),
+            n => format!("after {n} steps"),
+        };
+        let (kind, message) = match listed.as_slice() {
+            [one] => (
+                Kind::ImpossibleObligation,
+                format!(
+                    "the obligation of clause {one} can no longer be met on time {after} (no continuation of up to {depth} steps meets it), though other histories meet it"
+                ),
+            ),
+            _ => (
+                Kind::ConflictingObligations,
+                format!(
+                    "the obligations of clauses {} cannot all be met on time {after} (no continuation of up to {depth} steps meets them all), though each can be met without the others",
+                    listed.join(" and ")
+                ),
+            ),
+        };
+        let what = format!("the conflict of {}", clauses.join(" and "));
+        let history = road(charter, model, lowered, &conflict.trace, steps, keep, &what)?;
+        out.push(Finding {
+            kind,
+            subject: clauses.join(","),
+            message,
+            span: charter.duties[duties[0]].span,
+            witness: Some(Witness {
+                history,
+                impossible: None,
+                owed,
+            }),
+            blamed: conflict
+                .blamed
+                .iter()
+                .map(|i| blamed(charter, *i))
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// A point of an obligation in the last state of `raw`, in the user's terms.
+fn owed(
+    charter: &hir::Charter,
+    atom_terms: &[TermId],
+    raw: &crate::solve::RawTrace,
+    point: &lower::DutyPoint,
+) -> Owed {
+    let duty = &charter.duties[point.duty];
+    let event = charter.event(duty.event);
+    let keys = &charter.state(duty.due).args;
+    let mut given = point.args.iter().zip(keys);
+    let args: Vec<String> = duty
+        .keyed
+        .iter()
+        .map(|keyed| match keyed.then(|| given.next()).flatten() {
+            Some((index, ty)) => trace::element_name(charter, ty, *index),
+            None => "_".to_string(),
+        })
+        .collect();
+    let due = atom_terms
+        .iter()
+        .position(|t| *t == point.date)
+        .and_then(|atom| raw.states.last()?.get(atom).copied().flatten());
+    Owed {
+        clause: charter.clauses[duty.clause.0].name.clone(),
+        duty: match args.is_empty() {
+            true => event.name.clone(),
+            false => format!("{}({})", event.name, args.join(", ")),
+        },
+        due: match due {
+            Some(crate::solve::RawValue::Int(day)) => day,
+            _ => 0,
+        },
+    }
 }
 
 /// An item in the user's terms.
@@ -535,6 +729,8 @@ impl Diagnostic for Finding {
             Kind::Clash => "the blamed effects assign the same location different values in the witness's last step (or break an axiom or range); give one priority with `unless`, or exclude the event from one of them",
             Kind::VacuousAssertion => "the assertion says nothing within this depth; the blamed items rule its condition out",
             Kind::UnmetObligation => "the blamed items rule out every step that would fulfil the duty in time (a prohibition, a guard, or another duty's effects)",
+            Kind::ImpossibleObligation => "after the witness history the blamed items rule out every way of fulfilling the duty in time: whoever owes it is bound to break it",
+            Kind::ConflictingObligations => "after the witness history, meeting one of these duties rules out meeting the other in time (the blamed items say how): give one priority, move a deadline, or lift a prohibition",
         };
         Some(Box::new(format!(
             "{help}; if the spec means it, list `{} {}` in the `.lint` file beside the spec",
@@ -555,6 +751,10 @@ impl Diagnostic for Finding {
             Kind::DeadEvent => Some("never happens".to_string()),
             Kind::DeadException => Some("never fires".to_string()),
             Kind::UnmetObligation => Some("can never be met on time".to_string()),
+            Kind::ImpossibleObligation => Some("can no longer be met on time".to_string()),
+            Kind::ConflictingObligations => {
+                Some("cannot be met together with the others".to_string())
+            }
             _ => Some("never applies".to_string()),
         };
         let mut labels = Vec::new();

@@ -121,6 +121,38 @@ pub struct LintTerms {
     /// domains excluded): the constraint evaluated on the candidate next
     /// state.
     pub successor_checks: Vec<(Constraint, TermId)>,
+    /// Per atom, its value in the candidate next state (over the current
+    /// state and the step's event; `atom_terms` where nothing assigns it).
+    pub successors: Vec<TermId>,
+    /// Per obligation (as `charter.duties`) and point of its monitor: what
+    /// the joint obligation check asks about.
+    pub duty_points: Vec<DutyPoint>,
+    /// With a calendar: `now`, and per event its selector and its `date`.
+    pub dates: Option<Dates>,
+}
+
+/// One point of an obligation's monitor (one choice of the arguments owed).
+#[derive(Clone, Debug)]
+pub struct DutyPoint {
+    /// Its index in `charter.duties`.
+    pub duty: usize,
+    /// The arguments owed (element indices), as in `Layout::cells`.
+    pub args: Vec<usize>,
+    /// Over one state: a duty is owed.
+    pub owed: TermId,
+    /// Over one state: a duty is owed and its date is not past (`now` is
+    /// on or before it).
+    pub pending: TermId,
+    /// Over one state: the date it is due.
+    pub date: TermId,
+}
+
+/// The terms of the calendar: `now` (over one state) and, per event, its
+/// selector and its `date` parameter (over a step's inputs).
+#[derive(Clone, Debug)]
+pub struct Dates {
+    pub now: TermId,
+    pub events: Vec<(TermId, TermId)>,
 }
 
 /// Lowers the spec for `charter lint`: the system of `command` (whose goal
@@ -269,13 +301,56 @@ impl<'h> Lowerer<'h> {
             let term = self.substitute(constraint.term, Time::Now, &successor, &mut memo);
             checks.push((constraint, term));
         }
+        let (duty_points, dates) = self.duty_terms();
         LintTerms {
             applications: std::mem::take(&mut self.applications),
             antecedents,
             atom_terms,
             input_terms,
             successor_checks: checks,
+            successors: successor,
+            duty_points,
+            dates,
         }
+    }
+
+    /// The obligations' points and the calendar's terms (see [`LintTerms`]).
+    fn duty_terms(&mut self) -> (Vec<DutyPoint>, Option<Dates>) {
+        let charter = self.charter;
+        let Some(calendar) = &charter.calendar else {
+            return (Vec::new(), None);
+        };
+        let Some((_, Val::Int(now))) = self.cells[calendar.now.0].first().cloned() else {
+            return (Vec::new(), None);
+        };
+        let events = self
+            .selectors
+            .iter()
+            .zip(&self.params)
+            .filter_map(|(selector, params)| match params.last() {
+                Some(Val::Int(date)) => Some((*selector, *date)),
+                _ => None,
+            })
+            .collect();
+        let mut points = Vec::new();
+        for (index, duty) in charter.duties.iter().enumerate() {
+            for (args, cell) in self.cells[duty.due.0].clone() {
+                let Val::Opt(owed, value) = cell else {
+                    continue;
+                };
+                let Val::Int(value) = *value else { continue };
+                let in_time = self.terms.le(now, value);
+                let pending = self.terms.and2(owed, in_time);
+                points.push(DutyPoint {
+                    duty: index,
+                    args,
+                    owed,
+                    pending,
+                    date: value,
+                });
+            }
+        }
+        (points, Some(Dates { now, events }))
     }
 
     fn successor_of(

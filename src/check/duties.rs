@@ -30,6 +30,7 @@ pub(super) struct PendingDuty {
     pub text: Option<String>,
     pub event: EventId,
     pub due: StateId,
+    pub keyed: Vec<bool>,
     pub discharge_span: Span,
     pub span: Span,
 }
@@ -371,6 +372,7 @@ impl Checker {
             text: text.map(str::to_string),
             event: target,
             due,
+            keyed: keyed.clone(),
             discharge_span: duty.event.span,
             span: duty.span,
         });

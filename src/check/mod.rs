@@ -1268,6 +1268,7 @@ impl Checker {
                     clause: ClauseId(clause),
                     event: duty.event,
                     due: duty.due,
+                    keyed: duty.keyed.clone(),
                     formula,
                     on_time: duty.discharge_span,
                     span: duty.span,

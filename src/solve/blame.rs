@@ -80,7 +80,7 @@ pub struct Clash {
 }
 
 /// The blamable item a constraint belongs to, if any.
-fn item_of(system: &System, constraint: &Constraint) -> Option<Item> {
+pub(super) fn item_of(system: &System, constraint: &Constraint) -> Option<Item> {
     match &constraint.origin {
         Origin::Clause { clause, span } => Some(Item::Clause {
             clause: *clause,
@@ -131,19 +131,19 @@ fn int_owner(system: &System, term: TermId) -> Option<StateId> {
 /// An unrolling whose blamable constraints are asserted under tracking
 /// literals (one per item, shared by all steps). Items that `keep` does
 /// not keep are left out altogether.
-struct Tracked<'s> {
-    unrolling: Unrolling<'s>,
-    solver: Solver,
+pub(super) struct Tracked<'s> {
+    pub(super) unrolling: Unrolling<'s>,
+    pub(super) solver: Solver,
     items: Vec<Item>,
     literals: Vec<Bool>,
-    keep: Keep<'s>,
+    pub(super) keep: Keep<'s>,
     /// When set, constraints are asserted only where it holds (the step
     /// is part of the history: see [`reach`]).
-    guard: Option<Bool>,
+    pub(super) guard: Option<Bool>,
 }
 
 impl<'s> Tracked<'s> {
-    fn new(system: &'s System, limits: &Limits, symmetry: bool, keep: Keep<'s>) -> Self {
+    pub(super) fn new(system: &'s System, limits: &Limits, symmetry: bool, keep: Keep<'s>) -> Self {
         Tracked {
             unrolling: Unrolling::new(system, "", symmetry),
             solver: new_solver(limits),
@@ -185,7 +185,7 @@ impl<'s> Tracked<'s> {
 
     /// Creates state `step` and asserts its invariants (and initial
     /// conditions).
-    fn add_state(&mut self, step: usize, initial: bool) {
+    pub(super) fn add_state(&mut self, step: usize, initial: bool) {
         let system = self.unrolling.system;
         self.unrolling.add_state(&self.solver);
         for constraint in &system.invariants {
@@ -200,7 +200,7 @@ impl<'s> Tracked<'s> {
 
     /// Asserts the transition constraints of `step` that concern only the
     /// event and the state before it (`pre`), or the others.
-    fn assert_step(&mut self, step: usize, pre: bool) {
+    pub(super) fn assert_step(&mut self, step: usize, pre: bool) {
         let system = self.unrolling.system;
         for constraint in &system.trans {
             let is_pre = crate::lower::is_pre_step(&constraint.origin, || {
@@ -212,19 +212,44 @@ impl<'s> Tracked<'s> {
         }
     }
 
-    fn check_with(&mut self, extra: &[Bool], enabled: &[usize]) -> Result<bool, SolverUnknown> {
+    /// Unrolls `steps` steps after the states so far, each step part of
+    /// the history where its literal (returned, named `{name}!{step}`)
+    /// holds; a history is a prefix, so every length up to `steps` is one
+    /// model.
+    pub(super) fn unroll_alive(&mut self, steps: usize, name: &str) -> Vec<Bool> {
+        let mut alive: Vec<Bool> = Vec::new();
+        for step in 0..steps {
+            let now = Bool::new_const(format!("{name}!{step}"));
+            if let Some(before) = alive.last() {
+                self.solver.assert(now.implies(before));
+            }
+            self.guard = Some(now.clone());
+            alive.push(now);
+            self.add_state(step + 1, false);
+            self.assert_step(step, true);
+            self.assert_step(step, false);
+        }
+        self.guard = None;
+        alive
+    }
+
+    pub(super) fn check_with(
+        &mut self,
+        extra: &[Bool],
+        enabled: &[usize],
+    ) -> Result<bool, SolverUnknown> {
         self.unrolling.flush(&self.solver);
         let mut assumptions = extra.to_vec();
         assumptions.extend(enabled.iter().map(|i| self.literals[*i].clone()));
         check(&self.solver, &assumptions)
     }
 
-    fn all(&self) -> Vec<usize> {
+    pub(super) fn all(&self) -> Vec<usize> {
         (0..self.items.len()).collect()
     }
 
     /// The tracking literals (by name) of the last unsatisfiable check's core.
-    fn core(&self) -> Vec<String> {
+    pub(super) fn core(&self) -> Vec<String> {
         self.solver
             .get_unsat_core()
             .iter()
@@ -234,7 +259,7 @@ impl<'s> Tracked<'s> {
 
     /// After an unsatisfiable check with `extra` and every item: a minimal
     /// set of items that still rules the query out.
-    fn blame(&mut self, extra: &[Bool]) -> Result<Vec<Item>, SolverUnknown> {
+    pub(super) fn blame(&mut self, extra: &[Bool]) -> Result<Vec<Item>, SolverUnknown> {
         let core = self.core();
         let mut kept: Vec<usize> = (0..self.items.len())
             .filter(|i| core.contains(&self.literals[*i].to_string()))
@@ -287,23 +312,9 @@ pub fn reach(
 ) -> Result<Vec<Option<Vec<Item>>>, SolverUnknown> {
     let mut tracked = Tracked::new(system, limits, limits.symmetry, keep);
     tracked.add_state(0, true);
-    // Histories of any length up to `depth` in one unrolling: step `s`
-    // belongs to the history where `alive[s]` holds, and a history is a
-    // prefix. (Without this, a deadlock before `depth` would make every
-    // query look unreachable.)
-    let mut alive: Vec<Bool> = Vec::new();
-    for step in 0..depth {
-        let now = Bool::new_const(format!("alive!{step}"));
-        if let Some(before) = alive.last() {
-            tracked.solver.assert(now.implies(before));
-        }
-        tracked.guard = Some(now.clone());
-        alive.push(now);
-        tracked.add_state(step + 1, false);
-        tracked.assert_step(step, true);
-        tracked.assert_step(step, false);
-    }
-    tracked.guard = None;
+    // (Without histories shorter than `depth`, a deadlock before `depth`
+    // would make every query look unreachable.)
+    let alive = tracked.unroll_alive(depth, "alive");
     let goals: Vec<Bool> = queries
         .iter()
         .map(|(term, at)| {

@@ -84,7 +84,7 @@ struct Symmetry {
 }
 
 impl<'s> Unrolling<'s> {
-    pub fn new(system: &'s System, prefix: &'static str, symmetry: bool) -> Unrolling<'s> {
+    pub fn new(system: &'s System, prefix: &str, symmetry: bool) -> Unrolling<'s> {
         let symmetries = if symmetry {
             symmetries(system)
         } else {
@@ -222,6 +222,47 @@ impl<'s> Unrolling<'s> {
             (Z3Term::Int(i), RawValue::Int(v)) => i.eq(Int::from_i64(v)),
             _ => Bool::from_bool(false),
         }
+    }
+
+    /// `term` at `step` equals `other` at `other_step` (terms of one kind).
+    pub fn equal(&mut self, term: TermId, step: usize, other: TermId, other_step: usize) -> Bool {
+        match (
+            self.translate(term, step),
+            self.translate(other, other_step),
+        ) {
+            (Z3Term::Bool(a), Z3Term::Bool(b)) => a.eq(&b),
+            (Z3Term::Int(a), Z3Term::Int(b)) => a.eq(&b),
+            _ => Bool::from_bool(false),
+        }
+    }
+
+    /// The integer `term` at `step` is `base` at `base_step` plus `offset`.
+    pub fn offset(
+        &mut self,
+        term: TermId,
+        step: usize,
+        base: TermId,
+        base_step: usize,
+        offset: i64,
+    ) -> Bool {
+        let value = self.int_at(term, step);
+        let base = self.int_at(base, base_step);
+        value.eq(&(base + Int::from_i64(offset)))
+    }
+
+    /// Atom by atom, state `step` equals state `other_step` of `other` (an
+    /// unrolling of the same system in the same solver).
+    pub fn same_state(&self, step: usize, other: &Unrolling, other_step: usize) -> Bool {
+        let equal: Vec<Bool> = self.states[step]
+            .iter()
+            .zip(&other.states[other_step])
+            .map(|(x, y)| match (x, y) {
+                (Z3Term::Bool(x), Z3Term::Bool(y)) => x.eq(y),
+                (Z3Term::Int(x), Z3Term::Int(y)) => x.eq(y),
+                _ => Bool::from_bool(false),
+            })
+            .collect();
+        Bool::and(&equal)
     }
 
     fn int_at(&mut self, term: TermId, step: usize) -> Int {
@@ -677,11 +718,22 @@ impl<'s> Unrolling<'s> {
 
     /// Reads every state atom and input from a model.
     pub fn read(&mut self, model: &Model, steps: usize) -> RawTrace {
+        self.read_model(model, steps, false)
+    }
+
+    /// Reads every state atom and input from a model, giving those it
+    /// leaves free the model's default (a history where nothing is free,
+    /// for a question about its last state asked of another solver).
+    pub fn read_completed(&mut self, model: &Model, steps: usize) -> RawTrace {
+        self.read_model(model, steps, true)
+    }
+
+    fn read_model(&mut self, model: &Model, steps: usize, complete: bool) -> RawTrace {
         let states = (0..=steps)
             .map(|step| {
                 self.states[step]
                     .iter()
-                    .map(|t| read_value(model, t))
+                    .map(|t| read_value(model, t, complete))
                     .collect()
             })
             .collect();
@@ -689,7 +741,7 @@ impl<'s> Unrolling<'s> {
             .map(|step| {
                 self.inputs[step]
                     .iter()
-                    .map(|t| read_value(model, t))
+                    .map(|t| read_value(model, t, complete))
                     .collect()
             })
             .collect();
@@ -778,10 +830,10 @@ fn constant(name: &str, kind: Kind) -> Z3Term {
     }
 }
 
-fn read_value(model: &Model, term: &Z3Term) -> Option<RawValue> {
+fn read_value(model: &Model, term: &Z3Term, complete: bool) -> Option<RawValue> {
     match term {
-        Z3Term::Bool(b) => model.eval(b, false)?.as_bool().map(RawValue::Bool),
-        Z3Term::Int(i) => model.eval(i, false)?.as_i64().map(RawValue::Int),
+        Z3Term::Bool(b) => model.eval(b, complete)?.as_bool().map(RawValue::Bool),
+        Z3Term::Int(i) => model.eval(i, complete)?.as_i64().map(RawValue::Int),
     }
 }
 

@@ -9,6 +9,7 @@
 
 pub mod blame;
 mod encode;
+pub mod joint;
 
 pub use encode::{RawTrace, RawValue};
 

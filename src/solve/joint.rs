@@ -1,0 +1,435 @@
+//! The joint obligation check of `charter lint`: from every state that a
+//! history of up to `depth` steps reaches, the obligations owed there (and
+//! not yet past their dates) can all be met on time together, by some
+//! continuation of up to `lookahead` steps. Where they cannot, a minimal
+//! set of them that cannot (every smaller set can) and the blamable items
+//! that rule it out.
+//!
+//! "Some state such that no continuation meets them" is a question with
+//! two quantifiers (∃ state ∀ continuation), which one solver call does not
+//! answer. Two solvers take turns, counterexample-guided:
+//!
+//! * the *attacker* searches the reachable states (depth by depth, so a
+//!   conflict found is a shortest one) for one where something is owed
+//!   and where none of the continuations found so far meets what is owed;
+//! * the *defender*, given that state, searches for a continuation that
+//!   meets everything owed there. If there is one, the attacker learns it:
+//!   a copy of the system runs the continuation's events from the
+//!   attacker's state (the same arguments; the dates shifted by the
+//!   state's date, so that one continuation answers for every state that
+//!   differs only by when it is), and the attacker must make it fail. If
+//!   there is none, the state is a conflict.
+//!
+//! A step's next state is a function of the state and the event (every
+//! location is assigned by the effects that apply or kept), so the copy
+//! computes it as terms, and "the continuation fails" is a formula the
+//! attacker can satisfy only by a state where it really fails. The loop
+//! ends: each round either reports a state or excludes it, and there are
+//! finitely many states; [`MAX_ROUNDS`] bounds the work on specs whose
+//! states are many and whose continuations generalise badly.
+
+use z3::ast::Bool;
+
+use super::blame::{item_of, Item, Keep, Tracked};
+use super::encode::{RawTrace, RawValue, Unrolling};
+use super::{Limits, SolverUnknown};
+use crate::ir::{Constraint, System, TermId};
+
+/// The most candidate states the attacker may propose in one check.
+pub const MAX_ROUNDS: usize = 400;
+
+/// One point of an obligation (one choice of the arguments owed).
+#[derive(Clone, Debug)]
+pub struct Point {
+    /// The obligation it belongs to (conflicts are reported by obligation).
+    pub duty: usize,
+    /// Over one state: something is owed.
+    pub owed: TermId,
+    /// Over one state: something is owed and its date is not past.
+    pub pending: TermId,
+}
+
+/// What the check reads of the system beyond its constraints.
+pub struct Joint<'a> {
+    pub points: &'a [Point],
+    /// Per atom, its term over the current state and its candidate next
+    /// value (over the current state and the step's event).
+    pub atom_terms: &'a [TermId],
+    pub successors: &'a [TermId],
+    /// The transition constraints and invariants evaluated on the
+    /// candidate next state (see `lower::LintTerms`).
+    pub checks: &'a [(Constraint, TermId)],
+    pub input_terms: &'a [TermId],
+    /// `now` (over one state) and per event its selector and `date`.
+    pub now: TermId,
+    pub dates: &'a [(TermId, TermId)],
+}
+
+/// A reachable state where some obligations cannot be met together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// The number of steps to the state.
+    pub depth: usize,
+    /// The history to it (every value given).
+    pub trace: RawTrace,
+    /// The points (indices into `Joint::points`) that cannot all be met
+    /// on time; without any one of them, the others can.
+    pub points: Vec<usize>,
+    pub blamed: Vec<Item>,
+}
+
+/// A continuation the defender found: per step, every input's value, and
+/// the step's `date` as (input index, days after the state's `now`).
+struct Continuation {
+    steps: Vec<(Vec<Option<RawValue>>, Option<(usize, i64)>)>,
+}
+
+/// Every reachable state (up to `depth` steps) where obligations owed
+/// cannot all be met in `lookahead` more steps: one conflict per set of
+/// obligations, shortest first.
+pub fn conflicts(
+    system: &System,
+    joint: &Joint,
+    depth: usize,
+    lookahead: usize,
+    limits: &Limits,
+    keep: Keep,
+) -> Result<Vec<Conflict>, SolverUnknown> {
+    if joint.points.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut defender = Defender::new(system, joint, lookahead, limits, keep);
+    let mut attacker = Tracked::new(system, limits, limits.symmetry, keep);
+    attacker.add_state(0, true);
+    let mut learned: Vec<Continuation> = Vec::new();
+    let mut reported: Vec<Vec<usize>> = Vec::new();
+    let mut found = Vec::new();
+    let mut rounds = 0;
+    let mut copies = 0;
+    for step in 0..=depth {
+        if step > 0 {
+            attacker.add_state(step, false);
+            attacker.assert_step(step - 1, true);
+            attacker.assert_step(step - 1, false);
+        }
+        // This depth's question, under its own literal: something is owed
+        // in state `step`, the history has not run into a conflict
+        // reported already (what follows from one is not another), and
+        // every continuation learned fails from it.
+        let literal = Bool::new_const(format!("joint!{step}"));
+        let owed: Vec<Bool> = joint
+            .points
+            .iter()
+            .map(|p| attacker.unrolling.bool_at(p.pending, step))
+            .collect();
+        attacker.solver.assert(literal.implies(Bool::or(&owed)));
+        for duties in &reported {
+            let clear = clear_of(&mut attacker, joint, duties, step);
+            attacker.solver.assert(literal.implies(&clear));
+        }
+        for continuation in &learned {
+            copies += 1;
+            let fails = fails(&mut attacker, joint, continuation, step, copies);
+            attacker.solver.assert(literal.implies(&fails));
+        }
+        let all = attacker.all();
+        while attacker.check_with(std::slice::from_ref(&literal), &all)? {
+            rounds += 1;
+            if rounds > MAX_ROUNDS {
+                return Err(SolverUnknown {
+                    reason: format!(
+                        "the joint obligation check did not settle after {MAX_ROUNDS} candidate states (lower the depth or the scopes)"
+                    ),
+                });
+            }
+            let Some(model) = attacker.solver.get_model() else {
+                return Err(SolverUnknown {
+                    reason: "the solver gave no model".into(),
+                });
+            };
+            let trace = attacker.unrolling.read_completed(&model, step);
+            match defender.meet(&trace.states[step])? {
+                Answer::Met(continuation) => {
+                    copies += 1;
+                    let fails = fails(&mut attacker, joint, &continuation, step, copies);
+                    attacker.solver.assert(literal.implies(&fails));
+                    learned.push(continuation);
+                }
+                Answer::Conflict { points, blamed } => {
+                    let mut duties: Vec<usize> =
+                        points.iter().map(|p| joint.points[*p].duty).collect();
+                    duties.dedup();
+                    let clear = clear_of(&mut attacker, joint, &duties, step);
+                    attacker.solver.assert(literal.implies(&clear));
+                    reported.push(duties);
+                    found.push(Conflict {
+                        depth: step,
+                        trace,
+                        points,
+                        blamed,
+                    });
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// In no state up to `step` does each of `duties` have something owed and
+/// not past.
+fn clear_of(tracked: &mut Tracked, joint: &Joint, duties: &[usize], step: usize) -> Bool {
+    let clear: Vec<Bool> = (0..=step)
+        .map(|at| {
+            let each: Vec<Bool> = duties
+                .iter()
+                .map(|duty| {
+                    let points: Vec<Bool> = joint
+                        .points
+                        .iter()
+                        .filter(|p| p.duty == *duty)
+                        .map(|p| tracked.unrolling.bool_at(p.pending, at))
+                        .collect();
+                    Bool::or(&points)
+                })
+                .collect();
+            Bool::and(&each).not()
+        })
+        .collect();
+    Bool::and(&clear)
+}
+
+/// A copy of the system that runs `continuation` from the attacker's
+/// state `step`; true where no prefix of it is lawful and meets every
+/// obligation owed in that state.
+fn fails(
+    attacker: &mut Tracked,
+    joint: &Joint,
+    continuation: &Continuation,
+    step: usize,
+    copy: usize,
+) -> Bool {
+    let system = attacker.unrolling.system;
+    let keep = attacker.keep;
+    let solver = &attacker.solver;
+    let mut run = Unrolling::new(system, &format!("joint{copy}!"), false);
+    let length = continuation.steps.len();
+    for _ in 0..=length {
+        run.add_state(solver);
+    }
+    let mut facts = vec![run.same_state(0, &attacker.unrolling, step)];
+    let mut lawful = Vec::new();
+    for (at, (inputs, date)) in continuation.steps.iter().enumerate() {
+        for (index, term) in joint.input_terms.iter().enumerate() {
+            match (date, inputs[index]) {
+                (Some((date_input, offset)), _) if *date_input == index => {
+                    facts.push(run.offset(*term, at, joint.now, 0, *offset));
+                }
+                (_, Some(value)) => facts.push(run.fix(*term, at, value)),
+                (_, None) => {}
+            }
+        }
+        for (atom, successor) in joint.atom_terms.iter().zip(joint.successors) {
+            facts.push(run.equal(*atom, at + 1, *successor, at));
+        }
+        // The step is lawful: its guards and input domains hold, and the
+        // candidate next state satisfies every other constraint.
+        let mut holds = Vec::new();
+        for constraint in &system.trans {
+            let pre = crate::lower::is_pre_step(&constraint.origin, || {
+                system.terms.mentions_next(constraint.term)
+            });
+            if pre && item_of(system, constraint).is_none_or(|i| keep.keeps(&i)) {
+                holds.push(run.bool_at(constraint.term, at));
+            }
+        }
+        for (constraint, term) in joint.checks {
+            if item_of(system, constraint).is_none_or(|i| keep.keeps(&i)) {
+                holds.push(run.bool_at(*term, at));
+            }
+        }
+        lawful.push(Bool::and(&holds));
+    }
+    // Succeeds after `t` steps: lawful so far, and every point owed at the
+    // start has been fulfilled by then.
+    let mut successes = Vec::new();
+    for t in 1..=length {
+        let mut met = lawful[..t].to_vec();
+        for point in joint.points {
+            let owed = run.bool_at(point.pending, 0);
+            let cleared: Vec<Bool> = (1..=t).map(|u| run.bool_at(point.owed, u).not()).collect();
+            met.push(owed.implies(Bool::or(&cleared)));
+        }
+        successes.push(Bool::and(&met));
+    }
+    run.flush(solver);
+    solver.assert(Bool::and(&facts));
+    Bool::or(&successes).not()
+}
+
+enum Answer {
+    Met(Continuation),
+    Conflict {
+        points: Vec<usize>,
+        blamed: Vec<Item>,
+    },
+}
+
+/// Continuations of up to `lookahead` steps from a given state, with every
+/// blamable item under its tracking literal and one literal per point
+/// requiring it met.
+struct Defender<'s> {
+    tracked: Tracked<'s>,
+    joint_now: usize,
+    dates: Vec<(usize, usize)>,
+    alive: Vec<Bool>,
+    requires: Vec<Bool>,
+    states: usize,
+    atom_terms: Vec<TermId>,
+}
+
+impl<'s> Defender<'s> {
+    fn new(
+        system: &'s System,
+        joint: &Joint,
+        lookahead: usize,
+        limits: &Limits,
+        keep: Keep<'s>,
+    ) -> Defender<'s> {
+        // No symmetry breaking: the state is given, and may tell elements apart.
+        let mut tracked = Tracked::new(system, limits, false, keep);
+        tracked.add_state(0, false);
+        let alive = tracked.unroll_alive(lookahead, "joint-alive");
+        let requires = joint
+            .points
+            .iter()
+            .enumerate()
+            .map(|(index, point)| {
+                let literal = Bool::new_const(format!("joint-require!{index}"));
+                let owed = tracked.unrolling.bool_at(point.pending, 0);
+                let cleared: Vec<Bool> = (1..=lookahead)
+                    .map(|t| alive[t - 1].clone() & tracked.unrolling.bool_at(point.owed, t).not())
+                    .collect();
+                tracked
+                    .solver
+                    .assert(literal.implies(owed.implies(Bool::or(&cleared))));
+                literal
+            })
+            .collect();
+        let input_index = |term: TermId| joint.input_terms.iter().position(|t| *t == term);
+        let dates = joint
+            .dates
+            .iter()
+            .filter_map(|(selector, date)| Some((input_index(*selector)?, input_index(*date)?)))
+            .collect();
+        Defender {
+            tracked,
+            joint_now: joint
+                .atom_terms
+                .iter()
+                .position(|t| *t == joint.now)
+                .unwrap_or(0),
+            dates,
+            alive,
+            requires,
+            states: 0,
+            atom_terms: joint.atom_terms.to_vec(),
+        }
+    }
+
+    /// A continuation from `state` that meets every obligation owed there,
+    /// or a minimal set of them that none meets, with the items to blame.
+    fn meet(&mut self, state: &[Option<RawValue>]) -> Result<Answer, SolverUnknown> {
+        self.states += 1;
+        let given = Bool::new_const(format!("joint-state!{}", self.states));
+        let fixed: Vec<Bool> = self
+            .atom_terms
+            .iter()
+            .zip(state)
+            .filter_map(|(term, value)| Some(self.tracked.unrolling.fix(*term, 0, (*value)?)))
+            .collect();
+        self.tracked.solver.assert(given.implies(Bool::and(&fixed)));
+        let all = self.tracked.all();
+        let with = |points: &[usize], requires: &[Bool]| -> Vec<Bool> {
+            let mut extra = vec![given.clone()];
+            extra.extend(points.iter().map(|p| requires[*p].clone()));
+            extra
+        };
+        let every: Vec<usize> = (0..self.requires.len()).collect();
+        if self
+            .tracked
+            .check_with(&with(&every, &self.requires), &all)?
+        {
+            let model = self
+                .tracked
+                .solver
+                .get_model()
+                .ok_or_else(|| SolverUnknown {
+                    reason: "the solver gave no model".into(),
+                })?;
+            return Ok(Answer::Met(self.continuation(&model, state)));
+        }
+        // The points the core needs, then deletion: drop each where the
+        // rest still cannot be met.
+        let needed = |tracked: &Tracked, requires: &[Bool]| -> Vec<usize> {
+            let core = tracked.core();
+            (0..requires.len())
+                .filter(|p| core.contains(&requires[*p].to_string()))
+                .collect()
+        };
+        let mut points = needed(&self.tracked, &self.requires);
+        let mut index = 0;
+        while index < points.len() {
+            let mut without = points.clone();
+            without.remove(index);
+            if self
+                .tracked
+                .check_with(&with(&without, &self.requires), &all)?
+            {
+                index += 1;
+            } else {
+                let core = needed(&self.tracked, &self.requires);
+                without.retain(|p| core.contains(p));
+                points = without;
+            }
+        }
+        let extra = with(&points, &self.requires);
+        if self.tracked.check_with(&extra, &all)? {
+            return Err(SolverUnknown {
+                reason: "internal error: a set of obligations found unmeetable was met".into(),
+            });
+        }
+        let blamed = self.tracked.blame(&extra)?;
+        Ok(Answer::Conflict { points, blamed })
+    }
+
+    /// The continuation in `model`: the steps that are part of it, every
+    /// input's value, and the dates relative to the state's `now`.
+    fn continuation(&mut self, model: &z3::Model, state: &[Option<RawValue>]) -> Continuation {
+        let length = self
+            .alive
+            .iter()
+            .take_while(|a| model.eval(*a, true).and_then(|b| b.as_bool()) == Some(true))
+            .count();
+        let trace = self.tracked.unrolling.read_completed(model, length);
+        let now = match state.get(self.joint_now) {
+            Some(Some(RawValue::Int(now))) => Some(*now),
+            _ => None,
+        };
+        let steps = trace
+            .inputs
+            .into_iter()
+            .map(|inputs| {
+                let date = self.dates.iter().find_map(|(selector, date)| {
+                    match (inputs[*selector], inputs[*date], now) {
+                        (Some(RawValue::Bool(true)), Some(RawValue::Int(day)), Some(now)) => {
+                            Some((*date, day - now))
+                        }
+                        _ => None,
+                    }
+                });
+                (inputs, date)
+            })
+            .collect();
+        Continuation { steps }
+    }
+}
