@@ -65,6 +65,9 @@ pub struct Charter {
     /// Obligations (`on e: must f within d`), each checked into rules of
     /// its clause, a monitor `due f (clause)`, and the clause's assertion.
     pub duties: Vec<Duty>,
+    /// The `init`s the checker writes for monitors (that each starts as
+    /// `none`): part of what a monitor means, not the user's to blame.
+    pub monitor_inits: Vec<FormulaId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

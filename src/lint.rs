@@ -112,6 +112,11 @@ pub struct Witness {
     /// For an obligation conflict, the duties owed after the history that
     /// cannot all be met on time.
     pub owed: Vec<Owed>,
+    /// For an obligation conflict, the solver's view of the last state and
+    /// of what is owed (indices into `lower::LintTerms::duty_points`), to
+    /// ask its question again ([`owed_can_be_met`]).
+    #[serde(skip)]
+    pub question: Option<(Vec<Option<crate::solve::RawValue>>, Vec<usize>)>,
 }
 
 /// A duty owed in a state: the obligation's clause, the event owed with
@@ -430,13 +435,20 @@ fn run(
                 history,
                 impossible: Some(impossible),
                 owed: Vec::new(),
+                question: None,
             }),
             blamed: clash.blamed.iter().map(|i| blamed(charter, *i)).collect(),
         });
     }
-    findings.extend(obligation_conflicts(
-        charter, &model, &lowered, &terms, &findings, depth, limits, keep,
-    )?);
+    // The joint check runs on the whole spec only: with items left out, a
+    // step may have several next states, and its search need not end. Its
+    // blame is minimal for its question at the witness state
+    // ([`owed_can_be_met`] asks it again).
+    if matches!(keep, Keep::All) {
+        findings.extend(obligation_conflicts(
+            charter, &model, &lowered, &terms, &findings, depth, limits,
+        )?);
+    }
     Ok(LintReport {
         depth,
         scopes,
@@ -498,8 +510,8 @@ fn obligation_conflicts(
     findings: &[Finding],
     depth: usize,
     limits: &crate::solve::Limits,
-    keep: Keep,
 ) -> Result<Vec<Finding>, SolverUnknown> {
+    let keep = Keep::All;
     let (Some(dates), Some(calendar)) = (&terms.dates, &charter.calendar) else {
         return Ok(Vec::new());
     };
@@ -509,49 +521,31 @@ fn obligation_conflicts(
             .iter()
             .any(|f| f.kind == Kind::UnmetObligation && &f.subject == clause)
     };
-    let taking_part: Vec<&lower::DutyPoint> = terms
-        .duty_points
-        .iter()
-        .filter(|p| !unmet(&charter.duties[p.duty]))
+    let taking_part: Vec<usize> = (0..terms.duty_points.len())
+        .filter(|p| !unmet(&charter.duties[terms.duty_points[*p].duty]))
         .collect();
-    let points: Vec<joint::Point> = taking_part
-        .iter()
-        .map(|p| joint::Point {
-            duty: p.duty,
-            owed: p.owed,
-            pending: p.pending,
-        })
-        .collect();
-    let joint = joint::Joint {
-        points: &points,
-        atom_terms: &terms.atom_terms,
-        successors: &terms.successors,
-        checks: &terms.successor_checks,
-        input_terms: &terms.input_terms,
-        now: dates.now,
-        dates: &dates.events,
-    };
+    let points = joint_points(terms, &taking_part);
+    let joint = joint_terms(terms, dates, &points);
     let system = &lowered.system;
     let conflicts = joint::conflicts(system, &joint, depth, depth, limits, keep)?;
     let unit = calendar.unit.as_str().trim_end_matches('s');
     let mut out = Vec::new();
     for conflict in conflicts {
-        let owed: Vec<Owed> = conflict
-            .points
+        let owed_points: Vec<usize> = conflict.points.iter().map(|i| taking_part[*i]).collect();
+        let owed: Vec<Owed> = owed_points
             .iter()
-            .map(|index| {
+            .map(|p| {
                 owed(
                     charter,
                     &terms.atom_terms,
                     &conflict.trace,
-                    taking_part[*index],
+                    &terms.duty_points[*p],
                 )
             })
             .collect();
-        let mut duties: Vec<usize> = conflict
-            .points
+        let mut duties: Vec<usize> = owed_points
             .iter()
-            .map(|i| taking_part[*i].duty)
+            .map(|p| terms.duty_points[*p].duty)
             .collect();
         duties.dedup();
         let clauses: Vec<String> = duties
@@ -594,6 +588,11 @@ fn obligation_conflicts(
                 history,
                 impossible: None,
                 owed,
+                question: conflict
+                    .trace
+                    .states
+                    .last()
+                    .map(|s| (s.clone(), owed_points)),
             }),
             blamed: conflict
                 .blamed
@@ -603,6 +602,73 @@ fn obligation_conflicts(
         });
     }
     Ok(out)
+}
+
+/// The check's view of the obligation points `taking_part`.
+fn joint_points(terms: &lower::LintTerms, taking_part: &[usize]) -> Vec<joint::Point> {
+    taking_part
+        .iter()
+        .map(|p| {
+            let point = &terms.duty_points[*p];
+            joint::Point {
+                duty: point.duty,
+                owed: point.owed,
+                pending: point.pending,
+            }
+        })
+        .collect()
+}
+
+fn joint_terms<'a>(
+    terms: &'a lower::LintTerms,
+    dates: &'a lower::Dates,
+    points: &'a [joint::Point],
+) -> joint::Joint<'a> {
+    joint::Joint {
+        points,
+        atom_terms: &terms.atom_terms,
+        successors: &terms.successors,
+        checks: &terms.successor_checks,
+        input_terms: &terms.input_terms,
+        now: dates.now,
+        dates: &dates.events,
+    }
+}
+
+/// For an obligation conflict: whether, from its witness state and with
+/// only the blamable items `keep` keeps, some continuation (of up to the
+/// lint depth) meets every duty it names. `false` with every item; with
+/// its blamed items but one, `true` (its blame is minimal).
+pub fn owed_can_be_met(
+    charter: &hir::Charter,
+    overrides: &Overrides,
+    finding: &Finding,
+    keep: Keep,
+) -> Result<bool, SolverUnknown> {
+    let Some((state, owed)) = finding.witness.as_ref().and_then(|w| w.question.as_ref()) else {
+        return Ok(true);
+    };
+    let _alone = crate::solve::exclusive();
+    crate::with_stack(|| {
+        let command = command(charter, overrides);
+        let depth = command.depth.unwrap_or(DEFAULT_DEPTH).max(1) as usize;
+        let (lowered, terms) = lower::lower_lint(charter, &command);
+        let Some(dates) = &terms.dates else {
+            return Ok(true);
+        };
+        let every: Vec<usize> = (0..terms.duty_points.len()).collect();
+        let points = joint_points(&terms, &every);
+        let joint = joint_terms(&terms, dates, &points);
+        joint::meetable(
+            &lowered.system,
+            &joint,
+            state,
+            owed,
+            depth,
+            &overrides.limits,
+            keep,
+        )
+    })
 }
 
 /// A point of an obligation in the last state of `raw`, in the user's terms.
@@ -658,8 +724,26 @@ fn blamed(charter: &hir::Charter, item: Item) -> Blamed {
                 span,
             )
         }
+        // A prohibition or permission is a guard of its event written in a
+        // clause: it is named by the clause.
         Item::Guard { event, span, .. } => {
-            ("guard", charter.event(event).name.clone(), None, None, span)
+            match charter.clauses.iter().enumerate().find(|(index, c)| {
+                c.span.start <= span.start
+                    && span.end <= c.span.end
+                    && charter
+                        .calendar
+                        .as_ref()
+                        .is_none_or(|k| k.clause.0 != *index)
+            }) {
+                Some((_, clause)) => (
+                    "clause",
+                    clause.name.clone(),
+                    clause.article.clone(),
+                    one_line(&clause.text),
+                    span,
+                ),
+                None => ("guard", charter.event(event).name.clone(), None, None, span),
+            }
         }
         Item::Formula { formula, span } => {
             let formula = charter.formula(formula);

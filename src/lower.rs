@@ -908,13 +908,16 @@ impl Lowerer<'_> {
             let lowered = self.expr(value, Time::Now);
             let cell = self.cells[index][0].1.clone();
             let term = self.equal_typed(cell, &state.ty, lowered, &value.ty);
-            let constraint = Constraint {
-                term,
-                origin: Origin::Value {
+            // A monitor's initial `none` is part of what it means.
+            let origin = if self.is_monitor(StateId(index)) {
+                Origin::Monitor
+            } else {
+                Origin::Value {
                     state: StateId(index),
                     span: value.span,
-                },
+                }
             };
+            let constraint = Constraint { term, origin };
             match state.kind {
                 StateKind::Var => self.init.push(constraint),
                 StateKind::Const => self.invariants.push(constraint),
@@ -922,11 +925,26 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A state the checker declares as a monitor: an obligation's `due`,
+    /// a `last E` (not the calendar's `now`).
+    fn is_monitor(&self, state: StateId) -> bool {
+        let charter = self.charter;
+        charter.duties.iter().any(|d| d.due == state)
+            || charter
+                .calendar
+                .as_ref()
+                .is_some_and(|c| c.states.contains(&state) && c.now != state)
+    }
+
     fn formulas(&mut self) {
         for (index, formula) in self.charter.formulas.iter().enumerate() {
-            let origin = Origin::Formula {
-                formula: FormulaId(index),
-                span: formula.span,
+            let origin = if self.charter.monitor_inits.contains(&FormulaId(index)) {
+                Origin::Monitor
+            } else {
+                Origin::Formula {
+                    formula: FormulaId(index),
+                    span: formula.span,
+                }
             };
             match formula.kind {
                 FormulaKind::Axiom => {

@@ -501,7 +501,10 @@ impl Checker {
                 span,
             });
         }
-        self.formulas.extend(inits);
+        for init in inits {
+            self.monitor_inits.push(FormulaId(self.formulas.len()));
+            self.formulas.push(init);
+        }
     }
 
     /// Whether `global` is a clause with obligations (a property then).

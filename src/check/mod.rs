@@ -180,6 +180,8 @@ struct Checker {
     duty_clauses: Vec<String>,
     /// Per event: its permissions (`may`), joined into one guard at the end.
     permissions: Vec<Vec<Expr>>,
+    /// The `init`s written for monitors (see `hir::Charter::monitor_inits`).
+    monitor_inits: Vec<FormulaId>,
     duties: Vec<duties::PendingDuty>,
 }
 
@@ -1301,6 +1303,7 @@ impl Checker {
             commands: self.commands,
             calendar: self.calendar_decl,
             duties,
+            monitor_inits: self.monitor_inits,
         })
     }
 }

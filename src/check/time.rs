@@ -584,6 +584,7 @@ impl Checker {
                 continue;
             }
             formulas.push(FormulaId(self.formulas.len()));
+            self.monitor_inits.push(FormulaId(self.formulas.len()));
             let init = self.starts_as_none(
                 monitor.state,
                 "No event has happened before the first state.",

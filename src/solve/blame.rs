@@ -140,6 +140,9 @@ pub(super) struct Tracked<'s> {
     /// When set, constraints are asserted only where it holds (the step
     /// is part of the history: see [`reach`]).
     pub(super) guard: Option<Bool>,
+    /// Integer ranges are asserted as they are, never blamed nor left out
+    /// (for a question that needs finitely many states to end).
+    pub(super) fixed_ranges: bool,
 }
 
 impl<'s> Tracked<'s> {
@@ -151,6 +154,7 @@ impl<'s> Tracked<'s> {
             literals: Vec::new(),
             keep,
             guard: None,
+            fixed_ranges: false,
         }
     }
 
@@ -166,7 +170,8 @@ impl<'s> Tracked<'s> {
 
     fn assert(&mut self, constraint: &Constraint, step: usize) {
         let system = self.unrolling.system;
-        let item = item_of(system, constraint);
+        let item = item_of(system, constraint)
+            .filter(|i| !(self.fixed_ranges && matches!(i, Item::Range { .. })));
         if item.is_some_and(|i| !self.keep.keeps(&i)) {
             return;
         }

@@ -100,6 +100,7 @@ pub fn conflicts(
     }
     let mut defender = Defender::new(system, joint, lookahead, limits, keep);
     let mut attacker = Tracked::new(system, limits, limits.symmetry, keep);
+    attacker.fixed_ranges = true;
     attacker.add_state(0, true);
     let mut learned: Vec<Continuation> = Vec::new();
     let mut reported: Vec<Vec<usize>> = Vec::new();
@@ -154,6 +155,20 @@ pub fn conflicts(
                     let fails = fails(&mut attacker, joint, &continuation, step, copies);
                     attacker.solver.assert(literal.implies(&fails));
                     learned.push(continuation);
+                    // The state itself is settled, whatever the copy says
+                    // (it computes the steps the defender took, so it says
+                    // the same unless a step has several next states).
+                    let same: Vec<Bool> = joint
+                        .atom_terms
+                        .iter()
+                        .zip(&trace.states[step])
+                        .filter_map(|(term, value)| {
+                            Some(attacker.unrolling.fix(*term, step, (*value)?))
+                        })
+                        .collect();
+                    attacker
+                        .solver
+                        .assert(literal.implies(Bool::and(&same).not()));
                 }
                 Answer::Conflict { points, blamed } => {
                     let mut duties: Vec<usize> =
@@ -173,6 +188,26 @@ pub fn conflicts(
         }
     }
     Ok(found)
+}
+
+/// Whether some continuation of up to `lookahead` steps from `state` meets
+/// every duty owed at `points` there (with the blamable items `keep`
+/// keeps): the question a conflict's blame answers, asked again.
+pub fn meetable(
+    system: &System,
+    joint: &Joint,
+    state: &[Option<RawValue>],
+    points: &[usize],
+    lookahead: usize,
+    limits: &Limits,
+    keep: Keep,
+) -> Result<bool, SolverUnknown> {
+    let mut defender = Defender::new(system, joint, lookahead, limits, keep);
+    let given = defender.given(state);
+    let mut extra = vec![given];
+    extra.extend(points.iter().map(|p| defender.requires[*p].clone()));
+    let all = defender.tracked.all();
+    defender.tracked.check_with(&extra, &all)
 }
 
 /// In no state up to `step` does each of `duties` have something owed and
@@ -238,12 +273,12 @@ fn fails(
             let pre = crate::lower::is_pre_step(&constraint.origin, || {
                 system.terms.mentions_next(constraint.term)
             });
-            if pre && item_of(system, constraint).is_none_or(|i| keep.keeps(&i)) {
+            if pre && kept(system, keep, constraint) {
                 holds.push(run.bool_at(constraint.term, at));
             }
         }
         for (constraint, term) in joint.checks {
-            if item_of(system, constraint).is_none_or(|i| keep.keeps(&i)) {
+            if kept(system, keep, constraint) {
                 holds.push(run.bool_at(*term, at));
             }
         }
@@ -266,6 +301,16 @@ fn fails(
     Bool::or(&successes).not()
 }
 
+/// Whether the check asserts a constraint: integer ranges always (so that
+/// the states are finitely many, with items left out too), the other
+/// blamable items as `keep` says.
+fn kept(system: &System, keep: Keep, constraint: &Constraint) -> bool {
+    match item_of(system, constraint) {
+        None | Some(Item::Range { .. }) => true,
+        Some(item) => keep.keeps(&item),
+    }
+}
+
 enum Answer {
     Met(Continuation),
     Conflict {
@@ -283,6 +328,7 @@ struct Defender<'s> {
     dates: Vec<(usize, usize)>,
     alive: Vec<Bool>,
     requires: Vec<Bool>,
+    still: Bool,
     states: usize,
     atom_terms: Vec<TermId>,
 }
@@ -297,6 +343,7 @@ impl<'s> Defender<'s> {
     ) -> Defender<'s> {
         // No symmetry breaking: the state is given, and may tell elements apart.
         let mut tracked = Tracked::new(system, limits, false, keep);
+        tracked.fixed_ranges = true;
         tracked.add_state(0, false);
         let alive = tracked.unroll_alive(lookahead, "joint-alive");
         let requires = joint
@@ -315,6 +362,19 @@ impl<'s> Defender<'s> {
                 literal
             })
             .collect();
+        // Time standing still: every step on the state's date. Asked
+        // first, since such a continuation answers for every state that
+        // owes the same and differs only in dates.
+        let still = Bool::new_const("joint-still");
+        for (at, alive) in alive.iter().enumerate() {
+            for (selector, date) in joint.dates {
+                let selected = tracked.unrolling.bool_at(*selector, at);
+                let today = tracked.unrolling.equal(*date, at, joint.now, 0);
+                tracked
+                    .solver
+                    .assert(still.implies(alive.clone().implies(selected.implies(today))));
+            }
+        }
         let input_index = |term: TermId| joint.input_terms.iter().position(|t| *t == term);
         let dates = joint
             .dates
@@ -331,14 +391,14 @@ impl<'s> Defender<'s> {
             dates,
             alive,
             requires,
+            still,
             states: 0,
             atom_terms: joint.atom_terms.to_vec(),
         }
     }
 
-    /// A continuation from `state` that meets every obligation owed there,
-    /// or a minimal set of them that none meets, with the items to blame.
-    fn meet(&mut self, state: &[Option<RawValue>]) -> Result<Answer, SolverUnknown> {
+    /// A literal that fixes the first state to `state`.
+    fn given(&mut self, state: &[Option<RawValue>]) -> Bool {
         self.states += 1;
         let given = Bool::new_const(format!("joint-state!{}", self.states));
         let fixed: Vec<Bool> = self
@@ -348,6 +408,13 @@ impl<'s> Defender<'s> {
             .filter_map(|(term, value)| Some(self.tracked.unrolling.fix(*term, 0, (*value)?)))
             .collect();
         self.tracked.solver.assert(given.implies(Bool::and(&fixed)));
+        given
+    }
+
+    /// A continuation from `state` that meets every obligation owed there,
+    /// or a minimal set of them that none meets, with the items to blame.
+    fn meet(&mut self, state: &[Option<RawValue>]) -> Result<Answer, SolverUnknown> {
+        let given = self.given(state);
         let all = self.tracked.all();
         let with = |points: &[usize], requires: &[Bool]| -> Vec<Bool> {
             let mut extra = vec![given.clone()];
@@ -355,9 +422,12 @@ impl<'s> Defender<'s> {
             extra
         };
         let every: Vec<usize> = (0..self.requires.len()).collect();
-        if self
-            .tracked
-            .check_with(&with(&every, &self.requires), &all)?
+        let mut still = with(&every, &self.requires);
+        still.push(self.still.clone());
+        if self.tracked.check_with(&still, &all)?
+            || self
+                .tracked
+                .check_with(&with(&every, &self.requires), &all)?
         {
             let model = self
                 .tracked
