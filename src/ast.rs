@@ -65,6 +65,11 @@ impl TimeUnit {
             TimeUnit::Year => "years",
         }
     }
+
+    /// One of it: `day`, `week`, `month`, `year`.
+    pub fn singular(self) -> &'static str {
+        self.as_str().trim_end_matches('s')
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

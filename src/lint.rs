@@ -120,12 +120,15 @@ pub struct Witness {
 }
 
 /// A duty owed in a state: the obligation's clause, the event owed with
-/// its arguments (`_` where any will do), and the date it is due.
+/// its arguments (`_` where any will do), and the date it is due (in the
+/// calendar's unit).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Owed {
     pub clause: String,
     pub duty: String,
     pub due: i64,
+    /// The calendar's unit (`day`, `week`, `month`, `year`).
+    pub unit: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -528,7 +531,7 @@ fn obligation_conflicts(
     let joint = joint_terms(terms, dates, &points);
     let system = &lowered.system;
     let conflicts = joint::conflicts(system, &joint, depth, depth, limits, keep)?;
-    let unit = calendar.unit.as_str().trim_end_matches('s');
+    let unit = calendar.unit.singular();
     let mut out = Vec::new();
     for conflict in conflicts {
         let owed_points: Vec<usize> = conflict.points.iter().map(|i| taking_part[*i]).collect();
@@ -704,6 +707,10 @@ fn owed(
             Some(crate::solve::RawValue::Int(day)) => day,
             _ => 0,
         },
+        unit: charter
+            .calendar
+            .as_ref()
+            .map_or("day", |c| c.unit.singular()),
     }
 }
 

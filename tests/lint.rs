@@ -243,6 +243,58 @@ fn lint_json_snapshot() {
     insta::assert_snapshot!(text);
 }
 
+/// An obligation conflict in JSON: no impossible step, the duties owed
+/// after the witness history, and a subject naming both clauses.
+#[test]
+fn conflict_json_names_what_is_owed() {
+    let output = charter_bin()
+        .args([
+            "lint",
+            "--format",
+            "json",
+            "tests/fixtures/lint/conflicting_obligations.charter",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = value["files"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{value}");
+    let finding = &findings[0];
+    assert_eq!(finding["kind"], "conflicting_obligations");
+    assert_eq!(finding["subject"], "convening,dissolution");
+    let witness = &finding["witness"];
+    assert!(witness["impossible"].is_null(), "{witness}");
+    let owed: Vec<(&str, &str, &str)> = witness["owed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["clause"].as_str().unwrap(),
+                o["duty"].as_str().unwrap(),
+                o["unit"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        owed,
+        [
+            ("convening", "convene", "day"),
+            ("dissolution", "dissolve", "day")
+        ]
+    );
+    // Both are due on the day the history's last step set: ten days after
+    // the request.
+    let steps = witness["history"]["steps"].as_array().unwrap();
+    let request = steps.last().unwrap();
+    assert_eq!(request["event"], "request");
+    let date = request["args"][0]["value"]["value"].as_i64().unwrap();
+    for due in witness["owed"].as_array().unwrap() {
+        assert_eq!(due["due"].as_i64(), Some(date + 10), "{witness}");
+    }
+}
+
 #[test]
 fn lint_exit_codes() {
     let clean = charter_bin()
@@ -358,5 +410,76 @@ fn every_witness_is_replayed() {
     assert!(
         witnesses >= 2,
         "only {witnesses} witnesses: the test sees too little"
+    );
+}
+
+/// The findings (kind, subject) of a spec given as text.
+fn findings_of(text: &str) -> Vec<(Kind, String)> {
+    let charter = charter::load(text.as_bytes())
+        .unwrap()
+        .checked
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .charter;
+    lint::lint(&charter, &Overrides::default())
+        .unwrap()
+        .findings
+        .into_iter()
+        .map(|f| (f.kind, f.subject))
+        .collect()
+}
+
+/// The joint obligation check, case by case: what can be met together in
+/// some order is no conflict; what can be met by no step at all is an
+/// unmet obligation, not also an impossible one.
+#[test]
+fn joint_obligation_check_cases() {
+    // One request, and `a` and `b` only after it (a second request, or one
+    // after `a`, would owe a `b` that can no longer be done).
+    let head = "charter \"t\"\ncalendar days 0..30\nvar a_done: Bool = false\nvar b_done: Bool = false\nvar asked: Bool = false\nevent request requires not asked\nevent a requires asked\nevent b requires asked\nclause once \"\" on request: asked' = true\n";
+    // Doing `a` rules `b` out, not the other way round: after the request
+    // `b` first meets both, so the two do not conflict; but doing `a`
+    // first is lawful too, and strands `b`: from that state it can no
+    // longer be met.
+    let ordered = format!(
+        "{head}clause da \"\" on request: must a within 5 days\nclause db \"\" on request: must b within 5 days\nclause sa \"\" on a: a_done' = true\nclause nb \"\" must not b when a_done\n"
+    );
+    assert_eq!(
+        findings_of(&ordered),
+        [(Kind::ImpossibleObligation, "db".to_string())]
+    );
+    // Without the prohibition, nothing is stranded.
+    let free = format!(
+        "{head}clause da \"\" on request: must a within 5 days\nclause db \"\" on request: must b within 5 days\nclause sa \"\" on a: a_done' = true\n"
+    );
+    assert_eq!(findings_of(&free), []);
+    // Both due on the day of the request: two steps on one date meet them.
+    let same_day = format!(
+        "{head}clause da \"\" on request: must a within 0 days\nclause db \"\" on request: must b within 0 days\n"
+    );
+    assert_eq!(findings_of(&same_day), []);
+    // Each rules the other out: a conflict, named by both clauses.
+    let conflict = format!(
+        "{head}clause da \"\" on request: must a within 5 days\nclause db \"\" on request: must b within 5 days\nclause sa \"\" on a: a_done' = true\nclause sb \"\" on b: b_done' = true\nclause na \"\" must not a when b_done\nclause nb \"\" must not b when a_done\n"
+    );
+    assert_eq!(
+        findings_of(&conflict),
+        [(Kind::ConflictingObligations, "da,db".to_string())]
+    );
+    // `b` may come only 10 days after `a`, and is due 5 days after the
+    // request: in no history is it met on time (unmet), and the joint
+    // check says nothing more of it.
+    let never = format!(
+        "{head}clause db \"\" on request: must b within 5 days\nclause wait \"\" may b when at least 10 days after a\n"
+    );
+    assert_eq!(
+        findings_of(&never),
+        [(Kind::UnmetObligation, "db".to_string())]
+    );
+    // A duty per member: suspending one member makes its own report
+    // impossible, not the other's.
+    let keyed = "charter \"t\"\ncalendar days 0..30\nenum M { X, Y }\nvar suspended: set M = {}\nevent request(m: M)\nevent report(m: M)\nevent suspend(m: M)\nclause dr \"\" on request(m): must report(m) within 5 days\nclause ss \"\" on suspend(m): suspended' = suspended union {m}\nclause nr \"\" must not report(m) when m in suspended\n";
+    assert_eq!(
+        findings_of(keyed),
+        [(Kind::ImpossibleObligation, "dr".to_string())]
     );
 }
