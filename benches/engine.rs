@@ -7,6 +7,11 @@
 //! coup becomes possible at step k/2, so the shortest counterexample has k/2
 //! steps).
 //!
+//! A time-heavy variant (`terms`: six-month terms on a calendar of days)
+//! runs the same modes; the `duties` variant runs `charter lint` with its
+//! joint obligation check (N members each owing a report; `violation`: a
+//! suspension can strand one).
+//!
 //! Each case runs in a child process (this binary, re-executed with
 //! `--case`), so that its peak memory is its own. Run with
 //! `cargo bench --bench engine`; `-- --quick` runs a smaller grid, and
@@ -97,6 +102,72 @@ prove spaced depth {depth} scope Member = {members}
     )
 }
 
+/// The duties family, for `charter lint`'s joint obligation check: each of
+/// N members, once asked, must report within 10 days; reports may come in
+/// any order and on one day. `holds`: every obligation can always be met
+/// (the check must answer every reachable state). `violation`: a member
+/// may be suspended, and a suspended member must not report, so a duty
+/// can be stranded.
+fn duties_family(members: usize, violation: bool) -> String {
+    let suspension = if violation {
+        "event suspend(m: Member)
+clause suspension \"A member may be suspended.\"
+  on suspend(m): suspended' = suspended union {m}
+clause silence \"A suspended member must not report.\"
+  must not report(m) when m in suspended
+"
+    } else {
+        ""
+    };
+    format!(
+        r#"charter "Bench: reports owed by {members} members"
+
+calendar days 0..365
+sort Member
+var reported: set Member = {{}}
+var suspended: set Member = {{}}
+event request(m: Member)
+event report(m: Member)
+{suspension}
+clause reporting "A member asked shall report within 10 days."
+  on request(m): must report(m) within 10 days
+clause record "Reports are recorded."
+  on report(m): reported' = reported union {{m}}
+"#
+    )
+}
+
+/// Runs `charter lint` on the duties family and prints one line of figures.
+fn run_lint_case(members: usize, depth: usize, violation: bool, timeout: u64) {
+    let spec = duties_family(members, violation);
+    let started = Instant::now();
+    let loaded = charter::load(spec.as_bytes()).expect("the family parses");
+    let checked = loaded.checked.expect("the family checks");
+    let front_end = started.elapsed();
+    let mut overrides = Overrides::default();
+    overrides.limits.timeout_ms = Some(timeout * 1000);
+    overrides.depth = Some(depth as u64);
+    overrides.scopes = vec![("Member".to_string(), members as u64)];
+    let solve_start = Instant::now();
+    let result = charter::lint::lint(&checked.charter, &overrides);
+    let solve = solve_start.elapsed();
+    let verdict = match result {
+        Ok(report) => {
+            let kinds: Vec<&str> = report.findings.iter().map(|f| f.kind.as_str()).collect();
+            format!("{} finding(s) {}", kinds.len(), kinds.join(" "))
+        }
+        Err(unknown) => format!("unknown: {}", unknown.reason),
+    };
+    println!(
+        "{:.3}\t{:.3}\t{:.3}\t{}\t{}",
+        front_end.as_secs_f64(),
+        solve.as_secs_f64(),
+        (front_end + solve).as_secs_f64(),
+        peak_memory_kib(),
+        verdict
+    );
+}
+
 /// Runs one case in this process and prints one line of figures.
 fn run_case(
     family_name: &str,
@@ -172,7 +243,11 @@ fn main() {
         let violation = args[i + 3] == "violation";
         let mode = args[i + 4].clone();
         let family_name = args[i + 5].clone();
-        run_case(&family_name, members, depth, violation, &mode, timeout);
+        if mode == "lint" {
+            run_lint_case(members, depth, violation, timeout);
+        } else {
+            run_case(&family_name, members, depth, violation, &mode, timeout);
+        }
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
@@ -201,21 +276,50 @@ fn main() {
         (&[6, 50, 200], &[10, 50, 100])
     };
     run_grid(&me, "terms", sizes, depths, timeout);
+    println!();
+    println!(
+        "duties variant: `charter lint` with the joint obligation check, N members each owing a report, lookahead = depth k"
+    );
+    let (sizes, depths): (&[usize], &[usize]) = if quick {
+        (&[2, 4], &[3, 5])
+    } else {
+        (&[2, 4, 8], &[3, 5, 8])
+    };
+    run_grid_modes(
+        &me,
+        "duties",
+        sizes,
+        depths,
+        timeout,
+        &[("holds", "lint"), ("violation", "lint")],
+    );
 }
 
 fn run_grid(me: &std::path::Path, family: &str, sizes: &[usize], depths: &[usize], timeout: u64) {
+    let modes = [
+        ("holds", "check"),
+        ("holds", "bmc"),
+        ("holds", "prove"),
+        ("violation", "check"),
+    ];
+    run_grid_modes(me, family, sizes, depths, timeout, &modes);
+}
+
+fn run_grid_modes(
+    me: &std::path::Path,
+    family: &str,
+    sizes: &[usize],
+    depths: &[usize],
+    timeout: u64,
+    modes: &[(&str, &str)],
+) {
     println!(
         "{:<10} {:>5} {:>5} {:>9} {:>9} {:>9} {:>10}  verdict",
         "case", "N", "k", "front s", "solve s", "total s", "peak MiB"
     );
     for &members in sizes {
         for &depth in depths {
-            for (variant, mode) in [
-                ("holds", "check"),
-                ("holds", "bmc"),
-                ("holds", "prove"),
-                ("violation", "check"),
-            ] {
+            for &(variant, mode) in modes {
                 let mut child = Command::new(me)
                     .args([
                         "--case",

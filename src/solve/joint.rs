@@ -331,6 +331,8 @@ struct Defender<'s> {
     still: Bool,
     states: usize,
     atom_terms: Vec<TermId>,
+    /// Per point: its `pending` and `owed` terms.
+    points: Vec<(TermId, TermId)>,
 }
 
 impl<'s> Defender<'s> {
@@ -394,6 +396,7 @@ impl<'s> Defender<'s> {
             still,
             states: 0,
             atom_terms: joint.atom_terms.to_vec(),
+            points: joint.points.iter().map(|p| (p.pending, p.owed)).collect(),
         }
     }
 
@@ -475,11 +478,18 @@ impl<'s> Defender<'s> {
     /// The continuation in `model`: the steps that are part of it, every
     /// input's value, and the dates relative to the state's `now`.
     fn continuation(&mut self, model: &z3::Model, state: &[Option<RawValue>]) -> Continuation {
-        let length = self
-            .alive
-            .iter()
-            .take_while(|a| model.eval(*a, true).and_then(|b| b.as_bool()) == Some(true))
-            .count();
+        let holds = |term: &Bool| model.eval(term, true).and_then(|b| b.as_bool()) == Some(true);
+        let alive = self.alive.iter().take_while(|a| holds(a)).count();
+        // Only as long as it takes to meet everything owed (the solver may
+        // add steps that change nothing): a shorter copy for the attacker.
+        let unrolling = &mut self.tracked.unrolling;
+        let mut met_by = |t: usize| {
+            self.points.iter().all(|(pending, owed)| {
+                !holds(&unrolling.bool_at(*pending, 0))
+                    || (1..=t).any(|u| !holds(&unrolling.bool_at(*owed, u)))
+            })
+        };
+        let length = (1..=alive).find(|t| met_by(*t)).unwrap_or(alive);
         let trace = self.tracked.unrolling.read_completed(model, length);
         let now = match state.get(self.joint_now) {
             Some(Some(RawValue::Int(now))) => Some(*now),
