@@ -78,10 +78,16 @@ pub struct Conflict {
     pub blamed: Vec<Item>,
 }
 
-/// A continuation the defender found: per step, every input's value, and
-/// the step's `date` as (input index, days after the state's `now`).
+/// A continuation the defender found.
 struct Continuation {
-    steps: Vec<(Vec<Option<RawValue>>, Option<(usize, i64)>)>,
+    steps: Vec<Move>,
+}
+
+/// One step of a continuation: every input's value, and the step's `date`
+/// as (its input, how many units after the state's `now`).
+struct Move {
+    inputs: Vec<Option<RawValue>>,
+    date: Option<(usize, i64)>,
 }
 
 /// Every reachable state (up to `depth` steps) where obligations owed
@@ -253,7 +259,7 @@ fn fails(
     }
     let mut facts = vec![run.same_state(0, &attacker.unrolling, step)];
     let mut lawful = Vec::new();
-    for (at, (inputs, date)) in continuation.steps.iter().enumerate() {
+    for (at, Move { inputs, date }) in continuation.steps.iter().enumerate() {
         for (index, term) in joint.input_terms.iter().enumerate() {
             match (date, inputs[index]) {
                 (Some((date_input, offset)), _) if *date_input == index => {
@@ -507,7 +513,7 @@ impl<'s> Defender<'s> {
                         _ => None,
                     }
                 });
-                (inputs, date)
+                Move { inputs, date }
             })
             .collect();
         Continuation { steps }
