@@ -149,6 +149,9 @@ pub struct LintReport {
     pub depth: usize,
     pub scopes: Vec<(String, u64)>,
     pub findings: Vec<Finding>,
+    /// What lint could not finish (the joint obligation check, when it did
+    /// not settle): no claim is made there, and the run is not clean.
+    pub incomplete: Vec<String>,
 }
 
 /// Runs every coherence query on the spec.
@@ -254,6 +257,7 @@ fn run(
             depth,
             scopes,
             findings,
+            incomplete: Vec::new(),
         });
     }
     // Reachability: events, rules and their parents, antecedents; one
@@ -306,6 +310,8 @@ fn run(
             });
         }
     }
+    // The obligations met on time in no history.
+    let mut unmet = Vec::new();
     for (application, (own, parent)) in terms.applications.iter().zip(&application_queries) {
         let Some(items) = dead(*own) else { continue };
         if parent.is_some_and(|p| dead(p).is_some()) {
@@ -324,8 +330,10 @@ fn run(
         let duty = charter
             .duties
             .iter()
-            .find(|d| d.clause == application.clause && d.on_time == application.span);
-        if let Some(duty) = duty {
+            .position(|d| d.clause == application.clause && d.on_time == application.span);
+        if let Some(index) = duty {
+            unmet.push(index);
+            let duty = &charter.duties[index];
             let event = &charter.event(duty.event).name;
             findings.push(Finding {
                 kind: Kind::UnmetObligation,
@@ -447,15 +455,18 @@ fn run(
     // step may have several next states, and its search need not end. Its
     // blame is minimal for its question at the witness state
     // ([`owed_can_be_met`] asks it again).
+    let mut incomplete = Vec::new();
     if matches!(keep, Keep::All) {
-        findings.extend(obligation_conflicts(
-            charter, &model, &lowered, &terms, &findings, depth, limits,
-        )?);
+        let (conflicts, unsettled) =
+            obligation_conflicts(charter, &model, &lowered, &terms, &unmet, depth, limits)?;
+        findings.extend(conflicts);
+        incomplete.extend(unsettled);
     }
     Ok(LintReport {
         depth,
         scopes,
         findings,
+        incomplete,
     })
 }
 
@@ -501,39 +512,42 @@ fn road(
     Ok(history)
 }
 
+/// How many steps a continuation may take in the joint obligation check:
+/// twice the lint depth (meeting what is owed may take longer than
+/// reaching it).
+pub fn lookahead(depth: usize) -> usize {
+    2 * depth
+}
+
 /// The joint obligation check: reachable states from which the duties
-/// owed cannot all be met on time. Obligations already found unmet take no
-/// part (every state owing one would repeat that finding).
+/// owed cannot all be met on time, and why the check stopped early, if it
+/// did. Obligations found `unmet` take no part (every state owing one
+/// would repeat that finding).
 #[allow(clippy::too_many_arguments)]
 fn obligation_conflicts(
     charter: &hir::Charter,
     model: &crate::eval::Model,
     lowered: &lower::Lowered,
     terms: &lower::LintTerms,
-    findings: &[Finding],
+    unmet: &[usize],
     depth: usize,
     limits: &crate::solve::Limits,
-) -> Result<Vec<Finding>, SolverUnknown> {
+) -> Result<(Vec<Finding>, Option<String>), SolverUnknown> {
     let keep = Keep::All;
     let (Some(dates), Some(calendar)) = (&terms.dates, &charter.calendar) else {
-        return Ok(Vec::new());
-    };
-    let unmet = |duty: &hir::Duty| {
-        let clause = &charter.clauses[duty.clause.0].name;
-        findings
-            .iter()
-            .any(|f| f.kind == Kind::UnmetObligation && &f.subject == clause)
+        return Ok((Vec::new(), None));
     };
     let taking_part: Vec<usize> = (0..terms.duty_points.len())
-        .filter(|p| !unmet(&charter.duties[terms.duty_points[*p].duty]))
+        .filter(|p| !unmet.contains(&terms.duty_points[*p].duty))
         .collect();
     let points = joint_points(terms, &taking_part);
     let joint = joint_terms(terms, dates, &points);
     let system = &lowered.system;
-    let conflicts = joint::conflicts(system, &joint, depth, depth, limits, keep)?;
+    let ahead = lookahead(depth);
+    let outcome = joint::conflicts(system, &joint, depth, ahead, limits, keep)?;
     let unit = calendar.unit.singular();
     let mut out = Vec::new();
-    for conflict in conflicts {
+    for conflict in outcome.conflicts {
         let owed_points: Vec<usize> = conflict.points.iter().map(|i| taking_part[*i]).collect();
         let owed: Vec<Owed> = owed_points
             .iter()
@@ -550,11 +564,16 @@ fn obligation_conflicts(
             .iter()
             .map(|p| terms.duty_points[*p].duty)
             .collect();
+        duties.sort();
         duties.dedup();
-        let clauses: Vec<String> = duties
-            .iter()
-            .map(|d| charter.clauses[charter.duties[*d].clause.0].name.clone())
-            .collect();
+        // Two duties of one clause name it once.
+        let mut clauses: Vec<String> = Vec::new();
+        for duty in &duties {
+            let name = &charter.clauses[charter.duties[*duty].clause.0].name;
+            if !clauses.contains(name) {
+                clauses.push(name.clone());
+            }
+        }
         let listed: Vec<String> = owed
             .iter()
             .map(|o| format!("`{}` to `{}` by {unit} {}", o.clause, o.duty, o.due))
@@ -569,13 +588,13 @@ fn obligation_conflicts(
             [one] => (
                 Kind::ImpossibleObligation,
                 format!(
-                    "the obligation of clause {one} can no longer be met on time {after} (no continuation of up to {depth} steps meets it), though other histories meet it"
+                    "the obligation of clause {one} can no longer be met on time {after}: no continuation of up to {ahead} steps meets it"
                 ),
             ),
             _ => (
                 Kind::ConflictingObligations,
                 format!(
-                    "the obligations of clauses {} cannot all be met on time {after} (no continuation of up to {depth} steps meets them all), though each can be met without the others",
+                    "the obligations of clauses {} cannot all be met on time {after}: no continuation of up to {ahead} steps meets them all, though one meets each without the others",
                     listed.join(" and ")
                 ),
             ),
@@ -604,7 +623,7 @@ fn obligation_conflicts(
                 .collect(),
         });
     }
-    Ok(out)
+    Ok((out, outcome.unsettled))
 }
 
 /// The check's view of the obligation points `taking_part`.
@@ -615,8 +634,8 @@ fn joint_points(terms: &lower::LintTerms, taking_part: &[usize]) -> Vec<joint::P
             let point = &terms.duty_points[*p];
             joint::Point {
                 duty: point.duty,
-                owed: point.owed,
                 pending: point.pending,
+                fulfilled: point.fulfilled,
             }
         })
         .collect()
@@ -667,7 +686,7 @@ pub fn owed_can_be_met(
             &joint,
             state,
             owed,
-            depth,
+            lookahead(depth),
             &overrides.limits,
             keep,
         )

@@ -141,8 +141,12 @@ pub struct DutyPoint {
     /// Over one state: a duty is owed.
     pub owed: TermId,
     /// Over one state: a duty is owed and its date is not past (`now` is
-    /// on or before it).
+    /// on or before it) but within the calendar (a date after the
+    /// calendar's end never passes: nothing owed then can be broken).
     pub pending: TermId,
+    /// Over one step: the step fulfils it on time (the obligation's
+    /// on-time rule assigns this point).
+    pub fulfilled: TermId,
     /// Over one state: the date it is due.
     pub date: TermId,
 }
@@ -332,20 +336,34 @@ impl<'h> Lowerer<'h> {
                 _ => None,
             })
             .collect();
+        let end = self.terms.int(calendar.range.high);
         let mut points = Vec::new();
         for (index, duty) in charter.duties.iter().enumerate() {
-            for (args, cell) in self.cells[duty.due.0].clone() {
+            let cells = self.cells[duty.due.0].clone();
+            for (cell_index, (args, cell)) in cells.into_iter().enumerate() {
                 let Val::Opt(owed, value) = cell else {
                     continue;
                 };
                 let Val::Int(value) = *value else { continue };
                 let in_time = self.terms.le(now, value);
-                let pending = self.terms.and2(owed, in_time);
+                let in_calendar = self.terms.le(value, end);
+                let pending = self.terms.and([owed, in_time, in_calendar]);
+                let on_time: Vec<TermId> = self
+                    .effects
+                    .iter()
+                    .zip(&self.effect_cells)
+                    .filter(|(e, c)| {
+                        e.state == duty.due && e.span == duty.on_time && **c == cell_index
+                    })
+                    .map(|(e, _)| e.applies)
+                    .collect();
+                let fulfilled = self.terms.or(on_time);
                 points.push(DutyPoint {
                     duty: index,
                     args,
                     owed,
                     pending,
+                    fulfilled,
                     date: value,
                 });
             }

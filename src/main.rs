@@ -761,6 +761,13 @@ fn lint_status(
     let expected = expected_findings(path)?;
     let result = charter::lint::lint(&spec.charter, overrides)
         .map_err(|unknown| format!("the solver gave up: {}", unknown.reason))?;
+    if !result.incomplete.is_empty() {
+        return Err(format!(
+            "incomplete: {} (run `charter lint {}`)",
+            result.incomplete.join("; "),
+            path.display()
+        ));
+    }
     let (unexpected, missing) = compare_findings(&result, &expected);
     if result.findings.is_empty() && !lint_path(path).exists() {
         return Ok(None);
@@ -929,6 +936,7 @@ fn lint(args: &LintArgs) -> ExitCode {
             depth: None,
             scopes: Vec::new(),
             findings: Vec::new(),
+            incomplete: Vec::new(),
         };
         let Some(spec) = load_spec(path, color) else {
             worst = 2;
@@ -959,7 +967,7 @@ fn lint(args: &LintArgs) -> ExitCode {
             }
         };
         let (unexpected, missing) = compare_findings(&result, &expected);
-        if !unexpected.is_empty() || !missing.is_empty() {
+        if !unexpected.is_empty() || !missing.is_empty() || !result.incomplete.is_empty() {
             worst = worst.max(1);
         }
         match args.format {
@@ -981,6 +989,9 @@ fn lint(args: &LintArgs) -> ExitCode {
                 );
                 if !missing.is_empty() {
                     line.push_str(&format!("; expected but not found: {}", missing.join(", ")));
+                }
+                for reason in &result.incomplete {
+                    line.push_str(&format!("; incomplete: {reason}"));
                 }
                 let _ = writeln!(stdout, "{line}");
             }

@@ -549,6 +549,8 @@ pub struct JsonLintFile {
     pub depth: Option<usize>,
     pub scopes: Vec<(String, u64)>,
     pub findings: Vec<JsonFinding>,
+    /// What lint could not finish (then the run is not clean).
+    pub incomplete: Vec<String>,
 }
 
 /// A finding: its diagnostic fields, its witness, and what it blames.
@@ -604,5 +606,6 @@ pub fn json_lint(file: &str, report: &LintReport, source: &SourceFile) -> JsonLi
         depth: Some(report.depth),
         scopes: report.scopes.clone(),
         findings,
+        incomplete: report.incomplete.clone(),
     }
 }

@@ -475,6 +475,37 @@ fn joint_obligation_check_cases() {
         findings_of(&never),
         [(Kind::UnmetObligation, "db".to_string())]
     );
+    // A duty falling due after the calendar's end can never be broken: a
+    // request near the end, with a waiting period, is no finding.
+    let late = "charter \"t\"\ncalendar days 0..400\nvar asked: Bool = false\nevent request requires not asked\nevent report requires at least 5 days after request\nclause once \"\" on request: asked' = true\nclause reporting \"\" on request: must report within 10 days\n";
+    assert_eq!(findings_of(late), []);
+    // Two strandings with different causes are both reported: the first
+    // does not hide the second (whose history meets the first duty).
+    let two = "charter \"t\"\ncalendar days 0..60\nvar suspended: Bool = false\nvar muted: Bool = false\nevent request\nevent report requires last request is some\nevent ack\nevent suspend\nevent mute\nclause reporting \"\" on request: must report within 10 days\nclause acking \"\" on report: must ack within 10 days\nclause suspension \"\" on suspend: suspended' = true\nclause silence \"\" must not report when suspended\nclause muting \"\" on mute: muted' = true\nclause quiet \"\" must not ack when muted\n";
+    assert_eq!(
+        findings_of(two),
+        [
+            (Kind::ImpossibleObligation, "reporting".to_string()),
+            (Kind::ImpossibleObligation, "acking".to_string())
+        ]
+    );
+    // Two duties of one clause: one never met (unmet), the other stranded
+    // by a suspension (still checked: exclusion is by duty, not clause);
+    // and two that conflict name their clause once.
+    let one_clause = "charter \"t\"\ncalendar days 0..40\nvar suspended: Bool = false\nevent request\nevent report\nevent notify\nevent suspend\nclause both \"\" on request: must report within 10 days\n  on request: must notify within 10 days\nclause gag \"\" must not notify\nclause suspension \"\" on suspend: suspended' = true\nclause silence \"\" must not report when suspended\n";
+    let found = findings_of(one_clause);
+    assert!(
+        found.contains(&(Kind::UnmetObligation, "both".to_string()))
+            && found.contains(&(Kind::ImpossibleObligation, "both".to_string())),
+        "{found:?}"
+    );
+    let conflict_in_one = format!(
+        "{head}clause both \"\" on request: must a within 5 days\n  on request: must b within 5 days\nclause sa \"\" on a: a_done' = true\nclause sb \"\" on b: b_done' = true\nclause na \"\" must not a when b_done\nclause nb \"\" must not b when a_done\n"
+    );
+    assert_eq!(
+        findings_of(&conflict_in_one),
+        [(Kind::ConflictingObligations, "both".to_string())]
+    );
     // A duty per member: suspending one member makes its own report
     // impossible, not the other's.
     let keyed = "charter \"t\"\ncalendar days 0..30\nenum M { X, Y }\nvar suspended: set M = {}\nevent request(m: M)\nevent report(m: M)\nevent suspend(m: M)\nclause dr \"\" on request(m): must report(m) within 5 days\nclause ss \"\" on suspend(m): suspended' = suspended union {m}\nclause nr \"\" must not report(m) when m in suspended\n";

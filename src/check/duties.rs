@@ -428,8 +428,12 @@ impl Checker {
     pub(super) fn finish_duties(&mut self) {
         for index in 0..self.events.len() {
             let permissions = std::mem::take(&mut self.permissions[index]);
-            let Some(span) = permissions.first().map(|p| p.span) else {
-                continue;
+            // One permission is its clause's guard; several joined are
+            // the event's (no one clause is to blame for their join).
+            let span = match permissions.as_slice() {
+                [] => continue,
+                [one] => one.span,
+                _ => self.events[index].span,
             };
             let any = permissions
                 .into_iter()

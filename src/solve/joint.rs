@@ -17,16 +17,24 @@
 //!   a copy of the system runs the continuation's events from the
 //!   attacker's state (the same arguments; the dates shifted by the
 //!   state's date, so that one continuation answers for every state that
-//!   differs only by when it is), and the attacker must make it fail. If
-//!   there is none, the state is a conflict.
+//!   differs only by when it is, and, where the continuation lets time
+//!   pass, a second copy with its dates as they are, for deadlines fixed
+//!   in the calendar), and the attacker must make them fail. If there is
+//!   none, the state is a conflict.
 //!
 //! A step's next state is a function of the state and the event (every
 //! location is assigned by the effects that apply or kept), so the copy
 //! computes it as terms, and "the continuation fails" is a formula the
 //! attacker can satisfy only by a state where it really fails. The loop
-//! ends: each round either reports a state or excludes it, and there are
-//! finitely many states; [`MAX_ROUNDS`] bounds the work on specs whose
-//! states are many and whose continuations generalise badly.
+//! ends: each round either reports a state or excludes it (the state
+//! itself is excluded too), and there are finitely many states;
+//! [`MAX_ROUNDS`] bounds the work on specs whose states are many and whose
+//! continuations generalise badly, and the check then says it did not
+//! settle.
+//!
+//! A duty is met when its obligation's on-time rule applies to it (not
+//! merely when its monitor is `none`: with items left out for blame, a
+//! monitor no rule assigns is free).
 
 use z3::ast::Bool;
 
@@ -43,10 +51,10 @@ pub const MAX_ROUNDS: usize = 400;
 pub struct Point {
     /// The obligation it belongs to (conflicts are reported by obligation).
     pub duty: usize,
-    /// Over one state: something is owed.
-    pub owed: TermId,
-    /// Over one state: something is owed and its date is not past.
+    /// Over one state: something is owed, its date not past.
     pub pending: TermId,
+    /// Over one step: the step fulfils it on time.
+    pub fulfilled: TermId,
 }
 
 /// What the check reads of the system beyond its constraints.
@@ -78,6 +86,13 @@ pub struct Conflict {
     pub blamed: Vec<Item>,
 }
 
+/// What the check found, and why it stopped early, if it did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub conflicts: Vec<Conflict>,
+    pub unsettled: Option<String>,
+}
+
 /// A continuation the defender found.
 struct Continuation {
     steps: Vec<Move>,
@@ -90,9 +105,19 @@ struct Move {
     date: Option<(usize, i64)>,
 }
 
+impl Continuation {
+    /// Whether some step lets time pass.
+    fn waits(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|m| m.date.is_some_and(|(_, offset)| offset != 0))
+    }
+}
+
 /// Every reachable state (up to `depth` steps) where obligations owed
 /// cannot all be met in `lookahead` more steps: one conflict per set of
-/// obligations, shortest first.
+/// obligations, shortest first. Once a set is reported, its obligations
+/// take no further part (what follows from a conflict is not another).
 pub fn conflicts(
     system: &System,
     joint: &Joint,
@@ -100,17 +125,20 @@ pub fn conflicts(
     lookahead: usize,
     limits: &Limits,
     keep: Keep,
-) -> Result<Vec<Conflict>, SolverUnknown> {
+) -> Result<Outcome, SolverUnknown> {
+    let mut outcome = Outcome {
+        conflicts: Vec::new(),
+        unsettled: None,
+    };
     if joint.points.is_empty() {
-        return Ok(Vec::new());
+        return Ok(outcome);
     }
+    let mut active = vec![true; joint.points.len()];
     let mut defender = Defender::new(system, joint, lookahead, limits, keep);
     let mut attacker = Tracked::new(system, limits, limits.symmetry, keep);
     attacker.fixed_ranges = true;
     attacker.add_state(0, true);
     let mut learned: Vec<Continuation> = Vec::new();
-    let mut reported: Vec<Vec<usize>> = Vec::new();
-    let mut found = Vec::new();
     let mut rounds = 0;
     let mut copies = 0;
     for step in 0..=depth {
@@ -120,34 +148,29 @@ pub fn conflicts(
             attacker.assert_step(step - 1, false);
         }
         // This depth's question, under its own literal: something is owed
-        // in state `step`, the history has not run into a conflict
-        // reported already (what follows from one is not another), and
-        // every continuation learned fails from it.
+        // in state `step`, and every continuation learned fails from it.
         let literal = Bool::new_const(format!("joint!{step}"));
-        let owed: Vec<Bool> = joint
-            .points
-            .iter()
-            .map(|p| attacker.unrolling.bool_at(p.pending, step))
-            .collect();
-        attacker.solver.assert(literal.implies(Bool::or(&owed)));
-        for duties in &reported {
-            let clear = clear_of(&mut attacker, joint, duties, step);
-            attacker.solver.assert(literal.implies(&clear));
-        }
+        let owed = owed_somewhere(&mut attacker, joint, &active, step);
+        attacker.solver.assert(literal.implies(&owed));
         for continuation in &learned {
-            copies += 1;
-            let fails = fails(&mut attacker, joint, continuation, step, copies);
+            let fails = refuted(
+                &mut attacker,
+                joint,
+                &active,
+                continuation,
+                step,
+                &mut copies,
+            );
             attacker.solver.assert(literal.implies(&fails));
         }
         let all = attacker.all();
         while attacker.check_with(std::slice::from_ref(&literal), &all)? {
             rounds += 1;
             if rounds > MAX_ROUNDS {
-                return Err(SolverUnknown {
-                    reason: format!(
-                        "the joint obligation check did not settle after {MAX_ROUNDS} candidate states (lower the depth or the scopes)"
-                    ),
-                });
+                outcome.unsettled = Some(format!(
+                    "the joint obligation check did not settle after {MAX_ROUNDS} candidate states, in histories of {step} steps: what is owed after longer histories, or after others of that length, was not examined"
+                ));
+                return Ok(outcome);
             }
             let Some(model) = attacker.solver.get_model() else {
                 return Err(SolverUnknown {
@@ -155,19 +178,26 @@ pub fn conflicts(
                 });
             };
             let trace = attacker.unrolling.read_completed(&model, step);
-            match defender.meet(&trace.states[step])? {
+            let state = &trace.states[step];
+            match defender.meet(state, &active)? {
                 Answer::Met(continuation) => {
-                    copies += 1;
-                    let fails = fails(&mut attacker, joint, &continuation, step, copies);
+                    let fails = refuted(
+                        &mut attacker,
+                        joint,
+                        &active,
+                        &continuation,
+                        step,
+                        &mut copies,
+                    );
                     attacker.solver.assert(literal.implies(&fails));
                     learned.push(continuation);
-                    // The state itself is settled, whatever the copy says
-                    // (it computes the steps the defender took, so it says
-                    // the same unless a step has several next states).
+                    // The state itself is settled, whatever the copies say
+                    // (they compute the steps the defender took, so they
+                    // say the same unless a step has several next states).
                     let same: Vec<Bool> = joint
                         .atom_terms
                         .iter()
-                        .zip(&trace.states[step])
+                        .zip(state)
                         .filter_map(|(term, value)| {
                             Some(attacker.unrolling.fix(*term, step, (*value)?))
                         })
@@ -177,23 +207,27 @@ pub fn conflicts(
                         .assert(literal.implies(Bool::and(&same).not()));
                 }
                 Answer::Conflict { points, blamed } => {
-                    let mut duties: Vec<usize> =
-                        points.iter().map(|p| joint.points[*p].duty).collect();
-                    duties.dedup();
-                    let clear = clear_of(&mut attacker, joint, &duties, step);
-                    attacker.solver.assert(literal.implies(&clear));
-                    reported.push(duties);
-                    found.push(Conflict {
+                    for (point, on) in joint.points.iter().zip(active.iter_mut()) {
+                        if points.iter().any(|p| joint.points[*p].duty == point.duty) {
+                            *on = false;
+                        }
+                    }
+                    outcome.conflicts.push(Conflict {
                         depth: step,
                         trace,
                         points,
                         blamed,
                     });
+                    if !active.contains(&true) {
+                        return Ok(outcome);
+                    }
+                    let owed = owed_somewhere(&mut attacker, joint, &active, step);
+                    attacker.solver.assert(literal.implies(&owed));
                 }
             }
         }
     }
-    Ok(found)
+    Ok(outcome)
 }
 
 /// Whether some continuation of up to `lookahead` steps from `state` meets
@@ -216,38 +250,72 @@ pub fn meetable(
     defender.tracked.check_with(&extra, &all)
 }
 
-/// In no state up to `step` does each of `duties` have something owed and
-/// not past.
-fn clear_of(tracked: &mut Tracked, joint: &Joint, duties: &[usize], step: usize) -> Bool {
-    let clear: Vec<Bool> = (0..=step)
+/// In state `step`, some active point is owed.
+fn owed_somewhere(tracked: &mut Tracked, joint: &Joint, active: &[bool], step: usize) -> Bool {
+    let owed: Vec<Bool> = joint
+        .points
+        .iter()
+        .zip(active)
+        .filter(|(_, on)| **on)
+        .map(|(p, _)| tracked.unrolling.bool_at(p.pending, step))
+        .collect();
+    Bool::or(&owed)
+}
+
+/// `point`, if owed in state 0 of `unrolling`, is fulfilled at one of the
+/// steps `steps` (each step counting only where its `alive` literal holds,
+/// when given).
+fn met(
+    unrolling: &mut Unrolling,
+    point: &Point,
+    steps: std::ops::Range<usize>,
+    alive: Option<&[Bool]>,
+) -> Bool {
+    let owed = unrolling.bool_at(point.pending, 0);
+    let fulfilled: Vec<Bool> = steps
         .map(|at| {
-            let each: Vec<Bool> = duties
-                .iter()
-                .map(|duty| {
-                    let points: Vec<Bool> = joint
-                        .points
-                        .iter()
-                        .filter(|p| p.duty == *duty)
-                        .map(|p| tracked.unrolling.bool_at(p.pending, at))
-                        .collect();
-                    Bool::or(&points)
-                })
-                .collect();
-            Bool::and(&each).not()
+            let fulfilled = unrolling.bool_at(point.fulfilled, at);
+            match alive {
+                Some(alive) => alive[at].clone() & fulfilled,
+                None => fulfilled,
+            }
         })
         .collect();
-    Bool::and(&clear)
+    owed.implies(Bool::or(&fulfilled))
+}
+
+/// The continuation fails from the attacker's state `step`: run with its
+/// dates shifted to the state's, and, if it lets time pass, with its dates
+/// as they are.
+fn refuted(
+    attacker: &mut Tracked,
+    joint: &Joint,
+    active: &[bool],
+    continuation: &Continuation,
+    step: usize,
+    copies: &mut usize,
+) -> Bool {
+    *copies += 1;
+    let shifted = fails(attacker, joint, active, continuation, step, *copies, true);
+    if !continuation.waits() {
+        return shifted;
+    }
+    *copies += 1;
+    let fixed = fails(attacker, joint, active, continuation, step, *copies, false);
+    shifted & fixed
 }
 
 /// A copy of the system that runs `continuation` from the attacker's
 /// state `step`; true where no prefix of it is lawful and meets every
-/// obligation owed in that state.
+/// active obligation owed in that state.
 fn fails(
     attacker: &mut Tracked,
     joint: &Joint,
+    active: &[bool],
     continuation: &Continuation,
     step: usize,
     copy: usize,
+    shift: bool,
 ) -> Bool {
     let system = attacker.unrolling.system;
     let keep = attacker.keep;
@@ -262,7 +330,7 @@ fn fails(
     for (at, Move { inputs, date }) in continuation.steps.iter().enumerate() {
         for (index, term) in joint.input_terms.iter().enumerate() {
             match (date, inputs[index]) {
-                (Some((date_input, offset)), _) if *date_input == index => {
+                (Some((date_input, offset)), _) if shift && *date_input == index => {
                     facts.push(run.offset(*term, at, joint.now, 0, *offset));
                 }
                 (_, Some(value)) => facts.push(run.fix(*term, at, value)),
@@ -290,26 +358,24 @@ fn fails(
         }
         lawful.push(Bool::and(&holds));
     }
-    // Succeeds after `t` steps: lawful so far, and every point owed at the
-    // start has been fulfilled by then.
+    // Succeeds after `t` steps: lawful so far, and every active point owed
+    // at the start fulfilled by then.
     let mut successes = Vec::new();
     for t in 1..=length {
-        let mut met = lawful[..t].to_vec();
-        for point in joint.points {
-            let owed = run.bool_at(point.pending, 0);
-            let cleared: Vec<Bool> = (1..=t).map(|u| run.bool_at(point.owed, u).not()).collect();
-            met.push(owed.implies(Bool::or(&cleared)));
+        let mut ok = lawful[..t].to_vec();
+        for (point, _) in joint.points.iter().zip(active).filter(|(_, on)| **on) {
+            ok.push(met(&mut run, point, 0..t, None));
         }
-        successes.push(Bool::and(&met));
+        successes.push(Bool::and(&ok));
     }
     run.flush(solver);
     solver.assert(Bool::and(&facts));
     Bool::or(&successes).not()
 }
 
-/// Whether the check asserts a constraint: integer ranges always (so that
-/// the states are finitely many, with items left out too), the other
-/// blamable items as `keep` says.
+/// Whether the check asserts a constraint, as `Tracked` does with
+/// `fixed_ranges`: integer ranges always (so that the states are finitely
+/// many, with items left out too), the other blamable items as `keep` says.
 fn kept(system: &System, keep: Keep, constraint: &Constraint) -> bool {
     match item_of(system, constraint) {
         None | Some(Item::Range { .. }) => true,
@@ -330,15 +396,16 @@ enum Answer {
 /// requiring it met.
 struct Defender<'s> {
     tracked: Tracked<'s>,
-    joint_now: usize,
+    /// The atom of `now`, and per event the inputs of its selector and
+    /// `date`.
+    now: Option<usize>,
     dates: Vec<(usize, usize)>,
     alive: Vec<Bool>,
     requires: Vec<Bool>,
     still: Bool,
     states: usize,
     atom_terms: Vec<TermId>,
-    /// Per point: its `pending` and `owed` terms.
-    points: Vec<(TermId, TermId)>,
+    points: Vec<Point>,
 }
 
 impl<'s> Defender<'s> {
@@ -360,13 +427,8 @@ impl<'s> Defender<'s> {
             .enumerate()
             .map(|(index, point)| {
                 let literal = Bool::new_const(format!("joint-require!{index}"));
-                let owed = tracked.unrolling.bool_at(point.pending, 0);
-                let cleared: Vec<Bool> = (1..=lookahead)
-                    .map(|t| alive[t - 1].clone() & tracked.unrolling.bool_at(point.owed, t).not())
-                    .collect();
-                tracked
-                    .solver
-                    .assert(literal.implies(owed.implies(Bool::or(&cleared))));
+                let met = met(&mut tracked.unrolling, point, 0..lookahead, Some(&alive));
+                tracked.solver.assert(literal.implies(&met));
                 literal
             })
             .collect();
@@ -391,18 +453,14 @@ impl<'s> Defender<'s> {
             .collect();
         Defender {
             tracked,
-            joint_now: joint
-                .atom_terms
-                .iter()
-                .position(|t| *t == joint.now)
-                .unwrap_or(0),
+            now: joint.atom_terms.iter().position(|t| *t == joint.now),
             dates,
             alive,
             requires,
             still,
             states: 0,
             atom_terms: joint.atom_terms.to_vec(),
-            points: joint.points.iter().map(|p| (p.pending, p.owed)).collect(),
+            points: joint.points.to_vec(),
         }
     }
 
@@ -420,9 +478,14 @@ impl<'s> Defender<'s> {
         given
     }
 
-    /// A continuation from `state` that meets every obligation owed there,
-    /// or a minimal set of them that none meets, with the items to blame.
-    fn meet(&mut self, state: &[Option<RawValue>]) -> Result<Answer, SolverUnknown> {
+    /// A continuation from `state` that meets every active obligation owed
+    /// there, or a minimal set of them that none meets, with the items to
+    /// blame.
+    fn meet(
+        &mut self,
+        state: &[Option<RawValue>],
+        active: &[bool],
+    ) -> Result<Answer, SolverUnknown> {
         let given = self.given(state);
         let all = self.tracked.all();
         let with = |points: &[usize], requires: &[Bool]| -> Vec<Bool> {
@@ -430,7 +493,7 @@ impl<'s> Defender<'s> {
             extra.extend(points.iter().map(|p| requires[*p].clone()));
             extra
         };
-        let every: Vec<usize> = (0..self.requires.len()).collect();
+        let every: Vec<usize> = (0..self.requires.len()).filter(|p| active[*p]).collect();
         let mut still = with(&every, &self.requires);
         still.push(self.still.clone());
         if self.tracked.check_with(&still, &all)?
@@ -445,7 +508,7 @@ impl<'s> Defender<'s> {
                 .ok_or_else(|| SolverUnknown {
                     reason: "the solver gave no model".into(),
                 })?;
-            return Ok(Answer::Met(self.continuation(&model, state)));
+            return Ok(Answer::Met(self.continuation(&model, state, active)));
         }
         // The points the core needs, then deletion: drop each where the
         // rest still cannot be met.
@@ -481,23 +544,29 @@ impl<'s> Defender<'s> {
         Ok(Answer::Conflict { points, blamed })
     }
 
-    /// The continuation in `model`: the steps that are part of it, every
-    /// input's value, and the dates relative to the state's `now`.
-    fn continuation(&mut self, model: &z3::Model, state: &[Option<RawValue>]) -> Continuation {
+    /// The continuation in `model`: the steps it takes to meet everything
+    /// owed (the solver may add steps that change nothing), every input's
+    /// value, and the dates relative to the state's `now`.
+    fn continuation(
+        &mut self,
+        model: &z3::Model,
+        state: &[Option<RawValue>],
+        active: &[bool],
+    ) -> Continuation {
         let holds = |term: &Bool| model.eval(term, true).and_then(|b| b.as_bool()) == Some(true);
         let alive = self.alive.iter().take_while(|a| holds(a)).count();
-        // Only as long as it takes to meet everything owed (the solver may
-        // add steps that change nothing): a shorter copy for the attacker.
         let unrolling = &mut self.tracked.unrolling;
+        let points = &self.points;
         let mut met_by = |t: usize| {
-            self.points.iter().all(|(pending, owed)| {
-                !holds(&unrolling.bool_at(*pending, 0))
-                    || (1..=t).any(|u| !holds(&unrolling.bool_at(*owed, u)))
-            })
+            points
+                .iter()
+                .zip(active)
+                .filter(|(_, on)| **on)
+                .all(|(point, _)| holds(&met(unrolling, point, 0..t, None)))
         };
         let length = (1..=alive).find(|t| met_by(*t)).unwrap_or(alive);
         let trace = self.tracked.unrolling.read_completed(model, length);
-        let now = match state.get(self.joint_now) {
+        let now = match self.now.and_then(|atom| state.get(atom)) {
             Some(Some(RawValue::Int(now))) => Some(*now),
             _ => None,
         };
