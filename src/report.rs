@@ -512,10 +512,7 @@ use crate::lint::{Finding, LintReport};
 pub fn lint_finding(finding: &Finding, source: &SourceFile, color: Color) -> String {
     let mut out = render(finding, source, color);
     if let Some(witness) = &finding.witness {
-        out.push_str(
-            "  witness:
-",
-        );
+        out.push_str("  witness:\n");
         out.push_str(&render_trace(&witness.history));
         if let Some(impossible) = &witness.impossible {
             let args: Vec<String> = impossible

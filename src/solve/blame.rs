@@ -80,6 +80,12 @@ pub struct Clash {
 }
 
 /// The blamable item a constraint belongs to, if any.
+/// The item a constraint is asserted under, if any: its blamable item,
+/// except integer ranges where they are `fixed` (asserted as they are).
+pub(super) fn tracked_item(system: &System, constraint: &Constraint, fixed: bool) -> Option<Item> {
+    item_of(system, constraint).filter(|i| !(fixed && matches!(i, Item::Range { .. })))
+}
+
 pub(super) fn item_of(system: &System, constraint: &Constraint) -> Option<Item> {
     match &constraint.origin {
         Origin::Clause { clause, span } => Some(Item::Clause {
@@ -170,8 +176,7 @@ impl<'s> Tracked<'s> {
 
     fn assert(&mut self, constraint: &Constraint, step: usize) {
         let system = self.unrolling.system;
-        let item = item_of(system, constraint)
-            .filter(|i| !(self.fixed_ranges && matches!(i, Item::Range { .. })));
+        let item = tracked_item(system, constraint, self.fixed_ranges);
         if item.is_some_and(|i| !self.keep.keeps(&i)) {
             return;
         }

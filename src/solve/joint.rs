@@ -38,7 +38,7 @@
 
 use z3::ast::Bool;
 
-use super::blame::{item_of, Item, Keep, Tracked};
+use super::blame::{tracked_item, Item, Keep, Tracked};
 use super::encode::{RawTrace, RawValue, Unrolling};
 use super::{Limits, SolverUnknown};
 use crate::ir::{Constraint, System, TermId};
@@ -373,14 +373,12 @@ fn fails(
     Bool::or(&successes).not()
 }
 
-/// Whether the check asserts a constraint, as `Tracked` does with
-/// `fixed_ranges`: integer ranges always (so that the states are finitely
-/// many, with items left out too), the other blamable items as `keep` says.
+/// Whether the check asserts a constraint, as its solvers do (`Tracked`
+/// with `fixed_ranges`): integer ranges always (so that the states are
+/// finitely many, with items left out too), the other blamable items as
+/// `keep` says.
 fn kept(system: &System, keep: Keep, constraint: &Constraint) -> bool {
-    match item_of(system, constraint) {
-        None | Some(Item::Range { .. }) => true,
-        Some(item) => keep.keeps(&item),
-    }
+    tracked_item(system, constraint, true).is_none_or(|item| keep.keeps(&item))
 }
 
 enum Answer {
