@@ -428,7 +428,7 @@ fn overrides(args: &SolveArgs) -> charter::verify::Overrides {
             rlimit: args.rlimit,
             seed: 0,
             symmetry: !args.no_symmetry,
-            induction_first: true,
+            ..charter::solve::Limits::default()
         },
         engine: match args.engine {
             EngineChoice::Smt => charter::verify::Engine::Smt,

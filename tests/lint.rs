@@ -413,6 +413,31 @@ fn every_witness_is_replayed() {
     );
 }
 
+/// A joint obligation check that does not settle within its rounds says
+/// so, and claims nothing: the report is incomplete (the CLI exits 1).
+#[test]
+fn unsettled_joint_check_is_incomplete() {
+    let text = "charter \"t\"\ncalendar days 0..30\nenum M { X, Y, Z }\nevent request(m: M)\nevent report(m: M)\nclause reporting \"\" on request(m): must report(m) within 5 days\n";
+    let charter = charter::load(text.as_bytes())
+        .unwrap()
+        .checked
+        .unwrap()
+        .charter;
+    let mut overrides = Overrides::default();
+    overrides.depth = Some(3);
+    let settled = lint::lint(&charter, &overrides).unwrap();
+    assert!(settled.findings.is_empty() && settled.incomplete.is_empty());
+    overrides.limits.joint_rounds = 1;
+    let cut = lint::lint(&charter, &overrides).unwrap();
+    assert!(cut.findings.is_empty(), "{:?}", cut.findings);
+    assert_eq!(cut.incomplete.len(), 1, "{:?}", cut.incomplete);
+    assert!(
+        cut.incomplete[0].contains("did not settle after 1 candidate states"),
+        "{:?}",
+        cut.incomplete
+    );
+}
+
 /// The findings (kind, subject) of a spec given as text.
 fn findings_of(text: &str) -> Vec<(Kind, String)> {
     let charter = charter::load(text.as_bytes())

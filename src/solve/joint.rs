@@ -43,7 +43,8 @@ use super::encode::{RawTrace, RawValue, Unrolling};
 use super::{Limits, SolverUnknown};
 use crate::ir::{Constraint, System, TermId};
 
-/// The most candidate states the attacker may propose in one check.
+/// The most candidate states the attacker may propose in one check, by
+/// default (`Limits::joint_rounds`).
 pub const MAX_ROUNDS: usize = 400;
 
 /// One point of an obligation (one choice of the arguments owed).
@@ -166,9 +167,10 @@ pub fn conflicts(
         let all = attacker.all();
         while attacker.check_with(std::slice::from_ref(&literal), &all)? {
             rounds += 1;
-            if rounds > MAX_ROUNDS {
+            if rounds > limits.joint_rounds {
                 outcome.unsettled = Some(format!(
-                    "the joint obligation check did not settle after {MAX_ROUNDS} candidate states, in histories of {step} steps: what is owed after longer histories, or after others of that length, was not examined"
+                    "the joint obligation check did not settle after {} candidate states, in histories of {step} steps: what is owed after longer histories, or after others of that length, was not examined",
+                    limits.joint_rounds
                 ));
                 return Ok(outcome);
             }

@@ -45,6 +45,9 @@ pub struct Limits {
     /// Before a bounded search, try a short k-induction (sound; off only to
     /// measure the bounded search itself).
     pub induction_first: bool,
+    /// The most candidate states the joint obligation check of `charter
+    /// lint` examines before it stops, incomplete.
+    pub joint_rounds: usize,
 }
 
 impl Default for Limits {
@@ -55,6 +58,7 @@ impl Default for Limits {
             seed: 0,
             symmetry: true,
             induction_first: true,
+            joint_rounds: joint::MAX_ROUNDS,
         }
     }
 }
