@@ -423,8 +423,10 @@ fn unsettled_joint_check_is_incomplete() {
         .checked
         .unwrap()
         .charter;
-    let mut overrides = Overrides::default();
-    overrides.depth = Some(3);
+    let mut overrides = Overrides {
+        depth: Some(3),
+        ..Overrides::default()
+    };
     let settled = lint::lint(&charter, &overrides).unwrap();
     assert!(settled.findings.is_empty() && settled.incomplete.is_empty());
     overrides.limits.joint_rounds = 1;
