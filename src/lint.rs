@@ -636,6 +636,8 @@ fn joint_points(terms: &lower::LintTerms, taking_part: &[usize]) -> Vec<joint::P
                 duty: point.duty,
                 pending: point.pending,
                 fulfilled: point.fulfilled,
+                day: point.day,
+                due: point.date,
             }
         })
         .collect()

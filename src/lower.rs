@@ -141,12 +141,14 @@ pub struct DutyPoint {
     /// Over one state: a duty is owed.
     pub owed: TermId,
     /// Over one state: a duty is owed and its date is not past (`now` is
-    /// on or before it) but within the calendar (a date after the
-    /// calendar's end never passes: nothing owed then can be broken).
+    /// on or before it) but before the calendar's last day (a date on or
+    /// after it never passes: nothing owed then can be broken).
     pub pending: TermId,
     /// Over one step: the step fulfils it on time (the obligation's
     /// on-time rule assigns this point).
     pub fulfilled: TermId,
+    /// Over one step: the date of a step of the event owed.
+    pub day: TermId,
     /// Over one state: the date it is due.
     pub date: TermId,
 }
@@ -346,7 +348,7 @@ impl<'h> Lowerer<'h> {
                 };
                 let Val::Int(value) = *value else { continue };
                 let in_time = self.terms.le(now, value);
-                let in_calendar = self.terms.le(value, end);
+                let in_calendar = self.terms.lt(value, end);
                 let pending = self.terms.and([owed, in_time, in_calendar]);
                 let on_time: Vec<TermId> = self
                     .effects
@@ -358,12 +360,17 @@ impl<'h> Lowerer<'h> {
                     .map(|(e, _)| e.applies)
                     .collect();
                 let fulfilled = self.terms.or(on_time);
+                let day = match self.params[duty.event.0].last() {
+                    Some(Val::Int(day)) => *day,
+                    _ => now,
+                };
                 points.push(DutyPoint {
                     duty: index,
                     args,
                     owed,
                     pending,
                     fulfilled,
+                    day,
                     date: value,
                 });
             }

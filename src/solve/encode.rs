@@ -236,6 +236,13 @@ impl<'s> Unrolling<'s> {
         }
     }
 
+    /// The integer `term` at `step` is at most `bound` at `bound_step`.
+    pub fn at_most(&mut self, term: TermId, step: usize, bound: TermId, bound_step: usize) -> Bool {
+        let value = self.int_at(term, step);
+        let bound = self.int_at(bound, bound_step);
+        value.le(&bound)
+    }
+
     /// The integer `term` at `step` is `base` at `base_step` plus `offset`.
     pub fn offset(
         &mut self,

@@ -56,6 +56,10 @@ pub struct Point {
     pub pending: TermId,
     /// Over one step: the step fulfils it on time.
     pub fulfilled: TermId,
+    /// Over one step: the date of a step of the event owed; over one
+    /// state: the date it is due.
+    pub day: TermId,
+    pub due: TermId,
 }
 
 /// What the check reads of the system beyond its constraints.
@@ -117,8 +121,12 @@ impl Continuation {
 
 /// Every reachable state (up to `depth` steps) where obligations owed
 /// cannot all be met in `lookahead` more steps: one conflict per set of
-/// obligations, shortest first. Once a set is reported, its obligations
-/// take no further part (what follows from a conflict is not another).
+/// obligations, shortest first. A state owing everything of a set reported
+/// is not asked again, nor is a state, reached through one that owed all
+/// of a reported set, that still owes some of it (what follows from a
+/// conflict — after convening, dissolving can no longer be done — is not
+/// another; a different problem of those obligations there shows once the
+/// conflict is mended). A solver that gives up ends the check, unsettled.
 pub fn conflicts(
     system: &System,
     joint: &Joint,
@@ -134,12 +142,30 @@ pub fn conflicts(
     if joint.points.is_empty() {
         return Ok(outcome);
     }
-    let mut active = vec![true; joint.points.len()];
+    if let Err(unknown) = search(system, joint, depth, lookahead, limits, keep, &mut outcome) {
+        outcome.unsettled = Some(format!(
+            "the joint obligation check stopped: {}",
+            unknown.reason
+        ));
+    }
+    Ok(outcome)
+}
+
+fn search(
+    system: &System,
+    joint: &Joint,
+    depth: usize,
+    lookahead: usize,
+    limits: &Limits,
+    keep: Keep,
+    outcome: &mut Outcome,
+) -> Result<(), SolverUnknown> {
     let mut defender = Defender::new(system, joint, lookahead, limits, keep);
     let mut attacker = Tracked::new(system, limits, limits.symmetry, keep);
     attacker.fixed_ranges = true;
     attacker.add_state(0, true);
     let mut learned: Vec<Continuation> = Vec::new();
+    let mut reported: Vec<Vec<usize>> = Vec::new();
     let mut rounds = 0;
     let mut copies = 0;
     for step in 0..=depth {
@@ -149,19 +175,17 @@ pub fn conflicts(
             attacker.assert_step(step - 1, false);
         }
         // This depth's question, under its own literal: something is owed
-        // in state `step`, and every continuation learned fails from it.
+        // in state `step`, nothing reported is asked again, and every
+        // continuation learned fails from it.
         let literal = Bool::new_const(format!("joint!{step}"));
-        let owed = owed_somewhere(&mut attacker, joint, &active, step);
+        let owed = owed_somewhere(&mut attacker, joint, None, step);
         attacker.solver.assert(literal.implies(&owed));
+        for duties in &reported {
+            let new = not_reported(&mut attacker, joint, duties, step);
+            attacker.solver.assert(literal.implies(&new));
+        }
         for continuation in &learned {
-            let fails = refuted(
-                &mut attacker,
-                joint,
-                &active,
-                continuation,
-                step,
-                &mut copies,
-            );
+            let fails = refuted(&mut attacker, joint, continuation, step, &mut copies);
             attacker.solver.assert(literal.implies(&fails));
         }
         let all = attacker.all();
@@ -172,7 +196,7 @@ pub fn conflicts(
                     "the joint obligation check did not settle after {} candidate states, in histories of {step} steps: what is owed after longer histories, or after others of that length, was not examined",
                     limits.joint_rounds
                 ));
-                return Ok(outcome);
+                return Ok(());
             }
             let Some(model) = attacker.solver.get_model() else {
                 return Err(SolverUnknown {
@@ -181,16 +205,21 @@ pub fn conflicts(
             };
             let trace = attacker.unrolling.read_completed(&model, step);
             let state = &trace.states[step];
-            match defender.meet(state, &active)? {
+            match defender.meet(state)? {
+                Answer::Conflict { points, blamed } => {
+                    let duties = duties_of(joint, &points);
+                    let new = not_reported(&mut attacker, joint, &duties, step);
+                    attacker.solver.assert(literal.implies(&new));
+                    reported.push(duties);
+                    outcome.conflicts.push(Conflict {
+                        depth: step,
+                        trace,
+                        points,
+                        blamed,
+                    });
+                }
                 Answer::Met(continuation) => {
-                    let fails = refuted(
-                        &mut attacker,
-                        joint,
-                        &active,
-                        &continuation,
-                        step,
-                        &mut copies,
-                    );
+                    let fails = refuted(&mut attacker, joint, &continuation, step, &mut copies);
                     attacker.solver.assert(literal.implies(&fails));
                     learned.push(continuation);
                     // The state itself is settled, whatever the copies say
@@ -208,28 +237,39 @@ pub fn conflicts(
                         .solver
                         .assert(literal.implies(Bool::and(&same).not()));
                 }
-                Answer::Conflict { points, blamed } => {
-                    for (point, on) in joint.points.iter().zip(active.iter_mut()) {
-                        if points.iter().any(|p| joint.points[*p].duty == point.duty) {
-                            *on = false;
-                        }
-                    }
-                    outcome.conflicts.push(Conflict {
-                        depth: step,
-                        trace,
-                        points,
-                        blamed,
-                    });
-                    if !active.contains(&true) {
-                        return Ok(outcome);
-                    }
-                    let owed = owed_somewhere(&mut attacker, joint, &active, step);
-                    attacker.solver.assert(literal.implies(&owed));
-                }
             }
         }
     }
-    Ok(outcome)
+    Ok(())
+}
+
+/// The obligations of `points`, in order, once each.
+fn duties_of(joint: &Joint, points: &[usize]) -> Vec<usize> {
+    let mut duties: Vec<usize> = points.iter().map(|p| joint.points[*p].duty).collect();
+    duties.sort();
+    duties.dedup();
+    duties
+}
+
+/// In state `step`, each of `duties` has something owed.
+fn all_owed(tracked: &mut Tracked, joint: &Joint, duties: &[usize], step: usize) -> Bool {
+    let each: Vec<Bool> = duties
+        .iter()
+        .map(|duty| owed_somewhere(tracked, joint, Some(&|d| d == *duty), step))
+        .collect();
+    Bool::and(&each)
+}
+
+/// State `step` is not one to ask again after `duties` were reported: it
+/// does not owe all of them, nor, after a state that owed all of them,
+/// still some of them (what follows from the conflict).
+fn not_reported(tracked: &mut Tracked, joint: &Joint, duties: &[usize], step: usize) -> Bool {
+    let now = all_owed(tracked, joint, duties, step);
+    let before: Vec<Bool> = (0..step)
+        .map(|at| all_owed(tracked, joint, duties, at))
+        .collect();
+    let some = owed_somewhere(tracked, joint, Some(&|d| duties.contains(&d)), step);
+    now.not() & (Bool::or(&before) & some).not()
 }
 
 /// Whether some continuation of up to `lookahead` steps from `state` meets
@@ -252,21 +292,28 @@ pub fn meetable(
     defender.tracked.check_with(&extra, &all)
 }
 
-/// In state `step`, some active point is owed.
-fn owed_somewhere(tracked: &mut Tracked, joint: &Joint, active: &[bool], step: usize) -> Bool {
+/// In state `step`, some point (of an obligation `which` accepts, if
+/// given) is owed.
+fn owed_somewhere(
+    tracked: &mut Tracked,
+    joint: &Joint,
+    which: Option<&dyn Fn(usize) -> bool>,
+    step: usize,
+) -> Bool {
     let owed: Vec<Bool> = joint
         .points
         .iter()
-        .zip(active)
-        .filter(|(_, on)| **on)
-        .map(|(p, _)| tracked.unrolling.bool_at(p.pending, step))
+        .filter(|p| which.is_none_or(|accepts| accepts(p.duty)))
+        .map(|p| tracked.unrolling.bool_at(p.pending, step))
         .collect();
     Bool::or(&owed)
 }
 
 /// `point`, if owed in state 0 of `unrolling`, is fulfilled at one of the
-/// steps `steps` (each step counting only where its `alive` literal holds,
-/// when given).
+/// steps `steps` by the date owed in state 0 (each step counting only
+/// where its `alive` literal holds, when given). The date is the one owed
+/// at the start: with items left out for blame, a later trigger may move
+/// the monitor.
 fn met(
     unrolling: &mut Unrolling,
     point: &Point,
@@ -276,7 +323,8 @@ fn met(
     let owed = unrolling.bool_at(point.pending, 0);
     let fulfilled: Vec<Bool> = steps
         .map(|at| {
-            let fulfilled = unrolling.bool_at(point.fulfilled, at);
+            let fulfilled =
+                unrolling.bool_at(point.fulfilled, at) & unrolling.at_most(point.day, at, point.due, 0);
             match alive {
                 Some(alive) => alive[at].clone() & fulfilled,
                 None => fulfilled,
@@ -292,28 +340,26 @@ fn met(
 fn refuted(
     attacker: &mut Tracked,
     joint: &Joint,
-    active: &[bool],
     continuation: &Continuation,
     step: usize,
     copies: &mut usize,
 ) -> Bool {
     *copies += 1;
-    let shifted = fails(attacker, joint, active, continuation, step, *copies, true);
+    let shifted = fails(attacker, joint, continuation, step, *copies, true);
     if !continuation.waits() {
         return shifted;
     }
     *copies += 1;
-    let fixed = fails(attacker, joint, active, continuation, step, *copies, false);
+    let fixed = fails(attacker, joint, continuation, step, *copies, false);
     shifted & fixed
 }
 
 /// A copy of the system that runs `continuation` from the attacker's
 /// state `step`; true where no prefix of it is lawful and meets every
-/// active obligation owed in that state.
+/// obligation owed in that state.
 fn fails(
     attacker: &mut Tracked,
     joint: &Joint,
-    active: &[bool],
     continuation: &Continuation,
     step: usize,
     copy: usize,
@@ -360,12 +406,12 @@ fn fails(
         }
         lawful.push(Bool::and(&holds));
     }
-    // Succeeds after `t` steps: lawful so far, and every active point owed
-    // at the start fulfilled by then.
+    // Succeeds after `t` steps: lawful so far, and every point owed at the
+    // start fulfilled by then.
     let mut successes = Vec::new();
     for t in 1..=length {
         let mut ok = lawful[..t].to_vec();
-        for (point, _) in joint.points.iter().zip(active).filter(|(_, on)| **on) {
+        for point in joint.points {
             ok.push(met(&mut run, point, 0..t, None));
         }
         successes.push(Bool::and(&ok));
@@ -478,14 +524,9 @@ impl<'s> Defender<'s> {
         given
     }
 
-    /// A continuation from `state` that meets every active obligation owed
-    /// there, or a minimal set of them that none meets, with the items to
-    /// blame.
-    fn meet(
-        &mut self,
-        state: &[Option<RawValue>],
-        active: &[bool],
-    ) -> Result<Answer, SolverUnknown> {
+    /// A continuation from `state` that meets every obligation owed there,
+    /// or a minimal set of them that none meets, with the items to blame.
+    fn meet(&mut self, state: &[Option<RawValue>]) -> Result<Answer, SolverUnknown> {
         let given = self.given(state);
         let all = self.tracked.all();
         let with = |points: &[usize], requires: &[Bool]| -> Vec<Bool> {
@@ -493,7 +534,7 @@ impl<'s> Defender<'s> {
             extra.extend(points.iter().map(|p| requires[*p].clone()));
             extra
         };
-        let every: Vec<usize> = (0..self.requires.len()).filter(|p| active[*p]).collect();
+        let every: Vec<usize> = (0..self.requires.len()).collect();
         let mut still = with(&every, &self.requires);
         still.push(self.still.clone());
         if self.tracked.check_with(&still, &all)?
@@ -508,7 +549,7 @@ impl<'s> Defender<'s> {
                 .ok_or_else(|| SolverUnknown {
                     reason: "the solver gave no model".into(),
                 })?;
-            return Ok(Answer::Met(self.continuation(&model, state, active)));
+            return Ok(Answer::Met(self.continuation(&model, state)));
         }
         // The points the core needs, then deletion: drop each where the
         // rest still cannot be met.
@@ -547,12 +588,7 @@ impl<'s> Defender<'s> {
     /// The continuation in `model`: the steps it takes to meet everything
     /// owed (the solver may add steps that change nothing), every input's
     /// value, and the dates relative to the state's `now`.
-    fn continuation(
-        &mut self,
-        model: &z3::Model,
-        state: &[Option<RawValue>],
-        active: &[bool],
-    ) -> Continuation {
+    fn continuation(&mut self, model: &z3::Model, state: &[Option<RawValue>]) -> Continuation {
         let holds = |term: &Bool| model.eval(term, true).and_then(|b| b.as_bool()) == Some(true);
         let alive = self.alive.iter().take_while(|a| holds(a)).count();
         let unrolling = &mut self.tracked.unrolling;
@@ -560,9 +596,7 @@ impl<'s> Defender<'s> {
         let mut met_by = |t: usize| {
             points
                 .iter()
-                .zip(active)
-                .filter(|(_, on)| **on)
-                .all(|(point, _)| holds(&met(unrolling, point, 0..t, None)))
+                .all(|point| holds(&met(unrolling, point, 0..t, None)))
         };
         let length = (1..=alive).find(|t| met_by(*t)).unwrap_or(alive);
         let trace = self.tracked.unrolling.read_completed(model, length);
