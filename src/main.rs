@@ -510,6 +510,8 @@ struct JsonVerifyFile<'a> {
     outcomes: &'a [charter::verify::Outcome],
     #[serde(skip_serializing_if = "Option::is_none")]
     golden: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lint: Option<JsonLintStatus>,
 }
 
 fn verify(args: &VerifyArgs) -> ExitCode {
@@ -552,6 +554,7 @@ fn verify(args: &VerifyArgs) -> ExitCode {
                 valid: outcomes.is_some(),
                 outcomes: outcomes.as_deref().unwrap_or(&[]),
                 golden: None,
+                lint: None,
             })
             .collect();
         if !print_json(
@@ -617,7 +620,15 @@ type TestedFile = (
     String,
     Option<Vec<charter::verify::Outcome>>,
     Option<&'static str>,
+    Option<JsonLintStatus>,
 );
+
+/// How a spec's lint compared with its `.lint` file, in `charter test`.
+#[derive(Clone, serde::Serialize)]
+struct JsonLintStatus {
+    as_expected: bool,
+    message: String,
+}
 
 fn test(args: &TestArgs) -> ExitCode {
     let color = terminal_color();
@@ -633,20 +644,26 @@ fn test(args: &TestArgs) -> ExitCode {
     let mut failed = 0usize;
     let mut invalid = false;
     let mut stdout = std::io::stdout().lock();
+    // With `--format json`, standard output is the JSON document alone: the
+    // lines a person reads go to standard error.
+    let mut log: Box<dyn Write> = match args.format {
+        Format::Json => Box::new(std::io::stderr()),
+        Format::Human => Box::new(std::io::stdout()),
+    };
     let mut json_results: Vec<TestedFile> = Vec::new();
     for path in &files {
         let name = path.display().to_string();
         let Some(spec) = load_spec(path, color) else {
             invalid = true;
             failed += 1;
-            let _ = writeln!(stdout, "FAILED {name}: the spec is invalid");
-            json_results.push((name, None, None));
+            let _ = writeln!(log, "FAILED {name}: the spec is invalid");
+            json_results.push((name, None, None, None));
             continue;
         };
         if let Err(message) = check_overrides(&spec, &args.solve, None) {
             to_stderr(&format!("charter: {message}\n"));
             invalid = true;
-            json_results.push((name, None, None));
+            json_results.push((name, None, None, None));
             continue;
         }
         let outcomes = charter::verify::verify(&spec.charter, None, &overrides);
@@ -663,7 +680,7 @@ fn test(args: &TestArgs) -> ExitCode {
             }
             let status = if ok { "ok" } else { "FAILED" };
             let _ = writeln!(
-                stdout,
+                log,
                 "{status} {name}: {} {} — {}",
                 outcome.kind,
                 outcome.property.as_deref().unwrap_or(&outcome.command),
@@ -687,13 +704,13 @@ fn test(args: &TestArgs) -> ExitCode {
             match std::fs::read_to_string(&golden) {
                 Ok(expected) if expected == rendered => {
                     passed += 1;
-                    let _ = writeln!(stdout, "ok {name}: results match {}", golden.display());
+                    let _ = writeln!(log, "ok {name}: results match {}", golden.display());
                     Some("matched")
                 }
                 Ok(expected) => {
                     failed += 1;
                     let _ = writeln!(
-                        stdout,
+                        log,
                         "FAILED {name}: results differ from {} (run with --update to accept)\n{}",
                         golden.display(),
                         first_difference(&expected, &rendered)
@@ -703,29 +720,38 @@ fn test(args: &TestArgs) -> ExitCode {
                 Err(_) => None,
             }
         };
-        match lint_status(path, &spec, &overrides) {
+        let lint = match lint_status(path, &spec, &overrides) {
             // Like a golden file, a clean lint counts only where the spec
             // has a `.lint` file saying what to expect.
-            Ok(None) => {}
+            Ok(None) => None,
             Ok(Some(line)) => {
                 passed += 1;
-                let _ = writeln!(stdout, "ok {name}: lint — {line}");
+                let _ = writeln!(log, "ok {name}: lint — {line}");
+                Some(JsonLintStatus {
+                    as_expected: true,
+                    message: line,
+                })
             }
             Err(line) => {
                 failed += 1;
-                let _ = writeln!(stdout, "FAILED {name}: lint — {line}");
+                let _ = writeln!(log, "FAILED {name}: lint — {line}");
+                Some(JsonLintStatus {
+                    as_expected: false,
+                    message: line,
+                })
             }
-        }
-        json_results.push((name, Some(outcomes), golden_status));
+        };
+        json_results.push((name, Some(outcomes), golden_status, lint));
     }
     if args.format == Format::Json {
         let files = json_results
             .iter()
-            .map(|(file, outcomes, golden)| JsonVerifyFile {
+            .map(|(file, outcomes, golden, lint)| JsonVerifyFile {
                 file: file.clone(),
                 valid: outcomes.is_some(),
                 outcomes: outcomes.as_deref().unwrap_or(&[]),
                 golden: *golden,
+                lint: lint.clone(),
             })
             .collect();
         if !print_json(

@@ -541,3 +541,25 @@ fn joint_obligation_check_cases() {
         [(Kind::ImpossibleObligation, "dr".to_string())]
     );
 }
+
+/// `charter test --format json`: standard output is one JSON document
+/// (the lines a person reads go to standard error), with each spec's lint
+/// status beside its golden status.
+#[test]
+fn test_json_is_one_document_with_the_lint_status() {
+    let output = charter_bin()
+        .args(["test", "--format", "json", "specs/cis-charter-art9.charter"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    let file = &value["files"][0];
+    assert_eq!(file["golden"], "matched");
+    assert_eq!(file["lint"]["as_expected"], true);
+    let log = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        log.contains("ok specs/cis-charter-art9.charter: lint"),
+        "{log}"
+    );
+}

@@ -323,8 +323,8 @@ fn met(
     let owed = unrolling.bool_at(point.pending, 0);
     let fulfilled: Vec<Bool> = steps
         .map(|at| {
-            let fulfilled =
-                unrolling.bool_at(point.fulfilled, at) & unrolling.at_most(point.day, at, point.due, 0);
+            let fulfilled = unrolling.bool_at(point.fulfilled, at)
+                & unrolling.at_most(point.day, at, point.due, 0);
             match alive {
                 Some(alive) => alive[at].clone() & fulfilled,
                 None => fulfilled,
