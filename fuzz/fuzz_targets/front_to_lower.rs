@@ -1,5 +1,5 @@
-//! Any bytes through parse → check → lower (every command): no panic, no
-//! hang, bounded memory. Run with `cargo +nightly fuzz run front_to_lower`
+//! Any bytes through parse → check → lower (every command, for
+//! verification and for `charter lint`): no panic, no hang, bounded memory. Run with `cargo +nightly fuzz run front_to_lower`
 //! (see README: "Fuzzing").
 #![no_main]
 
@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
     charter::with_stack(|| {
         for command in &charter.commands {
             let _ = charter::lower::lower(charter, command);
+            let _ = charter::lower::lower_lint(charter, command);
         }
     });
 });
