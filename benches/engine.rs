@@ -158,14 +158,7 @@ fn run_lint_case(members: usize, depth: usize, violation: bool, timeout: u64) {
         }
         Err(unknown) => format!("unknown: {}", unknown.reason),
     };
-    println!(
-        "{:.3}\t{:.3}\t{:.3}\t{}\t{}",
-        front_end.as_secs_f64(),
-        solve.as_secs_f64(),
-        (front_end + solve).as_secs_f64(),
-        peak_memory_kib(),
-        verdict
-    );
+    print_figures(front_end, solve, &verdict);
 }
 
 /// Runs one case in this process and prints one line of figures.
@@ -206,6 +199,12 @@ fn run_case(
         Verdict::Unknown { reason } => format!("unknown: {reason}"),
         Verdict::ReplayFailed { message, .. } => format!("replay failed: {message}"),
     };
+    print_figures(front_end, solve, &verdict);
+}
+
+/// One case's line, as `run_grid_modes` reads it: front-end and solve
+/// seconds, their sum, peak KiB, the verdict.
+fn print_figures(front_end: std::time::Duration, solve: std::time::Duration, verdict: &str) {
     println!(
         "{:.3}\t{:.3}\t{:.3}\t{}\t{}",
         front_end.as_secs_f64(),
@@ -278,7 +277,7 @@ fn main() {
     run_grid(&me, "terms", sizes, depths, timeout);
     println!();
     println!(
-        "duties variant: `charter lint` with the joint obligation check, N members each owing a report, lookahead = depth k"
+        "duties variant: `charter lint` with the joint obligation check, N members each owing a report, depth k (continuations of up to 2k steps)"
     );
     let (sizes, depths): (&[usize], &[usize]) = if quick {
         (&[2, 4], &[3, 5])

@@ -138,8 +138,6 @@ pub struct DutyPoint {
     pub duty: usize,
     /// The arguments owed (element indices), as in `Layout::cells`.
     pub args: Vec<usize>,
-    /// Over one state: a duty is owed.
-    pub owed: TermId,
     /// Over one state: a duty is owed and its date is not past (`now` is
     /// on or before it) but before the calendar's last day (a date on or
     /// after it never passes: nothing owed then can be broken).
@@ -367,7 +365,6 @@ impl<'h> Lowerer<'h> {
                 points.push(DutyPoint {
                     duty: index,
                     args,
-                    owed,
                     pending,
                     fulfilled,
                     day,
