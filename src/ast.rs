@@ -262,7 +262,18 @@ pub struct CommandOption {
 pub enum CommandOptionKind {
     Depth(Spanned<u64>),
     Scope(Vec<(Ident, Spanned<u64>)>),
-    Expect(Expectation),
+    /// `expect E [allowing kind [subject], …]`.
+    Expect(Expectation, Vec<Allowed>),
+}
+
+/// One blocking an expectation acknowledges: a kind of blocking finding
+/// (`clash`, `dead_event`, `dead_rule`, `dead_exception`, `dead_default`)
+/// and, optionally, the event or clause it concerns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Allowed {
+    pub kind: Ident,
+    pub subject: Option<Ident>,
+    pub span: Span,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -282,6 +282,60 @@ pub struct Command {
     pub depth: Option<u64>,
     pub scopes: Vec<(SortId, u64)>,
     pub expect: Option<Expectation>,
+    /// What the expected verdict may rest on (`allowing …`): blockings
+    /// that, found by `verify`, do not fail the expectation.
+    pub allowing: Vec<Allowance>,
+    pub span: Span,
+}
+
+/// The kinds of blocking a verdict that holds may rest on: an event that
+/// clauses block in some state where its guards hold, and events, rules,
+/// `unless` exceptions and defaults that never apply. Named as `charter
+/// lint` names its findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Blocking {
+    Clash,
+    DeadEvent,
+    DeadRule,
+    DeadException,
+    DeadDefault,
+}
+
+impl Blocking {
+    pub const ALL: [Blocking; 5] = [
+        Blocking::Clash,
+        Blocking::DeadEvent,
+        Blocking::DeadRule,
+        Blocking::DeadException,
+        Blocking::DeadDefault,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Blocking::Clash => "clash",
+            Blocking::DeadEvent => "dead_event",
+            Blocking::DeadRule => "dead_rule",
+            Blocking::DeadException => "dead_exception",
+            Blocking::DeadDefault => "dead_default",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Blocking> {
+        Blocking::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Whether its subject is an event (else a clause).
+    pub fn about_event(self) -> bool {
+        matches!(self, Blocking::Clash | Blocking::DeadEvent)
+    }
+}
+
+/// One blocking an expectation acknowledges: its kind, and the event or
+/// clause it concerns (`None`: any).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Allowance {
+    pub kind: Blocking,
+    pub subject: Option<String>,
     pub span: Span,
 }
 

@@ -170,7 +170,70 @@ pub fn lint_keeping(
     // Alone, on a thread (hence a Z3 context) of its own: see
     // `solve::exclusive`.
     let _alone = crate::solve::exclusive();
-    crate::with_stack(|| run(charter, overrides, keep))
+    crate::with_stack(|| {
+        run(
+            charter,
+            &command(charter, overrides),
+            &overrides.limits,
+            keep,
+            Queries::All,
+        )
+    })
+}
+
+/// What a verdict that holds rests on, beyond the spec's own rules: the
+/// events that clauses block (a clash: the event's guards hold, but the
+/// rules that apply admit no next state) and the events, rules, `unless`
+/// exceptions and defaults that never apply, in the histories of up to the
+/// command's depth under the command's scopes. A property may hold only
+/// because of them: `verify` qualifies the verdict with these findings.
+///
+/// Runs on the caller's thread and Z3 context: the caller holds
+/// [`crate::solve::exclusive`].
+pub fn blocking(
+    charter: &hir::Charter,
+    command: &Command,
+    limits: &crate::solve::Limits,
+) -> Result<Vec<Finding>, SolverUnknown> {
+    let question = Command {
+        name: "blocking".into(),
+        kind: CommandKind::Scenario {
+            text: None,
+            goal: Expr {
+                kind: ExprKind::Bool(true),
+                ty: Type::Bool,
+                span: Span::default(),
+            },
+        },
+        depth: command.depth,
+        scopes: command.scopes.clone(),
+        expect: None,
+        allowing: Vec::new(),
+        span: command.span,
+    };
+    let report = run(charter, &question, limits, Keep::All, Queries::Blocking)?;
+    Ok(report.findings)
+}
+
+/// Which of lint's questions a run asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Queries {
+    /// Every coherence question (`charter lint`).
+    All,
+    /// Only what can make a verdict hold for the wrong reason: clashes and
+    /// the events, rules, exceptions and defaults that never apply.
+    Blocking,
+}
+
+impl Kind {
+    /// The kinds [`blocking`] reports.
+    pub const BLOCKING: [Kind; 5] = [
+        Kind::Clash,
+        Kind::DeadEvent,
+        Kind::DeadRule,
+        Kind::DeadException,
+        Kind::DeadDefault,
+    ];
 }
 
 /// The command whose system lint examines: no goal; the overrides' depth,
@@ -211,19 +274,21 @@ fn command(charter: &hir::Charter, overrides: &Overrides) -> Command {
             .or_else(|| charter.commands.iter().filter_map(|c| c.depth).max()),
         scopes,
         expect: None,
+        allowing: Vec::new(),
         span: Span::default(),
     }
 }
 
 fn run(
     charter: &hir::Charter,
-    overrides: &Overrides,
+    command: &Command,
+    limits: &crate::solve::Limits,
     keep: Keep,
+    asked: Queries,
 ) -> Result<LintReport, SolverUnknown> {
-    let command = command(charter, overrides);
     // The scopes and depth lint combines from every command (or the
     // command line) are estimated like a command's.
-    if let Some((size, largest)) = crate::check::size::exceeds(charter, &command) {
+    if let Some((size, largest)) = crate::check::size::exceeds(charter, command) {
         return Err(SolverUnknown {
             reason: format!(
                 "too large to encode: {size}; most of it is {largest} (lower the scope or depth)"
@@ -232,7 +297,7 @@ fn run(
     }
     // At least one step: at depth 0 every event would be dead.
     let depth = command.depth.unwrap_or(DEFAULT_DEPTH).max(1) as usize;
-    let sizes = lower::sort_sizes(charter, &command);
+    let sizes = lower::sort_sizes(charter, command);
     let scopes = charter
         .sorts
         .iter()
@@ -240,9 +305,8 @@ fn run(
         .filter(|(sort, _)| sort.kind == hir::SortKind::Abstract)
         .map(|(sort, size)| (sort.name.clone(), *size as u64))
         .collect();
-    let (lowered, terms) = lower::lower_lint(charter, &command);
+    let (lowered, terms) = lower::lower_lint(charter, command);
     let system = &lowered.system;
-    let limits = &overrides.limits;
     let mut findings = Vec::new();
     if let Some(items) = blame::no_initial_state(system, limits, keep)? {
         findings.push(Finding {
@@ -288,11 +352,16 @@ fn run(
             )
         })
         .collect();
-    let antecedent_queries: Vec<usize> = terms
-        .antecedents
-        .iter()
-        .map(|(_, t)| query(*t, At::State))
-        .collect();
+    // Vacuous assertions are lint's own question (`verify` has its own
+    // vacuity check, on the property it runs).
+    let antecedent_queries: Vec<usize> = match asked {
+        Queries::All => terms
+            .antecedents
+            .iter()
+            .map(|(_, t)| query(*t, At::State))
+            .collect(),
+        Queries::Blocking => Vec::new(),
+    };
     let answers = blame::reach(system, &queries, depth, limits, keep)?;
     let dead = |index: usize| answers[index].as_ref();
     for (event, index) in charter.events.iter().zip(&event_queries) {
@@ -333,6 +402,11 @@ fn run(
             .position(|d| d.clause == application.clause && d.on_time == application.span);
         if let Some(index) = duty {
             unmet.push(index);
+            if asked == Queries::Blocking {
+                // An obligation never met is its assertion's violation,
+                // which `verify` finds on its own.
+                continue;
+            }
             let duty = &charter.duties[index];
             let event = &charter.event(duty.event).name;
             findings.push(Finding {
@@ -456,7 +530,7 @@ fn run(
     // blame is minimal for its question at the witness state
     // ([`owed_can_be_met`] asks it again).
     let mut incomplete = Vec::new();
-    if matches!(keep, Keep::All) {
+    if matches!(keep, Keep::All) && asked == Queries::All {
         let (conflicts, unsettled) =
             obligation_conflicts(charter, &model, &lowered, &terms, &unmet, depth, limits)?;
         findings.extend(conflicts);

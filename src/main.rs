@@ -473,11 +473,19 @@ fn check_overrides(spec: &Spec, args: &SolveArgs, property: Option<&str>) -> Res
 }
 
 /// Whether an outcome counts as success: as expected where `expect` is
-/// given; otherwise proved, a witness, or no counterexample up to the depth.
+/// given; otherwise proved, a witness, or no counterexample up to the
+/// depth — and, for those that hold, resting on no event that clauses
+/// block (a clash) and with the blocking check finished.
 fn succeeded(outcome: &charter::verify::Outcome) -> bool {
     use charter::verify::Verdict;
     if outcome.expect.is_some() {
         return outcome.as_expected;
+    }
+    if let Some(rests_on) = &outcome.rests_on {
+        let blocked = rests_on.blocked.iter().any(|f| f.kind.is_error());
+        if blocked || rests_on.unsettled.is_some() {
+            return false;
+        }
     }
     match &outcome.verdict {
         Verdict::Proved { .. } | Verdict::Witness { .. } => true,

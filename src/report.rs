@@ -374,19 +374,151 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
         }
         _ => {}
     }
+    if let Some(rests_on) = &outcome.rests_on {
+        out.push_str(&render_rests_on(outcome, rests_on));
+    }
     if let Some(expect) = outcome.expect {
         let mark = if outcome.as_expected {
-            "as expected"
+            "as expected".to_string()
         } else {
-            "NOT as expected"
+            match &outcome.rests_on {
+                Some(r) if !r.unacknowledged.is_empty() => format!(
+                    "NOT as expected: it rests on what the command does not allow (add `allowing {}` if the text means it)",
+                    r.unacknowledged.join(", ")
+                ),
+                Some(r) if !r.stale.is_empty() => format!(
+                    "NOT as expected: `allowing {}` matches nothing the blocking check found",
+                    r.stale.join(", ")
+                ),
+                Some(r) if r.unsettled.is_some() => {
+                    "NOT as expected: what it rests on is not known (the blocking check did not finish)"
+                        .to_string()
+                }
+                _ => "NOT as expected".to_string(),
+            }
         };
         out.push_str(&format!("  expected {expect}: {mark}\n"));
     }
     out
 }
 
-/// The verdict in one line.
+/// What a verdict that holds rests on: its assumptions, then each event
+/// that clauses block and each rule that never applies, with the history
+/// a clash happens after.
+fn render_rests_on(outcome: &Outcome, rests_on: &crate::verify::RestsOn) -> String {
+    let mut out = String::new();
+    let mut assumed: Vec<String> = Vec::new();
+    if !outcome.scopes.is_empty() {
+        let scopes: Vec<String> = outcome
+            .scopes
+            .iter()
+            .map(|(sort, size)| format!("{sort} = {size}"))
+            .collect();
+        assumed.push(format!("scope {}", scopes.join(", ")));
+    }
+    if !rests_on.axioms.is_empty() {
+        assumed.push(format!(
+            "axiom{} {}",
+            plural(rests_on.axioms.len()),
+            rests_on.axioms.join(", ")
+        ));
+    }
+    if !rests_on.lemmas.is_empty() {
+        assumed.push(format!(
+            "lemma{} {} (proved first)",
+            plural(rests_on.lemmas.len()),
+            rests_on.lemmas.join(", ")
+        ));
+    }
+    if !assumed.is_empty() {
+        out.push_str(&format!("  assuming {}\n", assumed.join("; ")));
+    }
+    let depth = rests_on.depth;
+    let steps = format!("{depth} step{}", plural(depth));
+    if let Some(reason) = &rests_on.unsettled {
+        out.push_str(&format!(
+            "  whether it rests on blocked events is not known: the blocking check did not finish ({reason})\n"
+        ));
+        return out;
+    }
+    if rests_on.blocked.is_empty() {
+        out.push_str(&format!(
+            "  no event blocked by clashing clauses, no rule that never applies (histories of up to {steps})\n"
+        ));
+        return out;
+    }
+    out.push_str(&format!(
+        "  it may hold only because of {} (found in histories of up to {steps}):\n",
+        match rests_on.blocked.len() {
+            1 => "this".to_string(),
+            n => format!("these {n}"),
+        }
+    ));
+    for finding in &rests_on.blocked {
+        out.push_str(&format!(
+            "    {} {}: {}\n",
+            finding.kind.as_str(),
+            finding.subject,
+            finding.message
+        ));
+        if let Some(witness) = &finding.witness {
+            let before: Vec<String> = witness.history.steps.iter().map(step_call).collect();
+            if let Some(impossible) = &witness.impossible {
+                let from = match before.len() {
+                    0 => "in an initial state".to_string(),
+                    _ => format!("after {}", before.join(", then ")),
+                };
+                out.push_str(&format!(
+                    "      witness: {from}, {} has no lawful next state\n",
+                    step_call(impossible)
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// A step's event with its arguments, as a call.
+fn step_call(step: &crate::trace::Step) -> String {
+    let args: Vec<String> = step
+        .args
+        .iter()
+        .map(|a| format!("{} = {}", a.location, a.value))
+        .collect();
+    format!("{}({})", step.event, args.join(", "))
+}
+
+/// The verdict in one line: for one that holds, qualified by what it
+/// may rest on.
 pub fn verdict_line(outcome: &Outcome) -> String {
+    let line = bare_verdict_line(outcome);
+    match &outcome.rests_on {
+        Some(rests_on) if rests_on.unsettled.is_some() => {
+            format!("{line} — unqualified: whether it rests on blocked events is not known")
+        }
+        Some(rests_on) if !rests_on.blocked.is_empty() => {
+            let named: Vec<String> = rests_on
+                .blocked
+                .iter()
+                .map(|f| match f.kind {
+                    crate::lint::Kind::Clash => format!("`{}` blocked by a clash", f.subject),
+                    crate::lint::Kind::DeadEvent => format!("`{}` never happening", f.subject),
+                    crate::lint::Kind::DeadRule => {
+                        format!("a rule of `{}` never applying", f.subject)
+                    }
+                    crate::lint::Kind::DeadException => {
+                        format!("an `unless` of `{}` never firing", f.subject)
+                    }
+                    _ => format!("the default of `{}` never applying", f.subject),
+                })
+                .collect();
+            format!("{line} — but it may rest on {}", named.join(", "))
+        }
+        _ => line,
+    }
+}
+
+fn bare_verdict_line(outcome: &Outcome) -> String {
     match &outcome.verdict {
         Verdict::Proved {
             method: Method::KInduction,

@@ -156,6 +156,10 @@ pub struct Outcome {
     /// For a counterexample, the clauses whose effects it used.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub clauses_used: Vec<trace::ClauseRef>,
+    /// For a verdict that holds (proved, no counterexample, no witness):
+    /// what it rests on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rests_on: Option<RestsOn>,
     #[serde(skip)]
     pub span: Span,
     /// The span of the property (or scenario condition) concerned.
@@ -163,9 +167,36 @@ pub struct Outcome {
     pub property_span: Span,
 }
 
+/// What a verdict that holds rests on, besides the spec's rules: the
+/// scopes (in [`Outcome::scopes`]), the axioms and the lemmas it assumed,
+/// and what the blocking check found in histories of up to `depth` steps:
+/// events that clauses block where their guards hold (clashes), and
+/// events, rules, `unless` exceptions and defaults that never apply. A
+/// property may hold only because of those; an expectation fails unless
+/// the command acknowledges each one (`expect proved allowing clash e`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RestsOn {
+    pub axioms: Vec<String>,
+    /// The lemmas proved first and assumed by the proof.
+    pub lemmas: Vec<String>,
+    /// The length of the histories the blocking check examined.
+    pub depth: usize,
+    pub blocked: Vec<crate::lint::Finding>,
+    /// Those of `blocked` the command does not acknowledge, as `kind
+    /// subject`, and the acknowledgements that match nothing found.
+    pub unacknowledged: Vec<String>,
+    pub stale: Vec<String>,
+    /// Why the blocking check did not finish, if it did not: then nothing
+    /// is claimed about blockings.
+    pub unsettled: Option<String>,
+}
+
 /// Runs every command of the spec (or only those concerning `only`).
 pub fn verify(charter: &hir::Charter, only: Option<&str>, overrides: &Overrides) -> Vec<Outcome> {
     crate::with_stack(|| {
+        // The blocking check's answers by scopes and depth: commands often
+        // share them.
+        let mut blockings = Blockings::default();
         charter
             .commands
             .iter()
@@ -176,9 +207,109 @@ pub fn verify(charter: &hir::Charter, only: Option<&str>, overrides: &Overrides)
             // per context, and the numbers steer its search).
             .map(|command| {
                 let _alone = solve::exclusive();
-                crate::with_stack(|| run(charter, command, overrides))
+                crate::with_stack(|| run(charter, command, overrides, &mut blockings))
             })
             .collect()
+    })
+}
+
+/// The blocking check's answers, by the scopes and depth asked.
+type BlockingKey = (Vec<(hir::SortId, u64)>, Option<u64>);
+
+#[derive(Default)]
+struct Blockings {
+    known: Vec<(BlockingKey, Result<Vec<crate::lint::Finding>, String>)>,
+}
+
+impl Blockings {
+    fn of(
+        &mut self,
+        charter: &hir::Charter,
+        command: &Command,
+        limits: &Limits,
+    ) -> Result<Vec<crate::lint::Finding>, String> {
+        let mut scopes = command.scopes.clone();
+        scopes.sort();
+        let key = (scopes, command.depth);
+        if let Some((_, answer)) = self.known.iter().find(|(k, _)| *k == key) {
+            return answer.clone();
+        }
+        let answer = crate::lint::blocking(charter, command, limits).map_err(|u| u.reason);
+        self.known.push((key, answer.clone()));
+        answer
+    }
+}
+
+/// What a verdict that holds rests on (see [`RestsOn`]); `None` for the
+/// others.
+fn rests_on(
+    charter: &hir::Charter,
+    command: &Command,
+    verdict: &Verdict,
+    lemmas: Vec<String>,
+    limits: &Limits,
+    blockings: &mut Blockings,
+) -> Option<RestsOn> {
+    if !matches!(verdict, Verdict::Proved { .. } | Verdict::NoneUpTo { .. }) {
+        return None;
+    }
+    let axioms = charter
+        .formulas
+        .iter()
+        .filter(|f| f.kind == FormulaKind::Axiom)
+        .map(|f| f.name.clone())
+        .collect();
+    // The histories examined are as long as the command's, or as the
+    // longest any command of the spec asks for (what `charter lint`
+    // examines): an event that needs more steps than a short proof's depth
+    // is not blocked, only late.
+    let depth = charter
+        .commands
+        .iter()
+        .filter_map(|c| c.depth)
+        .chain(command.depth)
+        .max()
+        .unwrap_or(DEFAULT_DEPTH)
+        .max(1);
+    let mut examined = command.clone();
+    examined.depth = Some(depth);
+    let depth = depth as usize;
+    let (blocked, unsettled) = match blockings.of(charter, &examined, limits) {
+        Ok(blocked) => (blocked, None),
+        Err(reason) => (Vec::new(), Some(reason)),
+    };
+    let allows = |allowance: &hir::Allowance, finding: &crate::lint::Finding| {
+        allowance.kind.as_str() == finding.kind.as_str()
+            && allowance
+                .subject
+                .as_ref()
+                .is_none_or(|s| *s == finding.subject)
+    };
+    let unacknowledged = blocked
+        .iter()
+        .filter(|f| !command.allowing.iter().any(|a| allows(a, f)))
+        .map(|f| format!("{} {}", f.kind.as_str(), f.subject))
+        .collect();
+    let stale = match unsettled {
+        Some(_) => Vec::new(),
+        None => command
+            .allowing
+            .iter()
+            .filter(|a| !blocked.iter().any(|f| allows(a, f)))
+            .map(|a| match &a.subject {
+                Some(subject) => format!("{} {subject}", a.kind.as_str()),
+                None => a.kind.as_str().to_string(),
+            })
+            .collect(),
+    };
+    Some(RestsOn {
+        axioms,
+        lemmas,
+        depth,
+        blocked,
+        unacknowledged,
+        stale,
+        unsettled,
     })
 }
 
@@ -190,7 +321,12 @@ fn concerns(charter: &hir::Charter, command: &Command, name: &str) -> bool {
         }
 }
 
-fn run(charter: &hir::Charter, command: &Command, overrides: &Overrides) -> Outcome {
+fn run(
+    charter: &hir::Charter,
+    command: &Command,
+    overrides: &Overrides,
+    blockings: &mut Blockings,
+) -> Outcome {
     let mut command = command.clone();
     if let Some(depth) = overrides.depth {
         command.depth = Some(depth);
@@ -203,12 +339,13 @@ fn run(charter: &hir::Charter, command: &Command, overrides: &Overrides) -> Outc
     }
     let depth = command.depth.unwrap_or(DEFAULT_DEPTH) as usize;
     let too_large = crate::check::size::exceeds(charter, &command);
+    let mut lemmas = Vec::new();
     let result = match (too_large, overrides.engine) {
         (Some((size, largest)), _) => Ok(Verdict::Unknown {
             reason: UnknownReason::TooLarge { size, largest },
         }),
         (None, engine) => match engine {
-            Engine::Smt => verdict(charter, &command, depth, &overrides.limits),
+            Engine::Smt => verdict(charter, &command, depth, &overrides.limits, &mut lemmas),
             Engine::Explicit { max_states } => {
                 explicit_verdict(charter, &command, depth, max_states)
             }
@@ -248,9 +385,20 @@ fn run(charter: &hir::Charter, command: &Command, overrides: &Overrides) -> Outc
         }
         CommandKind::Scenario { text, goal } => ("scenario", None, text.clone(), goal.span),
     };
+    let rests_on = rests_on(
+        charter,
+        &command,
+        &verdict,
+        lemmas,
+        &overrides.limits,
+        blockings,
+    );
+    let acknowledged = rests_on
+        .as_ref()
+        .is_none_or(|r| r.unacknowledged.is_empty() && r.stale.is_empty() && r.unsettled.is_none());
     let as_expected = command
         .expect
-        .is_none_or(|expect| meets(&command.kind, expect, &verdict));
+        .is_none_or(|expect| meets(&command.kind, expect, &verdict) && acknowledged);
     let sizes = lower::sort_sizes(charter, &command);
     let scopes = charter
         .sorts
@@ -265,6 +413,7 @@ fn run(charter: &hir::Charter, command: &Command, overrides: &Overrides) -> Outc
     };
     Outcome {
         clauses_used,
+        rests_on,
         command: command.name.clone(),
         kind,
         property,
@@ -329,6 +478,7 @@ fn verdict(
     command: &Command,
     depth: usize,
     limits: &Limits,
+    lemmas_used: &mut Vec<String>,
 ) -> Result<Verdict, Stop> {
     let lowered = lower::lower(charter, command);
     let system = &lowered.system;
@@ -427,6 +577,7 @@ fn verdict(
                 if let Proof::Proved { .. } = solve::prove(system, *lemma, &proved, depth, limits)?
                 {
                     proved.push(*lemma);
+                    lemmas_used.push(charter.formula(*lemma_id).name.clone());
                 }
             }
             match solve::prove(system, goal, &proved, depth, limits)? {

@@ -292,8 +292,18 @@ impl Printer {
                         .collect();
                     let _ = write!(line, " scope {}", scopes.join(", "));
                 }
-                CommandOptionKind::Expect(expectation) => {
+                CommandOptionKind::Expect(expectation, allowing) => {
                     let _ = write!(line, " expect {}", expectation.as_str());
+                    let allowed: Vec<String> = allowing
+                        .iter()
+                        .map(|a| match &a.subject {
+                            Some(subject) => format!("{} {}", a.kind.node, subject.node),
+                            None => a.kind.node.clone(),
+                        })
+                        .collect();
+                    if !allowed.is_empty() {
+                        let _ = write!(line, " allowing {}", allowed.join(", "));
+                    }
                 }
             }
         }

@@ -332,6 +332,29 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("`{kind}` is not something a verdict can rest on")]
+    #[diagnostic(
+        code(charter::check::unknown_blocking),
+        help("`allowing` names blockings as `charter lint` does: `clash` or `dead_event` (with an event), `dead_rule`, `dead_exception` or `dead_default` (with a clause){suggestion}")
+    )]
+    UnknownBlocking {
+        kind: String,
+        suggestion: String,
+        #[label("not a kind of blocking")]
+        span: Span,
+    },
+
+    #[error("`allowing` qualifies a verdict that holds, not `{expectation}`")]
+    #[diagnostic(
+        code(charter::check::misplaced_allowing),
+        help("a counterexample, a witness or an unknown rests on nothing that clauses block; use `allowing` after `expect proved`, `expect no counterexample` or `expect no witness`")
+    )]
+    MisplacedAllowing {
+        expectation: &'static str,
+        #[label("nothing to allow here")]
+        span: Span,
+    },
+
     #[error("a constant's value cannot depend on {what} `{name}`")]
     #[diagnostic(
         code(charter::check::state_in_const),
@@ -486,6 +509,8 @@ impl CheckError {
             | ScopeNotAbstract { span, .. }
             | CommandTooLarge { span, .. }
             | ImpossibleExpectation { span, .. }
+            | UnknownBlocking { span, .. }
+            | MisplacedAllowing { span, .. }
             | StateInConst { span, .. }
             | NoCalendar { span, .. }
             | DurationUnit { span, .. }

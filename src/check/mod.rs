@@ -931,7 +931,7 @@ impl Checker {
                     goal,
                 }),
         };
-        let (depth, scopes, expect) = self.command_options(command);
+        let (depth, scopes, expect, allowing) = self.command_options(command);
         if let Some(kind) = kind {
             self.commands.push(Command {
                 name: name.node.clone(),
@@ -939,6 +939,7 @@ impl Checker {
                 depth,
                 scopes,
                 expect,
+                allowing,
                 span,
             });
         }
@@ -947,16 +948,22 @@ impl Checker {
     fn command_options(
         &mut self,
         command: &ast::Command,
-    ) -> (Option<u64>, Vec<(SortId, u64)>, Option<Expectation>) {
+    ) -> (
+        Option<u64>,
+        Vec<(SortId, u64)>,
+        Option<Expectation>,
+        Vec<Allowance>,
+    ) {
         let mut depth = None;
         let mut scopes: Vec<(SortId, u64, Span)> = Vec::new();
         let mut expect = None;
+        let mut allowances = Vec::new();
         let mut firsts: Vec<(&'static str, Span)> = Vec::new();
         for option in &command.options {
             let key = match option.kind {
                 ast::CommandOptionKind::Depth(_) => "depth",
                 ast::CommandOptionKind::Scope(_) => "scope",
-                ast::CommandOptionKind::Expect(_) => "expect",
+                ast::CommandOptionKind::Expect(..) => "expect",
             };
             if let Some((_, first)) = firsts.iter().find(|(k, _)| *k == key) {
                 let first = *first;
@@ -1006,14 +1013,97 @@ impl Checker {
                         }
                     }
                 }
-                ast::CommandOptionKind::Expect(expectation) => {
+                ast::CommandOptionKind::Expect(expectation, allowing) => {
                     self.check_expectation(command, *expectation, option.span);
                     expect = Some(*expectation);
+                    allowances = self.allowances(*expectation, allowing);
                 }
             }
         }
         let scopes = scopes.into_iter().map(|(id, size, _)| (id, size)).collect();
-        (depth, scopes, expect)
+        (depth, scopes, expect, allowances)
+    }
+
+    /// The blockings an expectation acknowledges (`allowing …`): only after
+    /// a verdict that holds; each a kind `charter lint` knows, about an
+    /// event (clashes, dead events) or a clause (dead rules, exceptions,
+    /// defaults) of the spec.
+    fn allowances(
+        &mut self,
+        expectation: Expectation,
+        allowing: &[ast::Allowed],
+    ) -> Vec<Allowance> {
+        let holds = matches!(
+            expectation,
+            Expectation::Proved | Expectation::NoCounterexample | Expectation::NoWitness
+        );
+        if let (false, Some(first)) = (holds, allowing.first()) {
+            self.error(CheckError::MisplacedAllowing {
+                expectation: expectation.as_str(),
+                span: first.span,
+            });
+            return Vec::new();
+        }
+        let mut allowances = Vec::new();
+        for allowed in allowing {
+            let Some(kind) = Blocking::parse(&allowed.kind.node) else {
+                let kinds: Vec<String> = Blocking::ALL
+                    .iter()
+                    .map(|k| k.as_str().to_string())
+                    .collect();
+                let suggestion = suggest(&allowed.kind.node, &kinds)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                self.error(CheckError::UnknownBlocking {
+                    kind: allowed.kind.node.clone(),
+                    suggestion,
+                    span: allowed.kind.span,
+                });
+                continue;
+            };
+            if let Some(subject) = &allowed.subject {
+                let fits = |g: Global| match kind.about_event() {
+                    true => matches!(g, Global::Event(_)),
+                    false => matches!(g, Global::Clause),
+                };
+                match self.global(&subject.node) {
+                    Some(global) if fits(global) => {}
+                    Some(other) => {
+                        let expected = if kind.about_event() {
+                            "an event"
+                        } else {
+                            "a clause"
+                        };
+                        self.error(CheckError::NotAValue {
+                            name: subject.node.clone(),
+                            what: self.what(other),
+                            expected,
+                            span: subject.span,
+                            help: Some(format!(
+                                "`{}` is about {expected}: `clash` and `dead_event` name events; `dead_rule`, `dead_exception` and `dead_default` name clauses",
+                                kind.as_str()
+                            )),
+                        });
+                        continue;
+                    }
+                    None => {
+                        let what = if kind.about_event() {
+                            "event"
+                        } else {
+                            "clause"
+                        };
+                        self.unknown(subject, what, fits);
+                        continue;
+                    }
+                }
+            }
+            allowances.push(Allowance {
+                kind,
+                subject: allowed.subject.as_ref().map(|s| s.node.clone()),
+                span: allowed.span,
+            });
+        }
+        allowances
     }
 
     fn scope_sort(&mut self, sort: &Ident) -> Option<SortId> {

@@ -148,6 +148,19 @@ pub fn dump(charter: &Charter) -> String {
             .expect
             .map(|e| format!(" expect {}", e.as_str()))
             .unwrap_or_default();
+        let allowed: Vec<String> = command
+            .allowing
+            .iter()
+            .map(|a| match &a.subject {
+                Some(subject) => format!("{} {subject}", a.kind.as_str()),
+                None => a.kind.as_str().to_string(),
+            })
+            .collect();
+        let expect = if allowed.is_empty() {
+            expect
+        } else {
+            format!("{expect} allowing {}", allowed.join(", "))
+        };
         let _ = writeln!(out, "{what} depth {depth}{scopes}{expect}");
     }
     out

@@ -695,7 +695,28 @@ fn command_option(pair: Pair<Rule>) -> Result<CommandOption> {
                 Rule::exp_witness => Expectation::Witness,
                 _ => Expectation::Unknown,
             };
-            CommandOptionKind::Expect(expectation)
+            let allowing = match children.next_if(Rule::allowing) {
+                Some(allowing) => {
+                    let mut items = Children::of(allowing);
+                    let _keyword = items.next()?;
+                    items
+                        .rest()
+                        .map(|item| {
+                            let span = span_of(&item);
+                            let mut parts = Children::of(item);
+                            let kind = ident(parts.next()?);
+                            let subject = parts.rest().next().map(ident);
+                            Ok(Allowed {
+                                kind,
+                                subject,
+                                span,
+                            })
+                        })
+                        .collect::<Result<_>>()?
+                }
+                None => Vec::new(),
+            };
+            CommandOptionKind::Expect(expectation, allowing)
         }
         _ => return Err(internal(span)),
     };
@@ -1456,6 +1477,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::depth_opt => "`depth N`",
         Rule::scope_opt => "`scope Sort = N`",
         Rule::expect_opt => "`expect …`",
+        Rule::allowing | Rule::kw_allowing => "`allowing kind subject, …`",
+        Rule::allowed => "what a verdict may rest on, such as `clash election`",
         Rule::expectation
         | Rule::exp_proved
         | Rule::exp_counterexample
