@@ -285,3 +285,78 @@ fn an_exhausted_resource_limit_is_unknown_with_its_reason() {
         other => panic!("expected unknown, got {other:?}"),
     }
 }
+
+/// A verdict that holds only because clauses block an event says so, and
+/// its expectation fails unless the spec acknowledges exactly what was
+/// found; without an `expect`, it is not a success.
+#[test]
+fn a_proof_resting_on_a_clash_is_qualified_and_must_be_acknowledged() {
+    let spec = |expect: &str| {
+        format!(
+            "charter \"clash\"\nsort Person\nvar chair: set Person = {{}}\nevent session(host: Person)\nevent decision(named: Person)\n\
+             clause chairman \"\" on session(host): chair' = {{host}}\n\
+             clause tenure \"\" on any event except session: chair' = chair\n\
+             clause decides \"\" on decision(named): chair' = {{named}}\n\
+             assert stable: always (exists p: Person. (p in chair) != previously (p in chair)) implies session\n\
+             prove stable depth 2{expect}\n"
+        )
+    };
+    let outcome = |expect: &str| {
+        let checked = charter::load(spec(expect).as_bytes())
+            .unwrap()
+            .checked
+            .unwrap();
+        let mut outcomes = verify::verify(&checked.charter, None, &Overrides::default());
+        assert_eq!(outcomes.len(), 1);
+        outcomes.remove(0)
+    };
+    let unacknowledged = outcome(" expect proved");
+    assert!(matches!(unacknowledged.verdict, Verdict::Proved { .. }));
+    assert!(!unacknowledged.as_expected);
+    let rests_on = unacknowledged.rests_on.as_ref().unwrap();
+    assert_eq!(rests_on.unacknowledged, ["clash decision"]);
+    let clash = &rests_on.blocked[0];
+    assert_eq!(clash.kind, charter::lint::Kind::Clash);
+    let blamed: Vec<&str> = clash.blamed.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(blamed, ["tenure", "decides"]);
+    assert!(clash.witness.as_ref().unwrap().impossible.is_some());
+    let source = SourceFile::from_bytes("clash.charter", spec(" expect proved").as_bytes());
+    let shown = report::outcome(&unacknowledged, &source);
+    assert!(
+        shown.contains("— but it may rest on `decision` blocked by a clash")
+            && shown.contains("add `allowing clash decision`"),
+        "{shown}"
+    );
+    // Acknowledged by kind and subject, or by kind alone.
+    assert!(outcome(" expect proved allowing clash decision").as_expected);
+    assert!(outcome(" expect proved allowing clash").as_expected);
+    // An acknowledgement of something not found fails: it would hide a
+    // change of the rules.
+    let stale = outcome(" expect proved allowing clash decision, dead_rule chairman");
+    assert!(!stale.as_expected);
+    assert_eq!(stale.rests_on.unwrap().stale, ["dead_rule chairman"]);
+    // Without `expect`, a proof resting on a clash fails the run (exit 1).
+    let dir = tempdir("charter-verify-clash");
+    let file = dir.join("clash.charter");
+    std::fs::write(&file, spec("")).unwrap();
+    let output = charter_bin().arg("verify").arg(&file).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    std::fs::write(&file, spec(" expect proved allowing clash decision")).unwrap();
+    let output = charter_bin()
+        .args(["verify", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rests_on = &value["files"][0]["outcomes"][0]["rests_on"];
+    assert_eq!(rests_on["blocked"][0]["kind"], "clash");
+    assert_eq!(rests_on["blocked"][0]["subject"], "decision");
+    assert_eq!(rests_on["depth"], 2);
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
