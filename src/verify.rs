@@ -234,7 +234,10 @@ impl Blockings {
         if let Some((_, answer)) = self.known.iter().find(|(k, _)| *k == key) {
             return answer.clone();
         }
-        let answer = crate::lint::blocking(charter, command, limits).map_err(|u| u.reason);
+        // On a thread (hence a Z3 context) of its own, so that its answer
+        // does not depend on which command asked first.
+        let answer = crate::with_stack(|| crate::lint::blocking(charter, command, limits))
+            .map_err(|u| u.reason);
         self.known.push((key, answer.clone()));
         answer
     }
