@@ -436,6 +436,7 @@ fn overrides(args: &SolveArgs) -> charter::verify::Overrides {
                 max_states: args.max_states,
             },
         },
+        skip_blocking_check: false,
     }
 }
 
