@@ -7,8 +7,16 @@
 //! The details follow the lowering's documented choices: an exception's
 //! condition and a `when` are read with the step's next state at hand; `s'
 //! += x` mentions only the elements of `x`; a set of integers keeps only the
-//! members in its type's range; integer expressions are unbounded, and only
+//! members in its type's range; integer expressions are exact, and only
 //! a state's values must lie in their declared ranges.
+//!
+//! Integer arithmetic is exact, never saturated or wrapped: the checker
+//! bounds every integer expression within i64, and this module computes
+//! sums, differences, products and negations in i128 and compares in
+//! i128, so a share's products `q·a` (up to 2^126, read only by their
+//! comparison) are exact too. A result outside i64 where a value is kept
+//! (which the checker rules out) is recorded ([`Model::overflowed`]) and
+//! makes replay fail and the explicit engine answer unknown.
 
 use std::fmt;
 
@@ -65,6 +73,8 @@ pub struct History {
 pub struct Model<'h> {
     pub charter: &'h hir::Charter,
     pub sizes: Vec<usize>,
+    /// Set when an integer result outside i64 was to be kept as a value.
+    overflow: std::cell::Cell<bool>,
 }
 
 impl<'h> Model<'h> {
@@ -85,7 +95,18 @@ impl<'h> Model<'h> {
                     as usize,
             })
             .collect();
-        Model { charter, sizes }
+        Model {
+            charter,
+            sizes,
+            overflow: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Whether an integer result outside i64 was met (and stood in as 0):
+    /// then what was evaluated is not exact. The checker's ranges rule it
+    /// out; replay and the explicit engine refuse to conclude if it occurs.
+    pub fn overflowed(&self) -> bool {
+        self.overflow.get()
     }
 
     // ------------------------------------------------------------ domains
@@ -106,7 +127,7 @@ impl<'h> Model<'h> {
         match (value, ty) {
             (Value::Bool(b), Type::Bool) => Some(usize::from(*b)),
             (Value::Int(i), Type::Int(range)) if range.low <= *i && *i <= range.high => {
-                usize::try_from(i - range.low).ok()
+                usize::try_from(i128::from(*i) - i128::from(range.low)).ok()
             }
             (Value::Elem(e), Type::Sort(id)) if *e < self.sizes[id.0] => Some(*e),
             _ => None,
@@ -331,6 +352,45 @@ impl Evaluator<'_, '_, '_> {
         }
     }
 
+    /// An integer expression in i128: arithmetic exactly (a share's
+    /// product may exceed i64 here; nothing the checker accepts exceeds
+    /// i128), anything else by its value. A result beyond i128 is recorded
+    /// as an overflow and stands in as 0.
+    fn wide(&mut self, expr: &Expr, now: usize) -> i128 {
+        let value = match &expr.kind {
+            ExprKind::Binary(op @ (BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul), lhs, rhs) => {
+                self.arithmetic(*op, lhs, rhs, now)
+            }
+            ExprKind::Unary(UnaryOp::Neg, operand) => self.wide(operand, now).checked_neg(),
+            _ => Some(i128::from(self.int(expr, now))),
+        };
+        value.unwrap_or_else(|| {
+            self.model.overflow.set(true);
+            0
+        })
+    }
+
+    fn arithmetic(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, now: usize) -> Option<i128> {
+        let a = self.wide(lhs, now);
+        let b = self.wide(rhs, now);
+        match op {
+            BinaryOp::Add => a.checked_add(b),
+            BinaryOp::Sub => a.checked_sub(b),
+            _ => a.checked_mul(b),
+        }
+    }
+
+    /// An integer result kept as a value: in i64, or an overflow recorded.
+    fn narrow(&mut self, value: Option<i128>) -> i64 {
+        match value.and_then(|v| i64::try_from(v).ok()) {
+            Some(value) => value,
+            None => {
+                self.model.overflow.set(true);
+                0
+            }
+        }
+    }
+
     fn expr(&mut self, expr: &Expr, now: usize) -> Value {
         match &expr.kind {
             ExprKind::Bool(b) => Value::Bool(*b),
@@ -427,14 +487,14 @@ impl Evaluator<'_, '_, '_> {
                 Value::Set(members)
             }
             ExprKind::Sum(binders, body) => {
-                let mut total = 0i64;
+                let mut total = Some(0i128);
                 self.instances(binders, now, &mut |this, _, inside| {
-                    let value = this.int(body, now);
+                    let value = this.wide(body, now);
                     if inside {
-                        total = total.saturating_add(value);
+                        total = total.and_then(|t| t.checked_add(value));
                     }
                 });
-                Value::Int(total)
+                Value::Int(self.narrow(total))
             }
             ExprKind::OptionValue(inner) => match self.expr(inner, now) {
                 Value::Opt(Some(value)) => *value,
@@ -568,7 +628,10 @@ impl Evaluator<'_, '_, '_> {
         }
         match op {
             UnaryOp::Not => Value::Bool(!self.truth(operand, now)),
-            UnaryOp::Neg => Value::Int(self.int(operand, now).saturating_neg()),
+            UnaryOp::Neg => {
+                let value = self.wide(operand, now).checked_neg();
+                Value::Int(self.narrow(value))
+            }
             UnaryOp::Card => Value::Int(self.expr(operand, now).members().len() as i64),
             UnaryOp::Once => Value::Bool((0..=now).any(|i| self.truth(operand, i))),
             UnaryOp::Historically => Value::Bool((0..=now).all(|i| self.truth(operand, i))),
@@ -639,12 +702,16 @@ impl Evaluator<'_, '_, '_> {
             BinaryOp::Iff => Value::Bool(self.truth(lhs, now) == self.truth(rhs, now)),
             BinaryOp::Since => Value::Bool(self.since(lhs, rhs, now)),
             BinaryOp::Eq | BinaryOp::Ne => {
-                let equal = self.expr(lhs, now) == self.expr(rhs, now);
+                let equal = if matches!(lhs.ty, Type::Int(_)) && matches!(rhs.ty, Type::Int(_)) {
+                    self.wide(lhs, now) == self.wide(rhs, now)
+                } else {
+                    self.expr(lhs, now) == self.expr(rhs, now)
+                };
                 Value::Bool(equal == (op == BinaryOp::Eq))
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                let a = self.int(lhs, now);
-                let b = self.int(rhs, now);
+                let a = self.wide(lhs, now);
+                let b = self.wide(rhs, now);
                 Value::Bool(match op {
                     BinaryOp::Lt => a < b,
                     BinaryOp::Le => a <= b,
@@ -679,13 +746,8 @@ impl Evaluator<'_, '_, '_> {
                 self.model.fit(Value::Set(members), ty)
             }
             BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul => {
-                let a = self.int(lhs, now);
-                let b = self.int(rhs, now);
-                Value::Int(match op {
-                    BinaryOp::Add => a.saturating_add(b),
-                    BinaryOp::Sub => a.saturating_sub(b),
-                    _ => a.saturating_mul(b),
-                })
+                let value = self.arithmetic(op, lhs, rhs, now);
+                Value::Int(self.narrow(value))
             }
         }
     }
@@ -723,6 +785,9 @@ pub enum Reason {
     NotViolated { property: String },
     /// The final state does not satisfy the scenario's condition.
     NotReached { scenario: String },
+    /// An integer result outside i64 was met (the checker rules it out):
+    /// what was evaluated is not exact.
+    Overflow,
 }
 
 impl fmt::Display for Reason {
@@ -769,6 +834,10 @@ impl fmt::Display for Reason {
             Reason::NotReached { scenario } => {
                 write!(f, "the final state does not satisfy scenario `{scenario}`")
             }
+            Reason::Overflow => write!(
+                f,
+                "an integer result left the 64-bit integers charter computes with"
+            ),
         }
     }
 }
@@ -868,6 +937,12 @@ pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Re
             })
         }
         Ending::Lawful => None,
+    };
+    // Only once the verdict's own reason is known: an inexact evaluation
+    // anywhere makes the history unconfirmed, whatever it showed.
+    let reason = match reason {
+        None if model.overflowed() => Some(Reason::Overflow),
+        reason => reason,
     };
     match reason {
         Some(reason) => Err(Rejection {

@@ -71,6 +71,26 @@ pub fn search(
     depth: Option<usize>,
     max_states: usize,
 ) -> Found {
+    let found = search_states(model, goal, antecedent, target, depth, max_states);
+    // Arithmetic is exact within i64, which the checker's ranges keep every
+    // integer expression to; should a result ever leave it, nothing found
+    // is trusted.
+    if model.overflowed() {
+        return Found::Unsupported {
+            what: "an integer result outside the 64-bit integers charter computes with".into(),
+        };
+    }
+    found
+}
+
+fn search_states(
+    model: &Model,
+    goal: &Expr,
+    antecedent: Option<&Expr>,
+    target: Target,
+    depth: Option<usize>,
+    max_states: usize,
+) -> Found {
     let happened = mentions_happened(model.charter, goal);
     let initial = match initial_states(model, max_states) {
         Ok(states) => states,
@@ -248,6 +268,12 @@ fn all_values(model: &Model, ty: &Type) -> Result<Vec<Value>, Found> {
                     )
                 })
                 .collect())
+        }
+        // Counted before listed: a wide range has more values than memory.
+        Type::Int(range)
+            if i128::from(range.high) - i128::from(range.low) >= MAX_VALUES as i128 =>
+        {
+            Err(too_many())
         }
         _ => {
             let domain = model.domain(ty);

@@ -366,12 +366,21 @@ impl Terms {
         }
     }
 
+    // Integer folding is exact: constants are combined only where the
+    // result is an `i64`. Where it is not (a share's product `q·a` may
+    // reach 2^126), the term keeps its structure, which the solver reads
+    // as unbounded integer arithmetic; nothing is ever saturated or
+    // wrapped.
+
     pub fn add(&mut self, terms: Vec<TermId>) -> TermId {
         let mut constant: i64 = 0;
         let mut kept = Vec::new();
         for term in terms {
-            match self.as_int(term) {
-                Some(value) => constant = constant.saturating_add(value),
+            match self
+                .as_int(term)
+                .and_then(|value| constant.checked_add(value))
+            {
+                Some(sum) => constant = sum,
                 None => kept.push(term),
             }
         }
@@ -390,7 +399,7 @@ impl Terms {
 
     pub fn sub(&mut self, a: TermId, b: TermId) -> TermId {
         match (self.as_int(a), self.as_int(b)) {
-            (Some(x), Some(y)) => self.int(x.saturating_sub(y)),
+            (Some(x), Some(y)) if x.checked_sub(y).is_some() => self.int(x - y),
             (_, Some(0)) => a,
             _ => self.intern(Term::Sub(a, b), false),
         }
@@ -398,7 +407,7 @@ impl Terms {
 
     pub fn mul(&mut self, k: i64, a: TermId) -> TermId {
         match (k, self.as_int(a)) {
-            (_, Some(x)) => self.int(k.saturating_mul(x)),
+            (_, Some(x)) if k.checked_mul(x).is_some() => self.int(k * x),
             (0, _) => self.int(0),
             (1, _) => a,
             _ => self.intern(Term::Mul(k, a), false),

@@ -230,9 +230,13 @@ impl Checker {
         let Type::Int(d) = within.ty else {
             return Vec::new();
         };
-        let date_range = IntRange {
-            low: calendar.range.low.saturating_add(d.low.min(0)),
-            high: calendar.range.high.saturating_add(d.high.max(0)),
+        let Some(date_range) = self.exact_range(
+            i128::from(calendar.range.low) + i128::from(d.low.min(0)),
+            i128::from(calendar.range.high) + i128::from(d.high.max(0)),
+            "this deadline",
+            duty.span,
+        ) else {
+            return Vec::new();
         };
         let date = Type::Int(date_range);
         let due_type = Type::Option(Box::new(date.clone()));

@@ -200,6 +200,20 @@ pub enum CheckError {
         span: Span,
     },
 
+    /// `what` reads "this sum", "this product", …; `value` is the bound
+    /// that escapes, computed exactly.
+    #[error("{what} can reach {value}, beyond the integers charter computes with")]
+    #[diagnostic(
+        code(charter::check::integer_overflow),
+        help("charter computes exactly with integers from -9223372036854775808 to 9223372036854775807 (64 bits): every integer expression, and every part of it, must stay in that range for all values of the ranges it reads; narrow the declared ranges or use smaller numbers")
+    )]
+    IntegerOverflow {
+        what: &'static str,
+        value: String,
+        #[label("can reach {value}")]
+        span: Span,
+    },
+
     /// `found` reads "the number 20" or "a value in Int[11..21]".
     #[error("{found} never fits in {expected}")]
     #[diagnostic(
@@ -499,6 +513,7 @@ impl CheckError {
             | NotEnumerable { span, .. }
             | EmptyRange { span, .. }
             | IntOutOfRange { span, .. }
+            | IntegerOverflow { span, .. }
             | Nonlinear { span }
             | RecursiveDefine { span, .. }
             | NotAssignable { span, .. }

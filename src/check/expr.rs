@@ -200,19 +200,22 @@ impl Checker {
                 self.scope.truncate(self.scope.len() - bound.len());
                 let body = body?;
                 // Instances outside a set domain add nothing, so the total
-                // lies between n times the body's range and 0.
-                let instances = bound.iter().fold(1i64, |n, binder| {
+                // (and every partial total) lies between n times the body's
+                // range and 0.
+                let instances = bound.iter().fold(1i128, |n, binder| {
                     let ty = &self.locals[binder.local.0].ty;
-                    n.saturating_mul(self.max_elements(ty))
+                    n.saturating_mul(i128::from(self.max_elements(ty)))
                 });
                 let Type::Int(range) = body.ty else {
                     return None;
                 };
-                let ty = Type::Int(IntRange {
-                    low: range.low.saturating_mul(instances).min(0),
-                    high: range.high.saturating_mul(instances).max(0),
-                });
-                typed(ExprKind::Sum(bound, Box::new(body)), ty)
+                let range = self.exact_range(
+                    (i128::from(range.low).saturating_mul(instances)).min(0),
+                    (i128::from(range.high).saturating_mul(instances)).max(0),
+                    "this sum",
+                    span,
+                )?;
+                typed(ExprKind::Sum(bound, Box::new(body)), Type::Int(range))
             }
             ast::ExprKind::Duration(count, unit) => self.duration(*count, *unit, span),
             ast::ExprKind::Fraction(numerator, denominator, _) => {
@@ -658,11 +661,16 @@ impl Checker {
                 let Type::Int(range) = operand.ty else {
                     return None;
                 };
-                let ty = Type::Int(IntRange {
-                    low: range.high.saturating_neg(),
-                    high: range.low.saturating_neg(),
-                });
-                typed(ExprKind::Unary(UnaryOp::Neg, Box::new(operand)), ty)
+                let range = self.exact_range(
+                    -i128::from(range.high),
+                    -i128::from(range.low),
+                    "this negation",
+                    span,
+                )?;
+                typed(
+                    ExprKind::Unary(UnaryOp::Neg, Box::new(operand)),
+                    Type::Int(range),
+                )
             }
             ast::UnaryOp::Card => {
                 let operand = self.expr(operand, None, place)?;
@@ -680,6 +688,36 @@ impl Checker {
                     ExprKind::Unary(UnaryOp::Card, Box::new(operand)),
                     Type::Int(IntRange { low: 0, high }),
                 )
+            }
+        }
+    }
+
+    /// The range of an integer expression from its exact bounds: `None`
+    /// after reporting `integer_overflow` when a bound leaves i64, the
+    /// integers every stage computes with. Since every expression's range
+    /// is checked, no stage meets an intermediate result outside i64
+    /// (shares aside: see [`Self::share_comparison`]).
+    pub(super) fn exact_range(
+        &mut self,
+        low: i128,
+        high: i128,
+        what: &'static str,
+        span: Span,
+    ) -> Option<IntRange> {
+        match (i64::try_from(low), i64::try_from(high)) {
+            (Ok(low), Ok(high)) => Some(IntRange { low, high }),
+            _ => {
+                let value = if i64::try_from(high).is_err() {
+                    high
+                } else {
+                    low
+                };
+                self.error(CheckError::IntegerOverflow {
+                    what,
+                    value: value.to_string(),
+                    span,
+                });
+                None
             }
         }
     }
@@ -907,21 +945,16 @@ impl Checker {
                 let (Type::Int(a), Type::Int(b)) = (&lhs.ty, &rhs.ty) else {
                     return None;
                 };
-                let (a, b) = (*a, *b);
-                let (op, range) = match op {
-                    A::Add => (
-                        BinaryOp::Add,
-                        IntRange {
-                            low: a.low.saturating_add(b.low),
-                            high: a.high.saturating_add(b.high),
-                        },
-                    ),
+                // Bounds in i128, where no product or sum of two i64s
+                // overflows; the result must fit in i64 again.
+                let [a_low, a_high, b_low, b_high] = [a.low, a.high, b.low, b.high].map(i128::from);
+                let (op, low, high, what) = match op {
+                    A::Add => (BinaryOp::Add, a_low + b_low, a_high + b_high, "this sum"),
                     A::Sub => (
                         BinaryOp::Sub,
-                        IntRange {
-                            low: a.low.saturating_sub(b.high),
-                            high: a.high.saturating_sub(b.low),
-                        },
+                        a_low - b_high,
+                        a_high - b_low,
+                        "this difference",
                     ),
                     _ => {
                         if !is_constant(&lhs) && !is_constant(&rhs) {
@@ -929,16 +962,17 @@ impl Checker {
                             return None;
                         }
                         let products = [
-                            a.low.saturating_mul(b.low),
-                            a.low.saturating_mul(b.high),
-                            a.high.saturating_mul(b.low),
-                            a.high.saturating_mul(b.high),
+                            a_low * b_low,
+                            a_low * b_high,
+                            a_high * b_low,
+                            a_high * b_high,
                         ];
                         let low = products.iter().copied().min().unwrap_or(0);
                         let high = products.iter().copied().max().unwrap_or(0);
-                        (BinaryOp::Mul, IntRange { low, high })
+                        (BinaryOp::Mul, low, high, "this product")
                     }
                 };
+                let range = self.exact_range(low, high, what, span)?;
                 typed(node(op, lhs, rhs), Type::Int(range))
             }
         }
@@ -999,20 +1033,26 @@ impl Checker {
             }
             _ => None,
         };
+        // A side scaled by the other's denominator: `q·a`, up to 2^126,
+        // which every stage computes exactly (the solver's integers are
+        // unbounded, `eval` compares in i128, the IR folds only what fits).
+        // Its type is only read by the comparison, so its range is the
+        // exact one clipped to i64, never used for further arithmetic.
         let scale = |this: &mut Self, factor: i64, operand: Expr| -> Expr {
             let Type::Int(range) = operand.ty else {
                 return operand;
             };
             let (a, b) = (
-                range.low.saturating_mul(factor),
-                range.high.saturating_mul(factor),
+                i128::from(range.low) * i128::from(factor),
+                i128::from(range.high) * i128::from(factor),
             );
+            let clip = |v: i128| v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
             let _ = this;
             Expr {
                 span: operand.span,
                 ty: Type::Int(IntRange {
-                    low: a.min(b),
-                    high: a.max(b),
+                    low: clip(a.min(b)),
+                    high: clip(a.max(b)),
                 }),
                 kind: ExprKind::Binary(
                     BinaryOp::Mul,

@@ -342,7 +342,12 @@ impl Checker {
         let (Type::Int(range), Type::Int(d)) = (&now.ty, &duration.ty) else {
             return None;
         };
-        let (range, d) = (*range, *d);
+        let deadline_range = self.exact_range(
+            i128::from(range.low) + i128::from(d.low),
+            i128::from(range.high) + i128::from(d.high),
+            "this deadline",
+            span,
+        )?;
         let op = if at_least { BinaryOp::Ge } else { BinaryOp::Le };
         Some(some_and(
             last,
@@ -351,10 +356,7 @@ impl Checker {
                     BinaryOp::Add,
                     date,
                     duration,
-                    Type::Int(IntRange {
-                        low: range.low.saturating_add(d.low),
-                        high: range.high.saturating_add(d.high),
-                    }),
+                    Type::Int(deadline_range),
                     span,
                 );
                 binary(op, now, deadline, Type::Bool, span)
