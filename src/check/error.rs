@@ -235,6 +235,21 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("clause `{clause}` overrides itself")]
+    #[diagnostic(
+        code(charter::check::override_cycle),
+        help("priority between clauses must run one way ({path}); drop one of these `overrides`")
+    )]
+    OverrideCycle {
+        clause: String,
+        /// The cycle, as a sentence: "`a` overrides `b` overrides `a`".
+        path: String,
+        #[label(primary, "this override closes a cycle")]
+        span: Span,
+        #[label(collection, "through this override")]
+        others: Vec<Span>,
+    },
+
     #[error("`{name}` is {what}; only variables can be assigned")]
     #[diagnostic(
         code(charter::check::not_assignable),
@@ -478,6 +493,7 @@ impl CheckError {
             | IntOutOfRange { span, .. }
             | Nonlinear { span }
             | RecursiveDefine { span, .. }
+            | OverrideCycle { span, .. }
             | NotAssignable { span, .. }
             | FunctionValue { span, .. }
             | ComprehensionArity { span, .. }

@@ -575,6 +575,7 @@ impl Checker {
                     .into(),
             ),
             rules,
+            overrides: Vec::new(),
             span,
         });
         let mut formulas = Vec::new();
