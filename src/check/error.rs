@@ -238,7 +238,7 @@ pub enum CheckError {
     #[error("clause `{clause}` overrides itself")]
     #[diagnostic(
         code(charter::check::override_cycle),
-        help("priority between clauses must run one way ({path}); drop one of these `overrides`")
+        help("priority between clauses must run one way, but {path}; drop one `overrides` of the cycle")
     )]
     OverrideCycle {
         clause: String,
