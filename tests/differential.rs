@@ -498,7 +498,22 @@ fn spec(seed: u64) -> String {
     }
     let n_clauses = g.range(1, 3);
     for c in 0..n_clauses {
-        writeln!(out, "clause c{c} \"rule {c}\"").unwrap();
+        // Priority: a clause may override some earlier ones (so the order
+        // is acyclic), a list at times.
+        let mut overrides: Vec<String> = Vec::new();
+        if c > 0 && g.chance(40) {
+            for earlier in 0..c {
+                if g.chance(70) {
+                    overrides.push(format!("c{earlier}"));
+                }
+            }
+        }
+        let overrides = if overrides.is_empty() {
+            String::new()
+        } else {
+            format!(" overrides {}", overrides.join(", "))
+        };
+        writeln!(out, "clause c{c}{overrides} \"rule {c}\"").unwrap();
         for _ in 0..g.range(1, 2) {
             let e = g.pick(&model.events);
             let (head, locals) = if g.chance(15) {
