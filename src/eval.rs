@@ -909,6 +909,9 @@ pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Re
 /// A frame slot: one cell of a state, or one element of a set-valued cell.
 type Slot = (StateId, usize, Option<Value>);
 
+/// An effect to apply: target, cell, operator and value.
+pub type Assignment = (StateId, usize, AssignOp, Value);
+
 /// An applicable effect, evaluated, before its equation is checked.
 struct Pending {
     clause: ClauseId,
@@ -1235,11 +1238,7 @@ impl Model<'_> {
     /// explicit-state engine applies to compute a successor directly, in
     /// turn: a clause's effects come after those of every clause it
     /// overrides, so that on the slots both assign its own prevail.
-    pub fn applicable_effects(
-        &self,
-        state: &State,
-        occurrence: &Occurrence,
-    ) -> Vec<(StateId, usize, AssignOp, Value)> {
+    pub fn applicable_effects(&self, state: &State, occurrence: &Occurrence) -> Vec<Assignment> {
         let states = std::slice::from_ref(state);
         let scene = Scene {
             states,
@@ -1253,7 +1252,8 @@ impl Model<'_> {
             env: vec![None; self.charter.locals.len()],
             monitor: None,
         };
-        let mut by_clause: Vec<(usize, Vec<(StateId, usize, AssignOp, Value)>)> = Vec::new();
+        // Per clause: how many clauses are above it, and its effects.
+        let mut by_clause: Vec<(usize, Vec<Assignment>)> = Vec::new();
         for (index, clause) in self.charter.clauses.iter().enumerate() {
             let mut out = Vec::new();
             for rule in &clause.rules {
@@ -1361,8 +1361,7 @@ impl Evaluator<'_, '_, '_> {
                 .extend(pending.slots.iter().map(|slot| (clause, slot.clone())));
             if self.model.overriders[clause.0].is_empty() {
                 let overridden = vec![false; pending.slots.len()];
-                self.model
-                    .settle(&pending, &overridden, after, applied)?;
+                self.model.settle(&pending, &overridden, after, applied)?;
             } else {
                 deferred.push(pending);
             }
@@ -1371,7 +1370,7 @@ impl Evaluator<'_, '_, '_> {
     }
 
     /// The effects of an active block (see [`Self::block`]), with values.
-    fn collect(&mut self, block: &EffectBlock, out: &mut Vec<(StateId, usize, AssignOp, Value)>) {
+    fn collect(&mut self, block: &EffectBlock, out: &mut Vec<Assignment>) {
         let mut winner = None;
         for exception in &block.exceptions {
             if self.truth(&exception.condition, 0) {

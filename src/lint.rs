@@ -17,7 +17,9 @@
 use miette::{Diagnostic, LabeledSpan, Severity};
 use serde::Serialize;
 
-use crate::hir::{self, ClauseId, Command, CommandKind, Expr, ExprKind, FormulaKind, Type, DEFAULT_DEPTH};
+use crate::hir::{
+    self, ClauseId, Command, CommandKind, Expr, ExprKind, FormulaKind, Type, DEFAULT_DEPTH,
+};
 use crate::ir::TermId;
 use crate::lower::{self, ApplicationKind};
 use crate::solve::blame::{self, At};

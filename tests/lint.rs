@@ -169,7 +169,9 @@ fn overrides_resolves_a_clash() {
     let text = report::lint_finding(clash, &source, Color::Never);
     let help: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        help.contains("if one clause is meant to prevail, say so: `clause decides overrides tenure`"),
+        help.contains(
+            "if one clause is meant to prevail, say so: `clause decides overrides tenure`"
+        ),
         "{text}"
     );
 

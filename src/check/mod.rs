@@ -1396,7 +1396,10 @@ fn override_cycles(edges: &[Vec<(ClauseId, Span)>]) -> Vec<Vec<(ClauseId, Span)>
     let mut all: Vec<(ClauseId, ClauseId, Span)> = edges
         .iter()
         .enumerate()
-        .flat_map(|(from, list)| list.iter().map(move |(to, span)| (ClauseId(from), *to, *span)))
+        .flat_map(|(from, list)| {
+            list.iter()
+                .map(move |(to, span)| (ClauseId(from), *to, *span))
+        })
         .collect();
     all.sort_by_key(|(_, _, span)| *span);
     for (from, to, span) in all {
