@@ -137,6 +137,8 @@ pub struct Article {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Clause {
     pub name: Ident,
+    /// `overrides a, b`: the clauses this one prevails over.
+    pub overrides: Vec<Ident>,
     pub text: Option<Spanned<String>>,
     pub rules: Vec<Rule>,
     pub span: Span,

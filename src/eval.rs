@@ -75,6 +75,9 @@ pub struct Model<'h> {
     pub sizes: Vec<usize>,
     /// Set when an integer result outside i64 was to be kept as a value.
     overflow: std::cell::Cell<bool>,
+    /// Per clause, every clause above it in the override order (that
+    /// overrides it, or overrides one that does, …).
+    overriders: Vec<Vec<ClauseId>>,
 }
 
 impl<'h> Model<'h> {
@@ -95,10 +98,31 @@ impl<'h> Model<'h> {
                     as usize,
             })
             .collect();
+        // Priority is transitive: walk `overrides` upwards from each clause.
+        let overriders = (0..charter.clauses.len())
+            .map(|index| {
+                let mut found: Vec<ClauseId> = Vec::new();
+                let mut frontier = vec![ClauseId(index)];
+                while let Some(below) = frontier.pop() {
+                    for (upper, clause) in charter.clauses.iter().enumerate() {
+                        let upper = ClauseId(upper);
+                        if clause.overrides.contains(&below)
+                            && upper.0 != index
+                            && !found.contains(&upper)
+                        {
+                            found.push(upper);
+                            frontier.push(upper);
+                        }
+                    }
+                }
+                found
+            })
+            .collect();
         Model {
             charter,
             sizes,
             overflow: std::cell::Cell::new(false),
+            overriders,
         }
     }
 
@@ -957,11 +981,31 @@ pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Re
 /// A frame slot: one cell of a state, or one element of a set-valued cell.
 type Slot = (StateId, usize, Option<Value>);
 
+/// An effect to apply: target, cell, operator and value.
+pub type Assignment = (StateId, usize, AssignOp, Value);
+
+/// An applicable effect, evaluated, before its equation is checked.
+struct Pending {
+    clause: ClauseId,
+    target: StateId,
+    cell: usize,
+    op: AssignOp,
+    /// Laid out as the target's type.
+    value: Value,
+    /// Whether the value has no member its target cannot hold.
+    fits: bool,
+    /// The slots it assigns: every element of a set it sets, the members
+    /// it adds or removes, or the cell itself.
+    slots: Vec<Slot>,
+    span: crate::span::Span,
+}
+
 /// What the applicable effects of a step did.
 #[derive(Clone, Debug, Default)]
 pub struct Applied {
-    /// The slots they mention (kept out of inertia).
-    slots: Vec<Slot>,
+    /// The slots they mention (kept out of inertia), each with the clause
+    /// whose effect mentions it (for `overrides`).
+    slots: Vec<(ClauseId, Slot)>,
     /// Per applicable effect: its clause, the state and cell it assigns,
     /// and its span (for a timeline's "by").
     pub fired: Vec<(ClauseId, StateId, usize, crate::span::Span)>,
@@ -1126,6 +1170,9 @@ impl Model<'_> {
             }
         }
         let mut applied = Applied::default();
+        // The effects of clauses that others override are settled once
+        // every clause's effects have said which slots they assign.
+        let mut deferred: Vec<Pending> = Vec::new();
         for (clause_index, clause) in self.charter.clauses.iter().enumerate() {
             for rule in &clause.rules {
                 match &rule.kind {
@@ -1165,6 +1212,7 @@ impl Model<'_> {
                                 ClauseId(clause_index),
                                 after,
                                 &mut applied,
+                                &mut deferred,
                             )
                         } else {
                             Ok(())
@@ -1177,19 +1225,92 @@ impl Model<'_> {
                 }
             }
         }
+        for pending in deferred {
+            let above = &self.overriders[pending.clause.0];
+            let overridden: Vec<bool> = pending
+                .slots
+                .iter()
+                .map(|slot| {
+                    applied
+                        .slots
+                        .iter()
+                        .any(|(clause, s)| s == slot && above.contains(clause))
+                })
+                .collect();
+            self.settle(&pending, &overridden, after, &mut applied)?;
+        }
         self.check_inertia(before, after, &applied.slots)?;
         Ok(applied)
+    }
+
+    /// One applicable effect, its slots known: unless every slot it
+    /// assigns is overridden (by a clause above it assigning that slot in
+    /// this step), it fired and its value must fit its target; its
+    /// equation must hold on every slot not overridden.
+    fn settle(
+        &self,
+        pending: &Pending,
+        overridden: &[bool],
+        after: &State,
+        applied: &mut Applied,
+    ) -> Result<(), Reason> {
+        let displaced = !overridden.is_empty() && overridden.iter().all(|o| *o);
+        if displaced {
+            return Ok(());
+        }
+        let location = || self.location_name(pending.target, pending.cell);
+        let clause_name = || self.charter.clauses[pending.clause.0].name.clone();
+        applied
+            .fired
+            .push((pending.clause, pending.target, pending.cell, pending.span));
+        if !pending.fits {
+            return Err(Reason::EffectRange {
+                clause: clause_name(),
+                location: location(),
+            });
+        }
+        let next = &after.cells[pending.target.0][pending.cell];
+        let holds = match (pending.op, &pending.value) {
+            (AssignOp::Set, Value::Set(_)) => {
+                // Element by element: an overridden element is the other
+                // clause's to decide.
+                pending
+                    .slots
+                    .iter()
+                    .zip(overridden)
+                    .filter(|(_, o)| !**o)
+                    .all(|((_, _, element), _)| match element {
+                        Some(e) => {
+                            next.members().binary_search(e).is_ok()
+                                == pending.value.members().binary_search(e).is_ok()
+                        }
+                        None => true,
+                    })
+            }
+            (AssignOp::Set, _) => overridden.first() == Some(&true) || *next == pending.value,
+            (op, Value::Set(_)) => pending.slots.iter().zip(overridden).all(|(slot, o)| {
+                let Some(member) = &slot.2 else { return true };
+                *o || next.members().binary_search(member).is_ok() == (op == AssignOp::Add)
+            }),
+            _ => true,
+        };
+        if holds {
+            Ok(())
+        } else {
+            Err(Reason::Effect {
+                clause: clause_name(),
+                location: location(),
+            })
+        }
     }
 
     /// The effects that apply to `occurrence` in `state`, read without a
     /// next state (primed names read their type's first value): target,
     /// cell, operator and value (laid out as the target's type). What the
-    /// explicit-state engine applies to compute a successor directly.
-    pub fn applicable_effects(
-        &self,
-        state: &State,
-        occurrence: &Occurrence,
-    ) -> Vec<(StateId, usize, AssignOp, Value)> {
+    /// explicit-state engine applies to compute a successor directly, in
+    /// turn: a clause's effects come after those of every clause it
+    /// overrides, so that on the slots both assign its own prevail.
+    pub fn applicable_effects(&self, state: &State, occurrence: &Occurrence) -> Vec<Assignment> {
         let states = std::slice::from_ref(state);
         let scene = Scene {
             states,
@@ -1203,8 +1324,10 @@ impl Model<'_> {
             env: vec![None; self.charter.locals.len()],
             monitor: None,
         };
-        let mut out = Vec::new();
-        for clause in &self.charter.clauses {
+        // Per clause: how many clauses are above it, and its effects.
+        let mut by_clause: Vec<(usize, Vec<Assignment>)> = Vec::new();
+        for (index, clause) in self.charter.clauses.iter().enumerate() {
+            let mut out = Vec::new();
             for rule in &clause.rules {
                 let RuleKind::On {
                     events,
@@ -1236,8 +1359,11 @@ impl Model<'_> {
                     evaluator.env[local.0] = None;
                 }
             }
+            // A clause has more clauses above it than any clause above it.
+            by_clause.push((self.overriders[index].len(), out));
         }
-        out
+        by_clause.sort_by_key(|(above, _)| std::cmp::Reverse(*above));
+        by_clause.into_iter().flat_map(|(_, out)| out).collect()
     }
 
     /// Every slot of every variable that no applicable effect mentions
@@ -1246,8 +1372,9 @@ impl Model<'_> {
         &self,
         before: &State,
         after: &State,
-        mentioned: &[Slot],
+        mentioned: &[(ClauseId, Slot)],
     ) -> Result<(), Reason> {
+        let mentioned = |slot: Slot| mentioned.iter().any(|(_, s)| *s == slot);
         for (index, decl) in self.charter.states.iter().enumerate() {
             if decl.kind == StateKind::Const {
                 continue;
@@ -1260,10 +1387,10 @@ impl Model<'_> {
                         self.domain(element).into_iter().any(|e| {
                             let was = old.members().binary_search(&e).is_ok();
                             let is = new.members().binary_search(&e).is_ok();
-                            was != is && !mentioned.contains(&(id, cell, Some(e)))
+                            was != is && !mentioned((id, cell, Some(e)))
                         })
                     }
-                    _ => old != new && !mentioned.contains(&(id, cell, None)),
+                    _ => old != new && !mentioned((id, cell, None)),
                 };
                 if changed {
                     return Err(Reason::Inertia {
@@ -1286,6 +1413,7 @@ impl Evaluator<'_, '_, '_> {
         clause: ClauseId,
         after: &State,
         applied: &mut Applied,
+        deferred: &mut Vec<Pending>,
     ) -> Result<(), Reason> {
         let mut winner = None;
         for exception in &block.exceptions {
@@ -1294,16 +1422,27 @@ impl Evaluator<'_, '_, '_> {
             }
         }
         if let Some(exception) = winner {
-            return self.block(&exception.block, now, clause, after, applied);
+            return self.block(&exception.block, now, clause, after, applied, deferred);
         }
         for effect in &block.effects {
-            self.effect(effect, now, clause, after, applied)?;
+            let Some(pending) = self.effect(effect, now, clause) else {
+                continue;
+            };
+            applied
+                .slots
+                .extend(pending.slots.iter().map(|slot| (clause, slot.clone())));
+            if self.model.overriders[clause.0].is_empty() {
+                let overridden = vec![false; pending.slots.len()];
+                self.model.settle(&pending, &overridden, after, applied)?;
+            } else {
+                deferred.push(pending);
+            }
         }
         Ok(())
     }
 
     /// The effects of an active block (see [`Self::block`]), with values.
-    fn collect(&mut self, block: &EffectBlock, out: &mut Vec<(StateId, usize, AssignOp, Value)>) {
+    fn collect(&mut self, block: &EffectBlock, out: &mut Vec<Assignment>) {
         let mut winner = None;
         for exception in &block.exceptions {
             if self.truth(&exception.condition, 0) {
@@ -1324,71 +1463,43 @@ impl Evaluator<'_, '_, '_> {
         }
     }
 
-    /// One applicable effect: its equation must hold in `after`; the slots
-    /// it mentions are recorded for inertia.
-    fn effect(
-        &mut self,
-        effect: &Effect,
-        now: usize,
-        clause: ClauseId,
-        after: &State,
-        applied: &mut Applied,
-    ) -> Result<(), Reason> {
+    /// One applicable effect, evaluated: the cell it assigns, its value
+    /// (laid out as the target's type), whether that fits, and the slots it
+    /// mentions (kept out of inertia); `None` where its arguments name no
+    /// point of the function (nothing is assigned).
+    fn effect(&mut self, effect: &Effect, now: usize, clause: ClauseId) -> Option<Pending> {
         let model = self.model;
         let decl = model.charter.state(effect.target);
         let args: Vec<Value> = effect.args.iter().map(|a| self.expr(a, now)).collect();
-        // Arguments outside the function's domain name no point: nothing
-        // is assigned.
-        let Some(cell) = model.cell_of(effect.target, &args) else {
-            return Ok(());
-        };
-        let location = model.location_name(effect.target, cell);
-        let clause_name = model.charter.clauses[clause.0].name.clone();
-        applied
-            .fired
-            .push((clause, effect.target, cell, effect.span));
-        let mentioned = &mut applied.slots;
+        let cell = model.cell_of(effect.target, &args)?;
         let raw = self.expr(&effect.value, now);
-        if matches!(effect.op, AssignOp::Set | AssignOp::Add)
-            && !self.fits(effect, &raw, &decl.ty, now)
-        {
-            return Err(Reason::EffectRange {
-                clause: clause_name,
-                location,
-            });
-        }
+        let fits = !matches!(effect.op, AssignOp::Set | AssignOp::Add)
+            || self.fits(effect, &raw, &decl.ty, now);
         let value = model.fit(raw, &decl.ty);
-        let next = &after.cells[effect.target.0][cell];
-        let holds = match (effect.op, &decl.ty) {
-            (AssignOp::Set, Type::Set(element)) => {
-                for e in model.domain(element) {
-                    mentioned.push((effect.target, cell, Some(e)));
-                }
-                *next == value
-            }
-            (AssignOp::Set, _) => {
-                mentioned.push((effect.target, cell, None));
-                *next == value
-            }
-            (op, Type::Set(_)) => {
-                let mut holds = true;
-                for member in value.members() {
-                    mentioned.push((effect.target, cell, Some(member.clone())));
-                    let present = next.members().binary_search(member).is_ok();
-                    holds &= present == (op == AssignOp::Add);
-                }
-                holds
-            }
-            _ => true,
+        let slots = match (effect.op, &decl.ty) {
+            (AssignOp::Set, Type::Set(element)) => model
+                .domain(element)
+                .into_iter()
+                .map(|e| (effect.target, cell, Some(e)))
+                .collect(),
+            (AssignOp::Set, _) => vec![(effect.target, cell, None)],
+            (_, Type::Set(_)) => value
+                .members()
+                .iter()
+                .map(|m| (effect.target, cell, Some(m.clone())))
+                .collect(),
+            _ => Vec::new(),
         };
-        if holds {
-            Ok(())
-        } else {
-            Err(Reason::Effect {
-                clause: clause_name,
-                location,
-            })
-        }
+        Some(Pending {
+            clause,
+            target: effect.target,
+            cell,
+            op: effect.op,
+            value,
+            fits,
+            slots,
+            span: effect.span,
+        })
     }
 
     /// Whether the value of a `=` or `+=` effect (of its own type) has no

@@ -216,6 +216,10 @@ pub struct Clause {
     pub article: Option<String>,
     pub text: Option<String>,
     pub rules: Vec<Rule>,
+    /// The clauses it overrides, as written (`overrides a, b`): where its
+    /// effects and theirs both assign a location in a step, its own hold
+    /// and theirs do not. The relation is acyclic; it holds transitively.
+    pub overrides: Vec<ClauseId>,
     pub span: Span,
 }
 

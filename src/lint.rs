@@ -17,7 +17,9 @@
 use miette::{Diagnostic, LabeledSpan, Severity};
 use serde::Serialize;
 
-use crate::hir::{self, Command, CommandKind, Expr, ExprKind, FormulaKind, Type, DEFAULT_DEPTH};
+use crate::hir::{
+    self, ClauseId, Command, CommandKind, Expr, ExprKind, FormulaKind, Type, DEFAULT_DEPTH,
+};
 use crate::ir::TermId;
 use crate::lower::{self, ApplicationKind};
 use crate::solve::blame::{self, At};
@@ -895,6 +897,32 @@ impl std::fmt::Display for Finding {
 
 impl std::error::Error for Finding {}
 
+impl Finding {
+    /// A clash's help: where two clauses' effects are blamed, how to say
+    /// which prevails (the one written later, by default: lex posterior).
+    fn clash_help(&self) -> String {
+        let mut clauses: Vec<(ClauseId, &str)> = Vec::new();
+        for item in &self.blamed {
+            if let Item::Clause { clause, .. } = item.item {
+                if !clauses.iter().any(|(c, _)| *c == clause) {
+                    clauses.push((clause, &item.name));
+                }
+            }
+        }
+        clauses.sort();
+        let remedy = match clauses.as_slice() {
+            [(_, earlier), .., (_, later)] => format!(
+                "if one clause is meant to prevail, say so: `clause {later} overrides {earlier}` (or the other way round); or give one priority with `unless`, or exclude the event from one of them"
+            ),
+            _ => "give one priority with `unless`, or exclude the event from one of them".to_string(),
+        };
+        format!(
+            "the blamed effects assign the same location different values in the witness's last step (or break an axiom or range); {remedy}; if the spec means it, list `clash {}` in the `.lint` file beside the spec",
+            self.subject
+        )
+    }
+}
+
 impl Diagnostic for Finding {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         Some(Box::new(format!("charter::lint::{}", self.kind.as_str())))
@@ -915,7 +943,7 @@ impl Diagnostic for Finding {
             Kind::DeadRule => "the blamed items rule out every step where this rule would apply",
             Kind::DeadException => "its condition never holds where its rule applies; the blamed items rule it out",
             Kind::DeadDefault => "the exception's condition holds whenever the rule applies, so its default effects never take effect",
-            Kind::Clash => "the blamed effects assign the same location different values in the witness's last step (or break an axiom or range); give one priority with `unless`, or exclude the event from one of them",
+            Kind::Clash => return Some(Box::new(self.clash_help())),
             Kind::VacuousAssertion => "the assertion says nothing within this depth; the blamed items rule its condition out",
             Kind::UnmetObligation => "the blamed items rule out every step that would fulfil the duty in time (a prohibition, a guard, or another duty's effects)",
             Kind::ImpossibleObligation => "after the witness history the blamed items rule out every way of fulfilling the duty in time: whoever owes it is bound to break it",

@@ -4,7 +4,9 @@
 //! The semantics live here (see docs/language.md): one event per step; the
 //! effects of applicable clauses are equations on the next state, all of
 //! which must hold; an `unless` replaces its parent's effects where its
-//! condition holds, the last applicable sibling winning; a location that no
+//! condition holds, the last applicable sibling winning; where a clause that
+//! overrides another (transitively) assigns a location in a step, the other
+//! clause's effects on that location do not hold; a location that no
 //! applicable effect assigns keeps its value; axioms and state constraints
 //! hold in every state; past-time operators become monitor atoms updated at
 //! every step.
@@ -204,6 +206,10 @@ impl<'h> Lowerer<'h> {
             applications: Vec::new(),
             assignments: HashMap::new(),
             opaque: std::collections::HashSet::new(),
+            overriders: overriders(charter),
+            writers: HashMap::new(),
+            deferred_writes: Vec::new(),
+            deferred_records: Vec::new(),
         };
         lowerer.declare_state();
         lowerer.declare_events();
@@ -211,6 +217,7 @@ impl<'h> Lowerer<'h> {
         lowerer.formulas();
         lowerer.guards();
         lowerer.clauses();
+        lowerer.overridden();
         lowerer.inertia();
         lowerer
     }
@@ -519,6 +526,33 @@ fn rebuild(terms: &mut Terms, node: &Term, c: &[TermId]) -> TermId {
 /// A frame slot: one cell of a state, or one element of a set-valued cell.
 type Slot = (StateId, usize, Option<usize>);
 
+/// An effect's equation on one slot, of a clause that others override: it
+/// holds where the effect assigns the slot and no overriding clause does,
+/// which is known once every clause is lowered.
+struct DeferredWrite {
+    clause: ClauseId,
+    slot: Slot,
+    /// Where the effect assigns the slot.
+    condition: TermId,
+    /// What must hold of the next state there.
+    consequence: TermId,
+    /// The (next-state leaf, value) pairs for the candidate next state.
+    leaves: Vec<(TermId, TermId)>,
+    origin: Origin,
+}
+
+/// An effect record (one cell) of a clause that others override: it
+/// applies where it assigns a slot that no overriding clause assigns (or,
+/// assigning none, where its rule applies); its range check with it.
+struct DeferredRecord {
+    clause: ClauseId,
+    record: usize,
+    assigned: TermId,
+    slots: Vec<(Slot, TermId)>,
+    fits: TermId,
+    origin: Origin,
+}
+
 struct Lowerer<'h> {
     charter: &'h hir::Charter,
     sizes: Vec<usize>,
@@ -548,6 +582,42 @@ struct Lowerer<'h> {
     /// Atoms some effect assigns in a way not recorded leaf by leaf (see
     /// [`NextDef`]).
     opaque: std::collections::HashSet<AtomId>,
+    /// Per clause, the clauses that override it, directly or through
+    /// others (`overrides` is acyclic, so never itself).
+    overriders: Vec<Vec<ClauseId>>,
+    /// Per slot, each clause's conditions for assigning it (before any
+    /// override): what decides whether an overridden effect holds.
+    writers: HashMap<Slot, Vec<(ClauseId, TermId)>>,
+    deferred_writes: Vec<DeferredWrite>,
+    deferred_records: Vec<DeferredRecord>,
+}
+
+/// Per clause, the clauses above it in the override order: those that
+/// override it directly, and those that override them, and so on.
+fn overriders(charter: &hir::Charter) -> Vec<Vec<ClauseId>> {
+    let count = charter.clauses.len();
+    let mut above: Vec<Vec<ClauseId>> = vec![Vec::new(); count];
+    for (index, clause) in charter.clauses.iter().enumerate() {
+        for below in &clause.overrides {
+            above[below.0].push(ClauseId(index));
+        }
+    }
+    (0..count)
+        .map(|start| {
+            let mut seen = vec![false; count];
+            let mut stack = above[start].clone();
+            let mut out = Vec::new();
+            while let Some(clause) = stack.pop() {
+                if clause.0 == start || std::mem::replace(&mut seen[clause.0], true) {
+                    continue;
+                }
+                out.push(clause);
+                stack.extend(above[clause.0].iter().copied());
+            }
+            out.sort();
+            out
+        })
+        .collect()
 }
 
 /// Where a new leaf of a value is allocated.
@@ -1178,6 +1248,7 @@ impl Lowerer<'_> {
             }
             // One record per cell the effect may assign: it applies where
             // the effect does and its arguments name this cell.
+            let record = self.effects.len();
             self.effects.push(EffectRecord {
                 clause,
                 state: effect.target,
@@ -1185,45 +1256,34 @@ impl Lowerer<'_> {
                 span: effect.span,
             });
             self.effect_cells.push(cell_index);
-            if fits != TRUE {
+            let overridden = !self.overriders[clause.0].is_empty();
+            if fits != TRUE && !overridden {
                 let term = self.terms.implies(assigned, fits);
                 self.trans.push(Constraint {
                     term,
                     origin: origin.clone(),
                 });
             }
+            let mut slots = Vec::new();
             let next = self.at(cell, Time::Next);
             match (effect.op, &next, &value) {
                 (AssignOp::Set, Val::Set(next_bits), Val::Set(bits)) => {
                     for (element, (next_bit, bit)) in next_bits.iter().zip(bits).enumerate() {
-                        self.record_assignment(*next_bit, assigned, *bit);
                         let equal = self.terms.iff(*next_bit, *bit);
-                        let term = self.terms.implies(assigned, equal);
-                        self.trans.push(Constraint {
-                            term,
-                            origin: origin.clone(),
-                        });
-                        self.frame
-                            .entry((effect.target, cell_index, Some(element)))
-                            .or_default()
-                            .push(assigned);
+                        let slot = (effect.target, cell_index, Some(element));
+                        slots.push((slot, assigned));
+                        let leaves = vec![(*next_bit, *bit)];
+                        self.write(clause, slot, assigned, equal, leaves, &origin);
                     }
                 }
                 (AssignOp::Set, _, _) => {
                     self.mark_opaque(cell, &value);
-                    for (next_leaf, value_leaf) in leaves(&next).into_iter().zip(leaves(&value)) {
-                        self.record_assignment(next_leaf, assigned, value_leaf);
-                    }
+                    let leaves: Vec<(TermId, TermId)> =
+                        leaves(&next).into_iter().zip(leaves(&value)).collect();
                     let equal = self.equal(&next, &value);
-                    let term = self.terms.implies(assigned, equal);
-                    self.trans.push(Constraint {
-                        term,
-                        origin: origin.clone(),
-                    });
-                    self.frame
-                        .entry((effect.target, cell_index, None))
-                        .or_default()
-                        .push(assigned);
+                    let slot = (effect.target, cell_index, None);
+                    slots.push((slot, assigned));
+                    self.write(clause, slot, assigned, equal, leaves, &origin);
                 }
                 (op, Val::Set(next_bits), Val::Set(bits)) => {
                     for (element, (next_bit, bit)) in next_bits.iter().zip(bits).enumerate() {
@@ -1233,23 +1293,126 @@ impl Lowerer<'_> {
                         }
                         let added = op == AssignOp::Add;
                         let constant = self.terms.constant(added);
-                        self.record_assignment(*next_bit, touched, constant);
                         let result = match op {
                             AssignOp::Add => *next_bit,
                             _ => self.terms.not(*next_bit),
                         };
-                        let term = self.terms.implies(touched, result);
-                        self.trans.push(Constraint {
-                            term,
-                            origin: origin.clone(),
-                        });
-                        self.frame
-                            .entry((effect.target, cell_index, Some(element)))
-                            .or_default()
-                            .push(touched);
+                        let slot = (effect.target, cell_index, Some(element));
+                        slots.push((slot, touched));
+                        let leaves = vec![(*next_bit, constant)];
+                        self.write(clause, slot, touched, result, leaves, &origin);
                     }
                 }
                 _ => {}
+            }
+            if overridden {
+                self.deferred_records.push(DeferredRecord {
+                    clause,
+                    record,
+                    assigned,
+                    slots,
+                    fits,
+                    origin: origin.clone(),
+                });
+            }
+        }
+    }
+
+    /// An effect's equation on one slot: `consequence` holds where
+    /// `condition` does. For a clause that others override, deferred until
+    /// every clause is lowered (see [`Self::overridden`]).
+    fn write(
+        &mut self,
+        clause: ClauseId,
+        slot: Slot,
+        condition: TermId,
+        consequence: TermId,
+        leaves: Vec<(TermId, TermId)>,
+        origin: &Origin,
+    ) {
+        self.writers
+            .entry(slot)
+            .or_default()
+            .push((clause, condition));
+        if self.overriders[clause.0].is_empty() {
+            for (next_leaf, value_leaf) in leaves {
+                self.record_assignment(next_leaf, condition, value_leaf);
+            }
+            let term = self.terms.implies(condition, consequence);
+            self.trans.push(Constraint {
+                term,
+                origin: origin.clone(),
+            });
+        } else {
+            self.deferred_writes.push(DeferredWrite {
+                clause,
+                slot,
+                condition,
+                consequence,
+                leaves,
+                origin: origin.clone(),
+            });
+        }
+        self.frame.entry(slot).or_default().push(condition);
+    }
+
+    /// Where some clause above `clause` in the override order assigns
+    /// `slot` (before any override: priority is transitive, so the
+    /// highest of them is in force and prevails).
+    fn overridden_at(&mut self, clause: ClauseId, slot: &Slot) -> TermId {
+        let above = &self.overriders[clause.0];
+        let conditions: Vec<TermId> = self
+            .writers
+            .get(slot)
+            .map(|writers| {
+                writers
+                    .iter()
+                    .filter(|(writer, _)| above.contains(writer))
+                    .map(|(_, condition)| *condition)
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.terms.or(conditions)
+    }
+
+    /// The effects of overridden clauses, now that every clause's
+    /// assignments are known: each equation holds where its slot is
+    /// assigned by no clause above it; each record applies (and its range
+    /// check holds) where one of its slots is, or where it has none.
+    fn overridden(&mut self) {
+        for write in std::mem::take(&mut self.deferred_writes) {
+            let above = self.overridden_at(write.clause, &write.slot);
+            let not_above = self.terms.not(above);
+            let holds = self.terms.and2(write.condition, not_above);
+            for (next_leaf, value_leaf) in write.leaves {
+                self.record_assignment(next_leaf, holds, value_leaf);
+            }
+            let term = self.terms.implies(holds, write.consequence);
+            self.trans.push(Constraint {
+                term,
+                origin: write.origin,
+            });
+        }
+        for record in std::mem::take(&mut self.deferred_records) {
+            let mut any_slot = Vec::new();
+            let mut all_overridden = Vec::new();
+            for (slot, condition) in &record.slots {
+                let above = self.overridden_at(record.clause, slot);
+                any_slot.push(*condition);
+                all_overridden.push(self.terms.implies(*condition, above));
+            }
+            let any_slot = self.terms.or(any_slot);
+            let all_overridden = self.terms.and(all_overridden);
+            let displaced = self.terms.and2(any_slot, all_overridden);
+            let not_displaced = self.terms.not(displaced);
+            let applies = self.terms.and2(record.assigned, not_displaced);
+            self.effects[record.record].applies = applies;
+            if record.fits != TRUE {
+                let term = self.terms.implies(applies, record.fits);
+                self.trans.push(Constraint {
+                    term,
+                    origin: record.origin,
+                });
             }
         }
     }

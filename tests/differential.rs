@@ -498,7 +498,22 @@ fn spec(seed: u64) -> String {
     }
     let n_clauses = g.range(1, 3);
     for c in 0..n_clauses {
-        writeln!(out, "clause c{c} \"rule {c}\"").unwrap();
+        // Priority: a clause may override some earlier ones (so the order
+        // is acyclic), a list at times.
+        let mut overrides: Vec<String> = Vec::new();
+        if c > 0 && g.chance(40) {
+            for earlier in 0..c {
+                if g.chance(70) {
+                    overrides.push(format!("c{earlier}"));
+                }
+            }
+        }
+        let overrides = if overrides.is_empty() {
+            String::new()
+        } else {
+            format!(" overrides {}", overrides.join(", "))
+        };
+        writeln!(out, "clause c{c}{overrides} \"rule {c}\"").unwrap();
         for _ in 0..g.range(1, 2) {
             let e = g.pick(&model.events);
             let (head, locals) = if g.chance(15) {
@@ -688,8 +703,10 @@ fn engines_agree_on_random_specs() {
 /// A spec printed by the generator (for looking at what it makes).
 #[test]
 fn generator_prints_loadable_specs() {
+    let mut with_overrides = 0;
     for seed in 0..200 {
         let source = spec(seed);
+        with_overrides += usize::from(source.contains(" overrides "));
         let loaded = charter::load(source.as_bytes()).unwrap_or_else(|e| panic!("{e:?}\n{source}"));
         assert!(
             loaded.checked.is_ok(),
@@ -697,4 +714,9 @@ fn generator_prints_loadable_specs() {
             loaded.checked.err()
         );
     }
+    // Clause priority is drawn often enough for both engines to meet it.
+    assert!(
+        with_overrides >= 20,
+        "only {with_overrides} of 200 specs override a clause"
+    );
 }

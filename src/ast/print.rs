@@ -176,9 +176,15 @@ impl Printer {
             .as_ref()
             .map(|t| format!(" {:?}", t.node))
             .unwrap_or_default();
+        let overrides = if clause.overrides.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = clause.overrides.iter().map(|n| n.node.as_str()).collect();
+            format!(" overrides {}", names.join(", "))
+        };
         self.line(
             indent,
-            format!("clause {}{text}", clause.name.node),
+            format!("clause {}{overrides}{text}", clause.name.node),
             clause.span,
         );
         for rule in &clause.rules {

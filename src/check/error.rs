@@ -249,6 +249,21 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("clause `{clause}` overrides itself")]
+    #[diagnostic(
+        code(charter::check::override_cycle),
+        help("priority between clauses must run one way, but {path}; drop one `overrides` of the cycle")
+    )]
+    OverrideCycle {
+        clause: String,
+        /// The cycle, as a sentence: "`a` overrides `b` overrides `a`".
+        path: String,
+        #[label(primary, "this override closes a cycle")]
+        span: Span,
+        #[label(collection, "through this override")]
+        others: Vec<Span>,
+    },
+
     #[error("`{name}` is {what}; only variables can be assigned")]
     #[diagnostic(
         code(charter::check::not_assignable),
@@ -516,6 +531,7 @@ impl CheckError {
             | IntegerOverflow { span, .. }
             | Nonlinear { span }
             | RecursiveDefine { span, .. }
+            | OverrideCycle { span, .. }
             | NotAssignable { span, .. }
             | FunctionValue { span, .. }
             | ComprehensionArity { span, .. }

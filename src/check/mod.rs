@@ -183,6 +183,8 @@ struct Checker {
     /// The `init`s written for monitors (see `hir::Charter::monitor_inits`).
     monitor_inits: Vec<FormulaId>,
     duties: Vec<duties::PendingDuty>,
+    /// Per clause checked (as `clauses`): the names after `overrides`.
+    override_names: Vec<Vec<Ident>>,
 }
 
 #[derive(Clone, Debug)]
@@ -210,6 +212,7 @@ impl Checker {
         for item in &charter.items {
             self.check_item(item);
         }
+        self.resolve_overrides();
         // Defines that nothing called are still checked.
         for index in 0..self.define_sigs.len() {
             self.ensure_define(DefineId(index), None);
@@ -611,8 +614,80 @@ impl Checker {
             article: article.cloned(),
             text: clause.text.as_ref().map(|t| t.node.clone()),
             rules,
+            // Resolved once every clause is known (`resolve_overrides`).
+            overrides: Vec::new(),
             span: clause.span,
         });
+        self.override_names.push(clause.overrides.clone());
+    }
+
+    /// `clause a overrides b, c`: the names are clauses of the charter, each
+    /// listed once, and priority runs one way (no clause overrides itself,
+    /// directly or through others).
+    fn resolve_overrides(&mut self) {
+        let names = std::mem::take(&mut self.override_names);
+        let mut edges: Vec<Vec<(ClauseId, Span)>> = vec![Vec::new(); self.clauses.len()];
+        for (index, list) in names.iter().enumerate() {
+            for (position, name) in list.iter().enumerate() {
+                if let Some(first) = list[..position].iter().find(|n| n.node == name.node) {
+                    self.error(CheckError::DuplicateName {
+                        name: name.node.clone(),
+                        action: "listed",
+                        help: "list each clause once after `overrides`",
+                        span: name.span,
+                        first: first.span,
+                    });
+                    continue;
+                }
+                let found = self.clauses.iter().position(|c| c.name == name.node);
+                match (found, self.global(&name.node)) {
+                    (Some(target), _) => edges[index].push((ClauseId(target), name.span)),
+                    // The calendar's clause is the checker's, not the charter's.
+                    (None, Some(Global::Clause)) => self.error(CheckError::NotAValue {
+                        name: name.node.clone(),
+                        what: "the calendar's clause",
+                        expected: "a clause of the charter",
+                        span: name.span,
+                        help: Some(
+                            "the calendar's clause only dates the steps; no clause can override it"
+                                .into(),
+                        ),
+                    }),
+                    (None, Some(other)) => self.error(CheckError::NotAValue {
+                        name: name.node.clone(),
+                        what: self.what(other),
+                        expected: "a clause",
+                        span: name.span,
+                        help: Some("`overrides` names clauses: `clause a overrides b`".into()),
+                    }),
+                    (None, None) => self.unknown(name, "clause", |g| matches!(g, Global::Clause)),
+                }
+            }
+        }
+        for cycle in override_cycles(&edges) {
+            let names: Vec<String> = cycle
+                .iter()
+                .map(|(clause, _)| format!("`{}`", self.clauses[clause.0].name))
+                .collect();
+            let (first, span) = cycle[0];
+            let first_name = self.clauses[first.0].name.clone();
+            let path = if cycle.len() == 1 {
+                format!("`{first_name}` overrides `{first_name}`")
+            } else {
+                let mut path = names.join(" overrides ");
+                path.push_str(&format!(" overrides `{first_name}`"));
+                path
+            };
+            self.error(CheckError::OverrideCycle {
+                clause: first_name,
+                path,
+                span,
+                others: cycle[1..].iter().map(|(_, s)| *s).collect(),
+            });
+        }
+        for (index, list) in edges.into_iter().enumerate() {
+            self.clauses[index].overrides = list.into_iter().map(|(c, _)| c).collect();
+        }
     }
 
     fn rule(&mut self, rule: &ast::Rule, clause: &str, text: Option<&str>) -> Vec<Rule> {
@@ -1396,6 +1471,73 @@ impl Checker {
             monitor_inits: self.monitor_inits,
         })
     }
+}
+
+/// The cycles of the override relation (`edges[a]`: the clauses `a`
+/// overrides, each with the span of its name), one per strongly connected
+/// part that has one: its edges in order around the cycle, starting at the
+/// edge written first (`(clause, span)`: `clause` overrides the next one, as
+/// written at `span`).
+fn override_cycles(edges: &[Vec<(ClauseId, Span)>]) -> Vec<Vec<(ClauseId, Span)>> {
+    let mut cycles: Vec<Vec<(ClauseId, Span)>> = Vec::new();
+    let mut reported = vec![false; edges.len()];
+    // Visit edges in source order, so the cycle reported starts at the
+    // override written first.
+    let mut all: Vec<(ClauseId, ClauseId, Span)> = edges
+        .iter()
+        .enumerate()
+        .flat_map(|(from, list)| {
+            list.iter()
+                .map(move |(to, span)| (ClauseId(from), *to, *span))
+        })
+        .collect();
+    all.sort_by_key(|(_, _, span)| *span);
+    for (from, to, span) in all {
+        if reported[from.0] {
+            continue;
+        }
+        // A path back from `to` to `from`, by breadth-first search (the
+        // shortest, so the message names as few clauses as it can).
+        let mut parent: Vec<Option<(ClauseId, Span)>> = vec![None; edges.len()];
+        let mut seen = vec![false; edges.len()];
+        let mut queue = std::collections::VecDeque::from([to]);
+        seen[to.0] = true;
+        let mut closed = to == from;
+        while let Some(at) = queue.pop_front() {
+            if at == from {
+                closed = true;
+                break;
+            }
+            for (next, next_span) in &edges[at.0] {
+                if !seen[next.0] {
+                    seen[next.0] = true;
+                    parent[next.0] = Some((at, *next_span));
+                    queue.push_back(*next);
+                }
+            }
+        }
+        if !closed {
+            continue;
+        }
+        // The cycle: from --span--> to ... --> from.
+        let mut back: Vec<(ClauseId, Span)> = Vec::new();
+        let mut at = from;
+        while at != to {
+            let Some((previous, edge_span)) = parent[at.0] else {
+                break;
+            };
+            back.push((previous, edge_span));
+            at = previous;
+        }
+        back.reverse();
+        let mut cycle = vec![(from, span)];
+        cycle.extend(back);
+        for (clause, _) in &cycle {
+            reported[clause.0] = true;
+        }
+        cycles.push(cycle);
+    }
+    cycles
 }
 
 /// Whether an expression reads the next state anywhere.

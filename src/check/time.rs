@@ -577,6 +577,7 @@ impl Checker {
                     .into(),
             ),
             rules,
+            overrides: Vec::new(),
             span,
         });
         let mut formulas = Vec::new();

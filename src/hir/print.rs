@@ -84,7 +84,17 @@ pub fn dump(charter: &Charter) -> String {
             .as_ref()
             .map(|a| format!(" (article {a})"))
             .unwrap_or_default();
-        let _ = writeln!(out, "clause {}{article}", clause.name);
+        let overrides: Vec<&str> = clause
+            .overrides
+            .iter()
+            .map(|c| charter.clauses[c.0].name.as_str())
+            .collect();
+        let overrides = if overrides.is_empty() {
+            String::new()
+        } else {
+            format!(" overrides {}", overrides.join(", "))
+        };
+        let _ = writeln!(out, "clause {}{article}{overrides}", clause.name);
         for rule in &clause.rules {
             match &rule.kind {
                 RuleKind::StateConstraint(body) => {

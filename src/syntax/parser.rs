@@ -487,10 +487,16 @@ fn clause(pair: Pair<Rule>) -> Result<Clause> {
     let span = span_of(&pair);
     let mut children = Children::of(pair);
     let name = ident(children.next()?);
+    let overrides = match children.next_if(Rule::overrides) {
+        // The first child is the word `overrides`.
+        Some(list) => Children::of(list).rest().skip(1).map(ident).collect(),
+        None => Vec::new(),
+    };
     let text = children.next_if(Rule::string).map(string).transpose()?;
     let rules = children.rest().map(rule).collect::<Result<_>>()?;
     Ok(Clause {
         name,
+        overrides,
         text,
         rules,
         span,
@@ -1458,6 +1464,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::event_pattern | Rule::event_ref => "an event",
         Rule::any_event => "`any event`",
         Rule::when_cond => "`when`",
+        Rule::overrides => "`overrides` and clause names",
         Rule::requires => "`requires`",
         Rule::always => "`always`",
         Rule::params => "parameters `(name: Type, …)`",
