@@ -312,7 +312,7 @@ pub fn position(source: &SourceFile, span: Span) -> String {
 
 // ---------------------------------------------------------------- verdicts
 
-use crate::trace::{ClauseRef, Trace};
+use crate::trace::{ClauseRef, Trace, Value};
 use crate::verify::{Method, Outcome, Verdict};
 
 /// A command's result as a person reads it: the verdict, the history for a
@@ -446,24 +446,110 @@ fn clauses(by: &[ClauseRef]) -> String {
     names.join(", ")
 }
 
+/// Sets with more elements than this are summarised in timelines: a count
+/// and, for a change, the members that came and went (JSON keeps them all).
+pub const BIG_SET: usize = 12;
+
+/// The most entries (elements, or runs `first … last` of consecutive
+/// numbered elements) a summary lists before `and n more`.
+const LISTED: usize = 6;
+
+/// A value in a timeline: as written, or for a big set its size and
+/// (abbreviated) members: `150 elements: Representative#0 … Representative#149`.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Set(members) if members.len() > BIG_SET => {
+            format!("{} elements: {}", members.len(), abbreviate(members))
+        }
+        _ => value.to_string(),
+    }
+}
+
+/// A change in a timeline. Between sets one of which is big: the sizes, then
+/// who came and went: `150 → 99 (−51: Representative#0 … Representative#50)`.
+fn shown_change(before: &Value, after: &Value) -> String {
+    match (before, after) {
+        (Value::Set(old), Value::Set(new)) if old.len() > BIG_SET || new.len() > BIG_SET => {
+            let old_set: std::collections::HashSet<&str> = old.iter().map(String::as_str).collect();
+            let new_set: std::collections::HashSet<&str> = new.iter().map(String::as_str).collect();
+            let added: Vec<String> = new
+                .iter()
+                .filter(|m| !old_set.contains(m.as_str()))
+                .cloned()
+                .collect();
+            let removed: Vec<String> = old
+                .iter()
+                .filter(|m| !new_set.contains(m.as_str()))
+                .cloned()
+                .collect();
+            let mut parts = Vec::new();
+            if !added.is_empty() {
+                parts.push(format!("+{}: {}", added.len(), abbreviate(&added)));
+            }
+            if !removed.is_empty() {
+                parts.push(format!("−{}: {}", removed.len(), abbreviate(&removed)));
+            }
+            format!("{} → {} ({})", old.len(), new.len(), parts.join("; "))
+        }
+        _ => format!("{before} → {after}"),
+    }
+}
+
+/// Members in order, runs of three or more consecutive numbered elements
+/// (`Person#4`, `Person#5`, `Person#6`) as `Person#4 … Person#6`, at most
+/// [`LISTED`] entries and then how many elements are left.
+fn abbreviate(members: &[String]) -> String {
+    // A numbered element: its sort and number. Names never contain `#`.
+    let numbered = |member: &str| {
+        let (sort, number) = member.rsplit_once('#')?;
+        Some((sort.to_string(), number.parse::<usize>().ok()?))
+    };
+    let mut entries: Vec<(String, usize)> = Vec::new();
+    let mut index = 0;
+    while index < members.len() {
+        let mut end = index + 1;
+        if let Some((sort, first)) = numbered(&members[index]) {
+            while end < members.len()
+                && numbered(&members[end]) == Some((sort.clone(), first + (end - index)))
+            {
+                end += 1;
+            }
+        }
+        if end - index >= 3 {
+            entries.push((format!("{} … {}", members[index], members[end - 1]), end - index));
+            index = end;
+        } else {
+            entries.push((members[index].clone(), 1));
+            index += 1;
+        }
+    }
+    let listed: Vec<&str> = entries.iter().take(LISTED).map(|(e, _)| e.as_str()).collect();
+    let left: usize = entries.iter().skip(LISTED).map(|(_, n)| n).sum();
+    if left == 0 {
+        listed.join(", ")
+    } else {
+        format!("{}, and {left} more", listed.join(", "))
+    }
+}
+
 /// A history as a timeline.
 pub fn render_trace(trace: &Trace) -> String {
     let mut out = String::new();
     if !trace.constants.is_empty() {
         out.push_str("  constants\n");
         for binding in &trace.constants {
-            out.push_str(&format!("    {} = {}\n", binding.location, binding.value));
+            out.push_str(&format!("    {} = {}\n", binding.location, shown(&binding.value)));
         }
     }
     out.push_str("  initial state\n");
     for binding in &trace.initial {
-        out.push_str(&format!("    {} = {}\n", binding.location, binding.value));
+        out.push_str(&format!("    {} = {}\n", binding.location, shown(&binding.value)));
     }
     for (index, step) in trace.steps.iter().enumerate() {
         let args: Vec<String> = step
             .args
             .iter()
-            .map(|a| format!("{} = {}", a.location, a.value))
+            .map(|a| format!("{} = {}", a.location, shown(&a.value)))
             .collect();
         out.push_str(&format!(
             "  step {}: {}({})\n",
@@ -478,8 +564,9 @@ pub fn render_trace(trace: &Trace) -> String {
                 format!("   by {}", clauses(&change.by))
             };
             out.push_str(&format!(
-                "    {}: {} → {}{by}\n",
-                change.location, change.before, change.after
+                "    {}: {}{by}\n",
+                change.location,
+                shown_change(&change.before, &change.after)
             ));
         }
         let inert: Vec<&str> = step
