@@ -450,16 +450,16 @@ fn clauses(by: &[ClauseRef]) -> String {
 /// and, for a change, the members that came and went (JSON keeps them all).
 pub const BIG_SET: usize = 12;
 
-/// The most entries (elements, or runs `first … last` of consecutive
-/// numbered elements) a summary lists before `and n more`.
+/// The most entries of numbered elements (single ones, or runs `first …
+/// last` of consecutive ones) a summary lists before `and n more`.
 const LISTED: usize = 6;
 
 /// A value in a timeline: as written, or for a big set its size and
-/// (abbreviated) members: `150 elements: Representative#0 … Representative#149`.
+/// (abbreviated) members: `150 elements {Representative#0 … Representative#149}`.
 fn shown(value: &Value) -> String {
     match value {
         Value::Set(members) if members.len() > BIG_SET => {
-            format!("{} elements: {}", members.len(), abbreviate(members))
+            format!("{} elements {{{}}}", members.len(), abbreviate(members))
         }
         _ => value.to_string(),
     }
@@ -495,41 +495,48 @@ fn shown_change(before: &Value, after: &Value) -> String {
     }
 }
 
-/// Members in order, runs of three or more consecutive numbered elements
-/// (`Person#4`, `Person#5`, `Person#6`) as `Person#4 … Person#6`, at most
-/// [`LISTED`] entries and then how many elements are left.
+/// Members in order: every named one (an enum value, a named element), and
+/// the numbered ones (`Person#4`) with runs of three or more consecutive
+/// ones as `Person#4 … Person#6`, at most [`LISTED`] entries of them and
+/// then how many are left. Names tell a reader who; numbers only how many.
 fn abbreviate(members: &[String]) -> String {
     // A numbered element: its sort and number. Names never contain `#`.
     let numbered = |member: &str| {
         let (sort, number) = member.rsplit_once('#')?;
         Some((sort.to_string(), number.parse::<usize>().ok()?))
     };
-    let mut entries: Vec<(String, usize)> = Vec::new();
+    let mut listed: Vec<String> = Vec::new();
+    let mut numbered_listed = 0;
+    let mut left = 0;
     let mut index = 0;
     while index < members.len() {
-        let mut end = index + 1;
-        if let Some((sort, first)) = numbered(&members[index]) {
-            while end < members.len()
-                && numbered(&members[end]) == Some((sort.clone(), first + (end - index)))
-            {
-                end += 1;
-            }
-        }
-        if end - index >= 3 {
-            entries.push((format!("{} … {}", members[index], members[end - 1]), end - index));
-            index = end;
-        } else {
-            entries.push((members[index].clone(), 1));
+        let Some((sort, first)) = numbered(&members[index]) else {
+            listed.push(members[index].clone());
             index += 1;
+            continue;
+        };
+        let mut end = index + 1;
+        while end < members.len() && numbered(&members[end]) == Some((sort.clone(), first + (end - index))) {
+            end += 1;
         }
+        if end - index < 3 {
+            end = index + 1;
+        }
+        if numbered_listed == LISTED {
+            left += end - index;
+        } else if end - index == 1 {
+            listed.push(members[index].clone());
+            numbered_listed += 1;
+        } else {
+            listed.push(format!("{} … {}", members[index], members[end - 1]));
+            numbered_listed += 1;
+        }
+        index = end;
     }
-    let listed: Vec<&str> = entries.iter().take(LISTED).map(|(e, _)| e.as_str()).collect();
-    let left: usize = entries.iter().skip(LISTED).map(|(_, n)| n).sum();
-    if left == 0 {
-        listed.join(", ")
-    } else {
-        format!("{}, and {left} more", listed.join(", "))
+    if left > 0 {
+        listed.push(format!("and {left} more"));
     }
+    listed.join(", ")
 }
 
 /// A history as a timeline.
