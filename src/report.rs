@@ -516,7 +516,9 @@ fn abbreviate(members: &[String]) -> String {
             continue;
         };
         let mut end = index + 1;
-        while end < members.len() && numbered(&members[end]) == Some((sort.clone(), first + (end - index))) {
+        while end < members.len()
+            && numbered(&members[end]) == Some((sort.clone(), first + (end - index)))
+        {
             end += 1;
         }
         if end - index < 3 {
@@ -545,12 +547,20 @@ pub fn render_trace(trace: &Trace) -> String {
     if !trace.constants.is_empty() {
         out.push_str("  constants\n");
         for binding in &trace.constants {
-            out.push_str(&format!("    {} = {}\n", binding.location, shown(&binding.value)));
+            out.push_str(&format!(
+                "    {} = {}\n",
+                binding.location,
+                shown(&binding.value)
+            ));
         }
     }
     out.push_str("  initial state\n");
     for binding in &trace.initial {
-        out.push_str(&format!("    {} = {}\n", binding.location, shown(&binding.value)));
+        out.push_str(&format!(
+            "    {} = {}\n",
+            binding.location,
+            shown(&binding.value)
+        ));
     }
     for (index, step) in trace.steps.iter().enumerate() {
         let args: Vec<String> = step

@@ -885,7 +885,10 @@ fn symmetries(system: &System) -> Vec<Symmetry> {
             }
         }
         // Only the elements no term names may move.
-        let distinguished = system.distinguished.get(sort.0).map_or(&[][..], Vec::as_slice);
+        let distinguished = system
+            .distinguished
+            .get(sort.0)
+            .map_or(&[][..], Vec::as_slice);
         let uses: Vec<Vec<(InputId, Vec<InputId>)>> = uses
             .into_iter()
             .enumerate()
