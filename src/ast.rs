@@ -83,6 +83,8 @@ pub struct EnumDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SortDecl {
     pub name: Ident,
+    /// `sort Person names Rahmon, Putin`: the names of the first elements.
+    pub names: Vec<Ident>,
 }
 
 /// `const` or `var`: a name, a type and an optional value (for a `var`, its

@@ -94,7 +94,7 @@ impl<'h> Model<'h> {
                     .scopes
                     .iter()
                     .find(|(id, _)| id.0 == index)
-                    .map_or(DEFAULT_SCOPE, |(_, size)| *size)
+                    .map_or(sort.default_scope(), |(_, size)| *size)
                     as usize,
             })
             .collect();
@@ -219,13 +219,7 @@ impl<'h> Model<'h> {
         match (value, ty) {
             (Value::Bool(b), _) => b.to_string(),
             (Value::Int(i), _) => i.to_string(),
-            (Value::Elem(e), Type::Sort(id)) => {
-                let sort = self.charter.sort(*id);
-                match &sort.kind {
-                    SortKind::Enum(values) => values.get(*e).cloned().unwrap_or_default(),
-                    SortKind::Abstract => format!("{}#{e}", sort.name),
-                }
-            }
+            (Value::Elem(e), Type::Sort(id)) => self.charter.sort(*id).element_name(*e),
             (Value::Opt(None), _) => "none".into(),
             (Value::Opt(Some(inner)), Type::Option(inner_ty)) => self.value_name(inner, inner_ty),
             (Value::Set(members), Type::Set(element)) => {

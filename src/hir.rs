@@ -103,7 +103,32 @@ pub struct Calendar {
 pub struct Sort {
     pub name: String,
     pub kind: SortKind,
+    /// An abstract sort's named elements (`sort Person names Rahmon,
+    /// Putin`): element `i` is called `names[i]`, in reports and in
+    /// expressions; the names are distinct elements, so every scope is at
+    /// least their number. Empty for enums (their values are in the kind).
+    pub names: Vec<String>,
     pub span: Span,
+}
+
+impl Sort {
+    /// The scope of an abstract sort in a command that sets none: the
+    /// default, or the number of named elements if larger.
+    pub fn default_scope(&self) -> u64 {
+        DEFAULT_SCOPE.max(self.names.len() as u64)
+    }
+
+    /// The name of the `index`th element as every report shows it: an enum
+    /// value, a named element, or `Person#6` for an unnamed one.
+    pub fn element_name(&self, index: usize) -> String {
+        match &self.kind {
+            SortKind::Enum(values) => values.get(index).cloned().unwrap_or_default(),
+            SortKind::Abstract => match self.names.get(index) {
+                Some(name) => name.clone(),
+                None => format!("{}#{index}", self.name),
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -630,6 +630,10 @@ pub struct System {
     pub sort_sizes: Vec<usize>,
     /// Which sorts are abstract (interchangeable elements).
     pub abstract_sorts: Vec<SortId>,
+    /// Per sort, the elements some term names (an abstract sort's named
+    /// elements used in an expression): these can be told apart from the
+    /// others, so symmetry breaking only reorders the rest. In index order.
+    pub distinguished: Vec<Vec<usize>>,
     /// Over the initial state (`Now`).
     pub init: Vec<Constraint>,
     /// Over every state (`Now`).

@@ -70,7 +70,7 @@ pub fn sort_sizes(charter: &hir::Charter, command: &Command) -> Vec<usize> {
                 .scopes
                 .iter()
                 .find(|(id, _)| id.0 == index)
-                .map_or(DEFAULT_SCOPE, |(_, size)| *size)
+                .map_or(sort.default_scope(), |(_, size)| *size)
                 as usize,
         })
         .collect()
@@ -210,6 +210,7 @@ impl<'h> Lowerer<'h> {
             writers: HashMap::new(),
             deferred_writes: Vec::new(),
             deferred_records: Vec::new(),
+            distinguished: vec![std::collections::BTreeSet::new(); charter.sorts.len()],
         };
         lowerer.declare_state();
         lowerer.declare_events();
@@ -255,6 +256,11 @@ impl<'h> Lowerer<'h> {
                 inputs: self.inputs,
                 sort_sizes: self.sizes,
                 abstract_sorts,
+                distinguished: self
+                    .distinguished
+                    .into_iter()
+                    .map(|elements| elements.into_iter().collect())
+                    .collect(),
                 init: self.init,
                 invariants: self.invariants,
                 trans: self.trans,
@@ -590,6 +596,9 @@ struct Lowerer<'h> {
     writers: HashMap<Slot, Vec<(ClauseId, TermId)>>,
     deferred_writes: Vec<DeferredWrite>,
     deferred_records: Vec<DeferredRecord>,
+    /// Per sort, the named elements of an abstract sort that the lowered
+    /// expressions mention (see [`System::distinguished`]).
+    distinguished: Vec<std::collections::BTreeSet<usize>>,
 }
 
 /// Per clause, the clauses above it in the override order: those that
@@ -859,9 +868,7 @@ impl Lowerer<'_> {
         let s = self.charter.sort(sort);
         match &s.kind {
             SortKind::Enum(values) => values.clone(),
-            SortKind::Abstract => (0..self.sizes[sort.0])
-                .map(|i| format!("{}#{i}", s.name))
-                .collect(),
+            SortKind::Abstract => (0..self.sizes[sort.0]).map(|i| s.element_name(i)).collect(),
         }
     }
 
@@ -1634,7 +1641,14 @@ impl Lowerer<'_> {
                 let value = self.expr(inner, time);
                 Val::Opt(TRUE, Box::new(value))
             }
-            ExprKind::EnumValue(sort, index) => self.concrete(&Type::Sort(*sort), *index),
+            ExprKind::EnumValue(sort, index) => {
+                // A named element of an abstract sort, used here, is told
+                // apart from the others: no symmetry may move it.
+                if self.charter.sort(*sort).kind == SortKind::Abstract {
+                    self.distinguished[sort.0].insert(*index);
+                }
+                self.concrete(&Type::Sort(*sort), *index)
+            }
             ExprKind::Universe(sort) => Val::Set(vec![TRUE; self.sizes[sort.0]]),
             ExprKind::State { id, primed, args } => {
                 let when = if *primed { Time::Next } else { time };

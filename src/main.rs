@@ -442,9 +442,17 @@ fn overrides(args: &SolveArgs) -> charter::verify::Overrides {
 
 /// Command-line options that name something the spec lacks.
 fn check_overrides(spec: &Spec, args: &SolveArgs, property: Option<&str>) -> Result<(), String> {
-    for (sort, _) in &args.scope {
+    for (sort, size) in &args.scope {
         match spec.charter.sorts.iter().find(|s| &s.name == sort) {
-            Some(s) if s.kind == charter::hir::SortKind::Abstract => {}
+            Some(s) if s.kind == charter::hir::SortKind::Abstract => {
+                if (*size as usize) < s.names.len() {
+                    return Err(format!(
+                        "`{sort}` names {} elements, so its scope is at least {}",
+                        s.names.len(),
+                        s.names.len()
+                    ));
+                }
+            }
             Some(_) => {
                 return Err(format!(
                     "`{sort}` is an enum; only abstract sorts take a scope"

@@ -430,13 +430,7 @@ pub fn element_name(charter: &hir::Charter, ty: &Type, index: usize) -> String {
     match ty {
         Type::Bool => (index == 1).to_string(),
         Type::Int(range) => (range.low + index as i64).to_string(),
-        Type::Sort(id) => {
-            let sort = charter.sort(*id);
-            match &sort.kind {
-                hir::SortKind::Enum(values) => values.get(index).cloned().unwrap_or_default(),
-                hir::SortKind::Abstract => format!("{}#{index}", sort.name),
-            }
-        }
+        Type::Sort(id) => charter.sort(*id).element_name(index),
         Type::Option(_) | Type::Set(_) => String::new(),
     }
 }

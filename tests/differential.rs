@@ -53,8 +53,10 @@ impl Gen {
 #[derive(Clone)]
 struct Sort {
     name: String,
-    /// Empty for the abstract sort.
+    /// The enum's values, or the abstract sort's named elements (maybe
+    /// none): either are constants expressions may use.
     values: Vec<String>,
+    is_abstract: bool,
 }
 
 #[derive(Clone)]
@@ -359,15 +361,20 @@ fn spec(seed: u64) -> String {
         sorts.push(Sort {
             name: format!("E{i}"),
             values: (0..n).map(|k| format!("{prefix}{k}")).collect(),
-        });
-    }
-    if abstract_sort {
-        sorts.push(Sort {
-            name: "P".into(),
-            values: Vec::new(),
+            is_abstract: false,
         });
     }
     let scope = g.range(2, 3);
+    if abstract_sort {
+        // Up to two named elements, which expressions then tell apart from
+        // the others (symmetry breaking must leave them in place).
+        let names = g.range(0, 2);
+        sorts.push(Sort {
+            name: "P".into(),
+            values: (0..names).map(|k| format!("n{k}")).collect(),
+            is_abstract: true,
+        });
+    }
     let enum_ids: Vec<usize> = (0..enums).collect();
 
     // One variable of each sort (so every sort has an element to write),
@@ -428,8 +435,10 @@ fn spec(seed: u64) -> String {
 
     let mut out = String::from("charter \"differential\"\n\n");
     for s in &model.sorts {
-        if s.values.is_empty() {
+        if s.is_abstract && s.values.is_empty() {
             writeln!(out, "sort {}", s.name).unwrap();
+        } else if s.is_abstract {
+            writeln!(out, "sort {} names {}", s.name, s.values.join(", ")).unwrap();
         } else {
             writeln!(out, "enum {} {{ {} }}", s.name, s.values.join(", ")).unwrap();
         }
@@ -574,7 +583,7 @@ fn spec(seed: u64) -> String {
         past: true,
         events: &model.events,
     };
-    let scope = if model.sorts.iter().any(|s| s.values.is_empty()) {
+    let scope = if model.sorts.iter().any(|s| s.is_abstract) {
         format!(" scope P = {}", model.scope)
     } else {
         String::new()

@@ -250,6 +250,21 @@ fn an_invalid_spec_or_option_exits_2() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+    // The spec names six persons: a scope of five would drop one.
+    for command in ["verify", "lint"] {
+        let output = charter_bin()
+            .args([
+                command,
+                "specs/csto-article13.charter",
+                "--scope",
+                "Person=5",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("names 6 elements"), "{stderr}");
+    }
 }
 
 #[test]

@@ -89,7 +89,17 @@ impl Printer {
                     span,
                 );
             }
-            ItemKind::Sort(decl) => self.line(1, format!("sort {}", decl.name.node), span),
+            ItemKind::Sort(decl) if decl.names.is_empty() => {
+                self.line(1, format!("sort {}", decl.name.node), span)
+            }
+            ItemKind::Sort(decl) => {
+                let names: Vec<&str> = decl.names.iter().map(|n| n.node.as_str()).collect();
+                self.line(
+                    1,
+                    format!("sort {} names {}", decl.name.node, names.join(", ")),
+                    span,
+                );
+            }
             ItemKind::Const(decl) => self.state_decl("const", decl, span),
             ItemKind::Var(decl) => self.state_decl("var", decl, span),
             ItemKind::Event(decl) => {

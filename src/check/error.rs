@@ -335,6 +335,21 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("scope {sort} = {size} is smaller than the {names} elements `{sort}` names")]
+    #[diagnostic(
+        code(charter::check::scope_below_names),
+        help("named elements are distinct elements of the sort, so every scope holds them all: raise the scope to at least {names}, or name fewer elements")
+    )]
+    ScopeBelowNames {
+        sort: String,
+        size: u64,
+        names: usize,
+        #[label("at least {names}")]
+        span: Span,
+        #[label("names {names} elements")]
+        declared: Span,
+    },
+
     #[error("command `{name}` is too large to encode: {size}")]
     #[diagnostic(
         code(charter::check::command_too_large),
@@ -538,6 +553,7 @@ impl CheckError {
             | DuplicateOption { span, .. }
             | OptionOutOfRange { span, .. }
             | ScopeNotAbstract { span, .. }
+            | ScopeBelowNames { span, .. }
             | CommandTooLarge { span, .. }
             | ImpossibleExpectation { span, .. }
             | UnknownBlocking { span, .. }

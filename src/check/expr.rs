@@ -353,8 +353,9 @@ impl Checker {
         match global {
             Global::EnumValue(sort, index) => {
                 self.sort_used[sort.0] = true;
-                self.no_prime(name, primed, "an enum value")?;
-                self.no_args(name, args, "an enum value", span)?;
+                let what = self.what(global);
+                self.no_prime(name, primed, what)?;
+                self.no_args(name, args, what, span)?;
                 typed(ExprKind::EnumValue(sort, index), Type::Sort(sort))
             }
             Global::Sort(sort) => {

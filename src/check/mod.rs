@@ -266,8 +266,14 @@ impl Checker {
                     }
                 }
                 ast::ItemKind::Sort(decl) => {
-                    self.declare(&decl.name, Global::Sort(SortId(sorts)));
+                    let id = SortId(sorts);
                     sorts += 1;
+                    self.declare(&decl.name, Global::Sort(id));
+                    // Named elements are constants of the sort, like enum
+                    // values.
+                    for (index, name) in decl.names.iter().enumerate() {
+                        self.declare(name, Global::EnumValue(id, index));
+                    }
                 }
                 ast::ItemKind::Const(decl) | ast::ItemKind::Var(decl) => {
                     self.declare(&decl.name, Global::State(StateId(states)));
@@ -351,6 +357,7 @@ impl Checker {
                     self.sorts.push(Sort {
                         name: decl.name.node.clone(),
                         kind: SortKind::Enum(decl.values.iter().map(|v| v.node.clone()).collect()),
+                        names: Vec::new(),
                         span: decl.name.span,
                     });
                 }
@@ -359,6 +366,7 @@ impl Checker {
                     self.sorts.push(Sort {
                         name: decl.name.node.clone(),
                         kind: SortKind::Abstract,
+                        names: decl.names.iter().map(|n| n.node.clone()).collect(),
                         span: decl.name.span,
                     });
                 }
@@ -1082,6 +1090,15 @@ impl Checker {
                                     advice: "a scope is the number of elements a sort has in this command (3 by default); every sort has at least one",
                                     span: size.span,
                                 });
+                            } else if size.node < self.sorts[id.0].names.len() as u64 {
+                                let declared = &self.sorts[id.0];
+                                self.error(CheckError::ScopeBelowNames {
+                                    sort: sort.node.clone(),
+                                    size: size.node,
+                                    names: declared.names.len(),
+                                    span: size.span,
+                                    declared: declared.span,
+                                });
                             } else {
                                 scopes.push((id, size.node, sort.span));
                             }
@@ -1306,7 +1323,10 @@ impl Checker {
                 Some(SortKind::Enum(_)) => "an enum",
                 _ => "a sort",
             },
-            Global::EnumValue(..) => "an enum value",
+            Global::EnumValue(id, _) => match self.sorts.get(id.0).map(|s| &s.kind) {
+                Some(SortKind::Abstract) => "a named element",
+                _ => "an enum value",
+            },
             Global::State(id) => match self.states.get(id.0).map(|s| s.kind) {
                 Some(StateKind::Const) => "a constant",
                 _ => "a variable",

@@ -91,7 +91,7 @@ impl<'h> Estimate<'h> {
                     .scopes
                     .iter()
                     .find(|(id, _)| id.0 == index)
-                    .map_or(DEFAULT_SCOPE, |(_, n)| *n)
+                    .map_or(sort.default_scope(), |(_, n)| *n)
                     as u128,
             })
             .collect();

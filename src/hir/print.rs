@@ -18,10 +18,17 @@ pub fn dump(charter: &Charter) -> String {
             SortKind::Enum(values) => {
                 writeln!(out, "enum {} {{ {} }}", sort.name, values.join(", "))
             }
-            SortKind::Abstract => writeln!(
+            SortKind::Abstract if sort.names.is_empty() => writeln!(
                 out,
                 "sort {} (scope per command, default {DEFAULT_SCOPE})",
                 sort.name
+            ),
+            SortKind::Abstract => writeln!(
+                out,
+                "sort {} names {} (scope per command, default {})",
+                sort.name,
+                sort.names.join(", "),
+                sort.default_scope()
             ),
         };
     }
@@ -271,11 +278,7 @@ fn write_expr(out: &mut String, charter: &Charter, e: &Expr) {
         }
         ExprKind::EnumValue(sort, index) => {
             let sort = charter.sort(*sort);
-            let value = match &sort.kind {
-                SortKind::Enum(values) => values.get(*index).map_or("?", String::as_str),
-                SortKind::Abstract => "?",
-            };
-            let _ = write!(out, "{}.{value}", sort.name);
+            let _ = write!(out, "{}.{}", sort.name, sort.element_name(*index));
         }
         ExprKind::Universe(sort) => {
             let _ = write!(out, "all {}", charter.sort(*sort).name);

@@ -69,9 +69,9 @@ pub struct Unrolling<'s> {
 /// holds, and the literal.
 type CountLiteral = (i64, i64, Bool);
 
-/// One abstract sort's symmetry breaking: for each element, the inputs
-/// that use it (grouped by event selector), and whether the events so far
-/// have used it.
+/// One abstract sort's symmetry breaking: for each element it may move (in
+/// index order, the distinguished ones left out), the inputs that use it
+/// (grouped by event selector), and whether the events so far have used it.
 struct Symmetry {
     uses: Vec<Vec<(InputId, Vec<InputId>)>>,
     seen: Vec<Bool>,
@@ -148,6 +148,11 @@ impl<'s> Unrolling<'s> {
     /// after), and the renamed history is a history too, because nothing in
     /// a spec can tell the elements of an abstract sort apart. So a search
     /// that only considers such histories misses nothing.
+    ///
+    /// Except the named elements an expression mentions
+    /// ([`System::distinguished`]): a spec can tell those apart, so the
+    /// renaming leaves them in place and numbers only the others; "the
+    /// first ones" are the first of the others, in index order.
     fn break_symmetry(&mut self, solver: &Solver, step: usize) {
         if step == 0 {
             return;
@@ -879,7 +884,18 @@ fn symmetries(system: &System) -> Vec<Symmetry> {
                 }
             }
         }
-        if size < 2 || uses.iter().all(Vec::is_empty) {
+        // Only the elements no term names may move.
+        let distinguished = system
+            .distinguished
+            .get(sort.0)
+            .map_or(&[][..], Vec::as_slice);
+        let uses: Vec<Vec<(InputId, Vec<InputId>)>> = uses
+            .into_iter()
+            .enumerate()
+            .filter(|(element, _)| !distinguished.contains(element))
+            .map(|(_, uses)| uses)
+            .collect();
+        if uses.len() < 2 || uses.iter().all(Vec::is_empty) {
             continue;
         }
         // Parameters of this sort per event, and whether all are single
@@ -896,9 +912,10 @@ fn symmetries(system: &System) -> Vec<Symmetry> {
             }
         }
         let per_step = all_exclusive.then(|| params.values().map(|p| p.len()).max().unwrap_or(0));
+        let movable = uses.len();
         result.push(Symmetry {
             uses,
-            seen: vec![Bool::from_bool(false); size],
+            seen: vec![Bool::from_bool(false); movable],
             per_step,
             steps: 0,
         });

@@ -321,9 +321,7 @@ fn item(pair: Pair<Rule>) -> Result<Item> {
     let kind = match pair.as_rule() {
         Rule::calendar_decl => ItemKind::Calendar(calendar_decl(pair)?),
         Rule::enum_decl => ItemKind::Enum(enum_decl(pair)?),
-        Rule::sort_decl => ItemKind::Sort(SortDecl {
-            name: ident(Children::of(pair).next()?),
-        }),
+        Rule::sort_decl => ItemKind::Sort(sort_decl(pair)?),
         Rule::const_decl => ItemKind::Const(state_decl(pair)?),
         Rule::var_decl => ItemKind::Var(state_decl(pair)?),
         Rule::event_decl => ItemKind::Event(event_decl(pair)?),
@@ -396,6 +394,16 @@ fn enum_decl(pair: Pair<Rule>) -> Result<EnumDecl> {
         alphabetical,
         values,
     })
+}
+
+fn sort_decl(pair: Pair<Rule>) -> Result<SortDecl> {
+    let mut children = Children::of(pair);
+    let name = ident(children.next()?);
+    let names = match children.next_if(Rule::kw_names) {
+        Some(_) => children.rest().map(ident).collect(),
+        None => Vec::new(),
+    };
+    Ok(SortDecl { name, names })
 }
 
 fn state_decl(pair: Pair<Rule>) -> Result<StateDecl> {
@@ -1481,6 +1489,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::binders | Rule::binder_group => "a binder such as `x: Type` or `x in set`",
         Rule::int_range => "a range `[low..high]`",
         Rule::question => "`?`",
+        Rule::kw_names => "`names`",
         Rule::depth_opt => "`depth N`",
         Rule::scope_opt => "`scope Sort = N`",
         Rule::expect_opt => "`expect …`",
