@@ -29,7 +29,7 @@ use crate::ir::{Objectives, System, TermId};
 /// minimisation may use, or the command's own limit if lower: a bound
 /// that cannot be proven within it leaves the history simplified, not
 /// proven minimal, rather than the command waiting on it.
-pub const RLIMIT: u64 = 5_000_000;
+pub const RLIMIT: u64 = 1_000_000;
 
 /// The counts of a history, in the order they are minimised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
