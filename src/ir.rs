@@ -667,3 +667,28 @@ impl System {
             .collect()
     }
 }
+
+/// What makes one history simpler than another of the same length, for
+/// minimising the content of counterexamples and witnesses
+/// ([`crate::solve::minimise`]), in the order they are minimised. Terms
+/// are templates over one step, as every constraint is.
+#[derive(Clone, Debug, Default)]
+pub struct Objectives {
+    /// Per location of a variable (a variable, a function point, a set
+    /// element: the granularity of inertia): holds when the step changes it.
+    pub changes: Vec<TermId>,
+    /// Per member of a set-valued event parameter: holds when the step's
+    /// event is that event and the member is in the argument.
+    pub members: Vec<TermId>,
+    /// Per abstract sort, per element: holds when the step's event names
+    /// the element in an argument.
+    pub elements: Vec<Vec<TermId>>,
+    /// The integer atoms of variables (as current-state terms): their
+    /// distance from their value in the initial state counts, in every
+    /// later state.
+    pub integers: Vec<TermId>,
+    /// Per integer event parameter (or the integer inside an optional
+    /// one): where the step's event is that event (and the value present),
+    /// its value and the lowest value of its range.
+    pub arguments: Vec<(TermId, TermId, i64)>,
+}

@@ -402,6 +402,46 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
     out
 }
 
+/// What a trace is among those of its length: `a shortest one`, and how
+/// its content was minimised (the counts that are not zero, after the
+/// changed locations).
+fn shortest(trace: &Trace) -> String {
+    let Some(minimality) = trace.minimised else {
+        return "a shortest one".into();
+    };
+    let Some(counts) = minimality.counts else {
+        return "a shortest one; not minimised: the solver gave up".into();
+    };
+    let mut parts = vec![format!(
+        "{} location{} changed",
+        counts.changed_locations,
+        plural(counts.changed_locations as usize)
+    )];
+    if counts.argument_members > 0 {
+        parts.push(format!(
+            "{} argument member{}",
+            counts.argument_members,
+            plural(counts.argument_members as usize)
+        ));
+    }
+    if counts.elements_named > 0 {
+        parts.push(format!(
+            "{} element{} named",
+            counts.elements_named,
+            plural(counts.elements_named as usize)
+        ));
+    }
+    if counts.integer_distance > 0 {
+        parts.push(format!("integer distance {}", counts.integer_distance));
+    }
+    let how = if minimality.minimal {
+        "minimised"
+    } else {
+        "simplified, not proven minimal (the solver gave up)"
+    };
+    format!("a shortest one, {how}: {}", parts.join(", "))
+}
+
 /// What a verdict that holds rests on: its assumptions, then each event
 /// that clauses block and each rule that never applies, with the history
 /// a clash happens after.
@@ -533,12 +573,16 @@ fn bare_verdict_line(outcome: &Outcome) -> String {
             "proved for histories of every length (explicit-state search saw every reachable state, within {k} step{})",
             plural(*k)
         ),
-        Verdict::Counterexample { depth, .. } => {
-            format!("counterexample in {depth} step{} (a shortest one)", plural(*depth))
-        }
-        Verdict::Witness { depth, .. } => {
-            format!("witness in {depth} step{} (a shortest one)", plural(*depth))
-        }
+        Verdict::Counterexample { depth, trace } => format!(
+            "counterexample in {depth} step{} ({})",
+            plural(*depth),
+            shortest(trace)
+        ),
+        Verdict::Witness { depth, trace } => format!(
+            "witness in {depth} step{} ({})",
+            plural(*depth),
+            shortest(trace)
+        ),
         Verdict::NoneUpTo { depth } => match outcome.kind {
             "scenario" => format!("no such history of up to {depth} steps (longer ones not examined)"),
             _ => format!("no counterexample of up to {depth} steps (not a proof: longer histories were not examined)"),

@@ -88,9 +88,25 @@ pub struct Trace {
     /// Whether the history was replayed through [`crate::eval`] (every
     /// trace in a verdict has been).
     pub replayed: bool,
+    /// How its content was minimised at its length (`None`: it was not,
+    /// as with the explicit-state engine).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimised: Option<Minimality>,
     /// The concrete history that was replayed, in [`crate::eval`] values.
     #[serde(skip)]
     pub history: Option<History>,
+}
+
+/// The outcome of minimising a history's content (see
+/// [`crate::solve::minimise`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Minimality {
+    /// Every count is proven minimal; false when the solver gave up on
+    /// the way, and the simplest history found before is shown.
+    pub minimal: bool,
+    /// The history's counts, in the order minimised; `None` when the
+    /// solver gave up before counting.
+    pub counts: Option<crate::solve::Counts>,
 }
 
 impl Trace {
@@ -235,6 +251,7 @@ pub fn decode(
         initial,
         steps,
         replayed: false,
+        minimised: None,
         history: None,
     }
 }
@@ -329,6 +346,7 @@ pub fn from_history(model: &eval::Model, history: &History) -> Option<Trace> {
         initial: bindings(first, StateKind::Var),
         steps,
         replayed: false,
+        minimised: None,
         history: Some(history.clone()),
     })
 }

@@ -490,7 +490,8 @@ fn verdict(
     limits: &Limits,
     lemmas_used: &mut Vec<String>,
 ) -> Result<Verdict, Stop> {
-    let lowered = lower::lower(charter, command);
+    let mut lowered = lower::lower(charter, command);
+    let objectives = lower::objectives(charter, command, &mut lowered);
     let system = &lowered.system;
     if !solve::initial_state_exists(system, limits)? {
         return Ok(Verdict::Unknown {
@@ -524,6 +525,18 @@ fn verdict(
         Ok(trace)
     };
     let goal = system.goal.term;
+    // A shortest history found, made the simplest of its length (see
+    // `solve::minimise`), then replayed and decoded as every history is.
+    let negate = !matches!(command.kind, CommandKind::Scenario { .. });
+    let simplest = |depth: usize, raw: &solve::RawTrace| -> Result<Trace, Stop> {
+        let minimised = solve::minimise(system, &objectives, goal, negate, depth, raw, limits);
+        let mut trace = decode(&minimised.trace)?;
+        trace.minimised = Some(trace::Minimality {
+            minimal: minimised.minimal,
+            counts: minimised.counts,
+        });
+        Ok(trace)
+    };
     let vacuous = |limits: &Limits| -> Result<Option<Verdict>, Stop> {
         let Some(antecedent) = system.goal.antecedent else {
             return Ok(None);
@@ -554,7 +567,7 @@ fn verdict(
                 Proof::Refuted { depth, trace } => {
                     return Ok(Verdict::Counterexample {
                         depth,
-                        trace: decode(&trace)?,
+                        trace: simplest(depth, &trace)?,
                     });
                 }
                 Proof::Open { .. } => {}
@@ -562,7 +575,7 @@ fn verdict(
             match solve::search(system, goal, true, depth, limits)? {
                 Search::Found { depth, trace } => Ok(Verdict::Counterexample {
                     depth,
-                    trace: decode(&trace)?,
+                    trace: simplest(depth, &trace)?,
                 }),
                 Search::NoneUpTo { depth } => {
                     Ok(vacuous(limits)?.unwrap_or(Verdict::NoneUpTo { depth }))
@@ -572,7 +585,7 @@ fn verdict(
         CommandKind::Scenario { .. } => match solve::search(system, goal, false, depth, limits)? {
             Search::Found { depth, trace } => Ok(Verdict::Witness {
                 depth,
-                trace: decode(&trace)?,
+                trace: simplest(depth, &trace)?,
             }),
             Search::NoneUpTo { depth } => Ok(Verdict::NoneUpTo { depth }),
         },
@@ -597,7 +610,7 @@ fn verdict(
                 })),
                 Proof::Refuted { depth, trace } => Ok(Verdict::Counterexample {
                     depth,
-                    trace: decode(&trace)?,
+                    trace: simplest(depth, &trace)?,
                 }),
                 Proof::Open { k } => Ok(Verdict::Unknown {
                     reason: UnknownReason::InductionOpen { k },

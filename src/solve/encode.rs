@@ -277,7 +277,7 @@ impl<'s> Unrolling<'s> {
         Bool::and(&equal)
     }
 
-    fn int_at(&mut self, term: TermId, step: usize) -> Int {
+    pub fn int_at(&mut self, term: TermId, step: usize) -> Int {
         match self.translate(term, step) {
             Z3Term::Int(i) => i,
             Z3Term::Bool(_) => Int::from_i64(0),
@@ -712,6 +712,26 @@ impl<'s> Unrolling<'s> {
             Term::Mul(k, a) => RawValue::Int(k.checked_mul(integer(*a)?)?),
             Term::AtMost(..) | Term::AtLeast(..) | Term::Exactly(..) => return None,
         })
+    }
+
+    /// Literals saying that the states and inputs have the values `raw`
+    /// gives them (where it gives one): a history read from another
+    /// unrolling of the same system, as assumptions.
+    pub fn pins_of(&self, raw: &RawTrace) -> Vec<Bool> {
+        let pin = |term: &Z3Term, value: &Option<RawValue>| match (term, value) {
+            (Z3Term::Bool(b), Some(RawValue::Bool(true))) => Some(b.clone()),
+            (Z3Term::Bool(b), Some(RawValue::Bool(false))) => Some(b.not()),
+            (Z3Term::Int(i), Some(RawValue::Int(v))) => Some(i.eq(Int::from_i64(*v))),
+            _ => None,
+        };
+        let states = self.states.iter().zip(&raw.states);
+        let inputs = self.inputs.iter().zip(&raw.inputs);
+        let mut literals: Vec<Bool> = states
+            .chain(inputs)
+            .flat_map(|(terms, values)| terms.iter().zip(values).filter_map(|(t, v)| pin(t, v)))
+            .collect();
+        literals.retain(|l| l.as_bool() != Some(true));
+        literals
     }
 
     /// States `a` and `b` differ somewhere (for simple-path constraints).

@@ -10,8 +10,10 @@
 pub mod blame;
 mod encode;
 pub mod joint;
+mod minimise;
 
 pub use encode::{RawTrace, RawValue};
+pub use minimise::{minimise, Counts, Minimised};
 
 use z3::ast::Bool;
 use z3::{Params, SatResult, Solver};

@@ -1,0 +1,317 @@
+//! Content minimisation: among the histories of the length a bounded
+//! search found, the simplest, by a lexicographic order of counts (see
+//! docs/language.md, "Counterexamples and witnesses"):
+//!
+//! 1. the fewest changed locations (a variable, a function point, a set
+//!    element; counted per step);
+//! 2. the fewest members of set-valued event arguments;
+//! 3. the fewest elements of abstract sorts named by event arguments;
+//! 4. integers closest to where they start: for variables, the distance
+//!    from their initial value in every later state; for event arguments,
+//!    the distance from the lowest value of their range.
+//!
+//! Each count is minimised in turn with the ones before fixed at their
+//! optimum, in one incremental solver over the same unrolling at the fixed
+//! depth: the bound "count ≤ m" under an assumption literal, first just
+//! below the current count (most histories found are already minimal
+//! there), then by bisection. A solver that gives up ends minimisation:
+//! the simplest history found so far stands, not proven minimal.
+
+use serde::Serialize;
+use z3::ast::{Bool, Int};
+use z3::{Model, Solver};
+
+use super::encode::{RawTrace, Unrolling};
+use super::{check, new_solver, Limits};
+use crate::ir::{Objectives, System, TermId};
+
+/// The most resources (Z3's deterministic `rlimit`) one solver call of
+/// minimisation may use, or the command's own limit if lower: a bound
+/// that cannot be proven within it leaves the history simplified, not
+/// proven minimal, rather than the command waiting on it.
+pub const RLIMIT: u64 = 1_000_000;
+
+/// The counts of a history, in the order they are minimised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Locations changed, summed over the steps.
+    pub changed_locations: u64,
+    /// Members of set-valued arguments of the events that happen.
+    pub argument_members: u64,
+    /// Distinct elements of abstract sorts the events' arguments name.
+    pub elements_named: u64,
+    /// How far integers are from where they start (see the module).
+    pub integer_distance: u64,
+}
+
+/// A history after minimisation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Minimised {
+    pub trace: RawTrace,
+    /// Its counts; `None` when the solver gave up before counting (the
+    /// history is then the one found, as found).
+    pub counts: Option<Counts>,
+    /// Whether every count is proven minimal (false: the solver gave up).
+    pub minimal: bool,
+}
+
+/// One count, over the unrolling's terms.
+enum Phase {
+    /// How many of the literals hold, plus a number of them known to.
+    Count(Vec<Bool>, u64),
+    /// A non-negative integer sum.
+    Sum(Int),
+}
+
+impl Phase {
+    fn count(literals: Vec<Bool>) -> Phase {
+        let mut holding = 0;
+        let mut open = Vec::new();
+        for literal in literals {
+            match literal.as_bool() {
+                Some(true) => holding += 1,
+                Some(false) => {}
+                None => open.push(literal),
+            }
+        }
+        Phase::Count(open, holding)
+    }
+
+    fn value(&self, model: &Model) -> u64 {
+        match self {
+            Phase::Count(literals, holding) => {
+                let open = literals
+                    .iter()
+                    .filter(|l| model.eval(*l, true).and_then(|b| b.as_bool()) == Some(true))
+                    .count();
+                holding + open as u64
+            }
+            Phase::Sum(sum) => model
+                .eval(sum, true)
+                .and_then(|v| v.as_i64())
+                .map_or(0, |v| v.max(0) as u64),
+        }
+    }
+
+    fn at_most(&self, bound: u64) -> Bool {
+        match self {
+            Phase::Count(literals, holding) => match bound.checked_sub(*holding) {
+                None => Bool::from_bool(false),
+                Some(k) if k as usize >= literals.len() => Bool::from_bool(true),
+                Some(k) => {
+                    let weighted: Vec<(&Bool, i32)> = literals.iter().map(|l| (l, 1)).collect();
+                    Bool::pb_le(&weighted, k.min(i32::MAX as u64) as i32)
+                }
+            },
+            Phase::Sum(sum) => sum.le(Int::from_i64(bound.min(i64::MAX as u64) as i64)),
+        }
+    }
+}
+
+/// The simplest history of exactly `depth` steps ending where `target`
+/// holds (or fails, with `negate`), starting from `found`, one such
+/// history. At most 1 + ⌈log₂(n + 1)⌉ solver calls per count n, plus one
+/// to count `found`'s; each call has the command's limits.
+pub fn minimise(
+    system: &System,
+    objectives: &Objectives,
+    target: TermId,
+    negate: bool,
+    depth: usize,
+    found: &RawTrace,
+    limits: &Limits,
+) -> Minimised {
+    let as_found = Minimised {
+        trace: found.clone(),
+        counts: None,
+        minimal: false,
+    };
+    let limits = &Limits {
+        rlimit: Some(limits.rlimit.map_or(RLIMIT, |r| r.min(RLIMIT))),
+        ..*limits
+    };
+    let solver = new_solver(limits);
+    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
+    for step in 0..=depth {
+        unrolling.add_state(&solver);
+        unrolling.assert_state(&solver, step, step == 0);
+    }
+    let mut goal = unrolling.bool_at(target, depth);
+    if negate {
+        goal = goal.not();
+    }
+    solver.assert(&goal);
+    let phases = phases(&mut unrolling, objectives, depth);
+    unrolling.flush(&solver);
+    // The history found, pinned where its model gives values: its counts.
+    let pins = unrolling.pins_of(found);
+    let Ok(true) = check(&solver, &pins) else {
+        return as_found;
+    };
+    let Some(model) = solver.get_model() else {
+        return as_found;
+    };
+    let mut values: Vec<u64> = phases.iter().map(|p| p.value(&model)).collect();
+    let mut best = unrolling.read(&model, depth);
+    let mut minimal = true;
+    let mut model = model;
+    for (index, phase) in phases.iter().enumerate() {
+        let mut search = Search {
+            solver: &solver,
+            unrolling: &mut unrolling,
+            phases: &phases,
+            values: &mut values,
+            best: &mut best,
+            depth,
+        };
+        let (proven, last) = search.phase(index, phase, model);
+        model = last;
+        minimal &= proven;
+        solver.assert(phase.at_most(values[index]));
+    }
+    Minimised {
+        trace: best,
+        counts: Some(Counts {
+            changed_locations: values[0],
+            argument_members: values[1],
+            elements_named: values[2],
+            integer_distance: values[3],
+        }),
+        minimal,
+    }
+}
+
+/// The minimisation's state: the solver, and the counts and history of
+/// the simplest history found so far.
+struct Search<'a, 's> {
+    solver: &'a Solver,
+    unrolling: &'a mut Unrolling<'s>,
+    phases: &'a [Phase],
+    values: &'a mut Vec<u64>,
+    best: &'a mut RawTrace,
+    depth: usize,
+}
+
+impl Search<'_, '_> {
+    /// Asks for a history under `assumptions`; if one exists, it is the
+    /// best so far (every bound asked keeps the counts from growing), and
+    /// its model is returned. `Err` when the solver gives up.
+    fn ask(&mut self, assumptions: &[Bool]) -> Result<Option<Model>, ()> {
+        match check(self.solver, assumptions) {
+            Ok(true) => {
+                let model = self.solver.get_model().ok_or(())?;
+                *self.values = self.phases.iter().map(|p| p.value(&model)).collect();
+                *self.best = self.unrolling.read(&model, self.depth);
+                Ok(Some(model))
+            }
+            Ok(false) => Ok(None),
+            Err(_) => Err(()),
+        }
+    }
+
+    /// Minimises the count `index`; whether its optimum is proven.
+    fn phase(&mut self, index: usize, phase: &Phase, model: Model) -> (bool, Model) {
+        let mut model = model;
+        // First, item by item, for a count of items: an item that holds is
+        // made false if some history allows it with those made false so
+        // far. Each question is small (the items made false propagate),
+        // and the result is minimal item by item (no item can be dropped
+        // alone) even where the global bound below is too hard to prove.
+        if let Phase::Count(literals, _) = phase {
+            let mut dropped: Vec<Bool> = Vec::new();
+            for literal in literals {
+                let holds = model.eval(literal, true).and_then(|b| b.as_bool()) == Some(true);
+                dropped.push(literal.not());
+                if !holds {
+                    continue;
+                }
+                match self.ask(&dropped) {
+                    Ok(Some(found)) => model = found,
+                    Ok(None) => {
+                        dropped.pop();
+                    }
+                    Err(()) => return (false, model),
+                }
+            }
+        }
+        // Then the bound, globally: first just below the current count
+        // (usually the optimum already), then by bisection.
+        let mut low = 0;
+        let mut first = true;
+        while low < self.values[index] {
+            let high = self.values[index];
+            let bound = if first {
+                high - 1
+            } else {
+                low + (high - low) / 2
+            };
+            first = false;
+            let literal = self.unrolling.fresh("minimise");
+            self.solver.assert(literal.implies(phase.at_most(bound)));
+            match self.ask(std::slice::from_ref(&literal)) {
+                Ok(Some(found)) => model = found,
+                Ok(None) => {
+                    low = bound + 1;
+                    self.solver.assert(literal.not());
+                }
+                Err(()) => return (false, model),
+            }
+        }
+        (true, model)
+    }
+}
+
+/// The four counts over `depth` steps, in order.
+fn phases(unrolling: &mut Unrolling, objectives: &Objectives, depth: usize) -> Vec<Phase> {
+    let per_step = |unrolling: &mut Unrolling, terms: &[TermId]| -> Vec<Bool> {
+        (0..depth)
+            .flat_map(|step| terms.iter().map(move |t| (*t, step)))
+            .map(|(term, step)| unrolling.bool_at(term, step))
+            .collect()
+    };
+    let changes = per_step(unrolling, &objectives.changes);
+    let members = per_step(unrolling, &objectives.members);
+    let elements: Vec<Bool> = objectives
+        .elements
+        .iter()
+        .flatten()
+        .map(|named| {
+            let steps: Vec<Bool> = (0..depth).map(|s| unrolling.bool_at(*named, s)).collect();
+            match steps.len() {
+                0 => Bool::from_bool(false),
+                _ => Bool::or(&steps),
+            }
+        })
+        .collect();
+    let zero = Int::from_i64(0);
+    let mut distances = Vec::new();
+    for step in 1..=depth {
+        for integer in &objectives.integers {
+            let now = unrolling.int_at(*integer, step);
+            let start = unrolling.int_at(*integer, 0);
+            let difference = now - start;
+            distances.push(
+                difference
+                    .ge(&zero)
+                    .ite(&difference, &(-difference.clone())),
+            );
+        }
+    }
+    for step in 0..depth {
+        for (present, value, low) in &objectives.arguments {
+            let present = unrolling.bool_at(*present, step);
+            let above = unrolling.int_at(*value, step) - Int::from_i64(*low);
+            distances.push(present.ite(&above, &zero));
+        }
+    }
+    let distance = match distances.len() {
+        0 => zero,
+        _ => Int::add(&distances),
+    };
+    vec![
+        Phase::count(changes),
+        Phase::count(members),
+        Phase::count(elements),
+        Phase::Sum(distance),
+    ]
+}
