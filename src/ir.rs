@@ -680,6 +680,10 @@ pub struct Objectives {
     /// Per member of a set-valued event parameter: holds when the step's
     /// event is that event and the member is in the argument.
     pub members: Vec<TermId>,
+    /// Per member of a set in the constants and the initial state that has
+    /// no value written (as a current-state term, read in the initial
+    /// state): holds when it is in.
+    pub initial_members: Vec<TermId>,
     /// Per abstract sort, per element: holds when the step's event names
     /// the element in an argument.
     pub elements: Vec<Vec<TermId>>,

@@ -91,6 +91,13 @@ pub fn objectives(charter: &hir::Charter, command: &Command, lowered: &mut Lower
     let sizes = sort_sizes(charter, command);
     let mut objectives = Objectives::default();
     for (index, decl) in charter.states.iter().enumerate() {
+        // The sets the spec leaves open at the start: those with a value
+        // written are what it says (`init` and axioms may still fix them).
+        for (_, cell) in &layout.cells[index] {
+            if let (Val::Set(bits), None) = (cell, &decl.value) {
+                objectives.initial_members.extend(bits.iter().copied());
+            }
+        }
         if decl.kind == StateKind::Const {
             continue;
         }

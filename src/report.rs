@@ -424,6 +424,13 @@ fn shortest(trace: &Trace) -> String {
             plural(counts.argument_members as usize)
         ));
     }
+    if counts.initial_members > 0 {
+        parts.push(format!(
+            "{} initial set member{}",
+            counts.initial_members,
+            plural(counts.initial_members as usize)
+        ));
+    }
     if counts.elements_named > 0 {
         parts.push(format!(
             "{} element{} named",

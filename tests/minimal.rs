@@ -142,6 +142,30 @@ fn counterexamples_and_witnesses_are_minimal() {
                         model.location_name(hir::StateId(state), cell),
                     );
                 }
+                // Drop one member of a set-valued constant (in every
+                // state: a constant never changes).
+                for (state, decl) in charter.states.iter().enumerate() {
+                    if decl.kind != StateKind::Const {
+                        continue;
+                    }
+                    for (cell, value) in history.states[0].cells[state].iter().enumerate() {
+                        let Value::Set(members) = value else { continue };
+                        for member in members {
+                            let mut simpler = history.clone();
+                            for later in &mut simpler.states {
+                                later.cells[state][cell] = Value::Set(
+                                    members.iter().filter(|m| *m != member).cloned().collect(),
+                                );
+                            }
+                            tried += 1;
+                            assert!(
+                                eval::replay(&model, &simpler, ending(&charter, command)).is_err(),
+                                "{name}: constant {} need not hold {member:?}",
+                                model.location_name(hir::StateId(state), cell),
+                            );
+                        }
+                    }
+                }
                 // Drop one member of a set-valued argument.
                 for (step, occurrence) in history.steps.iter().enumerate() {
                     for (index, arg) in occurrence.args.iter().enumerate() {

@@ -5,8 +5,9 @@
 //! 1. the fewest changed locations (a variable, a function point, a set
 //!    element; counted per step);
 //! 2. the fewest members of set-valued event arguments;
-//! 3. the fewest elements of abstract sorts named by event arguments;
-//! 4. integers closest to where they start: for variables, the distance
+//! 3. the fewest members of sets in the constants and the initial state;
+//! 4. the fewest elements of abstract sorts named by event arguments;
+//! 5. integers closest to where they start: for variables, the distance
 //!    from their initial value in every later state; for event arguments,
 //!    the distance from the lowest value of their range.
 //!
@@ -38,6 +39,8 @@ pub struct Counts {
     pub changed_locations: u64,
     /// Members of set-valued arguments of the events that happen.
     pub argument_members: u64,
+    /// Members of the sets in the constants and the initial state.
+    pub initial_members: u64,
     /// Distinct elements of abstract sorts the events' arguments name.
     pub elements_named: u64,
     /// How far integers are from where they start (see the module).
@@ -174,8 +177,9 @@ pub fn minimise(
         counts: Some(Counts {
             changed_locations: values[0],
             argument_members: values[1],
-            elements_named: values[2],
-            integer_distance: values[3],
+            initial_members: values[2],
+            elements_named: values[3],
+            integer_distance: values[4],
         }),
         minimal,
     }
@@ -261,7 +265,7 @@ impl Search<'_, '_> {
     }
 }
 
-/// The four counts over `depth` steps, in order.
+/// The five counts over `depth` steps, in order.
 fn phases(unrolling: &mut Unrolling, objectives: &Objectives, depth: usize) -> Vec<Phase> {
     let per_step = |unrolling: &mut Unrolling, terms: &[TermId]| -> Vec<Bool> {
         (0..depth)
@@ -271,6 +275,11 @@ fn phases(unrolling: &mut Unrolling, objectives: &Objectives, depth: usize) -> V
     };
     let changes = per_step(unrolling, &objectives.changes);
     let members = per_step(unrolling, &objectives.members);
+    let initial_members: Vec<Bool> = objectives
+        .initial_members
+        .iter()
+        .map(|member| unrolling.bool_at(*member, 0))
+        .collect();
     let elements: Vec<Bool> = objectives
         .elements
         .iter()
@@ -311,6 +320,7 @@ fn phases(unrolling: &mut Unrolling, objectives: &Objectives, depth: usize) -> V
     vec![
         Phase::count(changes),
         Phase::count(members),
+        Phase::count(initial_members),
         Phase::count(elements),
         Phase::Sum(distance),
     ]
