@@ -486,7 +486,7 @@ fn run(
         limits,
         keep,
     )?;
-    let model = crate::eval::Model::new(charter, &command);
+    let model = crate::eval::Model::new(charter, command);
     for (event, clash) in charter.events.iter().zip(clashes) {
         let Some(clash) = clash else { continue };
         let steps = clash.trace.inputs.len().saturating_sub(1);

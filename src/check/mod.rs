@@ -71,6 +71,15 @@ enum Global {
     Scenario,
 }
 
+/// A command's options once checked: depth, scopes, expectation and what
+/// the expectation allows.
+type CommandOptions = (
+    Option<u64>,
+    Vec<(SortId, u64)>,
+    Option<Expectation>,
+    Vec<Allowance>,
+);
+
 /// Where an expression stands, which decides what it may mention.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Place {
@@ -1028,15 +1037,7 @@ impl Checker {
         }
     }
 
-    fn command_options(
-        &mut self,
-        command: &ast::Command,
-    ) -> (
-        Option<u64>,
-        Vec<(SortId, u64)>,
-        Option<Expectation>,
-        Vec<Allowance>,
-    ) {
+    fn command_options(&mut self, command: &ast::Command) -> CommandOptions {
         let mut depth = None;
         let mut scopes: Vec<(SortId, u64, Span)> = Vec::new();
         let mut expect = None;
