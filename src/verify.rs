@@ -529,6 +529,9 @@ fn verdict(
     // `solve::minimise`), then replayed and decoded as every history is.
     let negate = !matches!(command.kind, CommandKind::Scenario { .. });
     let simplest = |depth: usize, raw: &solve::RawTrace| -> Result<Trace, Stop> {
+        if !limits.minimise {
+            return decode(raw);
+        }
         let minimised = solve::minimise(system, &objectives, goal, negate, depth, raw, limits);
         let mut trace = decode(&minimised.trace)?;
         trace.minimised = Some(trace::Minimality {

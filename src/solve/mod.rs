@@ -47,6 +47,9 @@ pub struct Limits {
     /// Before a bounded search, try a short k-induction (sound; off only to
     /// measure the bounded search itself).
     pub induction_first: bool,
+    /// Minimise the content of counterexamples and witnesses at their
+    /// length (on by default; off only to measure what it costs).
+    pub minimise: bool,
     /// The most candidate states the joint obligation check of `charter
     /// lint` examines before it stops, incomplete.
     pub joint_rounds: usize,
@@ -60,6 +63,7 @@ impl Default for Limits {
             seed: 0,
             symmetry: true,
             induction_first: true,
+            minimise: true,
             joint_rounds: joint::MAX_ROUNDS,
         }
     }
