@@ -197,22 +197,7 @@ pub fn blocking(
     command: &Command,
     limits: &crate::solve::Limits,
 ) -> Result<Vec<Finding>, SolverUnknown> {
-    let question = Command {
-        name: "blocking".into(),
-        kind: CommandKind::Scenario {
-            text: None,
-            goal: Expr {
-                kind: ExprKind::Bool(true),
-                ty: Type::Bool,
-                span: Span::default(),
-            },
-        },
-        depth: command.depth,
-        scopes: command.scopes.clone(),
-        expect: None,
-        allowing: Vec::new(),
-        span: command.span,
-    };
+    let question = no_goal("blocking", command.depth, command.scopes.clone());
     let report = run(charter, &question, limits, Keep::All, Queries::Blocking)?;
     Ok(report.findings)
 }
@@ -261,8 +246,17 @@ fn command(charter: &hir::Charter, overrides: &Overrides) -> Command {
         }
     }
     scopes.sort();
+    let depth = overrides
+        .depth
+        .or_else(|| charter.commands.iter().filter_map(|c| c.depth).max());
+    no_goal("lint", depth, scopes)
+}
+
+/// A command that asks about the system alone: a scenario whose goal is
+/// `true`, with the depth and scopes given.
+fn no_goal(name: &str, depth: Option<u64>, scopes: Vec<(hir::SortId, u64)>) -> Command {
     Command {
-        name: "lint".into(),
+        name: name.into(),
         kind: CommandKind::Scenario {
             text: None,
             goal: Expr {
@@ -271,9 +265,7 @@ fn command(charter: &hir::Charter, overrides: &Overrides) -> Command {
                 span: Span::default(),
             },
         },
-        depth: overrides
-            .depth
-            .or_else(|| charter.commands.iter().filter_map(|c| c.depth).max()),
+        depth,
         scopes,
         expect: None,
         allowing: Vec::new(),

@@ -417,26 +417,15 @@ fn shortest(trace: &Trace) -> String {
         counts.changed_locations,
         plural(counts.changed_locations as usize)
     )];
-    if counts.argument_members > 0 {
-        parts.push(format!(
-            "{} argument member{}",
-            counts.argument_members,
-            plural(counts.argument_members as usize)
-        ));
-    }
-    if counts.initial_members > 0 {
-        parts.push(format!(
-            "{} initial set member{}",
-            counts.initial_members,
-            plural(counts.initial_members as usize)
-        ));
-    }
-    if counts.elements_named > 0 {
-        parts.push(format!(
-            "{} element{} named",
-            counts.elements_named,
-            plural(counts.elements_named as usize)
-        ));
+    let counted = [
+        (counts.argument_members, "argument member", ""),
+        (counts.initial_members, "initial set member", ""),
+        (counts.elements_named, "element", " named"),
+    ];
+    for (count, what, after) in counted {
+        if count > 0 {
+            parts.push(format!("{count} {what}{}{after}", plural(count as usize)));
+        }
     }
     if counts.integer_distance > 0 {
         parts.push(format!("integer distance {}", counts.integer_distance));

@@ -7,21 +7,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use charter::eval::{self, Ending, History, Value};
 use charter::hir::{self, CommandKind, StateKind};
 use charter::verify::{self, Overrides, Verdict};
 
-fn charter_files(dir: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "charter"))
-        .collect();
-    files.sort();
-    files
-}
+mod common;
+
+use common::charter_files;
 
 fn load(path: &Path) -> hir::Charter {
     let bytes = std::fs::read(path).unwrap();

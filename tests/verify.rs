@@ -11,15 +11,9 @@ use std::process::Command;
 use charter::report::{self, SourceFile};
 use charter::verify::{self, Outcome, Overrides, Verdict};
 
-fn charter_files(dir: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "charter"))
-        .collect();
-    files.sort();
-    files
-}
+mod common;
+
+use common::charter_files;
 
 fn run(path: &Path) -> (SourceFile, Vec<Outcome>) {
     let bytes = std::fs::read(path).unwrap();

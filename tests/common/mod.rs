@@ -9,6 +9,17 @@ use std::path::Path;
 use charter::report::{self, Color, SourceFile};
 use miette::Diagnostic;
 
+/// The `.charter` files of a folder, in name order.
+pub fn charter_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "charter"))
+        .collect();
+    files.sort();
+    files
+}
+
 pub fn load_fixture(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
