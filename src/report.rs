@@ -382,14 +382,22 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
             "as expected".to_string()
         } else {
             match &outcome.rests_on {
-                Some(r) if !r.unacknowledged.is_empty() => format!(
-                    "NOT as expected: it rests on what the command does not allow (add `allowing {}` if the text means it)",
-                    r.unacknowledged.join(", ")
-                ),
-                Some(r) if !r.stale.is_empty() => format!(
-                    "NOT as expected: `allowing {}` matches nothing the blocking check found",
-                    r.stale.join(", ")
-                ),
+                Some(r) if !r.unacknowledged.is_empty() || !r.stale.is_empty() => {
+                    let mut why = Vec::new();
+                    if !r.unacknowledged.is_empty() {
+                        why.push(format!(
+                            "it rests on what the command does not allow (add `allowing {}` if the text means it)",
+                            r.unacknowledged.join(", ")
+                        ));
+                    }
+                    if !r.stale.is_empty() {
+                        why.push(format!(
+                            "`allowing {}` matches nothing the blocking check found",
+                            r.stale.join(", ")
+                        ));
+                    }
+                    format!("NOT as expected: {}", why.join("; "))
+                }
                 Some(r) if r.unsettled.is_some() => {
                     "NOT as expected: what it rests on is not known (the blocking check did not finish)"
                         .to_string()
@@ -533,21 +541,24 @@ pub fn verdict_line(outcome: &Outcome) -> String {
             format!("{line} — unqualified: whether it rests on blocked events is not known")
         }
         Some(rests_on) if !rests_on.blocked.is_empty() => {
-            let named: Vec<String> = rests_on
-                .blocked
-                .iter()
-                .map(|f| match f.kind {
-                    crate::lint::Kind::Clash => format!("`{}` blocked by a clash", f.subject),
-                    crate::lint::Kind::DeadEvent => format!("`{}` never happening", f.subject),
-                    crate::lint::Kind::DeadRule => {
-                        format!("a rule of `{}` never applying", f.subject)
-                    }
-                    crate::lint::Kind::DeadException => {
-                        format!("an `unless` of `{}` never firing", f.subject)
-                    }
-                    _ => format!("the default of `{}` never applying", f.subject),
-                })
-                .collect();
+            let mut named: Vec<String> = Vec::new();
+            let phrases = rests_on.blocked.iter().map(|f| match f.kind {
+                crate::lint::Kind::Clash => format!("`{}` blocked by a clash", f.subject),
+                crate::lint::Kind::DeadEvent => format!("`{}` never happening", f.subject),
+                crate::lint::Kind::DeadRule => {
+                    format!("a rule of `{}` never applying", f.subject)
+                }
+                crate::lint::Kind::DeadException => {
+                    format!("an `unless` of `{}` never firing", f.subject)
+                }
+                _ => format!("the default of `{}` never applying", f.subject),
+            });
+            // A clause with two dead rules is named once.
+            for phrase in phrases {
+                if !named.contains(&phrase) {
+                    named.push(phrase);
+                }
+            }
             format!("{line} — but it may rest on {}", named.join(", "))
         }
         _ => line,

@@ -272,11 +272,12 @@ fn rests_on(
     // longest any command of the spec asks for (what `charter lint`
     // examines): an event that needs more steps than a short proof's depth
     // is not blocked, only late.
+    // (A command without `depth` asks for the default depth.)
     let depth = charter
         .commands
         .iter()
-        .filter_map(|c| c.depth)
-        .chain(command.depth)
+        .map(|c| c.depth.unwrap_or(DEFAULT_DEPTH))
+        .chain([command.depth.unwrap_or(DEFAULT_DEPTH)])
         .max()
         .unwrap_or(DEFAULT_DEPTH)
         .max(1);
@@ -294,11 +295,14 @@ fn rests_on(
                 .as_ref()
                 .is_none_or(|s| *s == finding.subject)
     };
-    let unacknowledged = blocked
-        .iter()
-        .filter(|f| !command.allowing.iter().any(|a| allows(a, f)))
-        .map(|f| format!("{} {}", f.kind.as_str(), f.subject))
-        .collect();
+    let mut unacknowledged: Vec<String> = Vec::new();
+    for finding in &blocked {
+        let named = format!("{} {}", finding.kind.as_str(), finding.subject);
+        if !command.allowing.iter().any(|a| allows(a, finding)) && !unacknowledged.contains(&named)
+        {
+            unacknowledged.push(named);
+        }
+    }
     let stale = match unsettled {
         Some(_) => Vec::new(),
         None => command

@@ -36,15 +36,16 @@ pub const RLIMIT: u64 = 1_000_000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Counts {
     /// Locations changed, summed over the steps.
-    pub changed_locations: u64,
+    pub changed_locations: u128,
     /// Members of set-valued arguments of the events that happen.
-    pub argument_members: u64,
+    pub argument_members: u128,
     /// Members of the sets in the constants and the initial state.
-    pub initial_members: u64,
+    pub initial_members: u128,
     /// Distinct elements of abstract sorts the events' arguments name.
-    pub elements_named: u64,
+    pub elements_named: u128,
     /// How far integers are from where they start (see the module).
-    pub integer_distance: u64,
+    /// A sum of distances each below 2^64: it may not fit in 64 bits.
+    pub integer_distance: u128,
 }
 
 /// A history after minimisation.
@@ -61,7 +62,7 @@ pub struct Minimised {
 /// One count, over the unrolling's terms.
 enum Phase {
     /// How many of the literals hold, plus a number of them known to.
-    Count(Vec<Bool>, u64),
+    Count(Vec<Bool>, u128),
     /// A non-negative integer sum.
     Sum(Int),
 }
@@ -80,33 +81,36 @@ impl Phase {
         Phase::Count(open, holding)
     }
 
-    fn value(&self, model: &Model) -> u64 {
+    fn value(&self, model: &Model) -> u128 {
         match self {
             Phase::Count(literals, holding) => {
                 let open = literals
                     .iter()
                     .filter(|l| model.eval(*l, true).and_then(|b| b.as_bool()) == Some(true))
                     .count();
-                holding + open as u64
+                holding + open as u128
             }
+            // Exactly: the sum of several distances below 2^64 can pass
+            // 2^64 (read as the largest count if it cannot be read at all,
+            // so that minimisation goes on rather than stops).
             Phase::Sum(sum) => model
                 .eval(sum, true)
-                .and_then(|v| v.as_i64())
-                .map_or(0, |v| v.max(0) as u64),
+                .and_then(|v| v.as_u128())
+                .unwrap_or(u128::MAX),
         }
     }
 
-    fn at_most(&self, bound: u64) -> Bool {
+    fn at_most(&self, bound: u128) -> Bool {
         match self {
             Phase::Count(literals, holding) => match bound.checked_sub(*holding) {
                 None => Bool::from_bool(false),
                 Some(k) if k as usize >= literals.len() => Bool::from_bool(true),
                 Some(k) => {
                     let weighted: Vec<(&Bool, i32)> = literals.iter().map(|l| (l, 1)).collect();
-                    Bool::pb_le(&weighted, k.min(i32::MAX as u64) as i32)
+                    Bool::pb_le(&weighted, k.min(i32::MAX as u128) as i32)
                 }
             },
-            Phase::Sum(sum) => sum.le(Int::from_i64(bound.min(i64::MAX as u64) as i64)),
+            Phase::Sum(sum) => sum.le(Int::from_u128(bound)),
         }
     }
 }
@@ -154,7 +158,7 @@ pub fn minimise(
     let Some(model) = solver.get_model() else {
         return as_found;
     };
-    let mut values: Vec<u64> = phases.iter().map(|p| p.value(&model)).collect();
+    let mut values: Vec<u128> = phases.iter().map(|p| p.value(&model)).collect();
     let mut best = unrolling.read(&model, depth);
     let mut minimal = true;
     let mut model = model;
@@ -191,7 +195,7 @@ struct Search<'a, 's> {
     solver: &'a Solver,
     unrolling: &'a mut Unrolling<'s>,
     phases: &'a [Phase],
-    values: &'a mut Vec<u64>,
+    values: &'a mut Vec<u128>,
     best: &'a mut RawTrace,
     depth: usize,
 }
