@@ -238,12 +238,66 @@ fn main() -> ExitCode {
             Command::Lint(args) => lint(&args),
             Command::Export(args) => export(&args),
         });
-    match worker.map(|handle| handle.join()) {
+    let code = match worker.map(|handle| handle.join()) {
         Ok(Ok(code)) => code,
         _ => {
             to_stderr("charter: internal error: the checker stopped unexpectedly\n");
             ExitCode::from(2)
         }
+    };
+    // What could not be written is a failure, whatever the verdicts were:
+    // a report that was lost (a full disk, a closed pipe) is not a success.
+    let _ = Output::new().flush();
+    match OUTPUT_ERROR.get() {
+        Some(error) => {
+            to_stderr(&format!(
+                "charter: cannot write to standard output: {error}\n"
+            ));
+            ExitCode::from(2)
+        }
+        None => code,
+    }
+}
+
+/// A spec's bytes, read no further than one byte past the largest spec
+/// charter accepts (the syntax stage then refuses it, saying so): a
+/// device or a huge file is never read whole.
+fn read_source(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = charter::syntax::MAX_SOURCE_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The first error met writing to standard output, if any.
+static OUTPUT_ERROR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Standard output, remembering the first write error (see `main`).
+struct Output(std::io::Stdout);
+
+impl Output {
+    fn new() -> Output {
+        Output(std::io::stdout())
+    }
+
+    fn record<T>(result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(error) = &result {
+            let _ = OUTPUT_ERROR.set(error.to_string());
+        }
+        result
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        Output::record(self.0.write(bytes))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Output::record(self.0.flush())
     }
 }
 
@@ -256,10 +310,10 @@ fn check(args: &CheckArgs) -> ExitCode {
     };
     let mut all_valid = true;
     let mut json_files = Vec::new();
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = Output::new();
     for path in &args.files {
         let name = path.display().to_string();
-        let bytes = match std::fs::read(path) {
+        let bytes = match read_source(path) {
             Ok(bytes) => bytes,
             Err(err) => {
                 all_valid = false;
@@ -373,7 +427,7 @@ struct Spec {
 /// standard error. `None` when it cannot be read or is invalid.
 fn load_spec(path: &std::path::Path, color: Color) -> Option<Spec> {
     let name = path.display().to_string();
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_source(path) {
         Ok(bytes) => bytes,
         Err(err) => {
             let error = ReadError {
@@ -536,7 +590,7 @@ fn verify(args: &VerifyArgs) -> ExitCode {
     let overrides = overrides(&args.solve);
     let mut worst = 0u8;
     let mut results: Vec<(String, Option<Vec<charter::verify::Outcome>>)> = Vec::new();
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = Output::new();
     for path in &args.files {
         let name = path.display().to_string();
         let Some(spec) = load_spec(path, color) else {
@@ -598,13 +652,23 @@ fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> bool {
     }
 }
 
-/// Every `.charter` file under the paths, sorted.
+/// Every `.charter` file under the paths, sorted, each once: a folder
+/// reached again (through a link to itself or to a parent) is not walked
+/// again, and a file reached by two paths is run once.
 fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
+    let mut seen_dirs = std::collections::HashSet::new();
+    let mut seen_files = std::collections::HashSet::new();
+    let real = |path: &std::path::Path| {
+        std::fs::canonicalize(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
     for path in paths {
         if path.is_dir() {
             let mut stack = vec![path.clone()];
             while let Some(dir) = stack.pop() {
+                if !seen_dirs.insert(real(&dir)?) {
+                    continue;
+                }
                 let entries = std::fs::read_dir(&dir)
                     .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
                 for entry in entries {
@@ -622,7 +686,108 @@ fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         }
     }
     files.sort();
-    Ok(files)
+    let mut once = Vec::new();
+    for file in files {
+        // A file that cannot be resolved is kept: loading it says why.
+        let key = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+        if seen_files.insert(key) {
+            once.push(file);
+        }
+    }
+    Ok(once)
+}
+
+/// Locks the folder of every spec for this run (`flock` on the folder:
+/// released when the process ends, however it ends), or says which one
+/// another run holds.
+fn lock_folders(files: &[PathBuf]) -> Result<Vec<std::fs::File>, String> {
+    let mut folders: Vec<PathBuf> = files
+        .iter()
+        .map(|f| match f.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        })
+        .filter_map(|f| std::fs::canonicalize(&f).ok())
+        .collect();
+    folders.sort();
+    folders.dedup();
+    let mut locks = Vec::new();
+    for folder in folders {
+        let handle = std::fs::File::open(&folder)
+            .map_err(|e| format!("cannot open {}: {e}", folder.display()))?;
+        match handle.try_lock() {
+            Ok(()) => locks.push(handle),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(format!(
+                    "another `charter test --update` is writing golden files in {}; nothing was written",
+                    folder.display()
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(format!("cannot lock {}: {e}", folder.display()))
+            }
+        }
+    }
+    Ok(locks)
+}
+
+/// Writes a file so that it is either as it was or wholly new, whatever
+/// happens meanwhile (a full disk, a kill): the bytes go to a temporary
+/// file in the same folder, synced, then renamed over the old one. A
+/// symbolic link is refused rather than written through (it could point
+/// out of the spec's folder) or replaced.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    let shown = path.display();
+    let old = std::fs::symlink_metadata(path).ok();
+    if old.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
+        return Err(format!(
+            "{shown} is a symbolic link; charter does not write through links (replace it with a file to update it)"
+        ));
+    }
+    if old.as_ref().is_some_and(|m| !m.is_file()) {
+        return Err(format!(
+            "{shown} is not a regular file; nothing was written"
+        ));
+    }
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => std::path::Path::new("."),
+    };
+    let fail = |e: std::io::Error| {
+        format!("cannot write {shown}: {e} (the old file, if any, is unchanged)")
+    };
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".charter-")
+        .tempfile_in(folder)
+        .map_err(fail)?;
+    temporary.write_all(bytes).map_err(fail)?;
+    // The new file keeps the old one's permissions (a new one gets the
+    // usual rw-r--r--, not the temporary file's rw-------).
+    let permissions = match &old {
+        Some(metadata) => metadata.permissions(),
+        None => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::Permissions::from_mode(0o644)
+            }
+            #[cfg(not(unix))]
+            {
+                temporary.as_file().metadata().map_err(fail)?.permissions()
+            }
+        }
+    };
+    temporary
+        .as_file()
+        .set_permissions(permissions)
+        .map_err(fail)?;
+    temporary.as_file().sync_all().map_err(fail)?;
+    temporary.persist(path).map_err(|e| fail(e.error))?;
+    // The rename itself is durable once the folder is synced.
+    if let Ok(handle) = std::fs::File::open(folder) {
+        let _ = handle.sync_all();
+    }
+    Ok(())
 }
 
 fn golden_path(spec: &std::path::Path) -> PathBuf {
@@ -657,15 +822,28 @@ fn test(args: &TestArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Goldens are written by one run at a time: each folder is locked
+    // (released when the run ends, however it ends).
+    let _locks = if args.update {
+        match lock_folders(&files) {
+            Ok(locks) => locks,
+            Err(message) => {
+                to_stderr(&format!("charter: {message}\n"));
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        Vec::new()
+    };
     let mut passed = 0usize;
     let mut failed = 0usize;
     let mut invalid = false;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = Output::new();
     // With `--format json`, standard output is the JSON document alone: the
     // lines a person reads go to standard error.
     let mut log: Box<dyn Write> = match args.format {
         Format::Json => Box::new(std::io::stderr()),
-        Format::Human => Box::new(std::io::stdout()),
+        Format::Human => Box::new(Output::new()),
     };
     let mut json_results: Vec<TestedFile> = Vec::new();
     for path in &files {
@@ -706,13 +884,10 @@ fn test(args: &TestArgs) -> ExitCode {
         }
         let golden = golden_path(path);
         let golden_status = if args.update {
-            match std::fs::write(&golden, &rendered) {
+            match write_atomically(&golden, rendered.as_bytes()) {
                 Ok(()) => Some("updated"),
                 Err(err) => {
-                    to_stderr(&format!(
-                        "charter: cannot write {}: {err}\n",
-                        golden.display()
-                    ));
+                    to_stderr(&format!("charter: {err}\n"));
                     invalid = true;
                     None
                 }
@@ -876,16 +1051,13 @@ fn export(args: &ExportArgs) -> ExitCode {
     };
     match output {
         Some(path) => {
-            if let Err(err) = std::fs::write(path, script) {
-                to_stderr(&format!(
-                    "charter: cannot write {}: {err}\n",
-                    path.display()
-                ));
+            if let Err(err) = write_atomically(path, script.as_bytes()) {
+                to_stderr(&format!("charter: {err}\n"));
                 return ExitCode::from(2);
             }
         }
         None => {
-            let _ = std::io::stdout().lock().write_all(script.as_bytes());
+            let _ = Output::new().write_all(script.as_bytes());
         }
     }
     ExitCode::SUCCESS
@@ -970,7 +1142,7 @@ fn lint(args: &LintArgs) -> ExitCode {
     let overrides = overrides(&args.solve);
     let mut worst = 0u8;
     let mut json_files = Vec::new();
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = Output::new();
     for path in &args.files {
         let name = path.display().to_string();
         let invalid = report::JsonLintFile {
