@@ -46,6 +46,40 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, syntax::SyntaxError> {
 /// debug build, more than a 2 MiB test or worker thread has.
 const STACK_BYTES: usize = 256 * 1024 * 1024;
 
+/// User text (a clause's quoted words, a title) made safe to print on a
+/// terminal: control characters other than line breaks and tabs are
+/// shown escaped (`\u{1b}`), so that text in a spec cannot move the
+/// cursor, clear the screen or write the clipboard. JSON keeps text exact.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The same, keeping every byte offset: each control character other than
+/// line breaks and tabs becomes one `?` (a control character is one byte
+/// in UTF-8 only below U+0080; the C1 controls, two bytes, become `??`),
+/// so the spans of diagnostics still point at the same text.
+pub fn printable_in_place(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' && c != '\r' {
+            for _ in 0..c.len_utf8() {
+                out.push('?');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Runs `work` on a thread with [`STACK_BYTES`] of stack (memory is only
 /// committed as used), or on this thread if no thread can be started.
 pub fn with_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {

@@ -977,7 +977,11 @@ impl Diagnostic for Finding {
                 None => item.name.clone(),
             };
             let text = match &item.text {
-                Some(text) => format!("blamed: {} {name}: \"{text}\"", item.kind),
+                Some(text) => format!(
+                    "blamed: {} {name}: \"{}\"",
+                    item.kind,
+                    crate::printable(text)
+                ),
                 None => format!("blamed: {} {name}", item.kind),
             };
             let label = if blamed_primary && index == 0 {

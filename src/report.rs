@@ -83,7 +83,12 @@ pub fn render(diagnostic: &dyn Diagnostic, source: &SourceFile, color: Color) ->
     });
     let with_source = WithSource {
         inner: diagnostic,
-        source: quotable.then(|| NamedSource::new(source.name.clone(), source.text.clone())),
+        source: quotable.then(|| {
+            NamedSource::new(
+                crate::printable(&source.name),
+                crate::printable_in_place(&source.text),
+            )
+        }),
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &with_source).is_err() {
@@ -615,7 +620,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::printable(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 fn clauses(by: &[ClauseRef]) -> String {

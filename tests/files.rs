@@ -144,3 +144,49 @@ fn a_device_is_read_no_further_than_the_size_limit() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("charter::syntax::too_large"), "{stderr}");
 }
+
+/// Escape sequences written in a spec (a clause's text, a title, a
+/// comment) never reach the terminal raw: no screen clearing, no
+/// clipboard write (OSC 52), no fake lines. JSON keeps the text exact.
+#[test]
+fn control_characters_in_user_text_are_shown_escaped() {
+    let dir = folder("escapes");
+    let spec = dir.join("escapes.charter");
+    std::fs::write(
+        &spec,
+        "charter \"t\u{1b}]52;c;ZXZpbA==\u{7}\"\n// \u{1b}[2J a comment\nvar x: Bool = false\nevent e\n\
+         clause c \"hi \u{1b}[2J there\" on e: x' = true\nclause d \"\u{1b}[1A\u{9b}2J\" on e: x' = false\n\
+         assert a \"never \u{1b}[31mred\": always not x\ncheck a depth 2 expect no counterexample\n",
+    )
+    .unwrap();
+    for args in [
+        &["verify"][..],
+        &["lint"][..],
+        &["check"][..],
+        &["test"][..],
+    ] {
+        let output = charter_bin().args(args).arg(&spec).output().unwrap();
+        for stream in [&output.stdout, &output.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{9b}') && !text.contains('\u{7}'),
+                "{args:?}: {text}"
+            );
+        }
+        let shown = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        if args == ["verify"] {
+            assert!(shown.contains("never \\u{1b}[31mred"), "{shown}");
+        }
+    }
+    let output = charter_bin()
+        .args(["verify", "--format", "json"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        value["files"][0]["outcomes"][0]["text"],
+        "never \u{1b}[31mred"
+    );
+}
