@@ -58,16 +58,18 @@ struct LintArgs {
 
 #[derive(clap::Args, Clone)]
 struct SolveArgs {
-    /// Depth (number of steps) for every command, instead of its own.
-    #[arg(long, value_name = "N")]
+    /// Depth (number of steps) for every command, instead of its own
+    /// (0 to 100000, as in a spec).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=charter::hir::MAX_DEPTH))]
     depth: Option<u64>,
 
     /// Scope of an abstract sort for every command, as `Sort=N`; repeatable.
     #[arg(long, value_name = "SORT=N", value_parser = parse_scope)]
     scope: Vec<(String, u64)>,
 
-    /// Give up on a solver call after this many seconds (verdict: unknown).
-    #[arg(long, value_name = "SECONDS")]
+    /// Give up on a solver call after this many seconds (verdict: unknown;
+    /// at least 1: no limit is the default, not 0).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     timeout: Option<u64>,
 
     /// Deterministic resource limit per solver call (Z3 rlimit units; the
@@ -148,8 +150,8 @@ enum ExportFormat {
         /// The command to export (its name, or its property's name).
         #[arg(long, value_name = "NAME")]
         command: String,
-        /// Number of steps (default: the command's depth).
-        #[arg(long, value_name = "N")]
+        /// Number of steps (default: the command's depth; at most 100000).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=charter::hir::MAX_DEPTH))]
         depth: Option<u64>,
         /// Write to this file instead of standard output.
         #[arg(long, short, value_name = "OUT")]
