@@ -244,6 +244,15 @@ fn an_invalid_spec_or_option_exits_2() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+    // `--timeout 0` is not "no limit" in disguise, and the command line's
+    // depth has the spec's cap.
+    for (option, value) in [("--timeout", "0"), ("--depth", "100001")] {
+        let output = charter_bin()
+            .args(["verify", "specs/csto-article13.charter", option, value])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{option} {value}");
+    }
     // The spec names six persons: a scope of five would drop one.
     for command in ["verify", "lint"] {
         let output = charter_bin()
