@@ -1331,3 +1331,26 @@ proptest! {
         prop_assert!(parsed, "does not parse: {}", expr);
     }
 }
+
+/// "Did you mean" is for names a person types: a name longer than 256
+/// characters gets none (the edit distance would be quadratic in it), and
+/// a candidate too long or too short to be within reach is not compared.
+#[test]
+fn did_you_mean_is_bounded_by_length() {
+    let long = "a".repeat(100_000);
+    let spec = format!("charter \"t\"\nvar {long}: Bool = false\nassert q: always {long}b\n");
+    let errors = check_errors(spec.as_bytes());
+    let unknown: Vec<_> = errors
+        .iter()
+        .filter(|e| code_of(*e) == "charter::check::unknown_name")
+        .collect();
+    assert_eq!(unknown.len(), 1);
+    assert!(unknown[0].help().is_none());
+    // Within reach, a suggestion is still made.
+    let errors = check_errors(b"charter \"t\"\nvar member: Bool = false\nassert q: always membr\n");
+    let help = errors
+        .iter()
+        .find_map(|e| e.help().map(|h| h.to_string()))
+        .unwrap_or_default();
+    assert!(help.contains("did you mean `member`"), "{help}");
+}

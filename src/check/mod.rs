@@ -1575,9 +1575,18 @@ fn mentions_next_state(expr: &Expr) -> bool {
 /// The candidate closest to `name`, if it is close enough to be a likely
 /// typo.
 fn suggest(name: &str, candidates: &[String]) -> Option<String> {
-    let limit = (name.chars().count() / 3).max(1);
+    // The edit distance is quadratic in the names' lengths: no suggestion
+    // for a name longer than any a person types, and none computed for a
+    // candidate whose length alone puts it out of reach.
+    const LONGEST: usize = 256;
+    let length = name.chars().count();
+    if length > LONGEST {
+        return None;
+    }
+    let limit = (length / 3).max(1);
     candidates
         .iter()
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (strsim::damerau_levenshtein(name, c), c))
         .filter(|(distance, c)| *distance <= limit || c.to_lowercase() == name.to_lowercase())
         .min_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.cmp(y)))
