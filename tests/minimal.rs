@@ -15,16 +15,7 @@ use charter::verify::{self, Overrides, Verdict};
 
 mod common;
 
-use common::charter_files;
-
-fn load(path: &Path) -> hir::Charter {
-    let bytes = std::fs::read(path).unwrap();
-    charter::load(&bytes)
-        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
-        .checked
-        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
-        .charter
-}
+use common::{charter_files, load_charter as load};
 
 fn ending<'h>(charter: &'h hir::Charter, command: &'h hir::Command) -> Ending<'h> {
     match &command.kind {

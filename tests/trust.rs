@@ -6,30 +6,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use charter::eval::{self, At, Ending, History, Reason, Value};
 use charter::hir::{self, CommandKind, EventId};
 use charter::verify::{self, Outcome, Overrides, Verdict};
 
-fn charter_files(dir: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "charter"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn load(path: &Path) -> hir::Charter {
-    let bytes = std::fs::read(path).unwrap();
-    charter::load(&bytes)
-        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
-        .checked
-        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
-        .charter
-}
+use common::{charter_files, load_charter as load};
 
 fn history_of(outcome: &Outcome) -> Option<&History> {
     match &outcome.verdict {

@@ -138,16 +138,7 @@ pub fn minimise(
         ..*limits
     };
     let solver = new_solver(limits);
-    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
-    for step in 0..=depth {
-        unrolling.add_state(&solver);
-        unrolling.assert_state(&solver, step, step == 0);
-    }
-    let mut goal = unrolling.bool_at(target, depth);
-    if negate {
-        goal = goal.not();
-    }
-    solver.assert(&goal);
+    let mut unrolling = super::unrolled_to(&solver, system, target, negate, depth, limits);
     let phases = phases(&mut unrolling, objectives, depth);
     unrolling.flush(&solver);
     // The history found, pinned where its model gives values: its counts.

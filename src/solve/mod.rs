@@ -294,6 +294,29 @@ pub fn prove(
     Ok(Proof::Open { k: max_k.max(1) })
 }
 
+/// The system unrolled to exactly `depth` steps on `solver`, with its
+/// target (negated for a violation) asserted at the last state.
+fn unrolled_to<'s>(
+    solver: &Solver,
+    system: &'s System,
+    target: TermId,
+    negate: bool,
+    depth: usize,
+    limits: &Limits,
+) -> Unrolling<'s> {
+    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
+    for step in 0..=depth {
+        unrolling.add_state(solver);
+        unrolling.assert_state(solver, step, step == 0);
+    }
+    let mut goal = unrolling.bool_at(target, depth);
+    if negate {
+        goal = goal.not();
+    }
+    solver.assert(&goal);
+    unrolling
+}
+
 fn assert_lemmas(solver: &Solver, unrolling: &mut Unrolling, lemmas: &[TermId], state: usize) {
     for lemma in lemmas {
         solver.assert(unrolling.bool_at(*lemma, state));
@@ -311,16 +334,7 @@ pub fn smt2(
     limits: &Limits,
 ) -> String {
     let solver = Solver::new();
-    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
-    for step in 0..=depth {
-        unrolling.add_state(&solver);
-        unrolling.assert_state(&solver, step, step == 0);
-    }
-    let mut goal = unrolling.bool_at(target, depth);
-    if negate {
-        goal = goal.not();
-    }
-    solver.assert(goal);
+    let mut unrolling = unrolled_to(&solver, system, target, negate, depth, limits);
     unrolling.flush(&solver);
     format!(
         "; charter: exported bounded check at depth {depth}\n(set-option :produce-models true)\n{}",

@@ -20,6 +20,16 @@ pub fn charter_files(dir: &str) -> Vec<std::path::PathBuf> {
     files
 }
 
+/// A spec that must check clean, as the HIR.
+pub fn load_charter(path: &Path) -> charter::hir::Charter {
+    let bytes = std::fs::read(path).unwrap();
+    charter::load(&bytes)
+        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+        .checked
+        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+        .charter
+}
+
 pub fn load_fixture(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
