@@ -61,6 +61,8 @@ impl Kind {
     ];
 
     pub fn as_str(self) -> &'static str {
+        // The blocking kinds spell as `hir::Blocking` does (tests/lint.rs
+        // checks it): `allowing` and `.lint` files use the same words.
         match self {
             Kind::NoInitialState => "no_initial_state",
             Kind::DeadEvent => "dead_event",
@@ -213,14 +215,18 @@ enum Queries {
 }
 
 impl Kind {
-    /// The kinds [`blocking`] reports.
-    pub const BLOCKING: [Kind; 5] = [
-        Kind::Clash,
-        Kind::DeadEvent,
-        Kind::DeadRule,
-        Kind::DeadException,
-        Kind::DeadDefault,
-    ];
+    /// The kind of blocking a finding of this kind is (what [`blocking`]
+    /// reports and `allowing` names), if it is one.
+    pub fn blocking(self) -> Option<hir::Blocking> {
+        match self {
+            Kind::Clash => Some(hir::Blocking::Clash),
+            Kind::DeadEvent => Some(hir::Blocking::DeadEvent),
+            Kind::DeadRule => Some(hir::Blocking::DeadRule),
+            Kind::DeadException => Some(hir::Blocking::DeadException),
+            Kind::DeadDefault => Some(hir::Blocking::DeadDefault),
+            _ => None,
+        }
+    }
 }
 
 /// The command whose system lint examines: no goal; the overrides' depth,

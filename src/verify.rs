@@ -289,7 +289,7 @@ fn rests_on(
         Err(reason) => (Vec::new(), Some(reason)),
     };
     let allows = |allowance: &hir::Allowance, finding: &crate::lint::Finding| {
-        allowance.kind.as_str() == finding.kind.as_str()
+        finding.kind.blocking() == Some(allowance.kind)
             && allowance
                 .subject
                 .as_ref()
@@ -477,7 +477,7 @@ impl From<SolverUnknown> for Stop {
 }
 
 /// What a command's histories must end with, for replay.
-fn ending<'h>(charter: &'h hir::Charter, command: &'h Command) -> Ending<'h> {
+pub fn ending<'h>(charter: &'h hir::Charter, command: &'h Command) -> Ending<'h> {
     match &command.kind {
         CommandKind::Check(id) | CommandKind::Prove(id) => {
             let formula = charter.formula(*id);

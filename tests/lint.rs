@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 use charter::lint::{self, Kind, LintReport};
 use charter::report::{self, Color, SourceFile};
 use charter::verify::Overrides;
@@ -34,13 +36,7 @@ fn rendered(source: &SourceFile, result: &LintReport) -> String {
 }
 
 fn fixtures() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/lint")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "charter"))
-        .collect();
-    files.sort();
-    files
+    common::charter_files("tests/fixtures/lint")
 }
 
 #[test]
@@ -545,4 +541,19 @@ fn test_json_is_one_document_with_the_lint_status() {
         log.contains("ok specs/cis-charter-art9.charter: lint"),
         "{log}"
     );
+}
+
+/// Lint's kinds that are blockings spell as `allowing` spells them, and
+/// every kind of blocking is one of lint's.
+#[test]
+fn blocking_kinds_are_spelled_as_lint_spells_them() {
+    let mut seen = Vec::new();
+    for kind in Kind::ALL {
+        if let Some(blocking) = kind.blocking() {
+            assert_eq!(kind.as_str(), blocking.as_str());
+            seen.push(blocking);
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, charter::hir::Blocking::ALL);
 }

@@ -9,23 +9,13 @@
 
 use std::path::Path;
 
-use charter::eval::{self, Ending, History, Value};
-use charter::hir::{self, CommandKind, StateKind};
-use charter::verify::{self, Overrides, Verdict};
+use charter::eval::{self, History, Value};
+use charter::hir::{self, StateKind};
+use charter::verify::{self, ending, Overrides, Verdict};
 
 mod common;
 
 use common::{charter_files, load_charter as load};
-
-fn ending<'h>(charter: &'h hir::Charter, command: &'h hir::Command) -> Ending<'h> {
-    match &command.kind {
-        CommandKind::Check(id) | CommandKind::Prove(id) => {
-            let f = charter.formula(*id);
-            Ending::Violates(&f.name, &f.body)
-        }
-        CommandKind::Scenario { goal, .. } => Ending::Reaches(&command.name, goal),
-    }
-}
 
 /// `value` with the location (the whole value, or one member's presence)
 /// as in `from`.

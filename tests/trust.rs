@@ -8,9 +8,9 @@ mod common;
 
 use std::path::Path;
 
-use charter::eval::{self, At, Ending, History, Reason, Value};
-use charter::hir::{self, CommandKind, EventId};
-use charter::verify::{self, Outcome, Overrides, Verdict};
+use charter::eval::{self, At, History, Reason, Value};
+use charter::hir::{self, EventId};
+use charter::verify::{self, ending, Outcome, Overrides, Verdict};
 
 use common::{charter_files, load_charter as load};
 
@@ -53,16 +53,6 @@ fn every_trace_replays() {
         }
     }
     assert!(replayed >= 50, "only {replayed} traces replayed");
-}
-
-fn ending<'h>(charter: &'h hir::Charter, command: &'h hir::Command) -> Ending<'h> {
-    match &command.kind {
-        CommandKind::Check(id) | CommandKind::Prove(id) => {
-            let f = charter.formula(*id);
-            Ending::Violates(&f.name, &f.body)
-        }
-        CommandKind::Scenario { goal, .. } => Ending::Reaches(&command.name, goal),
-    }
 }
 
 /// The counterexample of `tests/fixtures/trust/replay.charter`: two joins.
