@@ -213,7 +213,7 @@ impl<'s> Tracked<'s> {
     pub(super) fn assert_step(&mut self, step: usize, pre: bool) {
         let system = self.unrolling.system;
         for constraint in &system.trans {
-            let is_pre = crate::lower::is_pre_step(&constraint.origin, || {
+            let is_pre = crate::ir::is_pre_step(&constraint.origin, || {
                 system.terms.mentions_next(constraint.term)
             });
             if is_pre == pre {

@@ -70,7 +70,7 @@ pub struct Joint<'a> {
     pub atom_terms: &'a [TermId],
     pub successors: &'a [TermId],
     /// The transition constraints and invariants evaluated on the
-    /// candidate next state (see `lower::LintTerms`).
+    /// candidate next state (the successor checks `charter lint` builds).
     pub checks: &'a [(Constraint, TermId)],
     pub input_terms: &'a [TermId],
     /// `now` (over one state) and per event its selector and `date`.
@@ -392,7 +392,7 @@ fn fails(
         // candidate next state satisfies every other constraint.
         let mut holds = Vec::new();
         for constraint in &system.trans {
-            let pre = crate::lower::is_pre_step(&constraint.origin, || {
+            let pre = crate::ir::is_pre_step(&constraint.origin, || {
                 system.terms.mentions_next(constraint.term)
             });
             if pre && kept(system, keep, constraint) {
