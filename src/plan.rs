@@ -226,7 +226,7 @@ impl Plan {
             .max(1);
         let command = no_goal("blocking", Some(depth), self.command.scopes.clone());
         let overrides = Overrides {
-            limits: self.limits.clone(),
+            limits: self.limits,
             ..Overrides::default()
         };
         Plan::new(charter, command, depth as usize, &overrides)
@@ -238,7 +238,7 @@ impl Plan {
         Plan {
             command,
             depth,
-            limits: overrides.limits.clone(),
+            limits: overrides.limits,
             engine: overrides.engine,
             skip_blocking_check: overrides.skip_blocking_check,
             too_large,

@@ -220,6 +220,37 @@ pub struct Outcome {
     pub property_span: Span,
 }
 
+impl Outcome {
+    /// Whether the outcome counts as success: as expected where `expect`
+    /// is given; otherwise proved, a witness, or no counterexample up to
+    /// the depth — and, for those that hold, resting on no event that
+    /// clauses block (a clash) and with the blocking check finished.
+    pub fn succeeded(&self) -> bool {
+        if self.expect.is_some() {
+            return self.as_expected;
+        }
+        if let Some(rests_on) = &self.rests_on {
+            let blocked = rests_on.blocked.iter().any(|f| f.kind.is_error());
+            if blocked || rests_on.unsettled.is_some() {
+                return false;
+            }
+        }
+        match &self.verdict {
+            Verdict::Proved { .. } | Verdict::Witness { .. } => true,
+            Verdict::NoneUpTo { .. } => self.kind == OutcomeKind::Check,
+            Verdict::Counterexample { .. }
+            | Verdict::Unknown { .. }
+            | Verdict::ReplayFailed { .. } => false,
+        }
+    }
+
+    /// Whether the outcome is an internal error: a history that did not
+    /// replay.
+    pub fn internal_error(&self) -> bool {
+        matches!(self.verdict, Verdict::ReplayFailed { .. })
+    }
+}
+
 /// What a verdict that holds rests on, besides the spec's rules: the
 /// scopes (in [`Outcome::scopes`]), the axioms and the lemmas it assumed,
 /// and what the blocking check found in histories of up to `depth` steps:
@@ -296,8 +327,8 @@ impl Blockings {
         }
         // On a thread (hence a Z3 context) of its own, so that its answer
         // does not depend on which command asked first.
-        let answer = crate::with_stack(|| crate::lint::blocking(charter, plan))
-            .map_err(|u| u.reason);
+        let answer =
+            crate::with_stack(|| crate::lint::blocking(charter, plan)).map_err(|u| u.reason);
         self.known.push((key, answer.clone()));
         answer
     }
@@ -313,7 +344,9 @@ fn rests_on(
     blockings: &mut Blockings,
 ) -> Option<RestsOn> {
     let command = &plan.command;
-    if plan.skip_blocking_check || !matches!(verdict, Verdict::Proved { .. } | Verdict::NoneUpTo { .. }) {
+    if plan.skip_blocking_check
+        || !matches!(verdict, Verdict::Proved { .. } | Verdict::NoneUpTo { .. })
+    {
         return None;
     }
     let axioms = charter

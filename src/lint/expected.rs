@@ -163,7 +163,10 @@ mod tests {
             )
         );
         assert_eq!(
-            compare(&report, &parse("clash decision\nno_initial_state -").unwrap_or_default()),
+            compare(
+                &report,
+                &parse("clash decision\nno_initial_state -").unwrap_or_default()
+            ),
             (Vec::new(), Vec::new())
         );
     }

@@ -146,7 +146,13 @@ pub(super) fn blamed(charter: &hir::Charter, item: Item) -> Blamed {
                     one_line(&clause.text),
                     span,
                 ),
-                None => (BlamedKind::Guard, charter.event(event).name.clone(), None, None, span),
+                None => (
+                    BlamedKind::Guard,
+                    charter.event(event).name.clone(),
+                    None,
+                    None,
+                    span,
+                ),
             }
         }
         Item::Formula { formula, span } => {
@@ -299,4 +305,3 @@ impl Diagnostic for Finding {
         Some(Box::new(labels.into_iter()))
     }
 }
-

@@ -18,7 +18,6 @@
 //! the joint obligation check; `blocking.rs`: what `verify` asks;
 //! `expected.rs`: the `.lint` file of expected findings.
 
-
 mod blocking;
 pub mod expected;
 mod findings;
@@ -37,8 +36,8 @@ use crate::span::Span;
 use crate::trace::{self, Trace};
 
 pub use blocking::blocking;
-pub use findings::{Blamed, BlamedKind, Finding, Owed, Witness};
 use findings::blamed;
+pub use findings::{Blamed, BlamedKind, Finding, Owed, Witness};
 use obligations::obligation_conflicts;
 pub use obligations::{lookahead, owed_can_be_met};
 
@@ -152,7 +151,11 @@ pub fn lint_keeping(
     run_keeping(charter, &lint_plan(charter, overrides)?, keep)
 }
 
-fn run_keeping(charter: &hir::Charter, plan: &Plan, keep: Keep) -> Result<LintReport, SolverUnknown> {
+fn run_keeping(
+    charter: &hir::Charter,
+    plan: &Plan,
+    keep: Keep,
+) -> Result<LintReport, SolverUnknown> {
     // Alone, on a thread (hence a Z3 context) of its own: see
     // `solve::exclusive`.
     let _alone = crate::solve::exclusive();
@@ -477,4 +480,27 @@ fn road(
     history.replayed = whole;
     history.history = Some(replayed);
     Ok(history)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// JSON, diagnostic codes, `.lint` files and `allowing` spell a kind
+    /// the same way: serde writes [`Kind::as_str`], which `Kind::parse`
+    /// reads back, and no two kinds share a name.
+    #[test]
+    fn serde_spells_each_kind_by_its_name() {
+        for kind in Kind::ALL {
+            let json = serde_json::to_value(kind).ok();
+            assert_eq!(json, Some(serde_json::Value::from(kind.as_str())));
+            assert_eq!(Kind::parse(kind.as_str()), Some(kind));
+        }
+        let mut names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Kind::ALL.len());
+        let json = serde_json::to_value(BlamedKind::InitialValue).ok();
+        assert_eq!(json, Some(serde_json::Value::from("initial value")));
+    }
 }
