@@ -17,6 +17,7 @@ pub mod hir;
 pub mod ir;
 pub mod lint;
 pub mod lower;
+pub mod plan;
 pub mod report;
 pub mod solve;
 pub mod span;

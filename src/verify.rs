@@ -5,44 +5,21 @@
 //! witness, nothing found up to a depth (never shown as proved), or unknown
 //! with its reason (never shown as success).
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::eval::{self, Ending};
 use crate::explore;
-use crate::hir::{self, Command, CommandKind, Expectation, FormulaKind, DEFAULT_DEPTH};
+use crate::hir::{self, Command, CommandKind, Expectation, FormulaKind};
 use crate::lower;
+use crate::plan::{Plan, TooLarge};
 use crate::solve::{self, Limits, Proof, Search, SolverUnknown};
 use crate::span::Span;
 use crate::trace::{self, Trace};
 
+pub use crate::plan::{Engine, Overrides};
+
 /// The largest k of the induction attempt that precedes a bounded check.
 const INDUCTION_SHORTCUT_K: usize = 2;
-
-/// Options from the command line that override a command's own.
-#[derive(Clone, Debug, Default)]
-pub struct Overrides {
-    pub depth: Option<u64>,
-    /// Scopes by sort name.
-    pub scopes: Vec<(String, u64)>,
-    pub limits: Limits,
-    pub engine: Engine,
-    /// Leaves out the blocking check ([`RestsOn`] stays `None`), for the
-    /// tests that compare the engines' verdicts and nothing else. Not
-    /// offered on the command line: a verdict shown to a person always
-    /// says what it rests on.
-    pub skip_blocking_check: bool,
-}
-
-/// Which engine decides verdicts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Engine {
-    /// Lowering to SMT: bounded search and k-induction with Z3.
-    #[default]
-    Smt,
-    /// Breadth-first search over concrete states ([`crate::explore`]),
-    /// with a budget of distinct states.
-    Explicit { max_states: usize },
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
@@ -73,12 +50,79 @@ pub enum Verdict {
     /// An internal error: the history the engine found does not replay
     /// through [`crate::eval`], so it is not shown. A bug in charter.
     ReplayFailed {
-        /// `"counterexample"` or `"witness"`: what the history was to be.
-        found: &'static str,
+        /// What the history was to be.
+        found: Found,
         depth: usize,
         /// Where the replay failed and why.
         message: String,
     },
+}
+
+/// What a history an engine found was to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Found {
+    Counterexample,
+    Witness,
+}
+
+impl Found {
+    /// What a history found for a command of this kind is.
+    fn of(kind: &CommandKind) -> Found {
+        match kind {
+            CommandKind::Scenario { .. } => Found::Witness,
+            _ => Found::Counterexample,
+        }
+    }
+}
+
+impl std::fmt::Display for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Found::Counterexample => "counterexample",
+            Found::Witness => "witness",
+        })
+    }
+}
+
+/// The kind of command an outcome answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Check,
+    Prove,
+    Scenario,
+}
+
+impl OutcomeKind {
+    pub fn of(kind: &CommandKind) -> OutcomeKind {
+        match kind {
+            CommandKind::Check(_) => OutcomeKind::Check,
+            CommandKind::Prove(_) => OutcomeKind::Prove,
+            CommandKind::Scenario { .. } => OutcomeKind::Scenario,
+        }
+    }
+}
+
+impl std::fmt::Display for OutcomeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OutcomeKind::Check => "check",
+            OutcomeKind::Prove => "prove",
+            OutcomeKind::Scenario => "scenario",
+        })
+    }
+}
+
+/// An expectation as the spec spells it (`"no counterexample"`).
+fn expectation_words<S: Serializer>(
+    expect: &Option<Expectation>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match expect {
+        Some(expect) => serializer.serialize_some(expect.as_str()),
+        None => serializer.serialize_none(),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -129,9 +173,12 @@ impl std::fmt::Display for UnknownReason {
                 "no violation in fewer than {k} steps, but k-induction did not close for any k up to {k}; a `lemma` may help"
             ),
             UnknownReason::Solver { message } => write!(f, "the solver gave up: {message}"),
-            UnknownReason::TooLarge { size, largest } => write!(
+            UnknownReason::TooLarge { size, largest } => std::fmt::Display::fmt(
+                &TooLarge {
+                    size: size.clone(),
+                    largest: largest.clone(),
+                },
                 f,
-                "too large to encode: {size}; most of it is {largest} (lower the scope or depth)"
             ),
             UnknownReason::StateBudget { max_states } => write!(
                 f,
@@ -148,13 +195,14 @@ impl std::fmt::Display for UnknownReason {
 #[derive(Clone, Debug, Serialize)]
 pub struct Outcome {
     pub command: String,
-    pub kind: &'static str,
+    pub kind: OutcomeKind,
     /// The assertion or lemma checked, for `check` and `prove`.
     pub property: Option<String>,
     pub text: Option<String>,
     pub depth: usize,
     pub scopes: Vec<(String, u64)>,
-    pub expect: Option<&'static str>,
+    #[serde(serialize_with = "expectation_words")]
+    pub expect: Option<Expectation>,
     pub verdict: Verdict,
     /// Whether the verdict is what `expect` says (true without `expect`).
     pub as_expected: bool,
@@ -170,6 +218,37 @@ pub struct Outcome {
     /// The span of the property (or scenario condition) concerned.
     #[serde(skip)]
     pub property_span: Span,
+}
+
+impl Outcome {
+    /// Whether the outcome counts as success: as expected where `expect`
+    /// is given; otherwise proved, a witness, or no counterexample up to
+    /// the depth — and, for those that hold, resting on no event that
+    /// clauses block (a clash) and with the blocking check finished.
+    pub fn succeeded(&self) -> bool {
+        if self.expect.is_some() {
+            return self.as_expected;
+        }
+        if let Some(rests_on) = &self.rests_on {
+            let blocked = rests_on.blocked.iter().any(|f| f.kind.is_error());
+            if blocked || rests_on.unsettled.is_some() {
+                return false;
+            }
+        }
+        match &self.verdict {
+            Verdict::Proved { .. } | Verdict::Witness { .. } => true,
+            Verdict::NoneUpTo { .. } => self.kind == OutcomeKind::Check,
+            Verdict::Counterexample { .. }
+            | Verdict::Unknown { .. }
+            | Verdict::ReplayFailed { .. } => false,
+        }
+    }
+
+    /// Whether the outcome is an internal error: a history that did not
+    /// replay.
+    pub fn internal_error(&self) -> bool {
+        matches!(self.verdict, Verdict::ReplayFailed { .. })
+    }
 }
 
 /// What a verdict that holds rests on, besides the spec's rules: the
@@ -196,23 +275,31 @@ pub struct RestsOn {
     pub unsettled: Option<String>,
 }
 
-/// Runs every command of the spec (or only those concerning `only`).
+/// Runs every command of the spec (or only those concerning `only`) with
+/// the overrides. No outcomes when the overrides do not fit the spec or
+/// `only` names nothing a command is about ([`Plan::all`] says why).
 pub fn verify(charter: &hir::Charter, only: Option<&str>, overrides: &Overrides) -> Vec<Outcome> {
+    match Plan::all(charter, only, overrides) {
+        Ok(plans) => run(charter, &plans),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Runs the planned commands, in order.
+pub fn run(charter: &hir::Charter, plans: &[Plan]) -> Vec<Outcome> {
     crate::with_stack(|| {
         // The blocking check's answers by scopes and depth: commands often
         // share them.
         let mut blockings = Blockings::default();
-        charter
-            .commands
+        plans
             .iter()
-            .filter(|command| only.is_none_or(|name| concerns(charter, command, name)))
             // Each command on its own thread, hence with its own Z3 context,
             // and alone: a command's result does not depend on which
             // commands ran before it or run beside it (Z3 numbers its terms
             // per context, and the numbers steer its search).
-            .map(|command| {
+            .map(|plan| {
                 let _alone = solve::exclusive();
-                crate::with_stack(|| run(charter, command, overrides, &mut blockings))
+                crate::with_stack(|| run_one(charter, plan, &mut blockings))
             })
             .collect()
     })
@@ -230,19 +317,18 @@ impl Blockings {
     fn of(
         &mut self,
         charter: &hir::Charter,
-        command: &Command,
-        limits: &Limits,
+        plan: &Plan,
     ) -> Result<Vec<crate::lint::Finding>, String> {
-        let mut scopes = command.scopes.clone();
+        let mut scopes = plan.command.scopes.clone();
         scopes.sort();
-        let key = (scopes, command.depth);
+        let key = (scopes, plan.command.depth);
         if let Some((_, answer)) = self.known.iter().find(|(k, _)| *k == key) {
             return answer.clone();
         }
         // On a thread (hence a Z3 context) of its own, so that its answer
         // does not depend on which command asked first.
-        let answer = crate::with_stack(|| crate::lint::blocking(charter, command, limits))
-            .map_err(|u| u.reason);
+        let answer =
+            crate::with_stack(|| crate::lint::blocking(charter, plan)).map_err(|u| u.reason);
         self.known.push((key, answer.clone()));
         answer
     }
@@ -252,14 +338,15 @@ impl Blockings {
 /// others.
 fn rests_on(
     charter: &hir::Charter,
-    command: &Command,
+    plan: &Plan,
     verdict: &Verdict,
     lemmas: Vec<String>,
-    limits: &Limits,
-    skip: bool,
     blockings: &mut Blockings,
 ) -> Option<RestsOn> {
-    if skip || !matches!(verdict, Verdict::Proved { .. } | Verdict::NoneUpTo { .. }) {
+    let command = &plan.command;
+    if plan.skip_blocking_check
+        || !matches!(verdict, Verdict::Proved { .. } | Verdict::NoneUpTo { .. })
+    {
         return None;
     }
     let axioms = charter
@@ -268,23 +355,10 @@ fn rests_on(
         .filter(|f| f.kind == FormulaKind::Axiom)
         .map(|f| f.name.clone())
         .collect();
-    // The histories examined are as long as the command's, or as the
-    // longest any command of the spec asks for (what `charter lint`
-    // examines): an event that needs more steps than a short proof's depth
-    // is not blocked, only late.
-    // (A command without `depth` asks for the default depth.)
-    let depth = charter
-        .commands
-        .iter()
-        .map(|c| c.depth.unwrap_or(DEFAULT_DEPTH))
-        .chain([command.depth.unwrap_or(DEFAULT_DEPTH)])
-        .max()
-        .unwrap_or(DEFAULT_DEPTH)
-        .max(1);
-    let mut examined = command.clone();
-    examined.depth = Some(depth);
-    let depth = depth as usize;
-    let (blocked, unsettled) = match blockings.of(charter, &examined, limits) {
+    // The histories examined: see `Plan::for_blocking`.
+    let examined = plan.for_blocking(charter);
+    let depth = examined.depth;
+    let (blocked, unsettled) = match blockings.of(charter, &examined) {
         Ok(blocked) => (blocked, None),
         Err(reason) => (Vec::new(), Some(reason)),
     };
@@ -326,41 +400,21 @@ fn rests_on(
     })
 }
 
-fn concerns(charter: &hir::Charter, command: &Command, name: &str) -> bool {
-    command.name == name
-        || match &command.kind {
-            CommandKind::Check(id) | CommandKind::Prove(id) => charter.formula(*id).name == name,
-            CommandKind::Scenario { .. } => false,
-        }
-}
-
-fn run(
-    charter: &hir::Charter,
-    command: &Command,
-    overrides: &Overrides,
-    blockings: &mut Blockings,
-) -> Outcome {
-    let mut command = command.clone();
-    if let Some(depth) = overrides.depth {
-        command.depth = Some(depth);
-    }
-    for (name, size) in &overrides.scopes {
-        if let Some(index) = charter.sorts.iter().position(|s| &s.name == name) {
-            command.scopes.retain(|(id, _)| id.0 != index);
-            command.scopes.push((hir::SortId(index), *size));
-        }
-    }
-    let depth = command.depth.unwrap_or(DEFAULT_DEPTH) as usize;
-    let too_large = crate::check::size::exceeds(charter, &command);
+fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Outcome {
+    let command = &plan.command;
+    let depth = plan.depth;
     let mut lemmas = Vec::new();
-    let result = match (too_large, overrides.engine) {
-        (Some((size, largest)), _) => Ok(Verdict::Unknown {
-            reason: UnknownReason::TooLarge { size, largest },
+    let result = match (&plan.too_large, plan.engine) {
+        (Some(TooLarge { size, largest }), _) => Ok(Verdict::Unknown {
+            reason: UnknownReason::TooLarge {
+                size: size.clone(),
+                largest: largest.clone(),
+            },
         }),
         (None, engine) => match engine {
-            Engine::Smt => verdict(charter, &command, depth, &overrides.limits, &mut lemmas),
+            Engine::Smt => verdict(charter, command, depth, &plan.limits, &mut lemmas),
             Engine::Explicit { max_states } => {
-                explicit_verdict(charter, &command, depth, max_states)
+                explicit_verdict(charter, command, depth, max_states)
             }
         },
     };
@@ -381,39 +435,26 @@ fn run(
             message: rejection.to_string(),
         },
     };
-    let (kind, property, text, property_span) = match &command.kind {
+    let kind = OutcomeKind::of(&command.kind);
+    let (property, text, property_span) = match &command.kind {
         CommandKind::Check(id) | CommandKind::Prove(id) => {
             let formula = charter.formula(*id);
-            let kind = if matches!(command.kind, CommandKind::Check(_)) {
-                "check"
-            } else {
-                "prove"
-            };
             (
-                kind,
                 Some(formula.name.clone()),
                 formula.text.clone(),
                 formula.span,
             )
         }
-        CommandKind::Scenario { text, goal } => ("scenario", None, text.clone(), goal.span),
+        CommandKind::Scenario { text, goal } => (None, text.clone(), goal.span),
     };
-    let rests_on = rests_on(
-        charter,
-        &command,
-        &verdict,
-        lemmas,
-        &overrides.limits,
-        overrides.skip_blocking_check,
-        blockings,
-    );
+    let rests_on = rests_on(charter, plan, &verdict, lemmas, blockings);
     let acknowledged = rests_on
         .as_ref()
         .is_none_or(|r| r.unacknowledged.is_empty() && r.stale.is_empty() && r.unsettled.is_none());
     let as_expected = command
         .expect
         .is_none_or(|expect| meets(&command.kind, expect, &verdict) && acknowledged);
-    let sizes = lower::sort_sizes(charter, &command);
+    let sizes = lower::sort_sizes(charter, command);
     let scopes = charter
         .sorts
         .iter()
@@ -434,7 +475,7 @@ fn run(
         text,
         depth,
         scopes,
-        expect: command.expect.map(Expectation::as_str),
+        expect: command.expect,
         verdict,
         as_expected,
         span: command.span,
@@ -464,7 +505,7 @@ enum Stop {
     Solver(SolverUnknown),
     /// A history found did not replay.
     Replay {
-        found: &'static str,
+        found: Found,
         depth: usize,
         rejection: eval::Rejection,
     },
@@ -503,10 +544,7 @@ fn verdict(
         });
     }
     let model = eval::Model::new(charter, command);
-    let found = match command.kind {
-        CommandKind::Scenario { .. } => "witness",
-        _ => "counterexample",
-    };
+    let found = Found::of(&command.kind);
     // Every history is replayed through `eval` before it is shown.
     let decode = |raw: &solve::RawTrace| -> Result<Trace, Stop> {
         let history = trace::history(&model, &system.terms, &lowered.layout, raw);
@@ -638,13 +676,12 @@ fn explicit_verdict(
     max_states: usize,
 ) -> Result<Verdict, Stop> {
     let model = eval::Model::new(charter, command);
-    let (goal, target, found) = match &command.kind {
-        CommandKind::Check(id) | CommandKind::Prove(id) => (
-            &charter.formula(*id).body,
-            explore::Target::Violation,
-            "counterexample",
-        ),
-        CommandKind::Scenario { goal, .. } => (goal, explore::Target::Witness, "witness"),
+    let found = Found::of(&command.kind);
+    let (goal, target) = match &command.kind {
+        CommandKind::Check(id) | CommandKind::Prove(id) => {
+            (&charter.formula(*id).body, explore::Target::Violation)
+        }
+        CommandKind::Scenario { goal, .. } => (goal, explore::Target::Witness),
     };
     let antecedent = match (&command.kind, &goal.kind) {
         (CommandKind::Scenario { .. }, _) => None,
@@ -721,22 +758,30 @@ fn explicit_verdict(
     }
 }
 
-/// The SMT-LIB script of a command's bounded question at `depth` (default:
-/// the command's depth): a violation of its property, or a history reaching
-/// its scenario's condition, in exactly that many steps.
-pub fn export_smt2(charter: &hir::Charter, name: &str, depth: Option<u64>) -> Option<String> {
-    let command = charter
-        .commands
-        .iter()
-        .find(|c| concerns(charter, c, name))?;
-    let depth = depth.or(command.depth).unwrap_or(DEFAULT_DEPTH) as usize;
+/// The SMT-LIB script of a planned command's bounded question: a
+/// violation of its property, or a history reaching its scenario's
+/// condition, in exactly the plan's depth of steps; refused when too large
+/// to encode.
+pub fn smt2(charter: &hir::Charter, plan: &Plan) -> Result<String, TooLarge> {
+    if let Some(too_large) = &plan.too_large {
+        return Err(too_large.clone());
+    }
+    let command = &plan.command;
     let lowered = lower::lower(charter, command);
     let negate = !matches!(command.kind, CommandKind::Scenario { .. });
-    Some(solve::smt2(
+    Ok(solve::smt2(
         &lowered.system,
         lowered.system.goal.term,
         negate,
-        depth,
+        plan.depth,
         &Limits::default(),
     ))
+}
+
+/// [`smt2`] for the command named `name` (or about a property named
+/// `name`) at `depth` (default: the command's depth); `None` when there is
+/// no such command or it is too large to encode.
+pub fn export_smt2(charter: &hir::Charter, name: &str, depth: Option<u64>) -> Option<String> {
+    let plan = Plan::for_export(charter, name, depth).ok()?;
+    smt2(charter, &plan).ok()
 }

@@ -281,14 +281,14 @@ fn replay_rejects_a_malformed_history() {
 fn a_failed_replay_is_rendered_as_an_internal_error() {
     let outcome = Outcome {
         command: "small".into(),
-        kind: "check",
+        kind: charter::verify::OutcomeKind::Check,
         property: Some("small".into()),
         text: None,
         depth: 4,
         scopes: Vec::new(),
         expect: None,
         verdict: Verdict::ReplayFailed {
-            found: "counterexample",
+            found: charter::verify::Found::Counterexample,
             depth: 2,
             message: "step 2 (`join`): `open` changed although no applicable effect mentions it"
                 .into(),

@@ -1,0 +1,251 @@
+//! The command line's shape: subcommands, their arguments, and how the
+//! solving options become the library's [`Overrides`].
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use charter::plan::{Engine, Overrides};
+use charter::report::Color;
+
+/// Formal verification of institutional rules: charters, treaties, rules of
+/// procedure and bylaws.
+#[derive(Parser)]
+#[command(name = "charter", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to color diagnostics (`auto`: when standard error is a
+    /// terminal).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Parse and check spec files without solving: report every error and
+    /// warning, or a short summary of what each valid spec declares.
+    Check(CheckArgs),
+    /// Run the commands (`check`, `prove`, `scenario`) of spec files and
+    /// report each verdict, with a timeline for every counterexample and
+    /// witness.
+    Verify(VerifyArgs),
+    /// Run every spec under the given paths, compare each verdict with its
+    /// `expect`, and compare the rendered results with the golden file
+    /// `<spec>.golden` beside a spec where one exists; also lint every spec
+    /// and compare its findings with `<spec>.lint` (none when absent).
+    Test(TestArgs),
+    /// Check the coherence of the rules up to a depth: no initial state,
+    /// events that never happen, rules, exceptions or defaults that never
+    /// apply, clashes between rules, vacuous assertions. Findings listed in
+    /// `<spec>.lint` beside a spec are expected.
+    Lint(LintArgs),
+    /// Write a command's bounded question as SMT-LIB, for other solvers.
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args)]
+pub struct LintArgs {
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub solve: SolveArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(clap::Args, Clone)]
+pub struct SolveArgs {
+    /// Depth (number of steps) for every command, instead of its own
+    /// (0 to 100000, as in a spec).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=charter::hir::MAX_DEPTH))]
+    pub depth: Option<u64>,
+
+    /// Scope of an abstract sort for every command, as `Sort=N`; repeatable.
+    #[arg(long, value_name = "SORT=N", value_parser = parse_scope)]
+    pub scope: Vec<(String, u64)>,
+
+    /// Give up on a solver call after this many seconds (verdict: unknown;
+    /// at least 1: no limit is the default, not 0).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+
+    /// Deterministic resource limit per solver call (Z3 rlimit units; the
+    /// verdict is unknown when exhausted).
+    #[arg(long, value_name = "UNITS")]
+    pub rlimit: Option<u64>,
+
+    /// Do not break the symmetry of abstract sorts (slower; for measurement).
+    #[arg(long)]
+    pub no_symmetry: bool,
+
+    /// The engine that decides verdicts: `smt` (Z3: bounded search and
+    /// k-induction) or `explicit` (breadth-first search over concrete
+    /// states, for small scopes; no solver).
+    #[arg(long, value_enum, default_value_t = EngineChoice::Smt)]
+    pub engine: EngineChoice,
+
+    /// With `--engine explicit`: give up (verdict: unknown) after this many
+    /// distinct states.
+    #[arg(long, value_name = "N", default_value_t = charter::explore::DEFAULT_MAX_STATES)]
+    pub max_states: usize,
+}
+
+impl SolveArgs {
+    /// The options as the library takes them.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            depth: self.depth,
+            scopes: self.scope.clone(),
+            limits: charter::solve::Limits {
+                timeout_ms: self.timeout.map(|s| s.saturating_mul(1000)),
+                rlimit: self.rlimit,
+                seed: 0,
+                symmetry: !self.no_symmetry,
+                ..charter::solve::Limits::default()
+            },
+            engine: match self.engine {
+                EngineChoice::Smt => Engine::Smt,
+                EngineChoice::Explicit => Engine::Explicit {
+                    max_states: self.max_states,
+                },
+            },
+            skip_blocking_check: false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineChoice {
+    Smt,
+    Explicit,
+}
+
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Run only the commands about this assertion, lemma or scenario.
+    #[arg(long, value_name = "NAME")]
+    pub property: Option<String>,
+
+    #[command(flatten)]
+    pub solve: SolveArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct TestArgs {
+    /// Spec files, or folders searched for `.charter` files.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Rewrite the golden files with the current results.
+    #[arg(long)]
+    pub update: bool,
+
+    #[command(flatten)]
+    pub solve: SolveArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub format: ExportFormat,
+}
+
+#[derive(Subcommand)]
+pub enum ExportFormat {
+    /// SMT-LIB 2: "is there a history of exactly DEPTH steps that violates
+    /// the property (or, for a scenario, reaches its condition)?"
+    Smt2 {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The command to export (its name, or its property's name).
+        #[arg(long, value_name = "NAME")]
+        command: String,
+        /// Number of steps (default: the command's depth; at most 100000).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=charter::hir::MAX_DEPTH))]
+        depth: Option<u64>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+}
+
+fn parse_scope(text: &str) -> Result<(String, u64), String> {
+    let (sort, size) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not of the form Sort=N"))?;
+    let size: u64 = size
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{size}` is not a number"))?;
+    if size == 0 || size > charter::hir::MAX_SCOPE {
+        return Err(format!("a scope is 1 to {}", charter::hir::MAX_SCOPE));
+    }
+    Ok((sort.trim().to_string(), size))
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Spec files to check.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Also print an internal form of each spec that parses: `ast` (the
+    /// syntax tree, fully parenthesised, with byte spans) or `hir` (resolved
+    /// and typed, for a spec that checks).
+    #[arg(long, value_enum, value_name = "FORM")]
+    pub emit: Option<Emit>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Emit {
+    Ast,
+    Hir,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether diagnostics are colored: `auto` when standard error (where
+    /// most of them go) is a terminal.
+    pub fn resolve(self) -> Color {
+        match self {
+            ColorChoice::Always => Color::Always,
+            ColorChoice::Never => Color::Never,
+            ColorChoice::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => {
+                Color::Always
+            }
+            ColorChoice::Auto => Color::Never,
+        }
+    }
+}

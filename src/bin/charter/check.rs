@@ -1,0 +1,106 @@
+//! `charter check`: parse and check specs, print every diagnostic, or a
+//! summary of what each valid spec declares.
+
+use std::io::Write;
+
+use miette::Diagnostic;
+
+use charter::report::{self, Color, JsonKind, SourceFile};
+
+use crate::args::{CheckArgs, Emit, Format};
+use crate::output::{print_json, read_source, to_stderr, Output, ReadError};
+use crate::Exit;
+
+pub fn check(args: &CheckArgs, color: Color) -> Exit {
+    let mut all_valid = true;
+    let mut json_files = Vec::new();
+    let mut stdout = Output::new();
+    for path in &args.files {
+        let name = path.display().to_string();
+        let bytes = match read_source(path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                all_valid = false;
+                let error = ReadError {
+                    path: name.clone(),
+                    reason: err.to_string(),
+                };
+                let source = SourceFile::from_bytes(&name, b"");
+                match args.format {
+                    Format::Human => to_stderr(&report::render(&error, &source, color)),
+                    Format::Json => json_files.push(report::JsonFile {
+                        file: name,
+                        valid: false,
+                        diagnostics: vec![report::json_diagnostic(&error, &source)],
+                    }),
+                }
+                continue;
+            }
+        };
+        let source = SourceFile::from_bytes(&name, &bytes);
+        let mut diagnostics: Vec<Box<dyn Diagnostic>> = Vec::new();
+        let mut summary = None;
+        match charter::load(&bytes) {
+            Err(error) => diagnostics.push(Box::new(error)),
+            Ok(loaded) => {
+                if let Some(Emit::Ast) = args.emit {
+                    let _ = write!(stdout, "{}", charter::ast::print::dump(&loaded.ast));
+                }
+                match loaded.checked {
+                    Ok(checked) => {
+                        if let Some(Emit::Hir) = args.emit {
+                            let _ =
+                                write!(stdout, "{}", charter::hir::print::dump(&checked.charter));
+                        }
+                        summary = Some(report::summary(&checked.charter));
+                        diagnostics.extend(checked.warnings.into_iter().map(|w| Box::new(w) as _));
+                    }
+                    Err(errors) => diagnostics.extend(errors.into_iter().map(|e| Box::new(e) as _)),
+                }
+            }
+        }
+        let valid = summary.is_some();
+        all_valid &= valid;
+        match args.format {
+            Format::Human => {
+                for diagnostic in &diagnostics {
+                    to_stderr(&report::render(diagnostic.as_ref(), &source, color));
+                }
+                let line = match &summary {
+                    Some(summary) => format!("{name}: ok ({summary})"),
+                    None => format!("{name}: invalid ({})", count_errors(&diagnostics)),
+                };
+                let _ = writeln!(stdout, "{line}");
+            }
+            Format::Json => json_files.push(report::JsonFile {
+                file: name,
+                valid,
+                diagnostics: diagnostics
+                    .iter()
+                    .map(|d| report::json_diagnostic(d.as_ref(), &source))
+                    .collect(),
+            }),
+        }
+    }
+    if args.format == Format::Json
+        && !print_json(&mut stdout, &report::Json::new(JsonKind::Check, json_files))
+    {
+        return Exit::Invalid;
+    }
+    if all_valid {
+        Exit::Ok
+    } else {
+        Exit::Invalid
+    }
+}
+
+fn count_errors(diagnostics: &[Box<dyn Diagnostic>]) -> String {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| !matches!(d.severity(), Some(miette::Severity::Warning)))
+        .count();
+    match errors {
+        1 => "1 error".into(),
+        n => format!("{n} errors"),
+    }
+}

@@ -1,0 +1,46 @@
+//! `charter export smt2`: a command's bounded question as SMT-LIB.
+
+use std::io::Write;
+
+use charter::plan::Plan;
+use charter::report::Color;
+
+use crate::args::{ExportArgs, ExportFormat};
+use crate::output::{load_spec, to_stderr, write_atomically, Output};
+use crate::Exit;
+
+pub fn export(args: &ExportArgs, color: Color) -> Exit {
+    let ExportFormat::Smt2 {
+        file,
+        command,
+        depth,
+        output,
+    } = &args.format;
+    let Some(spec) = load_spec(file, color) else {
+        return Exit::Invalid;
+    };
+    let script = Plan::for_export(&spec.charter, command, *depth)
+        .map_err(|error| error.message(&spec.source.name))
+        .and_then(|plan| {
+            charter::verify::smt2(&spec.charter, &plan).map_err(|too_large| too_large.to_string())
+        });
+    let script = match script {
+        Ok(script) => script,
+        Err(message) => {
+            to_stderr(&format!("charter: {message}\n"));
+            return Exit::Invalid;
+        }
+    };
+    match output {
+        Some(path) => {
+            if let Err(err) = write_atomically(path, script.as_bytes()) {
+                to_stderr(&format!("charter: {err}\n"));
+                return Exit::Invalid;
+            }
+        }
+        None => {
+            let _ = Output::new().write_all(script.as_bytes());
+        }
+    }
+    Exit::Ok
+}

@@ -1,0 +1,106 @@
+//! `charter lint`: the coherence of the rules, compared with the findings
+//! each spec's `.lint` file expects.
+
+use std::io::Write;
+
+use charter::lint::expected::{self, Expected};
+use charter::plan::Plan;
+use charter::report::{self, Color, JsonKind};
+
+use crate::args::{Format, LintArgs};
+use crate::output::{lint_path, load_spec, print_json, to_stderr, Output};
+use crate::Exit;
+
+pub fn lint(args: &LintArgs, color: Color) -> Exit {
+    let overrides = args.solve.overrides();
+    let mut worst = Exit::Ok;
+    let mut json_files = Vec::new();
+    let mut stdout = Output::new();
+    for path in &args.files {
+        let name = path.display().to_string();
+        let invalid = report::JsonLintFile {
+            file: name.clone(),
+            valid: false,
+            depth: None,
+            scopes: Vec::new(),
+            findings: Vec::new(),
+            incomplete: Vec::new(),
+        };
+        let Some(spec) = load_spec(path, color) else {
+            worst = Exit::Invalid;
+            json_files.push(invalid);
+            continue;
+        };
+        let planned = Plan::for_lint(&spec.charter, &overrides)
+            .map_err(|error| error.message(&spec.source.name))
+            .and_then(|plan| Ok((plan, expected_findings(path)?)));
+        let (plan, expected) = match planned {
+            Ok(planned) => planned,
+            Err(message) => {
+                to_stderr(&format!("charter: {message}\n"));
+                worst = Exit::Invalid;
+                json_files.push(invalid);
+                continue;
+            }
+        };
+        let result = match charter::lint::run(&spec.charter, &plan) {
+            Ok(result) => result,
+            Err(unknown) => {
+                to_stderr(&format!(
+                    "charter: {name}: the solver gave up: {}\n",
+                    unknown.reason
+                ));
+                worst = Exit::Invalid;
+                json_files.push(invalid);
+                continue;
+            }
+        };
+        let (unexpected, missing) = expected::compare(&result, &expected);
+        if !unexpected.is_empty() || !missing.is_empty() || !result.incomplete.is_empty() {
+            worst = worst.max(Exit::Failed);
+        }
+        match args.format {
+            Format::Human => {
+                for finding in &result.findings {
+                    let _ = write!(
+                        stdout,
+                        "{}",
+                        report::lint_finding(finding, &spec.source, color)
+                    );
+                    let _ = writeln!(stdout);
+                }
+                let mut line = format!(
+                    "{name}: {} finding{} (depth {}), {} unexpected",
+                    result.findings.len(),
+                    if result.findings.len() == 1 { "" } else { "s" },
+                    result.depth,
+                    unexpected.len()
+                );
+                if !missing.is_empty() {
+                    line.push_str(&format!("; expected but not found: {}", missing.join(", ")));
+                }
+                for reason in &result.incomplete {
+                    line.push_str(&format!("; incomplete: {reason}"));
+                }
+                let _ = writeln!(stdout, "{line}");
+            }
+            Format::Json => json_files.push(report::json_lint(&name, &result, &spec.source)),
+        }
+    }
+    if args.format == Format::Json
+        && !print_json(&mut stdout, &report::Json::new(JsonKind::Lint, json_files))
+    {
+        return Exit::Invalid;
+    }
+    worst
+}
+
+/// The findings a spec expects, from `<spec>.lint` (none when it cannot
+/// be read), or what is wrong with the file.
+pub fn expected_findings(spec: &std::path::Path) -> Result<Vec<Expected>, String> {
+    let path = lint_path(spec);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(Vec::new());
+    };
+    expected::parse(&text).map_err(|error| error.message(&path.display().to_string()))
+}

@@ -1,0 +1,38 @@
+//! The blocking check: the subset of lint's questions behind a verdict
+//! that holds (what `verify` says it rests on).
+
+use super::{ask, Finding, Keep, Kind, Queries};
+use crate::hir;
+use crate::plan::Plan;
+use crate::solve::SolverUnknown;
+
+/// What a verdict that holds rests on, beyond the spec's own rules: the
+/// events that clauses block (a clash: the event's guards hold, but the
+/// rules that apply admit no next state) and the events, rules, `unless`
+/// exceptions and defaults that never apply, in the histories of up to the
+/// command's depth under the command's scopes. A property may hold only
+/// because of them: `verify` qualifies the verdict with these findings.
+///
+/// Runs on the caller's thread and Z3 context: the caller holds
+/// [`crate::solve::exclusive`].
+///
+/// `plan` is the command's [`Plan::for_blocking`].
+pub fn blocking(charter: &hir::Charter, plan: &Plan) -> Result<Vec<Finding>, SolverUnknown> {
+    let report = ask(charter, plan, Keep::All, Queries::Blocking)?;
+    Ok(report.findings)
+}
+
+impl Kind {
+    /// The kind of blocking a finding of this kind is (what [`blocking`]
+    /// reports and `allowing` names), if it is one.
+    pub fn blocking(self) -> Option<hir::Blocking> {
+        match self {
+            Kind::Clash => Some(hir::Blocking::Clash),
+            Kind::DeadEvent => Some(hir::Blocking::DeadEvent),
+            Kind::DeadRule => Some(hir::Blocking::DeadRule),
+            Kind::DeadException => Some(hir::Blocking::DeadException),
+            Kind::DeadDefault => Some(hir::Blocking::DeadDefault),
+            _ => None,
+        }
+    }
+}

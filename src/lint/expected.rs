@@ -1,0 +1,173 @@
+//! The `.lint` file beside a spec: the findings it expects, one `kind
+//! subject` per line (`-` as the subject of `no_initial_state`); `#`
+//! starts a comment. Pure functions over text: the binary reads the file.
+
+use super::{Kind, LintReport};
+
+/// A finding as a `.lint` file names it: its kind and subject (empty for
+/// `-`).
+pub type Expected = (Kind, String);
+
+/// A line of a `.lint` file that names no kind of finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownKind {
+    /// 1-based.
+    pub line: usize,
+    pub kind: String,
+}
+
+impl UnknownKind {
+    /// The error in words, `file` being the `.lint` file's name as shown.
+    pub fn message(&self, file: &str) -> String {
+        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        format!(
+            "{file}:{}: unknown finding kind `{}` (one of {})",
+            self.line,
+            self.kind,
+            kinds.join(", ")
+        )
+    }
+}
+
+/// The findings a `.lint` file's text expects, or its first line naming
+/// no kind of finding.
+pub fn parse(text: &str) -> Result<Vec<Expected>, UnknownKind> {
+    let mut expected = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let kind = words.next().unwrap_or("");
+        let subject = words.next().unwrap_or("-");
+        let Some(kind) = Kind::parse(kind) else {
+            return Err(UnknownKind {
+                line: number + 1,
+                kind: kind.to_string(),
+            });
+        };
+        let subject = if subject == "-" {
+            String::new()
+        } else {
+            subject.to_string()
+        };
+        expected.push((kind, subject));
+    }
+    Ok(expected)
+}
+
+/// Findings the spec does not expect, and expected findings not found,
+/// each as `kind subject`.
+pub fn compare(report: &LintReport, expected: &[Expected]) -> (Vec<String>, Vec<String>) {
+    let found: Vec<Expected> = report
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.subject.clone()))
+        .collect();
+    let show = |(kind, subject): &Expected| {
+        if subject.is_empty() {
+            format!("{} -", kind.as_str())
+        } else {
+            format!("{} {subject}", kind.as_str())
+        }
+    };
+    let unexpected = found
+        .iter()
+        .filter(|f| !expected.contains(f))
+        .map(show)
+        .collect();
+    let missing = expected
+        .iter()
+        .filter(|e| !found.contains(e))
+        .map(show)
+        .collect();
+    (unexpected, missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn finding(kind: Kind, subject: &str) -> super::super::Finding {
+        super::super::Finding {
+            kind,
+            subject: subject.into(),
+            message: String::new(),
+            span: Span::default(),
+            witness: None,
+            blamed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn lines_comments_and_the_dash() {
+        let text = "# expected\n\nclash decision  # the two clauses\nno_initial_state -\n  dead_event   session extra words\n";
+        assert_eq!(
+            parse(text),
+            Ok(vec![
+                (Kind::Clash, "decision".into()),
+                (Kind::NoInitialState, String::new()),
+                (Kind::DeadEvent, "session".into()),
+            ])
+        );
+        // A kind alone stands for `-`.
+        assert_eq!(parse("clash"), Ok(vec![(Kind::Clash, String::new())]));
+        assert_eq!(parse(""), Ok(Vec::new()));
+        assert_eq!(parse("# only a comment\n   \n"), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn a_malformed_line_is_named_by_its_number() {
+        let error = parse("clash a\n\nclashes b\ndead_rule c\n");
+        assert_eq!(
+            error,
+            Err(UnknownKind {
+                line: 3,
+                kind: "clashes".into()
+            })
+        );
+        let message = error.err().map(|e| e.message("x.charter.lint"));
+        assert_eq!(
+            message.as_deref(),
+            Some(
+                "x.charter.lint:3: unknown finding kind `clashes` (one of no_initial_state, dead_event, dead_rule, dead_exception, dead_default, clash, vacuous_assertion, unmet_obligation, impossible_obligation, conflicting_obligations)"
+            )
+        );
+        // Case matters; a subject is no kind.
+        assert!(parse("Clash a").is_err());
+        assert!(parse("- clash").is_err());
+    }
+
+    #[test]
+    fn comparison_lists_the_unexpected_and_the_missing() {
+        let report = LintReport {
+            depth: 3,
+            scopes: Vec::new(),
+            findings: vec![
+                finding(Kind::Clash, "decision"),
+                finding(Kind::NoInitialState, ""),
+            ],
+            incomplete: Vec::new(),
+        };
+        let expected = vec![
+            (Kind::Clash, "decision".to_string()),
+            (Kind::DeadEvent, "session".to_string()),
+        ];
+        assert_eq!(
+            compare(&report, &expected),
+            (
+                vec!["no_initial_state -".to_string()],
+                vec!["dead_event session".to_string()]
+            )
+        );
+        assert_eq!(
+            compare(
+                &report,
+                &parse("clash decision\nno_initial_state -").unwrap_or_default()
+            ),
+            (Vec::new(), Vec::new())
+        );
+    }
+}

@@ -1,0 +1,506 @@
+//! Coherence of the rules (`charter lint`): whether the spec's rules can
+//! all take effect, up to a depth. Findings: no initial state; an event
+//! that never happens; a rule, an `unless` exception or a default that
+//! never applies; a clash (an event whose guards hold in a reachable state
+//! but whose applicable rules admit no next state); an assertion whose
+//! `implies` antecedent never holds; an obligation met on time in no
+//! history; a reachable state from which an obligation can no longer be
+//! met on time, or from which several can each be met but not all
+//! together (the joint obligation check, `solve::joint`).
+//!
+//! Where something can happen (a clash) a finding carries a shortest
+//! witness history; where nothing can, the minimal set of items (clause
+//! effects, guards, axioms, `init`s, initial values, integer ranges) that
+//! rules it out. Every finding is a miette diagnostic with a label on each
+//! blamed item.
+//!
+//! `findings.rs`: what a finding is and its diagnostic; `obligations.rs`:
+//! the joint obligation check; `blocking.rs`: what `verify` asks;
+//! `expected.rs`: the `.lint` file of expected findings.
+
+mod blocking;
+pub mod expected;
+mod findings;
+mod obligations;
+
+use serde::Serialize;
+
+use crate::hir;
+use crate::ir::TermId;
+use crate::lower::{self, ApplicationKind};
+use crate::plan::{Overrides, Plan};
+use crate::solve::blame::{self, At};
+pub use crate::solve::blame::{Item, Keep};
+use crate::solve::SolverUnknown;
+use crate::span::Span;
+use crate::trace::{self, Trace};
+
+pub use blocking::blocking;
+use findings::blamed;
+pub use findings::{Blamed, BlamedKind, Finding, Owed, Witness};
+use obligations::obligation_conflicts;
+pub use obligations::{lookahead, owed_can_be_met};
+
+/// The kinds of finding, each with its own diagnostic code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    NoInitialState,
+    DeadEvent,
+    DeadRule,
+    DeadException,
+    DeadDefault,
+    Clash,
+    VacuousAssertion,
+    UnmetObligation,
+    ImpossibleObligation,
+    ConflictingObligations,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 10] = [
+        Kind::NoInitialState,
+        Kind::DeadEvent,
+        Kind::DeadRule,
+        Kind::DeadException,
+        Kind::DeadDefault,
+        Kind::Clash,
+        Kind::VacuousAssertion,
+        Kind::UnmetObligation,
+        Kind::ImpossibleObligation,
+        Kind::ConflictingObligations,
+    ];
+
+    /// The kind's name: in diagnostic codes, JSON (serde writes this
+    /// name), `.lint` files and `allowing`.
+    pub fn as_str(self) -> &'static str {
+        // The blocking kinds spell as `hir::Blocking` does (tests/lint.rs
+        // checks it): `allowing` and `.lint` files use the same words.
+        match self {
+            Kind::NoInitialState => "no_initial_state",
+            Kind::DeadEvent => "dead_event",
+            Kind::DeadRule => "dead_rule",
+            Kind::DeadException => "dead_exception",
+            Kind::DeadDefault => "dead_default",
+            Kind::Clash => "clash",
+            Kind::VacuousAssertion => "vacuous_assertion",
+            Kind::UnmetObligation => "unmet_obligation",
+            Kind::ImpossibleObligation => "impossible_obligation",
+            Kind::ConflictingObligations => "conflicting_obligations",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Errors make every result meaningless or an event impossible where
+    /// the text allows it; the others are warnings.
+    pub fn is_error(self) -> bool {
+        matches!(self, Kind::NoInitialState | Kind::Clash)
+    }
+}
+
+/// JSON spells a kind by its name ([`Kind::as_str`]), the one table.
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The findings of one spec.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LintReport {
+    pub depth: usize,
+    pub scopes: Vec<(String, u64)>,
+    pub findings: Vec<Finding>,
+    /// What lint could not finish (the joint obligation check, when it did
+    /// not settle): no claim is made there, and the run is not clean.
+    pub incomplete: Vec<String>,
+}
+
+/// Runs every coherence query on the spec, as [`Plan::for_lint`] plans
+/// them. Overrides that do not fit the spec are an error with the reason
+/// in words ([`PlanError::message`](crate::plan::PlanError::message)).
+pub fn lint(charter: &hir::Charter, overrides: &Overrides) -> Result<LintReport, SolverUnknown> {
+    lint_keeping(charter, overrides, Keep::All)
+}
+
+/// The plan of [`lint`], overrides that do not fit the spec as the solver
+/// giving up with the reason (for the library's callers that do not check
+/// overrides first: the binary does, with [`Plan::for_lint`]).
+fn lint_plan(charter: &hir::Charter, overrides: &Overrides) -> Result<Plan, SolverUnknown> {
+    Plan::for_lint(charter, overrides).map_err(|error| SolverUnknown {
+        reason: error.message("the spec"),
+    })
+}
+
+/// Runs every coherence query on the system of a plan
+/// ([`Plan::for_lint`]).
+pub fn run(charter: &hir::Charter, plan: &Plan) -> Result<LintReport, SolverUnknown> {
+    run_keeping(charter, plan, Keep::All)
+}
+
+/// [`lint`] with only some of the spec's blamable items (to check that a
+/// blamed set is minimal: with all of its items but one, and nothing else
+/// blamable, its finding goes away).
+pub fn lint_keeping(
+    charter: &hir::Charter,
+    overrides: &Overrides,
+    keep: Keep,
+) -> Result<LintReport, SolverUnknown> {
+    run_keeping(charter, &lint_plan(charter, overrides)?, keep)
+}
+
+fn run_keeping(
+    charter: &hir::Charter,
+    plan: &Plan,
+    keep: Keep,
+) -> Result<LintReport, SolverUnknown> {
+    // Alone, on a thread (hence a Z3 context) of its own: see
+    // `solve::exclusive`.
+    let _alone = crate::solve::exclusive();
+    crate::with_stack(|| ask(charter, plan, keep, Queries::All))
+}
+
+/// Which of lint's questions a run asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Queries {
+    /// Every coherence question (`charter lint`).
+    All,
+    /// Only what can make a verdict hold for the wrong reason: clashes and
+    /// the events, rules, exceptions and defaults that never apply.
+    Blocking,
+}
+
+/// Asks the questions of `asked` about the system of `plan`.
+fn ask(
+    charter: &hir::Charter,
+    plan: &Plan,
+    keep: Keep,
+    asked: Queries,
+) -> Result<LintReport, SolverUnknown> {
+    // The scopes and depth lint combines from every command (or the
+    // command line) are estimated like a command's.
+    if let Some(too_large) = &plan.too_large {
+        return Err(SolverUnknown {
+            reason: too_large.to_string(),
+        });
+    }
+    let command = &plan.command;
+    let limits = &plan.limits;
+    // At least one step (see `Plan::for_lint`).
+    let depth = plan.depth;
+    let sizes = lower::sort_sizes(charter, command);
+    let scopes = charter
+        .sorts
+        .iter()
+        .zip(&sizes)
+        .filter(|(sort, _)| sort.kind == hir::SortKind::Abstract)
+        .map(|(sort, size)| (sort.name.clone(), *size as u64))
+        .collect();
+    let (lowered, terms) = lower::lower_lint(charter, command);
+    let system = &lowered.system;
+    let mut findings = Vec::new();
+    if let Some(items) = blame::no_initial_state(system, limits, keep)? {
+        findings.push(Finding {
+            kind: Kind::NoInitialState,
+            subject: String::new(),
+            message: "no initial state exists: the initial values, `init` conditions and axioms contradict each other".into(),
+            span: items.first().map_or(Span::default(), |i| blamed(charter, *i).span),
+            witness: None,
+            blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+        });
+        return Ok(LintReport {
+            depth,
+            scopes,
+            findings,
+            incomplete: Vec::new(),
+        });
+    }
+    // Reachability: events, rules and their parents, antecedents; one
+    // query per distinct term.
+    let mut queries: Vec<(TermId, At)> = Vec::new();
+    let mut query = |term: TermId, at: At| -> usize {
+        match queries.iter().position(|q| *q == (term, at)) {
+            Some(index) => index,
+            None => {
+                queries.push((term, at));
+                queries.len() - 1
+            }
+        }
+    };
+    let event_queries: Vec<usize> = lowered
+        .layout
+        .selectors
+        .iter()
+        .map(|s| query(*s, At::Step))
+        .collect();
+    let application_queries: Vec<(usize, Option<usize>)> = terms
+        .applications
+        .iter()
+        .map(|a| {
+            (
+                query(a.applies, At::Step),
+                a.parent.map(|p| query(p, At::Step)),
+            )
+        })
+        .collect();
+    // Vacuous assertions are lint's own question (`verify` has its own
+    // vacuity check, on the property it runs); the blocking check asks them
+    // all the same and does not report them: without them, one query of the
+    // Texas spec's shared solver ran for minutes instead of a second.
+    let antecedent_queries: Vec<usize> = terms
+        .antecedents
+        .iter()
+        .map(|(_, t)| query(*t, At::State))
+        .collect();
+    let answers = blame::reach(system, &queries, depth, limits, keep)?;
+    let dead = |index: usize| answers[index].as_ref();
+    for (event, index) in charter.events.iter().zip(&event_queries) {
+        if let Some(items) = dead(*index) {
+            findings.push(Finding {
+                kind: Kind::DeadEvent,
+                subject: event.name.clone(),
+                message: format!(
+                    "event `{}` happens in no history of up to {depth} steps",
+                    event.name
+                ),
+                span: event.span,
+                witness: None,
+                blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+            });
+        }
+    }
+    // The obligations met on time in no history.
+    let mut unmet = Vec::new();
+    for (application, (own, parent)) in terms.applications.iter().zip(&application_queries) {
+        let Some(items) = dead(*own) else { continue };
+        if parent.is_some_and(|p| dead(p).is_some()) {
+            // Its parent never applies: that finding says it all.
+            continue;
+        }
+        let clause = &charter.clauses[application.clause.0];
+        // The rules the checker writes for the calendar are not the user's.
+        if charter
+            .calendar
+            .as_ref()
+            .is_some_and(|c| c.clause == application.clause)
+        {
+            continue;
+        }
+        let duty = charter
+            .duties
+            .iter()
+            .position(|d| d.clause == application.clause && d.on_time == application.span);
+        if let Some(index) = duty {
+            unmet.push(index);
+            if asked == Queries::Blocking {
+                // An obligation never met is its assertion's violation,
+                // which `verify` finds on its own.
+                continue;
+            }
+            let duty = &charter.duties[index];
+            let event = &charter.event(duty.event).name;
+            findings.push(Finding {
+                kind: Kind::UnmetObligation,
+                subject: clause.name.clone(),
+                message: format!(
+                    "the obligation of clause `{}` to `{event}` is met on time in no history of up to {depth} steps",
+                    clause.name
+                ),
+                span: duty.span,
+                witness: None,
+                blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+            });
+            continue;
+        }
+        let (kind, message) = match application.kind {
+            ApplicationKind::Rule => (
+                Kind::DeadRule,
+                format!(
+                    "a rule of clause `{}` applies in no history of up to {depth} steps",
+                    clause.name
+                ),
+            ),
+            ApplicationKind::Exception => (
+                Kind::DeadException,
+                format!(
+                    "an `unless` of clause `{}` never fires (in histories of up to {depth} steps)",
+                    clause.name
+                ),
+            ),
+            ApplicationKind::Default => (
+                Kind::DeadDefault,
+                format!(
+                    "the default of clause `{}` never applies: an `unless` always fires where the rule applies (in histories of up to {depth} steps)",
+                    clause.name
+                ),
+            ),
+        };
+        findings.push(Finding {
+            kind,
+            subject: clause.name.clone(),
+            message,
+            span: application.span,
+            witness: None,
+            blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+        });
+    }
+    let reported = match asked {
+        Queries::All => antecedent_queries.as_slice(),
+        Queries::Blocking => &[],
+    };
+    for ((formula, _), index) in terms.antecedents.iter().zip(reported) {
+        if let Some(items) = dead(*index) {
+            let formula = charter.formula(*formula);
+            findings.push(Finding {
+                kind: Kind::VacuousAssertion,
+                subject: formula.name.clone(),
+                message: format!(
+                    "assertion `{}` holds vacuously: the condition before `implies` holds in no history of up to {depth} steps",
+                    formula.name
+                ),
+                span: formula.span,
+                witness: None,
+                blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+            });
+        }
+    }
+    // Clashes, a shortest one per event.
+    let clashes = blame::clashes(
+        system,
+        &lowered.layout.selectors,
+        &terms.successor_checks,
+        &terms.atom_terms,
+        &terms.input_terms,
+        depth,
+        limits,
+        keep,
+    )?;
+    let model = crate::eval::Model::new(charter, command);
+    for (event, clash) in charter.events.iter().zip(clashes) {
+        let Some(clash) = clash else { continue };
+        let steps = clash.trace.inputs.len().saturating_sub(1);
+        let what = format!("the clash of `{}`", event.name);
+        let mut history = road(charter, &model, &lowered, &clash.trace, steps, keep, &what)?;
+        let Some(mut impossible) = history.steps.pop() else {
+            continue;
+        };
+        impossible.changes.clear();
+        impossible.unchanged.clear();
+        let names: Vec<String> = clash
+            .blamed
+            .iter()
+            .map(|i| blamed(charter, *i))
+            .map(|b| format!("{} `{}`", b.kind, b.name))
+            .collect();
+        let by = match names.len() {
+            0 => String::new(),
+            1 => format!(" ({} alone rules it out)", names[0]),
+            _ => format!(" ({} contradict)", names.join(" and ")),
+        };
+        let when = match clash.depth {
+            0 => "in an initial state".to_string(),
+            1 => "after 1 step".to_string(),
+            n => format!("after {n} steps"),
+        };
+        findings.push(Finding {
+            kind: Kind::Clash,
+            subject: event.name.clone(),
+            message: format!(
+                "event `{}` is impossible {when}: its guards hold, but the rules that apply admit no next state{by}",
+                event.name,
+            ),
+            span: event.span,
+            witness: Some(Witness {
+                history,
+                impossible: Some(impossible),
+                owed: Vec::new(),
+                question: None,
+            }),
+            blamed: clash.blamed.iter().map(|i| blamed(charter, *i)).collect(),
+        });
+    }
+    // The joint check runs on the whole spec only: with items left out, a
+    // step may have several next states, and its search need not end. Its
+    // blame is minimal for its question at the witness state
+    // ([`owed_can_be_met`] asks it again).
+    let mut incomplete = Vec::new();
+    if matches!(keep, Keep::All) && asked == Queries::All {
+        let (conflicts, unsettled) =
+            obligation_conflicts(charter, &model, &lowered, &terms, &unmet, depth, limits)?;
+        findings.extend(conflicts);
+        incomplete.extend(unsettled);
+    }
+    Ok(LintReport {
+        depth,
+        scopes,
+        findings,
+        incomplete,
+    })
+}
+
+/// The history `raw` (its first `steps` steps are lawful) as charter shows
+/// it: those steps replayed through `eval`, like every history charter
+/// shows, then decoded (all of `raw`).
+fn road(
+    charter: &hir::Charter,
+    model: &crate::eval::Model,
+    lowered: &lower::Lowered,
+    raw: &crate::solve::RawTrace,
+    steps: usize,
+    keep: Keep,
+    what: &str,
+) -> Result<Trace, SolverUnknown> {
+    let system = &lowered.system;
+    let prefix = crate::solve::RawTrace {
+        states: raw.states.iter().take(steps + 1).cloned().collect(),
+        inputs: raw.inputs.iter().take(steps).cloned().collect(),
+        fired: raw.fired.iter().take(steps).cloned().collect(),
+    };
+    let replayed = trace::history(model, &system.terms, &lowered.layout, &prefix);
+    // (With items left out, as the minimality tests ask, the road is
+    // lawful only for the reduced spec, which `eval` does not know.)
+    let whole = matches!(keep, Keep::All);
+    let replay = crate::eval::replay(model, &replayed, crate::eval::Ending::Lawful);
+    if let (true, Err(rejection)) = (whole, replay) {
+        return Err(SolverUnknown {
+            reason: format!(
+                "internal error: the history leading to {what} does not replay: {rejection}"
+            ),
+        });
+    }
+    let mut history = trace::decode(
+        charter,
+        &system.terms,
+        &lowered.layout,
+        raw,
+        &system.effects,
+    );
+    history.replayed = whole;
+    history.history = Some(replayed);
+    Ok(history)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// JSON, diagnostic codes, `.lint` files and `allowing` spell a kind
+    /// the same way: serde writes [`Kind::as_str`], which `Kind::parse`
+    /// reads back, and no two kinds share a name.
+    #[test]
+    fn serde_spells_each_kind_by_its_name() {
+        for kind in Kind::ALL {
+            let json = serde_json::to_value(kind).ok();
+            assert_eq!(json, Some(serde_json::Value::from(kind.as_str())));
+            assert_eq!(Kind::parse(kind.as_str()), Some(kind));
+        }
+        let mut names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Kind::ALL.len());
+        let json = serde_json::to_value(BlamedKind::InitialValue).ok();
+        assert_eq!(json, Some(serde_json::Value::from("initial value")));
+    }
+}

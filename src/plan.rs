@@ -1,0 +1,312 @@
+//! How a command runs: the one place where the command line's overrides
+//! (scopes, depth, solver limits, engine) are checked against a spec and
+//! applied to its commands, where the depth a question examines is
+//! resolved, and where the size of the encoding is estimated before
+//! anything is built. `verify`, `lint` and the SMT-LIB export take a
+//! [`Plan`] and ask nothing of the overrides again.
+//!
+//! The depths, by question:
+//! * a command (`verify`, `export smt2`): the override, else the
+//!   command's own, else [`DEFAULT_DEPTH`];
+//! * `lint`: the override, else the largest depth a command of the spec
+//!   gives, else [`DEFAULT_DEPTH`]; at least one step;
+//! * the blocking check behind a verdict that holds: the longest of the
+//!   command's and of every command of the spec's; at least one step.
+
+use crate::hir::{self, Command, CommandKind, Expr, ExprKind, SortKind, Type, DEFAULT_DEPTH};
+use crate::solve::Limits;
+use crate::span::Span;
+
+/// Options from the command line that override a command's own.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub depth: Option<u64>,
+    /// Scopes by sort name.
+    pub scopes: Vec<(String, u64)>,
+    pub limits: Limits,
+    pub engine: Engine,
+    /// Leaves out the blocking check ([`crate::verify::RestsOn`] stays
+    /// `None`), for the tests that compare the engines' verdicts and
+    /// nothing else. Not offered on the command line: a verdict shown to a
+    /// person always says what it rests on.
+    pub skip_blocking_check: bool,
+}
+
+/// Which engine decides verdicts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// Lowering to SMT: bounded search and k-induction with Z3.
+    #[default]
+    Smt,
+    /// Breadth-first search over concrete states ([`crate::explore`]),
+    /// with a budget of distinct states.
+    Explicit { max_states: usize },
+}
+
+/// Overrides that do not fit the spec, or a command that is not there.
+/// The messages name the spec's file, which the library does not know:
+/// see [`PlanError::message`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlanError {
+    /// A scope smaller than the elements the sort names.
+    ScopeBelowNames { sort: String, names: usize },
+    /// A scope for an enum.
+    EnumScope { sort: String },
+    /// A scope for a sort the spec does not declare.
+    UnknownSort { sort: String },
+    /// `--property` names nothing a command is about.
+    NoCommandAbout { name: String },
+    /// `export --command` names no command, nor a command's property.
+    NoCommandNamed { name: String },
+}
+
+impl PlanError {
+    /// The error in words, `file` being the spec's name as shown.
+    pub fn message(&self, file: &str) -> String {
+        match self {
+            PlanError::ScopeBelowNames { sort, names } => {
+                format!("`{sort}` names {names} elements, so its scope is at least {names}")
+            }
+            PlanError::EnumScope { sort } => {
+                format!("`{sort}` is an enum; only abstract sorts take a scope")
+            }
+            PlanError::UnknownSort { sort } => format!("{file} declares no sort `{sort}`"),
+            PlanError::NoCommandAbout { name } => {
+                format!("no command of {file} is about `{name}`")
+            }
+            PlanError::NoCommandNamed { name } => {
+                format!("no command of {file} is named or about `{name}`")
+            }
+        }
+    }
+}
+
+/// An encoding too large to build: how large, and what most of it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooLarge {
+    pub size: String,
+    pub largest: String,
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "too large to encode: {}; most of it is {} (lower the scope or depth)",
+            self.size, self.largest
+        )
+    }
+}
+
+/// One question about a spec, ready to run.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The command asked, with the overrides' scopes and depth in place.
+    /// For `lint` and the blocking check, a scenario whose goal is `true`
+    /// (what `lower` takes; see [`Plan::for_lint`]).
+    pub command: Command,
+    /// The number of steps examined.
+    pub depth: usize,
+    pub limits: Limits,
+    pub engine: Engine,
+    /// See [`Overrides::skip_blocking_check`].
+    pub skip_blocking_check: bool,
+    /// Set when the encoding would be too large to build: then nothing is
+    /// built (`verify`: an unknown verdict; `lint`: the solver gives up;
+    /// the export: an error).
+    pub too_large: Option<TooLarge>,
+}
+
+impl Plan {
+    /// A command of the spec with the overrides applied: the overrides'
+    /// depth instead of the command's, their scopes instead of the
+    /// command's for the sorts they name.
+    pub fn resolve(
+        charter: &hir::Charter,
+        command: &Command,
+        overrides: &Overrides,
+    ) -> Result<Plan, PlanError> {
+        validate(charter, overrides)?;
+        Ok(Plan::apply(charter, command, overrides))
+    }
+
+    /// [`Plan::resolve`] with overrides already validated.
+    fn apply(charter: &hir::Charter, command: &Command, overrides: &Overrides) -> Plan {
+        let mut command = command.clone();
+        if let Some(depth) = overrides.depth {
+            command.depth = Some(depth);
+        }
+        override_scopes(charter, &mut command.scopes, overrides);
+        let depth = command.depth.unwrap_or(DEFAULT_DEPTH) as usize;
+        Plan::new(charter, command, depth, overrides)
+    }
+
+    /// The plans of every command of the spec (or only those concerning
+    /// `only`), in the spec's order.
+    pub fn all(
+        charter: &hir::Charter,
+        only: Option<&str>,
+        overrides: &Overrides,
+    ) -> Result<Vec<Plan>, PlanError> {
+        validate(charter, overrides)?;
+        if let Some(name) = only {
+            if !charter.commands.iter().any(|c| concerns(charter, c, name)) {
+                return Err(PlanError::NoCommandAbout { name: name.into() });
+            }
+        }
+        charter
+            .commands
+            .iter()
+            .filter(|command| only.is_none_or(|name| concerns(charter, command, name)))
+            .map(|command| Ok(Plan::apply(charter, command, overrides)))
+            .collect()
+    }
+
+    /// The command the SMT-LIB export writes: the first named `name` or
+    /// about a property named `name`, at `depth` (default: its own).
+    pub fn for_export(
+        charter: &hir::Charter,
+        name: &str,
+        depth: Option<u64>,
+    ) -> Result<Plan, PlanError> {
+        let command = charter
+            .commands
+            .iter()
+            .find(|c| concerns(charter, c, name))
+            .ok_or_else(|| PlanError::NoCommandNamed { name: name.into() })?;
+        let overrides = Overrides {
+            depth,
+            ..Overrides::default()
+        };
+        Plan::resolve(charter, command, &overrides)
+    }
+
+    /// What `lint` examines: no goal; the overrides' depth, else the
+    /// largest depth a command of the spec gives (what its author found
+    /// tractable), else [`DEFAULT_DEPTH`], and at least one step (at depth
+    /// 0 every event would be dead); each abstract sort's scope from the
+    /// overrides, else the largest any command of the spec gives it (the
+    /// spec's commands say which scopes are meaningful: a sort may need as
+    /// many elements as an enum has values).
+    pub fn for_lint(charter: &hir::Charter, overrides: &Overrides) -> Result<Plan, PlanError> {
+        validate(charter, overrides)?;
+        let mut scopes: Vec<(hir::SortId, u64)> = Vec::new();
+        for command in &charter.commands {
+            for (sort, size) in &command.scopes {
+                match scopes.iter_mut().find(|(s, _)| s == sort) {
+                    Some((_, known)) => *known = (*known).max(*size),
+                    None => scopes.push((*sort, *size)),
+                }
+            }
+        }
+        override_scopes(charter, &mut scopes, overrides);
+        scopes.sort();
+        let depth = overrides
+            .depth
+            .or_else(|| charter.commands.iter().filter_map(|c| c.depth).max());
+        let command = no_goal("lint", depth, scopes);
+        let steps = depth.unwrap_or(DEFAULT_DEPTH).max(1) as usize;
+        Ok(Plan::new(charter, command, steps, overrides))
+    }
+
+    /// The blocking check behind a verdict of this plan's command that
+    /// holds: its scopes, histories as long as the command's or as the
+    /// longest any command of the spec asks for (what `charter lint`
+    /// examines): an event that needs more steps than a short proof's
+    /// depth is not blocked, only late. (A command without `depth` asks
+    /// for the default depth.)
+    pub fn for_blocking(&self, charter: &hir::Charter) -> Plan {
+        let depth = charter
+            .commands
+            .iter()
+            .map(|c| c.depth.unwrap_or(DEFAULT_DEPTH))
+            .chain([self.command.depth.unwrap_or(DEFAULT_DEPTH)])
+            .max()
+            .unwrap_or(DEFAULT_DEPTH)
+            .max(1);
+        let command = no_goal("blocking", Some(depth), self.command.scopes.clone());
+        let overrides = Overrides {
+            limits: self.limits,
+            ..Overrides::default()
+        };
+        Plan::new(charter, command, depth as usize, &overrides)
+    }
+
+    fn new(charter: &hir::Charter, command: Command, depth: usize, overrides: &Overrides) -> Plan {
+        let too_large = crate::check::size::exceeds(charter, &command)
+            .map(|(size, largest)| TooLarge { size, largest });
+        Plan {
+            command,
+            depth,
+            limits: overrides.limits,
+            engine: overrides.engine,
+            skip_blocking_check: overrides.skip_blocking_check,
+            too_large,
+        }
+    }
+}
+
+/// The overrides' scopes, checked against the spec's sorts, in the order
+/// given: each names an abstract sort, and is at least as large as the
+/// elements the sort names.
+fn validate(charter: &hir::Charter, overrides: &Overrides) -> Result<(), PlanError> {
+    for (sort, size) in &overrides.scopes {
+        match charter.sorts.iter().find(|s| &s.name == sort) {
+            Some(s) if s.kind == SortKind::Abstract => {
+                if (*size as usize) < s.names.len() {
+                    return Err(PlanError::ScopeBelowNames {
+                        sort: sort.clone(),
+                        names: s.names.len(),
+                    });
+                }
+            }
+            Some(_) => return Err(PlanError::EnumScope { sort: sort.clone() }),
+            None => return Err(PlanError::UnknownSort { sort: sort.clone() }),
+        }
+    }
+    Ok(())
+}
+
+/// `scopes` with the overrides' scopes in place of theirs.
+fn override_scopes(
+    charter: &hir::Charter,
+    scopes: &mut Vec<(hir::SortId, u64)>,
+    overrides: &Overrides,
+) {
+    for (name, size) in &overrides.scopes {
+        if let Some(index) = charter.sorts.iter().position(|s| &s.name == name) {
+            scopes.retain(|(id, _)| id.0 != index);
+            scopes.push((hir::SortId(index), *size));
+        }
+    }
+}
+
+/// Whether a command is named `name` or is about a property named `name`.
+pub fn concerns(charter: &hir::Charter, command: &Command, name: &str) -> bool {
+    command.name == name
+        || match &command.kind {
+            CommandKind::Check(id) | CommandKind::Prove(id) => charter.formula(*id).name == name,
+            CommandKind::Scenario { .. } => false,
+        }
+}
+
+/// A command that asks about the system alone: a scenario whose goal is
+/// `true`, with the depth and scopes given.
+fn no_goal(name: &str, depth: Option<u64>, scopes: Vec<(hir::SortId, u64)>) -> Command {
+    Command {
+        name: name.into(),
+        kind: CommandKind::Scenario {
+            text: None,
+            goal: Expr {
+                kind: ExprKind::Bool(true),
+                ty: Type::Bool,
+                span: Span::default(),
+            },
+        },
+        depth,
+        scopes,
+        expect: None,
+        allowing: Vec::new(),
+        span: Span::default(),
+    }
+}
