@@ -47,3 +47,31 @@ fn printing_is_deterministic() {
     let second = ir::print::system(&lower::lower(&charter, command).system);
     assert_eq!(first, second);
 }
+
+/// `charter check --emit ir` prints every command's lowering, each under
+/// its name, as the library prints it.
+#[test]
+fn check_emits_the_ir_of_every_command() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/csto-article13.charter");
+    let bytes = load_fixture(&path);
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let charter = charter::load(&bytes).unwrap().checked.unwrap().charter;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["check", "--emit", "ir"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let mut expected = String::new();
+    for command in &charter.commands {
+        let printed = charter::with_stack(|| {
+            ir::print::system_with_source(&lower::lower(&charter, command).system, &text)
+        });
+        expected.push_str(&format!("---- ir for `{}` ----\n{printed}", command.name));
+    }
+    assert!(charter.commands.len() > 1);
+    assert!(stdout.starts_with(&expected), "the emitted IR differs");
+    assert!(stdout[expected.len()..].starts_with(&format!("{}: ok (", path.display())));
+}

@@ -220,6 +220,8 @@ pub struct CheckArgs {
 pub enum Emit {
     Ast,
     Hir,
+    /// The transition system each command is lowered to.
+    Ir,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

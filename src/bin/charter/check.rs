@@ -5,6 +5,7 @@ use std::io::Write;
 
 use miette::Diagnostic;
 
+use charter::plan::{Overrides, Plan};
 use charter::report::{self, Color, JsonKind, SourceFile};
 
 use crate::args::{CheckArgs, Emit, Format};
@@ -52,6 +53,9 @@ pub fn check(args: &CheckArgs, color: Color) -> Exit {
                             let _ =
                                 write!(stdout, "{}", charter::hir::print::dump(&checked.charter));
                         }
+                        if let Some(Emit::Ir) = args.emit {
+                            let _ = write!(stdout, "{}", emit_ir(&checked.charter, &bytes));
+                        }
                         summary = Some(report::summary(&checked.charter));
                         diagnostics.extend(checked.warnings.into_iter().map(|w| Box::new(w) as _));
                     }
@@ -92,6 +96,32 @@ pub fn check(args: &CheckArgs, color: Color) -> Exit {
     } else {
         Exit::Invalid
     }
+}
+
+/// Every command's lowering, printed (`--emit ir`): the command's own
+/// scopes; a command too large to encode is named, not lowered.
+fn emit_ir(charter: &charter::hir::Charter, bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let Ok(plans) = Plan::all(charter, None, &Overrides::default()) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for plan in plans {
+        let name = charter::printable(&plan.command.name);
+        match &plan.too_large {
+            Some(too_large) => {
+                out.push_str(&format!("---- ir for `{name}`: {} ----\n", too_large));
+            }
+            None => {
+                let printed = charter::with_stack(|| {
+                    let lowered = charter::lower::lower(charter, &plan.command);
+                    charter::ir::print::system_with_source(&lowered.system, &text)
+                });
+                out.push_str(&format!("---- ir for `{name}` ----\n{printed}"));
+            }
+        }
+    }
+    out
 }
 
 fn count_errors(diagnostics: &[Box<dyn Diagnostic>]) -> String {
