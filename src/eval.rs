@@ -84,20 +84,7 @@ impl<'h> Model<'h> {
     /// The model of a command: enums have their values, abstract sorts the
     /// command's scope or the default.
     pub fn new(charter: &'h hir::Charter, command: &Command) -> Model<'h> {
-        let sizes = charter
-            .sorts
-            .iter()
-            .enumerate()
-            .map(|(index, sort)| match &sort.kind {
-                SortKind::Enum(values) => values.len(),
-                SortKind::Abstract => command
-                    .scopes
-                    .iter()
-                    .find(|(id, _)| id.0 == index)
-                    .map_or(sort.default_scope(), |(_, size)| *size)
-                    as usize,
-            })
-            .collect();
+        let sizes = charter.sort_sizes(command);
         // Priority is transitive: walk `overrides` upwards from each clause.
         let overriders = (0..charter.clauses.len())
             .map(|index| {

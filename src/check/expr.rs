@@ -159,7 +159,7 @@ impl Checker {
             ast::ExprKind::If(cond, then, other) => {
                 let cond = self.expr_expecting(cond, &Type::Bool, place);
                 let (then, other) = self.same_type(then, other, expected, place)?;
-                let ty = join_types(&then.ty, &other.ty);
+                let ty = then.ty.join(&other.ty);
                 typed(
                     ExprKind::If(Box::new(cond?), Box::new(then), Box::new(other)),
                     ty,
@@ -907,7 +907,7 @@ impl Checker {
                     BinaryOp::Intersect
                 };
                 // Integer elements: the result's range covers both sides'.
-                let ty = join_types(&lhs.ty, &rhs.ty);
+                let ty = lhs.ty.join(&rhs.ty);
                 typed(node(op, lhs, rhs), ty)
             }
             A::Sub if is_set_expr(lhs) || is_set_expr(rhs) => {
@@ -1197,7 +1197,7 @@ impl Checker {
         let element_type = checked
             .iter()
             .map(|e| e.ty.clone())
-            .reduce(|a, b| join_types(&a, &b))
+            .reduce(|a, b| a.join(&b))
             .unwrap_or(element_type);
         Some(Expr {
             kind: ExprKind::SetLiteral(checked),
@@ -1243,64 +1243,5 @@ fn is_constant(expr: &Expr) -> bool {
             is_constant(a) && is_constant(b)
         }
         _ => false,
-    }
-}
-
-/// The type covering both (the union of integer ranges).
-fn join_types(a: &Type, b: &Type) -> Type {
-    match (a, b) {
-        (Type::Int(x), Type::Int(y)) => Type::Int(IntRange {
-            low: x.low.min(y.low),
-            high: x.high.max(y.high),
-        }),
-        (Type::Set(x), Type::Set(y)) => Type::Set(Box::new(join_types(x, y))),
-        (Type::Option(x), Type::Option(y)) => Type::Option(Box::new(join_types(x, y))),
-        _ => a.clone(),
-    }
-}
-
-/// Calls `visit` on every node, parents before children.
-pub fn walk(expr: &Expr, visit: &mut dyn FnMut(&Expr)) {
-    visit(expr);
-    match &expr.kind {
-        ExprKind::Bool(_)
-        | ExprKind::Int(_)
-        | ExprKind::None
-        | ExprKind::EnumValue(..)
-        | ExprKind::Universe(_)
-        | ExprKind::Local(_) => {}
-        ExprKind::Some(inner)
-        | ExprKind::Unary(_, inner)
-        | ExprKind::OptionTest(inner, _)
-        | ExprKind::OptionValue(inner) => walk(inner, visit),
-        ExprKind::State { args, .. } | ExprKind::Call(_, args) | ExprKind::SetLiteral(args) => {
-            for arg in args {
-                walk(arg, visit);
-            }
-        }
-        ExprKind::Happened(_, args) => {
-            for arg in args.iter().flatten() {
-                walk(arg, visit);
-            }
-        }
-        ExprKind::Binary(_, a, b) => {
-            walk(a, visit);
-            walk(b, visit);
-        }
-        ExprKind::If(a, b, c) => {
-            walk(a, visit);
-            walk(b, visit);
-            walk(c, visit);
-        }
-        ExprKind::Comprehension(binders, body)
-        | ExprKind::Quantified(_, binders, body)
-        | ExprKind::Sum(binders, body) => {
-            for binder in binders {
-                if let Domain::Set(set) = &binder.domain {
-                    walk(set, visit);
-                }
-            }
-            walk(body, visit);
-        }
     }
 }

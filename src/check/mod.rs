@@ -1563,13 +1563,9 @@ fn override_cycles(edges: &[Vec<(ClauseId, Span)>]) -> Vec<Vec<(ClauseId, Span)>
 
 /// Whether an expression reads the next state anywhere.
 fn mentions_next_state(expr: &Expr) -> bool {
-    let mut found = false;
-    expr::walk(expr, &mut |e| {
-        if let ExprKind::State { primed: true, .. } = e.kind {
-            found = true;
-        }
-    });
-    found
+    hir::visit::any_node(expr, &mut |e| {
+        matches!(e.kind, ExprKind::State { primed: true, .. })
+    })
 }
 
 /// The candidate closest to `name`, if it is close enough to be a likely

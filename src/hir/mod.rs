@@ -8,6 +8,8 @@
 //! scopes or shadowing.
 
 pub mod print;
+mod types;
+pub mod visit;
 
 use crate::span::Span;
 
