@@ -204,4 +204,3 @@ pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Re
         None => Ok(()),
     }
 }
-

@@ -560,4 +560,3 @@ impl Evaluator<'_, '_, '_> {
         true
     }
 }
-
