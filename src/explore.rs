@@ -463,10 +463,7 @@ fn rules_for(charter: &hir::Charter, event: EventId) -> impl Iterator<Item = &Ru
         .iter()
         .flat_map(|c| &c.rules)
         .filter(move |rule| match &rule.kind {
-            RuleKind::On { events, .. } => match events {
-                EventSet::One(e) => *e == event,
-                EventSet::AllExcept(except) => !except.contains(&event),
-            },
+            RuleKind::On { events, .. } => events.contains(event),
             _ => false,
         })
 }

@@ -82,27 +82,8 @@ impl Model<'_> {
     fn check_invariants(&self, history: &History, now: usize) -> Result<(), Reason> {
         self.check_shape(&history.states[now])?;
         let scene = self.scene(history, now, None);
-        for (index, decl) in self.charter.states.iter().enumerate() {
-            if decl.kind != StateKind::Const {
-                continue;
-            }
-            if let Some(value) = &decl.value {
-                let expected = self.eval(value, scene);
-                if history.states[now].cells[index][0] != expected {
-                    return Err(Reason::Value {
-                        name: decl.name.clone(),
-                    });
-                }
-            }
-        }
-        for formula in &self.charter.formulas {
-            if formula.kind == FormulaKind::Axiom && !self.eval(&formula.body, scene).truth() {
-                return Err(Reason::Formula {
-                    kind: "axiom",
-                    name: formula.name.clone(),
-                });
-            }
-        }
+        self.check_values(&history.states[now], StateKind::Const, scene)?;
+        self.check_formulas(FormulaKind::Axiom, "axiom", scene)?;
         for clause in &self.charter.clauses {
             for rule in &clause.rules {
                 if let RuleKind::StateConstraint(body) = &rule.kind {
@@ -122,22 +103,40 @@ impl Model<'_> {
     pub fn check_initial(&self, history: &History) -> Result<(), Reason> {
         self.check_invariants(history, 0)?;
         let scene = self.scene(history, 0, None);
+        self.check_values(&history.states[0], StateKind::Var, scene)?;
+        self.check_formulas(FormulaKind::Init, "init", scene)
+    }
+
+    /// The declared values of the constants or variables (`kind`) in
+    /// `state`, the scene's current state.
+    fn check_values(&self, state: &State, kind: StateKind, scene: Scene) -> Result<(), Reason> {
         for (index, decl) in self.charter.states.iter().enumerate() {
-            if decl.kind != StateKind::Var {
+            if decl.kind != kind {
                 continue;
             }
             if let Some(value) = &decl.value {
-                if history.states[0].cells[index][0] != self.eval(value, scene) {
+                if state.cells[index][0] != self.eval(value, scene) {
                     return Err(Reason::Value {
                         name: decl.name.clone(),
                     });
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The formulas of one kind (axioms, `init`s), named `what` in the
+    /// reason, in the scene's current state.
+    fn check_formulas(
+        &self,
+        kind: FormulaKind,
+        what: &'static str,
+        scene: Scene,
+    ) -> Result<(), Reason> {
         for formula in &self.charter.formulas {
-            if formula.kind == FormulaKind::Init && !self.eval(&formula.body, scene).truth() {
+            if formula.kind == kind && !self.eval(&formula.body, scene).truth() {
                 return Err(Reason::Formula {
-                    kind: "init",
+                    kind: what,
                     name: formula.name.clone(),
                 });
             }
@@ -219,11 +218,7 @@ impl Model<'_> {
                         when,
                         block,
                     } => {
-                        let applies = match events {
-                            EventSet::One(e) => *e == step.event,
-                            EventSet::AllExcept(except) => !except.contains(&step.event),
-                        };
-                        if !applies {
+                        if !events.contains(step.event) {
                             continue;
                         }
                         if let EventSet::One(_) = events {
@@ -367,11 +362,7 @@ impl Model<'_> {
                 else {
                     continue;
                 };
-                let applies = match events {
-                    EventSet::One(e) => *e == occurrence.event,
-                    EventSet::AllExcept(except) => !except.contains(&occurrence.event),
-                };
-                if !applies {
+                if !events.contains(occurrence.event) {
                     continue;
                 }
                 if let EventSet::One(_) = events {

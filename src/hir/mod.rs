@@ -279,6 +279,16 @@ pub enum EventSet {
     AllExcept(Vec<EventId>),
 }
 
+impl EventSet {
+    /// Whether a step of `event` is one of the set's.
+    pub fn contains(&self, event: EventId) -> bool {
+        match self {
+            EventSet::One(one) => *one == event,
+            EventSet::AllExcept(except) => !except.contains(&event),
+        }
+    }
+}
+
 /// Effects, overridden by exceptions: where several exceptions' conditions
 /// hold, the last one written wins; a nested exception overrides its parent;
 /// an exception that applies replaces all of its parent's effects.
