@@ -76,6 +76,17 @@ impl Checker {
         None
     }
 
+    /// Reports that `expr` is not the kind of value its place needs
+    /// (`expected` in words: "a set", "an integer").
+    fn not_a(&mut self, expected: &str, expr: &Expr, help: Option<String>) {
+        self.error(CheckError::TypeMismatch {
+            expected: expected.into(),
+            found: self.type_name(&expr.ty),
+            span: expr.span,
+            help,
+        });
+    }
+
     fn mismatch(&mut self, expected: &Type, found: &Type, span: Span) {
         let help = match (expected, found) {
             (inner, Type::Option(value)) if inner.compatible(value) => Some(
@@ -150,12 +161,7 @@ impl Checker {
             ast::ExprKind::OptionTest { operand, is_some } => {
                 let operand = self.expr(operand, None, place)?;
                 if !matches!(operand.ty, Type::Option(_)) {
-                    self.error(CheckError::TypeMismatch {
-                        expected: "an optional value (`T?`)".into(),
-                        found: self.type_name(&operand.ty),
-                        span: operand.span,
-                        help: Some("`is none` and `is some` test optional values; this one always has a value".into()),
-                    });
+                    self.not_a("an optional value (`T?`)", &operand, Some("`is none` and `is some` test optional values; this one always has a value".into()));
                     return None;
                 }
                 typed(

@@ -57,12 +57,7 @@ impl Checker {
             ast::UnaryOp::Card => {
                 let operand = self.expr(operand, None, place)?;
                 let Type::Set(element) = &operand.ty else {
-                    self.error(CheckError::TypeMismatch {
-                        expected: "a set".into(),
-                        found: self.type_name(&operand.ty),
-                        span: operand.span,
-                        help: Some("`#` counts the elements of a set, e.g. `#members` or `#{p: Person | p in chair}`".into()),
-                    });
+                    self.not_a("a set", &operand, Some("`#` counts the elements of a set, e.g. `#members` or `#{p: Person | p in chair}`".into()));
                     return None;
                 };
                 let high = self.max_elements(element);
@@ -121,12 +116,7 @@ impl Checker {
     pub(super) fn int_operand(&mut self, operand: &ast::Expr, place: Place) -> Option<Expr> {
         let checked = self.expr(operand, None, place)?;
         if !matches!(checked.ty, Type::Int(_)) {
-            self.error(CheckError::TypeMismatch {
-                expected: "an integer".into(),
-                found: self.type_name(&checked.ty),
-                span: checked.span,
-                help: None,
-            });
+            self.not_a("an integer", &checked, None);
             return None;
         }
         Some(checked)
@@ -315,12 +305,7 @@ impl Checker {
                         let help = matches!(side.ty, Type::Set(_)).then(|| {
                             "for sets, write `union`, `intersect` or `-` (difference)".to_string()
                         });
-                        self.error(CheckError::TypeMismatch {
-                            expected: "an integer".into(),
-                            found: self.type_name(&side.ty),
-                            span: side.span,
-                            help,
-                        });
+                        self.not_a("an integer", &side, help);
                         return None;
                     }
                 }
@@ -382,12 +367,7 @@ impl Checker {
         };
         let operand = self.expr(arg, None, place)?;
         let Type::Option(inner) = &operand.ty else {
-            self.error(CheckError::TypeMismatch {
-                expected: "an optional value (`T?`)".into(),
-                found: self.type_name(&operand.ty),
-                span: operand.span,
-                help: Some("`value(x)` reads the value inside an optional `x`; this one always has a value: use it as it is".into()),
-            });
+            self.not_a("an optional value (`T?`)", &operand, Some("`value(x)` reads the value inside an optional `x`; this one always has a value: use it as it is".into()));
             return None;
         };
         let ty = inner.as_ref().clone();
@@ -524,12 +504,11 @@ impl Checker {
     ) -> Option<(Expr, Expr)> {
         let (lhs, rhs) = self.same_type(lhs, rhs, None, place)?;
         if !matches!(lhs.ty, Type::Set(_)) {
-            self.error(CheckError::TypeMismatch {
-                expected: "a set".into(),
-                found: self.type_name(&lhs.ty),
-                span: lhs.span,
-                help: Some(format!("`{}` combines two sets", op.as_str())),
-            });
+            self.not_a(
+                "a set",
+                &lhs,
+                Some(format!("`{}` combines two sets", op.as_str())),
+            );
             return None;
         }
         Some((lhs, rhs))
