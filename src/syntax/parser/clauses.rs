@@ -57,18 +57,18 @@ fn rule(pair: Pair<Rule>) -> Result<ast::Rule> {
                 None => None,
             };
             let body = children.next()?;
-            if body.as_rule() == Rule::obligation {
-                RuleKind::Obligation {
+            match body.as_rule() {
+                Rule::obligation => RuleKind::Obligation {
                     pattern,
                     when,
                     duty: obligation(body)?,
-                }
-            } else {
-                RuleKind::On {
+                },
+                Rule::effect_block => RuleKind::On {
                     pattern,
                     when,
                     block: effect_block(body)?,
-                }
+                },
+                _ => return Err(internal(span_of(&body))),
             }
         }
         Rule::permission | Rule::prohibition => {

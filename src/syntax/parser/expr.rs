@@ -218,7 +218,12 @@ fn postfix(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
     let (operand, depth) = primary(children.next()?, nesting)?;
     match children.next_if(Rule::option_test) {
         Some(test) => {
-            let is_some = Children::of(test).next()?.as_rule() == Rule::kw_some;
+            let word = Children::of(test).next()?;
+            let is_some = match word.as_rule() {
+                Rule::kw_some => true,
+                Rule::lit_none => false,
+                _ => return Err(internal(span_of(&word))),
+            };
             node(
                 ExprKind::OptionTest {
                     operand: Box::new(operand),
@@ -352,7 +357,12 @@ fn primary(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
         }
         Rule::time_since => {
             let mut children = Children::of(pair);
-            let at_least = children.next()?.as_rule() == Rule::at_least;
+            let word = children.next()?;
+            let at_least = match word.as_rule() {
+                Rule::at_least => true,
+                Rule::kw_within => false,
+                _ => return Err(internal(span_of(&word))),
+            };
             let builder = ExprBuilder {
                 nesting,
                 ..ExprBuilder::default()
