@@ -305,7 +305,7 @@ impl Checker {
                         let help = matches!(side.ty, Type::Set(_)).then(|| {
                             "for sets, write `union`, `intersect` or `-` (difference)".to_string()
                         });
-                        self.not_a("an integer", &side, help);
+                        self.not_a("an integer", side, help);
                         return None;
                     }
                 }
