@@ -463,10 +463,7 @@ fn rules_for(charter: &hir::Charter, event: EventId) -> impl Iterator<Item = &Ru
         .iter()
         .flat_map(|c| &c.rules)
         .filter(move |rule| match &rule.kind {
-            RuleKind::On { events, .. } => match events {
-                EventSet::One(e) => *e == event,
-                EventSet::AllExcept(except) => !except.contains(&event),
-            },
+            RuleKind::On { events, .. } => events.contains(event),
             _ => false,
         })
 }
@@ -553,40 +550,14 @@ fn any_node_in(
     if test(expr) {
         return true;
     }
-    let mut any = |e: &Expr, visited: &mut Vec<bool>| any_node_in(charter, e, test, visited);
+    if hir::visit::any_child(expr, |e| any_node_in(charter, e, test, visited)) {
+        return true;
+    }
     match &expr.kind {
-        ExprKind::Bool(_)
-        | ExprKind::Int(_)
-        | ExprKind::None
-        | ExprKind::EnumValue(..)
-        | ExprKind::Universe(_)
-        | ExprKind::Local(_) => false,
-        ExprKind::Some(e)
-        | ExprKind::Unary(_, e)
-        | ExprKind::OptionTest(e, _)
-        | ExprKind::OptionValue(e) => any(e, visited),
-        ExprKind::State { args, .. } => args.iter().any(|a| any(a, visited)),
-        ExprKind::Call(id, args) => {
-            if args.iter().any(|a| any(a, visited)) {
-                return true;
-            }
-            if visited[id.0] {
-                return false;
-            }
+        ExprKind::Call(id, _) if !visited[id.0] => {
             visited[id.0] = true;
-            any(&charter.define(*id).body, visited)
+            any_node_in(charter, &charter.define(*id).body, test, visited)
         }
-        ExprKind::Happened(_, args) => args.iter().flatten().any(|a| any(a, visited)),
-        ExprKind::Binary(_, a, b) => any(a, visited) || any(b, visited),
-        ExprKind::If(c, a, b) => any(c, visited) || any(a, visited) || any(b, visited),
-        ExprKind::SetLiteral(elements) => elements.iter().any(|e| any(e, visited)),
-        ExprKind::Comprehension(binders, body)
-        | ExprKind::Quantified(_, binders, body)
-        | ExprKind::Sum(binders, body) => {
-            binders.iter().any(|b| match &b.domain {
-                Domain::Set(set) => any(set, visited),
-                Domain::Type(_) => false,
-            }) || any(body, visited)
-        }
+        _ => false,
     }
 }

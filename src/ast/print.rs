@@ -207,10 +207,7 @@ impl Printer {
                     when,
                     block,
                 } => {
-                    let when = when
-                        .as_ref()
-                        .map(|w| format!(" when {}", expr(w)))
-                        .unwrap_or_default();
+                    let when = when_suffix(when.as_ref());
                     self.line(
                         indent + 1,
                         format!("on {}{when}", event_pattern(pattern)),
@@ -224,10 +221,7 @@ impl Printer {
                     } else {
                         "must not"
                     };
-                    let when = when
-                        .as_ref()
-                        .map(|w| format!(" when {}", expr(w)))
-                        .unwrap_or_default();
+                    let when = when_suffix(when.as_ref());
                     self.line(
                         indent + 1,
                         format!("{keyword} {}{when}", event_pattern(pattern)),
@@ -239,10 +233,7 @@ impl Printer {
                     when,
                     duty,
                 } => {
-                    let when = when
-                        .as_ref()
-                        .map(|w| format!(" when {}", expr(w)))
-                        .unwrap_or_default();
+                    let when = when_suffix(when.as_ref());
                     let mut call = String::new();
                     write_event_call(&mut call, &duty.event, duty.args.as_deref());
                     self.line(
@@ -333,6 +324,12 @@ fn params(params: &[Param]) -> String {
         .map(|p| format!("{}: {}", p.name.node, ty(&p.ty)))
         .collect();
     format!("({})", params.join(", "))
+}
+
+/// ` when condition`, or nothing.
+fn when_suffix(when: Option<&Expr>) -> String {
+    when.map(|w| format!(" when {}", expr(w)))
+        .unwrap_or_default()
 }
 
 fn event_pattern(pattern: &EventPattern) -> String {

@@ -37,51 +37,12 @@ pub(super) struct PendingDuty {
 
 /// Replaces locals by others (a rule's bindings by the event's parameters).
 fn substitute(expr: &mut Expr, map: &[(LocalId, LocalId)]) {
-    match &mut expr.kind {
-        ExprKind::Local(id) => {
-            if let Some((_, to)) = map.iter().find(|(from, _)| from == id) {
-                *id = *to;
-            }
-        }
-        ExprKind::Bool(_)
-        | ExprKind::Int(_)
-        | ExprKind::None
-        | ExprKind::EnumValue(..)
-        | ExprKind::Universe(_) => {}
-        ExprKind::Some(inner)
-        | ExprKind::Unary(_, inner)
-        | ExprKind::OptionTest(inner, _)
-        | ExprKind::OptionValue(inner) => substitute(inner, map),
-        ExprKind::State { args, .. } | ExprKind::Call(_, args) | ExprKind::SetLiteral(args) => {
-            for arg in args {
-                substitute(arg, map);
-            }
-        }
-        ExprKind::Happened(_, args) => {
-            for arg in args.iter_mut().flatten() {
-                substitute(arg, map);
-            }
-        }
-        ExprKind::Binary(_, a, b) => {
-            substitute(a, map);
-            substitute(b, map);
-        }
-        ExprKind::If(a, b, c) => {
-            substitute(a, map);
-            substitute(b, map);
-            substitute(c, map);
-        }
-        ExprKind::Comprehension(binders, body)
-        | ExprKind::Quantified(_, binders, body)
-        | ExprKind::Sum(binders, body) => {
-            for binder in binders {
-                if let Domain::Set(set) = &mut binder.domain {
-                    substitute(set, map);
-                }
-            }
-            substitute(body, map);
+    if let ExprKind::Local(id) = &mut expr.kind {
+        if let Some((_, to)) = map.iter().find(|(from, _)| from == id) {
+            *id = *to;
         }
     }
+    crate::hir::visit::for_each_child_mut(expr, |child| substitute(child, map));
 }
 
 impl Checker {

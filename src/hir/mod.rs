@@ -8,6 +8,8 @@
 //! scopes or shadowing.
 
 pub mod print;
+mod types;
+pub mod visit;
 
 use crate::span::Span;
 
@@ -275,6 +277,16 @@ pub enum EventSet {
     One(EventId),
     /// `any event except …`
     AllExcept(Vec<EventId>),
+}
+
+impl EventSet {
+    /// Whether a step of `event` is one of the set's.
+    pub fn contains(&self, event: EventId) -> bool {
+        match self {
+            EventSet::One(one) => *one == event,
+            EventSet::AllExcept(except) => !except.contains(&event),
+        }
+    }
 }
 
 /// Effects, overridden by exceptions: where several exceptions' conditions

@@ -1,0 +1,268 @@
+//! A plain interpreter of the spec's semantics over [`hir::Charter`]:
+//! concrete values, states and histories, and the rules that say whether a
+//! history is lawful. No solver and nothing of [`crate::lower`]: this module
+//! is the second, independent reading of docs/language.md against which
+//! every trace the solver finds is replayed ([`replay`]) before it is shown.
+//!
+//! The details follow the lowering's documented choices: an exception's
+//! condition and a `when` are read with the step's next state at hand; `s'
+//! += x` mentions only the elements of `x`; a set of integers keeps only the
+//! members in its type's range; integer expressions are exact, and only
+//! a state's values must lie in their declared ranges.
+//!
+//! Integer arithmetic is exact, never saturated or wrapped: the checker
+//! bounds every integer expression within i64, and this module computes
+//! sums, differences, products and negations in i128 and compares in
+//! i128, so a share's products `q·a` (up to 2^126, read only by their
+//! comparison) are exact too. A result outside i64 where a value is kept
+//! (which the checker rules out) is recorded ([`Model::overflowed`]) and
+//! makes replay fail and the explicit engine answer unknown.
+//!
+//! This file: values, states, histories and the [`Model`] of a command
+//! (its domains). `expr.rs`: the evaluator of expressions; `step.rs`: the
+//! rules of a state and a step (`check_initial`, `check_step`, effects,
+//! inertia); `replay.rs`: a whole history judged, and why not
+//! ([`Reason`], [`At`], [`Rejection`]).
+
+mod expr;
+mod replay;
+mod step;
+
+pub use expr::{Monitors, Scene};
+pub use replay::{replay, At, Ending, Reason, Rejection};
+pub use step::{Applied, Assignment};
+
+use crate::hir::{self, *};
+
+/// A concrete value.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    /// An enum value or sort element, by index.
+    Elem(usize),
+    Opt(Option<Box<Value>>),
+    /// Members, sorted and without repeats.
+    Set(Vec<Value>),
+}
+
+impl Value {
+    fn truth(&self) -> bool {
+        matches!(self, Value::Bool(true))
+    }
+
+    fn members(&self) -> &[Value] {
+        match self {
+            Value::Set(members) => members,
+            _ => &[],
+        }
+    }
+}
+
+/// A state: per constant or variable (by [`StateId`]), the value of each of
+/// its cells, the argument tuples in row-major order over their domains.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct State {
+    pub cells: Vec<Vec<Value>>,
+}
+
+/// One step's event and its arguments.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Occurrence {
+    pub event: EventId,
+    pub args: Vec<Value>,
+}
+
+/// A history: `steps.len() + 1` states; step `i` leads from state `i` to
+/// state `i + 1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct History {
+    pub states: Vec<State>,
+    pub steps: Vec<Occurrence>,
+}
+
+/// The spec for one command: its charter and the size of every sort.
+pub struct Model<'h> {
+    pub charter: &'h hir::Charter,
+    pub sizes: Vec<usize>,
+    /// Set when an integer result outside i64 was to be kept as a value.
+    overflow: std::cell::Cell<bool>,
+    /// Per clause, every clause above it in the override order (that
+    /// overrides it, or overrides one that does, …).
+    overriders: Vec<Vec<ClauseId>>,
+}
+
+impl<'h> Model<'h> {
+    /// The model of a command: enums have their values, abstract sorts the
+    /// command's scope or the default.
+    pub fn new(charter: &'h hir::Charter, command: &Command) -> Model<'h> {
+        let sizes = charter.sort_sizes(command);
+        // Priority is transitive: walk `overrides` upwards from each clause.
+        let overriders = (0..charter.clauses.len())
+            .map(|index| {
+                let mut found: Vec<ClauseId> = Vec::new();
+                let mut frontier = vec![ClauseId(index)];
+                while let Some(below) = frontier.pop() {
+                    for (upper, clause) in charter.clauses.iter().enumerate() {
+                        let upper = ClauseId(upper);
+                        if clause.overrides.contains(&below)
+                            && upper.0 != index
+                            && !found.contains(&upper)
+                        {
+                            found.push(upper);
+                            frontier.push(upper);
+                        }
+                    }
+                }
+                found
+            })
+            .collect();
+        Model {
+            charter,
+            sizes,
+            overflow: std::cell::Cell::new(false),
+            overriders,
+        }
+    }
+
+    /// Whether an integer result outside i64 was met (and stood in as 0):
+    /// then what was evaluated is not exact. The checker's ranges rule it
+    /// out; replay and the explicit engine refuse to conclude if it occurs.
+    pub fn overflowed(&self) -> bool {
+        self.overflow.get()
+    }
+
+    // ------------------------------------------------------------ domains
+
+    /// Every value of a finite type (a sort, `Bool`, an `Int` range), in
+    /// index order; empty for options and sets, which are not element types.
+    pub fn domain(&self, ty: &Type) -> Vec<Value> {
+        match ty {
+            Type::Bool => vec![Value::Bool(false), Value::Bool(true)],
+            Type::Int(range) => (range.low..=range.high).map(Value::Int).collect(),
+            Type::Sort(id) => (0..self.sizes[id.0]).map(Value::Elem).collect(),
+            Type::Option(_) | Type::Set(_) => Vec::new(),
+        }
+    }
+
+    /// The position of a value in its finite type's domain.
+    fn position(&self, value: &Value, ty: &Type) -> Option<usize> {
+        match (value, ty) {
+            (Value::Bool(b), Type::Bool) => Some(usize::from(*b)),
+            (Value::Int(i), Type::Int(range)) if range.low <= *i && *i <= range.high => {
+                usize::try_from(i128::from(*i) - i128::from(range.low)).ok()
+            }
+            (Value::Elem(e), Type::Sort(id)) if *e < self.sizes[id.0] => Some(*e),
+            _ => None,
+        }
+    }
+
+    /// Whether a value is one of its type's.
+    pub fn in_domain(&self, value: &Value, ty: &Type) -> bool {
+        match (value, ty) {
+            (Value::Opt(None), Type::Option(_)) => true,
+            (Value::Opt(Some(inner)), Type::Option(inner_ty)) => self.in_domain(inner, inner_ty),
+            (Value::Set(members), Type::Set(element)) => {
+                members.windows(2).all(|w| w[0] < w[1])
+                    && members.iter().all(|m| self.position(m, element).is_some())
+            }
+            _ => self.position(value, ty).is_some(),
+        }
+    }
+
+    /// The first value of a type: what a location the solver leaves free
+    /// is given for replay.
+    pub fn first_value(&self, ty: &Type) -> Value {
+        match ty {
+            Type::Bool => Value::Bool(false),
+            Type::Int(range) => Value::Int(range.low),
+            Type::Sort(_) => Value::Elem(0),
+            Type::Option(_) => Value::Opt(None),
+            Type::Set(_) => Value::Set(Vec::new()),
+        }
+    }
+
+    /// All argument tuples of a function with these argument types, in
+    /// row-major order (one empty tuple for a plain value).
+    pub fn tuples(&self, args: &[Type]) -> Vec<Vec<Value>> {
+        let mut tuples = vec![Vec::new()];
+        for arg in args {
+            let domain = self.domain(arg);
+            tuples = tuples
+                .into_iter()
+                .flat_map(|prefix| {
+                    domain.iter().map(move |value| {
+                        let mut tuple = prefix.clone();
+                        tuple.push(value.clone());
+                        tuple
+                    })
+                })
+                .collect();
+        }
+        tuples
+    }
+
+    /// The cell of `state` at these arguments, if they are in its domain.
+    pub fn cell_of(&self, state: StateId, args: &[Value]) -> Option<usize> {
+        let decl = self.charter.state(state);
+        let mut index = 0usize;
+        for (value, ty) in args.iter().zip(&decl.args) {
+            let size = self.domain(ty).len();
+            index = index.checked_mul(size)? + self.position(value, ty)?;
+        }
+        Some(index)
+    }
+
+    /// The name of a value as the user writes it.
+    pub fn value_name(&self, value: &Value, ty: &Type) -> String {
+        match (value, ty) {
+            (Value::Bool(b), _) => b.to_string(),
+            (Value::Int(i), _) => i.to_string(),
+            (Value::Elem(e), Type::Sort(id)) => self.charter.sort(*id).element_name(*e),
+            (Value::Opt(None), _) => "none".into(),
+            (Value::Opt(Some(inner)), Type::Option(inner_ty)) => self.value_name(inner, inner_ty),
+            (Value::Set(members), Type::Set(element)) => {
+                let names: Vec<String> = members
+                    .iter()
+                    .map(|m| self.value_name(m, element))
+                    .collect();
+                format!("{{{}}}", names.join(", "))
+            }
+            (value, _) => format!("{value:?}"),
+        }
+    }
+
+    /// A location's name: `chair`, `head_of_state(Armenia)`.
+    pub fn location_name(&self, state: StateId, cell: usize) -> String {
+        let decl = self.charter.state(state);
+        if decl.args.is_empty() {
+            return decl.name.clone();
+        }
+        let tuples = self.tuples(&decl.args);
+        let Some(tuple) = tuples.get(cell) else {
+            return format!("{}(?)", decl.name);
+        };
+        let args: Vec<String> = tuple
+            .iter()
+            .zip(&decl.args)
+            .map(|(v, ty)| self.value_name(v, ty))
+            .collect();
+        format!("{}({})", decl.name, args.join(", "))
+    }
+
+    /// A value laid out as the compatible type `to`: a set of integers
+    /// keeps only the members `to` can hold.
+    fn fit(&self, value: Value, to: &Type) -> Value {
+        match (value, to) {
+            (Value::Set(members), Type::Set(element)) if matches!(**element, Type::Int(_)) => {
+                Value::Set(
+                    members
+                        .into_iter()
+                        .filter(|m| self.position(m, element).is_some())
+                        .collect(),
+                )
+            }
+            (value, _) => value,
+        }
+    }
+}
