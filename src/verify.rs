@@ -454,7 +454,7 @@ fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Ou
     let as_expected = command
         .expect
         .is_none_or(|expect| meets(&command.kind, expect, &verdict) && acknowledged);
-    let sizes = lower::sort_sizes(charter, command);
+    let sizes = charter.sort_sizes(command);
     let scopes = charter
         .sorts
         .iter()

@@ -82,18 +82,9 @@ struct Estimate<'h> {
 impl<'h> Estimate<'h> {
     fn new(charter: &'h Charter, command: &Command) -> Estimate<'h> {
         let sizes = charter
-            .sorts
-            .iter()
-            .enumerate()
-            .map(|(index, sort)| match &sort.kind {
-                SortKind::Enum(values) => values.len() as u128,
-                SortKind::Abstract => command
-                    .scopes
-                    .iter()
-                    .find(|(id, _)| id.0 == index)
-                    .map_or(sort.default_scope(), |(_, n)| *n)
-                    as u128,
-            })
+            .sort_sizes(command)
+            .into_iter()
+            .map(|n| n as u128)
             .collect();
         Estimate {
             charter,

@@ -26,7 +26,11 @@ impl Type {
     pub fn domain_size(&self, sort_sizes: &[usize]) -> usize {
         match self {
             Type::Bool => 2,
-            Type::Int(range) => (range.high - range.low + 1).max(0) as usize,
+            // In i128, so that the widest range saturates instead of wrapping.
+            Type::Int(range) => {
+                let count = i128::from(range.high) - i128::from(range.low) + 1;
+                usize::try_from(count.max(0)).unwrap_or(usize::MAX)
+            }
             Type::Sort(id) => sort_sizes[id.0],
             Type::Option(_) | Type::Set(_) => 0,
         }

@@ -190,7 +190,7 @@ fn ask(
     let limits = &plan.limits;
     // At least one step (see `Plan::for_lint`).
     let depth = plan.depth;
-    let sizes = lower::sort_sizes(charter, command);
+    let sizes = charter.sort_sizes(command);
     let scopes = charter
         .sorts
         .iter()

@@ -5,7 +5,7 @@
 use crate::hir::*;
 use crate::ir::*;
 
-use super::{join, Lowerer, Val};
+use super::{Lowerer, Val};
 
 impl Lowerer<'_> {
     pub(super) fn bool_expr(&mut self, expr: &Expr, time: Time) -> TermId {
@@ -361,7 +361,7 @@ impl Lowerer<'_> {
             BinaryOp::Union | BinaryOp::Intersect | BinaryOp::Difference => {
                 // Computed in the type covering both operands, then laid out
                 // as the expression's type.
-                let common = join(&lhs.ty, &rhs.ty);
+                let common = lhs.ty.join(&rhs.ty);
                 let a = self.expr(lhs, time);
                 let Val::Set(a) = self.fit(a, &lhs.ty, &common) else {
                     return Val::Set(Vec::new());

@@ -19,12 +19,7 @@ impl Lowerer<'_> {
     // ------------------------------------------------------------ domains
 
     pub(super) fn domain_size(&self, ty: &Type) -> usize {
-        match ty {
-            Type::Bool => 2,
-            Type::Int(range) => (range.high - range.low + 1).max(0) as usize,
-            Type::Sort(id) => self.sizes[id.0],
-            Type::Option(_) | Type::Set(_) => 0,
-        }
+        ty.domain_size(&self.sizes)
     }
 
     /// The abstract sort a domain's indices range over, for symmetry.

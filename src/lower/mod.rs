@@ -80,25 +80,6 @@ pub struct Lowered {
     pub layout: Layout,
 }
 
-/// The scope each sort has in a command: enums their number of values,
-/// abstract sorts the command's scope or the default.
-pub fn sort_sizes(charter: &hir::Charter, command: &Command) -> Vec<usize> {
-    charter
-        .sorts
-        .iter()
-        .enumerate()
-        .map(|(index, sort)| match &sort.kind {
-            SortKind::Enum(values) => values.len(),
-            SortKind::Abstract => command
-                .scopes
-                .iter()
-                .find(|(id, _)| id.0 == index)
-                .map_or(sort.default_scope(), |(_, size)| *size)
-                as usize,
-        })
-        .collect()
-}
-
 /// Lowers the spec for one command.
 pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
     let mut lowerer = Lowerer::start(charter, command);
@@ -130,7 +111,7 @@ pub fn lower_lint(charter: &hir::Charter, command: &Command) -> (Lowered, LintTe
 
 impl<'h> Lowerer<'h> {
     fn start(charter: &'h hir::Charter, command: &Command) -> Lowerer<'h> {
-        let sizes = sort_sizes(charter, command);
+        let sizes = charter.sort_sizes(command);
         let mut lowerer = Lowerer {
             charter,
             sizes,
@@ -280,17 +261,4 @@ struct Lowerer<'h> {
     /// Per sort, the named elements of an abstract sort that the lowered
     /// expressions mention (see [`System::distinguished`]).
     distinguished: Vec<std::collections::BTreeSet<usize>>,
-}
-
-/// The type covering two compatible types (the union of integer ranges).
-fn join(a: &Type, b: &Type) -> Type {
-    match (a, b) {
-        (Type::Int(x), Type::Int(y)) => Type::Int(IntRange {
-            low: x.low.min(y.low),
-            high: x.high.max(y.high),
-        }),
-        (Type::Set(x), Type::Set(y)) => Type::Set(Box::new(join(x, y))),
-        (Type::Option(x), Type::Option(y)) => Type::Option(Box::new(join(x, y))),
-        _ => a.clone(),
-    }
 }

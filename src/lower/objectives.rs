@@ -6,14 +6,14 @@ use crate::hir::{self, *};
 use crate::ir::*;
 
 use super::values::{leaves, map_leaves};
-use super::{sort_sizes, Lowered, Val};
+use super::{Lowered, Val};
 
 /// What [`crate::solve::minimise`] minimises in a history of this command
 /// (see [`Objectives`]), built over the lowering's terms from its layout.
 pub fn objectives(charter: &hir::Charter, command: &Command, lowered: &mut Lowered) -> Objectives {
     let terms = &mut lowered.system.terms;
     let layout = &lowered.layout;
-    let sizes = sort_sizes(charter, command);
+    let sizes = charter.sort_sizes(command);
     let mut objectives = Objectives::default();
     for (index, decl) in charter.states.iter().enumerate() {
         // The sets the spec leaves open at the start: those with a value

@@ -5,7 +5,7 @@
 use crate::hir::*;
 use crate::ir::*;
 
-use super::{join, Lowerer, Val};
+use super::{Lowerer, Val};
 
 impl Lowerer<'_> {
     /// The same value, read at another time (leaves are current-state atoms).
@@ -145,7 +145,7 @@ impl Lowerer<'_> {
     /// Whether two values of compatible types are equal, compared in the
     /// type that covers both.
     pub(super) fn equal_typed(&mut self, a: Val, a_type: &Type, b: Val, b_type: &Type) -> TermId {
-        let common = join(a_type, b_type);
+        let common = a_type.join(b_type);
         let a = self.fit(a, a_type, &common);
         let b = self.fit(b, b_type, &common);
         self.equal(&a, &b)
