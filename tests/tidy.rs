@@ -12,6 +12,8 @@
 //! exact enough for a tree that follows STYLE.md: imports are written
 //! `use crate::module…` or `crate::module::item` at the point of use.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
