@@ -73,15 +73,15 @@ impl Kind {
     /// The kind's name: in diagnostic codes, JSON (serde writes this
     /// name), `.lint` files and `allowing`.
     pub fn as_str(self) -> &'static str {
-        // The blocking kinds spell as `hir::Blocking` does (tests/lint.rs
-        // checks it): `allowing` and `.lint` files use the same words.
+        // The blocking kinds are spelled once, by `hir::Blocking`:
+        // `allowing` and `.lint` files use the same words.
         match self {
             Kind::NoInitialState => "no_initial_state",
-            Kind::DeadEvent => "dead_event",
-            Kind::DeadRule => "dead_rule",
-            Kind::DeadException => "dead_exception",
-            Kind::DeadDefault => "dead_default",
-            Kind::Clash => "clash",
+            Kind::DeadEvent => hir::Blocking::DeadEvent.as_str(),
+            Kind::DeadRule => hir::Blocking::DeadRule.as_str(),
+            Kind::DeadException => hir::Blocking::DeadException.as_str(),
+            Kind::DeadDefault => hir::Blocking::DeadDefault.as_str(),
+            Kind::Clash => hir::Blocking::Clash.as_str(),
             Kind::VacuousAssertion => "vacuous_assertion",
             Kind::UnmetObligation => "unmet_obligation",
             Kind::ImpossibleObligation => "impossible_obligation",
