@@ -15,6 +15,11 @@
 //!   the event owed; and the clause's name becomes an assertion that no duty is ever past
 //!   its date unfulfilled (`check clause`). Lint reports an obligation that
 //!   can be met on time in no history, with the items that prevent it.
+//!
+//! An obligation's items are marked `Provenance::Duty { duty, part }`
+//! (its index in `hir::Charter::duties`, and which part), the clause's
+//! assertion `Provenance::DutyAssertion`; guards from permissions and
+//! prohibitions are the user's.
 
 use super::time::{binary, expr, some_and};
 use super::{CheckError, Checker, Global, Place};

@@ -18,6 +18,10 @@
 //! `within d after E` and `at least d after E` become comparisons of `now`
 //! with `last E`; `next(x)` and `next(x, s)` become choices over the enum's
 //! values in declaration order.
+//!
+//! Everything written here is marked: `Provenance::Calendar` (`now`, the
+//! `date` parameters and their guards, the clause `calendar` and its
+//! rules) or `Provenance::LastMonitor` (a monitor and its `init`).
 
 use super::{CheckError, Checker, Place};
 use crate::ast::{self, TimeUnit};
