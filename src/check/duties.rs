@@ -15,6 +15,11 @@
 //!   the event owed; and the clause's name becomes an assertion that no duty is ever past
 //!   its date unfulfilled (`check clause`). Lint reports an obligation that
 //!   can be met on time in no history, with the items that prevent it.
+//!
+//! An obligation's items are marked `Provenance::Duty { duty, part }`
+//! (its index in `hir::Charter::duties`, and which part), the clause's
+//! assertion `Provenance::DutyAssertion`; guards from permissions and
+//! prohibitions are the user's.
 
 use super::time::{binary, expr, some_and};
 use super::{CheckError, Checker, Global, Place};
@@ -23,15 +28,16 @@ use crate::hir::*;
 use crate::span::Span;
 
 /// An obligation being built: what `finish_duties` turns into the clause's
-/// assertion and the monitor's initial `none`.
+/// assertion and the monitor's initial `none`. Its index in
+/// `Checker::duties` is its index in `hir::Charter::duties`.
 #[derive(Clone, Debug)]
 pub(super) struct PendingDuty {
     pub clause: String,
+    pub clause_id: ClauseId,
     pub text: Option<String>,
     pub event: EventId,
     pub due: StateId,
     pub keyed: Vec<bool>,
-    pub discharge_span: Span,
     pub span: Span,
 }
 
@@ -129,7 +135,10 @@ impl Checker {
                     Type::Bool,
                     span,
                 );
-                self.events[event.0].requires.push(not);
+                self.events[event.0].requires.push(Guard {
+                    body: not,
+                    provenance: Provenance::User,
+                });
             }
         }
     }
@@ -204,6 +213,13 @@ impl Checker {
         let event_name = self.events[target.0].name.clone();
         let key_types: Vec<Type> = keys.iter().map(|k| k.ty.clone()).collect();
         let due = StateId(self.states.len());
+        // The clause is declared once its rules are checked.
+        let clause_id = ClauseId(self.clauses.len());
+        let duty_index = self.duties.len();
+        let part = |part| Provenance::Duty {
+            duty: duty_index,
+            part,
+        };
         // One monitor per obligation: a second duty of the clause to the
         // same event gets a number.
         let earlier = self
@@ -223,6 +239,7 @@ impl Checker {
             value: key_types
                 .is_empty()
                 .then(|| expr(ExprKind::None, due_type.clone(), duty.span)),
+            provenance: part(DutyPart::Monitor),
             span: duty.span,
         });
         self.state_used.push(true);
@@ -280,6 +297,7 @@ impl Checker {
                     span: duty.span,
                 },
             },
+            provenance: part(DutyPart::Undertake),
             span,
         };
         // Fulfilled by a step of the event with the arguments owed, on time
@@ -293,7 +311,7 @@ impl Checker {
                 if !keyed {
                     continue;
                 }
-                let local = self.binding(params[position], duty.span);
+                let local = self.binding(params[position], part(DutyPart::OnTime), duty.span);
                 rule_bindings[position] = Some(local);
                 let ty = self.locals[local.0].ty.clone();
                 key_reads.push(expr(ExprKind::Local(local), ty, duty.span));
@@ -328,17 +346,18 @@ impl Checker {
                         span: duty.event.span,
                     },
                 },
+                provenance: part(DutyPart::OnTime),
                 span: duty.event.span,
             }
         };
         let on_time = fulfil();
         self.duties.push(PendingDuty {
             clause: clause.to_string(),
+            clause_id,
             text: text.map(str::to_string),
             event: target,
             due,
             keyed: keyed.clone(),
-            discharge_span: duty.event.span,
             span: duty.span,
         });
         vec![trigger, on_time]
@@ -404,7 +423,10 @@ impl Checker {
                 .into_iter()
                 .reduce(|a, b| binary(BinaryOp::Or, a, b, Type::Bool, span));
             if let Some(any) = any {
-                self.events[index].requires.push(any);
+                self.events[index].requires.push(Guard {
+                    body: any,
+                    provenance: Provenance::User,
+                });
             }
         }
         let Some(calendar) = self.calendar.clone() else {
@@ -421,15 +443,24 @@ impl Checker {
         );
         let mut inits = Vec::new();
         for name in self.duty_clauses.clone() {
-            let duties: Vec<PendingDuty> = self
+            let duties: Vec<(usize, PendingDuty)> = self
                 .duties
                 .iter()
-                .filter(|d| d.clause == name)
-                .cloned()
+                .enumerate()
+                .filter(|(_, d)| d.clause == name)
+                .map(|(index, d)| (index, d.clone()))
                 .collect();
+            // Every clause is checked (pass 4) before this runs.
+            let clause = ClauseId(
+                self.clauses
+                    .iter()
+                    .position(|c| c.name == name)
+                    .unwrap_or_default(),
+            );
+            let assertion = Provenance::DutyAssertion { clause };
             let mut parts = Vec::new();
-            for duty in &duties {
-                let (binders, read) = self.every_point(duty.due, duty.span);
+            for (index, duty) in &duties {
+                let (binders, read) = self.every_point(duty.due, assertion, duty.span);
                 let overdue = some_and(
                     read.clone(),
                     |value| binary(BinaryOp::Gt, now.clone(), value, Type::Bool, duty.span),
@@ -453,11 +484,15 @@ impl Checker {
                     inits.push(self.starts_as_none(
                         duty.due,
                         "Nothing is owed before the first step.",
+                        Provenance::Duty {
+                            duty: *index,
+                            part: DutyPart::Init,
+                        },
                         duty.span,
                     ));
                 }
             }
-            let span = duties.first().map_or(calendar.span, |d| d.span);
+            let span = duties.first().map_or(calendar.span, |(_, d)| d.span);
             let body = parts
                 .into_iter()
                 .reduce(|a, b| binary(BinaryOp::And, a, b, Type::Bool, span))
@@ -465,15 +500,13 @@ impl Checker {
             self.formulas.push(Formula {
                 kind: FormulaKind::Assert,
                 name: name.clone(),
-                text: duties.first().and_then(|d| d.text.clone()),
+                text: duties.first().and_then(|(_, d)| d.text.clone()),
                 body,
+                provenance: assertion,
                 span,
             });
         }
-        for init in inits {
-            self.monitor_inits.push(FormulaId(self.formulas.len()));
-            self.formulas.push(init);
-        }
+        self.formulas.extend(inits);
     }
 
     /// Whether `global` is a clause with obligations (a property then).

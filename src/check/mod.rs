@@ -202,8 +202,6 @@ struct Checker {
     duty_clauses: Vec<String>,
     /// Per event: its permissions (`may`), joined into one guard at the end.
     permissions: Vec<Vec<Expr>>,
-    /// The `init`s written for monitors (see `hir::Charter::monitor_inits`).
-    monitor_inits: Vec<FormulaId>,
     duties: Vec<duties::PendingDuty>,
     /// Per clause checked (as `clauses`): the names after `overrides`.
     override_names: Vec<Vec<Ident>>,
@@ -356,21 +354,16 @@ impl Checker {
     fn finish(mut self, charter: &ast::Charter) -> Option<hir::Charter> {
         self.finish_duties();
         self.finish_calendar();
+        // As many as pending, in order: provenance indexes them.
         let duties = self
             .duties
             .iter()
-            .filter_map(|duty| {
-                let clause = self.clauses.iter().position(|c| c.name == duty.clause)?;
-                let formula = self.duty_formula(&duty.clause)?;
-                Some(Duty {
-                    clause: ClauseId(clause),
-                    event: duty.event,
-                    due: duty.due,
-                    keyed: duty.keyed.clone(),
-                    formula,
-                    on_time: duty.discharge_span,
-                    span: duty.span,
-                })
+            .map(|duty| Duty {
+                clause: duty.clause_id,
+                event: duty.event,
+                due: duty.due,
+                keyed: duty.keyed.clone(),
+                span: duty.span,
             })
             .collect();
         let defines = self
@@ -399,7 +392,6 @@ impl Checker {
             commands: self.commands,
             calendar: self.calendar_decl,
             duties,
-            monitor_inits: self.monitor_inits,
         })
     }
 }

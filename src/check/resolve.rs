@@ -214,6 +214,7 @@ impl Checker {
                     }),
                     span: calendar.span,
                 }),
+                provenance: Provenance::Calendar,
                 span: calendar.span,
             });
             self.state_broken.push(false);
@@ -226,6 +227,7 @@ impl Checker {
                     date.clone(),
                 );
                 self.local_used[local.0] = true;
+                self.locals[local.0].provenance = Provenance::Calendar;
                 self.date_params.push(local);
             }
         }
@@ -262,6 +264,7 @@ impl Checker {
             args: args.into_iter().map(|a| a.unwrap_or(Type::Bool)).collect(),
             ty: ty.unwrap_or(Type::Bool),
             value: None,
+            provenance: Provenance::User,
             span: decl.name.span,
         });
     }
@@ -295,6 +298,7 @@ impl Checker {
         self.locals.push(Local {
             name: name.node.clone(),
             ty,
+            provenance: Provenance::User,
             span: name.span,
         });
         // `_` and `_name` are deliberately unused.

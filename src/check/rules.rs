@@ -68,10 +68,14 @@ impl Checker {
         let params = self.events[id.0].params.clone();
         self.scope.extend(params.iter().copied());
         self.current_event = Some(id);
-        let guards: Vec<Expr> = decl
+        let guards: Vec<Guard> = decl
             .requires
             .iter()
             .filter_map(|guard| self.expr_expecting(guard, &Type::Bool, Place::Requires))
+            .map(|body| Guard {
+                body,
+                provenance: Provenance::User,
+            })
             .collect();
         self.current_event = None;
         self.scope.truncate(self.scope.len() - params.len());
@@ -99,6 +103,7 @@ impl Checker {
                 ty: Type::Bool,
                 span: f.body.span,
             }),
+            provenance: Provenance::User,
             span,
         });
     }
@@ -117,6 +122,7 @@ impl Checker {
             rules,
             // Resolved once every clause is known (`resolve_overrides`).
             overrides: Vec::new(),
+            provenance: Provenance::User,
             span: clause.span,
         });
         self.override_names.push(clause.overrides.clone());
@@ -249,6 +255,7 @@ impl Checker {
         };
         Some(Rule {
             kind,
+            provenance: Provenance::User,
             span: rule.span,
         })
     }

@@ -112,7 +112,7 @@ impl<'h> Estimate<'h> {
                     .iter()
                     .map(|p| self.leaves(&self.charter.local(*p).ty)),
             );
-            let guards = total(event.requires.iter().map(|g| self.expr(g)));
+            let guards = total(event.requires.iter().map(|g| self.expr(&g.body)));
             parts.push((
                 total([1, params, guards]),
                 format!("event `{}`", event.name),

@@ -18,6 +18,10 @@
 //! `within d after E` and `at least d after E` become comparisons of `now`
 //! with `last E`; `next(x)` and `next(x, s)` become choices over the enum's
 //! values in declaration order.
+//!
+//! Everything written here is marked: `Provenance::Calendar` (`now`, the
+//! `date` parameters and their guards, the clause `calendar` and its
+//! rules) or `Provenance::LastMonitor` (a monitor and its `init`).
 
 use super::{CheckError, Checker, Place};
 use crate::ast::{self, TimeUnit};
@@ -304,6 +308,7 @@ impl Checker {
             args: key_types,
             ty,
             value,
+            provenance: Provenance::LastMonitor { event },
             span: calendar.span,
         });
         self.state_used.push(true);
@@ -502,12 +507,15 @@ impl Checker {
                 Type::Bool,
                 span,
             );
-            self.events[index].requires.push(guard);
+            self.events[index].requires.push(Guard {
+                body: guard,
+                provenance: Provenance::Calendar,
+            });
         }
         for index in 0..self.events.len() {
             let event = EventId(index);
             let params = self.events[index].params.clone();
-            let date = self.binding(params[params.len() - 1], span);
+            let date = self.binding(params[params.len() - 1], Provenance::Calendar, span);
             let mut bindings = vec![None; params.len() - 1];
             bindings.push(Some(date));
             let mut effects = vec![Effect {
@@ -529,7 +537,7 @@ impl Checker {
                     let local = match bindings[position] {
                         Some(local) => local,
                         None => {
-                            let local = self.binding(params[position], span);
+                            let local = self.binding(params[position], Provenance::Calendar, span);
                             bindings[position] = Some(local);
                             local
                         }
@@ -565,10 +573,10 @@ impl Checker {
                         span,
                     },
                 },
+                provenance: Provenance::Calendar,
                 span,
             });
         }
-        let clause = ClauseId(self.clauses.len());
         self.clauses.push(Clause {
             name: "calendar".into(),
             article: None,
@@ -578,19 +586,20 @@ impl Checker {
             ),
             rules,
             overrides: Vec::new(),
+            provenance: Provenance::Calendar,
             span,
         });
-        let mut formulas = Vec::new();
         for monitor in self.last_monitors.clone() {
             let state = self.states[monitor.state.0].clone();
             if state.args.is_empty() {
                 continue;
             }
-            formulas.push(FormulaId(self.formulas.len()));
-            self.monitor_inits.push(FormulaId(self.formulas.len()));
             let init = self.starts_as_none(
                 monitor.state,
                 "No event has happened before the first state.",
+                Provenance::LastMonitor {
+                    event: monitor.event,
+                },
                 span,
             );
             self.formulas.push(init);
@@ -599,18 +608,18 @@ impl Checker {
             unit: calendar.unit,
             range: calendar.range,
             now: calendar.now,
-            states: std::iter::once(calendar.now)
-                .chain(self.last_monitors.iter().map(|m| m.state))
-                .collect(),
-            formulas,
-            clause,
             span,
         });
     }
 
-    /// Every point of a function state: binders over its arguments, and
-    /// the state read at them.
-    pub(super) fn every_point(&mut self, state: StateId, span: Span) -> (Vec<Binder>, Expr) {
+    /// Every point of a function state: binders over its arguments (locals
+    /// of `provenance`), and the state read at them.
+    pub(super) fn every_point(
+        &mut self,
+        state: StateId,
+        provenance: Provenance,
+        span: Span,
+    ) -> (Vec<Binder>, Expr) {
         let decl = self.states[state.0].clone();
         let mut binders = Vec::new();
         let mut args = Vec::new();
@@ -623,6 +632,7 @@ impl Checker {
                 ty.clone(),
             );
             self.local_used[local.0] = true;
+            self.locals[local.0].provenance = provenance;
             binders.push(Binder {
                 local,
                 domain: Domain::Type(ty.clone()),
@@ -642,8 +652,14 @@ impl Checker {
     }
 
     /// The initial condition of a keyed monitor: `none` at every point.
-    pub(super) fn starts_as_none(&mut self, state: StateId, text: &str, span: Span) -> Formula {
-        let (binders, read) = self.every_point(state, span);
+    pub(super) fn starts_as_none(
+        &mut self,
+        state: StateId,
+        text: &str,
+        provenance: Provenance,
+        span: Span,
+    ) -> Formula {
+        let (binders, read) = self.every_point(state, provenance, span);
         let none = expr(
             ExprKind::OptionTest(Box::new(read), false),
             Type::Bool,
@@ -658,17 +674,24 @@ impl Checker {
                 Type::Bool,
                 span,
             ),
+            provenance,
             span,
         }
     }
 
     /// A fresh local standing for an event's parameter in a rule the
-    /// checker writes.
-    pub(super) fn binding(&mut self, param: LocalId, span: Span) -> LocalId {
+    /// checker writes (of `provenance`).
+    pub(super) fn binding(
+        &mut self,
+        param: LocalId,
+        provenance: Provenance,
+        span: Span,
+    ) -> LocalId {
         let local = &self.locals[param.0];
         let (name, ty) = (local.name.clone(), local.ty.clone());
         let id = self.new_local(&Ident { node: name, span }, ty);
         self.local_used[id.0] = true;
+        self.locals[id.0].provenance = provenance;
         id
     }
 }

@@ -183,7 +183,7 @@ impl Model<'_> {
             evaluator.env[param.0] = Some(value.clone());
         }
         for (position, guard) in event.requires.iter().enumerate() {
-            if !evaluator.truth(guard, index) {
+            if !evaluator.truth(&guard.body, index) {
                 return Err(Reason::Guard {
                     event: event.name.clone(),
                     index: position,

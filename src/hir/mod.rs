@@ -8,12 +8,14 @@
 //! scopes or shadowing.
 
 pub mod print;
+mod provenance;
 mod types;
 pub mod visit;
 
 use crate::span::Span;
 
 pub use crate::ast::Expectation;
+pub use provenance::{DutyPart, Provenance};
 
 /// Depth of a `check` or `scenario`, and the largest induction depth of a
 /// `prove`, when the command does not give one.
@@ -59,17 +61,17 @@ pub struct Charter {
     pub clauses: Vec<Clause>,
     pub commands: Vec<Command>,
     /// The calendar, when the spec declares one. Its parts are ordinary
-    /// declarations made by the checker: the state `now`, a last parameter
-    /// `date` of every event with a last guard `date >= now`, the clause
-    /// `calendar` (each event's step sets `now` to its date) and one
-    /// monitor state `last E` per event whose last date is read.
+    /// declarations made by the checker, marked [`Provenance::Calendar`]
+    /// (the state `now`, a last parameter `date` of every event with a
+    /// last guard `date >= now`, the clause `calendar`: each event's step
+    /// sets `now` to its date) and [`Provenance::LastMonitor`] (one monitor
+    /// state `last E` per event whose last date is read).
     pub calendar: Option<Calendar>,
     /// Obligations (`on e: must f within d`), each checked into rules of
-    /// its clause, a monitor `due f (clause)`, and the clause's assertion.
+    /// its clause, a monitor `due f (clause)` and the clause's assertion,
+    /// marked [`Provenance::Duty`] with the duty's index here (the
+    /// assertion: [`Provenance::DutyAssertion`]).
     pub duties: Vec<Duty>,
-    /// The `init`s the checker writes for monitors (that each starts as
-    /// `none`): part of what a monitor means, not the user's to blame.
-    pub monitor_inits: Vec<FormulaId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -81,10 +83,6 @@ pub struct Duty {
     /// Per parameter of the event (not its `date`): whether the obligation
     /// names its argument (the monitor's arguments, in order) or not (`_`).
     pub keyed: Vec<bool>,
-    /// The clause's assertion: no duty of it is past its date unfulfilled.
-    pub formula: FormulaId,
-    /// The span of the rule that fulfils it on time (lint's question).
-    pub on_time: Span,
     pub span: Span,
 }
 
@@ -93,11 +91,6 @@ pub struct Calendar {
     pub unit: crate::ast::TimeUnit,
     pub range: IntRange,
     pub now: StateId,
-    /// What the checker declared for it: `now` and the `last E` monitors,
-    /// their initial conditions, and the clause `calendar`.
-    pub states: Vec<StateId>,
-    pub formulas: Vec<FormulaId>,
-    pub clause: ClauseId,
     pub span: Span,
 }
 
@@ -186,6 +179,7 @@ pub struct StateDecl {
     pub ty: Type,
     /// For a var, its initial value; for a const, its value.
     pub value: Option<Expr>,
+    pub provenance: Provenance,
     pub span: Span,
 }
 
@@ -195,8 +189,16 @@ pub struct Event {
     pub params: Vec<LocalId>,
     /// The charter's permission for the event (`requires`), each its own
     /// guard so that blame can name it.
-    pub requires: Vec<Expr>,
+    pub requires: Vec<Guard>,
     pub span: Span,
+}
+
+/// A condition an event's step must meet: written with the event, a
+/// clause's prohibition or permissions, or the calendar's `date >= now`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Guard {
+    pub body: Expr,
+    pub provenance: Provenance,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -212,6 +214,7 @@ pub struct Define {
 pub struct Local {
     pub name: String,
     pub ty: Type,
+    pub provenance: Provenance,
     pub span: Span,
 }
 
@@ -233,6 +236,7 @@ pub struct Formula {
     pub name: String,
     pub text: Option<String>,
     pub body: Expr,
+    pub provenance: Provenance,
     pub span: Span,
 }
 
@@ -247,12 +251,16 @@ pub struct Clause {
     /// effects and theirs both assign a location in a step, its own hold
     /// and theirs do not. The relation is acyclic; it holds transitively.
     pub overrides: Vec<ClauseId>,
+    /// `User`, or `Calendar` for the clause `calendar` (the rules the
+    /// checker appends to a user's clause say their own).
+    pub provenance: Provenance,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rule {
     pub kind: RuleKind,
+    pub provenance: Provenance,
     pub span: Span,
 }
 

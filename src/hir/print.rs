@@ -59,7 +59,7 @@ pub fn dump(charter: &Charter) -> String {
             locals(charter, &event.params)
         );
         for guard in &event.requires {
-            let _ = writeln!(out, "  requires {}", typed(charter, guard));
+            let _ = writeln!(out, "  requires {}", typed(charter, &guard.body));
         }
     }
     for define in &charter.defines {

@@ -43,8 +43,11 @@ pub enum Origin {
     Inertia { state: StateId },
     /// Constants keep their value.
     Rigid { state: StateId },
-    /// Well-formedness of the encoding: one-hot vectors, integer ranges,
-    /// exactly one event per step.
+    /// The declared integer range of a variable or constant, over one of
+    /// its integer atoms.
+    Range { state: StateId },
+    /// Well-formedness of the encoding: one-hot vectors, option flags,
+    /// event parameters' ranges, exactly one event per step.
     Domain,
     /// The definition of a past-time monitor.
     Monitor,

@@ -295,6 +295,7 @@ impl<'a> Printer<'a> {
             }
             Origin::Inertia { state } => format!("inertia of state {}", state.0),
             Origin::Rigid { state } => format!("constant state {}", state.0),
+            Origin::Range { state } => format!("range of state {}", state.0),
             Origin::Domain => "domain".to_string(),
             Origin::Monitor => "monitor".to_string(),
         };

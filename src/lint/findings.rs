@@ -131,15 +131,10 @@ pub(super) fn blamed(charter: &hir::Charter, item: Item) -> Blamed {
         // A prohibition or permission is a guard of its event written in a
         // clause: it is named by the clause.
         Item::Guard { event, span, .. } => {
-            match charter.clauses.iter().enumerate().find(|(index, c)| {
-                c.span.start <= span.start
-                    && span.end <= c.span.end
-                    && charter
-                        .calendar
-                        .as_ref()
-                        .is_none_or(|k| k.clause.0 != *index)
+            match charter.clauses.iter().find(|c| {
+                c.provenance.is_user() && c.span.start <= span.start && span.end <= c.span.end
             }) {
-                Some((_, clause)) => (
+                Some(clause) => (
                     BlamedKind::Clause,
                     clause.name.clone(),
                     clause.article.clone(),

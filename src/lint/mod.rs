@@ -280,18 +280,15 @@ fn ask(
             continue;
         }
         let clause = &charter.clauses[application.clause.0];
-        // The rules the checker writes for the calendar are not the user's.
-        if charter
-            .calendar
-            .as_ref()
-            .is_some_and(|c| c.clause == application.clause)
-        {
-            continue;
-        }
-        let duty = charter
-            .duties
-            .iter()
-            .position(|d| d.clause == application.clause && d.on_time == application.span);
+        let duty = match application.provenance {
+            hir::Provenance::Duty {
+                duty,
+                part: hir::DutyPart::OnTime,
+            } => Some(duty),
+            // The rules the checker writes for the calendar are not the user's.
+            hir::Provenance::Calendar => continue,
+            _ => None,
+        };
         if let Some(index) = duty {
             unmet.push(index);
             if asked == Queries::Blocking {

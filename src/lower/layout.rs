@@ -15,6 +15,12 @@ enum Leaf<'a> {
     Input(&'a InputOwner),
 }
 
+/// Whether a well-formedness term of a value is an integer's declared
+/// range (a state's: `ir::Origin::Range`, which lint may blame) rather
+/// than the shape of the encoding.
+#[derive(Clone, Copy)]
+struct IsRange(bool);
+
 impl Lowerer<'_> {
     // ------------------------------------------------------------ domains
 
@@ -86,14 +92,15 @@ impl Lowerer<'_> {
     // ------------------------------------------------------------ allocation
 
     /// Allocates fresh atoms (or inputs) for a value of type `ty`, adding
-    /// its well-formedness to `domain` (as terms over `Now`).
+    /// its well-formedness to `domain` (as terms over `Now`, each marked
+    /// whether it is an integer's declared range).
     fn alloc(
         &mut self,
         ty: &Type,
         name: &str,
         leaf: Leaf,
         address: &mut Address,
-        domain: &mut Vec<TermId>,
+        domain: &mut Vec<(TermId, IsRange)>,
     ) -> Val {
         match ty {
             Type::Bool => Val::Bool(self.leaf(Kind::Bool, name, leaf, address)),
@@ -107,14 +114,14 @@ impl Lowerer<'_> {
                 let high = self.terms.int(range.high);
                 let above = self.terms.le(low, atom);
                 let below = self.terms.le(atom, high);
-                domain.push(above);
-                domain.push(below);
+                domain.push((above, IsRange(true)));
+                domain.push((below, IsRange(true)));
                 Val::Int(atom)
             }
             Type::Sort(id) => {
                 let bits = self.alloc_bits(*id, name, leaf, address);
                 let one = self.terms.exactly(&bits, 1);
-                domain.push(one);
+                domain.push((one, IsRange(false)));
                 Val::Elem(bits)
             }
             Type::Option(inner) if matches!(inner.as_ref(), Type::Sort(_)) => {
@@ -135,10 +142,10 @@ impl Lowerer<'_> {
                 address.address.pop();
                 address.sorts.pop();
                 let at_most_one = self.terms.at_most(&bits, 1);
-                domain.push(at_most_one);
+                domain.push((at_most_one, IsRange(false)));
                 let any = self.terms.or(bits.clone());
                 let flag_is_any = self.terms.iff(flag, any);
-                domain.push(flag_is_any);
+                domain.push((flag_is_any, IsRange(false)));
                 Val::Opt(flag, Box::new(Val::Elem(bits)))
             }
             Type::Option(inner) => {
@@ -157,7 +164,7 @@ impl Lowerer<'_> {
                 let default = self.default_value(inner);
                 let canonical = self.equal(&value, &default);
                 let present_or_default = self.terms.or2(flag, canonical);
-                domain.push(present_or_default);
+                domain.push((present_or_default, IsRange(false)));
                 Val::Opt(flag, Box::new(value))
             }
             Type::Set(element) => {
@@ -306,11 +313,14 @@ impl Lowerer<'_> {
                     &mut address,
                     &mut domain,
                 );
-                for term in domain {
-                    self.invariants.push(Constraint {
-                        term,
-                        origin: Origin::Domain,
-                    });
+                for (term, IsRange(range)) in domain {
+                    let origin = match range {
+                        true => Origin::Range {
+                            state: StateId(index),
+                        },
+                        false => Origin::Domain,
+                    };
+                    self.invariants.push(Constraint { term, origin });
                 }
                 if state.kind == StateKind::Const {
                     let next = self.at(&val, Time::Next);
@@ -356,7 +366,8 @@ impl Lowerer<'_> {
                     &mut address,
                     &mut domain,
                 );
-                for term in domain {
+                // An argument's range is the event's domain, not blamed.
+                for (term, _) in domain {
                     self.trans.push(Constraint {
                         term,
                         origin: Origin::Domain,

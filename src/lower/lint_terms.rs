@@ -30,6 +30,8 @@ pub enum ApplicationKind {
 pub struct Application {
     pub clause: ClauseId,
     pub kind: ApplicationKind,
+    /// The rule's (an exception's and a default's: their rule's).
+    pub provenance: Provenance,
     pub span: Span,
     pub applies: TermId,
     pub parent: Option<TermId>,
@@ -153,19 +155,17 @@ impl Lowerer<'_> {
         let Some((_, Val::Int(now))) = self.cells[calendar.now.0].first().cloned() else {
             return (Vec::new(), None);
         };
-        let events = self
-            .selectors
-            .iter()
-            .zip(&self.params)
-            .filter_map(|(selector, params)| match params.last() {
-                Some(Val::Int(date)) => Some((*selector, *date)),
-                _ => None,
-            })
+        let events = (0..charter.events.len())
+            .filter_map(|index| Some((self.selectors[index], self.date_of(EventId(index))?)))
             .collect();
         let end = self.terms.int(calendar.range.high);
         let mut points = Vec::new();
         for (index, duty) in charter.duties.iter().enumerate() {
             let cells = self.cells[duty.due.0].clone();
+            let on_time = Provenance::Duty {
+                duty: index,
+                part: DutyPart::OnTime,
+            };
             for (cell_index, (args, cell)) in cells.into_iter().enumerate() {
                 let Val::Opt(owed, value) = cell else {
                     continue;
@@ -174,20 +174,18 @@ impl Lowerer<'_> {
                 let in_time = self.terms.le(now, value);
                 let in_calendar = self.terms.lt(value, end);
                 let pending = self.terms.and([owed, in_time, in_calendar]);
-                let on_time: Vec<TermId> = self
+                let fulfilling: Vec<TermId> = self
                     .effects
                     .iter()
                     .zip(&self.effect_cells)
-                    .filter(|(e, c)| {
-                        e.state == duty.due && e.span == duty.on_time && **c == cell_index
+                    .zip(&self.effect_rules)
+                    .filter(|((e, c), rule)| {
+                        e.state == duty.due && **rule == on_time && **c == cell_index
                     })
-                    .map(|(e, _)| e.applies)
+                    .map(|((e, _), _)| e.applies)
                     .collect();
-                let fulfilled = self.terms.or(on_time);
-                let day = match self.params[duty.event.0].last() {
-                    Some(Val::Int(day)) => *day,
-                    _ => now,
-                };
+                let fulfilled = self.terms.or(fulfilling);
+                let day = self.date_of(duty.event).unwrap_or(now);
                 points.push(DutyPoint {
                     duty: index,
                     args,
@@ -199,6 +197,18 @@ impl Lowerer<'_> {
             }
         }
         (points, Some(Dates { now, events }))
+    }
+
+    /// The `date` parameter of an event's step (the calendar's).
+    fn date_of(&self, event: EventId) -> Option<TermId> {
+        let params = &self.charter.event(event).params;
+        let position = params
+            .iter()
+            .position(|p| self.charter.local(*p).provenance == Provenance::Calendar)?;
+        match self.params[event.0].get(position) {
+            Some(Val::Int(date)) => Some(*date),
+            _ => None,
+        }
     }
 
     fn successor_of(

@@ -128,6 +128,8 @@ impl<'h> Lowerer<'h> {
             trans: Vec::new(),
             effects: Vec::new(),
             effect_cells: Vec::new(),
+            effect_rules: Vec::new(),
+            rule: hir::Provenance::User,
             frame: HashMap::new(),
             applications: Vec::new(),
             assignments: HashMap::new(),
@@ -240,6 +242,11 @@ struct Lowerer<'h> {
     effects: Vec<EffectRecord>,
     /// For each effect record, the cell it assigns (see [`Layout`]).
     effect_cells: Vec<usize>,
+    /// For each effect record, its rule's provenance (what lint's
+    /// obligation points read).
+    effect_rules: Vec<hir::Provenance>,
+    /// The provenance of the rule being lowered.
+    rule: hir::Provenance,
     /// For each frame slot, the conditions under which some effect assigns it.
     frame: HashMap<Slot, Vec<TermId>>,
     /// For `charter lint`: where each rule, exception and default applies.

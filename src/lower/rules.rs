@@ -79,7 +79,7 @@ impl Lowerer<'_> {
             let cell = self.cells[index][0].1.clone();
             let term = self.equal_typed(cell, &state.ty, lowered, &value.ty);
             // A monitor's initial `none` is part of what it means.
-            let origin = if self.is_monitor(StateId(index)) {
+            let origin = if state.provenance.is_monitor() {
                 Origin::Monitor
             } else {
                 Origin::Value {
@@ -95,20 +95,11 @@ impl Lowerer<'_> {
         }
     }
 
-    /// A state the checker declares as a monitor: an obligation's `due`,
-    /// a `last E` (not the calendar's `now`).
-    fn is_monitor(&self, state: StateId) -> bool {
-        let charter = self.charter;
-        charter.duties.iter().any(|d| d.due == state)
-            || charter
-                .calendar
-                .as_ref()
-                .is_some_and(|c| c.states.contains(&state) && c.now != state)
-    }
-
     pub(super) fn formulas(&mut self) {
         for (index, formula) in self.charter.formulas.iter().enumerate() {
-            let origin = if self.charter.monitor_inits.contains(&FormulaId(index)) {
+            // The `init`s the checker writes for monitors: part of what a
+            // monitor means, not the user's to blame.
+            let origin = if formula.provenance.is_monitor() {
                 Origin::Monitor
             } else {
                 Origin::Formula {
@@ -149,14 +140,14 @@ impl Lowerer<'_> {
             let locals: Vec<Option<LocalId>> = event.params.iter().map(|l| Some(*l)).collect();
             self.bind_params(EventId(index), &locals);
             for (position, guard) in event.requires.iter().enumerate() {
-                let condition = self.bool_expr(guard, Time::Now);
+                let condition = self.bool_expr(&guard.body, Time::Now);
                 let term = self.terms.implies(self.selectors[index], condition);
                 self.trans.push(Constraint {
                     term,
                     origin: Origin::Guard {
                         event: EventId(index),
                         index: position,
-                        span: guard.span,
+                        span: guard.body.span,
                     },
                 });
             }
@@ -209,10 +200,12 @@ impl Lowerer<'_> {
                         self.applications.push(Application {
                             clause: clause_id,
                             kind: ApplicationKind::Rule,
+                            provenance: rule.provenance,
                             span: rule.span,
                             applies,
                             parent: None,
                         });
+                        self.rule = rule.provenance;
                         self.block(block, applies, clause_id);
                         self.unbind(bindings);
                     }
@@ -238,6 +231,7 @@ impl Lowerer<'_> {
             self.applications.push(Application {
                 clause,
                 kind: ApplicationKind::Exception,
+                provenance: self.rule,
                 span: exception.span,
                 applies: exception_active,
                 parent: Some(active),
@@ -255,6 +249,7 @@ impl Lowerer<'_> {
             self.applications.push(Application {
                 clause,
                 kind: ApplicationKind::Default,
+                provenance: self.rule,
                 span: Span::new(first.span.start, last.span.end),
                 applies: own_active,
                 parent: Some(active),
@@ -334,6 +329,7 @@ impl Lowerer<'_> {
                 span: effect.span,
             });
             self.effect_cells.push(cell_index);
+            self.effect_rules.push(self.rule);
             let overridden = !self.overriders[clause.0].is_empty();
             if fits != TRUE && !overridden {
                 let term = self.terms.implies(assigned, fits);

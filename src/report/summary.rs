@@ -14,27 +14,28 @@ pub fn summary(charter: &hir::Charter) -> String {
         .iter()
         .filter(|s| matches!(s.kind, hir::SortKind::Enum(_)))
         .count();
-    let consts = charter
-        .states
-        .iter()
-        .filter(|s| s.kind == hir::StateKind::Const)
-        .count();
-    // What the checker declared for the calendar is the calendar's.
-    let (calendar_states, calendar_formulas, calendar_clauses) = match &charter.calendar {
-        Some(calendar) => (calendar.states.len(), calendar.formulas.len(), 1),
-        None => (0, 0, 0),
+    // What the checker declared for the calendar is the calendar's; an
+    // obligation's monitor, its initial `none` and its clause's assertion
+    // are the obligation's: only the user's items count.
+    let states = |kind| {
+        charter
+            .states
+            .iter()
+            .filter(|s| s.kind == kind && s.provenance.is_user())
+            .count()
     };
-    // An obligation's assertion and its monitor's initial `none` are the
-    // obligation's.
-    let mut duty_asserts: Vec<hir::FormulaId> = charter.duties.iter().map(|d| d.formula).collect();
-    duty_asserts.dedup();
-    let duty_states = charter.duties.len();
-    let duty_inits = charter
-        .duties
+    let formulas = |kind| {
+        charter
+            .formulas
+            .iter()
+            .filter(|f| f.kind == kind && f.provenance.is_user())
+            .count()
+    };
+    let clauses = charter
+        .clauses
         .iter()
-        .filter(|d| !charter.state(d.due).args.is_empty())
+        .filter(|c| c.provenance.is_user())
         .count();
-    let formulas = |kind| charter.formulas.iter().filter(|f| f.kind == kind).count();
     let parts: Vec<String> = [
         count(
             usize::from(charter.calendar.is_some()),
@@ -43,29 +44,21 @@ pub fn summary(charter: &hir::Charter) -> String {
         ),
         count(enums, "enum", "enums"),
         count(charter.sorts.len() - enums, "sort", "sorts"),
-        count(consts, "constant", "constants"),
-        count(
-            charter.states.len() - consts - calendar_states - duty_states,
-            "variable",
-            "variables",
-        ),
+        count(states(hir::StateKind::Const), "constant", "constants"),
+        count(states(hir::StateKind::Var), "variable", "variables"),
         count(charter.events.len(), "event", "events"),
         count(charter.defines.len(), "define", "defines"),
         count(formulas(hir::FormulaKind::Axiom), "axiom", "axioms"),
         count(
-            formulas(hir::FormulaKind::Init) - calendar_formulas - duty_inits,
+            formulas(hir::FormulaKind::Init),
             "init condition",
             "init conditions",
         ),
-        count(
-            charter.clauses.len() - calendar_clauses,
-            "clause",
-            "clauses",
-        ),
+        count(clauses, "clause", "clauses"),
         count(charter.duties.len(), "obligation", "obligations"),
         count(formulas(hir::FormulaKind::Lemma), "lemma", "lemmas"),
         count(
-            formulas(hir::FormulaKind::Assert) - duty_asserts.len(),
+            formulas(hir::FormulaKind::Assert),
             "assertion",
             "assertions",
         ),

@@ -16,7 +16,7 @@ use z3::{Model, Solver};
 use super::encode::{RawTrace, RawValue, Unrolling};
 use super::{check, new_solver, Limits, SolverUnknown};
 use crate::hir::{ClauseId, EventId, FormulaId, StateId};
-use crate::ir::{Constraint, Kind, Origin, Owner, System, Term, TermId, Time};
+use crate::ir::{Constraint, Origin, System, TermId};
 use crate::span::Span;
 
 /// Something in the spec that can be blamed.
@@ -79,14 +79,14 @@ pub struct Clash {
     pub blamed: Vec<Item>,
 }
 
-/// The blamable item a constraint belongs to, if any.
 /// The item a constraint is asserted under, if any: its blamable item,
 /// except integer ranges where they are `fixed` (asserted as they are).
-pub(super) fn tracked_item(system: &System, constraint: &Constraint, fixed: bool) -> Option<Item> {
-    item_of(system, constraint).filter(|i| !(fixed && matches!(i, Item::Range { .. })))
+pub(super) fn tracked_item(constraint: &Constraint, fixed: bool) -> Option<Item> {
+    item_of(constraint).filter(|i| !(fixed && matches!(i, Item::Range { .. })))
 }
 
-pub(super) fn item_of(system: &System, constraint: &Constraint) -> Option<Item> {
+/// The blamable item a constraint belongs to, if any: read from its origin.
+pub(super) fn item_of(constraint: &Constraint) -> Option<Item> {
     match &constraint.origin {
         Origin::Clause { clause, span } => Some(Item::Clause {
             clause: *clause,
@@ -105,33 +105,9 @@ pub(super) fn item_of(system: &System, constraint: &Constraint) -> Option<Item> 
             state: *state,
             span: *span,
         }),
-        // Range constraints are the domain constraints over an integer
-        // atom of a variable or constant.
-        Origin::Domain => match system.terms.get(constraint.term) {
-            Term::And(items) => items.iter().find_map(|t| int_owner(system, *t)),
-            _ => int_owner(system, constraint.term),
-        }
-        .map(|state| Item::Range { state }),
-        Origin::Inertia { .. } | Origin::Rigid { .. } | Origin::Monitor => None,
+        Origin::Range { state } => Some(Item::Range { state: *state }),
+        Origin::Domain | Origin::Inertia { .. } | Origin::Rigid { .. } | Origin::Monitor => None,
     }
-}
-
-fn int_owner(system: &System, term: TermId) -> Option<StateId> {
-    let (Term::Le(a, b) | Term::Lt(a, b)) = system.terms.get(term) else {
-        return None;
-    };
-    [*a, *b]
-        .iter()
-        .find_map(|side| match system.terms.get(*side) {
-            Term::State(atom, Time::Now) => {
-                let info = &system.atoms[atom.0 as usize];
-                match (&info.owner, info.kind) {
-                    (Owner::State(state), Kind::Int { .. }) => Some(*state),
-                    _ => None,
-                }
-            }
-            _ => None,
-        })
 }
 
 /// An unrolling whose blamable constraints are asserted under tracking
@@ -175,8 +151,7 @@ impl<'s> Tracked<'s> {
     }
 
     fn assert(&mut self, constraint: &Constraint, step: usize) {
-        let system = self.unrolling.system;
-        let item = tracked_item(system, constraint, self.fixed_ranges);
+        let item = tracked_item(constraint, self.fixed_ranges);
         if item.is_some_and(|i| !self.keep.keeps(&i)) {
             return;
         }
@@ -399,7 +374,7 @@ pub fn clashes(
         tracked.assert_step(step, true);
         let holds: Vec<Bool> = checks
             .iter()
-            .filter(|(c, _)| item_of(system, c).is_none_or(|i| keep.keeps(&i)))
+            .filter(|(c, _)| item_of(c).is_none_or(|i| keep.keeps(&i)))
             .map(|(_, t)| tracked.unrolling.bool_at(*t, step))
             .collect();
         let impossible = Bool::and(&holds).not();

@@ -395,12 +395,12 @@ fn fails(
             let pre = crate::ir::is_pre_step(&constraint.origin, || {
                 system.terms.mentions_next(constraint.term)
             });
-            if pre && kept(system, keep, constraint) {
+            if pre && kept(keep, constraint) {
                 holds.push(run.bool_at(constraint.term, at));
             }
         }
         for (constraint, term) in joint.checks {
-            if kept(system, keep, constraint) {
+            if kept(keep, constraint) {
                 holds.push(run.bool_at(*term, at));
             }
         }
@@ -425,8 +425,8 @@ fn fails(
 /// with `fixed_ranges`): integer ranges always (so that the states are
 /// finitely many, with items left out too), the other blamable items as
 /// `keep` says.
-fn kept(system: &System, keep: Keep, constraint: &Constraint) -> bool {
-    tracked_item(system, constraint, true).is_none_or(|item| keep.keeps(&item))
+fn kept(keep: Keep, constraint: &Constraint) -> bool {
+    tracked_item(constraint, true).is_none_or(|item| keep.keeps(&item))
 }
 
 enum Answer {
