@@ -48,13 +48,14 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, syntax::SyntaxError> {
 const STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// User text (a clause's quoted words, a title) made safe to print on a
-/// terminal: control characters other than line breaks and tabs are
-/// shown escaped (`\u{1b}`), so that text in a spec cannot move the
-/// cursor, clear the screen or write the clipboard. JSON keeps text exact.
+/// terminal: control characters other than line breaks and tabs, and the
+/// bidirectional controls, are shown escaped (`\u{1b}`, `\u{202e}`), so
+/// that text in a spec cannot move the cursor, clear the screen, write the
+/// clipboard or reorder what is shown around it. JSON keeps text exact.
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
+        if (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
@@ -64,13 +65,14 @@ pub fn printable(text: &str) -> String {
 }
 
 /// The same, keeping every byte offset: each control character other than
-/// line breaks and tabs becomes one `?` (a control character is one byte
-/// in UTF-8 only below U+0080; the C1 controls, two bytes, become `??`),
-/// so the spans of diagnostics still point at the same text.
+/// line breaks and tabs becomes one `?` per byte (a control character is
+/// one byte in UTF-8 only below U+0080; the C1 controls, two bytes, become
+/// `??`, a bidirectional control `???`), so the spans of diagnostics still
+/// point at the same text.
 pub fn printable_in_place(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' && c != '\r' {
+        if (c.is_control() && c != '\n' && c != '\t' && c != '\r') || is_bidi_control(c) {
             for _ in 0..c.len_utf8() {
                 out.push('?');
             }
@@ -79,6 +81,18 @@ pub fn printable_in_place(text: &str) -> String {
         }
     }
     out
+}
+
+/// The characters of Unicode's `Bidi_Control` property: they change the
+/// order in which the text around them is displayed, so that what a reader
+/// sees can differ from what is parsed ("Trojan Source", CVE-2021-42574).
+/// [`printable`] escapes them; outside strings and comments a spec may not
+/// contain them at all.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Runs `work` on a thread with [`STACK_BYTES`] of stack (memory is only

@@ -493,6 +493,37 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("`{name}` looks like `{other}`")]
+    #[diagnostic(
+        code(charter::check::confusable_names),
+        severity(Warning),
+        help("{help}")
+    )]
+    ConfusableNames {
+        name: String,
+        other: String,
+        help: String,
+        #[label(primary, "looks like `{other}` but is another name")]
+        span: Span,
+        #[label("`{other}` is declared here")]
+        first: Span,
+    },
+
+    #[error("the name `{name}` mixes {scripts} letters")]
+    #[diagnostic(
+        code(charter::check::mixed_script_name),
+        severity(Warning),
+        help("{help}")
+    )]
+    MixedScriptName {
+        name: String,
+        /// "Latin and Cyrillic".
+        scripts: String,
+        help: String,
+        #[label("letters of several scripts")]
+        span: Span,
+    },
+
     #[error("{what} `{name}` is never used")]
     #[diagnostic(code(charter::check::unused), severity(Warning))]
     Unused {
@@ -566,11 +597,18 @@ impl CheckError {
             | MisplacedShare { span, .. }
             | BadShare { span, .. }
             | SelfObligation { span, .. }
+            | ConfusableNames { span, .. }
+            | MixedScriptName { span, .. }
             | Unused { span, .. } => *span,
         }
     }
 
     pub fn is_warning(&self) -> bool {
-        matches!(self, CheckError::Unused { .. })
+        matches!(
+            self,
+            CheckError::Unused { .. }
+                | CheckError::ConfusableNames { .. }
+                | CheckError::MixedScriptName { .. }
+        )
     }
 }

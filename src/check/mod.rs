@@ -5,7 +5,8 @@
 //! The passes: collect every declared name; resolve sorts, then the types of
 //! constants, variables, events and defines; then check every expression
 //! (defines on first use, which is how recursion is caught); finally report
-//! declarations that nothing uses, as warnings.
+//! declarations that nothing uses, and names that look alike or mix
+//! scripts, as warnings.
 //!
 //! This file: the checker's state, the order of the passes, defines (checked
 //! on first use), unused declarations and the finished [`hir::Charter`].
@@ -14,9 +15,10 @@
 //! effects and `overrides`; `commands.rs`: commands, their options and
 //! expectations; `expr.rs`: expressions; `time.rs` and `duties.rs`:
 //! calendars and duties into ordinary declarations; `types.rs`: types
-//! written in the spec.
+//! written in the spec; `confusable.rs`: names that look alike.
 
 mod commands;
+mod confusable;
 mod duties;
 mod error;
 mod expr;
@@ -177,6 +179,9 @@ struct Checker {
     local_broken: Vec<bool>,
     /// Locals in scope, innermost last.
     scope: Vec<LocalId>,
+    /// The names of the locals the spec writes (parameters, bindings,
+    /// binders), not those the checker makes up, for `confusable.rs`.
+    written_locals: Vec<Ident>,
 
     sort_used: Vec<bool>,
     state_used: Vec<bool>,
@@ -238,6 +243,7 @@ impl Checker {
             self.ensure_define(DefineId(index), None);
         }
         self.report_unused();
+        self.report_confusables();
     }
 
     // ------------------------------------------------------------ defines

@@ -287,6 +287,7 @@ impl Checker {
             let ty = self.value_type(&param.ty);
             let broken = ty.is_none();
             let id = self.new_local(&param.name, ty.unwrap_or(Type::Bool));
+            self.written_locals.push(param.name.clone());
             self.local_broken[id.0] = broken;
             ids.push(id);
         }

@@ -128,6 +128,17 @@ pub enum SyntaxError {
         span: Span,
     },
 
+    #[error("invisible character {code} ({what}) outside a string or comment")]
+    #[diagnostic(code(charter::syntax::invisible_character), help("{help}"))]
+    InvisibleCharacter {
+        /// `U+202E`.
+        code: String,
+        what: &'static str,
+        help: &'static str,
+        #[label("an invisible character is here")]
+        span: Span,
+    },
+
     #[error("expected {expected}, found {found}")]
     #[diagnostic(code(charter::syntax::unexpected))]
     Unexpected {
@@ -155,6 +166,7 @@ impl SyntaxError {
             | SyntaxError::TooDeep { span, .. }
             | SyntaxError::ExpressionTooDeep { span, .. }
             | SyntaxError::NumberTooLarge { span }
+            | SyntaxError::InvisibleCharacter { span, .. }
             | SyntaxError::Unexpected { span, .. } => *span,
         }
     }

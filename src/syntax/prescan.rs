@@ -1,7 +1,9 @@
 //! A linear pass over the raw bytes before pest sees them. It rejects inputs
 //! that a recursive-descent parser handles badly or reports vaguely: files
 //! that are too large, invalid UTF-8, unterminated strings and comments,
-//! unbalanced or too deeply nested brackets. Whatever passes has balanced
+//! unbalanced or too deeply nested brackets, invisible characters
+//! (bidirectional controls and the like) outside strings and comments.
+//! Whatever passes has balanced
 //! delimiters no deeper than [`MAX_NESTING`], so the parser's recursion is
 //! bounded.
 
@@ -91,7 +93,18 @@ pub fn scan(source: &str) -> Result<(), SyntaxError> {
                 }
                 pos += 1;
             }
-            _ => pos += 1,
+            byte if byte.is_ascii() => pos += 1,
+            // Outside strings and comments, every position here is a
+            // character's first byte.
+            _ => match source.get(pos..).and_then(|rest| rest.chars().next()) {
+                Some(c) => {
+                    if let Some(error) = invisible(c, Span::new(pos, pos + c.len_utf8())) {
+                        return Err(error);
+                    }
+                    pos += c.len_utf8();
+                }
+                None => pos += 1,
+            },
         }
     }
     match open.pop() {
@@ -101,6 +114,35 @@ pub fn scan(source: &str) -> Result<(), SyntaxError> {
         }),
         None => Ok(()),
     }
+}
+
+/// Refuses a character that is not seen where it stands: a bidirectional
+/// control (which reorders the text displayed around it) or another of
+/// Unicode's default-ignorable characters (zero-width spaces and joiners,
+/// variation selectors, Hangul fillers), which would let two names that
+/// look alike differ. Strings and comments may hold them; reports escape
+/// the bidirectional controls there.
+fn invisible(c: char, span: Span) -> Option<SyntaxError> {
+    use unicode_security::general_security_profile::IdentifierType;
+    use unicode_security::GeneralSecurityProfile;
+    let code = format!("U+{:04X}", c as u32);
+    if crate::is_bidi_control(c) {
+        return Some(SyntaxError::InvisibleCharacter {
+            code,
+            what: "a bidirectional control",
+            help: "bidirectional controls make a spec display in an order other than the one it is read in (\"Trojan Source\"); delete it. Names in right-to-left scripts need none, and strings and comments may hold them",
+            span,
+        });
+    }
+    if c.identifier_type() == Some(IdentifierType::Default_Ignorable) {
+        return Some(SyntaxError::InvisibleCharacter {
+            code,
+            what: "a zero-width or other default-ignorable character",
+            help: "it would make two names that look the same differ; delete it (strings and comments may hold it)",
+            span,
+        });
+    }
+    None
 }
 
 fn closer_of(opener: u8) -> u8 {

@@ -302,6 +302,7 @@ impl Checker {
             match resolved {
                 Some((domain, ty)) => {
                     let local = self.new_local(&binder.name, ty);
+                    self.written_locals.push(binder.name.clone());
                     self.scope.push(local);
                     checked.push(Binder { local, domain });
                 }

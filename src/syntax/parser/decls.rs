@@ -5,7 +5,7 @@ use pest::iterators::Pair;
 use super::clauses::{article, clause};
 use super::commands::command;
 use super::expr::{expr, nested, opening_token, sub_expr};
-use super::{ident, internal, signed_number, span_of, string, Children, Result, Rule};
+use super::{ident, internal, name, signed_number, span_of, string, Children, Result, Rule};
 use crate::ast::{self, *};
 use crate::span::{Ident, Spanned};
 use crate::syntax::error::SyntaxError;
@@ -270,7 +270,7 @@ fn base_type(pair: Pair<Rule>) -> Result<Type> {
             }
             None => TypeKind::Int(None),
         },
-        Rule::named_type => TypeKind::Named(inner.as_str().to_string()),
+        Rule::named_type => TypeKind::Named(name(inner.as_str())),
         _ => return Err(internal(span)),
     };
     Ok(Type { kind, span })

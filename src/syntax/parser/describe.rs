@@ -352,8 +352,8 @@ fn found_at(source: &str, position: usize) -> (Found<'_>, Span) {
     const SYMBOLS: &[&str] = &[
         "<=>", "->", "=>", "+=", "-=", "<=", ">=", "!=", "..", "&&", "||", "==",
     ];
-    let len = if first.is_alphanumeric() || first == '_' {
-        rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+    let len = if unicode_ident::is_xid_continue(first) {
+        rest.find(|c: char| !unicode_ident::is_xid_continue(c))
             .unwrap_or(rest.len())
     } else if let Some(symbol) = SYMBOLS.iter().find(|s| rest.starts_with(**s)) {
         symbol.len()
@@ -382,6 +382,11 @@ fn keyword_help(found: &Found, expected: &[Expected]) -> Option<String> {
         return Some(format!(
             "`{word}` is a reserved word of the language and cannot be used as a name"
         ));
+    }
+    if wanted(Class::Name)
+        && word.starts_with(|c: char| !c.is_ascii() && !unicode_ident::is_xid_start(c))
+    {
+        return Some("a name starts with a letter of any script or `_`, then letters, digits, combining marks or `_` (Unicode identifiers, UAX #31)".into());
     }
     if let [only] = expected {
         if only.is_token("always") {

@@ -103,7 +103,7 @@ pub(super) fn opening_token(pair: &Pair<Rule>) -> Span {
     let start = pair.as_span().start();
     let text = pair.as_str();
     let word = text
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .find(|c: char| !unicode_ident::is_xid_continue(c))
         .unwrap_or(text.len());
     let len = match word {
         0 => text.chars().next().map_or(0, char::len_utf8),

@@ -274,7 +274,19 @@ impl<'i> Children<'i> {
 fn ident(pair: Pair<Rule>) -> Ident {
     Spanned {
         span: span_of(&pair),
-        node: pair.as_str().to_string(),
+        node: name(pair.as_str()),
+    }
+}
+
+/// A name as the later stages see it: in Unicode's composed form (NFC), so
+/// that `é` typed as one character or as `e` and a combining accent is one
+/// name everywhere (lookup, reports, JSON). The span keeps pointing at the
+/// bytes as written.
+fn name(text: &str) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text.to_string(),
+        IsNormalized::No | IsNormalized::Maybe => text.nfc().collect(),
     }
 }
 
