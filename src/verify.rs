@@ -152,6 +152,16 @@ pub enum UnknownReason {
     StateBudget { max_states: usize },
     /// The explicit-state engine cannot decide this command exactly.
     ExplicitUnsupported { what: String },
+    /// The run's time limit (`--timeout`) was spent while the explicit-state
+    /// engine examined the states of `depth` steps.
+    TimeLimit { limit_ms: u64, depth: usize },
+    /// The explicit-state engine's storage reached its memory budget, after
+    /// `states` distinct states, examining those of `depth` steps.
+    MemoryBudget {
+        budget_bytes: usize,
+        states: usize,
+        depth: usize,
+    },
     /// With the command line's scopes or depth, the command would be too
     /// large to encode (the checker refuses such commands as written).
     TooLarge { size: String, largest: String },
@@ -187,6 +197,19 @@ impl std::fmt::Display for UnknownReason {
             UnknownReason::ExplicitUnsupported { what } => {
                 write!(f, "the explicit-state engine cannot decide this: {what}")
             }
+            UnknownReason::TimeLimit { limit_ms, depth } => match limit_ms % 1000 {
+                0 => write!(f, "the time limit of {} s (--timeout) was spent at depth {depth}", limit_ms / 1000),
+                _ => write!(f, "the time limit of {limit_ms} ms was spent at depth {depth}"),
+            },
+            UnknownReason::MemoryBudget {
+                budget_bytes,
+                states,
+                depth,
+            } => write!(
+                f,
+                "the explicit-state engine reached its memory budget of {} MiB after {states} states, at depth {depth}",
+                budget_bytes >> 20
+            ),
         }
     }
 }
@@ -414,7 +437,11 @@ fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Ou
         (None, engine) => match engine {
             Engine::Smt => verdict(charter, command, depth, &plan.limits, &mut lemmas),
             Engine::Explicit { max_states } => {
-                explicit_verdict(charter, command, depth, max_states)
+                let limits = explore::Limits {
+                    timeout: plan.limits.timeout_ms.map(std::time::Duration::from_millis),
+                    ..explore::Limits::states(max_states)
+                };
+                explicit_verdict(charter, command, depth, &limits)
             }
         },
     };
@@ -673,7 +700,7 @@ fn explicit_verdict(
     charter: &hir::Charter,
     command: &Command,
     depth: usize,
-    max_states: usize,
+    limits: &explore::Limits,
 ) -> Result<Verdict, Stop> {
     let model = eval::Model::new(charter, command);
     let found = Found::of(&command.kind);
@@ -693,9 +720,22 @@ fn explicit_verdict(
         _ => Some(depth),
     };
     let unknown = |reason| Ok(Verdict::Unknown { reason });
-    match explore::search(&model, goal, antecedent, target, bound, max_states) {
+    match explore::search(&model, goal, antecedent, target, bound, limits) {
         explore::Found::NoInitialState => unknown(UnknownReason::NoInitialState),
         explore::Found::Budget { max } => unknown(UnknownReason::StateBudget { max_states: max }),
+        explore::Found::Time { limit, depth } => unknown(UnknownReason::TimeLimit {
+            limit_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
+            depth,
+        }),
+        explore::Found::Memory {
+            budget,
+            states,
+            depth,
+        } => unknown(UnknownReason::MemoryBudget {
+            budget_bytes: budget,
+            states,
+            depth,
+        }),
         explore::Found::Unsupported { what } => {
             unknown(UnknownReason::ExplicitUnsupported { what })
         }

@@ -207,7 +207,7 @@ impl<'h> Model<'h> {
         let decl = self.charter.state(state);
         let mut index = 0usize;
         for (value, ty) in args.iter().zip(&decl.args) {
-            let size = self.domain(ty).len();
+            let size = ty.domain_size(&self.sizes);
             index = index.checked_mul(size)? + self.position(value, ty)?;
         }
         Some(index)
