@@ -4,6 +4,8 @@
 //! `unknown` and a reason that says which. Memory is measured through the
 //! reasons, never by using much of it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::time::{Duration, Instant};
 
 use charter::explore::{self, Found, Limits, Target};

@@ -35,8 +35,7 @@ pub fn count(model: &Model, ty: &Type) -> u128 {
 /// The number of cells of a function with these argument types (one for a
 /// plain value), exactly.
 pub fn cells(model: &Model, args: &[Type]) -> u128 {
-    args.iter()
-        .fold(1u128, |n, ty| n.saturating_mul(count(model, ty)))
+    model.cell_count(args)
 }
 
 /// Every value of a type: elements, options, and the subsets of a finite
@@ -60,10 +59,9 @@ pub fn all_values(
         _ => count(model, ty),
     };
     if size > MAX_VALUES as u128 {
-        let size = match size {
-            u128::MAX => "more than 2^128".to_string(),
-            n if matches!(ty, Type::Set(_)) => format!("2^{}", n.trailing_zeros()),
-            n => n.to_string(),
+        let size = match ty {
+            Type::Set(element) => format!("2^{}", count(model, element)),
+            _ => size.to_string(),
         };
         return Err(Found::Unsupported {
             what: format!(
@@ -183,7 +181,7 @@ pub fn occurrences(model: &Model, max: usize) -> Result<Vec<Occurrence>, Found> 
 /// Every initial state: constants and variables with a declared value take
 /// it; the others range over their types; init, axioms and the other
 /// conditions of an initial state filter them.
-pub fn initial_states(model: &Model, watch: &mut Watch) -> Result<Vec<State>, Found> {
+pub fn initial_states(model: &Model, watch: &Watch) -> Result<Vec<State>, Found> {
     let charter = model.charter;
     let total = charter
         .states
@@ -266,7 +264,7 @@ pub fn successors(
     model: &Model,
     state: &State,
     occurrence: &Occurrence,
-    watch: &mut Watch,
+    watch: &Watch,
     depth: usize,
 ) -> Result<Vec<State>, Found> {
     let mut lawful = Vec::new();

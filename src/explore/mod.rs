@@ -118,7 +118,6 @@ pub struct Watch {
     nodes: usize,
     /// Bytes a full state takes, about (for the states held at once).
     state_bytes: usize,
-    ticks: u32,
 }
 
 impl Watch {
@@ -140,17 +139,14 @@ impl Watch {
             stored: 0,
             nodes: 0,
             state_bytes,
-            ticks: 0,
         }
     }
 
-    /// Whether the time limit is spent (the clock read every 64th call).
-    fn tick(&mut self, depth: usize) -> Result<(), Found> {
-        self.ticks = self.ticks.wrapping_add(1);
+    /// Whether the time limit is spent (read at every state or candidate
+    /// examined: a clock read costs far less than either).
+    fn tick(&self, depth: usize) -> Result<(), Found> {
         match self.timeout {
-            Some((limit, start)) if self.ticks % 64 == 0 && start.elapsed() >= limit => {
-                Err(Found::Time { limit, depth })
-            }
+            Some((limit, start)) if start.elapsed() >= limit => Err(Found::Time { limit, depth }),
             _ => Ok(()),
         }
     }
@@ -232,8 +228,8 @@ fn run(
     depth: Option<usize>,
     limits: &Limits,
 ) -> Result<Found, Found> {
-    let mut watch = Watch::new(limits, model);
-    let initial = initial_states(model, &mut watch)?;
+    let watch = Watch::new(limits, model);
+    let initial = initial_states(model, &watch)?;
     if initial.is_empty() {
         return Ok(Found::NoInitialState);
     }
@@ -280,11 +276,11 @@ fn run(
             });
         }
         for index in level_start..level_end {
-            search.watch.tick(level)?;
             let (state, monitors, _) = search.unpack(index)?;
             for number in 0..search.occurrences.len() {
+                search.watch.tick(level)?;
                 let occurrence = &search.occurrences[number];
-                let next = successors(model, &state, occurrence, &mut search.watch, level)?;
+                let next = successors(model, &state, occurrence, &search.watch, level)?;
                 for successor in next {
                     let parent = Some((index, &monitors));
                     if let Some(found) = search.visit(successor, parent, Some(number), level + 1)? {

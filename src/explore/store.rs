@@ -77,7 +77,7 @@ impl Store {
 
     /// Whether a node with these bytes is stored.
     pub fn contains(&self, key: &[u8]) -> bool {
-        matches!(self.slot(key), Ok(_))
+        self.slot(key).is_ok()
     }
 
     /// Stores a node not yet seen ([`Store::contains`] is false) and
@@ -176,7 +176,7 @@ fn hash(bytes: &[u8]) -> u64 {
     for chunk in bytes.chunks(8) {
         let mut word = [0u8; 8];
         word[..chunk.len()].copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7cc1_b727_220a_95);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
