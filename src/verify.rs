@@ -152,16 +152,8 @@ pub enum UnknownReason {
     StateBudget { max_states: usize },
     /// The explicit-state engine cannot decide this command exactly.
     ExplicitUnsupported { what: String },
-    /// The run's time limit (`--timeout`) was spent while the explicit-state
-    /// engine examined the states of `depth` steps.
-    TimeLimit { limit_ms: u64, depth: usize },
-    /// The explicit-state engine's storage reached its memory budget, after
-    /// `states` distinct states, examining those of `depth` steps.
-    MemoryBudget {
-        budget_bytes: usize,
-        states: usize,
-        depth: usize,
-    },
+    /// The explicit-state engine stopped at the time limit or its memory budget.
+    ExplicitLimit(explore::Stopped),
     /// With the command line's scopes or depth, the command would be too
     /// large to encode (the checker refuses such commands as written).
     TooLarge { size: String, largest: String },
@@ -197,19 +189,7 @@ impl std::fmt::Display for UnknownReason {
             UnknownReason::ExplicitUnsupported { what } => {
                 write!(f, "the explicit-state engine cannot decide this: {what}")
             }
-            UnknownReason::TimeLimit { limit_ms, depth } => match limit_ms % 1000 {
-                0 => write!(f, "the time limit of {} s (--timeout) was spent at depth {depth}", limit_ms / 1000),
-                _ => write!(f, "the time limit of {limit_ms} ms was spent at depth {depth}"),
-            },
-            UnknownReason::MemoryBudget {
-                budget_bytes,
-                states,
-                depth,
-            } => write!(
-                f,
-                "the explicit-state engine reached its memory budget of {} MiB after {states} states, at depth {depth}",
-                budget_bytes >> 20
-            ),
+            UnknownReason::ExplicitLimit(stopped) => std::fmt::Display::fmt(stopped, f),
         }
     }
 }
@@ -437,11 +417,7 @@ fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Ou
         (None, engine) => match engine {
             Engine::Smt => verdict(charter, command, depth, &plan.limits, &mut lemmas),
             Engine::Explicit { max_states } => {
-                let limits = explore::Limits {
-                    timeout: plan.limits.timeout_ms.map(std::time::Duration::from_millis),
-                    ..explore::Limits::states(max_states)
-                };
-                explicit_verdict(charter, command, depth, &limits)
+                explicit_verdict(charter, command, depth, max_states, plan.limits.timeout_ms)
             }
         },
     };
@@ -700,8 +676,10 @@ fn explicit_verdict(
     charter: &hir::Charter,
     command: &Command,
     depth: usize,
-    limits: &explore::Limits,
+    max_states: usize,
+    timeout_ms: Option<u64>,
 ) -> Result<Verdict, Stop> {
+    let limits = explore::Limits::new(max_states, timeout_ms);
     let model = eval::Model::new(charter, command);
     let found = Found::of(&command.kind);
     let (goal, target) = match &command.kind {
@@ -720,22 +698,10 @@ fn explicit_verdict(
         _ => Some(depth),
     };
     let unknown = |reason| Ok(Verdict::Unknown { reason });
-    match explore::search(&model, goal, antecedent, target, bound, limits) {
+    match explore::search(&model, goal, antecedent, target, bound, &limits) {
         explore::Found::NoInitialState => unknown(UnknownReason::NoInitialState),
+        explore::Found::Stopped(stopped) => unknown(UnknownReason::ExplicitLimit(stopped)),
         explore::Found::Budget { max } => unknown(UnknownReason::StateBudget { max_states: max }),
-        explore::Found::Time { limit, depth } => unknown(UnknownReason::TimeLimit {
-            limit_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
-            depth,
-        }),
-        explore::Found::Memory {
-            budget,
-            states,
-            depth,
-        } => unknown(UnknownReason::MemoryBudget {
-            budget_bytes: budget,
-            states,
-            depth,
-        }),
         explore::Found::Unsupported { what } => {
             unknown(UnknownReason::ExplicitUnsupported { what })
         }

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use charter::explore::{self, Found, Limits, Target};
+use charter::explore::{self, Found, Limits, Stopped, Target};
 use charter::verify::{self, Overrides, UnknownReason, Verdict};
 
 fn checked(source: &str) -> charter::hir::Charter {
@@ -127,7 +127,7 @@ fn a_long_calendar_is_refused_by_name_and_size() {
 fn the_search_stops_at_the_time_limit_and_names_it() {
     let started = Instant::now();
     let reason = reason(GRID, &explicit(400_000, Some(50)));
-    let UnknownReason::TimeLimit { limit_ms, depth } = reason else {
+    let UnknownReason::ExplicitLimit(Stopped::Time { limit_ms, depth }) = reason else {
         panic!("expected the time limit, got {reason:?}");
     };
     assert_eq!(limit_ms, 50);
@@ -136,13 +136,17 @@ fn the_search_stops_at_the_time_limit_and_names_it() {
         reason.to_string(),
         format!("the time limit of 50 ms was spent at depth {depth}")
     );
-    let whole_seconds = UnknownReason::TimeLimit {
+    let whole_seconds = UnknownReason::ExplicitLimit(Stopped::Time {
         limit_ms: 5000,
         depth: 37,
-    };
+    });
     assert_eq!(
         whole_seconds.to_string(),
         "the time limit of 5 s (--timeout) was spent at depth 37"
+    );
+    assert_eq!(
+        serde_json::to_value(&whole_seconds).unwrap(),
+        serde_json::json!({"reason": "explicit_limit", "limit": "time", "limit_ms": 5000, "depth": 37})
     );
 }
 
@@ -157,18 +161,18 @@ fn the_search_stops_at_its_memory_budget() {
     let goal = &charter.formula(id).body;
     let limits = Limits {
         max_memory: 256 * 1024,
-        ..Limits::states(10_000_000)
+        ..Limits::new(10_000_000, None)
     };
     let found = explore::search(&model, goal, None, Target::Violation, None, &limits);
-    let Found::Memory {
-        budget,
+    let Found::Stopped(Stopped::Memory {
+        budget_bytes,
         states,
         depth,
-    } = found
+    }) = found
     else {
         panic!("expected the memory budget, got {found:?}");
     };
-    assert_eq!(budget, 256 * 1024);
+    assert_eq!(budget_bytes, 256 * 1024);
     // About 30 bytes a state here (3 bytes packed), so 256 KiB holds some
     // thousands; the full states of before took about 700 bytes each.
     assert!(states > 4_000, "{states} states in 256 KiB");

@@ -28,6 +28,8 @@ mod store;
 
 use std::time::{Duration, Instant};
 
+use serde::Serialize;
+
 use crate::eval::{self, History, Model, Monitors, Occurrence, State};
 use crate::hir::*;
 use domains::{initial_states, occurrences, successors};
@@ -46,6 +48,50 @@ pub const DEFAULT_MAX_STATES: usize = 1_000_000;
 /// while successors are computed.
 pub const DEFAULT_MAX_MEMORY: usize = 1 << 30;
 
+/// A limit the search reached, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "limit", rename_all = "snake_case")]
+pub enum Stopped {
+    /// The time limit (`--timeout`) was spent examining the nodes of
+    /// `depth` steps.
+    Time { limit_ms: u64, depth: usize },
+    /// The storage would have grown beyond `budget_bytes`, after `states`
+    /// nodes, examining those of `depth` steps.
+    Memory {
+        budget_bytes: usize,
+        states: usize,
+        depth: usize,
+    },
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stopped::Time { limit_ms, depth } if limit_ms % 1000 == 0 => write!(
+                f,
+                "the time limit of {} s (--timeout) was spent at depth {depth}",
+                limit_ms / 1000
+            ),
+            Stopped::Time { limit_ms, depth } => {
+                write!(
+                    f,
+                    "the time limit of {limit_ms} ms was spent at depth {depth}"
+                )
+            }
+            Stopped::Memory {
+                budget_bytes,
+                states,
+                depth,
+            } => write!(
+                f,
+                "the explicit-state engine reached its memory budget of {} MiB after {states} \
+                 states, at depth {depth}",
+                budget_bytes >> 20
+            ),
+        }
+    }
+}
+
 /// The limits of one search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -58,12 +104,13 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// A budget of `max_states`, the default memory budget, no time limit.
-    pub fn states(max_states: usize) -> Limits {
+    /// A budget of `max_states`, the default memory budget, and a time
+    /// limit in milliseconds if any.
+    pub fn new(max_states: usize, timeout_ms: Option<u64>) -> Limits {
         Limits {
             max_states,
             max_memory: DEFAULT_MAX_MEMORY,
-            timeout: None,
+            timeout: timeout_ms.map(Duration::from_millis),
         }
     }
 }
@@ -94,16 +141,8 @@ pub enum Found {
     NoInitialState,
     /// More than `max` nodes.
     Budget { max: usize },
-    /// The time limit was spent; the nodes of `depth` steps were being
-    /// examined.
-    Time { limit: Duration, depth: usize },
-    /// The storage would have grown beyond `budget` bytes, after `states`
-    /// nodes, examining those of `depth` steps.
-    Memory {
-        budget: usize,
-        states: usize,
-        depth: usize,
-    },
+    /// The time limit or the memory budget was reached.
+    Stopped(Stopped),
     /// Something the engine cannot do exactly at this size.
     Unsupported { what: String },
 }
@@ -146,7 +185,12 @@ impl Watch {
     /// examined: a clock read costs far less than either).
     fn tick(&self, depth: usize) -> Result<(), Found> {
         match self.timeout {
-            Some((limit, start)) if start.elapsed() >= limit => Err(Found::Time { limit, depth }),
+            Some((limit, start)) if start.elapsed() >= limit => {
+                Err(Found::Stopped(Stopped::Time {
+                    limit_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
+                    depth,
+                }))
+            }
             _ => Ok(()),
         }
     }
@@ -158,13 +202,17 @@ impl Watch {
             .saturating_add(held.saturating_mul(self.state_bytes))
             > self.max_memory
         {
-            return Err(Found::Memory {
-                budget: self.max_memory,
-                states: self.nodes,
-                depth,
-            });
+            return Err(self.memory(self.nodes, depth));
         }
         Ok(())
+    }
+
+    fn memory(&self, states: usize, depth: usize) -> Found {
+        Found::Stopped(Stopped::Memory {
+            budget_bytes: self.max_memory,
+            states,
+            depth,
+        })
     }
 }
 
@@ -342,13 +390,7 @@ impl Search<'_, '_> {
             .insert(&self.key, parent.map(|(p, _)| p), step, budget)
         {
             Ok(index) => index,
-            Err(Full::Memory) => {
-                return Err(Found::Memory {
-                    budget,
-                    states: self.store.len(),
-                    depth,
-                })
-            }
+            Err(Full::Memory) => return Err(self.watch.memory(self.store.len(), depth)),
             Err(Full::Numbers) => {
                 return Err(Found::Budget {
                     max: self.store.len(),
