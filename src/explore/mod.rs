@@ -226,7 +226,7 @@ pub fn search(
     depth: Option<usize>,
     limits: &Limits,
 ) -> Found {
-    let found = search_states(model, goal, antecedent, target, depth, limits);
+    let (Ok(found) | Err(found)) = run(model, goal, antecedent, target, depth, limits);
     // Arithmetic is exact within i64, which the checker's ranges keep every
     // integer expression to; should a result ever leave it, nothing found
     // is trusted.
@@ -253,19 +253,6 @@ struct Search<'a, 'h> {
     occurrences: Vec<Occurrence>,
     antecedent_at: Option<usize>,
     key: Vec<u8>,
-}
-
-fn search_states(
-    model: &Model,
-    goal: &Expr,
-    antecedent: Option<&Expr>,
-    target: Target,
-    depth: Option<usize>,
-    limits: &Limits,
-) -> Found {
-    match run(model, goal, antecedent, target, depth, limits) {
-        Ok(found) | Err(found) => found,
-    }
 }
 
 fn run(
