@@ -152,6 +152,8 @@ pub enum UnknownReason {
     StateBudget { max_states: usize },
     /// The explicit-state engine cannot decide this command exactly.
     ExplicitUnsupported { what: String },
+    /// The explicit-state engine stopped at the time limit or its memory budget.
+    ExplicitLimit(explore::Stopped),
     /// With the command line's scopes or depth, the command would be too
     /// large to encode (the checker refuses such commands as written).
     TooLarge { size: String, largest: String },
@@ -187,6 +189,7 @@ impl std::fmt::Display for UnknownReason {
             UnknownReason::ExplicitUnsupported { what } => {
                 write!(f, "the explicit-state engine cannot decide this: {what}")
             }
+            UnknownReason::ExplicitLimit(stopped) => std::fmt::Display::fmt(stopped, f),
         }
     }
 }
@@ -414,7 +417,7 @@ fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Ou
         (None, engine) => match engine {
             Engine::Smt => verdict(charter, command, depth, &plan.limits, &mut lemmas),
             Engine::Explicit { max_states } => {
-                explicit_verdict(charter, command, depth, max_states)
+                explicit_verdict(charter, command, depth, max_states, plan.limits.timeout_ms)
             }
         },
     };
@@ -674,7 +677,9 @@ fn explicit_verdict(
     command: &Command,
     depth: usize,
     max_states: usize,
+    timeout_ms: Option<u64>,
 ) -> Result<Verdict, Stop> {
+    let limits = explore::Limits::new(max_states, timeout_ms);
     let model = eval::Model::new(charter, command);
     let found = Found::of(&command.kind);
     let (goal, target) = match &command.kind {
@@ -693,8 +698,9 @@ fn explicit_verdict(
         _ => Some(depth),
     };
     let unknown = |reason| Ok(Verdict::Unknown { reason });
-    match explore::search(&model, goal, antecedent, target, bound, max_states) {
+    match explore::search(&model, goal, antecedent, target, bound, &limits) {
         explore::Found::NoInitialState => unknown(UnknownReason::NoInitialState),
+        explore::Found::Stopped(stopped) => unknown(UnknownReason::ExplicitLimit(stopped)),
         explore::Found::Budget { max } => unknown(UnknownReason::StateBudget { max_states: max }),
         explore::Found::Unsupported { what } => {
             unknown(UnknownReason::ExplicitUnsupported { what })

@@ -182,6 +182,34 @@ impl<'h> Model<'h> {
         }
     }
 
+    /// The number of argument tuples (cells) of a function with these
+    /// argument types, counted without listing them (one for a plain value).
+    pub fn cell_count(&self, args: &[Type]) -> u128 {
+        args.iter().fold(1u128, |n, ty| {
+            n.saturating_mul(ty.domain_size(&self.sizes) as u128)
+        })
+    }
+
+    /// The argument tuple of one cell (row-major), without listing the
+    /// others.
+    fn tuple_of(&self, args: &[Type], cell: usize) -> Option<Vec<Value>> {
+        let mut rest = cell;
+        let mut tuple = Vec::with_capacity(args.len());
+        for ty in args.iter().rev() {
+            let size = ty.domain_size(&self.sizes);
+            let position = rest.checked_rem(size)?;
+            rest /= size;
+            tuple.push(match ty {
+                Type::Bool => Value::Bool(position == 1),
+                Type::Int(range) => Value::Int(range.low.checked_add_unsigned(position as u64)?),
+                Type::Sort(_) => Value::Elem(position),
+                Type::Option(_) | Type::Set(_) => return None,
+            });
+        }
+        tuple.reverse();
+        (rest == 0).then_some(tuple)
+    }
+
     /// All argument tuples of a function with these argument types, in
     /// row-major order (one empty tuple for a plain value).
     pub fn tuples(&self, args: &[Type]) -> Vec<Vec<Value>> {
@@ -207,7 +235,7 @@ impl<'h> Model<'h> {
         let decl = self.charter.state(state);
         let mut index = 0usize;
         for (value, ty) in args.iter().zip(&decl.args) {
-            let size = self.domain(ty).len();
+            let size = ty.domain_size(&self.sizes);
             index = index.checked_mul(size)? + self.position(value, ty)?;
         }
         Some(index)
@@ -238,8 +266,7 @@ impl<'h> Model<'h> {
         if decl.args.is_empty() {
             return decl.name.clone();
         }
-        let tuples = self.tuples(&decl.args);
-        let Some(tuple) = tuples.get(cell) else {
+        let Some(tuple) = self.tuple_of(&decl.args, cell) else {
             return format!("{}(?)", decl.name);
         };
         let args: Vec<String> = tuple

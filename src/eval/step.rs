@@ -60,7 +60,7 @@ impl Model<'_> {
         }
         for (index, decl) in self.charter.states.iter().enumerate() {
             let cells = &state.cells[index];
-            if cells.len() != self.tuples(&decl.args).len() {
+            if cells.len() as u128 != self.cell_count(&decl.args) {
                 return Err(Reason::Malformed {
                     what: format!("`{}` has the wrong number of points", decl.name),
                 });

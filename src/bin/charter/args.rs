@@ -69,8 +69,9 @@ pub struct SolveArgs {
     #[arg(long, value_name = "SORT=N", value_parser = parse_scope)]
     pub scope: Vec<(String, u64)>,
 
-    /// Give up on a solver call after this many seconds (verdict: unknown;
-    /// at least 1: no limit is the default, not 0).
+    /// Give up on a solver call (with `--engine explicit`: on a command's
+    /// search) after this many seconds (verdict: unknown; at least 1: no
+    /// limit is the default, not 0).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 
@@ -90,7 +91,8 @@ pub struct SolveArgs {
     pub engine: EngineChoice,
 
     /// With `--engine explicit`: give up (verdict: unknown) after this many
-    /// distinct states.
+    /// distinct states (stored packed, about 60 bytes each; the search also
+    /// stops at a memory budget of 1 GiB).
     #[arg(long, value_name = "N", default_value_t = charter::explore::DEFAULT_MAX_STATES)]
     pub max_states: usize,
 }

@@ -1,0 +1,186 @@
+//! The explicit-state engine stays bounded: domains are counted before they
+//! are listed (a wide range is refused by name and size, never allocated),
+//! the search stops at the time limit and at its memory budget, each with
+//! `unknown` and a reason that says which. Memory is measured through the
+//! reasons, never by using much of it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::{Duration, Instant};
+
+use charter::explore::{self, Found, Limits, Stopped, Target};
+use charter::verify::{self, Overrides, UnknownReason, Verdict};
+
+fn checked(source: &str) -> charter::hir::Charter {
+    charter::load(source.as_bytes())
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .checked
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .charter
+}
+
+fn explicit(max_states: usize, timeout_ms: Option<u64>) -> Overrides {
+    let mut overrides = Overrides {
+        engine: verify::Engine::Explicit { max_states },
+        skip_blocking_check: true,
+        ..Overrides::default()
+    };
+    overrides.limits.timeout_ms = timeout_ms;
+    overrides
+}
+
+/// The first command's unknown reason under the explicit engine.
+fn reason(source: &str, overrides: &Overrides) -> UnknownReason {
+    let charter = checked(source);
+    let outcomes = verify::verify(&charter, None, overrides);
+    match &outcomes[0].verdict {
+        Verdict::Unknown { reason } => reason.clone(),
+        other => panic!("expected unknown, got {other:?}"),
+    }
+}
+
+/// Counters that reach 1000^3 states: more than any test explores.
+const GRID: &str = r#"charter "a large grid"
+
+var a: Int[0..999] = 0
+var b: Int[0..999] = 0
+var c: Int[0..999] = 0
+event inc_a
+  requires a < 999
+event inc_b
+  requires b < 999
+event inc_c
+  requires c < 999
+clause ca "a counts up."
+  on inc_a: a' = a + 1
+clause cb "b counts up."
+  on inc_b: b' = b + 1
+clause cc "c counts up."
+  on inc_c: c' = c + 1
+lemma bounded: always a + b + c <= 2997
+prove bounded
+"#;
+
+#[test]
+fn a_wide_argument_is_refused_by_name_and_size() {
+    let source = r#"charter "t"
+
+var x: Int[0..1000000000] = 0
+event bump(n: Int[0..1000000000])
+clause c "bump sets x."
+  on bump(n): x' = n
+assert small: always x <= 1000000000
+check small depth 2
+"#;
+    let started = Instant::now();
+    let reason = reason(source, &explicit(1_000_000, None));
+    assert_eq!(
+        reason.to_string(),
+        "the explicit-state engine cannot decide this: the argument `n` of `bump` ranges over \
+         `Int[0..1000000000]`: 1000000001 values, more than the 65536 it lists"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn a_wide_variable_is_refused_by_name_and_size() {
+    let source = r#"charter "t"
+
+var x: Int[0..1000000000]
+event reset
+clause c "reset."
+  on reset: x' = 0
+assert small: always x <= 1000000000
+check small depth 2
+"#;
+    let reason = reason(source, &explicit(1_000_000, None));
+    assert_eq!(
+        reason.to_string(),
+        "the explicit-state engine cannot decide this: `x` ranges over `Int[0..1000000000]`: \
+         1000000001 values, more than the 65536 it lists"
+    );
+}
+
+#[test]
+fn a_long_calendar_is_refused_by_name_and_size() {
+    for (high, count) in [
+        ("1000000000", "1000000001"),
+        ("9223372036854775807", "9223372036854775808"),
+    ] {
+        let source = format!(
+            "charter \"t\"\n\ncalendar days 0..{high}\nvar done: Bool = false\nevent finish\n\
+             clause c \"finish.\"\n  on finish: done' = true\n\
+             assert ok: always (done or not done)\ncheck ok depth 2\n"
+        );
+        let reason = reason(&source, &explicit(1_000_000, None));
+        assert_eq!(
+            reason.to_string(),
+            format!(
+                "the explicit-state engine cannot decide this: the argument `date` of `finish` \
+                 ranges over `Int[0..{high}]`: {count} values, more than the 65536 it lists"
+            )
+        );
+    }
+}
+
+#[test]
+fn the_search_stops_at_the_time_limit_and_names_it() {
+    let started = Instant::now();
+    let reason = reason(GRID, &explicit(400_000, Some(50)));
+    let UnknownReason::ExplicitLimit(Stopped::Time { limit_ms, depth }) = reason else {
+        panic!("expected the time limit, got {reason:?}");
+    };
+    assert_eq!(limit_ms, 50);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(
+        reason.to_string(),
+        format!("the time limit of 50 ms was spent at depth {depth}")
+    );
+    let whole_seconds = UnknownReason::ExplicitLimit(Stopped::Time {
+        limit_ms: 5000,
+        depth: 37,
+    });
+    assert_eq!(
+        whole_seconds.to_string(),
+        "the time limit of 5 s (--timeout) was spent at depth 37"
+    );
+    assert_eq!(
+        serde_json::to_value(&whole_seconds).unwrap(),
+        serde_json::json!({"reason": "explicit_limit", "limit": "time", "limit_ms": 5000, "depth": 37})
+    );
+}
+
+#[test]
+fn the_search_stops_at_its_memory_budget() {
+    let charter = checked(GRID);
+    let command = &charter.commands[0];
+    let model = charter::eval::Model::new(&charter, command);
+    let charter::hir::CommandKind::Prove(id) = command.kind else {
+        panic!("a prove");
+    };
+    let goal = &charter.formula(id).body;
+    let limits = Limits {
+        max_memory: 256 * 1024,
+        ..Limits::new(10_000_000, None)
+    };
+    let found = explore::search(&model, goal, None, Target::Violation, None, &limits);
+    let Found::Stopped(Stopped::Memory {
+        budget_bytes,
+        states,
+        depth,
+    }) = found
+    else {
+        panic!("expected the memory budget, got {found:?}");
+    };
+    assert_eq!(budget_bytes, 256 * 1024);
+    // About 30 bytes a state here (3 bytes packed), so 256 KiB holds some
+    // thousands; the full states of before took about 700 bytes each.
+    assert!(states > 4_000, "{states} states in 256 KiB");
+    assert!(depth > 10, "{depth}");
+}
+
+#[test]
+fn the_state_budget_still_holds_first_when_smaller() {
+    let reason = reason(GRID, &explicit(1_000, None));
+    assert_eq!(reason, UnknownReason::StateBudget { max_states: 1_000 });
+}
