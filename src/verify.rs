@@ -545,26 +545,18 @@ fn verdict(
     }
     let model = eval::Model::new(charter, command);
     let found = Found::of(&command.kind);
-    // Every history is replayed through `eval` before it is shown.
+    // Every history is replayed through `eval` before it is shown, and
+    // shown as replayed.
     let decode = |raw: &solve::RawTrace| -> Result<Trace, Stop> {
-        let history = trace::history(&model, &system.terms, &lowered.layout, raw);
-        if let Err(rejection) = eval::replay(&model, &history, ending(charter, command)) {
-            return Err(Stop::Replay {
+        let (history, free) = trace::history(&model, &system.terms, &lowered.layout, raw);
+        let depth = history.steps.len();
+        trace::replayed(&model, history, &free, ending(charter, command)).map_err(|rejection| {
+            Stop::Replay {
                 found,
-                depth: history.steps.len(),
+                depth,
                 rejection,
-            });
-        }
-        let mut trace = trace::decode(
-            charter,
-            &system.terms,
-            &lowered.layout,
-            raw,
-            &system.effects,
-        );
-        trace.replayed = true;
-        trace.history = Some(history);
-        Ok(trace)
+            }
+        })
     };
     let goal = system.goal.term;
     // A shortest history found, made the simplest of its length (see
@@ -700,43 +692,18 @@ fn explicit_verdict(
             unknown(UnknownReason::ExplicitUnsupported { what })
         }
         explore::Found::Target(history) => {
-            let steps = history.steps.len();
-            let replayed = eval::replay(&model, &history, ending(charter, command));
-            let trace = replayed
-                .clone()
-                .ok()
-                .and_then(|()| trace::from_history(&model, &history));
-            match (replayed, trace) {
-                (Ok(()), Some(mut trace)) => {
-                    trace.replayed = true;
-                    Ok(match target {
-                        explore::Target::Violation => Verdict::Counterexample {
-                            depth: steps,
-                            trace,
-                        },
-                        explore::Target::Witness => Verdict::Witness {
-                            depth: steps,
-                            trace,
-                        },
-                    })
-                }
-                (Err(rejection), _) => Err(Stop::Replay {
+            let depth = history.steps.len();
+            let free = trace::Free::default();
+            let trace = trace::replayed(&model, history, &free, ending(charter, command))
+                .map_err(|rejection| Stop::Replay {
                     found,
-                    depth: steps,
+                    depth,
                     rejection,
-                }),
-                (Ok(()), None) => Err(Stop::Replay {
-                    found,
-                    depth: steps,
-                    rejection: eval::Rejection {
-                        at: eval::At::End,
-                        event: None,
-                        reason: eval::Reason::Malformed {
-                            what: "the history has a step that does not check".into(),
-                        },
-                    },
-                }),
-            }
+                })?;
+            Ok(match target {
+                explore::Target::Violation => Verdict::Counterexample { depth, trace },
+                explore::Target::Witness => Verdict::Witness { depth, trace },
+            })
         }
         explore::Found::None {
             depth: reached,

@@ -34,27 +34,7 @@ impl Unrolling<'_> {
                     .collect()
             })
             .collect();
-        let system = self.system;
-        let fired = (0..steps)
-            .map(|step| {
-                system
-                    .effects
-                    .iter()
-                    .map(|effect| {
-                        let applies = self.bool_at(effect.applies, step);
-                        model
-                            .eval(&applies, true)
-                            .and_then(|b| b.as_bool())
-                            .unwrap_or(false)
-                    })
-                    .collect()
-            })
-            .collect();
-        RawTrace {
-            states,
-            inputs,
-            fired,
-        }
+        RawTrace { states, inputs }
     }
 }
 
