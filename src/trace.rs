@@ -184,23 +184,23 @@ fn build(model: &eval::Model, history: &History, applied: &[Applied], free: &Fre
         .map(|id| model.location_names(hir::StateId(id)))
         .collect();
     // Every location's value in every state, as shown.
-    let shown: Vec<Vec<Vec<Value>>> = history
+    let values: Vec<Vec<Vec<Value>>> = history
         .states
         .iter()
         .enumerate()
-        .map(|(state, values)| {
+        .map(|(state, cells)| {
             charter
                 .states
                 .iter()
-                .zip(&values.cells)
+                .zip(&cells.cells)
                 .enumerate()
                 .map(|(id, (decl, cells))| {
                     cells
                         .iter()
                         .enumerate()
-                        .map(|(cell, value)| match free.cells.contains(&(state, id, cell)) {
-                            true => Value::Unconstrained,
-                            false => user_value(model, value, &decl.ty),
+                        .map(|(cell, value)| {
+                            let left_free = free.cells.contains(&(state, id, cell));
+                            shown(model, value, &decl.ty, left_free)
                         })
                         .collect()
                 })
@@ -208,7 +208,7 @@ fn build(model: &eval::Model, history: &History, applied: &[Applied], free: &Fre
         })
         .collect();
     let bindings = |kind: StateKind| -> Vec<Binding> {
-        let Some(first) = shown.first() else {
+        let Some(first) = values.first() else {
             return Vec::new();
         };
         charter
@@ -229,8 +229,9 @@ fn build(model: &eval::Model, history: &History, applied: &[Applied], free: &Fre
     for (index, occurrence) in history.steps.iter().enumerate() {
         // The effects that applied, in the order of the spec's clauses
         // (replay settles those of overridden clauses last).
-        let mut fired: Vec<&(ClauseId, hir::StateId, usize, Span)> =
-            applied.get(index).map_or(Vec::new(), |a| a.fired.iter().collect());
+        let mut fired: Vec<&(ClauseId, hir::StateId, usize, Span)> = applied
+            .get(index)
+            .map_or(Vec::new(), |a| a.fired.iter().collect());
         fired.sort_by_key(|(clause, ..)| *clause);
         // The clauses whose effects applied to `state` at this step: to
         // its cell `cell`, or to any of its cells.
@@ -247,12 +248,14 @@ fn build(model: &eval::Model, history: &History, applied: &[Applied], free: &Fre
             refs
         };
         let mut step = call(model, occurrence, index, free);
-        let (Some(before), Some(after)) = (shown.get(index), shown.get(index + 1)) else {
+        let (Some(before), Some(after)) = (values.get(index), values.get(index + 1)) else {
             steps.push(step);
             continue;
         };
         let cells = before.iter().zip(after).zip(&names);
-        for (state, (decl, ((before, after), names))) in charter.states.iter().zip(cells).enumerate() {
+        for (state, (decl, ((before, after), names))) in
+            charter.states.iter().zip(cells).enumerate()
+        {
             if decl.kind == StateKind::Const {
                 continue;
             }
@@ -301,10 +304,7 @@ pub fn call(model: &eval::Model, occurrence: &Occurrence, index: usize, free: &F
             let local = charter.local(*local);
             Binding {
                 location: local.name.clone(),
-                value: match free.args.contains(&(index, param)) {
-                    true => Value::Unconstrained,
-                    false => user_value(model, value, &local.ty),
-                },
+                value: shown(model, value, &local.ty, free.args.contains(&(index, param))),
             }
         })
         .collect();
@@ -313,6 +313,15 @@ pub fn call(model: &eval::Model, occurrence: &Occurrence, index: usize, free: &F
         args,
         changes: Vec::new(),
         unchanged: Vec::new(),
+    }
+}
+
+/// A concrete value as the user writes it; unconstrained if the model it
+/// was read from leaves it free.
+fn shown(model: &eval::Model, value: &eval::Value, ty: &Type, left_free: bool) -> Value {
+    match left_free {
+        true => Value::Unconstrained,
+        false => user_value(model, value, ty),
     }
 }
 
@@ -474,7 +483,10 @@ impl Reader<'_> {
                 _ => (model.first_value(ty), true),
             },
             (Val::Elem(bits), _) => {
-                match bits.iter().position(|b| self.bool(*b, source) == Some(true)) {
+                match bits
+                    .iter()
+                    .position(|b| self.bool(*b, source) == Some(true))
+                {
                     Some(index) => (eval::Value::Elem(index), false),
                     None => (eval::Value::Elem(0), true),
                 }

@@ -694,12 +694,13 @@ fn explicit_verdict(
         explore::Found::Target(history) => {
             let depth = history.steps.len();
             let free = trace::Free::default();
-            let trace = trace::replayed(&model, history, &free, ending(charter, command))
-                .map_err(|rejection| Stop::Replay {
+            let trace = trace::replayed(&model, history, &free, ending(charter, command)).map_err(
+                |rejection| Stop::Replay {
                     found,
                     depth,
                     rejection,
-                })?;
+                },
+            )?;
             Ok(match target {
                 explore::Target::Violation => Verdict::Counterexample { depth, trace },
                 explore::Target::Witness => Verdict::Witness { depth, trace },

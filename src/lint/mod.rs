@@ -452,20 +452,22 @@ fn road(
     keep: Keep,
     what: &str,
 ) -> Result<Trace, SolverUnknown> {
-    let (mut replayed, free) =
-        trace::history(model, &lowered.system.terms, &lowered.layout, raw);
-    let after: Vec<crate::eval::Occurrence> =
-        replayed.steps.drain(steps.min(replayed.steps.len())..).collect();
+    let (mut replayed, free) = trace::history(model, &lowered.system.terms, &lowered.layout, raw);
+    let after: Vec<crate::eval::Occurrence> = replayed
+        .steps
+        .drain(steps.min(replayed.steps.len())..)
+        .collect();
     replayed.states.truncate(steps + 1);
     // (With items left out, as the minimality tests ask, the road is
     // lawful only for the reduced spec, which `eval` does not know.)
     let mut history = match keep {
-        Keep::All => trace::replayed(model, replayed, &free, crate::eval::Ending::Lawful)
-            .map_err(|rejection| SolverUnknown {
+        Keep::All => trace::replayed(model, replayed, &free, crate::eval::Ending::Lawful).map_err(
+            |rejection| SolverUnknown {
                 reason: format!(
                     "internal error: the history leading to {what} does not replay: {rejection}"
                 ),
-            })?,
+            },
+        )?,
         _ => trace::unreplayed(model, replayed, &free),
     };
     let calls = after
