@@ -151,6 +151,19 @@ pub struct Free {
     args: BTreeSet<(usize, usize)>,
 }
 
+/// The order in which a step lists the clauses whose effects applied to a
+/// location. The engines have listed them differently where an overridden
+/// clause's effect applies beside another clause's (a set's members added
+/// by one, removed by the other); kept as it was for now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credit {
+    /// In the order of the spec's clauses (the SMT engine, lint).
+    Spec,
+    /// In the order replay applied their effects, overridden clauses' last
+    /// (the explicit-state engine).
+    Replay,
+}
+
 /// A history replayed through [`eval`] with its `ending`, in the user's
 /// terms (the history is kept in [`Trace::history`]); why not, if it does
 /// not replay. Every trace charter shows is built so.
@@ -158,10 +171,11 @@ pub fn replayed(
     model: &eval::Model,
     history: History,
     free: &Free,
+    credit: Credit,
     ending: eval::Ending,
 ) -> Result<Trace, eval::Rejection> {
     let applied = eval::replay_applied(model, &history, ending)?;
-    let mut trace = build(model, &history, &applied, free);
+    let mut trace = build(model, &history, &applied, free, credit);
     trace.replayed = true;
     trace.history = Some(history);
     Ok(trace)
@@ -171,14 +185,20 @@ pub fn replayed(
 /// out, which [`eval`] does not know), in the user's terms, crediting no
 /// clause with its changes.
 pub fn unreplayed(model: &eval::Model, history: History, free: &Free) -> Trace {
-    let mut trace = build(model, &history, &[], free);
+    let mut trace = build(model, &history, &[], free, Credit::Spec);
     trace.history = Some(history);
     trace
 }
 
 /// A history in the user's terms: `applied` says, per step, which clauses'
 /// effects applied to which locations (a step beyond it credits none).
-fn build(model: &eval::Model, history: &History, applied: &[Applied], free: &Free) -> Trace {
+fn build(
+    model: &eval::Model,
+    history: &History,
+    applied: &[Applied],
+    free: &Free,
+    credit: Credit,
+) -> Trace {
     let charter = model.charter;
     let names: Vec<Vec<String>> = (0..charter.states.len())
         .map(|id| model.location_names(hir::StateId(id)))
@@ -227,12 +247,14 @@ fn build(model: &eval::Model, history: &History, applied: &[Applied], free: &Fre
     };
     let mut steps = Vec::new();
     for (index, occurrence) in history.steps.iter().enumerate() {
-        // The effects that applied, in the order of the spec's clauses
-        // (replay settles those of overridden clauses last).
+        // The effects that applied, in the order `credit` says (replay
+        // settles those of overridden clauses last).
         let mut fired: Vec<&(ClauseId, hir::StateId, usize, Span)> = applied
             .get(index)
             .map_or(Vec::new(), |a| a.fired.iter().collect());
-        fired.sort_by_key(|(clause, ..)| *clause);
+        if credit == Credit::Spec {
+            fired.sort_by_key(|(clause, ..)| *clause);
+        }
         // The clauses whose effects applied to `state` at this step: to
         // its cell `cell`, or to any of its cells.
         let fired_on = |state: usize, cell: Option<usize>| -> Vec<ClauseRef> {

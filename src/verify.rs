@@ -547,27 +547,28 @@ fn verdict(
     let found = Found::of(&command.kind);
     // Every history is replayed through `eval` before it is shown, and
     // shown as replayed.
-    let decode = |raw: &solve::RawTrace| -> Result<Trace, Stop> {
+    let show = |raw: &solve::RawTrace| -> Result<Trace, Stop> {
         let (history, free) = trace::history(&model, &system.terms, &lowered.layout, raw);
         let depth = history.steps.len();
-        trace::replayed(&model, history, &free, ending(charter, command)).map_err(|rejection| {
-            Stop::Replay {
+        let credit = trace::Credit::Spec;
+        trace::replayed(&model, history, &free, credit, ending(charter, command)).map_err(
+            |rejection| Stop::Replay {
                 found,
                 depth,
                 rejection,
-            }
-        })
+            },
+        )
     };
     let goal = system.goal.term;
     // A shortest history found, made the simplest of its length (see
-    // `solve::minimise`), then replayed and decoded as every history is.
+    // `solve::minimise`), then replayed and shown as every history is.
     let negate = !matches!(command.kind, CommandKind::Scenario { .. });
     let simplest = |depth: usize, raw: &solve::RawTrace| -> Result<Trace, Stop> {
         if !limits.minimise {
-            return decode(raw);
+            return show(raw);
         }
         let minimised = solve::minimise(system, &objectives, goal, negate, depth, raw, limits);
-        let mut trace = decode(&minimised.trace)?;
+        let mut trace = show(&minimised.trace)?;
         trace.minimised = Some(trace::Minimality {
             minimal: minimised.minimal,
             counts: minimised.counts,
@@ -694,13 +695,13 @@ fn explicit_verdict(
         explore::Found::Target(history) => {
             let depth = history.steps.len();
             let free = trace::Free::default();
-            let trace = trace::replayed(&model, history, &free, ending(charter, command)).map_err(
-                |rejection| Stop::Replay {
-                    found,
-                    depth,
-                    rejection,
-                },
-            )?;
+            let credit = trace::Credit::Replay;
+            let trace = trace::replayed(&model, history, &free, credit, ending(charter, command))
+                .map_err(|rejection| Stop::Replay {
+                found,
+                depth,
+                rejection,
+            })?;
             Ok(match target {
                 explore::Target::Violation => Verdict::Counterexample { depth, trace },
                 explore::Target::Witness => Verdict::Witness { depth, trace },

@@ -25,6 +25,7 @@ mod obligations;
 
 use serde::Serialize;
 
+use crate::eval::Ending;
 use crate::hir;
 use crate::ir::TermId;
 use crate::lower::{self, ApplicationKind};
@@ -33,7 +34,7 @@ use crate::solve::blame::{self, At};
 pub use crate::solve::blame::{Item, Keep};
 use crate::solve::SolverUnknown;
 use crate::span::Span;
-use crate::trace::{self, Trace};
+use crate::trace::{self, Credit, Trace};
 
 pub use blocking::blocking;
 use findings::blamed;
@@ -461,13 +462,12 @@ fn road(
     // (With items left out, as the minimality tests ask, the road is
     // lawful only for the reduced spec, which `eval` does not know.)
     let mut history = match keep {
-        Keep::All => trace::replayed(model, replayed, &free, crate::eval::Ending::Lawful).map_err(
-            |rejection| SolverUnknown {
+        Keep::All => trace::replayed(model, replayed, &free, Credit::Spec, Ending::Lawful)
+            .map_err(|rejection| SolverUnknown {
                 reason: format!(
                     "internal error: the history leading to {what} does not replay: {rejection}"
                 ),
-            },
-        )?,
+            })?,
         _ => trace::unreplayed(model, replayed, &free),
     };
     let calls = after
