@@ -1,10 +1,17 @@
 //! Histories in the user's terms: the events, their arguments, every
 //! state's values, what changed at each step and which clause changed it.
-//! Built from a solver's raw atom values with the lowering's [`Layout`].
+//!
+//! One way in: a concrete [`History`] (from the explicit-state engine, or
+//! read once from a solver's raw atom values with the lowering's
+//! [`Layout`] by [`history`]) is replayed through [`eval`], and the trace
+//! shown is built from that history and what its replay applied
+//! ([`replayed`]).
+
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::eval::{self, History, Occurrence};
+use crate::eval::{self, Applied, History, Occurrence};
 use crate::hir::{self, ClauseId, EventId, StateKind, Type};
 use crate::ir::{Term, TermId, Terms};
 use crate::lower::{Layout, Val};
@@ -130,162 +137,129 @@ impl Trace {
     }
 }
 
-/// Decodes a raw model trace.
-pub fn decode(
-    charter: &hir::Charter,
-    terms: &Terms,
-    layout: &Layout,
-    raw: &RawTrace,
-    effects: &[crate::ir::EffectRecord],
+/// The locations and event arguments of a history that the model it was
+/// read from leaves free: nothing depends on them, any value would do. The
+/// history gives them the first value of their type (see
+/// [`eval::Model::first_value`]) for replay; a trace shows them as
+/// [`Value::Unconstrained`]. None for a history from the explicit-state
+/// engine.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Free {
+    /// By state, constant or variable ([`hir::StateId`]) and cell.
+    cells: BTreeSet<(usize, usize, usize)>,
+    /// By step and parameter.
+    args: BTreeSet<(usize, usize)>,
+}
+
+/// The order in which a step lists the clauses whose effects applied to a
+/// location. The engines have listed them differently where an overridden
+/// clause's effect applies beside another clause's (a set's members added
+/// by one, removed by the other); kept as it was for now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credit {
+    /// In the order of the spec's clauses (the SMT engine, lint).
+    Spec,
+    /// In the order replay applied their effects, overridden clauses' last
+    /// (the explicit-state engine).
+    Replay,
+}
+
+/// A history replayed through [`eval`] with its `ending`, in the user's
+/// terms (the history is kept in [`Trace::history`]); why not, if it does
+/// not replay. Every trace charter shows is built so.
+pub fn replayed(
+    model: &eval::Model,
+    history: History,
+    free: &Free,
+    credit: Credit,
+    ending: eval::Ending,
+) -> Result<Trace, eval::Rejection> {
+    let applied = eval::replay_applied(model, &history, ending)?;
+    let mut trace = build(model, &history, &applied, free, credit);
+    trace.replayed = true;
+    trace.history = Some(history);
+    Ok(trace)
+}
+
+/// A history that was not replayed (lawful only for a spec with items left
+/// out, which [`eval`] does not know), in the user's terms, crediting no
+/// clause with its changes.
+pub fn unreplayed(model: &eval::Model, history: History, free: &Free) -> Trace {
+    let mut trace = build(model, &history, &[], free, Credit::Spec);
+    trace.history = Some(history);
+    trace
+}
+
+/// A history in the user's terms: `applied` says, per step, which clauses'
+/// effects applied to which locations (a step beyond it credits none).
+fn build(
+    model: &eval::Model,
+    history: &History,
+    applied: &[Applied],
+    free: &Free,
+    credit: Credit,
 ) -> Trace {
-    let reader = Reader {
-        charter,
-        terms,
-        raw,
-    };
-    let states: Vec<Vec<Vec<Binding>>> = (0..raw.states.len())
-        .map(|state| {
+    let charter = model.charter;
+    let names: Vec<Vec<String>> = (0..charter.states.len())
+        .map(|id| model.location_names(hir::StateId(id)))
+        .collect();
+    // Every location's value in every state, as shown.
+    let values: Vec<Vec<Vec<Value>>> = history
+        .states
+        .iter()
+        .enumerate()
+        .map(|(state, cells)| {
             charter
                 .states
                 .iter()
+                .zip(&cells.cells)
                 .enumerate()
-                .map(|(index, decl)| {
-                    layout.cells[index]
+                .map(|(id, (decl, cells))| {
+                    cells
                         .iter()
-                        .map(|(tuple, val)| Binding {
-                            location: location_name(charter, decl, tuple),
-                            value: reader.value(val, &decl.ty, Source::State(state)),
+                        .enumerate()
+                        .map(|(cell, value)| {
+                            let left_free = free.cells.contains(&(state, id, cell));
+                            shown(model, value, &decl.ty, left_free)
                         })
                         .collect()
                 })
                 .collect()
         })
         .collect();
-    let split = |bindings: &Vec<Vec<Binding>>, kind: StateKind| -> Vec<Binding> {
+    let bindings = |kind: StateKind| -> Vec<Binding> {
+        let Some(first) = values.first() else {
+            return Vec::new();
+        };
         charter
             .states
             .iter()
-            .zip(bindings)
-            .filter(|(decl, _)| decl.kind == kind)
-            .flat_map(|(_, cells)| cells.clone())
-            .collect()
-    };
-    let constants = split(&states[0], StateKind::Const);
-    let initial = split(&states[0], StateKind::Var);
-    let steps = (0..raw.inputs.len())
-        .map(|step| {
-            let event = (0..charter.events.len())
-                .find(|e| reader.bool(layout.selectors[*e], Source::Input(step)) == Some(true))
-                .unwrap_or(0);
-            let decl = &charter.events[event];
-            let args = decl
-                .params
-                .iter()
-                .zip(&layout.params[event])
-                .map(|(local, val)| {
-                    let local = charter.local(*local);
-                    Binding {
-                        location: local.name.clone(),
-                        value: reader.value(val, &local.ty, Source::Input(step)),
-                    }
+            .zip(first)
+            .zip(&names)
+            .filter(|((decl, _), _)| decl.kind == kind)
+            .flat_map(|((_, values), names)| {
+                names.iter().zip(values).map(|(location, value)| Binding {
+                    location: location.clone(),
+                    value: value.clone(),
                 })
-                .collect();
-            // The clauses whose effects applied to `state` at this step: to
-            // its cell `cell`, or to any of its cells.
-            let fired_on = |state: usize, cell: Option<usize>| -> Vec<ClauseRef> {
-                let mut refs: Vec<ClauseRef> = Vec::new();
-                for ((record, fired), record_cell) in effects
-                    .iter()
-                    .zip(&raw.fired[step])
-                    .zip(&layout.effect_cells)
-                {
-                    if *fired
-                        && record.state.0 == state
-                        && cell.is_none_or(|cell| cell == *record_cell)
-                    {
-                        let clause = clause_ref(charter, record.clause, record.span);
-                        if !refs.iter().any(|r| r.clause == clause.clause) {
-                            refs.push(clause);
-                        }
-                    }
-                }
-                refs
-            };
-            let mut changes = Vec::new();
-            let mut unchanged = Vec::new();
-            for (index, decl) in charter.states.iter().enumerate() {
-                if decl.kind == StateKind::Const {
-                    continue;
-                }
-                let before = &states[step][index];
-                let after = &states[step + 1][index];
-                let mut any = false;
-                for (cell, (old, new)) in before.iter().zip(after).enumerate() {
-                    if old.value != new.value {
-                        any = true;
-                        changes.push(Change {
-                            location: new.location.clone(),
-                            before: old.value.clone(),
-                            after: new.value.clone(),
-                            by: fired_on(index, Some(cell)),
-                        });
-                    }
-                }
-                if !any {
-                    unchanged.push(Unchanged {
-                        variable: decl.name.clone(),
-                        by: fired_on(index, None),
-                    });
-                }
-            }
-            Step {
-                event: decl.name.clone(),
-                args,
-                changes,
-                unchanged,
-            }
-        })
-        .collect();
-    Trace {
-        constants,
-        initial,
-        steps,
-        replayed: false,
-        minimised: None,
-        history: None,
-    }
-}
-
-/// A concrete history (from the explicit-state engine) in the user's
-/// terms, with the clauses whose effects applied at each step; `None` if a
-/// step is not lawful.
-pub fn from_history(model: &eval::Model, history: &History) -> Option<Trace> {
-    let charter = model.charter;
-    let bindings = |state: &eval::State, kind: StateKind| -> Vec<Binding> {
-        charter
-            .states
-            .iter()
-            .enumerate()
-            .filter(|(_, decl)| decl.kind == kind)
-            .flat_map(|(index, decl)| {
-                state.cells[index]
-                    .iter()
-                    .enumerate()
-                    .map(move |(cell, value)| Binding {
-                        location: model.location_name(hir::StateId(index), cell),
-                        value: user_value(model, value, &decl.ty),
-                    })
             })
             .collect()
     };
-    let first = history.states.first()?;
     let mut steps = Vec::new();
     for (index, occurrence) in history.steps.iter().enumerate() {
-        let applied = model.check_step(history, index).ok()?;
-        let decl = charter.events.get(occurrence.event.0)?;
+        // The effects that applied, in the order `credit` says (replay
+        // settles those of overridden clauses last).
+        let mut fired: Vec<&(ClauseId, hir::StateId, usize, Span)> = applied
+            .get(index)
+            .map_or(Vec::new(), |a| a.fired.iter().collect());
+        if credit == Credit::Spec {
+            fired.sort_by_key(|(clause, ..)| *clause);
+        }
+        // The clauses whose effects applied to `state` at this step: to
+        // its cell `cell`, or to any of its cells.
         let fired_on = |state: usize, cell: Option<usize>| -> Vec<ClauseRef> {
             let mut refs: Vec<ClauseRef> = Vec::new();
-            for (clause, target, at, span) in &applied.fired {
+            for (clause, target, at, span) in &fired {
                 if target.0 == state && cell.is_none_or(|c| c == *at) {
                     let clause = clause_ref(charter, *clause, *span);
                     if !refs.iter().any(|r| r.clause == clause.clause) {
@@ -295,60 +269,82 @@ pub fn from_history(model: &eval::Model, history: &History) -> Option<Trace> {
             }
             refs
         };
-        let args = decl
-            .params
-            .iter()
-            .zip(&occurrence.args)
-            .map(|(local, value)| {
-                let local = charter.local(*local);
-                Binding {
-                    location: local.name.clone(),
-                    value: user_value(model, value, &local.ty),
-                }
-            })
-            .collect();
-        let mut changes = Vec::new();
-        let mut unchanged = Vec::new();
-        for (state, decl) in charter.states.iter().enumerate() {
+        let mut step = call(model, occurrence, index, free);
+        let (Some(before), Some(after)) = (values.get(index), values.get(index + 1)) else {
+            steps.push(step);
+            continue;
+        };
+        let cells = before.iter().zip(after).zip(&names);
+        for (state, (decl, ((before, after), names))) in
+            charter.states.iter().zip(cells).enumerate()
+        {
             if decl.kind == StateKind::Const {
                 continue;
             }
-            let before = &history.states[index].cells[state];
-            let after = &history.states[index + 1].cells[state];
             let mut any = false;
-            for (cell, (old, new)) in before.iter().zip(after).enumerate() {
+            for ((cell, (old, new)), location) in before.iter().zip(after).enumerate().zip(names) {
                 if old != new {
                     any = true;
-                    changes.push(Change {
-                        location: model.location_name(hir::StateId(state), cell),
-                        before: user_value(model, old, &decl.ty),
-                        after: user_value(model, new, &decl.ty),
+                    step.changes.push(Change {
+                        location: location.clone(),
+                        before: old.clone(),
+                        after: new.clone(),
                         by: fired_on(state, Some(cell)),
                     });
                 }
             }
             if !any {
-                unchanged.push(Unchanged {
+                step.unchanged.push(Unchanged {
                     variable: decl.name.clone(),
                     by: fired_on(state, None),
                 });
             }
         }
-        steps.push(Step {
-            event: decl.name.clone(),
-            args,
-            changes,
-            unchanged,
-        });
+        steps.push(step);
     }
-    Some(Trace {
-        constants: bindings(first, StateKind::Const),
-        initial: bindings(first, StateKind::Var),
+    Trace {
+        constants: bindings(StateKind::Const),
+        initial: bindings(StateKind::Var),
         steps,
         replayed: false,
         minimised: None,
-        history: Some(history.clone()),
-    })
+        history: None,
+    }
+}
+
+/// Step `index` of a history, `occurrence`, as a call: its event and
+/// arguments, without what changed.
+pub fn call(model: &eval::Model, occurrence: &Occurrence, index: usize, free: &Free) -> Step {
+    let charter = model.charter;
+    let decl = charter.events.get(occurrence.event.0);
+    let args = decl
+        .map_or(&[][..], |decl| &decl.params)
+        .iter()
+        .zip(&occurrence.args)
+        .enumerate()
+        .map(|(param, (local, value))| {
+            let local = charter.local(*local);
+            Binding {
+                location: local.name.clone(),
+                value: shown(model, value, &local.ty, free.args.contains(&(index, param))),
+            }
+        })
+        .collect();
+    Step {
+        event: decl.map_or_else(String::new, |decl| decl.name.clone()),
+        args,
+        changes: Vec::new(),
+        unchanged: Vec::new(),
+    }
+}
+
+/// A concrete value as the user writes it; unconstrained if the model it
+/// was read from leaves it free.
+fn shown(model: &eval::Model, value: &eval::Value, ty: &Type, left_free: bool) -> Value {
+    match left_free {
+        true => Value::Unconstrained,
+        false => user_value(model, value, ty),
+    }
 }
 
 /// A concrete value as the user writes it.
@@ -371,15 +367,18 @@ fn user_value(model: &eval::Model, value: &eval::Value, ty: &Type) -> Value {
     }
 }
 
-/// The same raw model trace as a concrete history for [`eval::replay`]. A
-/// location the model leaves free gets the first value of its type (see
-/// [`eval::Model::first_value`]); a step with no event selected is event 0.
-pub fn history(model: &eval::Model, terms: &Terms, layout: &Layout, raw: &RawTrace) -> History {
-    let reader = Reader {
-        charter: model.charter,
-        terms,
-        raw,
-    };
+/// A raw model trace as a concrete history, read once: for
+/// [`eval::replay`], then shown. A location the model leaves free gets the
+/// first value of its type (see [`eval::Model::first_value`]) and is
+/// recorded in [`Free`]; a step with no event selected is event 0.
+pub fn history(
+    model: &eval::Model,
+    terms: &Terms,
+    layout: &Layout,
+    raw: &RawTrace,
+) -> (History, Free) {
+    let reader = Reader { terms, raw };
+    let mut free = Free::default();
     let states = (0..raw.states.len())
         .map(|state| eval::State {
             cells: model
@@ -390,7 +389,15 @@ pub fn history(model: &eval::Model, terms: &Terms, layout: &Layout, raw: &RawTra
                 .map(|(index, decl)| {
                     layout.cells[index]
                         .iter()
-                        .map(|(_, val)| reader.concrete(model, val, &decl.ty, Source::State(state)))
+                        .enumerate()
+                        .map(|(cell, (_, val))| {
+                            let (value, left_free) =
+                                reader.concrete(model, val, &decl.ty, Source::State(state));
+                            if left_free {
+                                free.cells.insert((state, index, cell));
+                            }
+                            value
+                        })
                         .collect()
                 })
                 .collect(),
@@ -406,9 +413,15 @@ pub fn history(model: &eval::Model, terms: &Terms, layout: &Layout, raw: &RawTra
                     .params
                     .iter()
                     .zip(&layout.params[event])
-                    .map(|(local, val)| {
+                    .enumerate()
+                    .map(|(param, (local, val))| {
                         let ty = &model.charter.local(*local).ty;
-                        reader.concrete(model, val, ty, Source::Input(step))
+                        let (value, left_free) =
+                            reader.concrete(model, val, ty, Source::Input(step));
+                        if left_free {
+                            free.args.insert((step, param));
+                        }
+                        value
                     })
                     .collect(),
                 None => Vec::new(),
@@ -419,7 +432,7 @@ pub fn history(model: &eval::Model, terms: &Terms, layout: &Layout, raw: &RawTra
             }
         })
         .collect();
-    History { states, steps }
+    (History { states, steps }, free)
 }
 
 fn clause_ref(charter: &hir::Charter, clause: ClauseId, span: Span) -> ClauseRef {
@@ -429,18 +442,6 @@ fn clause_ref(charter: &hir::Charter, clause: ClauseId, span: Span) -> ClauseRef
         article: decl.article.clone(),
         span,
     }
-}
-
-fn location_name(charter: &hir::Charter, decl: &hir::StateDecl, tuple: &[usize]) -> String {
-    if tuple.is_empty() {
-        return decl.name.clone();
-    }
-    let args: Vec<String> = tuple
-        .iter()
-        .zip(&decl.args)
-        .map(|(index, ty)| element_name(charter, ty, *index))
-        .collect();
-    format!("{}({})", decl.name, args.join(", "))
 }
 
 /// The name of the `index`th value of a finite type.
@@ -460,7 +461,6 @@ enum Source {
 }
 
 struct Reader<'a> {
-    charter: &'a hir::Charter,
     terms: &'a Terms,
     raw: &'a RawTrace,
 }
@@ -483,81 +483,57 @@ impl Reader<'_> {
         }
     }
 
-    /// A value for replay: where the model leaves a leaf free, the first
-    /// value of its type (an absent member, a `none`, element 0).
-    fn concrete(&self, model: &eval::Model, val: &Val, ty: &Type, source: Source) -> eval::Value {
+    /// A value for replay, and whether the model leaves it free (a trace
+    /// shows it as unconstrained): then the first value of its type (an
+    /// absent member, a `none`, element 0). A set is free only where every
+    /// member is; a member the model leaves free is absent, one of the
+    /// histories the model stands for.
+    fn concrete(
+        &self,
+        model: &eval::Model,
+        val: &Val,
+        ty: &Type,
+        source: Source,
+    ) -> (eval::Value, bool) {
         match (val, ty) {
             (Val::Bool(leaf), _) => match self.raw(*leaf, source) {
-                Some(RawValue::Bool(b)) => eval::Value::Bool(b),
-                _ => model.first_value(ty),
+                Some(RawValue::Bool(b)) => (eval::Value::Bool(b), false),
+                _ => (model.first_value(ty), true),
             },
             (Val::Int(leaf), _) => match self.raw(*leaf, source) {
-                Some(RawValue::Int(i)) => eval::Value::Int(i),
-                _ => model.first_value(ty),
-            },
-            (Val::Elem(bits), _) => eval::Value::Elem(
-                bits.iter()
-                    .position(|b| self.bool(*b, source) == Some(true))
-                    .unwrap_or(0),
-            ),
-            (Val::Opt(flag, inner), Type::Option(inner_ty)) => match self.bool(*flag, source) {
-                Some(true) => eval::Value::Opt(Some(Box::new(
-                    self.concrete(model, inner, inner_ty, source),
-                ))),
-                _ => eval::Value::Opt(None),
-            },
-            (Val::Set(bits), Type::Set(element)) => eval::Value::Set(
-                model
-                    .domain(element)
-                    .into_iter()
-                    .zip(bits)
-                    .filter(|(_, b)| self.bool(**b, source) == Some(true))
-                    .map(|(v, _)| v)
-                    .collect(),
-            ),
-            _ => model.first_value(ty),
-        }
-    }
-
-    fn value(&self, val: &Val, ty: &Type, source: Source) -> Value {
-        match (val, ty) {
-            (Val::Bool(leaf), _) => match self.raw(*leaf, source) {
-                Some(RawValue::Bool(b)) => Value::Bool(b),
-                _ => Value::Unconstrained,
-            },
-            (Val::Int(leaf), _) => match self.raw(*leaf, source) {
-                Some(RawValue::Int(i)) => Value::Int(i),
-                _ => Value::Unconstrained,
+                Some(RawValue::Int(i)) => (eval::Value::Int(i), false),
+                _ => (model.first_value(ty), true),
             },
             (Val::Elem(bits), _) => {
-                let known: Vec<Option<bool>> = bits.iter().map(|b| self.bool(*b, source)).collect();
-                match known.iter().position(|b| *b == Some(true)) {
-                    Some(index) => Value::Element(element_name(self.charter, ty, index)),
-                    None => Value::Unconstrained,
+                match bits
+                    .iter()
+                    .position(|b| self.bool(*b, source) == Some(true))
+                {
+                    Some(index) => (eval::Value::Elem(index), false),
+                    None => (eval::Value::Elem(0), true),
                 }
             }
             (Val::Opt(flag, inner), Type::Option(inner_ty)) => match self.bool(*flag, source) {
-                Some(true) => self.value(inner, inner_ty, source),
-                Some(false) => Value::None,
-                None => Value::Unconstrained,
+                Some(true) => {
+                    let (inner, free) = self.concrete(model, inner, inner_ty, source);
+                    (eval::Value::Opt(Some(Box::new(inner))), free)
+                }
+                Some(false) => (eval::Value::Opt(None), false),
+                None => (eval::Value::Opt(None), true),
             },
             (Val::Set(bits), Type::Set(element)) => {
                 let known: Vec<Option<bool>> = bits.iter().map(|b| self.bool(*b, source)).collect();
-                if !known.is_empty() && known.iter().all(Option::is_none) {
-                    return Value::Unconstrained;
-                }
-                // A member the model leaves free may be either; showing it
-                // as absent is one of the histories the model stands for.
-                Value::Set(
-                    known
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, b)| **b == Some(true))
-                        .map(|(i, _)| element_name(self.charter, element, i))
-                        .collect(),
-                )
+                let free = !known.is_empty() && known.iter().all(Option::is_none);
+                let members = model
+                    .domain(element)
+                    .into_iter()
+                    .zip(&known)
+                    .filter(|(_, b)| **b == Some(true))
+                    .map(|(v, _)| v)
+                    .collect();
+                (eval::Value::Set(members), free)
             }
-            _ => Value::Unconstrained,
+            _ => (model.first_value(ty), true),
         }
     }
 }

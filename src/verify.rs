@@ -548,37 +548,30 @@ fn verdict(
     }
     let model = eval::Model::new(charter, command);
     let found = Found::of(&command.kind);
-    // Every history is replayed through `eval` before it is shown.
-    let decode = |raw: &solve::RawTrace| -> Result<Trace, Stop> {
-        let history = trace::history(&model, &system.terms, &lowered.layout, raw);
-        if let Err(rejection) = eval::replay(&model, &history, ending(charter, command)) {
-            return Err(Stop::Replay {
+    // Every history is replayed through `eval` before it is shown, and
+    // shown as replayed.
+    let show = |raw: &solve::RawTrace| -> Result<Trace, Stop> {
+        let (history, free) = trace::history(&model, &system.terms, &lowered.layout, raw);
+        let depth = history.steps.len();
+        let credit = trace::Credit::Spec;
+        trace::replayed(&model, history, &free, credit, ending(charter, command)).map_err(
+            |rejection| Stop::Replay {
                 found,
-                depth: history.steps.len(),
+                depth,
                 rejection,
-            });
-        }
-        let mut trace = trace::decode(
-            charter,
-            &system.terms,
-            &lowered.layout,
-            raw,
-            &system.effects,
-        );
-        trace.replayed = true;
-        trace.history = Some(history);
-        Ok(trace)
+            },
+        )
     };
     let goal = system.goal.term;
     // A shortest history found, made the simplest of its length (see
-    // `solve::minimise`), then replayed and decoded as every history is.
+    // `solve::minimise`), then replayed and shown as every history is.
     let negate = !matches!(command.kind, CommandKind::Scenario { .. });
     let simplest = |depth: usize, raw: &solve::RawTrace| -> Result<Trace, Stop> {
         if !limits.minimise {
-            return decode(raw);
+            return show(raw);
         }
         let minimised = solve::minimise(system, &objectives, goal, negate, depth, raw, limits);
-        let mut trace = decode(&minimised.trace)?;
+        let mut trace = show(&minimised.trace)?;
         trace.minimised = Some(trace::Minimality {
             minimal: minimised.minimal,
             counts: minimised.counts,
@@ -706,43 +699,19 @@ fn explicit_verdict(
             unknown(UnknownReason::ExplicitUnsupported { what })
         }
         explore::Found::Target(history) => {
-            let steps = history.steps.len();
-            let replayed = eval::replay(&model, &history, ending(charter, command));
-            let trace = replayed
-                .clone()
-                .ok()
-                .and_then(|()| trace::from_history(&model, &history));
-            match (replayed, trace) {
-                (Ok(()), Some(mut trace)) => {
-                    trace.replayed = true;
-                    Ok(match target {
-                        explore::Target::Violation => Verdict::Counterexample {
-                            depth: steps,
-                            trace,
-                        },
-                        explore::Target::Witness => Verdict::Witness {
-                            depth: steps,
-                            trace,
-                        },
-                    })
-                }
-                (Err(rejection), _) => Err(Stop::Replay {
-                    found,
-                    depth: steps,
-                    rejection,
-                }),
-                (Ok(()), None) => Err(Stop::Replay {
-                    found,
-                    depth: steps,
-                    rejection: eval::Rejection {
-                        at: eval::At::End,
-                        event: None,
-                        reason: eval::Reason::Malformed {
-                            what: "the history has a step that does not check".into(),
-                        },
-                    },
-                }),
-            }
+            let depth = history.steps.len();
+            let free = trace::Free::default();
+            let credit = trace::Credit::Replay;
+            let trace = trace::replayed(&model, history, &free, credit, ending(charter, command))
+                .map_err(|rejection| Stop::Replay {
+                found,
+                depth,
+                rejection,
+            })?;
+            Ok(match target {
+                explore::Target::Violation => Verdict::Counterexample { depth, trace },
+                explore::Target::Witness => Verdict::Witness { depth, trace },
+            })
         }
         explore::Found::None {
             depth: reached,

@@ -29,7 +29,7 @@ mod replay;
 mod step;
 
 pub use expr::{Monitors, Scene};
-pub use replay::{replay, At, Ending, Reason, Rejection};
+pub use replay::{replay, replay_applied, At, Ending, Reason, Rejection};
 pub use step::{Applied, Assignment};
 
 use crate::hir::{self, *};
@@ -266,9 +266,27 @@ impl<'h> Model<'h> {
         if decl.args.is_empty() {
             return decl.name.clone();
         }
-        let Some(tuple) = self.tuple_of(&decl.args, cell) else {
-            return format!("{}(?)", decl.name);
-        };
+        match self.tuple_of(&decl.args, cell) {
+            Some(tuple) => self.point_name(decl, &tuple),
+            None => format!("{}(?)", decl.name),
+        }
+    }
+
+    /// The names of all of a constant's or variable's locations, in cell
+    /// order (see [`Self::location_name`]).
+    pub fn location_names(&self, state: StateId) -> Vec<String> {
+        let decl = self.charter.state(state);
+        if decl.args.is_empty() {
+            return vec![decl.name.clone()];
+        }
+        self.tuples(&decl.args)
+            .iter()
+            .map(|tuple| self.point_name(decl, tuple))
+            .collect()
+    }
+
+    /// The name of the location of a function at the arguments `tuple`.
+    fn point_name(&self, decl: &StateDecl, tuple: &[Value]) -> String {
         let args: Vec<String> = tuple
             .iter()
             .zip(&decl.args)

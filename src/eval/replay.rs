@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{History, Model, Scene};
+use super::{Applied, History, Model, Scene};
 use crate::hir::*;
 
 /// Why a history is not one the spec allows.
@@ -139,6 +139,16 @@ pub enum Ending<'a> {
 /// step is allowed and leads to exactly what the clauses allow, and the last
 /// state ends as `ending` says.
 pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Rejection> {
+    replay_applied(model, history, ending).map(|_| ())
+}
+
+/// [`replay`], keeping what each step's applicable effects did: which
+/// clauses assigned which locations (what a shown trace credits).
+pub fn replay_applied(
+    model: &Model,
+    history: &History,
+    ending: Ending,
+) -> Result<Vec<Applied>, Rejection> {
     let initial = |reason| Rejection {
         at: At::Initial,
         event: None,
@@ -154,8 +164,9 @@ pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Re
         }));
     }
     model.check_initial(history).map_err(initial)?;
+    let mut applied = Vec::with_capacity(history.steps.len());
     for (index, step) in history.steps.iter().enumerate() {
-        model
+        let effects = model
             .check_step(history, index)
             .map_err(|reason| Rejection {
                 at: At::Step(index + 1),
@@ -166,6 +177,7 @@ pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Re
                     .map(|e| e.name.clone()),
                 reason,
             })?;
+        applied.push(effects);
     }
     let scene = Scene {
         states: &history.states,
@@ -201,6 +213,6 @@ pub fn replay(model: &Model, history: &History, ending: Ending) -> Result<(), Re
             event: None,
             reason,
         }),
-        None => Ok(()),
+        None => Ok(applied),
     }
 }

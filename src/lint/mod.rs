@@ -25,6 +25,7 @@ mod obligations;
 
 use serde::Serialize;
 
+use crate::eval::Ending;
 use crate::hir;
 use crate::ir::TermId;
 use crate::lower::{self, ApplicationKind};
@@ -33,7 +34,7 @@ use crate::solve::blame::{self, At};
 pub use crate::solve::blame::{Item, Keep};
 use crate::solve::SolverUnknown;
 use crate::span::Span;
-use crate::trace::{self, Trace};
+use crate::trace::{self, Credit, Trace};
 
 pub use blocking::blocking;
 use findings::blamed;
@@ -379,7 +380,7 @@ fn ask(
         let Some(clash) = clash else { continue };
         let steps = clash.trace.inputs.len().saturating_sub(1);
         let what = format!("the clash of `{}`", event.name);
-        let mut history = road(charter, &model, &lowered, &clash.trace, steps, keep, &what)?;
+        let mut history = road(&model, &lowered, &clash.trace, steps, keep, &what)?;
         let Some(mut impossible) = history.steps.pop() else {
             continue;
         };
@@ -439,9 +440,9 @@ fn ask(
 
 /// The history `raw` (its first `steps` steps are lawful) as charter shows
 /// it: those steps replayed through `eval`, like every history charter
-/// shows, then decoded (all of `raw`).
+/// shows, and shown as replayed; a step of `raw` after them (a clash's
+/// impossible step) as its event and arguments only.
 fn road(
-    charter: &hir::Charter,
     model: &crate::eval::Model,
     lowered: &lower::Lowered,
     raw: &crate::solve::RawTrace,
@@ -449,33 +450,28 @@ fn road(
     keep: Keep,
     what: &str,
 ) -> Result<Trace, SolverUnknown> {
-    let system = &lowered.system;
-    let prefix = crate::solve::RawTrace {
-        states: raw.states.iter().take(steps + 1).cloned().collect(),
-        inputs: raw.inputs.iter().take(steps).cloned().collect(),
-        fired: raw.fired.iter().take(steps).cloned().collect(),
-    };
-    let replayed = trace::history(model, &system.terms, &lowered.layout, &prefix);
+    let (mut replayed, free) = trace::history(model, &lowered.system.terms, &lowered.layout, raw);
+    let after: Vec<crate::eval::Occurrence> = replayed
+        .steps
+        .drain(steps.min(replayed.steps.len())..)
+        .collect();
+    replayed.states.truncate(steps + 1);
     // (With items left out, as the minimality tests ask, the road is
     // lawful only for the reduced spec, which `eval` does not know.)
-    let whole = matches!(keep, Keep::All);
-    let replay = crate::eval::replay(model, &replayed, crate::eval::Ending::Lawful);
-    if let (true, Err(rejection)) = (whole, replay) {
-        return Err(SolverUnknown {
-            reason: format!(
-                "internal error: the history leading to {what} does not replay: {rejection}"
-            ),
-        });
-    }
-    let mut history = trace::decode(
-        charter,
-        &system.terms,
-        &lowered.layout,
-        raw,
-        &system.effects,
-    );
-    history.replayed = whole;
-    history.history = Some(replayed);
+    let mut history = match keep {
+        Keep::All => trace::replayed(model, replayed, &free, Credit::Spec, Ending::Lawful)
+            .map_err(|rejection| SolverUnknown {
+                reason: format!(
+                    "internal error: the history leading to {what} does not replay: {rejection}"
+                ),
+            })?,
+        _ => trace::unreplayed(model, replayed, &free),
+    };
+    let calls = after
+        .iter()
+        .enumerate()
+        .map(|(index, occurrence)| trace::call(model, occurrence, steps + index, &free));
+    history.steps.extend(calls);
     Ok(history)
 }
 

@@ -99,7 +99,7 @@ pub(super) fn obligation_conflicts(
             ),
         };
         let what = format!("the conflict of {}", clauses.join(" and "));
-        let history = road(charter, model, lowered, &conflict.trace, steps, keep, &what)?;
+        let history = road(model, lowered, &conflict.trace, steps, keep, &what)?;
         out.push(Finding {
             kind,
             subject: clauses.join(","),

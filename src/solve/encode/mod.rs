@@ -410,8 +410,6 @@ pub struct RawTrace {
     pub states: Vec<Vec<Option<RawValue>>>,
     /// Per step, per input.
     pub inputs: Vec<Vec<Option<RawValue>>>,
-    /// Per step, per effect record: whether it applied.
-    pub fired: Vec<Vec<bool>>,
 }
 
 /// Negation, folding a constant: the translation sees many (atoms whose

@@ -34,27 +34,18 @@ impl Unrolling<'_> {
                     .collect()
             })
             .collect();
+        // Nothing reads whether each effect record applied any more (a trace
+        // credits clauses from its replay), but its terms are still built
+        // here, as they were when it was read: Z3 numbers terms as they are
+        // made, the numbers steer its search, and a later question of the
+        // same solver (minimising, blame) would find other histories.
         let system = self.system;
-        let fired = (0..steps)
-            .map(|step| {
-                system
-                    .effects
-                    .iter()
-                    .map(|effect| {
-                        let applies = self.bool_at(effect.applies, step);
-                        model
-                            .eval(&applies, true)
-                            .and_then(|b| b.as_bool())
-                            .unwrap_or(false)
-                    })
-                    .collect()
-            })
-            .collect();
-        RawTrace {
-            states,
-            inputs,
-            fired,
+        for step in 0..steps {
+            for effect in &system.effects {
+                self.bool_at(effect.applies, step);
+            }
         }
+        RawTrace { states, inputs }
     }
 }
 
