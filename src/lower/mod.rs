@@ -68,10 +68,6 @@ pub struct Layout {
     pub selectors: Vec<TermId>,
     /// Per event: its parameters' values (over inputs).
     pub params: Vec<Vec<Val>>,
-    /// Per effect record of the system (in the same order): the index of
-    /// the cell of its state that it assigns, so that a trace attributes a
-    /// change of one point of a function to the effects on that point.
-    pub effect_cells: Vec<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -201,7 +197,6 @@ impl<'h> Lowerer<'h> {
                 cells: self.cells,
                 selectors: self.selectors,
                 params: self.params,
-                effect_cells: self.effect_cells,
             },
         }
     }
