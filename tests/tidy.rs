@@ -164,6 +164,80 @@ fn crate_modules(line: &str) -> Vec<String> {
     found
 }
 
+/// The code lines of a file, with a `use` declaration that rustfmt spread
+/// over several lines joined into one (numbered by its first line), so
+/// that `use crate::{\n    verify,\n};` names `verify`.
+fn statements(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    for (number, line) in code_lines(text) {
+        match open.as_mut() {
+            Some((_, joined)) => joined.push_str(line.trim()),
+            None if line.trim_start().starts_with("use ")
+                || line.trim_start().starts_with("pub use ")
+                || line.trim_start().starts_with("pub(crate) use ") =>
+            {
+                open = Some((number, line.trim().to_string()));
+            }
+            None => {
+                out.push((number, line.to_string()));
+                continue;
+            }
+        }
+        if open
+            .as_ref()
+            .is_some_and(|(_, joined)| joined.contains(';'))
+        {
+            out.extend(open.take());
+        }
+    }
+    out.extend(open);
+    out
+}
+
+/// The top-level modules a line reaches through `super::` chains that
+/// climb out of the file's own top-level module (`super::super::verify`
+/// in `src/lint/expected.rs` stays in `lint`; `super::verify` in
+/// `src/lower/mod.rs` is `verify`).
+fn super_modules(path: &str, line: &str) -> Vec<String> {
+    // The file's module path below the crate root: `src/lower/expr.rs` →
+    // [lower, expr]; `src/lower/mod.rs` → [lower]; `src/ir.rs` → [ir].
+    let Some(rest) = path.strip_prefix("src/") else {
+        return Vec::new();
+    };
+    let rest = rest.strip_suffix(".rs").unwrap_or(rest);
+    let mut own: Vec<&str> = rest.split('/').collect();
+    if own.last() == Some(&"mod") {
+        own.pop();
+    }
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("super::") {
+        let before = &rest[..at];
+        let after = &rest[at..];
+        rest = &rest[at + "super::".len()..];
+        if before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue; // the middle of a chain already counted
+        }
+        let mut climbs = 0;
+        let mut tail = after;
+        while let Some(next) = tail.strip_prefix("super::") {
+            climbs += 1;
+            tail = next;
+        }
+        if climbs == own.len() {
+            let name: String = tail
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                found.push(name);
+            }
+        }
+    }
+    found
+}
+
 /// The layer table of ARCHITECTURE.md: the first fenced block after the
 /// heading `## Layers`, one layer per line `N: module module …`.
 fn layers() -> BTreeMap<String, usize> {
@@ -260,8 +334,10 @@ fn imports_follow_the_layers() {
             ));
             continue;
         };
-        for (number, line) in code_lines(&source.text) {
-            for used in crate_modules(line) {
+        for (number, line) in statements(&source.text) {
+            let mut uses = crate_modules(&line);
+            uses.extend(super_modules(&source.path, &line));
+            for used in uses {
                 if used == module {
                     continue;
                 }
@@ -323,6 +399,24 @@ fn the_scanners_see_what_they_look_for() {
     );
     assert!(crate_modules("macro_rules! m { () => { $crate::x } }").is_empty());
     assert_eq!(module_of("src/lower/expr.rs"), Some("lower"));
+    let joined = statements("use crate::{\n    hir,\n    verify,\n};\nfn f() {}\n");
+    assert_eq!(joined[0].0, 1);
+    assert_eq!(crate_modules(&joined[0].1), ["hir", "verify"]);
+    assert_eq!(joined[1], (5, "fn f() {}".to_string()));
+    assert_eq!(
+        super_modules("src/ir/print.rs", "use super::super::verify::Outcome;"),
+        ["verify"]
+    );
+    assert_eq!(
+        super_modules("src/lower/mod.rs", "super::verify::run()"),
+        ["verify"]
+    );
+    // Climbing to the crate root names a root item, which no layer holds.
+    assert_eq!(
+        super_modules("src/lint/expected.rs", "super::super::Finding"),
+        ["Finding"]
+    );
+    assert!(super_modules("src/ir/print.rs", "use super::Term;").is_empty());
     assert_eq!(module_of("src/ir.rs"), Some("ir"));
     assert_eq!(module_of("src/lib.rs"), None);
     assert_eq!(module_of("src/bin/charter/main.rs"), None);
