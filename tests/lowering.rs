@@ -75,3 +75,36 @@ fn check_emits_the_ir_of_every_command() {
     assert!(stdout.starts_with(&expected), "the emitted IR differs");
     assert!(stdout[expected.len()..].starts_with(&format!("{}: ok (", path.display())));
 }
+
+/// `--emit ir` says when there is nothing to lower, and counts a system too
+/// large to read instead of printing megabytes of it.
+#[test]
+fn check_emits_a_line_where_it_prints_no_ir() {
+    let run = |text: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spec.charter");
+        std::fs::write(&path, text).unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_charter"))
+            .args(["check", "--emit", "ir"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let none = run("charter \"none\"\nvar x: Bool = false\nevent e\n");
+    assert!(
+        none.starts_with("---- no command: nothing to lower ----\n"),
+        "{none}"
+    );
+    let big = run(
+        "charter \"big\"\nsort P\nvar r: P -> set P\nevent add(a: P, b: P)\n\
+         clause c \"adds\"\n  on add(a, b): r'(a) += b\nassert ok: always true\n\
+         check ok depth 1 scope P = 200\n",
+    );
+    assert!(
+        big.starts_with("---- ir for `ok`: 40000 atoms, 401 inputs and 80003 constraints, more than the 20000 printed"),
+        "{big}"
+    );
+    assert!(big.lines().count() == 2, "{big}");
+}

@@ -224,14 +224,3 @@ pub fn is_pre_step(origin: &Origin, mentions_next: impl FnOnce() -> bool) -> boo
         _ => false,
     }
 }
-
-/// The span a constraint's origin points at, if any.
-pub fn origin_span(origin: &Origin) -> Option<Span> {
-    match origin {
-        Origin::Clause { span, .. }
-        | Origin::Guard { span, .. }
-        | Origin::Formula { span, .. }
-        | Origin::Value { span, .. } => Some(*span),
-        _ => None,
-    }
-}

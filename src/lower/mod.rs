@@ -37,7 +37,6 @@ use std::collections::HashMap;
 use crate::hir::{self, *};
 use crate::ir::*;
 
-pub use crate::ir::{is_pre_step, origin_span};
 pub use lint_terms::{Application, ApplicationKind, Dates, DutyPoint, LintTerms};
 pub use objectives::objectives;
 

@@ -98,27 +98,45 @@ pub fn check(args: &CheckArgs, color: Color) -> Exit {
     }
 }
 
+/// The most atoms, inputs and constraints `--emit ir` prints for one
+/// command: beyond it the printing would be megabytes no one reads.
+const MAX_PRINTED_IR: usize = 20_000;
+
 /// Every command's lowering, printed (`--emit ir`): the command's own
-/// scopes; a command too large to encode is named, not lowered.
+/// scopes; a command too large to encode is named, not lowered, and one too
+/// large to read is counted, not printed.
 fn emit_ir(charter: &charter::hir::Charter, bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     let Ok(plans) = Plan::all(charter, None, &Overrides::default()) else {
         return String::new();
     };
+    if plans.is_empty() {
+        return "---- no command: nothing to lower ----\n".into();
+    }
     let mut out = String::new();
     for plan in plans {
         let name = charter::printable(&plan.command.name);
-        match &plan.too_large {
-            Some(too_large) => {
-                out.push_str(&format!("---- ir for `{name}`: {} ----\n", too_large));
+        if let Some(too_large) = &plan.too_large {
+            out.push_str(&format!("---- ir for `{name}`: {too_large} ----\n"));
+            continue;
+        }
+        let printed = charter::with_stack(|| {
+            let system = charter::lower::lower(charter, &plan.command).system;
+            let constraints = system.init.len() + system.invariants.len() + system.trans.len();
+            let size = system.atoms.len() + system.inputs.len() + constraints;
+            if size > MAX_PRINTED_IR {
+                Err(format!(
+                    "{} atoms, {} inputs and {constraints} constraints, more than the {MAX_PRINTED_IR} printed (lower the scopes)",
+                    system.atoms.len(),
+                    system.inputs.len()
+                ))
+            } else {
+                Ok(charter::ir::print::system_with_source(&system, &text))
             }
-            None => {
-                let printed = charter::with_stack(|| {
-                    let lowered = charter::lower::lower(charter, &plan.command);
-                    charter::ir::print::system_with_source(&lowered.system, &text)
-                });
-                out.push_str(&format!("---- ir for `{name}` ----\n{printed}"));
-            }
+        });
+        match printed {
+            Ok(printed) => out.push_str(&format!("---- ir for `{name}` ----\n{printed}")),
+            Err(reason) => out.push_str(&format!("---- ir for `{name}`: {reason} ----\n")),
         }
     }
     out
