@@ -13,9 +13,8 @@
 //! * the blocking check behind a verdict that holds: the longest of the
 //!   command's and of every command of the spec's; at least one step.
 
-use crate::hir::{self, Command, CommandKind, Expr, ExprKind, SortKind, Type, DEFAULT_DEPTH};
+use crate::hir::{self, Command, CommandKind, SortKind, DEFAULT_DEPTH};
 use crate::solve::Limits;
-use crate::span::Span;
 
 /// Options from the command line that override a command's own.
 #[derive(Clone, Debug, Default)]
@@ -102,8 +101,6 @@ impl std::fmt::Display for TooLarge {
 #[derive(Clone, Debug)]
 pub struct Plan {
     /// The command asked, with the overrides' scopes and depth in place.
-    /// For `lint` and the blocking check, a scenario whose goal is `true`
-    /// (what `lower` takes; see [`Plan::for_lint`]).
     pub command: Command,
     /// The number of steps examined.
     pub depth: usize,
@@ -188,7 +185,7 @@ impl Plan {
     /// overrides, else the largest any command of the spec gives it (the
     /// spec's commands say which scopes are meaningful: a sort may need as
     /// many elements as an enum has values).
-    pub fn for_lint(charter: &hir::Charter, overrides: &Overrides) -> Result<Plan, PlanError> {
+    pub fn for_lint(charter: &hir::Charter, overrides: &Overrides) -> Result<Examined, PlanError> {
         validate(charter, overrides)?;
         let mut scopes: Vec<(hir::SortId, u64)> = Vec::new();
         for command in &charter.commands {
@@ -204,9 +201,8 @@ impl Plan {
         let depth = overrides
             .depth
             .or_else(|| charter.commands.iter().filter_map(|c| c.depth).max());
-        let command = no_goal("lint", depth, scopes);
-        let steps = depth.unwrap_or(DEFAULT_DEPTH).max(1) as usize;
-        Ok(Plan::new(charter, command, steps, overrides))
+        let steps = depth.unwrap_or(DEFAULT_DEPTH).max(1);
+        Ok(Examined::new(charter, scopes, steps, overrides.limits))
     }
 
     /// The blocking check behind a verdict of this plan's command that
@@ -215,7 +211,7 @@ impl Plan {
     /// examines): an event that needs more steps than a short proof's
     /// depth is not blocked, only late. (A command without `depth` asks
     /// for the default depth.)
-    pub fn for_blocking(&self, charter: &hir::Charter) -> Plan {
+    pub fn for_blocking(&self, charter: &hir::Charter) -> Examined {
         let depth = charter
             .commands
             .iter()
@@ -224,16 +220,11 @@ impl Plan {
             .max()
             .unwrap_or(DEFAULT_DEPTH)
             .max(1);
-        let command = no_goal("blocking", Some(depth), self.command.scopes.clone());
-        let overrides = Overrides {
-            limits: self.limits,
-            ..Overrides::default()
-        };
-        Plan::new(charter, command, depth as usize, &overrides)
+        Examined::new(charter, self.command.scopes.clone(), depth, self.limits)
     }
 
     fn new(charter: &hir::Charter, command: Command, depth: usize, overrides: &Overrides) -> Plan {
-        let too_large = crate::check::size::exceeds(charter, &command)
+        let too_large = crate::check::size::exceeds(charter, &command.scopes, command.depth)
             .map(|(size, largest)| TooLarge { size, largest });
         Plan {
             command,
@@ -241,6 +232,38 @@ impl Plan {
             limits: overrides.limits,
             engine: overrides.engine,
             skip_blocking_check: overrides.skip_blocking_check,
+            too_large,
+        }
+    }
+}
+
+/// What `lint` and the blocking check examine: every history of up to
+/// `depth` steps under `scopes`, asked about the rules, not about a
+/// property (no command, no goal).
+#[derive(Clone, Debug)]
+pub struct Examined {
+    pub scopes: Vec<(hir::SortId, u64)>,
+    /// At least one step: at depth 0 every event would be dead.
+    pub depth: usize,
+    pub limits: Limits,
+    /// Set when the encoding would be too large to build: lint's solver
+    /// gives up with this reason, and nothing is built.
+    pub too_large: Option<TooLarge>,
+}
+
+impl Examined {
+    fn new(
+        charter: &hir::Charter,
+        scopes: Vec<(hir::SortId, u64)>,
+        depth: u64,
+        limits: Limits,
+    ) -> Examined {
+        let too_large = crate::check::size::exceeds(charter, &scopes, Some(depth))
+            .map(|(size, largest)| TooLarge { size, largest });
+        Examined {
+            scopes,
+            depth: depth as usize,
+            limits,
             too_large,
         }
     }
@@ -288,25 +311,4 @@ pub fn concerns(charter: &hir::Charter, command: &Command, name: &str) -> bool {
             CommandKind::Check(id) | CommandKind::Prove(id) => charter.formula(*id).name == name,
             CommandKind::Scenario { .. } => false,
         }
-}
-
-/// A command that asks about the system alone: a scenario whose goal is
-/// `true`, with the depth and scopes given.
-fn no_goal(name: &str, depth: Option<u64>, scopes: Vec<(hir::SortId, u64)>) -> Command {
-    Command {
-        name: name.into(),
-        kind: CommandKind::Scenario {
-            text: None,
-            goal: Expr {
-                kind: ExprKind::Bool(true),
-                ty: Type::Bool,
-                span: Span::default(),
-            },
-        },
-        depth,
-        scopes,
-        expect: None,
-        allowing: Vec::new(),
-        span: Span::default(),
-    }
 }

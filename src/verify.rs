@@ -11,7 +11,7 @@ use crate::eval::{self, Ending};
 use crate::explore;
 use crate::hir::{self, Command, CommandKind, Expectation, FormulaKind};
 use crate::lower;
-use crate::plan::{Plan, TooLarge};
+use crate::plan::{Examined, Plan, TooLarge};
 use crate::solve::{self, Limits, Proof, Search, SolverUnknown};
 use crate::span::Span;
 use crate::trace::{self, Trace};
@@ -309,7 +309,7 @@ pub fn run(charter: &hir::Charter, plans: &[Plan]) -> Vec<Outcome> {
 }
 
 /// The blocking check's answers, by the scopes and depth asked.
-type BlockingKey = (Vec<(hir::SortId, u64)>, Option<u64>);
+type BlockingKey = (Vec<(hir::SortId, u64)>, usize);
 
 #[derive(Default)]
 struct Blockings {
@@ -320,18 +320,18 @@ impl Blockings {
     fn of(
         &mut self,
         charter: &hir::Charter,
-        plan: &Plan,
+        examined: &Examined,
     ) -> Result<Vec<crate::lint::Finding>, String> {
-        let mut scopes = plan.command.scopes.clone();
+        let mut scopes = examined.scopes.clone();
         scopes.sort();
-        let key = (scopes, plan.command.depth);
+        let key = (scopes, examined.depth);
         if let Some((_, answer)) = self.known.iter().find(|(k, _)| *k == key) {
             return answer.clone();
         }
         // On a thread (hence a Z3 context) of its own, so that its answer
         // does not depend on which command asked first.
         let answer =
-            crate::with_stack(|| crate::lint::blocking(charter, plan)).map_err(|u| u.reason);
+            crate::with_stack(|| crate::lint::blocking(charter, examined)).map_err(|u| u.reason);
         self.known.push((key, answer.clone()));
         answer
     }
@@ -457,7 +457,7 @@ fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Ou
     let as_expected = command
         .expect
         .is_none_or(|expect| meets(&command.kind, expect, &verdict) && acknowledged);
-    let sizes = charter.sort_sizes(command);
+    let sizes = charter.sort_sizes(&command.scopes);
     let scopes = charter
         .sorts
         .iter()
@@ -546,7 +546,7 @@ fn verdict(
             reason: UnknownReason::NoInitialState,
         });
     }
-    let model = eval::Model::new(charter, command);
+    let model = eval::Model::new(charter, &command.scopes);
     let found = Found::of(&command.kind);
     // Every history is replayed through `eval` before it is shown, and
     // shown as replayed.
@@ -673,7 +673,7 @@ fn explicit_verdict(
     timeout_ms: Option<u64>,
 ) -> Result<Verdict, Stop> {
     let limits = explore::Limits::new(max_states, timeout_ms);
-    let model = eval::Model::new(charter, command);
+    let model = eval::Model::new(charter, &command.scopes);
     let found = Found::of(&command.kind);
     let (goal, target) = match &command.kind {
         CommandKind::Check(id) | CommandKind::Prove(id) => {

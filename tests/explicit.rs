@@ -154,7 +154,7 @@ fn the_search_stops_at_the_time_limit_and_names_it() {
 fn the_search_stops_at_its_memory_budget() {
     let charter = checked(GRID);
     let command = &charter.commands[0];
-    let model = charter::eval::Model::new(&charter, command);
+    let model = charter::eval::Model::new(&charter, &command.scopes);
     let charter::hir::CommandKind::Prove(id) = command.kind else {
         panic!("a prove");
     };

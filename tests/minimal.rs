@@ -92,7 +92,7 @@ fn counterexamples_and_witnesses_are_minimal() {
                     .unwrap_or_else(|| panic!("{name}: not minimised"));
                 assert!(minimality.counts.is_some(), "{name}: not counted");
                 let history = trace.history.as_ref().unwrap();
-                let model = eval::Model::new(&charter, command);
+                let model = eval::Model::new(&charter, &command.scopes);
                 eval::replay(&model, history, ending(&charter, command)).unwrap();
                 traces += 1;
                 // Keep one changed location as it was, for as long as it

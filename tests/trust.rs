@@ -45,7 +45,7 @@ fn every_trace_replays() {
                 let Some(history) = history_of(outcome) else {
                     continue;
                 };
-                let model = eval::Model::new(&charter, command);
+                let model = eval::Model::new(&charter, &command.scopes);
                 eval::replay(&model, history, ending(&charter, command))
                     .unwrap_or_else(|r| panic!("{}: {}: {r}", path.display(), command.name));
                 replayed += 1;
@@ -77,7 +77,7 @@ fn rejection(damage: impl FnOnce(&hir::Charter, &mut History)) -> eval::Rejectio
     let (charter, mut history) = replay_fixture();
     damage(&charter, &mut history);
     let command = &charter.commands[0];
-    let model = eval::Model::new(&charter, command);
+    let model = eval::Model::new(&charter, &command.scopes);
     eval::replay(&model, &history, ending(&charter, command)).expect_err("damage must be found")
 }
 
@@ -85,7 +85,7 @@ fn rejection(damage: impl FnOnce(&hir::Charter, &mut History)) -> eval::Rejectio
 fn the_undamaged_counterexample_replays() {
     let (charter, history) = replay_fixture();
     let command = &charter.commands[0];
-    let model = eval::Model::new(&charter, command);
+    let model = eval::Model::new(&charter, &command.scopes);
     assert_eq!(
         eval::replay(&model, &history, ending(&charter, command)),
         Ok(())

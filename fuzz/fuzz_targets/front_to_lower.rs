@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     charter::with_stack(|| {
         for command in &charter.commands {
             let _ = charter::lower::lower(charter, command);
-            let _ = charter::lower::lower_lint(charter, command);
+            let _ = charter::lower::lower_lint(charter, &command.scopes);
         }
     });
 });

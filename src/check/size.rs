@@ -22,11 +22,13 @@ pub fn too_large(charter: &Charter) -> Vec<CheckError> {
         .commands
         .iter()
         .filter_map(|command| {
-            exceeds(charter, command).map(|(size, largest)| CheckError::CommandTooLarge {
-                name: command.name.clone(),
-                size,
-                largest,
-                span: command.span,
+            exceeds(charter, &command.scopes, command.depth).map(|(size, largest)| {
+                CheckError::CommandTooLarge {
+                    name: command.name.clone(),
+                    size,
+                    largest,
+                    span: command.span,
+                }
             })
         })
         .collect()
@@ -35,10 +37,14 @@ pub fn too_large(charter: &Charter) -> Vec<CheckError> {
 /// Whether the command (as it will run: with its scopes and depth, after
 /// any command-line overrides) would be too large to encode: how large,
 /// and the part of the spec that weighs most.
-pub fn exceeds(charter: &Charter, command: &Command) -> Option<(String, String)> {
-    let estimate = Estimate::new(charter, command);
+pub fn exceeds(
+    charter: &Charter,
+    scopes: &[(SortId, u64)],
+    depth: Option<u64>,
+) -> Option<(String, String)> {
+    let estimate = Estimate::new(charter, scopes);
     let (per_step, largest) = estimate.per_step();
-    let steps = (command.depth.unwrap_or(DEFAULT_DEPTH) as u128).saturating_add(1);
+    let steps = (depth.unwrap_or(DEFAULT_DEPTH) as u128).saturating_add(1);
     let unrolled = per_step.saturating_mul(steps);
     let size = if per_step > MAX_TERMS_PER_STEP {
         format!(
@@ -80,9 +86,9 @@ struct Estimate<'h> {
 }
 
 impl<'h> Estimate<'h> {
-    fn new(charter: &'h Charter, command: &Command) -> Estimate<'h> {
+    fn new(charter: &'h Charter, scopes: &[(SortId, u64)]) -> Estimate<'h> {
         let sizes = charter
-            .sort_sizes(command)
+            .sort_sizes(scopes)
             .into_iter()
             .map(|n| n as u128)
             .collect();

@@ -95,8 +95,8 @@ pub struct Model<'h> {
 impl<'h> Model<'h> {
     /// The model of a command: enums have their values, abstract sorts the
     /// command's scope or the default.
-    pub fn new(charter: &'h hir::Charter, command: &Command) -> Model<'h> {
-        let sizes = charter.sort_sizes(command);
+    pub fn new(charter: &'h hir::Charter, scopes: &[(SortId, u64)]) -> Model<'h> {
+        let sizes = charter.sort_sizes(scopes);
         // Priority is transitive: walk `overrides` upwards from each clause.
         let overriders = (0..charter.clauses.len())
             .map(|index| {

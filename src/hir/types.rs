@@ -3,7 +3,7 @@
 //! (`sort_sizes`) and how many values an element type has there
 //! (`domain_size`).
 
-use super::{Charter, Command, IntRange, SortKind, Type};
+use super::{Charter, IntRange, SortId, SortKind, Type};
 
 impl Type {
     /// The type covering both (the union of integer ranges); `self` where
@@ -38,16 +38,16 @@ impl Type {
 }
 
 impl Charter {
-    /// The scope each sort has in a command: enums their number of values,
-    /// abstract sorts the command's scope or the default.
-    pub fn sort_sizes(&self, command: &Command) -> Vec<usize> {
+    /// The size each sort has under `scopes` (a command's, or what lint
+    /// examines): enums their number of values, abstract sorts their scope
+    /// or the default.
+    pub fn sort_sizes(&self, scopes: &[(SortId, u64)]) -> Vec<usize> {
         self.sorts
             .iter()
             .enumerate()
             .map(|(index, sort)| match &sort.kind {
                 SortKind::Enum(values) => values.len(),
-                SortKind::Abstract => command
-                    .scopes
+                SortKind::Abstract => scopes
                     .iter()
                     .find(|(id, _)| id.0 == index)
                     .map_or(sort.default_scope(), |(_, size)| *size)

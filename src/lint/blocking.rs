@@ -3,7 +3,7 @@
 
 use super::{ask, Finding, Keep, Kind, Queries};
 use crate::hir;
-use crate::plan::Plan;
+use crate::plan::Examined;
 use crate::solve::SolverUnknown;
 
 /// What a verdict that holds rests on, beyond the spec's own rules: the
@@ -16,8 +16,9 @@ use crate::solve::SolverUnknown;
 /// Runs on the caller's thread and Z3 context: the caller holds
 /// [`crate::solve::exclusive`].
 ///
-/// `plan` is the command's [`Plan::for_blocking`].
-pub fn blocking(charter: &hir::Charter, plan: &Plan) -> Result<Vec<Finding>, SolverUnknown> {
+/// `plan` is what the command's blocking check examines
+/// ([`crate::plan::Plan::for_blocking`]).
+pub fn blocking(charter: &hir::Charter, plan: &Examined) -> Result<Vec<Finding>, SolverUnknown> {
     let report = ask(charter, plan, Keep::All, Queries::Blocking)?;
     Ok(report.findings)
 }

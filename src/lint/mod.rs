@@ -29,7 +29,7 @@ use crate::eval::Ending;
 use crate::hir;
 use crate::ir::TermId;
 use crate::lower::{self, ApplicationKind};
-use crate::plan::{Overrides, Plan};
+use crate::plan::{Examined, Overrides, Plan};
 use crate::solve::blame::{self, At};
 pub use crate::solve::blame::{Item, Keep};
 use crate::solve::SolverUnknown;
@@ -129,15 +129,14 @@ pub fn lint(charter: &hir::Charter, overrides: &Overrides) -> Result<LintReport,
 /// The plan of [`lint`], overrides that do not fit the spec as the solver
 /// giving up with the reason (for the library's callers that do not check
 /// overrides first: the binary does, with [`Plan::for_lint`]).
-fn lint_plan(charter: &hir::Charter, overrides: &Overrides) -> Result<Plan, SolverUnknown> {
+fn lint_plan(charter: &hir::Charter, overrides: &Overrides) -> Result<Examined, SolverUnknown> {
     Plan::for_lint(charter, overrides).map_err(|error| SolverUnknown {
         reason: error.message("the spec"),
     })
 }
 
-/// Runs every coherence query on the system of a plan
-/// ([`Plan::for_lint`]).
-pub fn run(charter: &hir::Charter, plan: &Plan) -> Result<LintReport, SolverUnknown> {
+/// Runs every coherence query on what [`Plan::for_lint`] examines.
+pub fn run(charter: &hir::Charter, plan: &Examined) -> Result<LintReport, SolverUnknown> {
     run_keeping(charter, plan, Keep::All)
 }
 
@@ -154,7 +153,7 @@ pub fn lint_keeping(
 
 fn run_keeping(
     charter: &hir::Charter,
-    plan: &Plan,
+    plan: &Examined,
     keep: Keep,
 ) -> Result<LintReport, SolverUnknown> {
     // Alone, on a thread (hence a Z3 context) of its own: see
@@ -176,7 +175,7 @@ enum Queries {
 /// Asks the questions of `asked` about the system of `plan`.
 fn ask(
     charter: &hir::Charter,
-    plan: &Plan,
+    plan: &Examined,
     keep: Keep,
     asked: Queries,
 ) -> Result<LintReport, SolverUnknown> {
@@ -187,11 +186,10 @@ fn ask(
             reason: too_large.to_string(),
         });
     }
-    let command = &plan.command;
     let limits = &plan.limits;
     // At least one step (see `Plan::for_lint`).
     let depth = plan.depth;
-    let sizes = charter.sort_sizes(command);
+    let sizes = charter.sort_sizes(&plan.scopes);
     let scopes = charter
         .sorts
         .iter()
@@ -199,7 +197,7 @@ fn ask(
         .filter(|(sort, _)| sort.kind == hir::SortKind::Abstract)
         .map(|(sort, size)| (sort.name.clone(), *size as u64))
         .collect();
-    let (lowered, terms) = lower::lower_lint(charter, command);
+    let (lowered, terms) = lower::lower_lint(charter, &plan.scopes);
     let system = &lowered.system;
     let mut findings = Vec::new();
     if let Some(items) = blame::no_initial_state(system, limits, keep)? {
@@ -375,7 +373,7 @@ fn ask(
         limits,
         keep,
     )?;
-    let model = crate::eval::Model::new(charter, command);
+    let model = crate::eval::Model::new(charter, &plan.scopes);
     for (event, clash) in charter.events.iter().zip(clashes) {
         let Some(clash) = clash else { continue };
         let steps = clash.trace.inputs.len().saturating_sub(1);

@@ -175,7 +175,7 @@ pub fn owed_can_be_met(
     let _alone = crate::solve::exclusive();
     crate::with_stack(|| {
         let depth = plan.depth;
-        let (lowered, terms) = lower::lower_lint(charter, &plan.command);
+        let (lowered, terms) = lower::lower_lint(charter, &plan.scopes);
         let Some(dates) = &terms.dates else {
             return Ok(true);
         };

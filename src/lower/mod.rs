@@ -77,16 +77,17 @@ pub struct Lowered {
 
 /// Lowers the spec for one command.
 pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
-    let mut lowerer = Lowerer::start(charter, command);
-    let (lemmas, goal) = lowerer.goals(command);
+    let mut lowerer = Lowerer::start(charter, &command.scopes);
+    let lemmas = lowerer.lemmas();
+    let goal = lowerer.goal(command);
     lowerer.finish(lemmas, goal)
 }
 
-/// Lowers the spec for `charter lint`: the system of `command` (whose goal
-/// is ignored) with the assertions' antecedents, and what the coherence
+/// Lowers the spec for `charter lint` under `scopes`: the system, with no
+/// goal (`true`), the assertions' antecedents, and what the coherence
 /// queries need ([`LintTerms`]).
-pub fn lower_lint(charter: &hir::Charter, command: &Command) -> (Lowered, LintTerms) {
-    let mut lowerer = Lowerer::start(charter, command);
+pub fn lower_lint(charter: &hir::Charter, scopes: &[(SortId, u64)]) -> (Lowered, LintTerms) {
+    let mut lowerer = Lowerer::start(charter, scopes);
     let antecedents = charter
         .formulas
         .iter()
@@ -99,14 +100,18 @@ pub fn lower_lint(charter: &hir::Charter, command: &Command) -> (Lowered, LintTe
             _ => None,
         })
         .collect();
-    let (lemmas, goal) = lowerer.goals(command);
+    let lemmas = lowerer.lemmas();
+    let goal = Goal {
+        term: TRUE,
+        antecedent: None,
+    };
     let lint = lowerer.lint_terms(antecedents);
     (lowerer.finish(lemmas, goal), lint)
 }
 
 impl<'h> Lowerer<'h> {
-    fn start(charter: &'h hir::Charter, command: &Command) -> Lowerer<'h> {
-        let sizes = charter.sort_sizes(command);
+    fn start(charter: &'h hir::Charter, scopes: &[(SortId, u64)]) -> Lowerer<'h> {
+        let sizes = charter.sort_sizes(scopes);
         let mut lowerer = Lowerer {
             charter,
             sizes,
@@ -146,9 +151,9 @@ impl<'h> Lowerer<'h> {
         lowerer
     }
 
-    fn goals(&mut self, command: &Command) -> (Vec<(FormulaId, TermId)>, Goal) {
+    fn lemmas(&mut self) -> Vec<(FormulaId, TermId)> {
         let charter = self.charter;
-        let lemmas = charter
+        charter
             .formulas
             .iter()
             .enumerate()
@@ -157,9 +162,7 @@ impl<'h> Lowerer<'h> {
                 let term = self.bool_expr(&f.body, Time::Now);
                 (FormulaId(index), term)
             })
-            .collect();
-        let goal = self.goal(command);
-        (lemmas, goal)
+            .collect()
     }
 
     fn finish(self, lemmas: Vec<(FormulaId, TermId)>, goal: Goal) -> Lowered {

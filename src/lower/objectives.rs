@@ -13,7 +13,7 @@ use super::{Lowered, Val};
 pub fn objectives(charter: &hir::Charter, command: &Command, lowered: &mut Lowered) -> Objectives {
     let terms = &mut lowered.system.terms;
     let layout = &lowered.layout;
-    let sizes = charter.sort_sizes(command);
+    let sizes = charter.sort_sizes(&command.scopes);
     let mut objectives = Objectives::default();
     for (index, decl) in charter.states.iter().enumerate() {
         // The sets the spec leaves open at the start: those with a value
