@@ -141,24 +141,9 @@ fn crate_modules(line: &str) -> Vec<String> {
                 }
             }
             items.push(item);
-            for item in items {
-                let name: String = item
-                    .trim()
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if !name.is_empty() {
-                    found.push(name);
-                }
-            }
+            found.extend(items.iter().filter_map(|item| leading_name(item.trim())));
         } else {
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                found.push(name);
-            }
+            found.extend(leading_name(rest));
         }
     }
     found
@@ -226,16 +211,19 @@ fn super_modules(path: &str, line: &str) -> Vec<String> {
             tail = next;
         }
         if climbs == own.len() {
-            let name: String = tail
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                found.push(name);
-            }
+            found.extend(leading_name(tail));
         }
     }
     found
+}
+
+/// The name a path starts with (`hir::Type` → `hir`), if any.
+fn leading_name(path: &str) -> Option<String> {
+    let name: String = path
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 /// The layer table of ARCHITECTURE.md: the first fenced block after the
