@@ -145,7 +145,10 @@ fn run_lint_case(members: usize, depth: usize, violation: bool, timeout: u64) {
     let checked = loaded.checked.expect("the family checks");
     let front_end = started.elapsed();
     let mut overrides = Overrides::default();
-    overrides.limits.timeout_ms = Some(timeout * 1000);
+    overrides.limits.budget = charter::budget::Budget::new(
+        Some(std::time::Duration::from_secs(timeout)),
+        charter::budget::DEFAULT_MAX_MEMORY,
+    );
     overrides.depth = Some(depth as u64);
     overrides.scopes = vec![("Member".to_string(), members as u64)];
     let solve_start = Instant::now();
@@ -179,7 +182,10 @@ fn run_case(
     let checked = loaded.checked.expect("the family checks");
     let front_end = started.elapsed();
     let mut overrides = Overrides::default();
-    overrides.limits.timeout_ms = Some(timeout * 1000);
+    overrides.limits.budget = charter::budget::Budget::new(
+        Some(std::time::Duration::from_secs(timeout)),
+        charter::budget::DEFAULT_MAX_MEMORY,
+    );
     // "bmc": the bounded search alone, without the induction attempt that
     // normally precedes it.
     overrides.limits.induction_first = mode != "bmc";

@@ -10,6 +10,7 @@
 //! renders data as text, and the binary prints it.
 
 pub mod ast;
+pub mod budget;
 pub mod check;
 pub mod eval;
 pub mod explore;

@@ -202,7 +202,12 @@ impl Plan {
             .depth
             .or_else(|| charter.commands.iter().filter_map(|c| c.depth).max());
         let steps = depth.unwrap_or(DEFAULT_DEPTH).max(1);
-        Ok(Examined::new(charter, scopes, steps, overrides.limits))
+        Ok(Examined::new(
+            charter,
+            scopes,
+            steps,
+            overrides.limits.clone(),
+        ))
     }
 
     /// The blocking check behind a verdict of this plan's command that
@@ -220,7 +225,12 @@ impl Plan {
             .max()
             .unwrap_or(DEFAULT_DEPTH)
             .max(1);
-        Examined::new(charter, self.command.scopes.clone(), depth, self.limits)
+        Examined::new(
+            charter,
+            self.command.scopes.clone(),
+            depth,
+            self.limits.clone(),
+        )
     }
 
     fn new(charter: &hir::Charter, command: Command, depth: usize, overrides: &Overrides) -> Plan {
@@ -229,7 +239,7 @@ impl Plan {
         Plan {
             command,
             depth,
-            limits: overrides.limits,
+            limits: overrides.limits.clone(),
             engine: overrides.engine,
             skip_blocking_check: overrides.skip_blocking_check,
             too_large,

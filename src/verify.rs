@@ -152,8 +152,11 @@ pub enum UnknownReason {
     StateBudget { max_states: usize },
     /// The explicit-state engine cannot decide this command exactly.
     ExplicitUnsupported { what: String },
-    /// The explicit-state engine stopped at the time limit or its memory budget.
+    /// The explicit-state engine's storage reached its memory budget.
     ExplicitLimit(explore::Stopped),
+    /// The run's budget (`--timeout`, `--max-memory`) was spent, or the
+    /// run was interrupted, while the command was examined at `depth`.
+    Budget(crate::budget::Stopped),
     /// With the command line's scopes or depth, the command would be too
     /// large to encode (the checker refuses such commands as written).
     TooLarge { size: String, largest: String },
@@ -190,6 +193,7 @@ impl std::fmt::Display for UnknownReason {
                 write!(f, "the explicit-state engine cannot decide this: {what}")
             }
             UnknownReason::ExplicitLimit(stopped) => std::fmt::Display::fmt(stopped, f),
+            UnknownReason::Budget(stopped) => std::fmt::Display::fmt(stopped, f),
         }
     }
 }
@@ -302,7 +306,12 @@ pub fn run(charter: &hir::Charter, plans: &[Plan]) -> Vec<Outcome> {
             // per context, and the numbers steer its search).
             .map(|plan| {
                 let _alone = solve::exclusive();
-                crate::with_stack(|| run_one(charter, plan, &mut blockings))
+                let outcome = crate::with_stack(|| run_one(charter, plan, &mut blockings));
+                // The memory the command held is freed with its thread:
+                // the next starts afresh (the binary's watch raises the
+                // stop again if the memory is still held).
+                plan.limits.budget.memory_released();
+                outcome
             })
             .collect()
     })
@@ -407,7 +416,14 @@ fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Ou
     let command = &plan.command;
     let depth = plan.depth;
     let mut lemmas = Vec::new();
+    let budget = &plan.limits.budget;
     let result = match (&plan.too_large, plan.engine) {
+        (_, _) if budget.spent().is_some() => {
+            Err(Stop::Solver(budget.check(None).err().map_or_else(
+                || SolverUnknown::gave_up("the budget was spent"),
+                SolverUnknown::from,
+            )))
+        }
         (Some(TooLarge { size, largest }), _) => Ok(Verdict::Unknown {
             reason: UnknownReason::TooLarge {
                 size: size.clone(),
@@ -417,12 +433,18 @@ fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Ou
         (None, engine) => match engine {
             Engine::Smt => verdict(charter, command, depth, &plan.limits, &mut lemmas),
             Engine::Explicit { max_states } => {
-                explicit_verdict(charter, command, depth, max_states, plan.limits.timeout_ms)
+                explicit_verdict(charter, command, depth, max_states, budget)
             }
         },
     };
     let verdict = match result {
         Ok(verdict) => verdict,
+        Err(Stop::Solver(SolverUnknown {
+            stopped: Some(stopped),
+            ..
+        })) => Verdict::Unknown {
+            reason: UnknownReason::Budget(stopped),
+        },
         Err(Stop::Solver(unknown)) => Verdict::Unknown {
             reason: UnknownReason::Solver {
                 message: unknown.reason,
@@ -670,9 +692,9 @@ fn explicit_verdict(
     command: &Command,
     depth: usize,
     max_states: usize,
-    timeout_ms: Option<u64>,
+    budget: &crate::budget::Budget,
 ) -> Result<Verdict, Stop> {
-    let limits = explore::Limits::new(max_states, timeout_ms);
+    let limits = explore::Limits::new(max_states, budget);
     let model = eval::Model::new(charter, &command.scopes);
     let found = Found::of(&command.kind);
     let (goal, target) = match &command.kind {
@@ -693,6 +715,9 @@ fn explicit_verdict(
     let unknown = |reason| Ok(Verdict::Unknown { reason });
     match explore::search(&model, goal, antecedent, target, bound, &limits) {
         explore::Found::NoInitialState => unknown(UnknownReason::NoInitialState),
+        explore::Found::Stopped(explore::Stopped::Budget(stopped)) => {
+            unknown(UnknownReason::Budget(stopped))
+        }
         explore::Found::Stopped(stopped) => unknown(UnknownReason::ExplicitLimit(stopped)),
         explore::Found::Budget { max } => unknown(UnknownReason::StateBudget { max_states: max }),
         explore::Found::Unsupported { what } => {

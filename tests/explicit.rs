@@ -8,6 +8,7 @@
 
 use std::time::{Duration, Instant};
 
+use charter::budget::{self, Budget, Spent};
 use charter::explore::{self, Found, Limits, Stopped, Target};
 use charter::verify::{self, Overrides, UnknownReason, Verdict};
 
@@ -25,7 +26,10 @@ fn explicit(max_states: usize, timeout_ms: Option<u64>) -> Overrides {
         skip_blocking_check: true,
         ..Overrides::default()
     };
-    overrides.limits.timeout_ms = timeout_ms;
+    overrides.limits.budget = Budget::new(
+        timeout_ms.map(Duration::from_millis),
+        charter::budget::DEFAULT_MAX_MEMORY,
+    );
     overrides
 }
 
@@ -127,26 +131,30 @@ fn a_long_calendar_is_refused_by_name_and_size() {
 fn the_search_stops_at_the_time_limit_and_names_it() {
     let started = Instant::now();
     let reason = reason(GRID, &explicit(400_000, Some(50)));
-    let UnknownReason::ExplicitLimit(Stopped::Time { limit_ms, depth }) = reason else {
+    let UnknownReason::Budget(budget::Stopped {
+        spent: Spent::Time { limit_ms },
+        depth: Some(depth),
+    }) = reason
+    else {
         panic!("expected the time limit, got {reason:?}");
     };
     assert_eq!(limit_ms, 50);
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(
         reason.to_string(),
-        format!("the time limit of 50 ms was spent at depth {depth}")
+        format!("the time budget of 50 ms was spent at depth {depth} (every depth below it was examined)")
     );
-    let whole_seconds = UnknownReason::ExplicitLimit(Stopped::Time {
-        limit_ms: 5000,
-        depth: 37,
+    let whole_seconds = UnknownReason::Budget(budget::Stopped {
+        spent: Spent::Time { limit_ms: 5000 },
+        depth: Some(37),
     });
     assert_eq!(
         whole_seconds.to_string(),
-        "the time limit of 5 s (--timeout) was spent at depth 37"
+        "the time budget of 5 s (--timeout) was spent at depth 37 (every depth below it was examined)"
     );
     assert_eq!(
         serde_json::to_value(&whole_seconds).unwrap(),
-        serde_json::json!({"reason": "explicit_limit", "limit": "time", "limit_ms": 5000, "depth": 37})
+        serde_json::json!({"reason": "budget", "budget": "time", "limit_ms": 5000, "depth": 37})
     );
 }
 
@@ -161,7 +169,7 @@ fn the_search_stops_at_its_memory_budget() {
     let goal = &charter.formula(id).body;
     let limits = Limits {
         max_memory: 256 * 1024,
-        ..Limits::new(10_000_000, None)
+        ..Limits::new(10_000_000, &Budget::default())
     };
     let found = explore::search(&model, goal, None, Target::Violation, None, &limits);
     let Found::Stopped(Stopped::Memory {

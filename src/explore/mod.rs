@@ -26,7 +26,7 @@ mod pack;
 mod rules;
 mod store;
 
-use std::time::{Duration, Instant};
+use crate::budget::Budget;
 
 use serde::Serialize;
 
@@ -43,18 +43,13 @@ pub use domains::{MAX_CELLS, MAX_VALUES};
 /// budget first.
 pub const DEFAULT_MAX_STATES: usize = 1_000_000;
 
-/// The default memory budget of the search's storage, in bytes (1 GiB):
-/// the packed nodes, the visited set, and the full states held at once
-/// while successors are computed.
-pub const DEFAULT_MAX_MEMORY: usize = 1 << 30;
-
 /// A limit the search reached, and where.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "limit", rename_all = "snake_case")]
 pub enum Stopped {
-    /// The time limit (`--timeout`) was spent examining the nodes of
-    /// `depth` steps.
-    Time { limit_ms: u64, depth: usize },
+    /// The run's budget (time, memory, an interruption) ended the search
+    /// while it examined the nodes of `depth` steps.
+    Budget(crate::budget::Stopped),
     /// The storage would have grown beyond `budget_bytes`, after `states`
     /// nodes, examining those of `depth` steps.
     Memory {
@@ -67,17 +62,7 @@ pub enum Stopped {
 impl std::fmt::Display for Stopped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Stopped::Time { limit_ms, depth } if limit_ms % 1000 == 0 => write!(
-                f,
-                "the time limit of {} s (--timeout) was spent at depth {depth}",
-                limit_ms / 1000
-            ),
-            Stopped::Time { limit_ms, depth } => {
-                write!(
-                    f,
-                    "the time limit of {limit_ms} ms was spent at depth {depth}"
-                )
-            }
+            Stopped::Budget(stopped) => std::fmt::Display::fmt(stopped, f),
             Stopped::Memory {
                 budget_bytes,
                 states,
@@ -93,24 +78,24 @@ impl std::fmt::Display for Stopped {
 }
 
 /// The limits of one search.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Most distinct nodes (see `--max-states`).
     pub max_states: usize,
-    /// Most bytes of storage.
+    /// Most bytes of storage: half the run's memory budget (the rest is
+    /// for everything else the process holds).
     pub max_memory: usize,
-    /// Wall-clock time for the whole search (the run's `--timeout`).
-    pub timeout: Option<Duration>,
+    /// The run's budget: its clock and its stop signal.
+    pub budget: Budget,
 }
 
 impl Limits {
-    /// A budget of `max_states`, the default memory budget, and a time
-    /// limit in milliseconds if any.
-    pub fn new(max_states: usize, timeout_ms: Option<u64>) -> Limits {
+    /// A budget of `max_states` under the run's budget.
+    pub fn new(max_states: usize, budget: &Budget) -> Limits {
         Limits {
             max_states,
-            max_memory: DEFAULT_MAX_MEMORY,
-            timeout: timeout_ms.map(Duration::from_millis),
+            max_memory: usize::try_from(budget.max_memory() / 2).unwrap_or(usize::MAX),
+            budget: budget.clone(),
         }
     }
 }
@@ -151,7 +136,7 @@ pub enum Found {
 pub struct Watch {
     max_states: usize,
     max_memory: usize,
-    timeout: Option<(Duration, Instant)>,
+    budget: Budget,
     /// Bytes of the store's storage, and its nodes.
     stored: usize,
     nodes: usize,
@@ -174,7 +159,7 @@ impl Watch {
         Watch {
             max_states: limits.max_states.min(u32::MAX as usize - 1),
             max_memory: limits.max_memory,
-            timeout: limits.timeout.map(|t| (t, Instant::now())),
+            budget: limits.budget.clone(),
             stored: 0,
             nodes: 0,
             state_bytes,
@@ -184,15 +169,9 @@ impl Watch {
     /// Whether the time limit is spent (read at every state or candidate
     /// examined: a clock read costs far less than either).
     fn tick(&self, depth: usize) -> Result<(), Found> {
-        match self.timeout {
-            Some((limit, start)) if start.elapsed() >= limit => {
-                Err(Found::Stopped(Stopped::Time {
-                    limit_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
-                    depth,
-                }))
-            }
-            _ => Ok(()),
-        }
+        self.budget
+            .check(Some(depth))
+            .map_err(|stopped| Found::Stopped(Stopped::Budget(stopped)))
     }
 
     /// Whether `held` full states fit beside the store.

@@ -130,9 +130,8 @@ pub fn lint(charter: &hir::Charter, overrides: &Overrides) -> Result<LintReport,
 /// giving up with the reason (for the library's callers that do not check
 /// overrides first: the binary does, with [`Plan::for_lint`]).
 fn lint_plan(charter: &hir::Charter, overrides: &Overrides) -> Result<Examined, SolverUnknown> {
-    Plan::for_lint(charter, overrides).map_err(|error| SolverUnknown {
-        reason: error.message("the spec"),
-    })
+    Plan::for_lint(charter, overrides)
+        .map_err(|error| SolverUnknown::gave_up(error.message("the spec")))
 }
 
 /// Runs every coherence query on what [`Plan::for_lint`] examines.
@@ -182,9 +181,7 @@ fn ask(
     // The scopes and depth lint combines from every command (or the
     // command line) are estimated like a command's.
     if let Some(too_large) = &plan.too_large {
-        return Err(SolverUnknown {
-            reason: too_large.to_string(),
-        });
+        return Err(SolverUnknown::gave_up(too_large.to_string()));
     }
     let limits = &plan.limits;
     // At least one step (see `Plan::for_lint`).
@@ -458,10 +455,10 @@ fn road(
     // lawful only for the reduced spec, which `eval` does not know.)
     let mut history = match keep {
         Keep::All => trace::replayed(model, replayed, &free, Credit::Spec, Ending::Lawful)
-            .map_err(|rejection| SolverUnknown {
-                reason: format!(
+            .map_err(|rejection| {
+                SolverUnknown::gave_up(format!(
                     "internal error: the history leading to {what} does not replay: {rejection}"
-                ),
+                ))
             })?,
         _ => trace::unreplayed(model, replayed, &free),
     };

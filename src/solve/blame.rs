@@ -125,6 +125,7 @@ pub(super) struct Tracked<'s> {
     /// Integer ranges are asserted as they are, never blamed nor left out
     /// (for a question that needs finitely many states to end).
     pub(super) fixed_ranges: bool,
+    budget: crate::budget::Budget,
 }
 
 impl<'s> Tracked<'s> {
@@ -137,6 +138,7 @@ impl<'s> Tracked<'s> {
             keep,
             guard: None,
             fixed_ranges: false,
+            budget: limits.budget.clone(),
         }
     }
 
@@ -226,7 +228,7 @@ impl<'s> Tracked<'s> {
         self.unrolling.flush(&self.solver);
         let mut assumptions = extra.to_vec();
         assumptions.extend(enabled.iter().map(|i| self.literals[*i].clone()));
-        check(&self.solver, &assumptions)
+        check(&self.solver, &assumptions, &self.budget)
     }
 
     pub(super) fn all(&self) -> Vec<usize> {

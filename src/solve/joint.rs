@@ -199,9 +199,7 @@ fn search(
                 return Ok(());
             }
             let Some(model) = attacker.solver.get_model() else {
-                return Err(SolverUnknown {
-                    reason: "the solver gave no model".into(),
-                });
+                return Err(SolverUnknown::gave_up("the solver gave no model"));
             };
             let trace = attacker.unrolling.read_completed(&model, step);
             let state = &trace.states[step];
@@ -546,9 +544,7 @@ impl<'s> Defender<'s> {
                 .tracked
                 .solver
                 .get_model()
-                .ok_or_else(|| SolverUnknown {
-                    reason: "the solver gave no model".into(),
-                })?;
+                .ok_or_else(|| SolverUnknown::gave_up("the solver gave no model"))?;
             return Ok(Answer::Met(self.continuation(&model, state)));
         }
         // The points the core needs, then deletion: drop each where the
@@ -577,9 +573,9 @@ impl<'s> Defender<'s> {
         }
         let extra = with(&points, &self.requires);
         if self.tracked.check_with(&extra, &all)? {
-            return Err(SolverUnknown {
-                reason: "internal error: a set of obligations found unmeetable was met".into(),
-            });
+            return Err(SolverUnknown::gave_up(
+                "internal error: a set of obligations found unmeetable was met",
+            ));
         }
         let blamed = self.tracked.blame(&extra)?;
         Ok(Answer::Conflict { points, blamed })

@@ -135,7 +135,7 @@ pub fn minimise(
     };
     let limits = &Limits {
         rlimit: Some(limits.rlimit.map_or(RLIMIT, |r| r.min(RLIMIT))),
-        ..*limits
+        ..limits.clone()
     };
     let solver = new_solver(limits);
     let mut unrolling = super::unrolled_to(&solver, system, target, negate, depth, limits);
@@ -143,7 +143,7 @@ pub fn minimise(
     unrolling.flush(&solver);
     // The history found, pinned where its model gives values: its counts.
     let pins = unrolling.pins_of(found);
-    let Ok(true) = check(&solver, &pins) else {
+    let Ok(true) = check(&solver, &pins, &limits.budget) else {
         return as_found;
     };
     let Some(model) = solver.get_model() else {
@@ -161,6 +161,7 @@ pub fn minimise(
             values: &mut values,
             best: &mut best,
             depth,
+            budget: &limits.budget,
         };
         let (proven, last) = search.phase(index, phase, model);
         model = last;
@@ -189,6 +190,7 @@ struct Search<'a, 's> {
     values: &'a mut Vec<u128>,
     best: &'a mut RawTrace,
     depth: usize,
+    budget: &'a crate::budget::Budget,
 }
 
 impl Search<'_, '_> {
@@ -196,7 +198,7 @@ impl Search<'_, '_> {
     /// best so far (every bound asked keeps the counts from growing), and
     /// its model is returned. `Err` when the solver gives up.
     fn ask(&mut self, assumptions: &[Bool]) -> Result<Option<Model>, ()> {
-        match check(self.solver, assumptions) {
+        match check(self.solver, assumptions, self.budget) {
             Ok(true) => {
                 let model = self.solver.get_model().ok_or(())?;
                 *self.values = self.phases.iter().map(|p| p.value(&model)).collect();

@@ -15,9 +15,13 @@ mod minimise;
 pub use encode::{RawTrace, RawValue};
 pub use minimise::{minimise, Counts, Minimised};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
 use z3::ast::Bool;
 use z3::{Params, SatResult, Solver};
 
+use crate::budget::{Budget, Stopped};
 use crate::ir::{System, TermId};
 use encode::Unrolling;
 
@@ -35,10 +39,11 @@ pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
 }
 
 /// How to run the solver.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Wall-clock limit per solver call, in milliseconds.
-    pub timeout_ms: Option<u64>,
+    /// The run's time and memory budget, and its stop signal: every solver
+    /// call ends when it is spent.
+    pub budget: Budget,
     /// Deterministic resource limit per solver call (Z3's `rlimit`).
     pub rlimit: Option<u64>,
     pub seed: u32,
@@ -58,7 +63,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            timeout_ms: None,
+            budget: Budget::default(),
             rlimit: None,
             seed: 0,
             symmetry: true,
@@ -73,6 +78,39 @@ impl Default for Limits {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SolverUnknown {
     pub reason: String,
+    /// Set when the run's budget ended the work (rather than the solver
+    /// giving up on its own).
+    pub stopped: Option<Stopped>,
+}
+
+impl SolverUnknown {
+    /// The solver gave up on its own.
+    pub fn gave_up(reason: impl Into<String>) -> SolverUnknown {
+        SolverUnknown {
+            reason: reason.into(),
+            stopped: None,
+        }
+    }
+
+    /// A budget stop, placed at `depth` unless it already has a place.
+    pub fn at(mut self, depth: usize) -> SolverUnknown {
+        if let Some(stopped) = &mut self.stopped {
+            if stopped.depth.is_none() {
+                stopped.depth = Some(depth);
+                self.reason = stopped.to_string();
+            }
+        }
+        self
+    }
+}
+
+impl From<Stopped> for SolverUnknown {
+    fn from(stopped: Stopped) -> SolverUnknown {
+        SolverUnknown {
+            reason: stopped.to_string(),
+            stopped: Some(stopped),
+        }
+    }
 }
 
 /// The answer of a bounded search.
@@ -104,9 +142,9 @@ fn new_solver(limits: &Limits) -> Solver {
     // engine benchmark run about 40% faster.
     params.set_u32("smt.relevancy", 0);
     params.set_u32("random_seed", limits.seed);
-    if let Some(timeout) = limits.timeout_ms {
-        params.set_u32("timeout", timeout.min(u32::MAX as u64) as u32);
-    }
+    // Z3 would catch Ctrl-C itself during a call and cancel that call
+    // alone; the run's budget catches it instead, and stops the run.
+    params.set_bool("ctrl_c", false);
     if let Some(rlimit) = limits.rlimit {
         params.set_u32("rlimit", rlimit.min(u32::MAX as u64) as u32);
     }
@@ -114,17 +152,55 @@ fn new_solver(limits: &Limits) -> Solver {
     solver
 }
 
-fn check(solver: &Solver, assumptions: &[Bool]) -> Result<bool, SolverUnknown> {
-    match solver.check_assumptions(assumptions) {
-        SatResult::Sat => Ok(true),
-        SatResult::Unsat => Ok(false),
-        SatResult::Unknown => Err(SolverUnknown {
-            reason: solver
+/// One solver call under the run's budget. A watcher thread interrupts Z3
+/// as soon as the budget is spent (the clock, the memory watch, Ctrl-C);
+/// Z3 then gives up, and the answer says which limit ended it.
+fn check(solver: &Solver, assumptions: &[Bool], budget: &Budget) -> Result<bool, SolverUnknown> {
+    budget.check(None)?;
+    let context = z3::Context::thread_local();
+    let handle = context.handle();
+    let done = AtomicBool::new(false);
+    let answer = std::thread::scope(|scope| {
+        let watcher = std::thread::Builder::new()
+            .name("charter-watch".into())
+            .stack_size(WATCHER_STACK)
+            .spawn_scoped(scope, || {
+                while !done.load(Ordering::Acquire) {
+                    if budget.spent().is_some() {
+                        // Repeated while the call lasts: an interrupt that
+                        // comes before Z3 starts listening is lost.
+                        handle.interrupt();
+                    }
+                    std::thread::park_timeout(WATCH_PERIOD);
+                }
+            });
+        let answer = solver.check_assumptions(assumptions);
+        done.store(true, Ordering::Release);
+        if let Ok(watcher) = &watcher {
+            watcher.thread().unpark();
+        }
+        (answer, watcher.is_ok())
+    });
+    match answer {
+        (SatResult::Sat, _) => Ok(true),
+        (SatResult::Unsat, _) => Ok(false),
+        (SatResult::Unknown, watched) => {
+            budget.check(None)?;
+            let mut reason = solver
                 .get_reason_unknown()
-                .unwrap_or_else(|| "the solver gave up".to_string()),
-        }),
+                .unwrap_or_else(|| "the solver gave up".to_string());
+            if !watched {
+                reason.push_str(" (the budget's watcher thread could not start)");
+            }
+            Err(SolverUnknown::gave_up(reason))
+        }
     }
 }
+
+/// How often a solver call's watcher looks at the budget.
+const WATCH_PERIOD: Duration = Duration::from_millis(20);
+/// The watcher's stack: it only reads the budget.
+const WATCHER_STACK: usize = 64 * 1024;
 
 /// Whether any initial state exists (initial conditions and axioms agree).
 pub fn initial_state_exists(system: &System, limits: &Limits) -> Result<bool, SolverUnknown> {
@@ -132,7 +208,7 @@ pub fn initial_state_exists(system: &System, limits: &Limits) -> Result<bool, So
     let mut unrolling = Unrolling::new(system, "", limits.symmetry);
     unrolling.add_state(&solver);
     unrolling.assert_state(&solver, 0, true);
-    check(&solver, &[])
+    check(&solver, &[], &limits.budget).map_err(|u| u.at(0))
 }
 
 /// Searches for the shortest history (of at most `max_depth` steps) ending in
@@ -148,6 +224,7 @@ pub fn search(
     let mut unrolling = Unrolling::new(system, "", limits.symmetry);
     let mut one_step = OneStep::new(system, target, negate, limits);
     for depth in 0..=max_depth {
+        limits.budget.check(Some(depth))?;
         unrolling.add_state(&solver);
         unrolling.assert_state(&solver, depth, depth == 0);
         let mut goal = unrolling.bool_at(target, depth);
@@ -155,7 +232,11 @@ pub fn search(
             goal = goal.not();
         }
         if depth > 0
-            && !one_step.reaches(&unrolling.known_at(depth - 1), &unrolling.known_at(depth))
+            && !one_step.reaches(
+                &unrolling.known_at(depth - 1),
+                &unrolling.known_at(depth),
+                &limits.budget,
+            )
         {
             // No step from a state like those at depth - 1 reaches the
             // target: a proven fact, as below, without the full search.
@@ -165,9 +246,11 @@ pub fn search(
         let activation = unrolling.fresh("depth");
         solver.assert(activation.implies(&goal));
         unrolling.flush(&solver);
-        if check(&solver, std::slice::from_ref(&activation))? {
-            let model = solver.get_model().ok_or_else(|| SolverUnknown {
-                reason: "the solver found a history but gave no model".into(),
+        if check(&solver, std::slice::from_ref(&activation), &limits.budget)
+            .map_err(|u| u.at(depth))?
+        {
+            let model = solver.get_model().ok_or_else(|| {
+                SolverUnknown::gave_up("the solver found a history but gave no model")
             })?;
             let trace = unrolling.read(&model, depth);
             return Ok(Search::Found { depth, trace });
@@ -219,7 +302,7 @@ impl<'s> OneStep<'s> {
         OneStep { solver, unrolling }
     }
 
-    fn reaches(&mut self, before: &encode::Known, after: &encode::Known) -> bool {
+    fn reaches(&mut self, before: &encode::Known, after: &encode::Known, budget: &Budget) -> bool {
         let mut pins = self.unrolling.pinned(0, before, true);
         pins.extend(self.unrolling.pinned(1, after, false));
         // The pins go in a scope of their own rather than in assumptions:
@@ -231,7 +314,7 @@ impl<'s> OneStep<'s> {
             self.solver.assert(pin);
         }
         self.unrolling.flush(&self.solver);
-        let reaches = !matches!(check(&self.solver, &[]), Ok(false));
+        let reaches = !matches!(check(&self.solver, &[], budget), Ok(false));
         self.solver.pop(1);
         reaches
     }
@@ -256,6 +339,7 @@ pub fn prove(
     step_unrolling.assert_state(&step, 0, false);
     assert_lemmas(&step, &mut step_unrolling, lemmas, 0);
     for k in 0..max_k.max(1) {
+        limits.budget.check(Some(k))?;
         // Base: no violation in exactly k steps (shorter ones were checked).
         base_unrolling.add_state(&base);
         base_unrolling.assert_state(&base, k, k == 0);
@@ -263,9 +347,9 @@ pub fn prove(
         let activation = base_unrolling.fresh("base");
         base.assert(activation.implies(&violated));
         base_unrolling.flush(&base);
-        if check(&base, std::slice::from_ref(&activation))? {
-            let model = base.get_model().ok_or_else(|| SolverUnknown {
-                reason: "the solver found a violation but gave no model".into(),
+        if check(&base, std::slice::from_ref(&activation), &limits.budget).map_err(|u| u.at(k))? {
+            let model = base.get_model().ok_or_else(|| {
+                SolverUnknown::gave_up("the solver found a violation but gave no model")
             })?;
             let trace = base_unrolling.read(&model, k);
             return Ok(Proof::Refuted { depth: k, trace });
@@ -286,7 +370,9 @@ pub fn prove(
         let activation = step_unrolling.fresh("step");
         step.assert(activation.implies(&violated));
         step_unrolling.flush(&step);
-        if !check(&step, std::slice::from_ref(&activation))? {
+        if !check(&step, std::slice::from_ref(&activation), &limits.budget)
+            .map_err(|u| u.at(k + 1))?
+        {
             return Ok(Proof::Proved { k: k + 1 });
         }
         step.assert(activation.not());

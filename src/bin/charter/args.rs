@@ -69,11 +69,19 @@ pub struct SolveArgs {
     #[arg(long, value_name = "SORT=N", value_parser = parse_scope)]
     pub scope: Vec<(String, u64)>,
 
-    /// Give up on a solver call (with `--engine explicit`: on a command's
-    /// search) after this many seconds (verdict: unknown; at least 1: no
-    /// limit is the default, not 0).
+    /// The whole run's time budget, in seconds, over every file and
+    /// command: a command still running when it is spent ends `unknown`
+    /// (with the depth reached), and the commands after it do not start
+    /// (at least 1; the default is no limit).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
+
+    /// The run's memory budget, in MiB: when the process holds more, the
+    /// command in hand ends `unknown` (memory), and the solver's own limit
+    /// is set to it (default 4096; at least 64).
+    #[arg(long, value_name = "MIB", default_value_t = charter::budget::DEFAULT_MAX_MEMORY >> 20,
+          value_parser = clap::value_parser!(u64).range(64..=(1 << 24)))]
+    pub max_memory: u64,
 
     /// Deterministic resource limit per solver call (Z3 rlimit units; the
     /// verdict is unknown when exhausted).
@@ -104,7 +112,7 @@ impl SolveArgs {
             depth: self.depth,
             scopes: self.scope.clone(),
             limits: charter::solve::Limits {
-                timeout_ms: self.timeout.map(|s| s.saturating_mul(1000)),
+                budget: crate::governor::start(self.timeout, self.max_memory << 20),
                 rlimit: self.rlimit,
                 seed: 0,
                 symmetry: !self.no_symmetry,

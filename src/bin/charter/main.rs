@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod export;
+mod governor;
 mod lint;
 mod output;
 mod test;
@@ -27,6 +28,8 @@ pub enum Exit {
     Failed,
     /// 2: an invalid spec, a usage error or a tool failure.
     Invalid,
+    /// 130: the user interrupted the run (Ctrl-C, SIGTERM).
+    Interrupted,
 }
 
 impl From<Exit> for ExitCode {
@@ -35,6 +38,7 @@ impl From<Exit> for ExitCode {
             Exit::Ok => ExitCode::SUCCESS,
             Exit::Failed => ExitCode::from(1),
             Exit::Invalid => ExitCode::from(2),
+            Exit::Interrupted => ExitCode::from(130),
         }
     }
 }
@@ -61,6 +65,11 @@ fn main() -> ExitCode {
             to_stderr("charter: internal error: the checker stopped unexpectedly\n");
             Exit::Invalid
         }
+    };
+    let exit = if governor::interrupted() {
+        Exit::Interrupted
+    } else {
+        exit
     };
     // What could not be written is a failure, whatever the verdicts were:
     // a report that was lost (a full disk, a closed pipe) is not a success.

@@ -59,6 +59,7 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
         Format::Human => Box::new(Output::new()),
     };
     let mut json_results: Vec<TestedFile> = Vec::new();
+    let mut finished = 0;
     for path in &files {
         let name = path.display().to_string();
         let Some(spec) = load_spec(path, color) else {
@@ -78,6 +79,13 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
             }
         };
         let outcomes = charter::verify::run(&spec.charter, &plans);
+        if crate::governor::interrupted() {
+            // No golden is written or judged from a run cut short.
+            let finished = finished + crate::governor::finished(outcomes).len();
+            to_stderr(&crate::governor::interrupted_note(finished, "commands"));
+            return Exit::Interrupted;
+        }
+        finished += outcomes.len();
         let mut rendered = String::new();
         for outcome in &outcomes {
             rendered.push_str(&report::outcome(outcome, &spec.source));
@@ -128,7 +136,12 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
                 Err(_) => None,
             }
         };
-        let lint = match lint_status(path, &spec, &overrides) {
+        let lint = lint_status(path, &spec, &overrides);
+        if crate::governor::interrupted() {
+            to_stderr(&crate::governor::interrupted_note(finished, "commands"));
+            return Exit::Interrupted;
+        }
+        let lint = match lint {
             // Like a golden file, a clean lint counts only where the spec
             // has a `.lint` file saying what to expect.
             Ok(None) => None,

@@ -15,6 +15,7 @@ pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
     let mut worst = Exit::Ok;
     let mut results: Vec<(String, Option<Vec<Outcome>>)> = Vec::new();
     let mut stdout = Output::new();
+    let mut finished = 0;
     for path in &args.files {
         let name = path.display().to_string();
         let Some(spec) = load_spec(path, color) else {
@@ -31,7 +32,8 @@ pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
                 continue;
             }
         };
-        let outcomes = charter::verify::run(&spec.charter, &plans);
+        let outcomes = crate::governor::finished(charter::verify::run(&spec.charter, &plans));
+        finished += outcomes.len();
         for outcome in &outcomes {
             worst = worst.max(exit_of(outcome));
             if args.format == Format::Human {
@@ -39,6 +41,10 @@ pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
             }
         }
         results.push((name, Some(outcomes)));
+        if crate::governor::interrupted() {
+            to_stderr(&crate::governor::interrupted_note(finished, "commands"));
+            break;
+        }
     }
     if args.format == Format::Json {
         let files = results

@@ -1,0 +1,242 @@
+//! The run's budget: one wall-clock limit for the whole run (`--timeout`),
+//! one memory budget (`--max-memory`), and a stop signal that the binary
+//! raises on Ctrl-C, SIGTERM or when its memory watch sees the budget
+//! exceeded. Every engine asks [`Budget::spent`] as it goes (the bounded
+//! search at every depth, the explicit engine at every candidate, the
+//! solver's watcher while Z3 works), so a limit reached ends the work in
+//! hand with `unknown` and the reason, never with an abort.
+//!
+//! The budget is shared: clones see the same clock and the same signal.
+//! The library only reads the clock; measuring memory and catching signals
+//! is the binary's business (the library does no I/O).
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+/// The default memory budget (`--max-memory`): 4 GiB, a sixth of the
+/// project's reference machine (24 GiB), leaving room for a second run.
+pub const DEFAULT_MAX_MEMORY: u64 = 4 << 30;
+
+/// A limit the run reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "budget", rename_all = "snake_case")]
+pub enum Spent {
+    /// The run's wall-clock limit (`--timeout`), in milliseconds.
+    Time { limit_ms: u64 },
+    /// The process held more memory than the budget (`--max-memory`).
+    Memory { limit_bytes: u64 },
+    /// The user stopped the run (Ctrl-C, SIGTERM).
+    Interrupted,
+}
+
+impl std::fmt::Display for Spent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Spent::Time { limit_ms } if limit_ms % 1000 == 0 => write!(
+                f,
+                "the time budget of {} s (--timeout) was spent",
+                limit_ms / 1000
+            ),
+            Spent::Time { limit_ms } => {
+                write!(f, "the time budget of {limit_ms} ms was spent")
+            }
+            Spent::Memory { limit_bytes } => write!(
+                f,
+                "the memory budget of {} MiB (--max-memory) was reached",
+                limit_bytes >> 20
+            ),
+            Spent::Interrupted => write!(f, "the run was interrupted"),
+        }
+    }
+}
+
+/// Where a limit stopped the work: the limit, and the depth (or induction
+/// length) being examined when it did, if the work had reached one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Stopped {
+    #[serde(flatten)]
+    pub spent: Spent,
+    /// The depth being examined; every shorter depth was finished.
+    pub depth: Option<usize>,
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.depth {
+            Some(0) => write!(f, "{} at depth 0", self.spent),
+            Some(depth) => write!(
+                f,
+                "{} at depth {depth} (every depth below it was examined)",
+                self.spent
+            ),
+            None => write!(f, "{} before the search began", self.spent),
+        }
+    }
+}
+
+const RUNNING: u8 = 0;
+const MEMORY: u8 = 1;
+const INTERRUPTED: u8 = 2;
+
+#[derive(Debug)]
+struct Shared {
+    started: Instant,
+    timeout: Option<Duration>,
+    max_memory: u64,
+    /// A stop raised from outside the engines (memory watch, signals).
+    signal: AtomicU8,
+}
+
+/// The run's budget (see the module's documentation). Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Budget {
+    shared: Arc<Shared>,
+}
+
+impl Default for Budget {
+    /// No time limit, the default memory budget, the clock started now.
+    fn default() -> Budget {
+        Budget::new(None, DEFAULT_MAX_MEMORY)
+    }
+}
+
+impl PartialEq for Budget {
+    /// Two budgets are equal when they are the same budget.
+    fn eq(&self, other: &Budget) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl Eq for Budget {}
+
+impl Budget {
+    /// A budget whose clock starts now.
+    pub fn new(timeout: Option<Duration>, max_memory: u64) -> Budget {
+        Budget {
+            shared: Arc::new(Shared {
+                started: Instant::now(),
+                timeout,
+                max_memory,
+                signal: AtomicU8::new(RUNNING),
+            }),
+        }
+    }
+
+    /// The wall-clock limit of the whole run.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.shared.timeout
+    }
+
+    /// The memory budget, in bytes.
+    pub fn max_memory(&self) -> u64 {
+        self.shared.max_memory
+    }
+
+    /// Time left before the run's limit (`None`: no limit).
+    pub fn remaining(&self) -> Option<Duration> {
+        self.shared
+            .timeout
+            .map(|limit| limit.saturating_sub(self.shared.started.elapsed()))
+    }
+
+    /// The limit reached, if any: an interruption first, then memory, then
+    /// the clock. Cheap (an atomic load and a clock read): engines ask it
+    /// at every step of their work.
+    pub fn spent(&self) -> Option<Spent> {
+        match self.shared.signal.load(Ordering::Relaxed) {
+            INTERRUPTED => return Some(Spent::Interrupted),
+            MEMORY => {
+                return Some(Spent::Memory {
+                    limit_bytes: self.shared.max_memory,
+                })
+            }
+            _ => {}
+        }
+        match self.shared.timeout {
+            Some(limit) if self.shared.started.elapsed() >= limit => Some(Spent::Time {
+                limit_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
+            }),
+            _ => None,
+        }
+    }
+
+    /// `Err` with the limit reached, at `depth`, if one is.
+    pub fn check(&self, depth: Option<usize>) -> Result<(), Stopped> {
+        match self.spent() {
+            Some(spent) => Err(Stopped { spent, depth }),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the user stopped the run.
+    pub fn interrupted(&self) -> bool {
+        self.shared.signal.load(Ordering::Relaxed) == INTERRUPTED
+    }
+
+    /// Stops the run: every engine working under this budget ends its work
+    /// with `unknown` (interrupted), and no further work starts.
+    pub fn interrupt(&self) {
+        self.shared.signal.store(INTERRUPTED, Ordering::Relaxed);
+    }
+
+    /// Says the process holds more memory than the budget: the work in
+    /// hand ends with `unknown` (memory). An interruption stays.
+    pub fn memory_exceeded(&self) {
+        let _ = self.shared.signal.compare_exchange(
+            RUNNING,
+            MEMORY,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
+    /// Lifts a memory stop once the work that held the memory has ended
+    /// (the next command starts afresh; the watch raises it again if the
+    /// memory is still held). An interruption stays.
+    pub fn memory_released(&self) {
+        let _ = self.shared.signal.compare_exchange(
+            MEMORY,
+            RUNNING,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interruption_outranks_memory_and_stays() {
+        let budget = Budget::new(None, 1 << 20);
+        assert_eq!(budget.spent(), None);
+        budget.memory_exceeded();
+        assert_eq!(
+            budget.spent(),
+            Some(Spent::Memory {
+                limit_bytes: 1 << 20
+            })
+        );
+        budget.interrupt();
+        budget.memory_released();
+        budget.memory_exceeded();
+        assert_eq!(budget.spent(), Some(Spent::Interrupted));
+    }
+
+    #[test]
+    fn the_clock_is_the_whole_runs() {
+        let budget = Budget::new(Some(Duration::ZERO), DEFAULT_MAX_MEMORY);
+        let clone = budget.clone();
+        assert_eq!(clone.spent(), Some(Spent::Time { limit_ms: 0 }));
+        assert_eq!(
+            clone.check(Some(3)).map_err(|s| s.to_string()),
+            Err("the time budget of 0 s (--timeout) was spent at depth 3 (every depth below it was examined)".to_string())
+        );
+        assert_eq!(budget, clone);
+        assert_ne!(budget, Budget::default());
+    }
+}
