@@ -446,6 +446,19 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("{what} would expand into about {nodes} expression nodes, more than the {limit} allowed")]
+    #[diagnostic(
+        code(charter::check::expansion_too_large),
+        help("`next` becomes a choice among the enum's values, and `next(x, s)` a choice among them for each; nested or over a large enum that grows fast: keep the intermediate value in a variable (`var v: …`) or narrow the enum")
+    )]
+    ExpansionTooLarge {
+        what: String,
+        nodes: u128,
+        limit: u128,
+        #[label("expanded here")]
+        span: Span,
+    },
+
     #[error("the values of {what} have no order")]
     #[diagnostic(code(charter::check::no_order))]
     NoOrder {
@@ -594,6 +607,7 @@ impl CheckError {
             | DurationUnit { span, .. }
             | TimeInDefine { span, .. }
             | NoOrder { span, .. }
+            | ExpansionTooLarge { span, .. }
             | MisplacedShare { span, .. }
             | BadShare { span, .. }
             | SelfObligation { span, .. }

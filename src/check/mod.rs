@@ -22,6 +22,7 @@ mod confusable;
 mod duties;
 mod error;
 mod expr;
+mod order;
 mod resolve;
 mod rules;
 pub mod size;

@@ -135,6 +135,11 @@ pub enum Proof {
 }
 
 fn new_solver(limits: &Limits) -> Solver {
+    // Z3's own memory limit (`memory_max_size`) is not set: when Z3 hits
+    // it, building a term returns null and the z3 crate panics. The
+    // memory budget is kept instead by the binary's watch of the whole
+    // process, which interrupts Z3 (see `check`), and by the estimates of
+    // `check::size`, made before anything is built.
     let solver = Solver::new();
     let mut params = Params::new();
     // Relevancy filtering only pays off with quantifiers, which charter's
