@@ -12,9 +12,9 @@ use crate::hir::*;
 
 /// Estimated terms in one step's encoding (state, event arguments,
 /// constraints, quantifier instances).
-pub const MAX_TERMS_PER_STEP: u128 = 20_000_000;
+pub const MAX_TERMS_PER_STEP: u128 = 2_000_000;
 /// Estimated terms over all the steps a command unrolls.
-pub const MAX_TERMS_UNROLLED: u128 = 400_000_000;
+pub const MAX_TERMS_UNROLLED: u128 = 40_000_000;
 
 /// The commands whose encoding would be too large.
 pub fn too_large(charter: &Charter) -> Vec<CheckError> {
@@ -42,10 +42,12 @@ pub fn exceeds(
     scopes: &[(SortId, u64)],
     depth: Option<u64>,
 ) -> Option<(String, String)> {
-    let estimate = Estimate::new(charter, scopes);
-    let (per_step, largest) = estimate.per_step();
-    let steps = (depth.unwrap_or(DEFAULT_DEPTH) as u128).saturating_add(1);
-    let unrolled = per_step.saturating_mul(steps);
+    let Estimated {
+        per_step,
+        unrolled,
+        steps,
+        largest,
+    } = estimate(charter, scopes, depth);
     let size = if per_step > MAX_TERMS_PER_STEP {
         format!(
             "about {} terms per step (the limit is {})",
@@ -62,6 +64,31 @@ pub fn exceeds(
         return None;
     };
     Some((size, largest))
+}
+
+/// The estimate of one command's encoding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Estimated {
+    /// Terms in one step's encoding.
+    pub per_step: u128,
+    /// Terms over every state the command unrolls.
+    pub unrolled: u128,
+    /// States unrolled (the depth and the initial state).
+    pub steps: u128,
+    /// The part of the spec that weighs most.
+    pub largest: String,
+}
+
+/// The estimate for a command with these scopes and depth.
+pub fn estimate(charter: &Charter, scopes: &[(SortId, u64)], depth: Option<u64>) -> Estimated {
+    let (per_step, largest) = Estimate::new(charter, scopes).per_step();
+    let steps = (depth.unwrap_or(DEFAULT_DEPTH) as u128).saturating_add(1);
+    Estimated {
+        per_step,
+        unrolled: per_step.saturating_mul(steps),
+        steps,
+        largest,
+    }
 }
 
 /// Sum that stops at the largest value instead of overflowing.
