@@ -6,6 +6,7 @@ mod args;
 mod check;
 mod export;
 mod lint;
+mod lsp;
 mod output;
 mod test;
 mod verify;
@@ -54,6 +55,7 @@ fn main() -> ExitCode {
             Command::Test(args) => test::test(&args, color),
             Command::Lint(args) => lint::lint(&args, color),
             Command::Export(args) => export::export(&args, color),
+            Command::Lsp => lsp::lsp(),
         });
     let exit = match worker.map(|handle| handle.join()) {
         Ok(Ok(exit)) => exit,
