@@ -199,7 +199,11 @@ fn a_session_over_stdio() {
     assert_eq!(server.open(clean, CLEAN), json!([]));
     let broken_text = CLEAN.replace("+= {м}", "+= {мм}");
     let diagnostics = server.open(broken, &broken_text);
-    assert_eq!(diagnostics.as_array().map(Vec::len), Some(1), "{diagnostics}");
+    assert_eq!(
+        diagnostics.as_array().map(Vec::len),
+        Some(1),
+        "{diagnostics}"
+    );
     let diagnostic = &diagnostics[0];
     assert_eq!(diagnostic["range"], range_of(&broken_text, "мм", 0));
     assert_eq!(diagnostic["severity"], json!(1));
@@ -217,9 +221,15 @@ fn a_session_over_stdio() {
     // assertion: their quoted texts.
     let hover = server.request("textDocument/hover", at(clean, inside(CLEAN, "подсчёт", 0)));
     let shown = hover["contents"]["value"].as_str().unwrap();
-    assert!(shown.contains("> 𝔄𝔅 каждый член голосует один раз"), "{shown}");
+    assert!(
+        shown.contains("> 𝔄𝔅 каждый член голосует один раз"),
+        "{shown}"
+    );
     assert!(shown.contains("article 1"), "{shown}");
-    let hover = server.request("textDocument/hover", at(clean, inside(CLEAN, "один_голос", 1)));
+    let hover = server.request(
+        "textDocument/hover",
+        at(clean, inside(CLEAN, "один_голос", 1)),
+    );
     let shown = hover["contents"]["value"].as_str().unwrap();
     assert!(shown.contains("> не более 𝔄 двух голосов"), "{shown}");
     // A bound variable: its type from the checker.
@@ -288,7 +298,10 @@ fn a_session_over_stdio() {
     );
     let article = &symbols[3];
     assert_eq!(article["children"][0]["name"], json!("подсчёт"));
-    assert_eq!(article["children"][0]["selectionRange"], range_of(CLEAN, "подсчёт", 0));
+    assert_eq!(
+        article["children"][0]["selectionRange"],
+        range_of(CLEAN, "подсчёт", 0)
+    );
     assert_eq!(symbols[0]["children"][1]["name"], json!("中国"));
 
     // Completion inside the assertion: names in scope and keywords.
@@ -306,7 +319,10 @@ fn a_session_over_stdio() {
     assert!(!labels.contains(&"м"), "{labels:?}");
 
     // Code lenses, one per command; running the scenario gives its verdict.
-    let lenses = server.request("textDocument/codeLens", json!({"textDocument": {"uri": clean}}));
+    let lenses = server.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": clean}}),
+    );
     assert_eq!(lenses.as_array().map(Vec::len), Some(2), "{lenses}");
     let scenario = &lenses[1]["command"];
     assert_eq!(scenario["title"], json!("▶ run scenario оба"));
@@ -314,9 +330,21 @@ fn a_session_over_stdio() {
         "workspace/executeCommand",
         json!({"command": scenario["command"], "arguments": scenario["arguments"]}),
     );
-    assert!(ran["verdict"].as_str().unwrap().starts_with("witness in 2 steps"), "{ran}");
+    assert!(
+        ran["verdict"]
+            .as_str()
+            .unwrap()
+            .starts_with("witness in 2 steps"),
+        "{ran}"
+    );
     assert_eq!(ran["succeeded"], json!(true));
-    assert!(ran["report"].as_str().unwrap().contains("by подсчёт (art. 1)"), "{ran}");
+    assert!(
+        ran["report"]
+            .as_str()
+            .unwrap()
+            .contains("by подсчёт (art. 1)"),
+        "{ran}"
+    );
 
     // A change is checked as it is typed; a text that does not parse still
     // gets completion from the last version that did.
@@ -330,7 +358,10 @@ fn a_session_over_stdio() {
     assert_eq!(diagnostics[0]["code"], json!("charter::syntax::unexpected"));
     let end = json!({"line": CLEAN.lines().count() + 1, "character": 6});
     let completion = server.request("textDocument/completion", at(clean, end));
-    assert!(completion.to_string().contains("\"голоса\""), "{completion}");
+    assert!(
+        completion.to_string().contains("\"голоса\""),
+        "{completion}"
+    );
 
     // Shutdown, exit: the server stops with success.
     assert_eq!(server.request("shutdown", Value::Null), Value::Null);
@@ -354,12 +385,71 @@ fn same_as_cli(text: &str, diagnostic: &Value) {
     let cli = &cli["files"][0]["diagnostics"][0];
     assert_eq!(diagnostic["code"], cli["code"]);
     let message = diagnostic["message"].as_str().unwrap();
-    assert!(message.starts_with(cli["message"].as_str().unwrap()), "{message}");
+    assert!(
+        message.starts_with(cli["message"].as_str().unwrap()),
+        "{message}"
+    );
     let help = format!("help: {}", cli["help"].as_str().unwrap());
     assert!(message.ends_with(&help), "{message}");
     let label = &cli["labels"][0];
-    let (start, end) = (label["start"].as_u64().unwrap(), label["end"].as_u64().unwrap());
-    let range = json!({"start": position(text, start as usize), "end": position(text, end as usize)});
+    let (start, end) = (
+        label["start"].as_u64().unwrap(),
+        label["end"].as_u64().unwrap(),
+    );
+    let range =
+        json!({"start": position(text, start as usize), "end": position(text, end as usize)});
     assert_eq!(diagnostic["range"], range);
-    assert!(message.contains(label["message"].as_str().unwrap()), "{message}");
+    assert!(
+        message.contains(label["message"].as_str().unwrap()),
+        "{message}"
+    );
+}
+
+/// Where the checker fails, names, definitions and the outline still come
+/// from the AST; every use in every spec resolves to a declaration of the
+/// name written there.
+#[test]
+fn names_without_the_checker_and_in_every_spec() {
+    let broken = CLEAN.replace("+= {м}", "+= {мм}");
+    let analysis = charter::ide::Analysis::new(&broken);
+    assert!(analysis.checked.is_none());
+    assert_eq!(analysis.symbols().len(), 7);
+    let use_at = occurrences(&broken, "голоса")[2];
+    let declared = occurrences(&broken, "голоса")[0];
+    assert_eq!(
+        analysis.definition(use_at + 2).map(|s| s.start),
+        Some(declared)
+    );
+    // Not parsed: a diagnostic, no names, keywords to complete.
+    let unparsed = charter::ide::Analysis::new("charter \"x\"\nvar");
+    assert_eq!(unparsed.diagnostics.len(), 1);
+    assert!(unparsed.symbols().is_empty());
+    assert!(unparsed
+        .completions(0, None)
+        .iter()
+        .any(|c| c.label == "forall"));
+
+    let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+    let mut uses = 0;
+    for entry in std::fs::read_dir(specs).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "charter") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let analysis = charter::ide::Analysis::new(&text);
+        assert!(analysis.checked.is_some(), "{}", path.display());
+        for found in &analysis.names.uses {
+            let decl = &analysis.names.decls[found.decl];
+            assert_eq!(
+                &text[found.span.start..found.span.end],
+                decl.name,
+                "{}",
+                path.display()
+            );
+            uses += 1;
+        }
+        assert!(!analysis.commands().is_empty());
+    }
+    assert!(uses > 500, "{uses} uses");
 }

@@ -13,13 +13,24 @@ pub fn markdown(analysis: &Analysis, decl: &Decl) -> String {
     let mut parts: Vec<String> = Vec::new();
     match decl.kind {
         DeclKind::Clause => parts.push(match &decl.container {
-            Some(article) => format!("**clause** `{}` — article {}", shown(&decl.name), shown(article)),
+            Some(article) => format!(
+                "**clause** `{}` — article {}",
+                shown(&decl.name),
+                shown(article)
+            ),
             None => format!("**clause** `{}`", shown(&decl.name)),
         }),
         DeclKind::Now => parts.push("`now`: the calendar's date".into()),
-        _ => parts.push(format!("```charter\n{}\n```", snippet(&analysis.text, decl))),
+        _ => parts.push(format!(
+            "```charter\n{}\n```",
+            snippet(&analysis.text, decl)
+        )),
     }
-    if let Some(ty) = analysis.checked.as_ref().and_then(|c| type_of(&c.charter, decl)) {
+    if let Some(ty) = analysis
+        .checked
+        .as_ref()
+        .and_then(|c| type_of(&c.charter, decl))
+    {
         parts.push(format!("type: `{}`", shown(&ty)));
     }
     if let Some(container) = &decl.container {
@@ -35,7 +46,10 @@ pub fn markdown(analysis: &Analysis, decl: &Decl) -> String {
         }
     }
     if let Some(text) = &decl.text {
-        let quoted: Vec<String> = text.lines().map(|l| format!("> {}", shown(l.trim()))).collect();
+        let quoted: Vec<String> = text
+            .lines()
+            .map(|l| format!("> {}", shown(l.trim())))
+            .collect();
         parts.push(quoted.join("\n"));
     }
     parts.join("\n\n")

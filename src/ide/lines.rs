@@ -107,20 +107,80 @@ mod tests {
         let text = "var Совет: Bool\n𝔄 会议 x\r\nlast\rz";
         let index = LineIndex::new(text);
         let x = text.find(" x").unwrap_or(0) + 1;
-        assert_eq!(index.position(text, x), Position { line: 1, character: 6 });
+        assert_eq!(
+            index.position(text, x),
+            Position {
+                line: 1,
+                character: 6
+            }
+        );
         let colon = text.find(':').unwrap_or(0);
-        assert_eq!(index.position(text, colon), Position { line: 0, character: 9 });
+        assert_eq!(
+            index.position(text, colon),
+            Position {
+                line: 0,
+                character: 9
+            }
+        );
         let z = text.len() - 1;
-        assert_eq!(index.position(text, z), Position { line: 3, character: 0 });
-        assert_eq!(index.offset(text, Position { line: 1, character: 6 }), x);
+        assert_eq!(
+            index.position(text, z),
+            Position {
+                line: 3,
+                character: 0
+            }
+        );
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 1,
+                    character: 6
+                }
+            ),
+            x
+        );
         // Inside the surrogate pair: the character's start.
         let astral = text.find('𝔄').unwrap_or(0);
-        assert_eq!(index.offset(text, Position { line: 1, character: 1 }), astral);
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 1,
+                    character: 1
+                }
+            ),
+            astral
+        );
         // Past the end of a line, and past the last line.
-        assert_eq!(index.offset(text, Position { line: 0, character: 99 }), 15);
-        assert_eq!(index.offset(text, Position { line: 9, character: 0 }), text.len());
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 0,
+                    character: 99
+                }
+            ),
+            text.find('\n').unwrap_or(0)
+        );
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 9,
+                    character: 0
+                }
+            ),
+            text.len()
+        );
         // Offsets inside a character are moved to its start.
-        assert_eq!(index.position(text, 5), Position { line: 0, character: 4 });
+        assert_eq!(
+            index.position(text, 5),
+            Position {
+                line: 0,
+                character: 4
+            }
+        );
     }
 
     #[test]

@@ -135,11 +135,8 @@ impl Analysis {
                         );
                         checked = Some(ok);
                     }
-                    Err(errors) => diagnostics.extend(
-                        errors
-                            .iter()
-                            .map(|e| report::json_diagnostic(e, &source)),
-                    ),
+                    Err(errors) => diagnostics
+                        .extend(errors.iter().map(|e| report::json_diagnostic(e, &source))),
                 }
                 tree = Some(loaded.ast);
             }
@@ -209,7 +206,11 @@ impl Analysis {
             self.names.visible(offset)
         } else {
             fallback.map_or_else(Vec::new, |f| {
-                f.names.visible(0).into_iter().filter(|d| d.scope.is_none()).collect()
+                f.names
+                    .visible(0)
+                    .into_iter()
+                    .filter(|d| d.scope.is_none())
+                    .collect()
             })
         };
         let mut seen = std::collections::HashSet::new();

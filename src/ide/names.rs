@@ -159,7 +159,10 @@ impl Names {
         let mut locals: Vec<&Decl> = self
             .decls
             .iter()
-            .filter(|d| d.scope.is_some_and(|s| s.start <= offset && offset <= s.end))
+            .filter(|d| {
+                d.scope
+                    .is_some_and(|s| s.start <= offset && offset <= s.end)
+            })
             .collect();
         locals.sort_by_key(|d| std::cmp::Reverse(d.span.start));
         locals
@@ -492,10 +495,7 @@ impl Walker<'_> {
 
     fn expr(&mut self, expr: &Expr) {
         match &expr.kind {
-            ExprKind::Bool(_)
-            | ExprKind::Int(_)
-            | ExprKind::None
-            | ExprKind::Duration(..) => {}
+            ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::None | ExprKind::Duration(..) => {}
             ExprKind::Name { name, args, .. } => {
                 self.refer(name);
                 self.exprs(args.as_deref().unwrap_or_default());

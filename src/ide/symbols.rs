@@ -41,7 +41,7 @@ pub struct Symbol {
 const DETAIL_CHARS: usize = 60;
 
 pub fn of(charter: &ast::Charter) -> Vec<Symbol> {
-    charter.items.iter().map(|item| item_symbol(item)).collect()
+    charter.items.iter().map(item_symbol).collect()
 }
 
 fn leaf(name: &Ident, kind: SymbolKind, span: Span, detail: Option<String>) -> Symbol {
@@ -90,9 +90,7 @@ fn item_symbol(item: &ast::Item) -> Symbol {
         ItemKind::Const(decl) => leaf(&decl.name, SymbolKind::Const, span, Some("const".into())),
         ItemKind::Var(decl) => leaf(&decl.name, SymbolKind::Var, span, Some("var".into())),
         ItemKind::Event(decl) => leaf(&decl.name, SymbolKind::Event, span, Some("event".into())),
-        ItemKind::Define(decl) => {
-            leaf(&decl.name, SymbolKind::Define, span, Some("define".into()))
-        }
+        ItemKind::Define(decl) => leaf(&decl.name, SymbolKind::Define, span, Some("define".into())),
         ItemKind::Axiom(f) => formula(f, "axiom", span),
         ItemKind::Init(f) => formula(f, "init", span),
         ItemKind::Lemma(f) => formula(f, "lemma", span),

@@ -100,8 +100,13 @@ pub fn symbol(analysis: &Analysis, symbol: &ide::Symbol) -> lsp::DocumentSymbol 
         deprecated: None,
         range: range(analysis, symbol.span),
         selection_range: range(analysis, symbol.selection),
-        children: (!symbol.children.is_empty())
-            .then(|| symbol.children.iter().map(|c| self::symbol(analysis, c)).collect()),
+        children: (!symbol.children.is_empty()).then(|| {
+            symbol
+                .children
+                .iter()
+                .map(|c| self::symbol(analysis, c))
+                .collect()
+        }),
     }
 }
 

@@ -133,17 +133,17 @@ impl Server<'_> {
         use lsp::notification::{DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument};
         match notification.method.as_str() {
             DidOpenTextDocument::METHOD => {
-                if let Ok(params) = notification.extract::<lsp::DidOpenTextDocumentParams>(
-                    DidOpenTextDocument::METHOD,
-                ) {
+                if let Ok(params) = notification
+                    .extract::<lsp::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
+                {
                     let document = params.text_document;
                     self.update(document.uri, document.text);
                 }
             }
             DidChangeTextDocument::METHOD => {
-                if let Ok(params) = notification.extract::<lsp::DidChangeTextDocumentParams>(
-                    DidChangeTextDocument::METHOD,
-                ) {
+                if let Ok(params) = notification
+                    .extract::<lsp::DidChangeTextDocumentParams>(DidChangeTextDocument::METHOD)
+                {
                     let uri = params.text_document.uri;
                     let mut text = self
                         .documents
@@ -157,9 +157,9 @@ impl Server<'_> {
                 }
             }
             DidCloseTextDocument::METHOD => {
-                if let Ok(params) = notification.extract::<lsp::DidCloseTextDocumentParams>(
-                    DidCloseTextDocument::METHOD,
-                ) {
+                if let Ok(params) = notification
+                    .extract::<lsp::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
+                {
                     let uri = params.text_document.uri;
                     self.documents.remove(&uri);
                     self.publish(&uri, Vec::new());
@@ -330,7 +330,9 @@ impl Server<'_> {
             _ => (None, None),
         };
         let (Some(uri), Some(index)) = (uri, index) else {
-            return Err(invalid("`charter.run` takes a document's URI and a command's index"));
+            return Err(invalid(
+                "`charter.run` takes a document's URI and a command's index",
+            ));
         };
         let Some(document) = self.documents.get(&uri) else {
             return Err(invalid("the document is not open"));
