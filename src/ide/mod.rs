@@ -270,6 +270,11 @@ impl Analysis {
         let command = charter
             .commands
             .get(index)
+            .filter(|c| {
+                self.commands()
+                    .get(index)
+                    .is_some_and(|at| at.name == c.name)
+            })
             .ok_or_else(|| format!("the spec has no command number {}", index + 1))?;
         let mut overrides = Overrides::default();
         overrides.limits.timeout_ms = Some(timeout_ms);
