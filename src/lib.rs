@@ -15,6 +15,7 @@ pub mod check;
 pub mod eval;
 pub mod explore;
 pub mod hir;
+pub mod ide;
 pub mod ir;
 pub mod lint;
 pub mod lower;

@@ -43,6 +43,9 @@ pub enum Command {
     Lint(LintArgs),
     /// Write a command's bounded question as SMT-LIB, for other solvers.
     Export(ExportArgs),
+    /// Run the language server over standard input and output, for
+    /// editors (see editors/README.md).
+    Lsp,
 }
 
 #[derive(clap::Args)]

@@ -7,6 +7,7 @@ mod check;
 mod export;
 mod governor;
 mod lint;
+mod lsp;
 mod output;
 mod test;
 mod verify;
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
             Command::Test(args) => test::test(&args, color),
             Command::Lint(args) => lint::lint(&args, color),
             Command::Export(args) => export::export(&args, color),
+            Command::Lsp => lsp::lsp(),
         });
     let exit = match worker.map(|handle| handle.join()) {
         Ok(Ok(exit)) => exit,
