@@ -446,7 +446,9 @@ pub enum CheckError {
         span: Span,
     },
 
-    #[error("{what} would expand into about {nodes} expression nodes, more than the {limit} allowed")]
+    #[error(
+        "{what} would expand into about {nodes} expression nodes, more than the {limit} allowed"
+    )]
     #[diagnostic(
         code(charter::check::expansion_too_large),
         help("`next` becomes a choice among the enum's values, and `next(x, s)` a choice among them for each; nested or over a large enum that grows fast: keep the intermediate value in a variable (`var v: …`) or narrow the enum")

@@ -157,25 +157,27 @@ impl Order {
         };
         // The candidates after `index`, nearest last, folded from the
         // fallback (the value itself) outwards.
-        (1..count).rev().fold(self.constant(index), |other, offset| {
-            let candidate = self.order[(rank + offset) % count];
-            let member = binary(
-                BinaryOp::In,
-                self.constant(candidate),
-                set.clone(),
-                Type::Bool,
-                self.span,
-            );
-            expr(
-                ExprKind::If(
-                    Box::new(member),
-                    Box::new(self.constant(candidate)),
-                    Box::new(other),
-                ),
-                Type::Sort(self.sort),
-                self.span,
-            )
-        })
+        (1..count)
+            .rev()
+            .fold(self.constant(index), |other, offset| {
+                let candidate = self.order[(rank + offset) % count];
+                let member = binary(
+                    BinaryOp::In,
+                    self.constant(candidate),
+                    set.clone(),
+                    Type::Bool,
+                    self.span,
+                );
+                expr(
+                    ExprKind::If(
+                        Box::new(member),
+                        Box::new(self.constant(candidate)),
+                        Box::new(other),
+                    ),
+                    Type::Sort(self.sort),
+                    self.span,
+                )
+            })
     }
 
     /// `next` of a value whose outcomes are all constants: each constant

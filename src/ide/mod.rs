@@ -260,7 +260,7 @@ impl Analysis {
             .collect()
     }
 
-    /// Runs the `index`th command with a time limit per solver call, as
+    /// Runs the `index`th command with a time budget for the whole run, as
     /// `charter verify` would; an error says why it cannot run.
     pub fn run(&self, index: usize, timeout_ms: u64) -> Result<Ran, String> {
         let Some(checked) = &self.checked else {
@@ -277,7 +277,10 @@ impl Analysis {
             })
             .ok_or_else(|| format!("the spec has no command number {}", index + 1))?;
         let mut overrides = Overrides::default();
-        overrides.limits.timeout_ms = Some(timeout_ms);
+        overrides.limits.budget = crate::budget::Budget::new(
+            Some(std::time::Duration::from_millis(timeout_ms)),
+            crate::budget::DEFAULT_MAX_MEMORY,
+        );
         let plan = Plan::resolve(charter, command, &overrides).map_err(|e| e.message("spec"))?;
         let outcomes = crate::verify::run(charter, &[plan]);
         let outcome = outcomes

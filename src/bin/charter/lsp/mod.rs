@@ -6,7 +6,7 @@
 //!
 //! A code lens on each command runs it (`workspace/executeCommand`,
 //! command `charter.run`) in-process on a worker thread, one run at a time,
-//! with a time limit per solver call ([`RUN_TIMEOUT_MS`]): the answer is
+//! with a time budget for the run ([`RUN_TIMEOUT_MS`]): the answer is
 //! the verdict, also shown as a message, and the CLI's report goes to the
 //! client's log. Positions are in UTF-16 code units, the protocol's default.
 
@@ -27,7 +27,7 @@ use crate::Exit;
 
 /// The command a code lens runs.
 const RUN_COMMAND: &str = "charter.run";
-/// Time limit of each solver call of a run from the editor (60 s): a
+/// Time budget of a run from the editor (60 s): a
 /// verdict that takes longer is `unknown`, as with `--timeout 60`.
 const RUN_TIMEOUT_MS: u64 = 60_000;
 
