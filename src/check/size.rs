@@ -99,7 +99,8 @@ fn total(parts: impl IntoIterator<Item = u128>) -> u128 {
 fn rounded(n: u128) -> String {
     match n {
         0..=9_999 => n.to_string(),
-        10_000..=9_999_999 => format!("{}k", n / 1_000),
+        10_000..=999_999 => format!("{}k", n / 1_000),
+        1_000_000..=9_999_999 => format!("{}.{}M", n / 1_000_000, n / 100_000 % 10),
         10_000_000..=9_999_999_999 => format!("{}M", n / 1_000_000),
         _ => format!("{:.1e}", n as f64),
     }
