@@ -13,6 +13,7 @@ pub mod ast;
 pub mod check;
 pub mod eval;
 pub mod explore;
+pub mod fmt;
 pub mod hir;
 pub mod ir;
 pub mod lint;

@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod export;
+mod fmt;
 mod lint;
 mod output;
 mod test;
@@ -54,6 +55,7 @@ fn main() -> ExitCode {
             Command::Test(args) => test::test(&args, color),
             Command::Lint(args) => lint::lint(&args, color),
             Command::Export(args) => export::export(&args, color),
+            Command::Fmt(args) => fmt::fmt(&args, color),
         });
     let exit = match worker.map(|handle| handle.join()) {
         Ok(Ok(exit)) => exit,
