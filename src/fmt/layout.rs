@@ -274,11 +274,17 @@ impl Writer<'_, '_> {
             };
         }
         let position = tokens[code].start;
-        let region = self.region_at(shape, position);
-        let bracket = self
-            .open
-            .last()
-            .filter(|open| region.is_none_or(|r| tokens[open.index].start > r.span.start));
+        let region = self.region_at(shape, position).and_then(|region| {
+            match tokens.binary_search_by_key(&region.span.start, |t| t.start) {
+                Ok(start) if start < index => Some((region.kind, start)),
+                _ => None,
+            }
+        });
+        // The innermost open bracket rules, unless a region starts on a
+        // later line than it (effects inside an exception's braces).
+        let bracket = self.open.last().filter(|open| {
+            region.is_none_or(|(_, start)| self.line_of[start] <= self.line_of[open.index])
+        });
         if let Some(open) = bracket {
             if plan.hanging[open.index] {
                 let closing = is_closer(&tokens[code]) && code == index;
@@ -286,15 +292,11 @@ impl Writer<'_, '_> {
             }
             return open.column;
         }
-        let Some(region) = region else {
+        let Some((kind, start)) = region else {
             return 0;
         };
-        let start = match tokens.binary_search_by_key(&region.span.start, |t| t.start) {
-            Ok(start) if start < index => start,
-            _ => return INDENT,
-        };
         let (line_indent, first) = self.lines[self.line_of[start]];
-        match region.kind {
+        match kind {
             RegionKind::Header => line_indent + INDENT,
             RegionKind::Expr if tokens[first..start].iter().all(Token::is_comment) => line_indent,
             RegionKind::Expr => line_indent + INDENT,
