@@ -132,7 +132,10 @@ fn every_spec_and_fixture_formats_idempotently_and_keeps_its_meaning() {
         assert_eq!(after, before, "formatting {shown} changed its meaning");
         formatted_count += 1;
     }
-    assert!(formatted_count > 150, "only {formatted_count} specs formatted");
+    assert!(
+        formatted_count > 150,
+        "only {formatted_count} specs formatted"
+    );
 }
 
 /// The meaning compared above tells specs apart that differ by one `not`,
@@ -182,8 +185,10 @@ fn charter_bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_charter"))
 }
 
-const MESSY: &str = "charter \"t\"\nvar x:Bool=false\nevent flip\nclause c \"text\" on flip:x'=not x\n";
-const CANONICAL: &str = "charter \"t\"\nvar x: Bool = false\nevent flip\nclause c \"text\"\n  on flip: x' = not x\n";
+const MESSY: &str =
+    "charter \"t\"\nvar x:Bool=false\nevent flip\nclause c \"text\" on flip:x'=not x\n";
+const CANONICAL: &str =
+    "charter \"t\"\nvar x: Bool = false\nevent flip\nclause c \"text\"\n  on flip: x' = not x\n";
 
 fn folder(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("charter-fmt-{name}-{}", std::process::id()));
@@ -193,7 +198,12 @@ fn folder(name: &str) -> PathBuf {
 }
 
 fn run(args: &[&str], path: &Path) -> (Option<i32>, String, String) {
-    let output = charter_bin().arg("fmt").args(args).arg(path).output().unwrap();
+    let output = charter_bin()
+        .arg("fmt")
+        .args(args)
+        .arg(path)
+        .output()
+        .unwrap();
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -208,9 +218,16 @@ fn check_prints_a_diff_and_exits_1_then_fmt_rewrites_in_place() {
     std::fs::write(&spec, MESSY).unwrap();
     let (code, stdout, _) = run(&["--check"], &dir);
     assert_eq!(code, Some(1));
-    assert!(stdout.contains("-var x:Bool=false\n+var x: Bool = false\n"), "{stdout}");
+    assert!(
+        stdout.contains("-var x:Bool=false\n+var x: Bool = false\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains("@@"), "not a unified diff: {stdout}");
-    assert_eq!(std::fs::read_to_string(&spec).unwrap(), MESSY, "--check wrote");
+    assert_eq!(
+        std::fs::read_to_string(&spec).unwrap(),
+        MESSY,
+        "--check wrote"
+    );
 
     let (code, stdout, _) = run(&[], &dir);
     assert_eq!(code, Some(0));
@@ -250,7 +267,10 @@ fn a_symbolic_link_is_not_written_through() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("symbolic link"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), MESSY);
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

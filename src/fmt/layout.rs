@@ -31,9 +31,7 @@ fn is_keyword(token: &Token) -> bool {
 fn ends_operand(token: &Token) -> bool {
     match token.kind {
         Kind::Str => true,
-        Kind::Word => {
-            !is_keyword(token) || matches!(token.text, "true" | "false" | "none")
-        }
+        Kind::Word => !is_keyword(token) || matches!(token.text, "true" | "false" | "none"),
         Kind::Punct => matches!(token.text, ")" | "]" | "}" | "'" | "?"),
         Kind::LineComment | Kind::BlockComment => false,
     }
@@ -87,7 +85,9 @@ impl Plan {
             if is_opener(token) {
                 open.push(index);
                 plan.block_brace[index] = token.text == "{"
-                    && prev.is_some_and(|p| p.kind == Kind::Str || (p.kind == Kind::Word && !is_keyword(p)));
+                    && prev.is_some_and(|p| {
+                        p.kind == Kind::Str || (p.kind == Kind::Word && !is_keyword(p))
+                    });
                 let next_code = tokens[index + 1..].iter().position(|t| !t.is_comment());
                 plan.hanging[index] = match next_code {
                     Some(offset) => tokens[index + 1..=index + 1 + offset]
@@ -119,7 +119,8 @@ fn glued(plan: &Plan, tokens: &[Token], prev: usize, index: usize) -> bool {
         return false;
     }
     let set_brace = |i: usize| !plan.block_brace[i];
-    (t.kind == Kind::Punct && matches!(t.text, "," | ")" | "]" | ":" | "." | "'" | "?" | ".." | "/"))
+    (t.kind == Kind::Punct
+        && matches!(t.text, "," | ")" | "]" | ":" | "." | "'" | "?" | ".." | "/"))
         || (t.is("}") && set_brace(index))
         || (p.kind == Kind::Punct && matches!(p.text, "(" | "[" | "#" | ".." | "/"))
         || (p.is("{") && set_brace(prev))
@@ -298,7 +299,15 @@ impl Writer<'_, '_> {
         let (line_indent, first) = self.lines[self.line_of[start]];
         match kind {
             RegionKind::Header => line_indent + INDENT,
-            RegionKind::Expr if tokens[first..start].iter().all(Token::is_comment) => line_indent,
+            // `(forall …` on a line of its own: the parenthesis is the
+            // expression's start.
+            RegionKind::Expr
+                if tokens[first..start]
+                    .iter()
+                    .all(|t| t.is_comment() || is_opener(t)) =>
+            {
+                line_indent
+            }
             RegionKind::Expr => line_indent + INDENT,
         }
     }

@@ -41,8 +41,8 @@ impl Token<'_> {
 
 /// Punctuation of the grammar, longer spellings first.
 const PUNCTUATION: &[&str] = &[
-    "<=>", "=>", "->", "..", "+=", "-=", "!=", "<=", ">=", "(", ")", "[", "]", "{", "}", ",",
-    ":", ".", "'", "?", "=", "<", ">", "+", "-", "*", "/", "#", "|",
+    "<=>", "=>", "->", "..", "+=", "-=", "!=", "<=", ">=", "(", ")", "[", "]", "{", "}", ",", ":",
+    ".", "'", "?", "=", "<", ">", "+", "-", "*", "/", "#", "|",
 ];
 
 fn is_word_byte(byte: u8) -> bool {
@@ -111,7 +111,10 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
                 let length = PUNCTUATION
                     .iter()
                     .find(|p| rest.starts_with(**p))
-                    .map_or_else(|| rest.chars().next().map_or(1, char::len_utf8), |p| p.len());
+                    .map_or_else(
+                        || rest.chars().next().map_or(1, char::len_utf8),
+                        |p| p.len(),
+                    );
                 pos += length;
                 Kind::Punct
             }
@@ -158,8 +161,19 @@ mod tests {
         assert_eq!(
             texts,
             [
-                "a", "<=>", "b", "// c", "\"x\\\"y\"", "article", "S-1.2", "{", "0", "..", "-",
-                "3", "}"
+                "a",
+                "<=>",
+                "b",
+                "// c",
+                "\"x\\\"y\"",
+                "article",
+                "S-1.2",
+                "{",
+                "0",
+                "..",
+                "-",
+                "3",
+                "}"
             ]
         );
     }

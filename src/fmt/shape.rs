@@ -76,7 +76,7 @@ impl Shape {
             ItemKind::Calendar(_) | ItemKind::Enum(_) | ItemKind::Sort(_) => {}
             ItemKind::Const(decl) | ItemKind::Var(decl) => {
                 if let Some(value) = &decl.value {
-                    self.region(value.span, RegionKind::Expr);
+                    self.expr(value);
                 }
             }
             ItemKind::Event(event) => {
@@ -86,14 +86,14 @@ impl Shape {
                         own_line: false,
                     };
                     self.anchors_before.insert(requires.span.start, anchor);
-                    self.region(requires.span, RegionKind::Expr);
+                    self.expr(requires);
                 }
             }
-            ItemKind::Define(define) => self.region(define.body.span, RegionKind::Expr),
+            ItemKind::Define(define) => self.expr(&define.body),
             ItemKind::Axiom(formula)
             | ItemKind::Init(formula)
             | ItemKind::Lemma(formula)
-            | ItemKind::Assert(formula) => self.region(formula.body.span, RegionKind::Expr),
+            | ItemKind::Assert(formula) => self.expr(&formula.body),
             ItemKind::Article(article) => {
                 for clause in &article.clauses {
                     self.clause(clause, INDENT);
@@ -104,7 +104,7 @@ impl Shape {
             ItemKind::Clause(clause) => self.clause(clause, 0),
             ItemKind::Command(command) => {
                 if let ast::CommandKind::Scenario { goal, .. } = &command.kind {
-                    self.region(goal.span, RegionKind::Expr);
+                    self.expr(goal);
                 }
                 for option in &command.options {
                     self.anchor(option.span.start, INDENT, false);
@@ -126,7 +126,7 @@ impl Shape {
                     self.when(when);
                     self.block(block, rule_indent);
                 }
-                RuleKind::Always(expr) => self.region(expr.span, RegionKind::Expr),
+                RuleKind::Always(expr) => self.expr(expr),
                 RuleKind::May { when, .. } | RuleKind::MustNot { when, .. } => self.when(when),
                 RuleKind::Obligation { when, duty, .. } => {
                     self.when(when);
@@ -136,9 +136,63 @@ impl Shape {
         }
     }
 
+    /// An expression, and within it each quantifier's body: a line that
+    /// continues a body begun on an earlier line is indented from it, so
+    /// that what the quantifier covers shows.
+    fn expr(&mut self, expr: &ast::Expr) {
+        self.region(expr.span, RegionKind::Expr);
+        self.within(expr);
+    }
+
+    fn within(&mut self, expr: &ast::Expr) {
+        use ast::ExprKind as E;
+        let each = |shape: &mut Shape, exprs: &[ast::Expr]| {
+            for expr in exprs {
+                shape.within(expr);
+            }
+        };
+        let binders = |shape: &mut Shape, binders: &[ast::Binder]| {
+            for binder in binders {
+                if let ast::Domain::Set(set) = &binder.domain {
+                    shape.within(set);
+                }
+            }
+        };
+        match &expr.kind {
+            E::Bool(_) | E::Int(_) | E::None | E::Duration(..) => {}
+            E::Name { args, .. } | E::TimeSince { args, .. } | E::Last { args, .. } => {
+                each(self, args.as_deref().unwrap_or_default());
+                if let E::TimeSince { duration, .. } = &expr.kind {
+                    self.within(duration);
+                }
+            }
+            E::Unary(_, operand) | E::OptionTest { operand, .. } | E::Fraction(_, _, operand) => {
+                self.within(operand)
+            }
+            E::Binary(_, left, right) => {
+                self.within(left);
+                self.within(right);
+            }
+            E::If(condition, then, otherwise) => {
+                self.within(condition);
+                self.within(then);
+                self.within(otherwise);
+            }
+            E::SetLiteral(elements) => each(self, elements),
+            E::Comprehension(bound, body) => {
+                binders(self, bound);
+                self.within(body);
+            }
+            E::Quantified(_, bound, body) | E::Sum(bound, body) => {
+                binders(self, bound);
+                self.expr(body);
+            }
+        }
+    }
+
     fn when(&mut self, when: &Option<ast::Expr>) {
         if let Some(when) = when {
-            self.region(when.span, RegionKind::Expr);
+            self.expr(when);
         }
     }
 
@@ -146,18 +200,16 @@ impl Shape {
     /// enclosing exception's).
     fn block(&mut self, block: &ast::EffectBlock, indent: usize) {
         if let (Some(first), Some(last)) = (block.effects.first(), block.effects.last()) {
-            self.region(
-                Span::new(first.span.start, last.span.end),
-                RegionKind::Expr,
-            );
+            self.region(Span::new(first.span.start, last.span.end), RegionKind::Expr);
             for effect in &block.effects {
                 self.region(effect.span, RegionKind::Header);
+                self.within(&effect.value);
             }
         }
         for exception in &block.exceptions {
             self.anchor(exception.span.start, indent + INDENT, false);
             self.region(exception.span, RegionKind::Header);
-            self.region(exception.condition.span, RegionKind::Expr);
+            self.expr(&exception.condition);
             self.block(&exception.block, indent + INDENT);
         }
     }

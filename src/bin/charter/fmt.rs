@@ -5,7 +5,7 @@
 //! reported and left untouched.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use charter::report::{self, Color, SourceFile};
 
@@ -43,7 +43,7 @@ pub fn fmt(args: &FmtArgs, color: Color) -> Exit {
 }
 
 /// Formats one file: rewrites it, or (`check`) prints how it would change.
-fn format_file(path: &PathBuf, check: bool, color: Color, stdout: &mut Output) -> Exit {
+fn format_file(path: &Path, check: bool, color: Color, stdout: &mut Output) -> Exit {
     let name = path.display().to_string();
     let bytes = match read_source(path) {
         Ok(bytes) => bytes,
@@ -52,7 +52,11 @@ fn format_file(path: &PathBuf, check: bool, color: Color, stdout: &mut Output) -
                 path: name.clone(),
                 reason: err.to_string(),
             };
-            to_stderr(&report::render(&error, &SourceFile::from_bytes(&name, b""), color));
+            to_stderr(&report::render(
+                &error,
+                &SourceFile::from_bytes(&name, b""),
+                color,
+            ));
             return Exit::Invalid;
         }
     };
