@@ -10,7 +10,7 @@ use std::path::Path;
 use charter::report::{self, Color, SourceFile};
 
 use crate::args::FmtArgs;
-use crate::output::{read_source, spec_files, to_stderr, write_atomically, Output, ReadError};
+use crate::output::{read_reported, spec_files, to_stderr, write_atomically, Output};
 use crate::Exit;
 
 pub fn fmt(args: &FmtArgs, color: Color) -> Exit {
@@ -45,20 +45,8 @@ pub fn fmt(args: &FmtArgs, color: Color) -> Exit {
 /// Formats one file: rewrites it, or (`check`) prints how it would change.
 fn format_file(path: &Path, check: bool, color: Color, stdout: &mut Output) -> Exit {
     let name = path.display().to_string();
-    let bytes = match read_source(path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            let error = ReadError {
-                path: name.clone(),
-                reason: err.to_string(),
-            };
-            to_stderr(&report::render(
-                &error,
-                &SourceFile::from_bytes(&name, b""),
-                color,
-            ));
-            return Exit::Invalid;
-        }
+    let Some(bytes) = read_reported(path, color) else {
+        return Exit::Invalid;
     };
     let Some((text, formatted)) = formatted(&name, &bytes, color) else {
         return Exit::Invalid;
