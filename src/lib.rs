@@ -14,6 +14,7 @@ pub mod budget;
 pub mod check;
 pub mod eval;
 pub mod explore;
+pub mod fmt;
 pub mod hir;
 pub mod ide;
 pub mod ir;

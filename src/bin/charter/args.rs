@@ -46,6 +46,26 @@ pub enum Command {
     /// Run the language server over standard input and output, for
     /// editors (see editors/README.md).
     Lsp,
+    /// Rewrite spec files (or the `.charter` files under folders) in the
+    /// canonical layout; comments and quoted texts are kept as written.
+    Fmt(FmtArgs),
+}
+
+#[derive(clap::Args)]
+pub struct FmtArgs {
+    /// Spec files, folders searched for `.charter` files, or `-` to format
+    /// standard input to standard output.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Change nothing: print a unified diff of each file that is not in
+    /// the canonical layout, and exit with 1 if there is one.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Format standard input to standard output (as `-`).
+    #[arg(long)]
+    pub stdin: bool,
 }
 
 #[derive(clap::Args)]

@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod export;
+mod fmt;
 mod governor;
 mod lint;
 mod lsp;
@@ -60,6 +61,7 @@ fn main() -> ExitCode {
             Command::Lint(args) => lint::lint(&args, color),
             Command::Export(args) => export::export(&args, color),
             Command::Lsp => lsp::lsp(),
+            Command::Fmt(args) => fmt::fmt(&args, color),
         });
     let exit = match worker.map(|handle| handle.join()) {
         Ok(Ok(exit)) => exit,

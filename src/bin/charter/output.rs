@@ -35,6 +35,22 @@ pub fn read_source(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A spec's bytes ([`read_source`]), or `None` after saying on standard
+/// error why they cannot be read.
+pub fn read_reported(path: &std::path::Path, color: Color) -> Option<Vec<u8>> {
+    read_source(path)
+        .map_err(|err| {
+            let name = path.display().to_string();
+            let error = ReadError {
+                path: name.clone(),
+                reason: err.to_string(),
+            };
+            let source = SourceFile::from_bytes(&name, b"");
+            to_stderr(&report::render(&error, &source, color));
+        })
+        .ok()
+}
+
 /// The first error met writing to standard output, if any.
 static OUTPUT_ERROR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
@@ -95,18 +111,7 @@ pub struct Spec {
 /// standard error. `None` when it cannot be read or is invalid.
 pub fn load_spec(path: &std::path::Path, color: Color) -> Option<Spec> {
     let name = path.display().to_string();
-    let bytes = match read_source(path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            let error = ReadError {
-                path: name.clone(),
-                reason: err.to_string(),
-            };
-            let source = SourceFile::from_bytes(&name, b"");
-            to_stderr(&report::render(&error, &source, color));
-            return None;
-        }
-    };
+    let bytes = read_reported(path, color)?;
     let source = SourceFile::from_bytes(&name, &bytes);
     match charter::load(&bytes) {
         Err(error) => {
