@@ -224,3 +224,44 @@ fn did_you_mean_works_on_names_in_any_script() {
     let text = spec("var comit\u{e9}s: Bool\nassert a: always comite\u{301}\n");
     assert!(help_for(&text).contains("did you mean `comités`"), "{text}");
 }
+
+/// A name that looks like a reserved word is warned about, whatever mix
+/// of scripts spells it: `trսe` (an Armenian `ս`: Latin with Armenian is
+/// not a deceptive mix by UTS #39's levels, so nothing else warned) reads
+/// as `true` where it stands for a constant that is false. Passed without
+/// a word before this was fixed.
+#[test]
+fn a_name_that_looks_like_a_reserved_word_is_warned_about() {
+    let confusable = "charter::check::confusable_names".to_string();
+    for name in ["tr\u{57D}e", "n\u{585}ne", "\u{406}nt", "\u{3BF}r"] {
+        let text = spec(&format!(
+            "const {name}: Bool = false\nvar x: Bool = false\nevent e\n\
+             clause c on e: x' = {name}\nassert a: always not x\nprove a\n"
+        ));
+        let loaded = charter::load(text.as_bytes()).unwrap();
+        let warnings = loaded.checked.unwrap().warnings;
+        let at = text.find(name).unwrap();
+        let looks_like: Vec<_> = warnings
+            .iter()
+            .filter(|w| matches!(w, charter::check::CheckError::ConfusableKeyword { .. }))
+            .collect();
+        assert_eq!(looks_like.len(), 1, "{name}: {warnings:?}");
+        assert_eq!(looks_like[0].span(), Span::new(at, at + name.len()));
+        assert!(codes(&text).contains(&confusable), "{name}");
+    }
+    // An ASCII name is never a reserved word's look-alike (`Int` and
+    // `lnt` are left to "did you mean"), nor is a name in another script.
+    for clean in ["lnt", "nоne_of_these", "правда"] {
+        let text = spec(&format!(
+            "var {clean}: Bool = false\nassert a: always not {clean}\n"
+        ));
+        let loaded = charter::load(text.as_bytes()).unwrap();
+        let warnings = loaded.checked.unwrap().warnings;
+        assert!(
+            !warnings
+                .iter()
+                .any(|w| matches!(w, charter::check::CheckError::ConfusableKeyword { .. })),
+            "{clean}: {warnings:?}"
+        );
+    }
+}
