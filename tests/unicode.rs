@@ -296,3 +296,18 @@ fn did_you_mean_has_one_budget_for_the_whole_check() {
     assert!(helps[0], "the first typo gets its suggestion");
     assert!(!helps[29], "the budget is spent before the last");
 }
+
+/// A byte order mark at the start of a file (Notepad writes one) is
+/// whitespace; anywhere else it is an invisible character. Refused as an
+/// invisible character "that would make two names look the same" before
+/// this was fixed.
+#[test]
+fn a_byte_order_mark_may_open_a_file() {
+    let text = format!(
+        "\u{FEFF}{}",
+        spec("var x: Bool = false\nassert a: always not x\n")
+    );
+    assert_eq!(codes(&text), Vec::<String>::new());
+    let text = spec("var x: Bool = false\u{FEFF}\nassert a: always not x\n");
+    assert_eq!(codes(&text), vec!["charter::syntax::invisible_character"]);
+}
