@@ -192,3 +192,75 @@ fn the_state_budget_still_holds_first_when_smaller() {
     let reason = reason(GRID, &explicit(1_000, None));
     assert_eq!(reason, UnknownReason::StateBudget { max_states: 1_000 });
 }
+
+/// Runs `charter verify --engine explicit` on `source` with the address
+/// space capped at 1.5 GB (as `ulimit -v` does), so that a search that
+/// lists more than it counted aborts here instead of exhausting the
+/// machine. Exit code and standard output.
+fn explicit_under_ulimit(name: &str, source: &str, args: &[&str]) -> (Option<i32>, String) {
+    let dir = std::env::temp_dir().join(format!("charter-explicit-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("spec.charter");
+    std::fs::write(&spec, source).unwrap();
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1500000 && exec \"$@\"")
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_charter"))
+        .args(["verify", "--engine", "explicit"])
+        .args(args)
+        .arg(&spec)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+/// The values of every location a product ranges over are counted before
+/// any is listed, and each type is listed once: here 256 locations of
+/// `set P` (65,536 subsets each) would have taken about 5 GB as lists
+/// before the product was found too large (an abort, exit 134, before this
+/// was fixed). Now the state budget is named at once.
+#[test]
+fn the_locations_of_a_product_are_counted_before_they_are_listed() {
+    let source = r#"charter "t"
+sort P
+var f: (P, P) -> set P
+event e(a: P, b: P)
+clause c "c" on e(a, b): f'(a, b) = {}
+assert ok: always true
+check ok depth 1 scope P = 16
+"#;
+    let (code, stdout) = explicit_under_ulimit("lists", source, &["--max-states", "100000000"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout
+            .contains("unknown: the explicit-state engine reached its budget of 100000000 states"),
+        "{stdout}"
+    );
+}
+
+/// An event's occurrences are built one at a time, not held: 10^8 of them
+/// (within a state budget raised to 10^8) took gigabytes as a list (an
+/// abort, exit 134, before this was fixed); now the search runs into its
+/// time limit.
+#[test]
+fn occurrences_are_not_held_in_memory() {
+    let source = r#"charter "t"
+var x: Int[0..99] = 0
+event e(a: Int[0..99], b: Int[0..99], c: Int[0..99], d: Int[0..99])
+clause c "c" on e(a, b, c, d): x' = a
+assert ok: always x < 100
+check ok depth 1
+"#;
+    let args = ["--max-states", "100000000", "--timeout", "1"];
+    let (code, stdout) = explicit_under_ulimit("occurrences", source, &args);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("unknown: the time limit of 1 s (--timeout) was spent at depth 0"),
+        "{stdout}"
+    );
+}

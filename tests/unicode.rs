@@ -224,3 +224,90 @@ fn did_you_mean_works_on_names_in_any_script() {
     let text = spec("var comit\u{e9}s: Bool\nassert a: always comite\u{301}\n");
     assert!(help_for(&text).contains("did you mean `comités`"), "{text}");
 }
+
+/// A name that looks like a reserved word is warned about, whatever mix
+/// of scripts spells it: `trսe` (an Armenian `ս`: Latin with Armenian is
+/// not a deceptive mix by UTS #39's levels, so nothing else warned) reads
+/// as `true` where it stands for a constant that is false. Passed without
+/// a word before this was fixed.
+#[test]
+fn a_name_that_looks_like_a_reserved_word_is_warned_about() {
+    let confusable = "charter::check::confusable_names".to_string();
+    for name in ["tr\u{57D}e", "n\u{585}ne", "\u{406}nt", "\u{3BF}r"] {
+        let text = spec(&format!(
+            "const {name}: Bool = false\nvar x: Bool = false\nevent e\n\
+             clause c on e: x' = {name}\nassert a: always not x\nprove a\n"
+        ));
+        let loaded = charter::load(text.as_bytes()).unwrap();
+        let warnings = loaded.checked.unwrap().warnings;
+        let at = text.find(name).unwrap();
+        let looks_like: Vec<_> = warnings
+            .iter()
+            .filter(|w| matches!(w, charter::check::CheckError::ConfusableKeyword { .. }))
+            .collect();
+        assert_eq!(looks_like.len(), 1, "{name}: {warnings:?}");
+        assert_eq!(looks_like[0].span(), Span::new(at, at + name.len()));
+        assert!(codes(&text).contains(&confusable), "{name}");
+    }
+    // An ASCII name is never a reserved word's look-alike (`Int` and
+    // `lnt` are left to "did you mean"), nor is a name in another script.
+    for clean in ["lnt", "nоne_of_these", "правда"] {
+        let text = spec(&format!(
+            "var {clean}: Bool = false\nassert a: always not {clean}\n"
+        ));
+        let loaded = charter::load(text.as_bytes()).unwrap();
+        let warnings = loaded.checked.unwrap().warnings;
+        assert!(
+            !warnings
+                .iter()
+                .any(|w| matches!(w, charter::check::CheckError::ConfusableKeyword { .. })),
+            "{clean}: {warnings:?}"
+        );
+    }
+}
+
+/// "did you mean" has one budget of characters to compare for a whole
+/// check, not one per name: a generated spec with thousands of long names
+/// and as many typos took minutes (3,000 of each, 250 characters long: over
+/// two minutes before this was fixed). Here 120 names of 200 characters
+/// and 30 typos: the first typos get their suggestion, the last none
+/// (before: every one, each costing 120 edit distances of 200 × 200).
+#[test]
+fn did_you_mean_has_one_budget_for_the_whole_check() {
+    let long = |i: usize| format!("n{i:03}_{}", "x".repeat(195));
+    let mut body = String::new();
+    for i in 0..120 {
+        body.push_str(&format!("var {}: Bool\n", long(i)));
+    }
+    for i in 0..30 {
+        let typo = format!("{}y", &long(i)[..long(i).len() - 1]);
+        body.push_str(&format!("assert t{i}: always {typo}\n"));
+    }
+    let loaded = charter::load(spec(&body).as_bytes()).unwrap();
+    let errors = loaded.checked.unwrap_err();
+    let helps: Vec<bool> = errors
+        .iter()
+        .filter(|e| e.to_string().starts_with("unknown name"))
+        .map(|e| {
+            miette::Diagnostic::help(e).is_some_and(|h| h.to_string().contains("did you mean"))
+        })
+        .collect();
+    assert_eq!(helps.len(), 30);
+    assert!(helps[0], "the first typo gets its suggestion");
+    assert!(!helps[29], "the budget is spent before the last");
+}
+
+/// A byte order mark at the start of a file (Notepad writes one) is
+/// whitespace; anywhere else it is an invisible character. Refused as an
+/// invisible character "that would make two names look the same" before
+/// this was fixed.
+#[test]
+fn a_byte_order_mark_may_open_a_file() {
+    let text = format!(
+        "\u{FEFF}{}",
+        spec("var x: Bool = false\nassert a: always not x\n")
+    );
+    assert_eq!(codes(&text), Vec::<String>::new());
+    let text = spec("var x: Bool = false\u{FEFF}\nassert a: always not x\n");
+    assert_eq!(codes(&text), vec!["charter::syntax::invisible_character"]);
+}

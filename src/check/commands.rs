@@ -170,11 +170,8 @@ impl Checker {
         let mut allowances = Vec::new();
         for allowed in allowing {
             let Some(kind) = Blocking::parse(&allowed.kind.node) else {
-                let kinds: Vec<String> = Blocking::ALL
-                    .iter()
-                    .map(|k| k.as_str().to_string())
-                    .collect();
-                let suggestion = suggest(&allowed.kind.node, &kinds)
+                let kinds = Blocking::ALL.iter().map(|k| k.as_str());
+                let suggestion = suggest(&allowed.kind.node, kinds, &mut self.suggestion_work)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 self.error(CheckError::UnknownBlocking {

@@ -4,7 +4,8 @@
 //! ending in a Cyrillic `а`), and one name that mixes scripts where a
 //! reader cannot see it (Latin with Cyrillic or Greek; Latin with Han, or
 //! with one other script such as Arabic, is ordinary and passes). Both are
-//! warnings. Pairs of names spelt in ASCII alone are left to "did you
+//! warnings, as is a name that looks like a reserved word (`trսe` with an
+//! Armenian `ս` reads as `true`). Pairs of names spelt in ASCII alone are left to "did you
 //! mean": `rn` and `m` share a skeleton too.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +31,10 @@ impl Checker {
             return;
         }
         names.sort_by_key(|&(_, span)| span);
+        let keywords: BTreeMap<String, &'static str> = crate::syntax::KEYWORDS
+            .iter()
+            .map(|&k| (unicode_security::skeleton(k).collect(), k))
+            .collect();
         let mut seen = BTreeSet::new();
         let mut by_skeleton: BTreeMap<String, (&String, Span)> = BTreeMap::new();
         let mut warnings = Vec::new();
@@ -41,6 +46,17 @@ impl Checker {
                 warnings.extend(mixed_script(name, span));
             }
             let skeleton: String = unicode_security::skeleton(name).collect();
+            if let Some(&keyword) = keywords.get(&skeleton).filter(|_| !name.is_ascii()) {
+                warnings.push(CheckError::ConfusableKeyword {
+                    name: name.clone(),
+                    keyword,
+                    help: format!(
+                        "{}. A reader takes it for the reserved word; give the name a spelling that does not look like one",
+                        differs(name, keyword)
+                    ),
+                    span,
+                });
+            }
             match by_skeleton.get(&skeleton) {
                 None => {
                     by_skeleton.insert(skeleton, (name, span));
@@ -67,12 +83,21 @@ fn describe(c: char) -> String {
 }
 
 fn confusable_help(name: &str, other: &str) -> String {
+    format!(
+        "{}. If they are one name, retype one of them; if two, give them names that look different",
+        differs(name, other)
+    )
+}
+
+/// How two look-alike spellings differ: the letters that stand for others
+/// when there are few.
+fn differs(name: &str, other: &str) -> String {
     let pairs: Vec<(char, char)> = name
         .chars()
         .zip(other.chars())
         .filter(|(a, b)| a != b)
         .collect();
-    let differs = if name.chars().count() == other.chars().count() && pairs.len() <= 3 {
+    if name.chars().count() == other.chars().count() && pairs.len() <= 3 {
         let each: Vec<String> = pairs
             .iter()
             .map(|&(a, b)| format!("{} stands for {}", describe(a), describe(b)))
@@ -83,8 +108,7 @@ fn confusable_help(name: &str, other: &str) -> String {
         )
     } else {
         "they differ in characters that look alike".to_string()
-    };
-    format!("{differs}. If they are one name, retype one of them; if two, give them names that look different")
+    }
 }
 
 /// A name whose letters come from scripts that mix only to deceive: below

@@ -524,6 +524,20 @@ pub enum CheckError {
         first: Span,
     },
 
+    #[error("`{name}` looks like the reserved word `{keyword}`")]
+    #[diagnostic(
+        code(charter::check::confusable_names),
+        severity(Warning),
+        help("{help}")
+    )]
+    ConfusableKeyword {
+        name: String,
+        keyword: &'static str,
+        help: String,
+        #[label("a name, not the reserved word `{keyword}`")]
+        span: Span,
+    },
+
     #[error("the name `{name}` mixes {scripts} letters")]
     #[diagnostic(
         code(charter::check::mixed_script_name),
@@ -614,6 +628,7 @@ impl CheckError {
             | BadShare { span, .. }
             | SelfObligation { span, .. }
             | ConfusableNames { span, .. }
+            | ConfusableKeyword { span, .. }
             | MixedScriptName { span, .. }
             | Unused { span, .. } => *span,
         }
@@ -624,6 +639,7 @@ impl CheckError {
             self,
             CheckError::Unused { .. }
                 | CheckError::ConfusableNames { .. }
+                | CheckError::ConfusableKeyword { .. }
                 | CheckError::MixedScriptName { .. }
         )
     }

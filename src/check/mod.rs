@@ -211,6 +211,8 @@ struct Checker {
     duties: Vec<duties::PendingDuty>,
     /// Per clause checked (as `clauses`): the names after `overrides`.
     override_names: Vec<Vec<Ident>>,
+    /// What "did you mean" has compared so far ([`resolve::SUGGESTION_WORK`]).
+    suggestion_work: usize,
 }
 
 #[derive(Clone, Debug)]

@@ -357,16 +357,20 @@ impl Checker {
         kind: &'static str,
         fits: impl Fn(Global) -> bool,
     ) {
-        let mut candidates: Vec<String> = self
+        let globals = self
             .globals
             .iter()
             .filter(|(_, (g, _))| fits(*g))
-            .map(|(n, _)| n.clone())
-            .collect();
-        if kind == "name" {
-            candidates.extend(self.scope.iter().map(|id| self.locals[id.0].name.clone()));
-        }
-        let help = suggest(&name.node, &candidates).map(|s| format!("did you mean `{s}`?"));
+            .map(|(n, _)| n.as_str());
+        let locals = self
+            .scope
+            .iter()
+            .filter(|_| kind == "name")
+            .map(|id| self.locals[id.0].name.as_str());
+        let mut work = self.suggestion_work;
+        let help = suggest(&name.node, globals.chain(locals), &mut work)
+            .map(|s| format!("did you mean `{s}`?"));
+        self.suggestion_work = work;
         self.error(CheckError::UnknownName {
             kind,
             name: name.node.clone(),
@@ -388,9 +392,22 @@ impl Checker {
     }
 }
 
+/// Characters "did you mean" may compare in one check, all suggestions
+/// together: far more than a spec written by people needs (a hundred
+/// unknown names among a thousand), and a bound on what a generated one
+/// with thousands of long names and as many typos costs (seconds, not
+/// hours). Past it, unknown names get no suggestion.
+pub(super) const SUGGESTION_WORK: usize = 50_000_000;
+
 /// The candidate closest to `name`, if it is close enough to be a likely
-/// typo.
-pub(super) fn suggest(name: &str, candidates: &[String]) -> Option<String> {
+/// typo. `work` counts the characters compared so far in this check
+/// (lengths read, and the cells of each edit distance), against
+/// [`SUGGESTION_WORK`].
+pub(super) fn suggest<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+    work: &mut usize,
+) -> Option<String> {
     // The edit distance is quadratic in the names' lengths: no suggestion
     // for a name longer than any a person types, and none computed for a
     // candidate whose length alone puts it out of reach.
@@ -400,11 +417,27 @@ pub(super) fn suggest(name: &str, candidates: &[String]) -> Option<String> {
         return None;
     }
     let limit = (length / 3).max(1);
-    candidates
-        .iter()
-        .filter(|c| c.chars().count().abs_diff(length) <= limit)
-        .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|(distance, c)| *distance <= limit || c.to_lowercase() == name.to_lowercase())
-        .min_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.cmp(y)))
-        .map(|(_, c)| c.clone())
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        *work = work.saturating_add(c.len());
+        if *work > SUGGESTION_WORK {
+            return None;
+        }
+        let c_length = c.chars().count();
+        if c_length.abs_diff(length) > limit {
+            continue;
+        }
+        *work = work.saturating_add(length * c_length);
+        if *work > SUGGESTION_WORK {
+            return None;
+        }
+        let distance = strsim::damerau_levenshtein(name, c);
+        if distance > limit && c.to_lowercase() != name.to_lowercase() {
+            continue;
+        }
+        if best.is_none_or(|(d, b)| (distance, c) < (d, b)) {
+            best = Some((distance, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
 }

@@ -38,15 +38,40 @@ pub fn cells(model: &Model, args: &[Type]) -> u128 {
     model.cell_count(args)
 }
 
+/// Refuses a type of more than [`MAX_VALUES`] values (of an element type,
+/// or subsets; options add `none` to their inner type's), `what` naming
+/// whose values they are; counts, lists nothing.
+fn listable(model: &Model, ty: &Type, what: &dyn Fn() -> String) -> Result<(), Found> {
+    if let Type::Option(inner) = ty {
+        return listable(model, inner, what);
+    }
+    let size = count(model, ty);
+    if size <= MAX_VALUES as u128 {
+        return Ok(());
+    }
+    let size = match ty {
+        Type::Set(element) => format!("2^{}", count(model, element)),
+        _ => size.to_string(),
+    };
+    Err(Found::Unsupported {
+        what: format!(
+            "{} ranges over `{}`: {size} values, more than the {MAX_VALUES} it lists",
+            what(),
+            model.charter.type_name(ty)
+        ),
+    })
+}
+
 /// Every value of a type: elements, options, and the subsets of a finite
 /// element type; counted first, and refused above [`MAX_VALUES`] values
-/// (of an element type, or subsets), `what` naming whose values they are.
+/// ([`listable`]).
 pub fn all_values(
     model: &Model,
     ty: &Type,
     what: &dyn Fn() -> String,
 ) -> Result<Vec<Value>, Found> {
-    let size = match ty {
+    listable(model, ty, what)?;
+    Ok(match ty {
         Type::Option(inner) => {
             let mut values = vec![Value::Opt(None)];
             values.extend(
@@ -54,24 +79,8 @@ pub fn all_values(
                     .into_iter()
                     .map(|v| Value::Opt(Some(Box::new(v)))),
             );
-            return Ok(values);
+            values
         }
-        _ => count(model, ty),
-    };
-    if size > MAX_VALUES as u128 {
-        let size = match ty {
-            Type::Set(element) => format!("2^{}", count(model, element)),
-            _ => size.to_string(),
-        };
-        return Err(Found::Unsupported {
-            what: format!(
-                "{} ranges over `{}`: {size} values, more than the {MAX_VALUES} it lists",
-                what(),
-                model.charter.type_name(ty)
-            ),
-        });
-    }
-    Ok(match ty {
         Type::Set(element) => {
             let domain = model.domain(element);
             (0..1usize << domain.len())
@@ -91,91 +100,172 @@ pub fn all_values(
     })
 }
 
-/// The product of several value lists, walked one tuple at a time in
-/// row-major order (the last list varies fastest); counted first, more
-/// than `max` tuples exceed the state budget.
+/// The values of several slots (locations, or an event's arguments), each
+/// type listed once however many slots share it. Everything is counted
+/// before anything is listed: a slot's type of more than [`MAX_VALUES`]
+/// values is refused by name, and more than `max` combinations exceed the
+/// state budget, so what is listed stays within a few lists of at most
+/// [`MAX_VALUES`] values each.
+struct Lists {
+    lists: Vec<(Type, Vec<Value>)>,
+    /// Per slot, its list.
+    of_slot: Vec<usize>,
+}
+
+impl Lists {
+    fn new(
+        model: &Model,
+        types: &[&Type],
+        max: usize,
+        what: &dyn Fn(usize) -> String,
+    ) -> Result<Lists, Found> {
+        let mut total = 1u128;
+        for (slot, ty) in types.iter().enumerate() {
+            listable(model, ty, &|| what(slot))?;
+            total = total.saturating_mul(count(model, ty));
+        }
+        if total > max as u128 {
+            return Err(Found::Budget { max });
+        }
+        let mut lists: Vec<(Type, Vec<Value>)> = Vec::new();
+        let mut of_slot = Vec::with_capacity(types.len());
+        for (slot, &ty) in types.iter().enumerate() {
+            let index = match lists.iter().position(|(t, _)| t == ty) {
+                Some(index) => index,
+                None => {
+                    lists.push((ty.clone(), all_values(model, ty, &|| what(slot))?));
+                    lists.len() - 1
+                }
+            };
+            of_slot.push(index);
+        }
+        Ok(Lists { lists, of_slot })
+    }
+
+    /// The number of combinations (at most the `max` it was built with).
+    fn combinations(&self) -> usize {
+        self.of_slot
+            .iter()
+            .fold(1, |n, &l| n.saturating_mul(self.lists[l].1.len()))
+    }
+
+    fn product(&self) -> Product<'_> {
+        Product {
+            lists: self,
+            at: vec![0; self.of_slot.len()],
+            started: false,
+        }
+    }
+
+    /// Combination number `n` in the product's order (the last slot
+    /// varies fastest).
+    fn nth(&self, mut n: usize) -> Vec<Value> {
+        let mut values = vec![Value::Bool(false); self.of_slot.len()];
+        for (slot, &l) in self.of_slot.iter().enumerate().rev() {
+            let list = &self.lists[l].1;
+            values[slot] = list[n % list.len()].clone();
+            n /= list.len();
+        }
+        values
+    }
+}
+
+/// The combinations of [`Lists`], walked one at a time in row-major
+/// order (the last slot varies fastest).
 struct Product<'l> {
-    lists: &'l [Vec<Value>],
+    lists: &'l Lists,
     at: Vec<usize>,
     started: bool,
 }
 
 impl<'l> Product<'l> {
-    fn new(lists: &'l [Vec<Value>], max: usize) -> Result<Product<'l>, Found> {
-        let total = lists
-            .iter()
-            .fold(1u128, |n, l| n.saturating_mul(l.len() as u128));
-        if total > max as u128 {
-            return Err(Found::Budget { max });
-        }
-        Ok(Product {
-            lists,
-            at: vec![0; lists.len()],
-            started: false,
-        })
-    }
-
-    /// The next tuple, as one value of each list.
+    /// The next combination, as one value per slot.
     fn next(&mut self) -> Option<impl Iterator<Item = &'l Value> + '_> {
-        if self.lists.iter().any(Vec::is_empty) {
+        let lists = self.lists;
+        let len = |slot: usize| lists.lists[lists.of_slot[slot]].1.len();
+        if (0..self.at.len()).any(|slot| len(slot) == 0) {
             return None;
         }
         if self.started {
-            let mut i = self.lists.len();
+            let mut i = self.at.len();
             loop {
                 if i == 0 {
                     return None;
                 }
                 i -= 1;
                 self.at[i] += 1;
-                if self.at[i] < self.lists[i].len() {
+                if self.at[i] < len(i) {
                     break;
                 }
                 self.at[i] = 0;
             }
         }
         self.started = true;
-        let lists = self.lists;
-        Some(self.at.iter().enumerate().map(move |(i, &a)| &lists[i][a]))
+        Some(
+            self.at
+                .iter()
+                .enumerate()
+                .map(move |(slot, &a)| &lists.lists[lists.of_slot[slot]].1[a]),
+        )
     }
 }
 
-/// Every event with every tuple of arguments, in declaration order.
-pub fn occurrences(model: &Model, max: usize) -> Result<Vec<Occurrence>, Found> {
-    let charter = model.charter;
-    let mut lists_of = Vec::new();
-    let mut total = 0u128;
-    for event in &charter.events {
-        let lists = event
-            .params
-            .iter()
-            .map(|p| {
+/// Every event with every tuple of arguments, in declaration order (the
+/// last argument varying fastest), numbered; each occurrence is built when
+/// asked for, so that a million of them take no memory.
+pub struct Occurrences {
+    /// Per event, its arguments' values.
+    events: Vec<Lists>,
+    /// Per event, the number of its first occurrence; then the total.
+    starts: Vec<usize>,
+}
+
+impl Occurrences {
+    /// Counted before anything is listed: more than `max` occurrences
+    /// exceed the state budget.
+    pub fn new(model: &Model, max: usize) -> Result<Occurrences, Found> {
+        let charter = model.charter;
+        let mut total = 0u128;
+        for event in &charter.events {
+            let mut product = 1u128;
+            for p in &event.params {
                 let local = charter.local(*p);
                 let what = || format!("the argument `{}` of `{}`", local.name, event.name);
-                all_values(model, &local.ty, &what)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        total = total.saturating_add(
-            lists
-                .iter()
-                .fold(1u128, |n, l| n.saturating_mul(l.len() as u128)),
-        );
-        lists_of.push(lists);
+                listable(model, &local.ty, &what)?;
+                product = product.saturating_mul(count(model, &local.ty));
+            }
+            total = total.saturating_add(product);
+        }
+        if total > max as u128 {
+            return Err(Found::Budget { max });
+        }
+        let mut events = Vec::new();
+        let mut starts = vec![0];
+        for event in &charter.events {
+            let types: Vec<&Type> = event.params.iter().map(|p| &charter.local(*p).ty).collect();
+            let what = |slot: usize| {
+                let local = charter.local(event.params[slot]);
+                format!("the argument `{}` of `{}`", local.name, event.name)
+            };
+            let lists = Lists::new(model, &types, max, &what)?;
+            starts.push(starts[starts.len() - 1] + lists.combinations());
+            events.push(lists);
+        }
+        Ok(Occurrences { events, starts })
     }
-    if total > max as u128 {
-        return Err(Found::Budget { max });
+
+    pub fn len(&self) -> usize {
+        self.starts[self.starts.len() - 1]
     }
-    let mut all = Vec::new();
-    for (index, lists) in lists_of.iter().enumerate() {
-        let mut product = Product::new(lists, max)?;
-        while let Some(args) = product.next() {
-            all.push(Occurrence {
-                event: EventId(index),
-                args: args.cloned().collect(),
-            });
+
+    /// Occurrence number `n` (below [`Occurrences::len`]).
+    pub fn get(&self, n: usize) -> Occurrence {
+        let event = self.starts.partition_point(|&s| s <= n) - 1;
+        Occurrence {
+            event: EventId(event),
+            args: self.events[event].nth(n - self.starts[event]),
         }
     }
-    Ok(all)
 }
 
 /// Every initial state: constants and variables with a declared value take
@@ -193,7 +283,6 @@ pub fn initial_states(model: &Model, watch: &Watch) -> Result<Vec<State>, Found>
         });
     }
     let mut free = Vec::new();
-    let mut lists = Vec::new();
     let mut template = State { cells: Vec::new() };
     for (index, decl) in charter.states.iter().enumerate() {
         let count = cells(model, &decl.args) as usize;
@@ -201,15 +290,14 @@ pub fn initial_states(model: &Model, watch: &Watch) -> Result<Vec<State>, Found>
         for cell in 0..count {
             if decl.value.is_none() {
                 free.push((index, cell));
-                let what = || format!("`{}`", model.location_name(StateId(index), cell));
-                lists.push(all_values(model, &decl.ty, &what)?);
             }
             cells.push(model.first_value(&decl.ty));
         }
         template.cells.push(cells);
     }
+    let lists = slot_lists(model, &free, watch.max_states)?;
     let mut states = Vec::new();
-    let mut product = Product::new(&lists, watch.max_states)?;
+    let mut product = lists.product();
     while let Some(values) = product.next() {
         let mut state = template.clone();
         for ((index, cell), value) in free.iter().zip(values) {
@@ -229,6 +317,19 @@ pub fn initial_states(model: &Model, watch: &Watch) -> Result<Vec<State>, Found>
     states.sort();
     states.dedup();
     Ok(states)
+}
+
+/// The values of some cells (by constant or variable and cell number).
+fn slot_lists(model: &Model, slots: &[(usize, usize)], max: usize) -> Result<Lists, Found> {
+    let types: Vec<&Type> = slots
+        .iter()
+        .map(|&(index, _)| &model.charter.states[index].ty)
+        .collect();
+    let what = |slot: usize| {
+        let (index, cell) = slots[slot];
+        format!("`{}`", model.location_name(StateId(index), cell))
+    };
+    Lists::new(model, &types, max, &what)
 }
 
 /// Gives the constants and variables with a declared value that value;
@@ -283,14 +384,8 @@ pub fn successors(
         // assign (over-approximated by the event's effects and the
         // `any event` ones), with the others kept.
         let slots = assignable(model, occurrence.event);
-        let lists = slots
-            .iter()
-            .map(|&(index, cell)| {
-                let what = || format!("`{}`", model.location_name(StateId(index), cell));
-                all_values(model, &model.charter.states[index].ty, &what)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut product = Product::new(&lists, watch.max_states)?;
+        let lists = slot_lists(model, &slots, watch.max_states)?;
+        let mut product = lists.product();
         while let Some(values) = product.next() {
             let mut next = state.clone();
             for ((index, cell), value) in slots.iter().zip(values) {

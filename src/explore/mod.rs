@@ -32,7 +32,7 @@ use serde::Serialize;
 
 use crate::eval::{self, History, Model, Monitors, Occurrence, State};
 use crate::hir::*;
-use domains::{initial_states, occurrences, successors};
+use domains::{initial_states, successors, Occurrences};
 use store::{Full, Store};
 
 pub use domains::{MAX_CELLS, MAX_VALUES};
@@ -229,7 +229,7 @@ struct Search<'a, 'h> {
     shape: pack::Shape,
     store: Store,
     watch: Watch,
-    occurrences: Vec<Occurrence>,
+    occurrences: Occurrences,
     antecedent_at: Option<usize>,
     key: Vec<u8>,
 }
@@ -262,7 +262,7 @@ fn run(
         shape: pack::Shape::new(model, shape_cells),
         store: Store::new(),
         watch,
-        occurrences: occurrences(model, limits.max_states)?,
+        occurrences: Occurrences::new(model, limits.max_states)?,
         antecedent_at: None,
         key: Vec::new(),
     };
@@ -293,11 +293,12 @@ fn run(
             let (state, monitors, _) = search.unpack(index)?;
             for number in 0..search.occurrences.len() {
                 search.watch.tick(level)?;
-                let occurrence = &search.occurrences[number];
-                let next = successors(model, &state, occurrence, &search.watch, level)?;
+                let occurrence = search.occurrences.get(number);
+                let next = successors(model, &state, &occurrence, &search.watch, level)?;
                 for successor in next {
                     let parent = Some((index, &monitors));
-                    if let Some(found) = search.visit(successor, parent, Some(number), level + 1)? {
+                    let step = Some((number, &occurrence));
+                    if let Some(found) = search.visit(successor, parent, step, level + 1)? {
                         return Ok(Found::Target(search.history(found)?));
                     }
                 }
@@ -315,12 +316,13 @@ impl Search<'_, '_> {
         &mut self,
         state: State,
         parent: Option<(usize, &Monitors)>,
-        step: Option<usize>,
+        step: Option<(usize, &Occurrence)>,
         depth: usize,
     ) -> Result<Option<usize>, Found> {
         let model = self.model;
         let before = parent.map(|(_, m)| m);
-        let last = step.map(|n| &self.occurrences[n]);
+        let last = step.map(|(_, occurrence)| occurrence);
+        let step = step.map(|(number, _)| number);
         let Some((holds, monitors)) = model.eval_monitored(self.goal, &state, before, last) else {
             return Err(Found::Unsupported {
                 what: "a past-time operator under a define whose arguments depend on the state"
@@ -388,7 +390,7 @@ impl Search<'_, '_> {
         while let Some(i) = at {
             states.push(self.unpack(i)?.0);
             if let Some(step) = self.store.step(i) {
-                steps.push(self.occurrences[step].clone());
+                steps.push(self.occurrences.get(step));
             }
             at = self.store.parent(i);
         }

@@ -97,6 +97,8 @@ pub fn scan(source: &str) -> Result<(), SyntaxError> {
             // Outside strings and comments, every position here is a
             // character's first byte.
             _ => match source.get(pos..).and_then(|rest| rest.chars().next()) {
+                // A byte order mark opening the file is whitespace.
+                Some('\u{FEFF}') if pos == 0 => pos += '\u{FEFF}'.len_utf8(),
                 Some(c) => {
                     if let Some(error) = invisible(c, Span::new(pos, pos + c.len_utf8())) {
                         return Err(error);
