@@ -142,7 +142,7 @@ fn interrupted_update(signal: &str, number: u32) {
     let spec = write_spec(dir.path(), "long.charter", LONG);
     let golden = dir.path().join("long.charter.golden");
     std::fs::write(&golden, "the reviewed golden\n").unwrap();
-    let mut child = charter_bin()
+    let child = charter_bin()
         .args(["test", "--update"])
         .arg(dir.path())
         .stdout(Stdio::piped())
