@@ -122,8 +122,8 @@ pub struct SolveArgs {
     pub engine: EngineChoice,
 
     /// With `--engine explicit`: give up (verdict: unknown) after this many
-    /// distinct states (stored packed, about 60 bytes each; the search also
-    /// stops at a memory budget of 1 GiB).
+    /// distinct states (stored packed, about 60 bytes each; the stored
+    /// states may also use at most half of `--max-memory`).
     #[arg(long, value_name = "N", default_value_t = charter::explore::DEFAULT_MAX_STATES)]
     pub max_states: usize,
 }
