@@ -260,7 +260,7 @@ check ok depth 1
     let (code, stdout) = explicit_under_ulimit("occurrences", source, &args);
     assert_eq!(code, Some(1), "{stdout}");
     assert!(
-        stdout.contains("unknown: the time limit of 1 s (--timeout) was spent at depth 0"),
+        stdout.contains("unknown: the time budget of 1 s (--timeout) was spent at depth 0"),
         "{stdout}"
     );
 }
