@@ -99,9 +99,9 @@ pub struct SolveArgs {
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
 
-    /// The run's memory budget, in MiB: when the process holds more, the
-    /// command in hand ends `unknown` (memory), and the solver's own limit
-    /// is set to it (default 4096; at least 64).
+    /// The run's memory budget, in MiB: when the process holds more (its
+    /// resident memory, read every 50 ms), the command in hand ends
+    /// `unknown` (memory) (default 4096; at least 64).
     #[arg(long, value_name = "MIB", default_value_t = charter::budget::DEFAULT_MAX_MEMORY >> 20,
           value_parser = clap::value_parser!(u64).range(64..=(1 << 24)))]
     pub max_memory: u64,

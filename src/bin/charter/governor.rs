@@ -38,7 +38,7 @@ pub fn interrupted() -> bool {
 /// that no file was written.
 pub fn interrupted_note(finished: usize, what: &str) -> String {
     format!(
-        "charter: interrupted after {finished} finished {what}; no further commands ran and no file was written\n"
+        "charter: interrupted after {finished} finished {what}; no further commands ran and no file was written after the interruption\n"
     )
 }
 

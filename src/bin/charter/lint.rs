@@ -43,14 +43,20 @@ pub fn lint(args: &LintArgs, color: Color) -> Exit {
                 continue;
             }
         };
-        let result = match charter::lint::run(&spec.charter, &plan) {
+        let result = charter::lint::run(&spec.charter, &plan);
+        // The memory lint held is freed: the next file starts afresh.
+        overrides.limits.budget.memory_released();
+        let result = match result {
             Ok(result) => result,
             Err(unknown) => {
-                to_stderr(&format!(
-                    "charter: {name}: the solver gave up: {}\n",
-                    unknown.reason
-                ));
-                worst = Exit::Invalid;
+                // The run's budget spent (or an interruption) is an
+                // unfinished lint, not a tool failure.
+                let (what, exit) = match unknown.stopped {
+                    Some(_) => ("lint stopped", Exit::Failed),
+                    None => ("the solver gave up", Exit::Invalid),
+                };
+                to_stderr(&format!("charter: {name}: {what}: {}\n", unknown.reason));
+                worst = worst.max(exit);
                 json_files.push(invalid);
                 continue;
             }

@@ -107,7 +107,24 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
             );
         }
         let golden = golden_path(path);
-        let golden_status = if args.update {
+        let cut_short = outcomes.iter().any(|o| {
+            matches!(
+                o.verdict,
+                charter::verify::Verdict::Unknown {
+                    reason: charter::verify::UnknownReason::Budget(_)
+                }
+            )
+        });
+        let golden_status = if args.update && cut_short {
+            // A golden records what the spec's commands conclude, never
+            // where a run's budget happened to stop them.
+            to_stderr(&format!(
+                "charter: {} not written: the run's budget (--timeout, --max-memory) stopped a command of {name}\n",
+                golden.display()
+            ));
+            invalid = true;
+            None
+        } else if args.update {
             match write_atomically(&golden, rendered.as_bytes()) {
                 Ok(()) => Some(Golden::Updated),
                 Err(err) => {
@@ -137,6 +154,8 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
             }
         };
         let lint = lint_status(path, &spec, &overrides);
+        // The memory lint held is freed: the next file starts afresh.
+        overrides.limits.budget.memory_released();
         if crate::governor::interrupted() {
             to_stderr(&crate::governor::interrupted_note(finished, "commands"));
             return Exit::Interrupted;
