@@ -417,25 +417,18 @@ fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Ou
     let depth = plan.depth;
     let mut lemmas = Vec::new();
     let budget = &plan.limits.budget;
-    let result = match (&plan.too_large, plan.engine) {
-        (_, _) if budget.spent().is_some() => {
-            Err(Stop::Solver(budget.check(None).err().map_or_else(
-                || SolverUnknown::gave_up("the budget was spent"),
-                SolverUnknown::from,
-            )))
-        }
-        (Some(TooLarge { size, largest }), _) => Ok(Verdict::Unknown {
+    let result = match (budget.check(None), &plan.too_large, plan.engine) {
+        (Err(stopped), _, _) => Err(Stop::Solver(stopped.into())),
+        (Ok(()), Some(TooLarge { size, largest }), _) => Ok(Verdict::Unknown {
             reason: UnknownReason::TooLarge {
                 size: size.clone(),
                 largest: largest.clone(),
             },
         }),
-        (None, engine) => match engine {
-            Engine::Smt => verdict(charter, command, depth, &plan.limits, &mut lemmas),
-            Engine::Explicit { max_states } => {
-                explicit_verdict(charter, command, depth, max_states, budget)
-            }
-        },
+        (Ok(()), None, Engine::Smt) => verdict(charter, command, depth, &plan.limits, &mut lemmas),
+        (Ok(()), None, Engine::Explicit { max_states }) => {
+            explicit_verdict(charter, command, depth, max_states, budget)
+        }
     };
     let verdict = match result {
         Ok(verdict) => verdict,
