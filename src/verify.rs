@@ -18,6 +18,8 @@ use crate::trace::{self, Trace};
 
 pub use crate::plan::{Engine, Overrides};
 
+mod lemmas;
+
 /// The largest k of the induction attempt that precedes a bounded check.
 const INDUCTION_SHORTCUT_K: usize = 2;
 
@@ -294,6 +296,8 @@ pub fn run(charter: &hir::Charter, plans: &[Plan]) -> Vec<Outcome> {
         // The blocking check's answers by scopes and depth: commands often
         // share them.
         let mut blockings = Blockings::default();
+        // The lemmas proved, by scopes and depth: proved once per file.
+        let mut lemma_cache = lemmas::Cache::default();
         plans
             .iter()
             // Each command on its own thread, hence with its own Z3 context,
@@ -302,7 +306,7 @@ pub fn run(charter: &hir::Charter, plans: &[Plan]) -> Vec<Outcome> {
             // per context, and the numbers steer its search).
             .map(|plan| {
                 let _alone = solve::exclusive();
-                crate::with_stack(|| run_one(charter, plan, &mut blockings))
+                crate::with_stack(|| run_one(charter, plan, &mut blockings, &mut lemma_cache))
             })
             .collect()
     })
@@ -403,7 +407,12 @@ fn rests_on(
     })
 }
 
-fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Outcome {
+fn run_one(
+    charter: &hir::Charter,
+    plan: &Plan,
+    blockings: &mut Blockings,
+    lemma_cache: &mut lemmas::Cache,
+) -> Outcome {
     let command = &plan.command;
     let depth = plan.depth;
     let mut lemmas = Vec::new();
@@ -415,7 +424,10 @@ fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Ou
             },
         }),
         (None, engine) => match engine {
-            Engine::Smt => verdict(charter, command, depth, &plan.limits, &mut lemmas),
+            Engine::Smt => {
+                let limits = &plan.limits;
+                verdict(charter, command, depth, limits, &mut lemmas, lemma_cache)
+            }
             Engine::Explicit { max_states } => {
                 explicit_verdict(charter, command, depth, max_states, plan.limits.timeout_ms)
             }
@@ -537,6 +549,7 @@ fn verdict(
     depth: usize,
     limits: &Limits,
     lemmas_used: &mut Vec<String>,
+    lemma_cache: &mut lemmas::Cache,
 ) -> Result<Verdict, Stop> {
     let mut lowered = lower::lower(charter, command);
     let objectives = lower::objectives(charter, command, &mut lowered);
@@ -596,8 +609,17 @@ fn verdict(
             // A property that k-induction proves at a small k has no
             // counterexample at any depth: no need to search every depth.
             // The verdict stays the bounded one the command asked for.
+            // Where it does not close, it is tried again assuming the
+            // lemmas (see `lemmas::shortcut`).
             let shortcut = if limits.induction_first {
-                solve::prove(system, goal, &[], INDUCTION_SHORTCUT_K.min(depth), limits)?
+                let k = INDUCTION_SHORTCUT_K.min(depth);
+                match solve::prove(system, goal, &[], k, limits)? {
+                    Proof::Open { .. } => {
+                        let asked = (charter, command, system);
+                        lemmas::shortcut(lemma_cache, asked, k, limits, lemmas_used)
+                    }
+                    decided => decided,
+                }
             } else {
                 Proof::Open { k: 0 }
             };
@@ -633,17 +655,10 @@ fn verdict(
         CommandKind::Prove(id) => {
             // Lemmas first, each with the ones proved before it; those that
             // are proved are assumed by the proof of the goal.
-            let mut proved: Vec<crate::ir::TermId> = Vec::new();
-            for (lemma_id, lemma) in &system.lemmas {
-                if lemma_id == id || charter.formula(*lemma_id).kind != FormulaKind::Lemma {
-                    continue;
-                }
-                if let Proof::Proved { .. } = solve::prove(system, *lemma, &proved, depth, limits)?
-                {
-                    proved.push(*lemma);
-                    lemmas_used.push(charter.formula(*lemma_id).name.clone());
-                }
-            }
+            // Proved once per file (see `lemmas`).
+            let ids = lemma_cache.proved(charter, &command.scopes, depth, limits, Some(*id))?;
+            let (proved, names) = lemmas::assumed(charter, system, &ids);
+            *lemmas_used = names;
             match solve::prove(system, goal, &proved, depth, limits)? {
                 Proof::Proved { k } => Ok(vacuous(limits)?.unwrap_or(Verdict::Proved {
                     method: Method::KInduction,
