@@ -4,6 +4,7 @@
 //! sorts.
 
 mod known;
+mod linear;
 mod read;
 mod symmetry;
 
@@ -212,6 +213,11 @@ impl<'s> Unrolling<'s> {
             return done.clone();
         }
         let node = self.system.terms.get(term).clone();
+        if let Some(constraint) = self.counting(term, step) {
+            let result = Z3Term::Bool(constraint);
+            self.memo.insert((term, step), result.clone());
+            return result;
+        }
         let result = match node {
             Term::Bool(value) => Z3Term::Bool(Bool::from_bool(value)),
             Term::Int(value) => Z3Term::Int(Int::from_i64(value)),
