@@ -9,7 +9,16 @@
 //! The budget is shared: clones see the same clock and the same signal.
 //! The library only reads the clock; measuring memory and catching signals
 //! is the binary's business (the library does no I/O).
+//!
+//! Building a problem (lowering to terms, translating them for the solver)
+//! can itself take long and much memory, in loops too deep to return from
+//! at each turn: such work runs [`watched`], and its innermost loops call
+//! [`tick`], which ends the watched work at once when the budget is spent
+//! (by unwinding to [`watched`], which returns the stop as an `Err`; no
+//! panic is reported). [`crate::with_stack`] carries the watch onto the
+//! threads it starts.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -61,6 +70,13 @@ pub struct Stopped {
     pub spent: Spent,
     /// The depth being examined; every shorter depth was finished.
     pub depth: Option<usize>,
+    /// The limit was reached before the work began (nothing was examined).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub before_start: bool,
+    /// The limit was reached while the problem was being built (lowered
+    /// or translated for the solver), before it was asked.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub building: bool,
 }
 
 impl std::fmt::Display for Stopped {
@@ -72,7 +88,11 @@ impl std::fmt::Display for Stopped {
                 "{} at depth {depth} (every depth below it was examined)",
                 self.spent
             ),
-            None => write!(f, "{} before the search began", self.spent),
+            None if self.before_start => write!(f, "{} before the search began", self.spent),
+            None if self.building => {
+                write!(f, "{} while the problem was being built", self.spent)
+            }
+            None => std::fmt::Display::fmt(&self.spent, f),
         }
     }
 }
@@ -166,7 +186,26 @@ impl Budget {
     /// `Err` with the limit reached, at `depth`, if one is.
     pub fn check(&self, depth: Option<usize>) -> Result<(), Stopped> {
         match self.spent() {
-            Some(spent) => Err(Stopped { spent, depth }),
+            Some(spent) => Err(Stopped {
+                spent,
+                depth,
+                before_start: false,
+                building: false,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// `Err` with the limit reached, if one is, before a piece of work
+    /// begins.
+    pub fn check_before_start(&self) -> Result<(), Stopped> {
+        match self.spent() {
+            Some(spent) => Err(Stopped {
+                spent,
+                depth: None,
+                before_start: true,
+                building: false,
+            }),
             None => Ok(()),
         }
     }
@@ -206,6 +245,76 @@ impl Budget {
     }
 }
 
+/// The watch of the work on this thread: its budget, and the ticks since
+/// the budget was last asked.
+struct Watch {
+    budget: Budget,
+    ticks: u32,
+}
+
+thread_local! {
+    static WATCH: RefCell<Option<Watch>> = const { RefCell::new(None) };
+}
+
+/// How often [`tick`] asks the budget: asking costs a clock read, a tick
+/// an increment.
+const TICKS_PER_LOOK: u32 = 1024;
+
+/// What [`tick`] unwinds with.
+struct Unwound(Stopped);
+
+/// Runs `work` on this thread under `budget`: `Err` with the stop if a
+/// [`tick`] found the budget spent (the work is then abandoned; what it
+/// built is dropped). A panic of any other kind goes on unwinding.
+pub fn watched<T>(budget: &Budget, work: impl FnOnce() -> T) -> Result<T, Stopped> {
+    let watch = Watch {
+        budget: budget.clone(),
+        ticks: 0,
+    };
+    let outer = WATCH.with(|w| w.replace(Some(watch)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    WATCH.with(|w| *w.borrow_mut() = outer);
+    match result {
+        Ok(value) => Ok(value),
+        Err(payload) => match payload.downcast::<Unwound>() {
+            Ok(unwound) => Err(unwound.0),
+            Err(other) => std::panic::resume_unwind(other),
+        },
+    }
+}
+
+/// The budget watching this thread's work, if any (for a thread that
+/// takes the work over: see [`crate::with_stack`]).
+pub fn watching() -> Option<Budget> {
+    WATCH.with(|w| w.borrow().as_ref().map(|watch| watch.budget.clone()))
+}
+
+/// One turn of a long loop of watched work: ends the work (see
+/// [`watched`]) if the budget is spent. Nothing outside watched work.
+pub fn tick() {
+    let stopped = WATCH.with(|w| {
+        let mut w = w.borrow_mut();
+        let watch = w.as_mut()?;
+        watch.ticks += 1;
+        if watch.ticks < TICKS_PER_LOOK {
+            return None;
+        }
+        watch.ticks = 0;
+        watch.budget.check(None).err()
+    });
+    if let Some(stopped) = stopped {
+        unwind(Stopped {
+            building: true,
+            ..stopped
+        });
+    }
+}
+
+/// Ends the watched work on this thread with `stopped` (see [`watched`]).
+pub(crate) fn unwind(stopped: Stopped) -> ! {
+    std::panic::resume_unwind(Box::new(Unwound(stopped)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +347,47 @@ mod tests {
         );
         assert_eq!(budget, clone);
         assert_ne!(budget, Budget::default());
+    }
+
+    #[test]
+    fn a_tick_ends_watched_work_and_nothing_else() {
+        let spent = Budget::new(Some(Duration::ZERO), DEFAULT_MAX_MEMORY);
+        let mut turns = 0u64;
+        let result = watched(&spent, || loop {
+            turns += 1;
+            tick();
+        });
+        let stopped = result.map(|()| ()).unwrap_err();
+        assert!(stopped.building);
+        assert_eq!(turns, u64::from(TICKS_PER_LOOK));
+        assert!(watching().is_none());
+        // Outside watched work, ticks do nothing.
+        for _ in 0..2 * TICKS_PER_LOOK {
+            tick();
+        }
+        // Work within budget finishes; nested watches restore the outer.
+        let open = Budget::default();
+        let inner = watched(&open, || {
+            let nested = watched(&spent, || {
+                for _ in 0..TICKS_PER_LOOK {
+                    tick();
+                }
+            });
+            (nested.is_err(), watching() == Some(open.clone()))
+        });
+        assert_eq!(inner, Ok((true, true)));
+    }
+
+    #[test]
+    fn other_panics_go_on_unwinding() {
+        let caught = std::panic::catch_unwind(|| {
+            watched(&Budget::default(), || {
+                std::panic::resume_unwind(Box::new(7u8))
+            })
+        });
+        assert_eq!(
+            caught.unwrap_err().downcast::<u8>().ok().map(|b| *b),
+            Some(7)
+        );
     }
 }

@@ -101,9 +101,16 @@ pub fn is_bidi_control(c: char) -> bool {
 /// Runs `work` on a thread with [`STACK_BYTES`] of stack (memory is only
 /// committed as used), or on this thread if no thread can be started.
 pub fn with_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    // The work stays watched by the budget watching it here (see
+    // `budget::watched`), on whichever thread it runs.
+    let watch = budget::watching();
+    let work = move || match &watch {
+        Some(budget) => budget::watched(budget, work),
+        None => Ok(work()),
+    };
     let work = std::sync::Mutex::new(Some(work));
     let take = || work.lock().ok().and_then(|mut w| w.take());
-    std::thread::scope(|scope| {
+    let result = std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .stack_size(STACK_BYTES)
             .spawn_scoped(scope, || take().map(|w| w()));
@@ -118,7 +125,10 @@ pub fn with_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
                 None => unreachable_work(),
             },
         }
-    })
+    });
+    // A stop of the work's budget there goes on here, to this thread's
+    // watch (there is one: the work was watched only if this thread is).
+    result.unwrap_or_else(|stopped| budget::unwind(stopped))
 }
 
 #[allow(clippy::panic)]

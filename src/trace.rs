@@ -114,6 +114,10 @@ pub struct Minimality {
     /// The history's counts, in the order minimised; `None` when the
     /// solver gave up before counting.
     pub counts: Option<crate::solve::Counts>,
+    /// The limit of the run's budget that stopped minimisation, if one did
+    /// (otherwise, where not minimal, the solver gave up on its own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<crate::budget::Spent>,
 }
 
 impl Trace {

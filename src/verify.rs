@@ -9,14 +9,19 @@ use serde::{Serialize, Serializer};
 
 use crate::eval::{self, Ending};
 use crate::explore;
-use crate::hir::{self, Command, CommandKind, Expectation, FormulaKind};
+use crate::hir::{self, Command, CommandKind, Expectation};
 use crate::lower;
-use crate::plan::{Examined, Plan, TooLarge};
+use crate::plan::{Plan, TooLarge};
 use crate::solve::{self, Limits, Proof, Search, SolverUnknown};
 use crate::span::Span;
 use crate::trace::{self, Trace};
 
 pub use crate::plan::{Engine, Overrides};
+
+mod lemmas;
+mod rests_on;
+
+use rests_on::{rests_on, Blockings};
 
 /// The largest k of the induction attempt that precedes a bounded check.
 const INDUCTION_SHORTCUT_K: usize = 2;
@@ -298,6 +303,8 @@ pub fn run(charter: &hir::Charter, plans: &[Plan]) -> Vec<Outcome> {
         // The blocking check's answers by scopes and depth: commands often
         // share them.
         let mut blockings = Blockings::default();
+        // The lemmas proved, by scopes and depth: proved once per file.
+        let mut lemma_cache = lemmas::Cache::default();
         plans
             .iter()
             // Each command on its own thread, hence with its own Z3 context,
@@ -306,7 +313,8 @@ pub fn run(charter: &hir::Charter, plans: &[Plan]) -> Vec<Outcome> {
             // per context, and the numbers steer its search).
             .map(|plan| {
                 let _alone = solve::exclusive();
-                let outcome = crate::with_stack(|| run_one(charter, plan, &mut blockings));
+                let outcome =
+                    crate::with_stack(|| run_one(charter, plan, &mut blockings, &mut lemma_cache));
                 // The memory the command held is freed with its thread:
                 // the next starts afresh (the binary's watch raises the
                 // stop again if the memory is still held).
@@ -317,107 +325,17 @@ pub fn run(charter: &hir::Charter, plans: &[Plan]) -> Vec<Outcome> {
     })
 }
 
-/// The blocking check's answers, by the scopes and depth asked.
-type BlockingKey = (Vec<(hir::SortId, u64)>, usize);
-
-#[derive(Default)]
-struct Blockings {
-    known: Vec<(BlockingKey, Result<Vec<crate::lint::Finding>, String>)>,
-}
-
-impl Blockings {
-    fn of(
-        &mut self,
-        charter: &hir::Charter,
-        examined: &Examined,
-    ) -> Result<Vec<crate::lint::Finding>, String> {
-        let mut scopes = examined.scopes.clone();
-        scopes.sort();
-        let key = (scopes, examined.depth);
-        if let Some((_, answer)) = self.known.iter().find(|(k, _)| *k == key) {
-            return answer.clone();
-        }
-        // On a thread (hence a Z3 context) of its own, so that its answer
-        // does not depend on which command asked first.
-        let answer =
-            crate::with_stack(|| crate::lint::blocking(charter, examined)).map_err(|u| u.reason);
-        self.known.push((key, answer.clone()));
-        answer
-    }
-}
-
-/// What a verdict that holds rests on (see [`RestsOn`]); `None` for the
-/// others.
-fn rests_on(
+fn run_one(
     charter: &hir::Charter,
     plan: &Plan,
-    verdict: &Verdict,
-    lemmas: Vec<String>,
     blockings: &mut Blockings,
-) -> Option<RestsOn> {
-    let command = &plan.command;
-    if plan.skip_blocking_check
-        || !matches!(verdict, Verdict::Proved { .. } | Verdict::NoneUpTo { .. })
-    {
-        return None;
-    }
-    let axioms = charter
-        .formulas
-        .iter()
-        .filter(|f| f.kind == FormulaKind::Axiom)
-        .map(|f| f.name.clone())
-        .collect();
-    // The histories examined: see `Plan::for_blocking`.
-    let examined = plan.for_blocking(charter);
-    let depth = examined.depth;
-    let (blocked, unsettled) = match blockings.of(charter, &examined) {
-        Ok(blocked) => (blocked, None),
-        Err(reason) => (Vec::new(), Some(reason)),
-    };
-    let allows = |allowance: &hir::Allowance, finding: &crate::lint::Finding| {
-        finding.kind.blocking() == Some(allowance.kind)
-            && allowance
-                .subject
-                .as_ref()
-                .is_none_or(|s| *s == finding.subject)
-    };
-    let mut unacknowledged: Vec<String> = Vec::new();
-    for finding in &blocked {
-        let named = format!("{} {}", finding.kind.as_str(), finding.subject);
-        if !command.allowing.iter().any(|a| allows(a, finding)) && !unacknowledged.contains(&named)
-        {
-            unacknowledged.push(named);
-        }
-    }
-    let stale = match unsettled {
-        Some(_) => Vec::new(),
-        None => command
-            .allowing
-            .iter()
-            .filter(|a| !blocked.iter().any(|f| allows(a, f)))
-            .map(|a| match &a.subject {
-                Some(subject) => format!("{} {subject}", a.kind.as_str()),
-                None => a.kind.as_str().to_string(),
-            })
-            .collect(),
-    };
-    Some(RestsOn {
-        axioms,
-        lemmas,
-        depth,
-        blocked,
-        unacknowledged,
-        stale,
-        unsettled,
-    })
-}
-
-fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Outcome {
+    lemma_cache: &mut lemmas::Cache,
+) -> Outcome {
     let command = &plan.command;
     let depth = plan.depth;
     let mut lemmas = Vec::new();
     let budget = &plan.limits.budget;
-    let result = match (budget.check(None), &plan.too_large, plan.engine) {
+    let result = match (budget.check_before_start(), &plan.too_large, plan.engine) {
         (Err(stopped), _, _) => Err(Stop::Solver(stopped.into())),
         (Ok(()), Some(TooLarge { size, largest }), _) => Ok(Verdict::Unknown {
             reason: UnknownReason::TooLarge {
@@ -425,7 +343,15 @@ fn run_one(charter: &hir::Charter, plan: &Plan, blockings: &mut Blockings) -> Ou
                 largest: largest.clone(),
             },
         }),
-        (Ok(()), None, Engine::Smt) => verdict(charter, command, depth, &plan.limits, &mut lemmas),
+        (Ok(()), None, Engine::Smt) => {
+            let limits = &plan.limits;
+            // Watched: lowering and translating a large system stop with
+            // the budget too, not only the solver's calls.
+            crate::budget::watched(budget, || {
+                verdict(charter, command, depth, limits, &mut lemmas, lemma_cache)
+            })
+            .unwrap_or_else(|stopped| Err(Stop::Solver(stopped.into())))
+        }
         (Ok(()), None, Engine::Explicit { max_states }) => {
             explicit_verdict(charter, command, depth, max_states, budget)
         }
@@ -552,6 +478,7 @@ fn verdict(
     depth: usize,
     limits: &Limits,
     lemmas_used: &mut Vec<String>,
+    lemma_cache: &mut lemmas::Cache,
 ) -> Result<Verdict, Stop> {
     let mut lowered = lower::lower(charter, command);
     let objectives = lower::objectives(charter, command, &mut lowered);
@@ -590,6 +517,7 @@ fn verdict(
         trace.minimised = Some(trace::Minimality {
             minimal: minimised.minimal,
             counts: minimised.counts,
+            stopped: minimised.stopped,
         });
         Ok(trace)
     };
@@ -611,8 +539,17 @@ fn verdict(
             // A property that k-induction proves at a small k has no
             // counterexample at any depth: no need to search every depth.
             // The verdict stays the bounded one the command asked for.
+            // Where it does not close, it is tried again assuming the
+            // lemmas (see `lemmas::shortcut`).
             let shortcut = if limits.induction_first {
-                solve::prove(system, goal, &[], INDUCTION_SHORTCUT_K.min(depth), limits)?
+                let k = INDUCTION_SHORTCUT_K.min(depth);
+                match solve::prove(system, goal, &[], k, limits)? {
+                    Proof::Open { .. } => {
+                        let asked = (charter, command, system);
+                        lemmas::shortcut(lemma_cache, asked, k, limits, lemmas_used)
+                    }
+                    decided => decided,
+                }
             } else {
                 Proof::Open { k: 0 }
             };
@@ -648,17 +585,10 @@ fn verdict(
         CommandKind::Prove(id) => {
             // Lemmas first, each with the ones proved before it; those that
             // are proved are assumed by the proof of the goal.
-            let mut proved: Vec<crate::ir::TermId> = Vec::new();
-            for (lemma_id, lemma) in &system.lemmas {
-                if lemma_id == id || charter.formula(*lemma_id).kind != FormulaKind::Lemma {
-                    continue;
-                }
-                if let Proof::Proved { .. } = solve::prove(system, *lemma, &proved, depth, limits)?
-                {
-                    proved.push(*lemma);
-                    lemmas_used.push(charter.formula(*lemma_id).name.clone());
-                }
-            }
+            // Proved once per file (see `lemmas`).
+            let ids = lemma_cache.proved(charter, &command.scopes, depth, limits, Some(*id))?;
+            let (proved, names) = lemmas::assumed(charter, system, &ids);
+            *lemmas_used = names;
             match solve::prove(system, goal, &proved, depth, limits)? {
                 Proof::Proved { k } => Ok(vacuous(limits)?.unwrap_or(Verdict::Proved {
                     method: Method::KInduction,

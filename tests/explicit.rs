@@ -134,6 +134,7 @@ fn the_search_stops_at_the_time_limit_and_names_it() {
     let UnknownReason::Budget(budget::Stopped {
         spent: Spent::Time { limit_ms },
         depth: Some(depth),
+        ..
     }) = reason
     else {
         panic!("expected the time limit, got {reason:?}");
@@ -147,6 +148,8 @@ fn the_search_stops_at_the_time_limit_and_names_it() {
     let whole_seconds = UnknownReason::Budget(budget::Stopped {
         spent: Spent::Time { limit_ms: 5000 },
         depth: Some(37),
+        before_start: false,
+        building: false,
     });
     assert_eq!(
         whole_seconds.to_string(),

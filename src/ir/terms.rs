@@ -125,6 +125,8 @@ impl Terms {
     }
 
     fn intern(&mut self, term: Term, is_bool: bool) -> TermId {
+        // Building terms is where lowering spends its time and memory.
+        crate::budget::tick();
         if let Some(id) = self.index.get(&term) {
             return *id;
         }

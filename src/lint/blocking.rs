@@ -20,6 +20,14 @@ use crate::solve::SolverUnknown;
 /// ([`crate::plan::Plan::for_blocking`]).
 pub fn blocking(charter: &hir::Charter, plan: &Examined) -> Result<Vec<Finding>, SolverUnknown> {
     let report = ask(charter, plan, Keep::All, Queries::Blocking)?;
+    // A check the run's budget cut short settles nothing: what a verdict
+    // rests on must be known in full.
+    if let Some(reason) = report.incomplete.first() {
+        return Err(SolverUnknown {
+            reason: reason.clone(),
+            stopped: plan.limits.budget.check(None).err(),
+        });
+    }
     Ok(report.findings)
 }
 

@@ -158,7 +158,12 @@ fn run_keeping(
     // Alone, on a thread (hence a Z3 context) of its own: see
     // `solve::exclusive`.
     let _alone = crate::solve::exclusive();
-    crate::with_stack(|| ask(charter, plan, keep, Queries::All))
+    crate::with_stack(|| {
+        crate::budget::watched(&plan.limits.budget, || {
+            ask(charter, plan, keep, Queries::All)
+        })
+        .unwrap_or_else(|stopped| Err(stopped.into()))
+    })
 }
 
 /// Which of lint's questions a run asks.
@@ -250,7 +255,32 @@ fn ask(
         .iter()
         .map(|(_, t)| query(*t, At::State))
         .collect();
-    let answers = blame::reach(system, &queries, depth, limits, keep)?;
+    let mut incomplete = Vec::new();
+    // A stop of the run's budget ends lint with what it found so far, and
+    // says which questions it did not settle.
+    let stopped =
+        |unknown: SolverUnknown, unasked: &str, incomplete: &mut Vec<String>| match unknown.stopped
+        {
+            Some(_) => {
+                incomplete.push(format!("{}: {unasked} not examined", unknown.reason));
+                Ok(())
+            }
+            None => Err(unknown),
+        };
+    let report = |findings, incomplete| LintReport {
+        depth,
+        scopes: scopes.clone(),
+        findings,
+        incomplete,
+    };
+    let answers = match blame::reach(system, &queries, depth, limits, keep) {
+        Ok(answers) => answers,
+        Err(unknown) => {
+            let unasked = "dead events, rules, exceptions, defaults, obligations, vacuous assertions, clashes and obligation conflicts";
+            stopped(unknown, unasked, &mut incomplete)?;
+            return Ok(report(findings, incomplete));
+        }
+    };
     let dead = |index: usize| answers[index].as_ref();
     for (event, index) in charter.events.iter().zip(&event_queries) {
         if let Some(items) = dead(*index) {
@@ -369,13 +399,30 @@ fn ask(
         depth,
         limits,
         keep,
-    )?;
+    );
+    let clashes = match clashes {
+        Ok(clashes) => clashes,
+        Err(unknown) => {
+            stopped(unknown, "clashes and obligation conflicts", &mut incomplete)?;
+            return Ok(report(findings, incomplete));
+        }
+    };
     let model = crate::eval::Model::new(charter, &plan.scopes);
     for (event, clash) in charter.events.iter().zip(clashes) {
         let Some(clash) = clash else { continue };
         let steps = clash.trace.inputs.len().saturating_sub(1);
         let what = format!("the clash of `{}`", event.name);
-        let mut history = road(&model, &lowered, &clash.trace, steps, keep, &what)?;
+        let mut history = match road(&model, &lowered, &clash.trace, steps, keep, &what) {
+            Ok(history) => history,
+            Err(unknown) => {
+                stopped(
+                    unknown,
+                    "further clashes and obligation conflicts",
+                    &mut incomplete,
+                )?;
+                return Ok(report(findings, incomplete));
+            }
+        };
         let Some(mut impossible) = history.steps.pop() else {
             continue;
         };
@@ -418,19 +465,16 @@ fn ask(
     // step may have several next states, and its search need not end. Its
     // blame is minimal for its question at the witness state
     // ([`owed_can_be_met`] asks it again).
-    let mut incomplete = Vec::new();
     if matches!(keep, Keep::All) && asked == Queries::All {
-        let (conflicts, unsettled) =
-            obligation_conflicts(charter, &model, &lowered, &terms, &unmet, depth, limits)?;
-        findings.extend(conflicts);
-        incomplete.extend(unsettled);
+        match obligation_conflicts(charter, &model, &lowered, &terms, &unmet, depth, limits) {
+            Ok((conflicts, unsettled)) => {
+                findings.extend(conflicts);
+                incomplete.extend(unsettled);
+            }
+            Err(unknown) => stopped(unknown, "obligation conflicts", &mut incomplete)?,
+        }
     }
-    Ok(LintReport {
-        depth,
-        scopes,
-        findings,
-        incomplete,
-    })
+    Ok(report(findings, incomplete))
 }
 
 /// The history `raw` (its first `steps` steps are lawful) as charter shows

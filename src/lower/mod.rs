@@ -15,7 +15,7 @@
 //! and sort values, membership vectors for sets, a flag and a value for
 //! options. Quantifiers expand over their (finite, scoped) domains.
 //!
-//! This file holds the entry points ([`lower`], [`lower_lint`],
+//! This file holds the entry points ([`lower`], [`lower_rules`], [`lower_lint`],
 //! [`objectives`]), the [`Val`] encoding and the [`Layout`], and the
 //! `Lowerer` that every submodule extends: `layout` allocates atoms and
 //! inputs for values, `rules` lowers guards, clauses, effects, overrides
@@ -80,6 +80,20 @@ pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
     let mut lowerer = Lowerer::start(charter, &command.scopes);
     let lemmas = lowerer.lemmas();
     let goal = lowerer.goal(command);
+    lowerer.finish(lemmas, goal)
+}
+
+/// Lowers the spec's rules under `scopes` with no goal (`true`): the
+/// system its lemmas are proved on once for every command with these
+/// scopes (no command's property can steer it, not even by the named
+/// elements it mentions).
+pub fn lower_rules(charter: &hir::Charter, scopes: &[(SortId, u64)]) -> Lowered {
+    let mut lowerer = Lowerer::start(charter, scopes);
+    let lemmas = lowerer.lemmas();
+    let goal = Goal {
+        term: TRUE,
+        antecedent: None,
+    };
     lowerer.finish(lemmas, goal)
 }
 

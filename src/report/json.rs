@@ -20,6 +20,10 @@ pub struct Json<F> {
     pub schema: u32,
     pub kind: JsonKind,
     pub files: Vec<F>,
+    /// The user stopped the run (Ctrl-C, SIGTERM): `files` holds only
+    /// what was finished before.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
 }
 
 impl<F> Json<F> {
@@ -28,7 +32,14 @@ impl<F> Json<F> {
             schema: JSON_SCHEMA_VERSION,
             kind,
             files,
+            interrupted: false,
         }
+    }
+
+    /// The document of a run the user stopped (see `interrupted`).
+    pub fn interrupted(mut self, interrupted: bool) -> Json<F> {
+        self.interrupted = interrupted;
+        self
     }
 }
 

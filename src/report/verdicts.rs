@@ -109,8 +109,12 @@ fn shortest(trace: &Trace) -> String {
     let Some(minimality) = trace.minimised else {
         return "a shortest one".into();
     };
+    let gave_up = match minimality.stopped {
+        Some(spent) => spent.to_string(),
+        None => "the solver gave up".to_string(),
+    };
     let Some(counts) = minimality.counts else {
-        return "a shortest one; not minimised: the solver gave up".into();
+        return format!("a shortest one; not minimised: {gave_up}");
     };
     let mut parts = vec![format!(
         "{} location{} changed",
@@ -131,9 +135,9 @@ fn shortest(trace: &Trace) -> String {
         parts.push(format!("integer distance {}", counts.integer_distance));
     }
     let how = if minimality.minimal {
-        "minimised"
+        "minimised".to_string()
     } else {
-        "simplified, not proven minimal (the solver gave up)"
+        format!("simplified, not proven minimal ({gave_up})")
     };
     format!("a shortest one, {how}: {}", parts.join(", "))
 }

@@ -55,8 +55,11 @@ pub struct Minimised {
     /// Its counts; `None` when the solver gave up before counting (the
     /// history is then the one found, as found).
     pub counts: Option<Counts>,
-    /// Whether every count is proven minimal (false: the solver gave up).
+    /// Whether every count is proven minimal (false: the solver gave up,
+    /// or the run's budget stopped it).
     pub minimal: bool,
+    /// The limit of the run's budget that stopped minimisation, if one did.
+    pub stopped: Option<crate::budget::Spent>,
 }
 
 /// One count, over the unrolling's terms.
@@ -128,10 +131,33 @@ pub fn minimise(
     found: &RawTrace,
     limits: &Limits,
 ) -> Minimised {
-    let as_found = Minimised {
+    // Watched on its own: a budget spent while its problem is built leaves
+    // the history as found, not the command without one.
+    crate::budget::watched(&limits.budget, || {
+        minimised(system, objectives, target, negate, depth, found, limits)
+    })
+    .unwrap_or_else(|stopped| Minimised {
         trace: found.clone(),
         counts: None,
         minimal: false,
+        stopped: Some(stopped.spent),
+    })
+}
+
+fn minimised(
+    system: &System,
+    objectives: &Objectives,
+    target: TermId,
+    negate: bool,
+    depth: usize,
+    found: &RawTrace,
+    limits: &Limits,
+) -> Minimised {
+    let as_found = |limits: &Limits| Minimised {
+        trace: found.clone(),
+        counts: None,
+        minimal: false,
+        stopped: limits.budget.spent(),
     };
     let limits = &Limits {
         rlimit: Some(limits.rlimit.map_or(RLIMIT, |r| r.min(RLIMIT))),
@@ -144,10 +170,10 @@ pub fn minimise(
     // The history found, pinned where its model gives values: its counts.
     let pins = unrolling.pins_of(found);
     let Ok(true) = check(&solver, &pins, &limits.budget) else {
-        return as_found;
+        return as_found(limits);
     };
     let Some(model) = solver.get_model() else {
-        return as_found;
+        return as_found(limits);
     };
     let mut values: Vec<u128> = phases.iter().map(|p| p.value(&model)).collect();
     let mut best = unrolling.read(&model, depth);
@@ -178,6 +204,7 @@ pub fn minimise(
             integer_distance: values[4],
         }),
         minimal,
+        stopped: limits.budget.spent().filter(|_| !minimal),
     }
 }
 

@@ -94,7 +94,11 @@ pub fn lint(args: &LintArgs, color: Color) -> Exit {
         }
     }
     if args.format == Format::Json
-        && !print_json(&mut stdout, &report::Json::new(JsonKind::Lint, json_files))
+        && !print_json(
+            &mut stdout,
+            &report::Json::new(JsonKind::Lint, json_files)
+                .interrupted(crate::governor::interrupted()),
+        )
     {
         return Exit::Invalid;
     }

@@ -194,7 +194,10 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
                 lint: lint.clone(),
             })
             .collect();
-        if !print_json(&mut stdout, &report::Json::new(JsonKind::Test, files)) {
+        if !print_json(
+            &mut stdout,
+            &report::Json::new(JsonKind::Test, files).interrupted(crate::governor::interrupted()),
+        ) {
             return Exit::Invalid;
         }
     } else {

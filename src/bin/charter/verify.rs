@@ -57,7 +57,10 @@ pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
                 lint: None,
             })
             .collect();
-        if !print_json(&mut stdout, &report::Json::new(JsonKind::Verify, files)) {
+        if !print_json(
+            &mut stdout,
+            &report::Json::new(JsonKind::Verify, files).interrupted(crate::governor::interrupted()),
+        ) {
             return Exit::Invalid;
         }
     }

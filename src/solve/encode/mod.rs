@@ -4,6 +4,7 @@
 //! sorts.
 
 mod known;
+mod linear;
 mod read;
 mod symmetry;
 
@@ -208,10 +209,16 @@ impl<'s> Unrolling<'s> {
     }
 
     fn translate(&mut self, term: TermId, step: usize) -> Z3Term {
+        crate::budget::tick();
         if let Some(done) = self.memo.get(&(term, step)) {
             return done.clone();
         }
         let node = self.system.terms.get(term).clone();
+        if let Some(constraint) = self.counting(term, step) {
+            let result = Z3Term::Bool(constraint);
+            self.memo.insert((term, step), result.clone());
+            return result;
+        }
         let result = match node {
             Term::Bool(value) => Z3Term::Bool(Bool::from_bool(value)),
             Term::Int(value) => Z3Term::Int(Int::from_i64(value)),

@@ -1,0 +1,86 @@
+//! The size guard's estimate (`check::size::estimate`) bounds what lowering
+//! builds: for every command of every spec and fixture, at its own scopes
+//! and with each abstract sort doubled and tripled, the terms of the
+//! lowered system are at most [`Estimated::term_bound`].
+
+mod common;
+
+use charter::check::size::{estimate, Estimated};
+use charter::hir::{Charter, SortId, SortKind};
+
+/// Every spec and every fixture that checks clean.
+fn charters() -> Vec<(String, Charter)> {
+    let mut files = common::charter_files("specs");
+    for dir in ["verify", "lint", "lower", "trust", "syntax_ok", "fmt"] {
+        files.extend(common::charter_files(&format!("tests/fixtures/{dir}")));
+    }
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(&path).ok()?;
+            let checked = charter::load(&bytes).ok()?.checked.ok()?;
+            Some((path.display().to_string(), checked.charter))
+        })
+        .collect()
+}
+
+/// `scopes` with every abstract sort `factor` times as large.
+fn scaled(charter: &Charter, scopes: &[(SortId, u64)], factor: u64) -> Vec<(SortId, u64)> {
+    charter
+        .sort_sizes(scopes)
+        .into_iter()
+        .enumerate()
+        .filter(|(index, _)| charter.sorts[*index].kind == SortKind::Abstract)
+        .map(|(index, size)| (SortId(index), size as u64 * factor))
+        .collect()
+}
+
+#[test]
+fn the_estimate_bounds_the_terms_lowering_builds() {
+    let mut measured = 0;
+    let mut failures = Vec::new();
+    for (name, charter) in charters() {
+        for command in &charter.commands {
+            for factor in [1, 2, 3] {
+                let scopes = scaled(&charter, &command.scopes, factor);
+                let estimated = estimate(&charter, &scopes, command.depth);
+                // Large scaled commands cost time to lower, not coverage.
+                if factor > 1 && estimated.per_step > 200_000 {
+                    continue;
+                }
+                let mut scaled_command = command.clone();
+                scaled_command.scopes = scopes;
+                let built = charter::lower::lower(&charter, &scaled_command)
+                    .system
+                    .terms
+                    .len();
+                measured += 1;
+                if built as u128 > estimated.term_bound() {
+                    failures.push(format!(
+                        "{name}: `{}` ×{factor}: {built} terms built, bound {} (estimate {})",
+                        command.name,
+                        estimated.term_bound(),
+                        estimated.per_step
+                    ));
+                }
+            }
+        }
+    }
+    assert!(measured > 500, "only {measured} commands measured");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_bound_is_not_vacuous() {
+    let bound = |per_step| {
+        Estimated {
+            per_step,
+            unrolled: 0,
+            steps: 1,
+            largest: String::new(),
+        }
+        .term_bound()
+    };
+    assert_eq!(bound(0), 64);
+    assert_eq!(bound(1000), 3064);
+}
