@@ -41,7 +41,8 @@ pub enum Command {
     /// apply, clashes between rules, vacuous assertions. Findings listed in
     /// `<spec>.lint` beside a spec are expected.
     Lint(LintArgs),
-    /// Write a command's bounded question as SMT-LIB, for other solvers.
+    /// Write a command's bounded question as standard SMT-LIB 2 (logic
+    /// QF_LIA), which Z3, cvc5 and other solvers read.
     Export(ExportArgs),
     /// Run the language server over standard input and output, for
     /// editors (see editors/README.md).
