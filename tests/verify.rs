@@ -1,7 +1,7 @@
 //! The verification engine end to end: every spec's verdicts, timelines and
 //! JSON as snapshots; semantic fixtures whose `expect` lines must all be
 //! met; determinism; the `charter test` and `charter verify` commands and
-//! their exit codes (the SMT-LIB export against the solvers: `tests/ci.rs`).
+//! their exit codes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -121,9 +121,8 @@ fn the_same_spec_gives_the_same_bytes() {
     );
 }
 
-/// `charter export smt2` runs unchanged in the z3 command line and agrees:
-/// sat exactly at the depth of each counterexample or witness, unsat for
-/// proved properties and at depths below a shortest counterexample.
+/// A command run alone gives the result it gives among the spec's others
+/// (the SMT-LIB export against the solvers' command lines: `tests/ci.rs`).
 #[test]
 fn a_command_gives_the_same_result_alone_as_among_the_others() {
     let path = Path::new("specs/csto-article13.charter");
