@@ -16,7 +16,7 @@ use charter::verify::Verdict;
 
 mod common;
 
-use common::{charter_files, load_charter};
+use common::{assert_no_temporary_file, charter_files, load_charter};
 
 fn charter_bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_charter"))
@@ -167,14 +167,7 @@ fn a_differing_golden_is_a_unified_diff_in_the_output_and_the_junit_report() {
     assert!(!xml.contains("old & <line>"), "unescaped: {xml}");
     assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
     // Written whole: no temporary file is left beside it.
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(
-        names.iter().all(|n| !n.starts_with(".charter-")),
-        "{names:?}"
-    );
+    assert_no_temporary_file(&dir);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
