@@ -9,6 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::assert_no_temporary_file;
+
 fn charter_bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_charter"))
 }
@@ -58,14 +62,7 @@ fn update_replaces_goldens_whole_and_keeps_their_permissions() {
     let mode = std::fs::metadata(&golden).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
     // No temporary file is left behind.
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(
-        names.iter().all(|n| !n.starts_with(".charter-")),
-        "{names:?}"
-    );
+    assert_no_temporary_file(&dir);
     // A new golden is rw-r--r--, not the temporary file's rw-------.
     std::fs::remove_file(&golden).unwrap();
     run(&["test", "--update"], &dir);

@@ -395,7 +395,18 @@ fn unrolled_to<'s>(
     depth: usize,
     limits: &Limits,
 ) -> Unrolling<'s> {
-    let mut unrolling = Unrolling::new(system, "", limits.symmetry);
+    let unrolling = Unrolling::new(system, "", limits.symmetry);
+    unroll(solver, unrolling, target, negate, depth)
+}
+
+/// [`unrolled_to`] on a given (empty) unrolling.
+fn unroll<'s>(
+    solver: &Solver,
+    mut unrolling: Unrolling<'s>,
+    target: TermId,
+    negate: bool,
+    depth: usize,
+) -> Unrolling<'s> {
     for step in 0..=depth {
         unrolling.add_state(solver);
         unrolling.assert_state(solver, step, step == 0);
@@ -416,7 +427,9 @@ fn assert_lemmas(solver: &Solver, unrolling: &mut Unrolling, lemmas: &[TermId], 
 
 /// The SMT-LIB script of the bounded question "is there a history of
 /// exactly `depth` steps ending where `target` holds (or fails, with
-/// `negate`)?", runnable as is by other solvers.
+/// `negate`)?", runnable as is by other solvers: standard SMT-LIB 2 in
+/// the logic `QF_LIA` (counts as linear sums, not Z3's pseudo-Boolean
+/// constraints), which Z3 and cvc5 both read.
 pub fn smt2(
     system: &System,
     target: TermId,
@@ -425,10 +438,11 @@ pub fn smt2(
     limits: &Limits,
 ) -> String {
     let solver = Solver::new();
-    let mut unrolling = unrolled_to(&solver, system, target, negate, depth, limits);
+    let unrolling = Unrolling::new(system, "", limits.symmetry).portable();
+    let mut unrolling = unroll(&solver, unrolling, target, negate, depth);
     unrolling.flush(&solver);
     format!(
-        "; charter: exported bounded check at depth {depth}\n(set-option :produce-models true)\n{}",
+        "; charter: exported bounded check at depth {depth}\n(set-option :produce-models true)\n(set-logic QF_LIA)\n{}",
         solver.to_smt2()
     )
 }

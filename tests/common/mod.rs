@@ -20,6 +20,19 @@ pub fn charter_files(dir: &str) -> Vec<std::path::PathBuf> {
     files
 }
 
+/// Fails when a temporary file of `write_atomically` (`.charter-…`) is
+/// left in `dir`.
+pub fn assert_no_temporary_file(dir: &Path) {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".charter-")),
+        "{names:?}"
+    );
+}
+
 /// A spec that must check clean, as the HIR.
 pub fn load_charter(path: &Path) -> charter::hir::Charter {
     let bytes = std::fs::read(path).unwrap();

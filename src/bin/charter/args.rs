@@ -41,7 +41,8 @@ pub enum Command {
     /// apply, clashes between rules, vacuous assertions. Findings listed in
     /// `<spec>.lint` beside a spec are expected.
     Lint(LintArgs),
-    /// Write a command's bounded question as SMT-LIB, for other solvers.
+    /// Write a command's bounded question as standard SMT-LIB 2 (logic
+    /// QF_LIA), which Z3, cvc5 and other solvers read.
     Export(ExportArgs),
     /// Run the language server over standard input and output, for
     /// editors (see editors/README.md).
@@ -49,6 +50,19 @@ pub enum Command {
     /// Rewrite spec files (or the `.charter` files under folders) in the
     /// canonical layout; comments and quoted texts are kept as written.
     Fmt(FmtArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, elvish,
+    /// powershell) to standard output.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print charter's manual page (roff, for `man -l -`) to standard
+    /// output, or with `--out DIR` write one page per command into DIR.
+    Man {
+        /// Write charter.1 and charter-COMMAND.1 into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -181,9 +195,15 @@ pub struct TestArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Rewrite the golden files with the current results.
+    /// Rewrite the golden files with the current results (one line for
+    /// each file written).
     #[arg(long)]
     pub update: bool,
+
+    /// Also write the run as a JUnit XML report to FILE, for CI systems
+    /// (one test case per command, golden file and `.lint` file).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 
     #[command(flatten)]
     pub solve: SolveArgs,

@@ -10,7 +10,7 @@ use std::path::Path;
 use charter::report::{self, Color, SourceFile};
 
 use crate::args::FmtArgs;
-use crate::output::{read_reported, spec_files, to_stderr, write_atomically, Output};
+use crate::output::{read_reported, spec_files, to_stderr, unified_diff, write_atomically, Output};
 use crate::Exit;
 
 pub fn fmt(args: &FmtArgs, color: Color) -> Exit {
@@ -55,10 +55,7 @@ fn format_file(path: &Path, check: bool, color: Color, stdout: &mut Output) -> E
         return Exit::Ok;
     }
     if check {
-        let diff = similar::TextDiff::from_lines(text, formatted.as_str())
-            .unified_diff()
-            .header(&name, &name)
-            .to_string();
+        let diff = unified_diff(text, &formatted, &name, &name);
         let _ = write!(stdout, "{diff}");
         return Exit::Failed;
     }

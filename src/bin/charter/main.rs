@@ -4,9 +4,11 @@
 
 mod args;
 mod check;
+mod dist;
 mod export;
 mod fmt;
 mod governor;
+mod junit;
 mod lint;
 mod lsp;
 mod output;
@@ -62,6 +64,8 @@ fn main() -> ExitCode {
             Command::Export(args) => export::export(&args, color),
             Command::Lsp => lsp::lsp(),
             Command::Fmt(args) => fmt::fmt(&args, color),
+            Command::Completions { shell } => dist::completions(shell),
+            Command::Man { out } => dist::man(out.as_deref()),
         });
     let exit = match worker.map(|handle| handle.join()) {
         Ok(Ok(exit)) => exit,

@@ -276,6 +276,15 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Stri
     Ok(())
 }
 
+/// How `new` differs from `old`, as a unified diff with the two names in
+/// its header (`charter fmt --check`, a golden file that differs).
+pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .header(old_name, new_name)
+        .to_string()
+}
+
 /// Where a spec's golden file is: `<spec>.golden`.
 pub fn golden_path(spec: &std::path::Path) -> PathBuf {
     let mut name = spec.as_os_str().to_owned();

@@ -1,8 +1,12 @@
 //! `charter test`: every spec under the paths, its verdicts against its
 //! `expect`s, its rendered results against its golden file, its lint
-//! against its `.lint` file.
+//! against its `.lint` file. What a golden file holds names the spec by
+//! its path relative to its own folder (its file name), so any way of
+//! naming the folder (`specs`, `./specs`, an absolute path, `.`) gives the
+//! same results. `--junit FILE` also writes the run as JUnit XML.
 
 use std::io::Write;
+use std::path::Path;
 
 use charter::lint::expected;
 use charter::plan::{Overrides, Plan};
@@ -10,10 +14,11 @@ use charter::report::{self, Color, Golden, JsonKind, JsonLintStatus, JsonVerifyF
 use charter::verify::Outcome;
 
 use crate::args::{Format, TestArgs};
+use crate::junit::Suite;
 use crate::lint::expected_findings;
 use crate::output::{
     golden_path, lint_path, load_spec, lock_folders, print_json, spec_files, to_stderr,
-    write_atomically, Output, Spec,
+    unified_diff, write_atomically, Output, Spec,
 };
 use crate::Exit;
 
@@ -25,6 +30,21 @@ type TestedFile = (
     Option<Golden>,
     Option<JsonLintStatus>,
 );
+
+/// What the run has found so far, and where it says it.
+struct Run {
+    passed: usize,
+    failed: usize,
+    invalid: bool,
+    /// The lines a person reads (standard error with `--format json`).
+    log: Box<dyn Write>,
+}
+
+impl Run {
+    fn say(&mut self, line: &str) {
+        let _ = writeln!(self.log, "{line}");
+    }
+}
 
 pub fn test(args: &TestArgs, color: Color) -> Exit {
     let overrides = args.solve.overrides();
@@ -48,32 +68,44 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
     } else {
         Vec::new()
     };
-    let mut passed = 0usize;
-    let mut failed = 0usize;
-    let mut invalid = false;
     let mut stdout = Output::new();
     // With `--format json`, standard output is the JSON document alone: the
     // lines a person reads go to standard error.
-    let mut log: Box<dyn Write> = match args.format {
-        Format::Json => Box::new(std::io::stderr()),
-        Format::Human => Box::new(Output::new()),
+    let mut run = Run {
+        passed: 0,
+        failed: 0,
+        invalid: false,
+        log: match args.format {
+            Format::Json => Box::new(std::io::stderr()),
+            Format::Human => Box::new(Output::new()),
+        },
     };
     let mut json_results: Vec<TestedFile> = Vec::new();
+    let mut suites: Vec<Suite> = Vec::new();
     let mut finished = 0;
     for path in &files {
         let name = path.display().to_string();
-        let Some(spec) = load_spec(path, color) else {
-            invalid = true;
-            failed += 1;
-            let _ = writeln!(log, "FAILED {name}: the spec is invalid");
+        let mut suite = Suite::new(&name);
+        let Some(mut spec) = load_spec(path, color) else {
+            run.invalid = true;
+            run.failed += 1;
+            run.say(&format!("FAILED {name}: the spec is invalid"));
+            suite.error("spec".into(), "the spec is invalid".into());
+            suites.push(suite);
             json_results.push((name, None, None, None));
             continue;
         };
+        // Diagnostics above named the file as given; what is rendered for
+        // the golden file names it relative to its own folder.
+        spec.source.name = folder_relative(path);
         let plans = match Plan::all(&spec.charter, None, &overrides) {
             Ok(plans) => plans,
             Err(error) => {
-                to_stderr(&format!("charter: {}\n", error.message(&spec.source.name)));
-                invalid = true;
+                let message = error.message(&name);
+                to_stderr(&format!("charter: {message}\n"));
+                run.invalid = true;
+                suite.error("spec".into(), message);
+                suites.push(suite);
                 json_results.push((name, None, None, None));
                 continue;
             }
@@ -88,71 +120,28 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
         finished += outcomes.len();
         let mut rendered = String::new();
         for outcome in &outcomes {
-            rendered.push_str(&report::outcome(outcome, &spec.source));
+            let shown = report::outcome(outcome, &spec.source);
+            rendered.push_str(&shown);
             rendered.push('\n');
             let ok = outcome.succeeded();
-            invalid |= outcome.internal_error();
+            run.invalid |= outcome.internal_error();
+            let case = format!(
+                "{} {}",
+                outcome.kind,
+                outcome.property.as_deref().unwrap_or(&outcome.command)
+            );
+            let verdict = report::verdict_line(outcome);
             if ok {
-                passed += 1;
+                run.passed += 1;
+                suite.passed(case.clone());
             } else {
-                failed += 1;
+                run.failed += 1;
+                suite.failed(case.clone(), verdict.clone(), shown);
             }
             let status = if ok { "ok" } else { "FAILED" };
-            let _ = writeln!(
-                log,
-                "{status} {name}: {} {} — {}",
-                outcome.kind,
-                outcome.property.as_deref().unwrap_or(&outcome.command),
-                report::verdict_line(outcome)
-            );
+            run.say(&format!("{status} {name}: {case} — {verdict}"));
         }
-        let golden = golden_path(path);
-        let cut_short = outcomes.iter().any(|o| {
-            matches!(
-                o.verdict,
-                charter::verify::Verdict::Unknown {
-                    reason: charter::verify::UnknownReason::Budget(_)
-                }
-            )
-        });
-        let golden_status = if args.update && cut_short {
-            // A golden records what the spec's commands conclude, never
-            // where a run's budget happened to stop them.
-            to_stderr(&format!(
-                "charter: {} not written: the run's budget (--timeout, --max-memory) stopped a command of {name}\n",
-                golden.display()
-            ));
-            invalid = true;
-            None
-        } else if args.update {
-            match write_atomically(&golden, rendered.as_bytes()) {
-                Ok(()) => Some(Golden::Updated),
-                Err(err) => {
-                    to_stderr(&format!("charter: {err}\n"));
-                    invalid = true;
-                    None
-                }
-            }
-        } else {
-            match std::fs::read_to_string(&golden) {
-                Ok(expected) if expected == rendered => {
-                    passed += 1;
-                    let _ = writeln!(log, "ok {name}: results match {}", golden.display());
-                    Some(Golden::Matched)
-                }
-                Ok(expected) => {
-                    failed += 1;
-                    let _ = writeln!(
-                        log,
-                        "FAILED {name}: results differ from {} (run with --update to accept)\n{}",
-                        golden.display(),
-                        first_difference(&expected, &rendered)
-                    );
-                    Some(Golden::Differs)
-                }
-                Err(_) => None,
-            }
-        };
+        let golden_status = golden(args, path, &rendered, &outcomes, &mut run, &mut suite);
         let lint = lint_status(path, &spec, &overrides);
         // The memory lint held is freed: the next file starts afresh.
         overrides.limits.budget.memory_released();
@@ -164,24 +153,38 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
             // Like a golden file, a clean lint counts only where the spec
             // has a `.lint` file saying what to expect.
             Ok(None) => None,
-            Ok(Some(line)) => {
-                passed += 1;
-                let _ = writeln!(log, "ok {name}: lint — {line}");
+            Ok(Some((line, findings))) => {
+                run.passed += 1;
+                run.say(&format!("ok {name}: lint — {line}"));
+                // Each expected finding in one line (`charter lint` shows
+                // them in full).
+                for finding in findings {
+                    run.say(&format!("  expected {finding}"));
+                }
+                suite.passed("lint".into());
                 Some(JsonLintStatus {
                     as_expected: true,
                     message: line,
                 })
             }
             Err(line) => {
-                failed += 1;
-                let _ = writeln!(log, "FAILED {name}: lint — {line}");
+                run.failed += 1;
+                run.say(&format!("FAILED {name}: lint — {line}"));
+                suite.failed("lint".into(), line.clone(), String::new());
                 Some(JsonLintStatus {
                     as_expected: false,
                     message: line,
                 })
             }
         };
+        suites.push(suite);
         json_results.push((name, Some(outcomes), golden_status, lint));
+    }
+    if let Some(junit) = &args.junit {
+        if let Err(err) = write_atomically(junit, crate::junit::render(&suites).as_bytes()) {
+            to_stderr(&format!("charter: {err}\n"));
+            run.invalid = true;
+        }
     }
     if args.format == Format::Json {
         let files = json_results
@@ -201,28 +204,107 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
             return Exit::Invalid;
         }
     } else {
-        let _ = writeln!(stdout, "{passed} passed, {failed} failed");
+        let _ = writeln!(stdout, "{} passed, {} failed", run.passed, run.failed);
     }
-    if invalid {
+    if run.invalid {
         Exit::Invalid
-    } else if failed > 0 {
+    } else if run.failed > 0 {
         Exit::Failed
     } else {
         Exit::Ok
     }
 }
 
+/// A spec's path relative to its own folder: its file name.
+fn folder_relative(path: &Path) -> String {
+    match path.file_name() {
+        Some(name) => Path::new(name).display().to_string(),
+        None => path.display().to_string(),
+    }
+}
+
+/// Compares a spec's rendered results with its golden file (a unified
+/// diff where they differ), or with `--update` writes the golden file and
+/// says so. `None` where there is no golden file (or it was not written).
+fn golden(
+    args: &TestArgs,
+    path: &Path,
+    rendered: &str,
+    outcomes: &[Outcome],
+    run: &mut Run,
+    suite: &mut Suite,
+) -> Option<Golden> {
+    let name = path.display().to_string();
+    let golden = golden_path(path);
+    let shown = golden.display().to_string();
+    let old = std::fs::read_to_string(&golden).ok();
+    if args.update {
+        let cut_short = outcomes.iter().any(|o| {
+            matches!(
+                o.verdict,
+                charter::verify::Verdict::Unknown {
+                    reason: charter::verify::UnknownReason::Budget(_)
+                }
+            )
+        });
+        if cut_short {
+            // A golden records what the spec's commands conclude, never
+            // where a run's budget happened to stop them.
+            to_stderr(&format!(
+                "charter: {shown} not written: the run's budget (--timeout, --max-memory) stopped a command of {name}\n"
+            ));
+            run.invalid = true;
+            return None;
+        }
+        return match write_atomically(&golden, rendered.as_bytes()) {
+            Ok(()) => {
+                let what = match old {
+                    None => "new",
+                    Some(old) if old == rendered => "unchanged",
+                    Some(_) => "changed",
+                };
+                run.say(&format!("wrote {shown} ({what})"));
+                Some(Golden::Updated)
+            }
+            Err(err) => {
+                to_stderr(&format!("charter: {err}\n"));
+                run.invalid = true;
+                None
+            }
+        };
+    }
+    let case = format!("golden {}", folder_relative(&golden));
+    match old {
+        Some(expected) if expected == rendered => {
+            run.passed += 1;
+            run.say(&format!("ok {name}: results match {shown}"));
+            suite.passed(case);
+            Some(Golden::Matched)
+        }
+        Some(expected) => {
+            run.failed += 1;
+            let message = format!("results differ from {shown} (run with --update to accept)");
+            let diff = unified_diff(&expected, rendered, &shown, &format!("{name} (results)"));
+            run.say(&format!("FAILED {name}: {message}\n{}", diff.trim_end()));
+            suite.failed(case, message, diff);
+            Some(Golden::Differs)
+        }
+        None => None,
+    }
+}
+
 /// Lints a spec for `charter test`: every finding must be listed in
 /// `<spec>.lint`, and every finding listed there must be found. `None` when
-/// there is nothing to say (no findings, no `.lint` file).
+/// there is nothing to say (no findings, no `.lint` file); else a summary
+/// and each finding in one line (`kind subject: message`).
 fn lint_status(
-    path: &std::path::Path,
+    path: &Path,
     spec: &Spec,
     overrides: &Overrides,
-) -> Result<Option<String>, String> {
+) -> Result<Option<(String, Vec<String>)>, String> {
     let expected = expected_findings(path)?;
     let plan = Plan::for_lint(&spec.charter, overrides)
-        .map_err(|error| error.message(&spec.source.name))?;
+        .map_err(|error| error.message(&path.display().to_string()))?;
     let result = charter::lint::run(&spec.charter, &plan)
         .map_err(|unknown| format!("the solver gave up: {}", unknown.reason))?;
     if !result.incomplete.is_empty() {
@@ -237,13 +319,31 @@ fn lint_status(
         return Ok(None);
     }
     if unexpected.is_empty() && missing.is_empty() {
-        return Ok(Some(format!(
+        let findings = result
+            .findings
+            .iter()
+            .map(|finding| {
+                let subject = if finding.subject.is_empty() {
+                    "-"
+                } else {
+                    &finding.subject
+                };
+                let message = finding.message.split_whitespace().collect::<Vec<_>>();
+                charter::printable(&format!(
+                    "{} {subject}: {}",
+                    finding.kind.as_str(),
+                    message.join(" ")
+                ))
+            })
+            .collect();
+        let summary = format!(
             "{} finding{} up to depth {}, as {} expects",
             result.findings.len(),
             if result.findings.len() == 1 { "" } else { "s" },
             result.depth,
             lint_path(path).display()
-        )));
+        );
+        return Ok(Some((summary, findings)));
     }
     let mut problems = Vec::new();
     if !unexpected.is_empty() {
@@ -257,23 +357,4 @@ fn lint_status(
         problems.join("; "),
         path.display()
     ))
-}
-
-/// The first line where two renderings differ, for a failing golden file.
-fn first_difference(expected: &str, actual: &str) -> String {
-    let mut expected_lines = expected.lines();
-    let mut actual_lines = actual.lines();
-    let mut line = 1;
-    loop {
-        match (expected_lines.next(), actual_lines.next()) {
-            (Some(a), Some(b)) if a == b => line += 1,
-            (a, b) => {
-                return format!(
-                    "  line {line}:\n  - {}\n  + {}",
-                    a.unwrap_or("(end)"),
-                    b.unwrap_or("(end)")
-                )
-            }
-        }
-    }
 }

@@ -68,6 +68,17 @@ pub struct Unrolling<'s> {
     cardinalities: HashMap<(Vec<TermId>, usize), Vec<CountLiteral>, FixedState>,
     /// Facts relating them, for [`Self::flush`].
     pending: Vec<Bool>,
+    /// Counts as sums of 0/1 terms (standard SMT-LIB, for an export other
+    /// solvers read) instead of Z3's pseudo-Boolean constraints.
+    portable: bool,
+}
+
+/// Which bound a count constraint states.
+#[derive(Clone, Copy)]
+enum Count {
+    AtMost,
+    AtLeast,
+    Exactly,
 }
 
 /// A literal about a count: the lowest and highest counts for which it
@@ -94,7 +105,16 @@ impl<'s> Unrolling<'s> {
             symmetries,
             cardinalities: HashMap::default(),
             pending: Vec::new(),
+            portable: false,
         }
+    }
+
+    /// Counts become linear integer sums, which every SMT-LIB solver of
+    /// `QF_LIA` reads (Z3's `(_ pbeq …)` and kin are Z3's own); for the
+    /// export, before anything is translated.
+    pub fn portable(mut self) -> Unrolling<'s> {
+        self.portable = true;
+        self
     }
 
     /// A new auxiliary Boolean constant (an activation literal, say).
@@ -274,8 +294,13 @@ impl<'s> Unrolling<'s> {
                 Z3Term::Bool(a.lt(self.int_at(b, step)))
             }
             Term::Add(items) => {
-                let items: Vec<Int> = items.iter().map(|t| self.int_at(*t, step)).collect();
-                Z3Term::Int(Int::add(&items))
+                let mut items: Vec<Int> = items.iter().map(|t| self.int_at(*t, step)).collect();
+                // SMT-LIB's `+` takes two terms or more (Z3 reads one).
+                if self.portable && items.len() == 1 {
+                    Z3Term::Int(items.remove(0))
+                } else {
+                    Z3Term::Int(Int::add(&items))
+                }
             }
             Term::Sub(a, b) => {
                 let a = self.int_at(a, step);
@@ -308,16 +333,18 @@ impl<'s> Unrolling<'s> {
                 Z3Term::Bool(match decided {
                     Some(value) => Bool::from_bool(value),
                     None => {
-                        let weighted: Vec<(&Bool, i32)> = open.iter().map(|b| (b, 1)).collect();
-                        let bound = k.min(i64::from(i32::MAX)) as i32;
                         let (constraint, holds, fails) = match kind {
-                            Term::AtMost(..) => {
-                                (Bool::pb_le(&weighted, bound), (0, k), Some((k + 1, n)))
-                            }
-                            Term::AtLeast(..) => {
-                                (Bool::pb_ge(&weighted, bound), (k, n), Some((0, k - 1)))
-                            }
-                            _ => (Bool::pb_eq(&weighted, bound), (k, k), None),
+                            Term::AtMost(..) => (
+                                self.count(&open, k, Count::AtMost),
+                                (0, k),
+                                Some((k + 1, n)),
+                            ),
+                            Term::AtLeast(..) => (
+                                self.count(&open, k, Count::AtLeast),
+                                (k, n),
+                                Some((0, k - 1)),
+                            ),
+                            _ => (self.count(&open, k, Count::Exactly), (k, k), None),
                         };
                         self.relate_cardinality(&items, step, &constraint, holds, fails);
                         constraint
@@ -327,6 +354,35 @@ impl<'s> Unrolling<'s> {
         };
         self.memo.insert((term, step), result.clone());
         result
+    }
+
+    /// "At most / at least / exactly `k` of `open` hold": a pseudo-Boolean
+    /// constraint, or where [`Self::portable`], a sum of 0/1 terms.
+    fn count(&self, open: &[Bool], k: i64, count: Count) -> Bool {
+        if self.portable {
+            let one = Int::from_i64(1);
+            let zero = Int::from_i64(0);
+            let mut terms: Vec<Int> = open.iter().map(|b| b.ite(&one, &zero)).collect();
+            // SMT-LIB's `+` takes two terms or more.
+            let sum = match terms.len() {
+                0 => zero,
+                1 => terms.remove(0),
+                _ => Int::add(&terms),
+            };
+            let k = Int::from_i64(k);
+            return match count {
+                Count::AtMost => sum.le(&k),
+                Count::AtLeast => sum.ge(&k),
+                Count::Exactly => sum.eq(&k),
+            };
+        }
+        let weighted: Vec<(&Bool, i32)> = open.iter().map(|b| (b, 1)).collect();
+        let bound = k.min(i64::from(i32::MAX)) as i32;
+        match count {
+            Count::AtMost => Bool::pb_le(&weighted, bound),
+            Count::AtLeast => Bool::pb_ge(&weighted, bound),
+            Count::Exactly => Bool::pb_eq(&weighted, bound),
+        }
     }
 
     /// Records a cardinality constraint over `items` at `step` that holds
