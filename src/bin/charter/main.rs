@@ -10,6 +10,7 @@ mod governor;
 mod lint;
 mod lsp;
 mod output;
+mod report;
 mod test;
 mod verify;
 
@@ -62,6 +63,7 @@ fn main() -> ExitCode {
             Command::Export(args) => export::export(&args, color),
             Command::Lsp => lsp::lsp(),
             Command::Fmt(args) => fmt::fmt(&args, color),
+            Command::Report(args) => report::report(&args, color),
         });
     let exit = match worker.map(|handle| handle.join()) {
         Ok(Ok(exit)) => exit,
