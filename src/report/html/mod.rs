@@ -105,12 +105,16 @@ fn subject(outcome: &Outcome) -> String {
     )
 }
 
+/// Whether the outcome counts as success, as `charter verify`'s exit code
+/// says: against the spec's `expect`, or without one, on its own.
 fn result_cell(outcome: &Outcome) -> String {
-    if outcome.succeeded() {
-        "<span class=\"result ok\">✓ as expected</span>".to_string()
-    } else {
-        "<span class=\"result bad\">✗ needs attention</span>".to_string()
-    }
+    let (class, words) = match (outcome.expect.is_some(), outcome.succeeded()) {
+        (true, true) => ("ok", "✓ as expected"),
+        (true, false) => ("bad", "✗ NOT as expected"),
+        (false, true) => ("ok", "✓ succeeded"),
+        (false, false) => ("bad", "✗ failed"),
+    };
+    format!("<span class=\"result {class}\">{words}</span>")
 }
 
 /// The table at the top: each command, its verdict line, whether it is

@@ -39,7 +39,8 @@ pub fn table(trace: &Trace, id: &str, clauses: &Clauses, ending: Ending) -> Stri
         let mut applied: Vec<&ClauseRef> = Vec::new();
         let all = step.changes.iter().flat_map(|c| &c.by);
         for clause in all.chain(step.unchanged.iter().flat_map(|u| &u.by)) {
-            if !applied.iter().any(|c| *c == clause) {
+            let same = |c: &&ClauseRef| c.clause == clause.clause && c.article == clause.article;
+            if !applied.iter().any(same) {
                 applied.push(clause);
             }
         }
@@ -89,7 +90,10 @@ pub fn table(trace: &Trace, id: &str, clauses: &Clauses, ending: Ending) -> Stri
                             if old.len() > crate::report::BIG_SET
                                 || new.len() > crate::report::BIG_SET =>
                         {
-                            escape(&shown_change(&change.before, &change.after))
+                            format!(
+                                "<span class=\"value\">{}</span>",
+                                escape(&shown_change(&change.before, &change.after))
+                            )
                         }
                         _ => format!(
                             "{}<span class=\"was\">was {}</span>",
