@@ -209,9 +209,15 @@ fn where_the_page_cannot_go() {
     let dir = folder.path().to_str().unwrap().to_string();
     refused(&charter(&["report", HOSTILE, "-o", &dir]), "it is a folder");
     let missing = format!("{dir}/no/such/report.html");
-    refused(&charter(&["report", HOSTILE, "-o", &missing]), "does not exist");
+    refused(
+        &charter(&["report", HOSTILE, "-o", &missing]),
+        "does not exist",
+    );
     let spec_before = std::fs::read(root().join(HOSTILE)).unwrap();
-    refused(&charter(&["report", HOSTILE, "-o", HOSTILE]), "the spec itself");
+    refused(
+        &charter(&["report", HOSTILE, "-o", HOSTILE]),
+        "the spec itself",
+    );
     assert_eq!(std::fs::read(root().join(HOSTILE)).unwrap(), spec_before);
     refused(
         &charter(&["report", HOSTILE, "-o", "/dev/null"]),

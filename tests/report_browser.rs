@@ -139,7 +139,10 @@ fn render(browser: &Path, spec: &Path, scratch: &Path) -> Result<(), String> {
     check_dom(&dom, spec)?;
     let image = std::fs::read(&png).map_err(|e| format!("no screenshot: {e}"))?;
     if !image.starts_with(b"\x89PNG\r\n\x1a\n") || image.len() < 10_000 {
-        return Err(format!("the screenshot is not a page ({} bytes)", image.len()));
+        return Err(format!(
+            "the screenshot is not a page ({} bytes)",
+            image.len()
+        ));
     }
     Ok(())
 }
@@ -250,7 +253,9 @@ fn changed(section: &str, id: &str, step: usize, line: &str) -> Result<(), Strin
     let row = &section[row_at..row_at + section[row_at..].find("</tr>").unwrap()];
     let cell = format!("data-step=\"{step}\" data-changed=\"true\"");
     if !row.contains(&cell) {
-        return Err(format!("{id}: {location} is not marked changed at step {step}"));
+        return Err(format!(
+            "{id}: {location} is not marked changed at step {step}"
+        ));
     }
     Ok(())
 }

@@ -86,33 +86,33 @@ pub(crate) fn ending_line(outcome: &Outcome, trace: &Trace, source: &SourceFile)
 /// `expected counterexample: as expected`. None without `expect`.
 pub(crate) fn expectation_line(outcome: &Outcome) -> Option<String> {
     let expect = outcome.expect.map(|e| e.as_str())?;
-        let mark = if outcome.as_expected {
-            "as expected".to_string()
-        } else {
-            match &outcome.rests_on {
-                Some(r) if !r.unacknowledged.is_empty() || !r.stale.is_empty() => {
-                    let mut why = Vec::new();
-                    if !r.unacknowledged.is_empty() {
-                        why.push(format!(
+    let mark = if outcome.as_expected {
+        "as expected".to_string()
+    } else {
+        match &outcome.rests_on {
+            Some(r) if !r.unacknowledged.is_empty() || !r.stale.is_empty() => {
+                let mut why = Vec::new();
+                if !r.unacknowledged.is_empty() {
+                    why.push(format!(
                             "it rests on what the command does not allow (add `allowing {}` if the text means it)",
                             r.unacknowledged.join(", ")
                         ));
-                    }
-                    if !r.stale.is_empty() {
-                        why.push(format!(
-                            "`allowing {}` matches nothing the blocking check found",
-                            r.stale.join(", ")
-                        ));
-                    }
-                    format!("NOT as expected: {}", why.join("; "))
                 }
-                Some(r) if r.unsettled.is_some() => {
-                    "NOT as expected: what it rests on is not known (the blocking check did not finish)"
-                        .to_string()
+                if !r.stale.is_empty() {
+                    why.push(format!(
+                        "`allowing {}` matches nothing the blocking check found",
+                        r.stale.join(", ")
+                    ));
                 }
-                _ => "NOT as expected".to_string(),
+                format!("NOT as expected: {}", why.join("; "))
             }
-        };
+            Some(r) if r.unsettled.is_some() => {
+                "NOT as expected: what it rests on is not known (the blocking check did not finish)"
+                    .to_string()
+            }
+            _ => "NOT as expected".to_string(),
+        }
+    };
     Some(format!("expected {expect}: {mark}"))
 }
 
@@ -211,13 +211,16 @@ pub(crate) fn rests_on_lines(
         ));
         return out;
     }
-    out.push((0, format!(
-        "it may hold only because of {} (found in histories of up to {steps}):",
-        match rests_on.blocked.len() {
-            1 => "this".to_string(),
-            n => format!("these {n}"),
-        }
-    )));
+    out.push((
+        0,
+        format!(
+            "it may hold only because of {} (found in histories of up to {steps}):",
+            match rests_on.blocked.len() {
+                1 => "this".to_string(),
+                n => format!("these {n}"),
+            }
+        ),
+    ));
     for finding in &rests_on.blocked {
         out.push((
             1,

@@ -191,7 +191,10 @@ fn command(index: usize, outcome: &Outcome, source: &SourceFile, clauses: &Claus
             .collect();
         setting.push(format!("scope {}", scopes.join(", ")));
     }
-    setting.push(format!("written at {}", super::position(source, outcome.span)));
+    setting.push(format!(
+        "written at {}",
+        super::position(source, outcome.span)
+    ));
     out.push_str(&format!(
         "<p class=\"setting\">{}</p>\n<p class=\"verdict\"><span class=\"badge {kind}\">{word}</span> <span class=\"verdict-line\">{}</span></p>\n",
         escape(&setting.join(" · ")),
@@ -328,7 +331,10 @@ fn finding_html(
             }
         ));
         for blamed in &finding.blamed {
-            out.push_str(&format!("<li>{}</li>\n", blamed_html(blamed, source, clauses)));
+            out.push_str(&format!(
+                "<li>{}</li>\n",
+                blamed_html(blamed, source, clauses)
+            ));
         }
         out.push_str("</ul>\n");
     }

@@ -80,9 +80,10 @@ pub fn table(trace: &Trace, id: &str, clauses: &Clauses, ending: Ending) -> Stri
         for (index, step) in trace.steps.iter().enumerate() {
             let number = index + 1;
             let change = step.changes.iter().find(|c| c.location == binding.location);
-            let kept = step.unchanged.iter().find(|u| {
-                !u.by.is_empty() && location_of(&binding.location, &u.variable)
-            });
+            let kept = step
+                .unchanged
+                .iter()
+                .find(|u| !u.by.is_empty() && location_of(&binding.location, &u.variable));
             match (change, kept) {
                 (Some(change), _) => {
                     let shown_value = match (&change.before, &change.after) {
@@ -146,7 +147,11 @@ fn header(
     links: &[String],
     mark: Option<&str>,
 ) -> String {
-    let class = if mark.is_some() { " class=\"last\"" } else { "" };
+    let class = if mark.is_some() {
+        " class=\"last\""
+    } else {
+        ""
+    };
     let mut out = format!(
         "<th scope=\"col\"{class} id=\"{id}-step-{number}\" data-step=\"{number}\"><span class=\"step\">{name}</span>"
     );
