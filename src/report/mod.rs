@@ -192,6 +192,15 @@ pub(crate) fn one_line(text: &str) -> String {
     crate::printable(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// Scopes as a command's outcome names them: `Person = 7, Question = 3`.
+pub(crate) fn scopes(scopes: &[(String, u64)]) -> String {
+    let scopes: Vec<String> = scopes
+        .iter()
+        .map(|(sort, size)| format!("{sort} = {size}"))
+        .collect();
+    scopes.join(", ")
+}
+
 /// Clauses by name (and article), as a timeline or outcome names them.
 pub(crate) fn clauses(by: &[ClauseRef]) -> String {
     let names: Vec<String> = by

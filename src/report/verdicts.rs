@@ -3,7 +3,7 @@
 //! or witness, and whether it is what the spec expected.
 
 use super::timeline::render_trace;
-use super::{clauses, one_line, plural, position, SourceFile};
+use super::{clauses, one_line, plural, position, scopes, SourceFile};
 use crate::trace::Trace;
 use crate::verify::{Method, Outcome, OutcomeKind, Verdict};
 
@@ -21,15 +21,10 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
         .as_ref()
         .map(|t| format!(" \"{}\"", one_line(t)))
         .unwrap_or_default();
-    let scopes: Vec<String> = outcome
-        .scopes
-        .iter()
-        .map(|(sort, size)| format!("{sort} = {size}"))
-        .collect();
-    let scopes = if scopes.is_empty() {
+    let scopes = if outcome.scopes.is_empty() {
         String::new()
     } else {
-        format!(", scope {}", scopes.join(", "))
+        format!(", scope {}", scopes(&outcome.scopes))
     };
     out.push_str(&format!(
         "{subject}{text} (depth {}{scopes})\n",
@@ -171,12 +166,7 @@ pub(crate) fn rests_on_lines(
     let mut out = Vec::new();
     let mut assumed: Vec<String> = Vec::new();
     if !outcome.scopes.is_empty() {
-        let scopes: Vec<String> = outcome
-            .scopes
-            .iter()
-            .map(|(sort, size)| format!("{sort} = {size}"))
-            .collect();
-        assumed.push(format!("scope {}", scopes.join(", ")));
+        assumed.push(format!("scope {}", scopes(&outcome.scopes)));
     }
     if !rests_on.axioms.is_empty() {
         assumed.push(format!(

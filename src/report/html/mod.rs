@@ -184,12 +184,7 @@ fn command(index: usize, outcome: &Outcome, source: &SourceFile, clauses: &Claus
         plural(outcome.depth)
     )];
     if !outcome.scopes.is_empty() {
-        let scopes: Vec<String> = outcome
-            .scopes
-            .iter()
-            .map(|(sort, size)| format!("{sort} = {size}"))
-            .collect();
-        setting.push(format!("scope {}", scopes.join(", ")));
+        setting.push(format!("scope {}", super::scopes(&outcome.scopes)));
     }
     setting.push(format!(
         "written at {}",
@@ -258,15 +253,10 @@ fn lint(linted: &Linted, source: &SourceFile, clauses: &Clauses) -> String {
             return out;
         }
     };
-    let scopes: Vec<String> = report
-        .scopes
-        .iter()
-        .map(|(sort, size)| format!("{sort} = {size}"))
-        .collect();
-    let scope = if scopes.is_empty() {
+    let scope = if report.scopes.is_empty() {
         String::new()
     } else {
-        format!(", scope {}", scopes.join(", "))
+        format!(", scope {}", super::scopes(&report.scopes))
     };
     out.push_str(&format!(
         "<p class=\"setting\">{} finding{} in histories of up to {} step{}{}.</p>\n",
