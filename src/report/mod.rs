@@ -4,8 +4,10 @@
 //!
 //! `summary.rs`: what a valid spec declares; `verdicts.rs`: a command's
 //! outcome and verdict line; `timeline.rs`: histories; `lint.rs`: lint
-//! findings; `json.rs`: every JSON shape charter prints.
+//! findings; `json.rs`: every JSON shape charter prints; `html/`: the
+//! self-contained page of `charter report`.
 
+mod html;
 mod json;
 mod lint;
 mod summary;
@@ -17,6 +19,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, Se
 use crate::span::Span;
 use crate::trace::ClauseRef;
 
+pub use html::{escape as html_escape, html, Linted, Page};
 pub use json::*;
 pub use lint::lint_finding;
 pub use summary::summary;
@@ -187,6 +190,15 @@ pub(crate) fn plural(n: usize) -> &'static str {
 
 pub(crate) fn one_line(text: &str) -> String {
     crate::printable(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Scopes as a command's outcome names them: `Person = 7, Question = 3`.
+pub(crate) fn scopes(scopes: &[(String, u64)]) -> String {
+    let scopes: Vec<String> = scopes
+        .iter()
+        .map(|(sort, size)| format!("{sort} = {size}"))
+        .collect();
+    scopes.join(", ")
 }
 
 /// Clauses by name (and article), as a timeline or outcome names them.

@@ -14,7 +14,7 @@ const LISTED: usize = 6;
 
 /// A value in a timeline: as written, or for a big set its size and
 /// (abbreviated) members: `150 elements {Representative#0 … Representative#149}`.
-fn shown(value: &Value) -> String {
+pub(super) fn shown(value: &Value) -> String {
     match value {
         Value::Set(members) if members.len() > BIG_SET => {
             format!("{} elements {{{}}}", members.len(), abbreviate(members))
@@ -25,7 +25,7 @@ fn shown(value: &Value) -> String {
 
 /// A change in a timeline. Between sets one of which is big: the sizes, then
 /// who came and went: `150 → 99 (−51: Representative#0 … Representative#50)`.
-fn shown_change(before: &Value, after: &Value) -> String {
+pub(super) fn shown_change(before: &Value, after: &Value) -> String {
     match (before, after) {
         (Value::Set(old), Value::Set(new)) if old.len() > BIG_SET || new.len() > BIG_SET => {
             let old_set: std::collections::HashSet<&str> = old.iter().map(String::as_str).collect();

@@ -3,7 +3,7 @@
 //! or witness, and whether it is what the spec expected.
 
 use super::timeline::render_trace;
-use super::{clauses, one_line, plural, position, SourceFile};
+use super::{clauses, one_line, plural, position, scopes, SourceFile};
 use crate::trace::Trace;
 use crate::verify::{Method, Outcome, OutcomeKind, Verdict};
 
@@ -21,15 +21,10 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
         .as_ref()
         .map(|t| format!(" \"{}\"", one_line(t)))
         .unwrap_or_default();
-    let scopes: Vec<String> = outcome
-        .scopes
-        .iter()
-        .map(|(sort, size)| format!("{sort} = {size}"))
-        .collect();
-    let scopes = if scopes.is_empty() {
+    let scopes = if outcome.scopes.is_empty() {
         String::new()
     } else {
-        format!(", scope {}", scopes.join(", "))
+        format!(", scope {}", scopes(&outcome.scopes))
     };
     out.push_str(&format!(
         "{subject}{text} (depth {}{scopes})\n",
@@ -41,22 +36,7 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
         Verdict::Counterexample { trace, .. } | Verdict::Witness { trace, .. } => {
             out.push('\n');
             out.push_str(&render_trace(trace));
-            let last = trace.steps.len();
-            let state = if last == 0 {
-                "the initial state".to_string()
-            } else {
-                format!("the state after step {last}")
-            };
-            let what = if matches!(outcome.verdict, Verdict::Counterexample { .. }) {
-                "violated"
-            } else {
-                "reached"
-            };
-            out.push_str(&format!(
-                "  {what} in {state}: {} at {}\n",
-                outcome.property.as_deref().unwrap_or(&outcome.command),
-                position(source, outcome.property_span)
-            ));
+            out.push_str(&format!("  {}\n", ending_line(outcome, trace, source)));
             if !outcome.clauses_used.is_empty() {
                 out.push_str(&format!(
                     "  clauses whose effects it used: {}\n",
@@ -69,37 +49,66 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
     if let Some(rests_on) = &outcome.rests_on {
         out.push_str(&render_rests_on(outcome, rests_on));
     }
-    if let Some(expect) = outcome.expect.map(|e| e.as_str()) {
-        let mark = if outcome.as_expected {
-            "as expected".to_string()
-        } else {
-            match &outcome.rests_on {
-                Some(r) if !r.unacknowledged.is_empty() || !r.stale.is_empty() => {
-                    let mut why = Vec::new();
-                    if !r.unacknowledged.is_empty() {
-                        why.push(format!(
+    if let Some(line) = expectation_line(outcome) {
+        out.push_str(&format!("  {line}\n"));
+    }
+    out
+}
+
+/// Where a counterexample ends or a witness arrives, with the property
+/// and where it is written: `violated in the state after step 2: p at
+/// spec.charter:80:1`.
+pub(crate) fn ending_line(outcome: &Outcome, trace: &Trace, source: &SourceFile) -> String {
+    let last = trace.steps.len();
+    let state = if last == 0 {
+        "the initial state".to_string()
+    } else {
+        format!("the state after step {last}")
+    };
+    let what = if matches!(outcome.verdict, Verdict::Counterexample { .. }) {
+        "violated"
+    } else {
+        "reached"
+    };
+    format!(
+        "{what} in {state}: {} at {}",
+        outcome.property.as_deref().unwrap_or(&outcome.command),
+        position(source, outcome.property_span)
+    )
+}
+
+/// Whether the outcome is what the spec's `expect` says, and if not why:
+/// `expected counterexample: as expected`. None without `expect`.
+pub(crate) fn expectation_line(outcome: &Outcome) -> Option<String> {
+    let expect = outcome.expect.map(|e| e.as_str())?;
+    let mark = if outcome.as_expected {
+        "as expected".to_string()
+    } else {
+        match &outcome.rests_on {
+            Some(r) if !r.unacknowledged.is_empty() || !r.stale.is_empty() => {
+                let mut why = Vec::new();
+                if !r.unacknowledged.is_empty() {
+                    why.push(format!(
                             "it rests on what the command does not allow (add `allowing {}` if the text means it)",
                             r.unacknowledged.join(", ")
                         ));
-                    }
-                    if !r.stale.is_empty() {
-                        why.push(format!(
-                            "`allowing {}` matches nothing the blocking check found",
-                            r.stale.join(", ")
-                        ));
-                    }
-                    format!("NOT as expected: {}", why.join("; "))
                 }
-                Some(r) if r.unsettled.is_some() => {
-                    "NOT as expected: what it rests on is not known (the blocking check did not finish)"
-                        .to_string()
+                if !r.stale.is_empty() {
+                    why.push(format!(
+                        "`allowing {}` matches nothing the blocking check found",
+                        r.stale.join(", ")
+                    ));
                 }
-                _ => "NOT as expected".to_string(),
+                format!("NOT as expected: {}", why.join("; "))
             }
-        };
-        out.push_str(&format!("  expected {expect}: {mark}\n"));
-    }
-    out
+            Some(r) if r.unsettled.is_some() => {
+                "NOT as expected: what it rests on is not known (the blocking check did not finish)"
+                    .to_string()
+            }
+            _ => "NOT as expected".to_string(),
+        }
+    };
+    Some(format!("expected {expect}: {mark}"))
 }
 
 /// What a trace is among those of its length: `a shortest one`, and how
@@ -146,15 +155,22 @@ fn shortest(trace: &Trace) -> String {
 /// that clauses block and each rule that never applies, with the history
 /// a clash happens after.
 fn render_rests_on(outcome: &Outcome, rests_on: &crate::verify::RestsOn) -> String {
-    let mut out = String::new();
+    rests_on_lines(outcome, rests_on)
+        .into_iter()
+        .map(|(level, line)| format!("{}{line}\n", "  ".repeat(level + 1)))
+        .collect()
+}
+
+/// The lines of [`render_rests_on`], each with its level of indentation
+/// (0: about the verdict; 1: a finding it may rest on; 2: its witness).
+pub(crate) fn rests_on_lines(
+    outcome: &Outcome,
+    rests_on: &crate::verify::RestsOn,
+) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
     let mut assumed: Vec<String> = Vec::new();
     if !outcome.scopes.is_empty() {
-        let scopes: Vec<String> = outcome
-            .scopes
-            .iter()
-            .map(|(sort, size)| format!("{sort} = {size}"))
-            .collect();
-        assumed.push(format!("scope {}", scopes.join(", ")));
+        assumed.push(format!("scope {}", scopes(&outcome.scopes)));
     }
     if !rests_on.axioms.is_empty() {
         assumed.push(format!(
@@ -171,35 +187,43 @@ fn render_rests_on(outcome: &Outcome, rests_on: &crate::verify::RestsOn) -> Stri
         ));
     }
     if !assumed.is_empty() {
-        out.push_str(&format!("  assuming {}\n", assumed.join("; ")));
+        out.push((0, format!("assuming {}", assumed.join("; "))));
     }
     let depth = rests_on.depth;
     let steps = format!("{depth} step{}", plural(depth));
     if let Some(reason) = &rests_on.unsettled {
-        out.push_str(&format!(
-            "  whether it rests on blocked events is not known: the blocking check did not finish ({reason})\n"
+        out.push((
+            0,
+            format!("whether it rests on blocked events is not known: the blocking check did not finish ({reason})"),
         ));
         return out;
     }
     if rests_on.blocked.is_empty() {
-        out.push_str(&format!(
-            "  no event blocked by clashing clauses, no rule that never applies (histories of up to {steps})\n"
+        out.push((
+            0,
+            format!("no event blocked by clashing clauses, no rule that never applies (histories of up to {steps})"),
         ));
         return out;
     }
-    out.push_str(&format!(
-        "  it may hold only because of {} (found in histories of up to {steps}):\n",
-        match rests_on.blocked.len() {
-            1 => "this".to_string(),
-            n => format!("these {n}"),
-        }
+    out.push((
+        0,
+        format!(
+            "it may hold only because of {} (found in histories of up to {steps}):",
+            match rests_on.blocked.len() {
+                1 => "this".to_string(),
+                n => format!("these {n}"),
+            }
+        ),
     ));
     for finding in &rests_on.blocked {
-        out.push_str(&format!(
-            "    {} {}: {}\n",
-            finding.kind.as_str(),
-            finding.subject,
-            finding.message
+        out.push((
+            1,
+            format!(
+                "{} {}: {}",
+                finding.kind.as_str(),
+                finding.subject,
+                finding.message
+            ),
         ));
         if let Some(witness) = &finding.witness {
             let before: Vec<String> = witness.history.steps.iter().map(step_call).collect();
@@ -208,9 +232,12 @@ fn render_rests_on(outcome: &Outcome, rests_on: &crate::verify::RestsOn) -> Stri
                     0 => "in an initial state".to_string(),
                     _ => format!("after {}", before.join(", then ")),
                 };
-                out.push_str(&format!(
-                    "      witness: {from}, {} has no lawful next state\n",
-                    step_call(impossible)
+                out.push((
+                    2,
+                    format!(
+                        "witness: {from}, {} has no lawful next state",
+                        step_call(impossible)
+                    ),
                 ));
             }
         }

@@ -44,6 +44,11 @@ pub enum Command {
     /// Write a command's bounded question as standard SMT-LIB 2 (logic
     /// QF_LIA), which Z3, cvc5 and other solvers read.
     Export(ExportArgs),
+    /// Run a spec's commands and its lint, and write the results as one
+    /// self-contained HTML page (no script, nothing fetched): the verdicts,
+    /// each counterexample and witness as a timeline table linked to the
+    /// clauses' quoted texts, the lint findings with what they blame.
+    Report(ReportArgs),
     /// Run the language server over standard input and output, for
     /// editors (see editors/README.md).
     Lsp,
@@ -187,6 +192,20 @@ pub struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// The spec file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The HTML file to write (replaced whole, atomically).
+    #[arg(long, short, value_name = "OUT")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub solve: SolveArgs,
 }
 
 #[derive(clap::Args)]

@@ -12,6 +12,7 @@ mod junit;
 mod lint;
 mod lsp;
 mod output;
+mod report;
 mod test;
 mod verify;
 
@@ -66,6 +67,7 @@ fn main() -> ExitCode {
             Command::Fmt(args) => fmt::fmt(&args, color),
             Command::Completions { shell } => dist::completions(shell),
             Command::Man { out } => dist::man(out.as_deref()),
+            Command::Report(args) => report::report(&args, color),
         });
     let exit = match worker.map(|handle| handle.join()) {
         Ok(Ok(exit)) => exit,

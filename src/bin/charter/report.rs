@@ -1,0 +1,157 @@
+//! `charter report`: run a spec's commands and its lint, and write the
+//! results as one self-contained HTML page (built by
+//! `charter::report::html`), atomically.
+
+use std::io::Write;
+use std::path::Path;
+
+use miette::Diagnostic;
+
+use charter::plan::Plan;
+use charter::report::{self, Color, Linted, Page, SourceFile};
+
+use crate::args::ReportArgs;
+use crate::lint::expected_findings;
+use crate::output::{load_spec, to_stderr, write_atomically, Output};
+use crate::verify::exit_of;
+use crate::Exit;
+
+/// Where the report cannot go, said before anything runs.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("cannot write the report to `{path}`: {reason}")]
+#[diagnostic(
+    code(charter::report::output),
+    help("give the path of a file in an existing folder, such as `-o report.html`")
+)]
+pub struct OutputError {
+    pub path: String,
+    pub reason: String,
+}
+
+pub fn report(args: &ReportArgs, color: Color) -> Exit {
+    if let Err(reason) = refused(&args.output, &args.file) {
+        return said(&args.output, reason, color);
+    }
+    let Some(spec) = load_spec(&args.file, color) else {
+        return Exit::Invalid;
+    };
+    let overrides = args.solve.overrides();
+    let plans = match Plan::all(&spec.charter, None, &overrides) {
+        Ok(plans) => plans,
+        Err(error) => {
+            to_stderr(&format!("charter: {}\n", error.message(&spec.source.name)));
+            return Exit::Invalid;
+        }
+    };
+    let outcomes = crate::governor::finished(charter::verify::run(&spec.charter, &plans));
+    if crate::governor::interrupted() {
+        to_stderr(&crate::governor::interrupted_note(
+            outcomes.len(),
+            "commands",
+        ));
+        return Exit::Interrupted;
+    }
+    let mut worst = outcomes.iter().map(exit_of).max().unwrap_or(Exit::Ok);
+    overrides.limits.budget.memory_released();
+    let expected = match expected_findings(&args.file) {
+        Ok(expected) => expected,
+        Err(message) => {
+            to_stderr(&format!("charter: {message}\n"));
+            return Exit::Invalid;
+        }
+    };
+    let linted = Plan::for_lint(&spec.charter, &overrides)
+        .map_err(|error| error.message(&spec.source.name))
+        .and_then(|plan| {
+            charter::lint::run(&spec.charter, &plan).map_err(|unknown| unknown.reason)
+        });
+    if crate::governor::interrupted() {
+        to_stderr(&crate::governor::interrupted_note(
+            outcomes.len(),
+            "commands",
+        ));
+        return Exit::Interrupted;
+    }
+    let lint = match &linted {
+        Ok(result) => {
+            let (unexpected, missing) = charter::lint::expected::compare(result, &expected);
+            if !unexpected.is_empty() || !missing.is_empty() || !result.incomplete.is_empty() {
+                worst = worst.max(Exit::Failed);
+            }
+            Linted::Done {
+                report: result,
+                expected: &expected,
+            }
+        }
+        Err(reason) => {
+            worst = worst.max(Exit::Failed);
+            Linted::Stopped(reason)
+        }
+    };
+    let page = report::html(&Page {
+        source: &spec.source,
+        charter: &spec.charter,
+        outcomes: &outcomes,
+        lint,
+    });
+    if let Err(reason) = write_atomically(&args.output, page.as_bytes()) {
+        return said(&args.output, reason, color);
+    }
+    let _ = writeln!(
+        Output::new(),
+        "{}: {} command{} and lint written to {}",
+        spec.source.name,
+        outcomes.len(),
+        if outcomes.len() == 1 { "" } else { "s" },
+        args.output.display()
+    );
+    worst
+}
+
+/// Says why the report cannot be written; exit code 2.
+fn said(output: &Path, reason: String, color: Color) -> Exit {
+    let error = OutputError {
+        path: output.display().to_string(),
+        reason,
+    };
+    let source = SourceFile::from_bytes(&error.path, b"");
+    to_stderr(&report::render(&error, &source, color));
+    Exit::Invalid
+}
+
+/// Why `output` cannot take the report, before the commands run: a
+/// folder, a link, a device, a folder that does not exist, the spec
+/// itself. (Writing checks again: the file system may change meanwhile.)
+fn refused(output: &Path, spec: &Path) -> Result<(), String> {
+    if output.as_os_str().is_empty() {
+        return Err("the path is empty".into());
+    }
+    let ends_with_separator = output
+        .to_str()
+        .is_some_and(|text| text.ends_with(std::path::MAIN_SEPARATOR) || text.ends_with('/'));
+    match std::fs::symlink_metadata(output) {
+        Ok(metadata) if metadata.is_dir() => return Err("it is a folder".into()),
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            return Err("it is a symbolic link; charter does not write through links".into())
+        }
+        Ok(metadata) if !metadata.is_file() => return Err("it is not a regular file".into()),
+        Ok(_) => {}
+        Err(_) if ends_with_separator => return Err("it names a folder".into()),
+        Err(_) => {}
+    }
+    let folder = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(format!("the folder `{}` does not exist", folder.display()));
+    }
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(output, spec) {
+        return Err("it is the spec itself".into());
+    }
+    Ok(())
+}
