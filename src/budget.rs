@@ -352,14 +352,13 @@ mod tests {
     #[test]
     fn a_tick_ends_watched_work_and_nothing_else() {
         let spent = Budget::new(Some(Duration::ZERO), DEFAULT_MAX_MEMORY);
-        let mut turns = 0u64;
-        let result = watched(&spent, || loop {
-            turns += 1;
+        let turns = std::cell::Cell::new(0u32);
+        let result: Result<(), Stopped> = watched(&spent, || loop {
+            turns.set(turns.get() + 1);
             tick();
         });
-        let stopped = result.map(|()| ()).unwrap_err();
-        assert!(stopped.building);
-        assert_eq!(turns, u64::from(TICKS_PER_LOOK));
+        assert!(matches!(result, Err(Stopped { building: true, .. })));
+        assert_eq!(turns.get(), TICKS_PER_LOOK);
         assert!(watching().is_none());
         // Outside watched work, ticks do nothing.
         for _ in 0..2 * TICKS_PER_LOOK {
@@ -385,9 +384,7 @@ mod tests {
                 std::panic::resume_unwind(Box::new(7u8))
             })
         });
-        assert_eq!(
-            caught.unwrap_err().downcast::<u8>().ok().map(|b| *b),
-            Some(7)
-        );
+        let payload = caught.err().and_then(|p| p.downcast::<u8>().ok());
+        assert_eq!(payload.map(|b| *b), Some(7));
     }
 }

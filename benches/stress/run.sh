@@ -20,6 +20,8 @@ command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (Debian packa
 cases=(
   "function_2500|verify $here/function_2500.charter"
   "function_900_2g|verify $here/function_900.charter --max-memory 2048"
+  "function_900_timeout_1|verify $here/function_900.charter --timeout 1"
+  "function_900_64m|verify $here/function_900.charter --max-memory 64"
   "triple_200|verify $here/triple_200.charter"
   "next_nested_30|verify $here/next_nested_30.charter"
   "next_set_2000|verify $here/next_set_2000.charter"
