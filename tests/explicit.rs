@@ -264,3 +264,74 @@ check ok depth 1
         "{stdout}"
     );
 }
+
+/// Effects that read `now` (the step's date) are computed from the step's
+/// date, as the SMT engine does, instead of trying every value the
+/// locations they assign could take: before, the product of `now`'s,
+/// `notified_on`'s and `deadline`'s values (61 · 62 · 92) exceeded the
+/// state budget in the first state, and every command was unknown.
+#[test]
+fn effects_reading_now_take_the_step_date_and_agree_with_smt() {
+    let source = r#"charter "A notice opens a thirty-day window to answer"
+
+calendar days 0..60
+
+var notified_on: Int[0..60]? = none
+var deadline: Int[0..90]? = none
+var answered: Bool = false
+
+event notify requires notified_on is none
+event answer requires deadline is some and now <= value(deadline)
+
+clause notice "The notice is dated, and the answer is due thirty days later."
+  on notify: notified_on' = now, deadline' = now + 30
+clause reply "An answer is recorded."
+  on answer: answered' = true
+
+assert on_time "an answer comes within thirty days of the notice":
+  always answered implies (notified_on is some and now <= value(notified_on) + 30)
+check on_time depth 3
+assert window "the deadline is thirty days after the notice":
+  always deadline is some implies value(deadline) = value(notified_on) + 30
+check window depth 3
+scenario late "answered on day 40": answered and now = 40 depth 3
+scenario too_late "answered 31 days after the notice":
+  answered and notified_on = 5 and now = 36 depth 3
+"#;
+    let charter = checked(source);
+    let smt = verify::verify(
+        &charter,
+        None,
+        &Overrides {
+            skip_blocking_check: true,
+            ..Overrides::default()
+        },
+    );
+    let explicit = verify::verify(&charter, None, &explicit(200_000, None));
+    let verdicts: Vec<(String, String)> = smt
+        .iter()
+        .zip(&explicit)
+        .map(|(s, e)| {
+            let name = |o: &verify::Outcome| match &o.verdict {
+                Verdict::Proved { .. } => "proved".to_string(),
+                Verdict::Counterexample { depth, .. } => format!("counterexample in {depth}"),
+                Verdict::Witness { depth, .. } => format!("witness in {depth}"),
+                Verdict::NoneUpTo { depth } => format!("none up to {depth}"),
+                other => format!("{other:?}"),
+            };
+            (name(s), name(e))
+        })
+        .collect();
+    for (s, e) in &verdicts {
+        assert_eq!(s, e, "engines disagree: {verdicts:?}");
+    }
+    assert_eq!(
+        verdicts.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(),
+        [
+            "none up to 3",
+            "none up to 3",
+            "witness in 2",
+            "none up to 3"
+        ]
+    );
+}
