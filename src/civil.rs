@@ -125,6 +125,7 @@ pub fn month_starts(low: i64, high: i64) -> Vec<(i64, Date)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -335,3 +335,71 @@ scenario too_late "answered 31 days after the notice":
         ]
     );
 }
+
+/// The civil calendar: a leap year's February, month and year lookups and
+/// `first day of the month after` give the same verdicts in both engines
+/// (the explicit engine evaluates the checker's lookups as the solver
+/// does, by `eval`). 30 days after 17 Feb 2012 is 18 Mar 2012 (a leap
+/// year), after 17 Feb 2013 it is 19 Mar.
+#[test]
+fn civil_dates_agree_with_smt() {
+    let source = r#"charter "Entry into force on the first day of the following month"
+
+calendar dates 2012-02-15..2012-03-20
+
+var ratified_on: Int[2012-02-15..2012-03-20]? = none
+var in_force_from: Int[2012-02-15..2012-04-30]? = none
+
+event ratify requires ratified_on is none
+event object requires ratified_on is some and now <= value(ratified_on) + 30
+
+clause deposit "Dated; in force from the first day of the month after."
+  on ratify: ratified_on' = now, in_force_from' = first day of the month after now
+
+assert first "in force from a first day":
+  always in_force_from is some implies day of value(in_force_from) = 1
+check first depth 2
+assert next_month "the month after":
+  always ratified_on is some implies
+    month of value(in_force_from) = month of value(ratified_on) + 1
+check next_month depth 2
+scenario leap "the 29th of February exists": day of now = 29 and month of now = 2 depth 1
+scenario thirty "an objection on 18 March, day 30 after 17 February":
+  ratified_on = 2012-02-17 and last object = 2012-03-18 depth 2
+scenario thirty_one "no objection on 19 March, day 31":
+  ratified_on = 2012-02-17 and last object = 2012-03-19 depth 2
+scenario march_first "ratified on 1 March, in force 1 April":
+  ratified_on = 2012-03-01 and in_force_from = 2012-04-01 and year of now = 2012 depth 1
+"#;
+    let charter = checked(source);
+    let smt = verify::verify(
+        &charter,
+        None,
+        &Overrides {
+            skip_blocking_check: true,
+            ..Overrides::default()
+        },
+    );
+    let explicit = verify::verify(&charter, None, &explicit(1_000_000, None));
+    let name = |o: &verify::Outcome| match &o.verdict {
+        Verdict::Proved { .. } => "proved".to_string(),
+        Verdict::Counterexample { depth, .. } => format!("counterexample in {depth}"),
+        Verdict::Witness { depth, .. } => format!("witness in {depth}"),
+        Verdict::NoneUpTo { depth } => format!("none up to {depth}"),
+        other => format!("{other:?}"),
+    };
+    let smt: Vec<String> = smt.iter().map(name).collect();
+    let explicit: Vec<String> = explicit.iter().map(name).collect();
+    assert_eq!(smt, explicit);
+    assert_eq!(
+        smt,
+        [
+            "none up to 2",
+            "none up to 2",
+            "witness in 1",
+            "witness in 2",
+            "none up to 2",
+            "witness in 1"
+        ]
+    );
+}
