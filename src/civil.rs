@@ -77,6 +77,22 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// The first day of the month after this date's.
+    pub fn next_month(self) -> Date {
+        match self.month {
+            12 => Date {
+                year: self.year + 1,
+                month: 1,
+                day: 1,
+            },
+            month => Date {
+                month: month + 1,
+                day: 1,
+                ..self
+            },
+        }
+    }
+
     /// Parses `YYYY-MM-DD`, where it names a date that exists.
     pub fn parse(text: &str) -> Option<Date> {
         let mut parts = text.split('-');
@@ -108,18 +124,7 @@ pub fn month_starts(low: i64, high: i64) -> Vec<(i64, Date)> {
     let mut out = Vec::new();
     while at.days() <= high {
         out.push((at.days(), at));
-        at = if at.month == 12 {
-            Date {
-                year: at.year + 1,
-                month: 1,
-                day: 1,
-            }
-        } else {
-            Date {
-                month: at.month + 1,
-                ..at
-            }
-        };
+        at = at.next_month();
     }
     out
 }

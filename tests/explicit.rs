@@ -265,6 +265,29 @@ check ok depth 1
     );
 }
 
+/// Each command's verdict by the SMT engine and by the explicit one (with
+/// this state budget), as words.
+fn by_both_engines(source: &str, max_states: usize) -> (Vec<String>, Vec<String>) {
+    let charter = checked(source);
+    let name = |o: &verify::Outcome| match &o.verdict {
+        Verdict::Proved { .. } => "proved".to_string(),
+        Verdict::Counterexample { depth, .. } => format!("counterexample in {depth}"),
+        Verdict::Witness { depth, .. } => format!("witness in {depth}"),
+        Verdict::NoneUpTo { depth } => format!("none up to {depth}"),
+        other => format!("{other:?}"),
+    };
+    let smt = Overrides {
+        skip_blocking_check: true,
+        ..Overrides::default()
+    };
+    let smt = verify::verify(&charter, None, &smt);
+    let explicit = verify::verify(&charter, None, &explicit(max_states, None));
+    (
+        smt.iter().map(name).collect(),
+        explicit.iter().map(name).collect(),
+    )
+}
+
 /// Effects that read `now` (the step's date) are computed from the step's
 /// date, as the SMT engine does, instead of trying every value the
 /// locations they assign could take: before, the product of `now`'s,
@@ -298,30 +321,8 @@ scenario late "answered on day 40": answered and now = 40 depth 3
 scenario too_late "answered 31 days after the notice":
   answered and notified_on = 5 and now = 36 depth 3
 "#;
-    let charter = checked(source);
-    let smt = verify::verify(
-        &charter,
-        None,
-        &Overrides {
-            skip_blocking_check: true,
-            ..Overrides::default()
-        },
-    );
-    let explicit = verify::verify(&charter, None, &explicit(200_000, None));
-    let verdicts: Vec<(String, String)> = smt
-        .iter()
-        .zip(&explicit)
-        .map(|(s, e)| {
-            let name = |o: &verify::Outcome| match &o.verdict {
-                Verdict::Proved { .. } => "proved".to_string(),
-                Verdict::Counterexample { depth, .. } => format!("counterexample in {depth}"),
-                Verdict::Witness { depth, .. } => format!("witness in {depth}"),
-                Verdict::NoneUpTo { depth } => format!("none up to {depth}"),
-                other => format!("{other:?}"),
-            };
-            (name(s), name(e))
-        })
-        .collect();
+    let (smt, explicit) = by_both_engines(source, 200_000);
+    let verdicts: Vec<(String, String)> = smt.into_iter().zip(explicit).collect();
     for (s, e) in &verdicts {
         assert_eq!(s, e, "engines disagree: {verdicts:?}");
     }
@@ -371,25 +372,7 @@ scenario thirty_one "no objection on 19 March, day 31":
 scenario march_first "ratified on 1 March, in force 1 April":
   ratified_on = 2012-03-01 and in_force_from = 2012-04-01 and year of now = 2012 depth 1
 "#;
-    let charter = checked(source);
-    let smt = verify::verify(
-        &charter,
-        None,
-        &Overrides {
-            skip_blocking_check: true,
-            ..Overrides::default()
-        },
-    );
-    let explicit = verify::verify(&charter, None, &explicit(1_000_000, None));
-    let name = |o: &verify::Outcome| match &o.verdict {
-        Verdict::Proved { .. } => "proved".to_string(),
-        Verdict::Counterexample { depth, .. } => format!("counterexample in {depth}"),
-        Verdict::Witness { depth, .. } => format!("witness in {depth}"),
-        Verdict::NoneUpTo { depth } => format!("none up to {depth}"),
-        other => format!("{other:?}"),
-    };
-    let smt: Vec<String> = smt.iter().map(name).collect();
-    let explicit: Vec<String> = explicit.iter().map(name).collect();
+    let (smt, explicit) = by_both_engines(source, 1_000_000);
     assert_eq!(smt, explicit);
     assert_eq!(
         smt,

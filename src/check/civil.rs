@@ -156,28 +156,13 @@ impl Checker {
 /// The boundary of the month or year of a day in `month` (or of the
 /// period after it): its first day, or its last.
 fn boundary(month: Date, last: bool, period: CivilField, after: bool) -> i64 {
-    let next_month = |d: Date| {
-        if d.month == 12 {
-            Date {
-                year: d.year + 1,
-                month: 1,
-                day: 1,
-            }
-        } else {
-            Date {
-                month: d.month + 1,
-                day: 1,
-                ..d
-            }
-        }
-    };
     let first = match period {
         CivilField::Year => Date {
             year: month.year + i64::from(after),
             month: 1,
             day: 1,
         },
-        _ if after => next_month(month),
+        _ if after => month.next_month(),
         _ => Date { day: 1, ..month },
     };
     if !last {
@@ -188,7 +173,7 @@ fn boundary(month: Date, last: bool, period: CivilField, after: bool) -> i64 {
             year: first.year + 1,
             ..first
         },
-        _ => next_month(first),
+        _ => first.next_month(),
     };
     following.days() - 1
 }
