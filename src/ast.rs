@@ -40,11 +40,46 @@ pub enum ItemKind {
 }
 
 /// `calendar days 0..730`: every step carries a date in the range.
+/// `calendar dates 2019-01-01..2030-12-31` is a calendar of days (`civil`)
+/// whose bounds are days since 1970-01-01 ([`crate::civil`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CalendarDecl {
     pub unit: Spanned<TimeUnit>,
     pub low: i64,
     pub high: i64,
+    /// Real months and years: the civil calendar.
+    pub civil: bool,
+}
+
+impl CalendarDecl {
+    /// As written after `calendar`: `days 0..730`, `dates 2019-01-01..2030-12-31`.
+    pub fn range_text(&self) -> String {
+        if self.civil {
+            let (low, high) = (crate::civil::iso(self.low), crate::civil::iso(self.high));
+            format!("dates {low}..{high}")
+        } else {
+            format!("{} {}..{}", self.unit.node.as_str(), self.low, self.high)
+        }
+    }
+}
+
+/// A part of a civil date: its day of the month, month or year (`Day` is
+/// not a period of `CivilBoundary`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CivilField {
+    Day,
+    Month,
+    Year,
+}
+
+impl CivilField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CivilField::Day => "day",
+            CivilField::Month => "month",
+            CivilField::Year => "year",
+        }
+    }
 }
 
 /// The unit of a calendar or a duration.
@@ -367,6 +402,17 @@ pub enum ExprKind {
     Sum(Vec<Binder>, Box<Expr>),
     /// `6 months`.
     Duration(i64, TimeUnit),
+    /// `2019-03-22`: a date, as days since 1970-01-01.
+    Date(i64),
+    /// `day of d`, `month of d`, `year of d`.
+    CivilPart(CivilField, Box<Expr>),
+    /// `first day of the month after d`, `last day of the year of d`.
+    CivilBoundary {
+        last: bool,
+        period: CivilField,
+        after: bool,
+        date: Box<Expr>,
+    },
     /// `2/3 of e`: a share, only as one side of a comparison.
     Fraction(i64, i64, Box<Expr>),
     /// `within d after e(args)` (`at_least == false`) or `at least d after e(args)`.

@@ -234,8 +234,13 @@ impl Plan {
     }
 
     fn new(charter: &hir::Charter, command: Command, depth: usize, overrides: &Overrides) -> Plan {
-        let too_large = crate::check::size::exceeds(charter, &command.scopes, command.depth)
-            .map(|(size, largest)| TooLarge { size, largest });
+        let too_large = crate::check::size::exceeds(
+            charter,
+            crate::check::size::Uses::Command(&command.kind),
+            &command.scopes,
+            command.depth,
+        )
+        .map(|(size, largest)| TooLarge { size, largest });
         Plan {
             command,
             depth,
@@ -268,8 +273,13 @@ impl Examined {
         depth: u64,
         limits: Limits,
     ) -> Examined {
-        let too_large = crate::check::size::exceeds(charter, &scopes, Some(depth))
-            .map(|(size, largest)| TooLarge { size, largest });
+        let too_large = crate::check::size::exceeds(
+            charter,
+            crate::check::size::Uses::Lint,
+            &scopes,
+            Some(depth),
+        )
+        .map(|(size, largest)| TooLarge { size, largest });
         Examined {
             scopes,
             depth: depth as usize,

@@ -28,6 +28,8 @@ pub enum Value {
     Element(String),
     None,
     Set(Vec<String>),
+    /// A date of a civil calendar, as an ISO date (`2019-03-22`).
+    Date(String),
     /// Nothing in the history depends on it: any value would do.
     Unconstrained,
 }
@@ -40,6 +42,7 @@ impl std::fmt::Display for Value {
             Value::Element(e) => write!(f, "{e}"),
             Value::None => write!(f, "none"),
             Value::Set(elements) => write!(f, "{{{}}}", elements.join(", ")),
+            Value::Date(date) => write!(f, "{date}"),
             Value::Unconstrained => write!(f, "(unconstrained)"),
         }
     }
@@ -224,7 +227,8 @@ fn build(
                         .enumerate()
                         .map(|(cell, value)| {
                             let left_free = free.cells.contains(&(state, id, cell));
-                            shown(model, value, &decl.ty, left_free)
+                            let value = shown(model, value, &decl.ty, left_free);
+                            as_date(charter, decl.provenance, value)
                         })
                         .collect()
                 })
@@ -330,7 +334,11 @@ pub fn call(model: &eval::Model, occurrence: &Occurrence, index: usize, free: &F
             let local = charter.local(*local);
             Binding {
                 location: local.name.clone(),
-                value: shown(model, value, &local.ty, free.args.contains(&(index, param))),
+                value: as_date(
+                    charter,
+                    local.provenance,
+                    shown(model, value, &local.ty, free.args.contains(&(index, param))),
+                ),
             }
         })
         .collect();
@@ -339,6 +347,20 @@ pub fn call(model: &eval::Model, occurrence: &Occurrence, index: usize, free: &F
         args,
         changes: Vec::new(),
         unchanged: Vec::new(),
+    }
+}
+
+/// In a civil calendar, the calendar's own dates (`now`, each event's
+/// `date`, the `last E` monitors) as ISO dates; any other value as it is.
+fn as_date(charter: &hir::Charter, provenance: hir::Provenance, value: Value) -> Value {
+    let civil = charter.calendar.as_ref().is_some_and(|c| c.civil);
+    let dated = matches!(
+        provenance,
+        hir::Provenance::Calendar | hir::Provenance::LastMonitor { .. }
+    );
+    match value {
+        Value::Int(days) if civil && dated => Value::Date(crate::civil::iso(days)),
+        other => other,
     }
 }
 

@@ -62,16 +62,9 @@ impl Printer {
     fn item(&mut self, item: &Item) {
         let span = item.span;
         match &item.kind {
-            ItemKind::Calendar(decl) => self.line(
-                1,
-                format!(
-                    "calendar {} {}..{}",
-                    decl.unit.node.as_str(),
-                    decl.low,
-                    decl.high
-                ),
-                span,
-            ),
+            ItemKind::Calendar(decl) => {
+                self.line(1, format!("calendar {}", decl.range_text()), span)
+            }
             ItemKind::Enum(decl) => {
                 let values: Vec<&str> = decl.values.iter().map(|v| v.node.as_str()).collect();
                 self.line(
@@ -448,6 +441,28 @@ fn write_expr(out: &mut String, expr: &Expr) {
         }
         ExprKind::Duration(count, unit) => {
             let _ = write!(out, "{count} {}", unit.as_str());
+        }
+        ExprKind::Date(days) => out.push_str(&crate::civil::iso(*days)),
+        ExprKind::CivilPart(field, date) => {
+            let _ = write!(out, "({} of ", field.as_str());
+            write_expr(out, date);
+            out.push(')');
+        }
+        ExprKind::CivilBoundary {
+            last,
+            period,
+            after,
+            date,
+        } => {
+            let _ = write!(
+                out,
+                "({} day of the {} {} ",
+                if *last { "last" } else { "first" },
+                period.as_str(),
+                if *after { "after" } else { "of" }
+            );
+            write_expr(out, date);
+            out.push(')');
         }
         ExprKind::Fraction(numerator, denominator, whole) => {
             let _ = write!(out, "({numerator}/{denominator} of ");

@@ -423,6 +423,44 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("{what} needs a civil calendar")]
+    #[diagnostic(
+        code(charter::check::no_civil_calendar),
+        help("declare the calendar with real dates, e.g. `calendar dates 2019-01-01..2030-12-31`: then dates, months and years are the Gregorian ones")
+    )]
+    NoCivilCalendar {
+        what: String,
+        #[label("needs `calendar dates …`")]
+        span: Span,
+    },
+
+    #[error("{what} spans about {months} months, more than the {max} a civil lookup unrolls")]
+    #[diagnostic(
+        code(charter::check::civil_range_too_wide),
+        help("a month or year is looked up in a table over the dates the operand can take: bound the operand, e.g. a variable `Int[…]` within the calendar's range")
+    )]
+    CivilRangeTooWide {
+        what: String,
+        months: usize,
+        max: usize,
+        #[label("this operand may lie anywhere in {low}..{high}")]
+        span: Span,
+        low: String,
+        high: String,
+    },
+
+    #[error("{count} {unit} is no fixed number of days in a civil calendar")]
+    #[diagnostic(
+        code(charter::check::civil_duration),
+        help("months and years have different lengths; count days or weeks (`30 days`), or name the date: `first day of the month after d`, `last day of the year of d`")
+    )]
+    CivilDuration {
+        count: i64,
+        unit: &'static str,
+        #[label("not a fixed number of days")]
+        span: Span,
+    },
+
     #[error("a duration in {found} cannot be counted in the calendar's {calendar}")]
     #[diagnostic(code(charter::check::duration_unit), help("{help}"))]
     DurationUnit {
@@ -620,6 +658,9 @@ impl CheckError {
             | MisplacedAllowing { span, .. }
             | StateInConst { span, .. }
             | NoCalendar { span, .. }
+            | NoCivilCalendar { span, .. }
+            | CivilRangeTooWide { span, .. }
+            | CivilDuration { span, .. }
             | DurationUnit { span, .. }
             | TimeInDefine { span, .. }
             | NoOrder { span, .. }

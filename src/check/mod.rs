@@ -17,6 +17,7 @@
 //! calendars and duties into ordinary declarations; `types.rs`: types
 //! written in the spec; `confusable.rs`: names that look alike.
 
+mod civil;
 mod commands;
 mod confusable;
 mod duties;

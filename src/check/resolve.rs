@@ -127,6 +127,7 @@ impl Checker {
                 range,
                 span,
                 now,
+                civil: decl.civil,
             });
         }
     }

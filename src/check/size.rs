@@ -22,7 +22,8 @@ pub fn too_large(charter: &Charter) -> Vec<CheckError> {
         .commands
         .iter()
         .filter_map(|command| {
-            exceeds(charter, &command.scopes, command.depth).map(|(size, largest)| {
+            let uses = Uses::Command(&command.kind);
+            exceeds(charter, uses, &command.scopes, command.depth).map(|(size, largest)| {
                 CheckError::CommandTooLarge {
                     name: command.name.clone(),
                     size,
@@ -34,11 +35,22 @@ pub fn too_large(charter: &Charter) -> Vec<CheckError> {
         .collect()
 }
 
+/// What an encoding holds besides the rules, which every encoding holds:
+/// the axioms, `init`s and lemmas, and then a command's own property or
+/// goal, or (for `charter lint`) the antecedents of every assertion. An
+/// assertion no command checks weighs on no command.
+#[derive(Clone, Copy, Debug)]
+pub enum Uses<'h> {
+    Command(&'h CommandKind),
+    Lint,
+}
+
 /// Whether the command (as it will run: with its scopes and depth, after
 /// any command-line overrides) would be too large to encode: how large,
 /// and the part of the spec that weighs most.
 pub fn exceeds(
     charter: &Charter,
+    uses: Uses,
     scopes: &[(SortId, u64)],
     depth: Option<u64>,
 ) -> Option<(String, String)> {
@@ -47,7 +59,7 @@ pub fn exceeds(
         unrolled,
         steps,
         largest,
-    } = estimate(charter, scopes, depth);
+    } = estimate(charter, uses, scopes, depth);
     let size = if per_step > MAX_TERMS_PER_STEP {
         format!(
             "about {} terms per step (the limit is {})",
@@ -86,8 +98,13 @@ pub struct Estimated {
 }
 
 /// The estimate for a command with these scopes and depth.
-pub fn estimate(charter: &Charter, scopes: &[(SortId, u64)], depth: Option<u64>) -> Estimated {
-    let (per_step, largest) = Estimate::new(charter, scopes).per_step();
+pub fn estimate(
+    charter: &Charter,
+    uses: Uses,
+    scopes: &[(SortId, u64)],
+    depth: Option<u64>,
+) -> Estimated {
+    let (per_step, largest) = Estimate::new(charter, scopes).per_step(uses);
     let steps = (depth.unwrap_or(DEFAULT_DEPTH) as u128).saturating_add(1);
     Estimated {
         per_step,
@@ -144,7 +161,7 @@ impl<'h> Estimate<'h> {
 
     /// The estimate for one step, and the part of the spec that weighs
     /// most in it.
-    fn per_step(&self) -> (u128, String) {
+    fn per_step(&self, uses: Uses) -> (u128, String) {
         let mut parts: Vec<(u128, String)> = Vec::new();
         for state in &self.charter.states {
             let cells = self.cells(&state.args);
@@ -167,8 +184,23 @@ impl<'h> Estimate<'h> {
                 format!("event `{}`", event.name),
             ));
         }
-        for formula in &self.charter.formulas {
-            parts.push((self.expr(&formula.body), format!("`{}`", formula.name)));
+        for (index, formula) in self.charter.formulas.iter().enumerate() {
+            let body = match (formula.kind, uses) {
+                (FormulaKind::Axiom | FormulaKind::Init | FormulaKind::Lemma, _) => &formula.body,
+                (FormulaKind::Assert, Uses::Lint) => match &formula.body.kind {
+                    ExprKind::Binary(BinaryOp::Implies, antecedent, _) => &**antecedent,
+                    _ => continue,
+                },
+                (
+                    FormulaKind::Assert,
+                    Uses::Command(CommandKind::Check(id) | CommandKind::Prove(id)),
+                ) if id.0 == index => &formula.body,
+                (FormulaKind::Assert, Uses::Command(_)) => continue,
+            };
+            parts.push((self.expr(body), format!("`{}`", formula.name)));
+        }
+        if let Uses::Command(CommandKind::Scenario { goal, .. }) = uses {
+            parts.push((self.expr(goal), "the scenario's goal".to_string()));
         }
         for clause in &self.charter.clauses {
             let cost = total(clause.rules.iter().map(|r| self.rule(r)));

@@ -36,6 +36,8 @@ pub(super) struct CalendarInfo {
     pub range: IntRange,
     pub span: Span,
     pub now: StateId,
+    /// `calendar dates …`: days with real months and years.
+    pub civil: bool,
 }
 
 /// A `last E` monitor: the event, which of its parameters it is keyed by,
@@ -150,6 +152,14 @@ impl Checker {
             });
             return None;
         };
+        if calendar.civil && matches!(unit, TimeUnit::Month | TimeUnit::Year) {
+            self.error(CheckError::CivilDuration {
+                count,
+                unit: unit.as_str(),
+                span,
+            });
+            return None;
+        }
         let Some(factor) = units_per(unit, calendar.unit) else {
             let help = match calendar.unit {
                 TimeUnit::Month => {
@@ -506,6 +516,7 @@ impl Checker {
             range: calendar.range,
             now: calendar.now,
             span,
+            civil: calendar.civil,
         });
     }
 

@@ -328,19 +328,27 @@ impl Model<'_> {
         }
     }
 
-    /// The effects that apply to `occurrence` in `state`, read without a
-    /// next state (primed names read their type's first value): target,
+    /// The effects that apply to `occurrence` in `state`, read against
+    /// what is known of the next state before it is computed: the
+    /// calendar's `now'` is the step's date (its last argument), so that
+    /// effects and conditions reading `now` need no enumeration; any other
+    /// primed name reads its value in `state` (a candidate only: the
+    /// explicit engine enumerates where such names are read). Target,
     /// cell, operator and value (laid out as the target's type). What the
     /// explicit-state engine applies to compute a successor directly, in
     /// turn: a clause's effects come after those of every clause it
     /// overrides, so that on the slots both assign its own prevail.
     pub fn applicable_effects(&self, state: &State, occurrence: &Occurrence) -> Vec<Assignment> {
         let states = std::slice::from_ref(state);
+        let mut dated = state.clone();
+        if let (Some(calendar), Some(date)) = (&self.charter.calendar, occurrence.args.last()) {
+            dated.cells[calendar.now.0][0] = date.clone();
+        }
         let scene = Scene {
             states,
             steps: &[],
             now: 0,
-            next: None,
+            next: Some(&dated),
         };
         let mut evaluator = Evaluator {
             model: self,

@@ -70,11 +70,16 @@ fn block_targets(block: &EffectBlock, out: &mut Vec<StateId>) {
     }
 }
 
-/// Whether an expression reads a primed name (through defines too).
+/// Whether an expression reads a primed name (through defines too) other
+/// than the calendar's `now'`: that is the step's date, known before the
+/// next state is ([`Model::applicable_effects`] reads it there).
 fn primed(charter: &hir::Charter, expr: &Expr) -> bool {
-    any_node(charter, expr, &mut |e| {
-        matches!(e.kind, ExprKind::State { primed: true, .. })
-    })
+    let now = charter.calendar.as_ref().map(|c| c.now);
+    any_node(
+        charter,
+        expr,
+        &mut |e| matches!(e.kind, ExprKind::State { id, primed: true, .. } if Some(id) != now),
+    )
 }
 
 pub fn mentions_happened(charter: &hir::Charter, expr: &Expr) -> bool {

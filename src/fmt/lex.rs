@@ -45,6 +45,21 @@ const PUNCTUATION: &[&str] = &[
     ".", "'", "?", "=", "<", ">", "+", "-", "*", "/", "#", "|",
 ];
 
+/// Whether the text starts with a date `YYYY-MM-DD` that ends there (as
+/// the grammar's `date_lit`).
+fn is_date(rest: &[u8]) -> bool {
+    let digits = |range: std::ops::Range<usize>| {
+        rest.get(range)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    digits(0..4)
+        && rest.get(4) == Some(&b'-')
+        && digits(5..7)
+        && rest.get(7) == Some(&b'-')
+        && digits(8..10)
+        && !rest.get(10).is_some_and(|b| is_word_byte(*b))
+}
+
 fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
@@ -98,6 +113,11 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
                 {
                     pos += 1;
                 }
+                Kind::Word
+            }
+            _ if is_date(&bytes[pos..]) => {
+                // `2019-03-22`: one word (blanks would make it arithmetic).
+                pos += 10;
                 Kind::Word
             }
             byte if is_word_byte(byte) => {

@@ -159,7 +159,8 @@ impl Shape {
             }
         };
         match &expr.kind {
-            E::Bool(_) | E::Int(_) | E::None | E::Duration(..) => {}
+            E::Bool(_) | E::Int(_) | E::None | E::Duration(..) | E::Date(_) => {}
+            E::CivilPart(_, date) | E::CivilBoundary { date, .. } => self.within(date),
             E::Name { args, .. } | E::TimeSince { args, .. } | E::Last { args, .. } => {
                 each(self, args.as_deref().unwrap_or_default());
                 if let E::TimeSince { duration, .. } = &expr.kind {

@@ -92,6 +92,9 @@ pub struct Calendar {
     pub range: IntRange,
     pub now: StateId,
     pub span: Span,
+    /// `calendar dates …`: dates are days since 1970-01-01 with real
+    /// months and years, printed as ISO dates.
+    pub civil: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -495,7 +495,12 @@ impl Walker<'_> {
 
     fn expr(&mut self, expr: &Expr) {
         match &expr.kind {
-            ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::None | ExprKind::Duration(..) => {}
+            ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::None
+            | ExprKind::Duration(..)
+            | ExprKind::Date(_) => {}
+            ExprKind::CivilPart(_, date) | ExprKind::CivilBoundary { date, .. } => self.expr(date),
             ExprKind::Name { name, args, .. } => {
                 self.refer(name);
                 self.exprs(args.as_deref().unwrap_or_default());

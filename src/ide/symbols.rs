@@ -60,12 +60,7 @@ fn item_symbol(item: &ast::Item) -> Symbol {
     match &item.kind {
         ItemKind::Calendar(calendar) => Symbol {
             name: "calendar".into(),
-            detail: Some(format!(
-                "{} {}..{}",
-                calendar.unit.node.as_str(),
-                calendar.low,
-                calendar.high
-            )),
+            detail: Some(calendar.range_text()),
             kind: SymbolKind::Calendar,
             span,
             selection: span,

@@ -128,6 +128,17 @@ pub enum SyntaxError {
         span: Span,
     },
 
+    #[error("`{text}` is not a date")]
+    #[diagnostic(
+        code(charter::syntax::invalid_date),
+        help("a date is written `YYYY-MM-DD` and must exist in the Gregorian calendar (29 February only in a leap year)")
+    )]
+    InvalidDate {
+        text: String,
+        #[label("no such day")]
+        span: Span,
+    },
+
     #[error("invisible character {code} ({what}) outside a string or comment")]
     #[diagnostic(code(charter::syntax::invisible_character), help("{help}"))]
     InvisibleCharacter {
@@ -166,6 +177,7 @@ impl SyntaxError {
             | SyntaxError::TooDeep { span, .. }
             | SyntaxError::ExpressionTooDeep { span, .. }
             | SyntaxError::NumberTooLarge { span }
+            | SyntaxError::InvalidDate { span, .. }
             | SyntaxError::InvisibleCharacter { span, .. }
             | SyntaxError::Unexpected { span, .. } => *span,
         }

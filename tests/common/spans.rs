@@ -245,7 +245,10 @@ pub fn check_expr(parent: Span, expr: &Expr) -> Result {
             check_binders(span, binders)?;
             check_expr(span, body)
         }
-        ExprKind::Duration(..) => Ok(()),
+        ExprKind::Duration(..) | ExprKind::Date(_) => Ok(()),
+        ExprKind::CivilPart(_, date) | ExprKind::CivilBoundary { date, .. } => {
+            check_expr(span, date)
+        }
         ExprKind::Fraction(_, _, whole) => check_expr(span, whole),
         ExprKind::TimeSince {
             duration,

@@ -231,6 +231,14 @@ impl Checker {
                 typed(ExprKind::Sum(bound, Box::new(body)), Type::Int(range))
             }
             ast::ExprKind::Duration(count, unit) => self.duration(*count, *unit, span),
+            ast::ExprKind::Date(days) => self.date_literal(*days, span),
+            ast::ExprKind::CivilPart(field, date) => self.civil_part(*field, date, span, place),
+            ast::ExprKind::CivilBoundary {
+                last,
+                period,
+                after,
+                date,
+            } => self.civil_boundary(*last, *period, *after, date, span, place),
             ast::ExprKind::Fraction(numerator, denominator, _) => {
                 self.error(CheckError::MisplacedShare {
                     numerator: *numerator,

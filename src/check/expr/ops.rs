@@ -113,7 +113,11 @@ impl Checker {
         }
     }
 
-    pub(super) fn int_operand(&mut self, operand: &ast::Expr, place: Place) -> Option<Expr> {
+    pub(in crate::check) fn int_operand(
+        &mut self,
+        operand: &ast::Expr,
+        place: Place,
+    ) -> Option<Expr> {
         let checked = self.expr(operand, None, place)?;
         if !matches!(checked.ty, Type::Int(_)) {
             self.not_a("an integer", &checked, None);

@@ -51,10 +51,32 @@ fn item(pair: Pair<Rule>) -> Result<Item> {
 fn calendar_decl(pair: Pair<Rule>) -> Result<CalendarDecl> {
     let mut children = Children::of(pair);
     children.next()?; // `calendar`
-    let unit = time_unit(children.next()?)?;
+    let first = children.next()?;
+    if first.as_rule() == Rule::civil_range {
+        let mut range = Children::of(first);
+        let word = range.next()?; // `dates`
+        let unit = Spanned {
+            node: TimeUnit::Day,
+            span: span_of(&word),
+        };
+        let low = super::expr::date(range.next()?)?;
+        let high = super::expr::date(range.next()?)?;
+        return Ok(CalendarDecl {
+            unit,
+            low,
+            high,
+            civil: true,
+        });
+    }
+    let unit = time_unit(first)?;
     let low = signed_number(children.next()?)?;
     let high = signed_number(children.next()?)?;
-    Ok(CalendarDecl { unit, low, high })
+    Ok(CalendarDecl {
+        unit,
+        low,
+        high,
+        civil: false,
+    })
 }
 
 pub(super) fn time_unit(pair: Pair<Rule>) -> Result<Spanned<TimeUnit>> {
@@ -264,8 +286,12 @@ fn base_type(pair: Pair<Rule>) -> Result<Type> {
         Rule::int_type => match Children::of(inner).inner.next() {
             Some(range) => {
                 let mut bounds = Children::of(range);
-                let low = signed_number(bounds.next()?)?;
-                let high = signed_number(bounds.next()?)?;
+                let bound = |pair: Pair<Rule>| match pair.as_rule() {
+                    Rule::date_lit => super::expr::date(pair),
+                    _ => signed_number(pair),
+                };
+                let low = bound(bounds.next()?)?;
+                let high = bound(bounds.next()?)?;
                 TypeKind::Int(Some((low, high)))
             }
             None => TypeKind::Int(None),

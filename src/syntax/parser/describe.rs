@@ -278,6 +278,8 @@ fn describe(rule: Rule) -> Option<Expected> {
         Rule::quantifier => words("a quantifier", Other),
         Rule::time_unit => words("a unit of time (`days`, `weeks`, `months` or `years`)", Other),
         Rule::duration => words("a duration such as `6 months`", Other),
+        Rule::date_lit => words("a date such as `2019-03-22`", Other),
+        Rule::civil_range => notation("`dates 2019-01-01..2030-12-31`", Other),
         Rule::fraction => words("a share such as `2/3 of #present`", Other),
         Rule::sum_expr => words("a sum `sum x: T. value`", Other),
         Rule::time_since => notation("`within … after event` or `at least … after event`", Other),

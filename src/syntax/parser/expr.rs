@@ -381,6 +381,42 @@ fn primary(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
                 d1.max(d2) + 1,
             )
         }
+        Rule::date_lit => node(ExprKind::Date(date(pair)?), span, 1),
+        Rule::civil_part => {
+            let mut children = Children::of(pair);
+            let field = civil_field(children.next()?)?;
+            children.next()?; // `of`
+            let builder = ExprBuilder {
+                nesting,
+                ..ExprBuilder::default()
+            };
+            let (date, depth) = builder.operand_expr(Children::of(children.next()?).next()?)?;
+            node(ExprKind::CivilPart(field, Box::new(date)), span, depth + 1)
+        }
+        Rule::civil_boundary => {
+            let mut children = Children::of(pair);
+            let last = children.next()?.as_rule() == Rule::kw_last;
+            children.next()?; // `day`
+            children.next()?; // `of`
+            children.next()?; // `the`
+            let period = civil_field(children.next()?)?;
+            let after = children.next()?.as_rule() == Rule::kw_after;
+            let builder = ExprBuilder {
+                nesting,
+                ..ExprBuilder::default()
+            };
+            let (date, depth) = builder.operand_expr(Children::of(children.next()?).next()?)?;
+            node(
+                ExprKind::CivilBoundary {
+                    last,
+                    period,
+                    after,
+                    date: Box::new(date),
+                },
+                span,
+                depth + 1,
+            )
+        }
         Rule::last_event => {
             let mut children = Children::of(pair);
             children.next()?; // `last`
@@ -456,4 +492,25 @@ impl ExprBuilder {
         };
         builder.climb(0, 0)
     }
+}
+
+/// `2019-03-22` as days since 1970-01-01; a day that does not exist is
+/// refused (`invalid_date`).
+pub(super) fn date(pair: Pair<Rule>) -> Result<i64> {
+    let text = pair.as_str();
+    crate::civil::Date::parse(text)
+        .map(crate::civil::Date::days)
+        .ok_or_else(|| SyntaxError::InvalidDate {
+            text: text.to_string(),
+            span: span_of(&pair),
+        })
+}
+
+fn civil_field(pair: Pair<Rule>) -> Result<CivilField> {
+    Ok(match pair.as_str() {
+        "day" => CivilField::Day,
+        "month" => CivilField::Month,
+        "year" => CivilField::Year,
+        _ => return Err(internal(span_of(&pair))),
+    })
 }
