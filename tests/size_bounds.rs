@@ -1,7 +1,8 @@
 //! The size guard's estimate (`check::size::estimate`) bounds what lowering
 //! builds: for every command of every spec and fixture, at its own scopes
 //! and with each abstract sort doubled and tripled, the terms of the
-//! lowered system are at most [`Estimated::term_bound`].
+//! lowered system (the command's, and lint's at the same scopes) are at
+//! most [`Estimated::term_bound`].
 
 mod common;
 
@@ -43,7 +44,8 @@ fn the_estimate_bounds_the_terms_lowering_builds() {
         for command in &charter.commands {
             for factor in [1, 2, 3] {
                 let scopes = scaled(&charter, &command.scopes, factor);
-                let estimated = estimate(&charter, &scopes, command.depth);
+                let uses = charter::check::size::Uses::Command(&command.kind);
+                let estimated = estimate(&charter, uses, &scopes, command.depth);
                 // Large scaled commands cost time to lower, not coverage.
                 if factor > 1 && estimated.per_step > 200_000 {
                     continue;
@@ -54,6 +56,23 @@ fn the_estimate_bounds_the_terms_lowering_builds() {
                     .system
                     .terms
                     .len();
+                // Lint's system at the same scopes, against lint's estimate.
+                let lint_estimated = estimate(
+                    &charter,
+                    charter::check::size::Uses::Lint,
+                    &scaled_command.scopes,
+                    command.depth,
+                );
+                let (lint_lowered, _) =
+                    charter::lower::lower_lint(&charter, &scaled_command.scopes);
+                let lint_built = lint_lowered.system.terms.len();
+                if lint_built as u128 > lint_estimated.term_bound() {
+                    failures.push(format!(
+                        "{name}: lint at the scopes of `{}` ×{factor}: {lint_built} terms built, bound {}",
+                        command.name,
+                        lint_estimated.term_bound()
+                    ));
+                }
                 measured += 1;
                 if built as u128 > estimated.term_bound() {
                     failures.push(format!(
