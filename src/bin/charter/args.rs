@@ -313,7 +313,7 @@ pub enum ColorChoice {
 impl ColorChoice {
     /// Whether diagnostics are colored: `auto` as `anstream` decides for
     /// standard error (where most of them go): a terminal, unless NO_COLOR
-    /// is set (not empty) or CLICOLOR=0, or CLICOLOR_FORCE (not 0) whatever
+    /// is set (not empty) or CLICOLOR=0, or CLICOLOR_FORCE (not empty) whatever
     /// the stream; `always` and `never` whatever the environment says.
     pub fn resolve(self) -> Color {
         match self {
