@@ -19,7 +19,7 @@
 //! threads it starts.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -108,7 +108,13 @@ struct Shared {
     max_memory: u64,
     /// A stop raised from outside the engines (memory watch, signals).
     signal: AtomicU8,
+    /// The depth the work in hand last asked about ([`Budget::check`]),
+    /// `NO_DEPTH` when none: what a progress display shows.
+    depth: AtomicUsize,
 }
+
+/// [`Shared::depth`] when the work in hand has reached no depth.
+const NO_DEPTH: usize = usize::MAX;
 
 /// The run's budget (see the module's documentation). Cheap to clone.
 #[derive(Clone, Debug)]
@@ -141,6 +147,7 @@ impl Budget {
                 timeout,
                 max_memory,
                 signal: AtomicU8::new(RUNNING),
+                depth: AtomicUsize::new(NO_DEPTH),
             }),
         }
     }
@@ -183,8 +190,14 @@ impl Budget {
         }
     }
 
-    /// `Err` with the limit reached, at `depth`, if one is.
+    /// `Err` with the limit reached, at `depth`, if one is. Engines ask
+    /// it at each depth they begin (the bounded search, k-induction, the
+    /// explicit engine's levels), so it also records `depth` as the depth
+    /// reached ([`Budget::depth_reached`]): one atomic store.
     pub fn check(&self, depth: Option<usize>) -> Result<(), Stopped> {
+        if let Some(depth) = depth {
+            self.shared.depth.store(depth, Ordering::Relaxed);
+        }
         match self.spent() {
             Some(spent) => Err(Stopped {
                 spent,
@@ -208,6 +221,20 @@ impl Budget {
             }),
             None => Ok(()),
         }
+    }
+
+    /// The depth the work in hand last began, if it has begun one (see
+    /// [`Budget::check`]): for a progress display, read from any thread.
+    pub fn depth_reached(&self) -> Option<usize> {
+        match self.shared.depth.load(Ordering::Relaxed) {
+            NO_DEPTH => None,
+            depth => Some(depth),
+        }
+    }
+
+    /// Forgets the depth reached: a new piece of work (a command) begins.
+    pub fn forget_depth(&self) {
+        self.shared.depth.store(NO_DEPTH, Ordering::Relaxed);
     }
 
     /// Whether the user stopped the run.
@@ -334,6 +361,19 @@ mod tests {
         budget.memory_released();
         budget.memory_exceeded();
         assert_eq!(budget.spent(), Some(Spent::Interrupted));
+    }
+
+    #[test]
+    fn checks_at_a_depth_record_it_for_every_clone() {
+        let budget = Budget::default();
+        let clone = budget.clone();
+        assert_eq!(budget.depth_reached(), None);
+        assert_eq!(clone.check(Some(4)), Ok(()));
+        assert_eq!(clone.check(None), Ok(()));
+        assert_eq!(budget.depth_reached(), Some(4));
+        budget.forget_depth();
+        assert_eq!(clone.depth_reached(), None);
+        assert_eq!(Budget::default().depth_reached(), None);
     }
 
     #[test]

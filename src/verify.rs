@@ -299,6 +299,25 @@ pub fn verify(charter: &hir::Charter, only: Option<&str>, overrides: &Overrides)
 
 /// Runs the planned commands, in order.
 pub fn run(charter: &hir::Charter, plans: &[Plan]) -> Vec<Outcome> {
+    run_observed(charter, plans, &mut |_| {})
+}
+
+/// What [`run_observed`] says as it goes, for a caller that shows each
+/// verdict as soon as it is known. How deep the command in hand has got
+/// is read from its budget meanwhile ([`crate::budget::Budget::depth_reached`]).
+pub enum Progress<'a> {
+    /// A command begins (its budget's depth reached is forgotten).
+    Started(&'a Plan),
+    /// A command has its outcome (the same as [`run_observed`] returns).
+    Finished(&'a Outcome),
+}
+
+/// [`run`], telling `observe` when each command starts and finishes.
+pub fn run_observed(
+    charter: &hir::Charter,
+    plans: &[Plan],
+    observe: &mut (dyn FnMut(Progress<'_>) + Send),
+) -> Vec<Outcome> {
     crate::with_stack(|| {
         // The blocking check's answers by scopes and depth: commands often
         // share them.
@@ -313,12 +332,15 @@ pub fn run(charter: &hir::Charter, plans: &[Plan]) -> Vec<Outcome> {
             // per context, and the numbers steer its search).
             .map(|plan| {
                 let _alone = solve::exclusive();
+                plan.limits.budget.forget_depth();
+                observe(Progress::Started(plan));
                 let outcome =
                     crate::with_stack(|| run_one(charter, plan, &mut blockings, &mut lemma_cache));
                 // The memory the command held is freed with its thread:
                 // the next starts afresh (the binary's watch raises the
                 // stop again if the memory is still held).
                 plan.limits.budget.memory_released();
+                observe(Progress::Finished(&outcome));
                 outcome
             })
             .collect()

@@ -16,8 +16,9 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// When to color diagnostics (`auto`: when standard error is a
-    /// terminal).
+    /// When to color diagnostics and the progress line (`auto`: when
+    /// standard error is a terminal, unless NO_COLOR is set or CLICOLOR=0;
+    /// CLICOLOR_FORCE=1 colors anyway).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
@@ -310,16 +311,18 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// Whether diagnostics are colored: `auto` when standard error (where
-    /// most of them go) is a terminal.
+    /// Whether diagnostics are colored: `auto` as `anstream` decides for
+    /// standard error (where most of them go): a terminal, unless NO_COLOR
+    /// is set (not empty) or CLICOLOR=0, or CLICOLOR_FORCE (not empty) whatever
+    /// the stream; `always` and `never` whatever the environment says.
     pub fn resolve(self) -> Color {
         match self {
             ColorChoice::Always => Color::Always,
             ColorChoice::Never => Color::Never,
-            ColorChoice::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => {
-                Color::Always
-            }
-            ColorChoice::Auto => Color::Never,
+            ColorChoice::Auto => match anstream::AutoStream::choice(&std::io::stderr()) {
+                anstream::ColorChoice::Never => Color::Never,
+                _ => Color::Always,
+            },
         }
     }
 }

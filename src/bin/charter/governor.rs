@@ -46,18 +46,42 @@ pub fn interrupted_note(finished: usize, what: &str) -> String {
 pub fn finished(outcomes: Vec<Outcome>) -> Vec<Outcome> {
     outcomes
         .into_iter()
-        .filter(|outcome| {
-            !matches!(
-                outcome.verdict,
-                Verdict::Unknown {
-                    reason: UnknownReason::Budget(Stopped {
+        .filter(|outcome| interrupted_at(outcome).is_none())
+        .collect()
+}
+
+/// Where an interruption stopped an outcome's command, if it did.
+fn interrupted_at(outcome: &Outcome) -> Option<&Stopped> {
+    match &outcome.verdict {
+        Verdict::Unknown {
+            reason:
+                UnknownReason::Budget(
+                    stopped @ Stopped {
                         spent: Spent::Interrupted,
                         ..
-                    })
-                }
-            )
-        })
-        .collect()
+                    },
+                ),
+        } => Some(stopped),
+        _ => None,
+    }
+}
+
+/// Whether an interruption cut an outcome's command short: then its
+/// outcome is not shown, and for the command in hand (not those that did
+/// not begin) a line says how far it got (`charter: FILE: check NAME: the
+/// run was interrupted at depth 7 …`), before the [`interrupted_note`].
+pub fn cut_short(file: &str, outcome: &Outcome) -> bool {
+    let Some(stopped) = interrupted_at(outcome) else {
+        return false;
+    };
+    if !stopped.before_start {
+        let name = outcome.property.as_deref().unwrap_or(&outcome.command);
+        to_stderr(&charter::printable(&format!(
+            "charter: {file}: {} {name}: {stopped}\n",
+            outcome.kind
+        )));
+    }
+    true
 }
 
 fn on_signals(budget: Budget) {

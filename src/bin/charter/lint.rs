@@ -9,6 +9,7 @@ use charter::report::{self, Color, JsonKind};
 
 use crate::args::{Format, LintArgs};
 use crate::output::{lint_path, load_spec, print_json, to_stderr, Output};
+use crate::progress;
 use crate::Exit;
 
 pub fn lint(args: &LintArgs, color: Color) -> Exit {
@@ -16,6 +17,7 @@ pub fn lint(args: &LintArgs, color: Color) -> Exit {
     let mut worst = Exit::Ok;
     let mut json_files = Vec::new();
     let mut stdout = Output::new();
+    let line = progress::Line::new(args.format, color, &overrides.limits.budget);
     for path in &args.files {
         let name = path.display().to_string();
         let invalid = report::JsonLintFile {
@@ -43,7 +45,9 @@ pub fn lint(args: &LintArgs, color: Color) -> Exit {
                 continue;
             }
         };
+        line.linting(&name);
         let result = charter::lint::run(&spec.charter, &plan);
+        line.clear();
         // The memory lint held is freed: the next file starts afresh.
         overrides.limits.budget.memory_released();
         let result = match result {

@@ -12,6 +12,7 @@ mod junit;
 mod lint;
 mod lsp;
 mod output;
+mod progress;
 mod report;
 mod test;
 mod verify;

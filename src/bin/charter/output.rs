@@ -85,9 +85,12 @@ impl Write for Output {
     }
 }
 
-/// Writes to standard error, ignoring a closed pipe (`charter … | head`).
+/// Writes to standard error, ignoring a closed pipe (`charter … | head`),
+/// with the progress line (if shown) cleared meanwhile.
 pub fn to_stderr(text: &str) {
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    crate::progress::suspend(|| {
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    });
 }
 
 /// Prints a JSON document; `false` (said on standard error) when it cannot.

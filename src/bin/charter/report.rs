@@ -10,9 +10,10 @@ use miette::Diagnostic;
 use charter::plan::Plan;
 use charter::report::{self, Color, Linted, Page, SourceFile};
 
-use crate::args::ReportArgs;
+use crate::args::{Format, ReportArgs};
 use crate::lint::expected_findings;
 use crate::output::{load_spec, to_stderr, write_atomically, Output};
+use crate::progress;
 use crate::verify::exit_of;
 use crate::Exit;
 
@@ -43,7 +44,12 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
             return Exit::Invalid;
         }
     };
-    let outcomes = crate::governor::finished(charter::verify::run(&spec.charter, &plans));
+    let line = progress::Line::new(Format::Human, color, &overrides.limits.budget);
+    let name = spec.source.name.clone();
+    let outcomes = charter::verify::run_observed(&spec.charter, &plans, &mut |event| {
+        line.follow(&name, &spec.charter, event);
+    });
+    let outcomes = crate::governor::finished(outcomes);
     if crate::governor::interrupted() {
         to_stderr(&crate::governor::interrupted_note(
             outcomes.len(),
@@ -60,11 +66,13 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
             return Exit::Invalid;
         }
     };
+    line.linting(&name);
     let linted = Plan::for_lint(&spec.charter, &overrides)
         .map_err(|error| error.message(&spec.source.name))
         .and_then(|plan| {
             charter::lint::run(&spec.charter, &plan).map_err(|unknown| unknown.reason)
         });
+    line.clear();
     if crate::governor::interrupted() {
         to_stderr(&crate::governor::interrupted_note(
             outcomes.len(),

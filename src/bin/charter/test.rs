@@ -20,6 +20,7 @@ use crate::output::{
     golden_path, lint_path, load_spec, lock_folders, print_json, spec_files, to_stderr,
     unified_diff, write_atomically, Output, Spec,
 };
+use crate::progress;
 use crate::Exit;
 
 /// A spec run by `charter test`: its name, its outcomes (none if invalid),
@@ -37,7 +38,7 @@ struct Run {
     failed: usize,
     invalid: bool,
     /// The lines a person reads (standard error with `--format json`).
-    log: Box<dyn Write>,
+    log: Box<dyn Write + Send>,
 }
 
 impl Run {
@@ -83,6 +84,7 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
     let mut json_results: Vec<TestedFile> = Vec::new();
     let mut suites: Vec<Suite> = Vec::new();
     let mut finished = 0;
+    let line = progress::Line::new(args.format, color, &overrides.limits.budget);
     for path in &files {
         let name = path.display().to_string();
         let mut suite = Suite::new(&name);
@@ -110,16 +112,12 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
                 continue;
             }
         };
-        let outcomes = charter::verify::run(&spec.charter, &plans);
-        if crate::governor::interrupted() {
-            // No golden is written or judged from a run cut short.
-            let finished = finished + crate::governor::finished(outcomes).len();
-            to_stderr(&crate::governor::interrupted_note(finished, "commands"));
-            return Exit::Interrupted;
-        }
-        finished += outcomes.len();
         let mut rendered = String::new();
-        for outcome in &outcomes {
+        // Each verdict is said as soon as it is known.
+        let outcomes = charter::verify::run_observed(&spec.charter, &plans, &mut |event| {
+            let Some(outcome) = line.follow(&name, &spec.charter, event) else {
+                return;
+            };
             let shown = report::outcome(outcome, &spec.source);
             rendered.push_str(&shown);
             rendered.push('\n');
@@ -140,9 +138,18 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
             }
             let status = if ok { "ok" } else { "FAILED" };
             run.say(&format!("{status} {name}: {case} — {verdict}"));
+        });
+        if crate::governor::interrupted() {
+            // No golden is written or judged from a run cut short.
+            let finished = finished + crate::governor::finished(outcomes).len();
+            to_stderr(&crate::governor::interrupted_note(finished, "commands"));
+            return Exit::Interrupted;
         }
+        finished += outcomes.len();
         let golden_status = golden(args, path, &rendered, &outcomes, &mut run, &mut suite);
+        line.linting(&name);
         let lint = lint_status(path, &spec, &overrides);
+        line.clear();
         // The memory lint held is freed: the next file starts afresh.
         overrides.limits.budget.memory_released();
         if crate::governor::interrupted() {

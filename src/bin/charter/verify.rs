@@ -1,4 +1,5 @@
-//! `charter verify`: run the commands of specs and report each verdict.
+//! `charter verify`: run the commands of specs and report each verdict as
+//! soon as it is known (with the progress line on a terminal meanwhile).
 
 use std::io::Write;
 
@@ -8,6 +9,7 @@ use charter::verify::Outcome;
 
 use crate::args::{Format, VerifyArgs};
 use crate::output::{load_spec, print_json, to_stderr, Output};
+use crate::progress;
 use crate::Exit;
 
 pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
@@ -16,6 +18,7 @@ pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
     let mut results: Vec<(String, Option<Vec<Outcome>>)> = Vec::new();
     let mut stdout = Output::new();
     let mut finished = 0;
+    let line = progress::Line::new(args.format, color, &overrides.limits.budget);
     for path in &args.files {
         let name = path.display().to_string();
         let Some(spec) = load_spec(path, color) else {
@@ -32,14 +35,17 @@ pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
                 continue;
             }
         };
-        let outcomes = crate::governor::finished(charter::verify::run(&spec.charter, &plans));
-        finished += outcomes.len();
-        for outcome in &outcomes {
-            worst = worst.max(exit_of(outcome));
-            if args.format == Format::Human {
-                let _ = writeln!(stdout, "{}", report::outcome(outcome, &spec.source));
+        // Each verdict is printed as soon as it is known.
+        let outcomes = charter::verify::run_observed(&spec.charter, &plans, &mut |event| {
+            if let Some(outcome) = line.follow(&name, &spec.charter, event) {
+                worst = worst.max(exit_of(outcome));
+                if args.format == Format::Human {
+                    let _ = writeln!(stdout, "{}", report::outcome(outcome, &spec.source));
+                }
             }
-        }
+        });
+        let outcomes = crate::governor::finished(outcomes);
+        finished += outcomes.len();
         results.push((name, Some(outcomes)));
         if crate::governor::interrupted() {
             to_stderr(&crate::governor::interrupted_note(finished, "commands"));
