@@ -107,14 +107,9 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
             );
         }
         let golden = golden_path(path);
-        let cut_short = outcomes.iter().any(|o| {
-            matches!(
-                o.verdict,
-                charter::verify::Verdict::Unknown {
-                    reason: charter::verify::UnknownReason::Budget(_)
-                }
-            )
-        });
+        let cut_short = outcomes
+            .iter()
+            .any(charter::verify::Outcome::budget_stopped);
         let golden_status = if args.update && cut_short {
             // A golden records what the spec's commands conclude, never
             // where a run's budget happened to stop them.
@@ -223,8 +218,15 @@ fn lint_status(
     let expected = expected_findings(path)?;
     let plan = Plan::for_lint(&spec.charter, overrides)
         .map_err(|error| error.message(&spec.source.name))?;
-    let result = charter::lint::run(&spec.charter, &plan)
-        .map_err(|unknown| format!("the solver gave up: {}", unknown.reason))?;
+    let result = charter::lint::run(&spec.charter, &plan).map_err(|unknown| {
+        // The run's budget spent is an unfinished lint, not the solver
+        // giving up (as `charter lint` says).
+        let what = match unknown.stopped {
+            Some(_) => "lint stopped",
+            None => "the solver gave up",
+        };
+        format!("{what}: {}", unknown.reason)
+    })?;
     if !result.incomplete.is_empty() {
         return Err(format!(
             "incomplete: {} (run `charter lint {}`)",
