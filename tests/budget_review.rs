@@ -78,3 +78,65 @@ fn json_says_which_limit_stopped_the_blocking_check() {
         }
     }
 }
+
+/// A search that only the budget or the user ends (see tests/budget.rs).
+const LONG: &str = r#"charter "a long count"
+
+var count: Int[0..100000] = 0
+event tick
+  requires count < 100000
+clause counting "The count goes up by one."
+  on tick: count' = count + 1
+assert short "the count stays below 99,999": always count < 99999
+check short depth 100000
+"#;
+
+/// Whether the process has a handler for SIGINT (bit 2 of SigCgt).
+#[cfg(target_os = "linux")]
+fn catches_sigint(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            let mask = status.lines().find_map(|l| l.strip_prefix("SigCgt:"))?;
+            u64::from_str_radix(mask.trim(), 16).ok()
+        })
+        .is_some_and(|mask| mask & 0b10 != 0)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_test_run_still_prints_its_json_document() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("long.charter"), LONG).unwrap();
+    let child = charter_bin()
+        .args(["test", "--format", "json"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let waiting = Instant::now();
+    while !catches_sigint(child.id()) {
+        assert!(waiting.elapsed() < Duration::from_secs(60), "no handler");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("no JSON document ({e}): {output:?}"));
+    assert_eq!(json["interrupted"], true, "{json}");
+    assert_eq!(
+        json["files"][0]["outcomes"],
+        serde_json::json!([]),
+        "{json}"
+    );
+}

@@ -81,9 +81,11 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
         let outcomes = charter::verify::run(&spec.charter, &plans);
         if crate::governor::interrupted() {
             // No golden is written or judged from a run cut short.
-            let finished = finished + crate::governor::finished(outcomes).len();
+            let outcomes = crate::governor::finished(outcomes);
+            let finished = finished + outcomes.len();
             to_stderr(&crate::governor::interrupted_note(finished, "commands"));
-            return Exit::Interrupted;
+            json_results.push((name, Some(outcomes), None, None));
+            break;
         }
         finished += outcomes.len();
         let mut rendered = String::new();
@@ -153,7 +155,8 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
         overrides.limits.budget.memory_released();
         if crate::governor::interrupted() {
             to_stderr(&crate::governor::interrupted_note(finished, "commands"));
-            return Exit::Interrupted;
+            json_results.push((name, Some(outcomes), golden_status, None));
+            break;
         }
         let lint = match lint {
             // Like a golden file, a clean lint counts only where the spec
@@ -178,7 +181,9 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
         };
         json_results.push((name, Some(outcomes), golden_status, lint));
     }
+    let interrupted = crate::governor::interrupted();
     if args.format == Format::Json {
+        // Interrupted, the document holds what was finished (and says so).
         let files = json_results
             .iter()
             .map(|(file, outcomes, golden, lint)| JsonVerifyFile {
@@ -191,14 +196,16 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
             .collect();
         if !print_json(
             &mut stdout,
-            &report::Json::new(JsonKind::Test, files).interrupted(crate::governor::interrupted()),
+            &report::Json::new(JsonKind::Test, files).interrupted(interrupted),
         ) {
             return Exit::Invalid;
         }
-    } else {
+    } else if !interrupted {
         let _ = writeln!(stdout, "{passed} passed, {failed} failed");
     }
-    if invalid {
+    if interrupted {
+        Exit::Interrupted
+    } else if invalid {
         Exit::Invalid
     } else if failed > 0 {
         Exit::Failed
