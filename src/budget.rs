@@ -348,6 +348,7 @@ pub(crate) fn unwind(stopped: Stopped) -> ! {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -384,14 +385,14 @@ mod tests {
     #[test]
     fn a_tick_ends_watched_work_and_nothing_else() {
         let spent = Budget::new(Some(Duration::ZERO), DEFAULT_MAX_MEMORY);
-        let mut turns = 0u64;
-        let result = watched(&spent, || loop {
-            turns += 1;
+        let turns = std::cell::Cell::new(0u64);
+        let result: Result<(), Stopped> = watched(&spent, || loop {
+            turns.set(turns.get() + 1);
             tick();
         });
-        let stopped = result.map(|()| ()).unwrap_err();
+        let stopped = result.unwrap_err();
         assert!(stopped.building);
-        assert_eq!(turns, u64::from(TICKS_PER_LOOK));
+        assert_eq!(turns.get(), u64::from(TICKS_PER_LOOK));
         assert!(watching().is_none());
         // Outside watched work, ticks do nothing.
         for _ in 0..2 * TICKS_PER_LOOK {

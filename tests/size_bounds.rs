@@ -3,6 +3,8 @@
 //! and with each abstract sort doubled and tripled, the terms of the
 //! lowered system are at most [`Estimated::term_bound`].
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use charter::check::size::{estimate, Estimated};
