@@ -277,6 +277,8 @@ impl Budget {
 struct Watch {
     budget: Budget,
     ticks: u32,
+    /// The depth the work is examining, if it has said (see [`examining`]).
+    depth: Option<usize>,
 }
 
 thread_local! {
@@ -297,6 +299,7 @@ pub fn watched<T>(budget: &Budget, work: impl FnOnce() -> T) -> Result<T, Stoppe
     let watch = Watch {
         budget: budget.clone(),
         ticks: 0,
+        depth: None,
     };
     let outer = WATCH.with(|w| w.replace(Some(watch)));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
@@ -316,6 +319,35 @@ pub fn watching() -> Option<Budget> {
     WATCH.with(|w| w.borrow().as_ref().map(|watch| watch.budget.clone()))
 }
 
+/// Says that the watched work on this thread examines `depth` (every
+/// shorter depth was finished) until the returned guard is dropped: a stop
+/// that [`tick`] finds meanwhile reports it, as a stop between two solver
+/// calls does. Nothing outside watched work.
+#[must_use = "the depth is examined while the guard lives"]
+pub fn examining(depth: usize) -> Examining {
+    let outer = WATCH.with(|w| {
+        w.borrow_mut()
+            .as_mut()
+            .and_then(|watch| watch.depth.replace(depth))
+    });
+    Examining { outer }
+}
+
+/// The guard of [`examining`]: dropped, the depth said before comes back.
+pub struct Examining {
+    outer: Option<usize>,
+}
+
+impl Drop for Examining {
+    fn drop(&mut self) {
+        WATCH.with(|w| {
+            if let Some(watch) = w.borrow_mut().as_mut() {
+                watch.depth = self.outer;
+            }
+        });
+    }
+}
+
 /// One turn of a long loop of watched work: ends the work (see
 /// [`watched`]) if the budget is spent. Nothing outside watched work.
 pub fn tick() {
@@ -327,7 +359,7 @@ pub fn tick() {
             return None;
         }
         watch.ticks = 0;
-        watch.budget.check(None).err()
+        watch.budget.check(watch.depth).err()
     });
     if let Some(stopped) = stopped {
         unwind(Stopped {
@@ -343,6 +375,7 @@ pub(crate) fn unwind(stopped: Stopped) -> ! {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -415,6 +448,35 @@ mod tests {
             (nested.is_err(), watching() == Some(open.clone()))
         });
         assert_eq!(inner, Ok((true, true)));
+    }
+
+    #[test]
+    fn a_tick_says_the_depth_being_examined() {
+        let spent = Budget::new(Some(Duration::ZERO), DEFAULT_MAX_MEMORY);
+        let result = watched(&spent, || {
+            let _outer = examining(3);
+            {
+                let _inner = examining(7);
+            }
+            for _ in 0..TICKS_PER_LOOK {
+                tick();
+            }
+        });
+        let stopped = result.unwrap_err();
+        assert!(stopped.building);
+        assert_eq!(stopped.depth, Some(3));
+        assert_eq!(
+            stopped.to_string(),
+            "the time budget of 0 s (--timeout) was spent at depth 3 (every depth below it was examined)"
+        );
+        // Once the guard is dropped, the depth is no longer said.
+        let result = watched(&spent, || {
+            drop(examining(5));
+            for _ in 0..TICKS_PER_LOOK {
+                tick();
+            }
+        });
+        assert_eq!(result.unwrap_err().depth, None);
     }
 
     #[test]

@@ -256,6 +256,23 @@ impl Outcome {
         }
     }
 
+    /// Whether the run's budget cut any part of the outcome short: the
+    /// verdict, the minimisation of its history, or the blocking check
+    /// behind it (what such an outcome says depends on where the budget
+    /// happened to stop it).
+    pub fn budget_stopped(&self) -> bool {
+        let minimisation = match &self.verdict {
+            Verdict::Unknown {
+                reason: UnknownReason::Budget(_),
+            } => return true,
+            Verdict::Counterexample { trace, .. } | Verdict::Witness { trace, .. } => {
+                trace.minimised.as_ref().and_then(|m| m.stopped)
+            }
+            _ => None,
+        };
+        minimisation.is_some() || self.rests_on.as_ref().is_some_and(|r| r.stopped.is_some())
+    }
+
     /// Whether the outcome is an internal error: a history that did not
     /// replay.
     pub fn internal_error(&self) -> bool {
@@ -285,6 +302,10 @@ pub struct RestsOn {
     /// Why the blocking check did not finish, if it did not: then nothing
     /// is claimed about blockings.
     pub unsettled: Option<String>,
+    /// The limit of the run's budget that cut the blocking check short, if
+    /// one did (otherwise, where unsettled, the solver gave up on its own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<crate::budget::Spent>,
 }
 
 /// Runs every command of the spec (or only those concerning `only`) with

@@ -136,21 +136,18 @@ fn catches(pid: u32, signal: u32) -> bool {
         .is_some_and(|mask| mask & (1 << (signal - 1)) != 0)
 }
 
+/// `charter ARGS DIR`, sent `signal` (numbered `number`) once it catches
+/// it (before that, the signal's default would end the process, which is
+/// not what is tested here), and its output.
 #[cfg(target_os = "linux")]
-fn interrupted_update(signal: &str, number: u32) {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = write_spec(dir.path(), "long.charter", LONG);
-    let golden = dir.path().join("long.charter.golden");
-    std::fs::write(&golden, "the reviewed golden\n").unwrap();
+fn signalled(args: &[&str], dir: &Path, signal: &str, number: u32) -> std::process::Output {
     let child = charter_bin()
-        .args(["test", "--update"])
-        .arg(dir.path())
+        .args(args)
+        .arg(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Signal once the run catches it (before that, the signal's default
-    // would end the process, which is not what is tested here).
     let waiting = Instant::now();
     while !catches(child.id(), number) {
         assert!(
@@ -165,7 +162,16 @@ fn interrupted_update(signal: &str, number: u32) {
         .status()
         .unwrap();
     assert!(killed.success());
-    let output = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(target_os = "linux")]
+fn interrupted_update(signal: &str, number: u32) {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write_spec(dir.path(), "long.charter", LONG);
+    let golden = dir.path().join("long.charter.golden");
+    std::fs::write(&golden, "the reviewed golden\n").unwrap();
+    let output = signalled(&["test", "--update"], dir.path(), signal, number);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(
@@ -192,4 +198,24 @@ fn ctrl_c_stops_the_run_and_writes_no_golden() {
 #[test]
 fn sigterm_stops_the_run_and_writes_no_golden() {
     interrupted_update("TERM", 15);
+}
+
+/// Interrupted, `charter test --format json` still prints its document:
+/// what was finished, and `"interrupted": true` (it printed nothing).
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_test_run_still_prints_its_json_document() {
+    let dir = tempfile::tempdir().unwrap();
+    write_spec(dir.path(), "long.charter", LONG);
+    let output = signalled(&["test", "--format", "json"], dir.path(), "INT", 2);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("no JSON document ({e}): {output:?}"));
+    assert_eq!(json["interrupted"], true, "{json}");
+    assert_eq!(
+        json["files"][0]["outcomes"],
+        serde_json::json!([]),
+        "{json}"
+    );
 }

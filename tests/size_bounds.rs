@@ -4,6 +4,8 @@
 //! lowered system (the command's, and lint's at the same scopes) are at
 //! most [`Estimated::term_bound`].
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use charter::check::size::{estimate, Estimated};
@@ -102,4 +104,34 @@ fn the_bound_is_not_vacuous() {
     };
     assert_eq!(bound(0), 64);
     assert_eq!(bound(1000), 3064);
+}
+
+/// Past-time operators are monitors: each builds several terms (its atom
+/// read now and next, its initial value and update), and reads its operand
+/// in two states. Nested under a quantifier, lowering built 5.2 times the
+/// estimate (issue 14's review).
+#[test]
+fn the_estimate_bounds_past_time_operators() {
+    let spec = r#"charter "nested past"
+var c: Int[0..100] = 0
+event go(a: Int[0..100])
+clause r "x"
+  on go(a): c' = a
+assert ok "y": always forall i: Int[0..100]. (once (historically (previously (once (c = i and go(i)))))) or (c >= i since previously (c < i))
+check ok depth 2
+"#;
+    let checked = charter::load(spec.as_bytes())
+        .unwrap()
+        .checked
+        .ok()
+        .unwrap();
+    let charter = checked.charter;
+    let command = &charter.commands[0];
+    let estimated = estimate(&charter, &command.scopes, command.depth);
+    let built = charter::lower::lower(&charter, command).system.terms.len();
+    assert!(
+        built as u128 <= estimated.term_bound(),
+        "{built} terms built, bound {}",
+        estimated.term_bound()
+    );
 }

@@ -16,6 +16,11 @@ pub const MAX_TERMS_PER_STEP: u128 = 2_000_000;
 /// Estimated terms over all the steps a command unrolls.
 pub const MAX_TERMS_UNROLLED: u128 = 40_000_000;
 
+/// Terms a past-time operator's monitor builds besides its operands (two
+/// readings of its atom, the initial value and the update with their
+/// constraints, `historically`'s negations).
+const MONITOR: u128 = 8;
+
 /// The commands whose encoding would be too large.
 pub fn too_large(charter: &Charter) -> Vec<CheckError> {
     charter
@@ -253,6 +258,11 @@ impl<'h> Estimate<'h> {
             | ExprKind::Universe(_)
             | ExprKind::Local(_)
             | ExprKind::State { .. } => 0,
+            // A past-time operator is a monitor: two readings of its atom,
+            // an initial value, an update and their constraints.
+            ExprKind::Unary(UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically, _)
+            | ExprKind::Binary(BinaryOp::Since, ..)
+            | ExprKind::Happened(..) => MONITOR,
             // Operations on sets (a count too) build one term per element.
             ExprKind::Binary(_, lhs, _) | ExprKind::Unary(_, lhs)
                 if matches!(lhs.ty, Type::Set(_)) =>
@@ -269,6 +279,11 @@ impl<'h> Estimate<'h> {
             | ExprKind::EnumValue(..)
             | ExprKind::Universe(_)
             | ExprKind::Local(_) => 0,
+            // A monitor's operands are read now and in the next state.
+            ExprKind::Unary(UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically, e) => {
+                self.twice(e)
+            }
+            ExprKind::Binary(BinaryOp::Since, a, b) => self.twice(a).saturating_add(self.twice(b)),
             ExprKind::Some(e)
             | ExprKind::Unary(_, e)
             | ExprKind::OptionTest(e, _)
@@ -300,10 +315,12 @@ impl<'h> Estimate<'h> {
                 args.iter()
                     .fold(body, |sum, a| sum.saturating_add(self.expr(a)))
             }
-            ExprKind::Happened(_, args) => args
-                .iter()
-                .flatten()
-                .fold(0u128, |sum, a| sum.saturating_add(self.expr(a))),
+            // Each argument read now and next, and compared with the
+            // event's parameter.
+            ExprKind::Happened(_, args) => args.iter().flatten().fold(0u128, |sum, a| {
+                sum.saturating_add(self.twice(a))
+                    .saturating_add(self.leaves(&a.ty))
+            }),
             ExprKind::Binary(_, a, b) => self.expr(a).saturating_add(self.expr(b)),
             ExprKind::If(c, a, b) => self
                 .expr(c)
@@ -328,6 +345,19 @@ impl<'h> Estimate<'h> {
             }
         };
         own.saturating_add(children)
+    }
+
+    /// Terms an operand read now and in the next state builds: a monitor
+    /// (a past-time operand) is built once and read twice.
+    fn twice(&self, expr: &Expr) -> u128 {
+        let once = self.expr(expr);
+        let again = match &expr.kind {
+            ExprKind::Unary(UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically, _)
+            | ExprKind::Binary(BinaryOp::Since, ..)
+            | ExprKind::Happened(..) => 2,
+            _ => once,
+        };
+        once.saturating_add(again)
     }
 
     fn define(&self, id: DefineId) -> u128 {

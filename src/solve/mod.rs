@@ -230,6 +230,8 @@ pub fn search(
     let mut one_step = OneStep::new(system, target, negate, limits);
     for depth in 0..=max_depth {
         limits.budget.check(Some(depth))?;
+        // Building this depth's question, stopped, says the depth too.
+        let _examining = crate::budget::examining(depth);
         unrolling.add_state(&solver);
         unrolling.assert_state(&solver, depth, depth == 0);
         let mut goal = unrolling.bool_at(target, depth);
@@ -345,6 +347,7 @@ pub fn prove(
     assert_lemmas(&step, &mut step_unrolling, lemmas, 0);
     for k in 0..max_k.max(1) {
         limits.budget.check(Some(k))?;
+        let _examining = crate::budget::examining(k);
         // Base: no violation in exactly k steps (shorter ones were checked).
         base_unrolling.add_state(&base);
         base_unrolling.assert_state(&base, k, k == 0);

@@ -15,17 +15,21 @@ pub(super) struct Blockings {
     known: Vec<(BlockingKey, Result<Vec<crate::lint::Finding>, String>)>,
 }
 
+/// Why the blocking check did not finish, and the limit of the run's
+/// budget that stopped it, if one did.
+type Unsettled = (String, Option<crate::budget::Spent>);
+
 impl Blockings {
     fn of(
         &mut self,
         charter: &hir::Charter,
         examined: &Examined,
-    ) -> Result<Vec<crate::lint::Finding>, String> {
+    ) -> Result<Vec<crate::lint::Finding>, Unsettled> {
         let mut scopes = examined.scopes.clone();
         scopes.sort();
         let key = (scopes, examined.depth);
         if let Some((_, answer)) = self.known.iter().find(|(k, _)| *k == key) {
-            return answer.clone();
+            return answer.clone().map_err(|reason| (reason, None));
         }
         // On a thread (hence a Z3 context) of its own, so that its answer
         // does not depend on which command asked first.
@@ -41,7 +45,7 @@ impl Blockings {
             let answer = answer.clone().map_err(|u| u.reason);
             self.known.push((key, answer));
         }
-        answer.map_err(|u| u.reason)
+        answer.map_err(|u| (u.reason, u.stopped.map(|s| s.spent)))
     }
 }
 
@@ -69,9 +73,9 @@ pub(super) fn rests_on(
     // The histories examined: see `Plan::for_blocking`.
     let examined = plan.for_blocking(charter);
     let depth = examined.depth;
-    let (blocked, unsettled) = match blockings.of(charter, &examined) {
-        Ok(blocked) => (blocked, None),
-        Err(reason) => (Vec::new(), Some(reason)),
+    let (blocked, unsettled, stopped) = match blockings.of(charter, &examined) {
+        Ok(blocked) => (blocked, None, None),
+        Err((reason, stopped)) => (Vec::new(), Some(reason), stopped),
     };
     let allows = |allowance: &hir::Allowance, finding: &crate::lint::Finding| {
         finding.kind.blocking() == Some(allowance.kind)
@@ -108,5 +112,6 @@ pub(super) fn rests_on(
         unacknowledged,
         stale,
         unsettled,
+        stopped,
     })
 }

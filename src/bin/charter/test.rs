@@ -141,9 +141,11 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
         });
         if crate::governor::interrupted() {
             // No golden is written or judged from a run cut short.
-            let finished = finished + crate::governor::finished(outcomes).len();
+            let outcomes = crate::governor::finished(outcomes);
+            let finished = finished + outcomes.len();
             to_stderr(&crate::governor::interrupted_note(finished, "commands"));
-            return Exit::Interrupted;
+            json_results.push((name, Some(outcomes), None, None));
+            break;
         }
         finished += outcomes.len();
         let golden_status = golden(args, path, &rendered, &outcomes, &mut run, &mut suite);
@@ -154,7 +156,8 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
         overrides.limits.budget.memory_released();
         if crate::governor::interrupted() {
             to_stderr(&crate::governor::interrupted_note(finished, "commands"));
-            return Exit::Interrupted;
+            json_results.push((name, Some(outcomes), golden_status, None));
+            break;
         }
         let lint = match lint {
             // Like a golden file, a clean lint counts only where the spec
@@ -187,13 +190,16 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
         suites.push(suite);
         json_results.push((name, Some(outcomes), golden_status, lint));
     }
-    if let Some(junit) = &args.junit {
+    let interrupted = crate::governor::interrupted();
+    // No file is written after an interruption.
+    if let (Some(junit), false) = (&args.junit, interrupted) {
         if let Err(err) = write_atomically(junit, crate::junit::render(&suites).as_bytes()) {
             to_stderr(&format!("charter: {err}\n"));
             run.invalid = true;
         }
     }
     if args.format == Format::Json {
+        // Interrupted, the document holds what was finished (and says so).
         let files = json_results
             .iter()
             .map(|(file, outcomes, golden, lint)| JsonVerifyFile {
@@ -206,14 +212,16 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
             .collect();
         if !print_json(
             &mut stdout,
-            &report::Json::new(JsonKind::Test, files).interrupted(crate::governor::interrupted()),
+            &report::Json::new(JsonKind::Test, files).interrupted(interrupted),
         ) {
             return Exit::Invalid;
         }
-    } else {
+    } else if !interrupted {
         let _ = writeln!(stdout, "{} passed, {} failed", run.passed, run.failed);
     }
-    if run.invalid {
+    if interrupted {
+        Exit::Interrupted
+    } else if run.invalid {
         Exit::Invalid
     } else if run.failed > 0 {
         Exit::Failed
@@ -246,14 +254,9 @@ fn golden(
     let shown = golden.display().to_string();
     let old = std::fs::read_to_string(&golden).ok();
     if args.update {
-        let cut_short = outcomes.iter().any(|o| {
-            matches!(
-                o.verdict,
-                charter::verify::Verdict::Unknown {
-                    reason: charter::verify::UnknownReason::Budget(_)
-                }
-            )
-        });
+        let cut_short = outcomes
+            .iter()
+            .any(charter::verify::Outcome::budget_stopped);
         if cut_short {
             // A golden records what the spec's commands conclude, never
             // where a run's budget happened to stop them.
@@ -312,8 +315,15 @@ fn lint_status(
     let expected = expected_findings(path)?;
     let plan = Plan::for_lint(&spec.charter, overrides)
         .map_err(|error| error.message(&path.display().to_string()))?;
-    let result = charter::lint::run(&spec.charter, &plan)
-        .map_err(|unknown| format!("the solver gave up: {}", unknown.reason))?;
+    let result = charter::lint::run(&spec.charter, &plan).map_err(|unknown| {
+        // The run's budget spent is an unfinished lint, not the solver
+        // giving up (as `charter lint` says).
+        let what = match unknown.stopped {
+            Some(_) => "lint stopped",
+            None => "the solver gave up",
+        };
+        format!("{what}: {}", unknown.reason)
+    })?;
     if !result.incomplete.is_empty() {
         return Err(format!(
             "incomplete: {} (run `charter lint {}`)",
