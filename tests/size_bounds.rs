@@ -8,7 +8,7 @@
 
 mod common;
 
-use charter::check::size::{estimate, Estimated};
+use charter::check::size::{estimate, Estimated, Uses};
 use charter::hir::{Charter, SortId, SortKind};
 
 /// Every spec and every fixture that checks clean.
@@ -127,7 +127,12 @@ check ok depth 2
         .unwrap();
     let charter = checked.charter;
     let command = &charter.commands[0];
-    let estimated = estimate(&charter, &command.scopes, command.depth);
+    let estimated = estimate(
+        &charter,
+        Uses::Command(&command.kind),
+        &command.scopes,
+        command.depth,
+    );
     let built = charter::lower::lower(&charter, command).system.terms.len();
     assert!(
         built as u128 <= estimated.term_bound(),
