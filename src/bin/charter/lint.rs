@@ -87,7 +87,12 @@ pub fn lint(args: &LintArgs, color: Color) -> Exit {
                     unexpected.len()
                 );
                 if !missing.is_empty() {
-                    line.push_str(&format!("; expected but not found: {}", missing.join(", ")));
+                    // An unfinished lint may not have asked about them.
+                    let how = match result.incomplete.is_empty() {
+                        true => "expected but not found",
+                        false => "expected, not found before lint stopped",
+                    };
+                    line.push_str(&format!("; {how}: {}", missing.join(", ")));
                 }
                 for reason in &result.incomplete {
                     line.push_str(&format!("; incomplete: {reason}"));
