@@ -5,7 +5,7 @@
 
 mod common;
 
-use charter::check::size::{estimate, Estimated};
+use charter::check::size::{estimate, Estimated, Uses};
 use charter::hir::{Charter, SortId, SortKind};
 
 /// Every spec and every fixture that checks clean.
@@ -43,7 +43,12 @@ fn the_estimate_bounds_the_terms_lowering_builds() {
         for command in &charter.commands {
             for factor in [1, 2, 3] {
                 let scopes = scaled(&charter, &command.scopes, factor);
-                let estimated = estimate(&charter, &scopes, command.depth);
+                let estimated = estimate(
+                    &charter,
+                    Uses::Command(&command.kind),
+                    &scopes,
+                    command.depth,
+                );
                 // Large scaled commands cost time to lower, not coverage.
                 if factor > 1 && estimated.per_step > 200_000 {
                     continue;
