@@ -13,7 +13,7 @@ use charter::eval::{self, History, Value};
 use charter::hir::{self, StateKind};
 use charter::verify::{self, ending, Overrides, Verdict};
 
-mod common;
+use crate::common;
 
 use common::{charter_files, load_charter as load};
 

@@ -3,7 +3,7 @@
 //! and with each abstract sort doubled and tripled, the terms of the
 //! lowered system are at most [`Estimated::term_bound`].
 
-mod common;
+use crate::common;
 
 use charter::check::size::{estimate, Estimated, Uses};
 use charter::hir::{Charter, SortId, SortKind};

@@ -11,7 +11,7 @@ use std::process::Command;
 use charter::report::{self, SourceFile};
 use charter::verify::{self, Outcome, Overrides, Verdict};
 
-mod common;
+use crate::common;
 
 use common::charter_files;
 
@@ -84,7 +84,7 @@ fn spec_verdicts_and_timelines() {
         let (source, outcomes) = run(&path);
         assert_all_expected(&path, &source, &outcomes);
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        insta::assert_snapshot!(format!("spec_{name}"), cli_verify(&path, false));
+        common::assert_snapshot!(format!("spec_{name}"), cli_verify(&path, false));
     }
 }
 
@@ -92,7 +92,7 @@ fn spec_verdicts_and_timelines() {
 fn spec_json_results() {
     for path in charter_files("specs") {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        insta::assert_snapshot!(format!("json_{name}"), cli_verify(&path, true));
+        common::assert_snapshot!(format!("json_{name}"), cli_verify(&path, true));
     }
 }
 
@@ -102,10 +102,13 @@ fn semantic_fixtures() {
         let (source, outcomes) = run(path);
         assert_all_expected(path, &source, &outcomes);
         let text = std::fs::read_to_string(path).unwrap();
-        insta::assert_snapshot!(format!(
-            "{text}\n---- verdicts ----\n{}",
-            cli_verify(&relative(path), false)
-        ));
+        common::assert_snapshot!(
+            "semantic_fixtures",
+            format!(
+                "{text}\n---- verdicts ----\n{}",
+                cli_verify(&relative(path), false)
+            )
+        );
     });
 }
 
