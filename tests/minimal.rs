@@ -15,6 +15,7 @@ use charter::verify::{self, ending, Overrides, Verdict};
 
 use crate::common;
 
+use common::verified::verified;
 use common::{charter_files, load_charter as load};
 
 /// `value` with the location (the whole value, or one member's presence)
@@ -78,8 +79,8 @@ fn counterexamples_and_witnesses_are_minimal() {
     let mut tried = 0;
     for dir in ["specs", "tests/fixtures/verify"] {
         for path in charter_files(dir) {
-            let charter = load(&path);
-            let outcomes = verify::verify(&charter, None, &Overrides::default());
+            let verified = verified(&path);
+            let (charter, outcomes) = (&verified.charter, &verified.outcomes);
             for (outcome, command) in outcomes.iter().zip(&charter.commands) {
                 let (Verdict::Counterexample { trace, .. } | Verdict::Witness { trace, .. }) =
                     &outcome.verdict

@@ -19,12 +19,7 @@ fn run(path: &Path) -> (SourceFile, Vec<Outcome>) {
     let bytes = std::fs::read(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let source = SourceFile::from_bytes(&name, &bytes);
-    let checked = charter::load(&bytes)
-        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
-        .checked
-        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-    let outcomes = verify::verify(&checked.charter, None, &Overrides::default());
-    (source, outcomes)
+    (source, common::verified::verified(path).outcomes.clone())
 }
 
 fn rendered(source: &SourceFile, outcomes: &[Outcome]) -> String {

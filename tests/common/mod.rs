@@ -4,6 +4,7 @@
 
 pub mod html;
 pub mod spans;
+pub mod verified;
 
 use std::path::Path;
 
