@@ -93,12 +93,12 @@ fn counterexamples_and_witnesses_are_minimal() {
                     .unwrap_or_else(|| panic!("{name}: not minimised"));
                 assert!(minimality.counts.is_some(), "{name}: not counted");
                 let history = trace.history.as_ref().unwrap();
-                let model = eval::Model::new(&charter, &command.scopes);
-                eval::replay(&model, history, ending(&charter, command)).unwrap();
+                let model = eval::Model::new(charter, &command.scopes);
+                eval::replay(&model, history, ending(charter, command)).unwrap();
                 traces += 1;
                 // Keep one changed location as it was, for as long as it
                 // keeps its new value.
-                for (step, state, cell, member) in changes(&charter, history) {
+                for (step, state, cell, member) in changes(charter, history) {
                     let mut simpler = history.clone();
                     let kept = history.states[step].cells[state][cell].clone();
                     let changed = location(&history.states[step + 1].cells[state][cell], &member);
@@ -112,7 +112,7 @@ fn counterexamples_and_witnesses_are_minimal() {
                     }
                     tried += 1;
                     assert!(
-                        eval::replay(&model, &simpler, ending(&charter, command)).is_err(),
+                        eval::replay(&model, &simpler, ending(charter, command)).is_err(),
                         "{name}: step {} need not change {} {member:?}",
                         step + 1,
                         model.location_name(hir::StateId(state), cell),
@@ -135,7 +135,7 @@ fn counterexamples_and_witnesses_are_minimal() {
                             }
                             tried += 1;
                             assert!(
-                                eval::replay(&model, &simpler, ending(&charter, command)).is_err(),
+                                eval::replay(&model, &simpler, ending(charter, command)).is_err(),
                                 "{name}: constant {} need not hold {member:?}",
                                 model.location_name(hir::StateId(state), cell),
                             );
@@ -153,7 +153,7 @@ fn counterexamples_and_witnesses_are_minimal() {
                             );
                             tried += 1;
                             assert!(
-                                eval::replay(&model, &simpler, ending(&charter, command)).is_err(),
+                                eval::replay(&model, &simpler, ending(charter, command)).is_err(),
                                 "{name}: step {} need not name {member:?}",
                                 step + 1
                             );

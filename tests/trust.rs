@@ -46,8 +46,8 @@ fn every_trace_replays() {
                 let Some(history) = history_of(outcome) else {
                     continue;
                 };
-                let model = eval::Model::new(&charter, &command.scopes);
-                eval::replay(&model, history, ending(&charter, command))
+                let model = eval::Model::new(charter, &command.scopes);
+                eval::replay(&model, history, ending(charter, command))
                     .unwrap_or_else(|r| panic!("{}: {}: {r}", path.display(), command.name));
                 replayed += 1;
             }
