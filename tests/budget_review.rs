@@ -5,8 +5,6 @@
 //! golden from it, and a stop is never reported as the solver giving up.
 //! No test asserts a duration.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::process::Command;
 
 /// Proved at once (k = 1), but the blocking check behind the proof

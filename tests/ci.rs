@@ -14,7 +14,7 @@ use std::process::{Command, Output};
 use charter::plan::{Overrides, Plan};
 use charter::verify::Verdict;
 
-mod common;
+use crate::common;
 
 use common::{assert_no_temporary_file, charter_files, load_charter};
 

@@ -129,8 +129,30 @@ fn a_long_calendar_is_refused_by_name_and_size() {
 
 #[test]
 fn the_search_stops_at_the_time_limit_and_names_it() {
-    let started = Instant::now();
-    let reason = reason(GRID, &explicit(400_000, Some(50)));
+    // The clock starts once the spec is checked, and a run whose 50 ms
+    // were spent before the search began (a loaded machine, the other
+    // tests running beside this one) is tried again: it shows nothing
+    // about the search.
+    let charter = checked(GRID);
+    let (started, reason) = (0..20)
+        .map(|_| {
+            let started = Instant::now();
+            let outcomes = verify::verify(&charter, None, &explicit(400_000, Some(50)));
+            let Verdict::Unknown { reason } = outcomes[0].verdict.clone() else {
+                panic!("expected unknown, got {:?}", outcomes[0].verdict);
+            };
+            (started, reason)
+        })
+        .find(|(_, reason)| {
+            !matches!(
+                reason,
+                UnknownReason::Budget(budget::Stopped {
+                    before_start: true,
+                    ..
+                })
+            )
+        })
+        .expect("the search began within 50 ms in one of 20 runs");
     let UnknownReason::Budget(budget::Stopped {
         spent: Spent::Time { limit_ms },
         depth: Some(depth),

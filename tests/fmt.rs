@@ -157,7 +157,10 @@ fn the_meaning_comparison_sees_a_dropped_not_and_a_moved_parenthesis() {
 #[test]
 fn a_messy_spec_in_the_canonical_layout() {
     let text = std::fs::read_to_string(root().join("tests/fixtures/fmt/messy.charter")).unwrap();
-    insta::assert_snapshot!(format!("{text}---- formatted\n{}", format(&text)));
+    crate::common::assert_snapshot!(
+        "a_messy_spec_in_the_canonical_layout",
+        format!("{text}---- formatted\n{}", format(&text))
+    );
 }
 
 #[test]

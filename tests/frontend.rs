@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -24,7 +24,7 @@ fn valid_syntax_snapshots() {
             ast::print::dump(&loaded.ast),
             render_outcome(path, &bytes)
         );
-        insta::assert_snapshot!(output);
+        common::assert_snapshot!("valid_syntax_snapshots", output);
     });
 }
 
@@ -39,7 +39,7 @@ fn syntax_error_snapshots() {
             shown_source(&bytes),
             render_outcome(path, &bytes)
         );
-        insta::assert_snapshot!(output);
+        common::assert_snapshot!("syntax_error_snapshots", output);
     });
 }
 
@@ -62,7 +62,7 @@ fn check_error_snapshots() {
             shown_source(&bytes),
             render_outcome(path, &bytes)
         );
-        insta::assert_snapshot!(output);
+        common::assert_snapshot!("check_error_snapshots", output);
     });
 }
 

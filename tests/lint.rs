@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod common;
+use crate::common;
 
 use charter::lint::{self, Kind, LintReport};
 use charter::report::{self, Color, SourceFile};
@@ -58,10 +58,13 @@ fn lint_snapshots() {
             relative.display()
         );
         let text = std::fs::read_to_string(path).unwrap();
-        insta::assert_snapshot!(format!(
-            "{text}\n---- lint ----\n{}",
-            String::from_utf8(output.stdout).unwrap()
-        ));
+        common::assert_snapshot!(
+            "lint_snapshots",
+            format!(
+                "{text}\n---- lint ----\n{}",
+                String::from_utf8(output.stdout).unwrap()
+            )
+        );
     });
 }
 
@@ -219,7 +222,7 @@ fn lint_json_snapshot() {
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["schema"], report::JSON_SCHEMA_VERSION);
     assert_eq!(value["kind"], "lint");
-    insta::assert_snapshot!(text);
+    common::assert_snapshot!("lint_json_snapshot", text);
 }
 
 /// An obligation conflict in JSON: no impossible step, the duties owed

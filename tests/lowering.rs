@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use charter::{ir, lower};
 use common::load_fixture;
@@ -30,7 +30,7 @@ fn lowering_snapshots() {
             ir::print::system_with_source(&lowered.system, &text)
         });
         let output = format!("{text}\n---- ir for `{}` ----\n{printed}", command.name);
-        insta::assert_snapshot!(output);
+        common::assert_snapshot!("lowering_snapshots", output);
     });
 }
 

@@ -13,8 +13,9 @@ use charter::eval::{self, History, Value};
 use charter::hir::{self, StateKind};
 use charter::verify::{self, ending, Overrides, Verdict};
 
-mod common;
+use crate::common;
 
+use common::verified::verified;
 use common::{charter_files, load_charter as load};
 
 /// `value` with the location (the whole value, or one member's presence)
@@ -78,8 +79,8 @@ fn counterexamples_and_witnesses_are_minimal() {
     let mut tried = 0;
     for dir in ["specs", "tests/fixtures/verify"] {
         for path in charter_files(dir) {
-            let charter = load(&path);
-            let outcomes = verify::verify(&charter, None, &Overrides::default());
+            let verified = verified(&path);
+            let (charter, outcomes) = (&verified.charter, &verified.outcomes);
             for (outcome, command) in outcomes.iter().zip(&charter.commands) {
                 let (Verdict::Counterexample { trace, .. } | Verdict::Witness { trace, .. }) =
                     &outcome.verdict
@@ -92,12 +93,12 @@ fn counterexamples_and_witnesses_are_minimal() {
                     .unwrap_or_else(|| panic!("{name}: not minimised"));
                 assert!(minimality.counts.is_some(), "{name}: not counted");
                 let history = trace.history.as_ref().unwrap();
-                let model = eval::Model::new(&charter, &command.scopes);
-                eval::replay(&model, history, ending(&charter, command)).unwrap();
+                let model = eval::Model::new(charter, &command.scopes);
+                eval::replay(&model, history, ending(charter, command)).unwrap();
                 traces += 1;
                 // Keep one changed location as it was, for as long as it
                 // keeps its new value.
-                for (step, state, cell, member) in changes(&charter, history) {
+                for (step, state, cell, member) in changes(charter, history) {
                     let mut simpler = history.clone();
                     let kept = history.states[step].cells[state][cell].clone();
                     let changed = location(&history.states[step + 1].cells[state][cell], &member);
@@ -111,7 +112,7 @@ fn counterexamples_and_witnesses_are_minimal() {
                     }
                     tried += 1;
                     assert!(
-                        eval::replay(&model, &simpler, ending(&charter, command)).is_err(),
+                        eval::replay(&model, &simpler, ending(charter, command)).is_err(),
                         "{name}: step {} need not change {} {member:?}",
                         step + 1,
                         model.location_name(hir::StateId(state), cell),
@@ -134,7 +135,7 @@ fn counterexamples_and_witnesses_are_minimal() {
                             }
                             tried += 1;
                             assert!(
-                                eval::replay(&model, &simpler, ending(&charter, command)).is_err(),
+                                eval::replay(&model, &simpler, ending(charter, command)).is_err(),
                                 "{name}: constant {} need not hold {member:?}",
                                 model.location_name(hir::StateId(state), cell),
                             );
@@ -152,7 +153,7 @@ fn counterexamples_and_witnesses_are_minimal() {
                             );
                             tried += 1;
                             assert!(
-                                eval::replay(&model, &simpler, ending(&charter, command)).is_err(),
+                                eval::replay(&model, &simpler, ending(charter, command)).is_err(),
                                 "{name}: step {} need not name {member:?}",
                                 step + 1
                             );

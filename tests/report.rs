@@ -6,9 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-#[path = "common/html.rs"]
-mod html;
+use crate::common;
+use common::html;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

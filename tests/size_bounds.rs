@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use charter::check::size::{estimate, Estimated, Uses};
 use charter::hir::{Charter, SortId, SortKind};
@@ -46,8 +46,12 @@ fn the_estimate_bounds_the_terms_lowering_builds() {
         for command in &charter.commands {
             for factor in [1, 2, 3] {
                 let scopes = scaled(&charter, &command.scopes, factor);
-                let uses = charter::check::size::Uses::Command(&command.kind);
-                let estimated = estimate(&charter, uses, &scopes, command.depth);
+                let estimated = estimate(
+                    &charter,
+                    Uses::Command(&command.kind),
+                    &scopes,
+                    command.depth,
+                );
                 // Large scaled commands cost time to lower, not coverage.
                 if factor > 1 && estimated.per_step > 200_000 {
                     continue;

@@ -6,8 +6,6 @@
 //! progress line itself needs a terminal: see the report of issue 17 for
 //! a run under tmux.)
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,7 +13,7 @@ use std::process::{Command, Stdio};
 use charter::plan::{Overrides, Plan};
 use charter::verify::Progress;
 
-mod common;
+use crate::common;
 
 /// charter with no color variable from the caller's environment.
 fn charter_bin() -> Command {

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -12,6 +12,7 @@ use charter::eval::{self, At, History, Reason, Value};
 use charter::hir::{self, EventId};
 use charter::verify::{self, ending, Outcome, Overrides, Verdict};
 
+use common::verified::verified;
 use common::{charter_files, load_charter as load};
 
 fn history_of(outcome: &Outcome) -> Option<&History> {
@@ -39,14 +40,14 @@ fn every_trace_replays() {
     let mut replayed = 0;
     for dir in ["specs", "tests/fixtures/verify", "tests/fixtures/trust"] {
         for path in charter_files(dir) {
-            let charter = load(&path);
-            let outcomes = verify::verify(&charter, None, &Overrides::default());
+            let verified = verified(&path);
+            let (charter, outcomes) = (&verified.charter, &verified.outcomes);
             for (outcome, command) in outcomes.iter().zip(&charter.commands) {
                 let Some(history) = history_of(outcome) else {
                     continue;
                 };
-                let model = eval::Model::new(&charter, &command.scopes);
-                eval::replay(&model, history, ending(&charter, command))
+                let model = eval::Model::new(charter, &command.scopes);
+                eval::replay(&model, history, ending(charter, command))
                     .unwrap_or_else(|r| panic!("{}: {}: {r}", path.display(), command.name));
                 replayed += 1;
             }
@@ -327,10 +328,10 @@ fn explicit_engine_agrees_with_smt() {
     let mut skipped = 0;
     for dir in ["specs", "tests/fixtures/verify", "tests/fixtures/trust"] {
         for path in charter_files(dir) {
-            let charter = load(&path);
-            let by_explicit = verify::verify(&charter, None, &explicit);
-            let by_smt = verify::verify(&charter, None, &Overrides::default());
-            for (e, s) in by_explicit.iter().zip(&by_smt) {
+            let verified = verified(&path);
+            let (charter, by_smt) = (&verified.charter, &verified.outcomes);
+            let by_explicit = verify::verify(charter, None, &explicit);
+            for (e, s) in by_explicit.iter().zip(by_smt) {
                 history_of(e);
                 let (Some(e_kind), Some(s_kind)) = (conclusive(&e.verdict), conclusive(&s.verdict))
                 else {

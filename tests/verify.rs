@@ -11,7 +11,7 @@ use std::process::Command;
 use charter::report::{self, SourceFile};
 use charter::verify::{self, Outcome, Overrides, Verdict};
 
-mod common;
+use crate::common;
 
 use common::charter_files;
 
@@ -19,12 +19,7 @@ fn run(path: &Path) -> (SourceFile, Vec<Outcome>) {
     let bytes = std::fs::read(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let source = SourceFile::from_bytes(&name, &bytes);
-    let checked = charter::load(&bytes)
-        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
-        .checked
-        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-    let outcomes = verify::verify(&checked.charter, None, &Overrides::default());
-    (source, outcomes)
+    (source, common::verified::verified(path).outcomes.clone())
 }
 
 fn rendered(source: &SourceFile, outcomes: &[Outcome]) -> String {
@@ -84,7 +79,7 @@ fn spec_verdicts_and_timelines() {
         let (source, outcomes) = run(&path);
         assert_all_expected(&path, &source, &outcomes);
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        insta::assert_snapshot!(format!("spec_{name}"), cli_verify(&path, false));
+        common::assert_snapshot!(format!("spec_{name}"), cli_verify(&path, false));
     }
 }
 
@@ -92,7 +87,7 @@ fn spec_verdicts_and_timelines() {
 fn spec_json_results() {
     for path in charter_files("specs") {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        insta::assert_snapshot!(format!("json_{name}"), cli_verify(&path, true));
+        common::assert_snapshot!(format!("json_{name}"), cli_verify(&path, true));
     }
 }
 
@@ -102,10 +97,13 @@ fn semantic_fixtures() {
         let (source, outcomes) = run(path);
         assert_all_expected(path, &source, &outcomes);
         let text = std::fs::read_to_string(path).unwrap();
-        insta::assert_snapshot!(format!(
-            "{text}\n---- verdicts ----\n{}",
-            cli_verify(&relative(path), false)
-        ));
+        common::assert_snapshot!(
+            "semantic_fixtures",
+            format!(
+                "{text}\n---- verdicts ----\n{}",
+                cli_verify(&relative(path), false)
+            )
+        );
     });
 }
 

@@ -2,7 +2,9 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod html;
 pub mod spans;
+pub mod verified;
 
 use std::path::Path;
 
@@ -124,4 +126,28 @@ pub fn conclusive(verdict: &charter::verify::Verdict) -> Option<String> {
         },
         Verdict::ReplayFailed { .. } => None,
     }
+}
+
+/// `insta::assert_snapshot!(name, value)` under the file name the snapshot
+/// had when its suite was a test binary of its own:
+/// `tests/snapshots/SUITE__NAME.snap` (in the one test binary, insta would
+/// put the binary's name in front, `all__SUITE__NAME.snap`). Under
+/// `insta::glob!`, `@FILE` follows the name as before.
+macro_rules! assert_snapshot {
+    ($name:expr, $value:expr $(,)?) => {
+        insta::with_settings!({ prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(
+                format!("{}__{}", $crate::common::suite(module_path!()), $name),
+                $value
+            );
+        })
+    };
+}
+pub(crate) use assert_snapshot;
+
+/// The suite a module path is in: `all::verify` → `verify`,
+/// `all::verify::inner` → `verify__inner` (as insta joins a path).
+pub fn suite(module_path: &str) -> String {
+    let below_the_crate = module_path.split_once("::").map_or("", |(_, rest)| rest);
+    below_the_crate.replace("::", "__")
 }
