@@ -19,6 +19,7 @@ use crate::trace::{self, Trace};
 pub use crate::plan::{Engine, Overrides};
 
 mod lemmas;
+pub use lemmas::{LemmaFate, LemmaReport};
 mod rests_on;
 
 use rests_on::{rests_on, Blockings};
@@ -225,6 +226,10 @@ pub struct Outcome {
     /// what it rests on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rests_on: Option<RestsOn>,
+    /// For `prove`: what became of each lemma it could assume (proved and
+    /// assumed, refuted, or neither).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lemmas: Vec<LemmaReport>,
     #[serde(skip)]
     pub span: Span,
     /// The span of the property (or scenario condition) concerned.
@@ -376,7 +381,7 @@ fn run_one(
 ) -> Outcome {
     let command = &plan.command;
     let depth = plan.depth;
-    let mut lemmas = Vec::new();
+    let mut lemmas = lemmas::Asked::default();
     let budget = &plan.limits.budget;
     let result = match (budget.check_before_start(), &plan.too_large, plan.engine) {
         (Err(stopped), _, _) => Err(Stop::Solver(stopped.into())),
@@ -434,7 +439,7 @@ fn run_one(
         }
         CommandKind::Scenario { text, goal } => (None, text.clone(), goal.span),
     };
-    let rests_on = rests_on(charter, plan, &verdict, lemmas, blockings);
+    let rests_on = rests_on(charter, plan, &verdict, lemmas.used, blockings);
     let acknowledged = rests_on
         .as_ref()
         .is_none_or(|r| r.unacknowledged.is_empty() && r.stale.is_empty() && r.unsettled.is_none());
@@ -456,6 +461,7 @@ fn run_one(
     Outcome {
         clauses_used,
         rests_on,
+        lemmas: lemmas.reports,
         command: command.name.clone(),
         kind,
         property,
@@ -520,7 +526,7 @@ fn verdict(
     command: &Command,
     depth: usize,
     limits: &Limits,
-    lemmas_used: &mut Vec<String>,
+    lemmas_asked: &mut lemmas::Asked,
     lemma_cache: &mut lemmas::Cache,
 ) -> Result<Verdict, Stop> {
     let mut lowered = lower::lower(charter, command);
@@ -589,7 +595,7 @@ fn verdict(
                 match solve::prove(system, goal, &[], k, limits)? {
                     Proof::Open { .. } => {
                         let asked = (charter, command, system);
-                        lemmas::shortcut(lemma_cache, asked, k, limits, lemmas_used)
+                        lemmas::shortcut(lemma_cache, asked, k, limits, &mut lemmas_asked.used)
                     }
                     decided => decided,
                 }
@@ -626,12 +632,14 @@ fn verdict(
             Search::NoneUpTo { depth } => Ok(Verdict::NoneUpTo { depth }),
         },
         CommandKind::Prove(id) => {
-            // Lemmas first, each with the ones proved before it; those that
-            // are proved are assumed by the proof of the goal.
+            // Lemmas first, proved together; those proved are assumed by
+            // the proof of the goal, and each one's fate is reported.
             // Proved once per file (see `lemmas`).
-            let ids = lemma_cache.proved(charter, &command.scopes, depth, limits, Some(*id))?;
+            let fates = lemma_cache.fates(charter, &command.scopes, depth, limits, Some(*id))?;
+            lemmas_asked.reports = lemmas::reports(charter, &fates);
+            let ids = lemmas::proved_of(&fates);
             let (proved, names) = lemmas::assumed(charter, system, &ids);
-            *lemmas_used = names;
+            lemmas_asked.used = names;
             match solve::prove(system, goal, &proved, depth, limits)? {
                 Proof::Proved { k } => Ok(vacuous(limits)?.unwrap_or(Verdict::Proved {
                     method: Method::KInduction,

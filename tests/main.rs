@@ -20,6 +20,7 @@ mod explicit;
 mod files;
 mod fmt;
 mod frontend;
+mod lemmas;
 mod lint;
 mod lowering;
 mod lsp;

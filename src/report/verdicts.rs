@@ -5,7 +5,7 @@
 use super::timeline::render_trace;
 use super::{clauses, one_line, plural, position, scopes, SourceFile};
 use crate::trace::Trace;
-use crate::verify::{Method, Outcome, OutcomeKind, Verdict};
+use crate::verify::{LemmaFate, LemmaReport, Method, Outcome, OutcomeKind, Verdict};
 
 /// A command's result as a person reads it: the verdict, the history for a
 /// counterexample or witness, the property concerned, and whether that is
@@ -49,8 +49,42 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
     if let Some(rests_on) = &outcome.rests_on {
         out.push_str(&render_rests_on(outcome, rests_on));
     }
+    out.push_str(&lemmas_not_assumed(&outcome.lemmas));
     if let Some(line) = expectation_line(outcome) {
         out.push_str(&format!("  {line}\n"));
+    }
+    out
+}
+
+/// The lemmas a proof could not assume, and why: a refuted one with the
+/// history that violates it.
+fn lemmas_not_assumed(lemmas: &[LemmaReport]) -> String {
+    let mut out = String::new();
+    for lemma in lemmas {
+        let name = &lemma.name;
+        match &lemma.fate {
+            LemmaFate::Proved { .. } => {}
+            LemmaFate::Open { k } => out.push_str(&format!(
+                "  lemma {name} not assumed: neither proved nor refuted by k-induction up to k = {k}\n"
+            )),
+            LemmaFate::Refuted { depth, trace } => {
+                out.push_str(&format!(
+                    "  lemma {name} not assumed: it is false, violated after {depth} step{}:\n\n",
+                    plural(*depth)
+                ));
+                for line in render_trace(trace).lines() {
+                    match line.is_empty() {
+                        true => out.push('\n'),
+                        false => out.push_str(&format!("  {line}\n")),
+                    }
+                }
+                let state = match depth {
+                    0 => "the initial state".to_string(),
+                    _ => format!("the state after step {depth}"),
+                };
+                out.push_str(&format!("    lemma {name} violated in {state}\n"));
+            }
+        }
     }
     out
 }

@@ -11,9 +11,11 @@ pub mod blame;
 mod encode;
 pub mod joint;
 mod minimise;
+mod together;
 
 pub use encode::{RawTrace, RawValue};
 pub use minimise::{minimise, Counts, Minimised};
+pub use together::{prove_together, LemmaProof};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;

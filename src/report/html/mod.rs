@@ -18,7 +18,7 @@ use crate::hir;
 use crate::lint::expected::Expected;
 use crate::lint::{Blamed, BlamedKind, Finding, LintReport};
 use crate::trace::ClauseRef;
-use crate::verify::{Outcome, Verdict};
+use crate::verify::{LemmaFate, Outcome, Verdict};
 use timeline::{table, Ending};
 
 /// What a report shows: the spec, its commands' outcomes and its lint.
@@ -204,6 +204,23 @@ fn command(index: usize, outcome: &Outcome, source: &SourceFile, clauses: &Claus
             ));
         }
         out.push_str("</ul>\n");
+    }
+    for (n, lemma) in outcome.lemmas.iter().enumerate() {
+        let name = escape(&lemma.name);
+        match &lemma.fate {
+            LemmaFate::Proved { .. } => {}
+            LemmaFate::Open { k } => out.push_str(&format!(
+                "<p class=\"lemma bad\">lemma {name} not assumed: neither proved nor refuted by k-induction up to k = {k}</p>\n"
+            )),
+            LemmaFate::Refuted { depth, trace } => {
+                out.push_str(&format!(
+                    "<p class=\"lemma bad\">lemma {name} not assumed: it is false, violated after {depth} step{}:</p>\n",
+                    plural(*depth)
+                ));
+                let table_id = format!("{id}-lemma-{n}-timeline");
+                out.push_str(&table(trace, &table_id, clauses, Ending::Violated));
+            }
+        }
     }
     if let Verdict::Counterexample { trace, .. } | Verdict::Witness { trace, .. } = &outcome.verdict
     {
