@@ -411,3 +411,14 @@ scenario march_first "ratified on 1 March, in force 1 April":
         ]
     );
 }
+
+/// `now` in a define is the date where the define is used (the step's date
+/// in a guard and an effect, the state's in a property): both engines
+/// agree on the fixture that tells them apart.
+#[test]
+fn now_in_a_define_agrees_with_smt() {
+    let source = std::fs::read_to_string("tests/fixtures/verify/now_in_define.charter").unwrap();
+    let (smt, explicit) = by_both_engines(&source, 200_000);
+    assert_eq!(smt, explicit);
+    assert_eq!(smt, ["none up to 4", "none up to 4", "counterexample in 1"]);
+}

@@ -473,17 +473,6 @@ pub enum CheckError {
         declared: Span,
     },
 
-    #[error("{what} cannot be read in a define")]
-    #[diagnostic(
-        code(charter::check::time_in_define),
-        help("`now` is the step's date in guards and effects, and the state's date in properties, so a define cannot know which: give the define a parameter and pass `now` to it")
-    )]
-    TimeInDefine {
-        what: &'static str,
-        #[label("read here")]
-        span: Span,
-    },
-
     #[error(
         "{what} would expand into about {nodes} expression nodes, more than the {limit} allowed"
     )]
@@ -662,7 +651,6 @@ impl CheckError {
             | CivilRangeTooWide { span, .. }
             | CivilDuration { span, .. }
             | DurationUnit { span, .. }
-            | TimeInDefine { span, .. }
             | NoOrder { span, .. }
             | ExpansionTooLarge { span, .. }
             | MisplacedShare { span, .. }

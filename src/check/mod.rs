@@ -226,6 +226,9 @@ struct DefineSig {
     ty: Option<Type>,
     span: Span,
     name_span: Span,
+    /// Where the body reads `now`: its parameter for the date where the
+    /// define is used (each call passes its own `now`).
+    now: Option<LocalId>,
 }
 
 impl Checker {
@@ -294,6 +297,25 @@ impl Checker {
             }
         }
         self.define_bodies[id.0] = body;
+    }
+
+    /// The parameter that carries `now` into `define`'s body (made on
+    /// its first `now`).
+    pub(super) fn define_now(&mut self, define: DefineId, ty: Type, span: Span) -> LocalId {
+        if let Some(local) = self.define_sigs[define.0].now {
+            return local;
+        }
+        let local = LocalId(self.locals.len());
+        self.locals.push(hir::Local {
+            name: "now".into(),
+            ty,
+            provenance: Provenance::Calendar,
+            span,
+        });
+        self.local_used.push(true);
+        self.local_broken.push(false);
+        self.define_sigs[define.0].now = Some(local);
+        local
     }
 
     // ------------------------------------------------------------ pass 5: unused
@@ -381,9 +403,11 @@ impl Checker {
             .into_iter()
             .zip(self.define_bodies)
             .map(|(sig, body)| {
+                let mut params = sig.params.unwrap_or_default();
+                params.extend(sig.now);
                 Some(Define {
                     name: sig.name,
-                    params: sig.params.unwrap_or_default(),
+                    params,
                     ty: sig.ty?,
                     body: body?,
                     span: sig.span,

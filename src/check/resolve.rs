@@ -192,6 +192,7 @@ impl Checker {
                         declared,
                         span: item.span,
                         name_span: decl.name.span,
+                        now: None,
                     });
                     self.define_decls.push(decl.clone());
                     self.define_bodies.push(None);

@@ -116,12 +116,13 @@ impl Checker {
                 });
                 None
             }
+            // In a define, `now` is the date where the define is used: a
+            // parameter of its own, which each use passes.
+            // (A define's body is checked with the define on the stack.)
             Place::Define => {
-                self.error(CheckError::TimeInDefine {
-                    what: "the date",
-                    span,
-                });
-                None
+                let define = *self.define_stack.last()?;
+                let local = self.define_now(define, ty.clone(), span);
+                Some(expr(ExprKind::Local(local), ty, span))
             }
             Place::Requires => {
                 let event = self.current_event?;

@@ -89,10 +89,14 @@ fn type_of(charter: &hir::Charter, decl: &Decl) -> Option<String> {
         }
         DeclKind::Define => {
             let define = charter.defines.iter().find(|d| d.name == decl.name)?;
+            // Not the parameter that carries `now` into the body: each use
+            // passes its own date.
             let args: Vec<hir::Type> = define
                 .params
                 .iter()
-                .map(|&p| charter.local(p).ty.clone())
+                .map(|&p| charter.local(p))
+                .filter(|local| local.provenance == Provenance::User)
+                .map(|local| local.ty.clone())
                 .collect();
             Some(signature(charter, &args, &define.ty))
         }

@@ -166,6 +166,11 @@ impl Checker {
                 // The body failed to check, or the call is recursive:
                 // both are reported already.
                 let ty = sig.ty?;
+                let mut args = args;
+                if sig.now.is_some() {
+                    // The define reads `now`: the date here.
+                    args.push(self.now_expr(name.span, place)?);
+                }
                 typed(ExprKind::Call(id, args), ty)
             }
             Global::Event(id) => {
