@@ -455,6 +455,8 @@ pub enum BinaryOp {
     Ge,
     In,
     NotIn,
+    /// `A subset B`.
+    Subset,
     Union,
     Intersect,
     Add,
@@ -521,6 +523,7 @@ impl BinaryOp {
             BinaryOp::Ge => ">=",
             BinaryOp::In => "in",
             BinaryOp::NotIn => "not in",
+            BinaryOp::Subset => "subset",
             BinaryOp::Union => "union",
             BinaryOp::Intersect => "intersect",
             BinaryOp::Add => "+",

@@ -274,6 +274,22 @@ impl Checker {
                     Some(membership)
                 }
             }
+            A::Subset => {
+                // `A subset B` is `A - B = {}`: nothing of A outside B.
+                let (lhs, rhs) = self.set_pair(lhs, rhs, op, place)?;
+                let ty = lhs.ty.clone();
+                let outside = Expr {
+                    kind: node(BinaryOp::Difference, lhs, rhs),
+                    ty: ty.clone(),
+                    span,
+                };
+                let empty = Expr {
+                    kind: ExprKind::SetLiteral(Vec::new()),
+                    ty,
+                    span,
+                };
+                typed(node(BinaryOp::Eq, outside, empty), Type::Bool)
+            }
             A::Union | A::Intersect => {
                 let (lhs, rhs) = self.set_pair(lhs, rhs, op, place)?;
                 let op = if op == A::Union {

@@ -40,7 +40,8 @@ fn binding_power(op: BinaryOp) -> (u8, u8) {
         | BinaryOp::Gt
         | BinaryOp::Ge
         | BinaryOp::In
-        | BinaryOp::NotIn => (13, 14),
+        | BinaryOp::NotIn
+        | BinaryOp::Subset => (13, 14),
         BinaryOp::Add | BinaryOp::Sub | BinaryOp::Union => (15, 16),
         BinaryOp::Mul | BinaryOp::Intersect => (17, 18),
     }
@@ -133,6 +134,7 @@ impl ExprBuilder {
                         Rule::op_or => BinaryOp::Or,
                         Rule::op_and => BinaryOp::And,
                         Rule::op_not_in => BinaryOp::NotIn,
+                        Rule::op_subset => BinaryOp::Subset,
                         Rule::op_in => BinaryOp::In,
                         Rule::op_ne => BinaryOp::Ne,
                         Rule::op_le => BinaryOp::Le,
