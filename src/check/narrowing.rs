@@ -6,7 +6,7 @@
 //! What a formula allows is read from its top-level conjuncts that compare
 //! a constant or variable (not a function) with a number: `x <= 365`,
 //! `365 >= x`, `x = 365`, `x in {1, 365}`, and a disjunction of such
-//! comparisons of the same name (their hull). A bound the formula gives
+//! comparisons of the same name (each side an alternative). A bound the formula gives
 //! beyond the declared range is the warning; a formula with no bound on
 //! that side (`x >= 0`) allows nothing in particular there, so it is
 //! silent.
@@ -49,45 +49,65 @@ impl Checker {
             }
         }
         for (source, body) in sources {
-            let mut allowed: Vec<(StateId, Allowed)> = Vec::new();
+            // Per name, the alternatives the conjuncts leave it.
+            let mut allowed: Vec<(StateId, Vec<Allowed>)> = Vec::new();
             for conjunct in conjuncts(&body) {
-                let Some((id, bounds)) = atom(conjunct) else {
+                let Some((id, alternatives)) = atom(conjunct) else {
                     continue;
                 };
                 match allowed.iter_mut().find(|(other, _)| *other == id) {
-                    Some((_, known)) => *known = intersect(*known, bounds),
-                    None => allowed.push((id, bounds)),
+                    Some((_, known)) => {
+                        let product = known
+                            .iter()
+                            .flat_map(|a| alternatives.iter().map(|b| intersect(*a, *b)))
+                            .collect();
+                        *known = product;
+                    }
+                    None => allowed.push((id, alternatives)),
                 }
             }
-            for (id, bounds) in allowed {
-                self.narrowed(id, bounds, &source);
+            for (id, alternatives) in allowed {
+                self.narrowed(id, &alternatives, &source);
             }
         }
     }
 
-    fn narrowed(&mut self, id: StateId, allowed: Allowed, source: &str) {
+    fn narrowed(&mut self, id: StateId, alternatives: &[Allowed], source: &str) {
         let state = &self.states[id.0];
         let Type::Int(range) = &state.ty else {
             return;
         };
         let (low, high) = (range.low, range.high);
-        let (from, to) = (allowed.low.map(|b| b.0), allowed.high.map(|b| b.0));
-        if from.zip(to).is_some_and(|(from, to)| from > to) {
-            return;
+        let (mut wanted_low, mut wanted_high) = (low, high);
+        let mut cuts: Vec<String> = Vec::new();
+        let mut first_span = None;
+        for allowed in alternatives {
+            let (from, to) = (allowed.low.map(|b| b.0), allowed.high.map(|b| b.0));
+            if from.zip(to).is_some_and(|(from, to)| from > to) {
+                continue;
+            }
+            let (cut, span) = match (allowed.low, allowed.high) {
+                (_, Some((to, span))) if to > high => {
+                    let from = from.map_or(high + 1, |f| f.max(high + 1));
+                    (span_text(from, to), span)
+                }
+                (Some((from, span)), _) if from < low => {
+                    let to = to.map_or(low - 1, |t| t.min(low - 1));
+                    (span_text(from, to), span)
+                }
+                _ => continue,
+            };
+            wanted_low = wanted_low.min(from.unwrap_or(low));
+            wanted_high = wanted_high.max(to.unwrap_or(high));
+            if !cuts.contains(&cut) {
+                cuts.push(cut);
+            }
+            first_span.get_or_insert(span);
         }
-        let (cut, span) = match (allowed.low, allowed.high) {
-            (_, Some((to, span))) if to > high => {
-                let from = from.map_or(high + 1, |f| f.max(high + 1));
-                (span_text(from, to), span)
-            }
-            (Some((from, span)), _) if from < low => {
-                let to = to.map_or(low - 1, |t| t.min(low - 1));
-                (span_text(from, to), span)
-            }
-            _ => return,
+        let Some(span) = first_span else {
+            return;
         };
-        let wanted_low = from.map_or(low, |f| f.min(low));
-        let wanted_high = to.map_or(high, |t| t.max(high));
+        let cut = cuts.join(", ");
         let declared = if *range == DEFAULT_INT_RANGE {
             format!("`Int`, which is `Int[{low}..{high}]`")
         } else {
@@ -129,19 +149,6 @@ fn intersect(a: Allowed, b: Allowed) -> Allowed {
     Allowed { low, high }
 }
 
-/// The smallest interval holding both: unbounded where either is.
-fn hull(a: Allowed, b: Allowed) -> Allowed {
-    let low = match (a.low, b.low) {
-        (Some(x), Some(y)) => Some(if x.0 <= y.0 { x } else { y }),
-        _ => None,
-    };
-    let high = match (a.high, b.high) {
-        (Some(x), Some(y)) => Some(if x.0 >= y.0 { x } else { y }),
-        _ => None,
-    };
-    Allowed { low, high }
-}
-
 fn conjuncts(expr: &Expr) -> Vec<&Expr> {
     match &expr.kind {
         ExprKind::Binary(BinaryOp::And, a, b) => {
@@ -153,8 +160,10 @@ fn conjuncts(expr: &Expr) -> Vec<&Expr> {
     }
 }
 
-/// A comparison of one nullary, unprimed constant or variable with numbers.
-fn atom(expr: &Expr) -> Option<(StateId, Allowed)> {
+/// A comparison of one nullary, unprimed constant or variable with numbers:
+/// the intervals it allows (one each for a disjunction's sides and a set's
+/// members).
+fn atom(expr: &Expr) -> Option<(StateId, Vec<Allowed>)> {
     let ExprKind::Binary(op, a, b) = &expr.kind else {
         return None;
     };
@@ -172,9 +181,10 @@ fn atom(expr: &Expr) -> Option<(StateId, Allowed)> {
         high: None,
     };
     if *op == BinaryOp::Or {
-        let (x, left) = atom(a)?;
+        let (x, mut left) = atom(a)?;
         let (y, right) = atom(b)?;
-        return (x == y).then(|| (x, hull(left, right)));
+        left.extend(right);
+        return (x == y).then_some((x, left));
     }
     if *op == BinaryOp::In {
         let id = name(a)?;
@@ -182,14 +192,7 @@ fn atom(expr: &Expr) -> Option<(StateId, Allowed)> {
             return None;
         };
         let numbers: Vec<i64> = items.iter().map(number).collect::<Option<_>>()?;
-        let (low, high) = (numbers.iter().min()?, numbers.iter().max()?);
-        return Some((
-            id,
-            Allowed {
-                low: Some((*low, span)),
-                high: Some((*high, span)),
-            },
-        ));
+        return Some((id, numbers.into_iter().map(point).collect()));
     }
     // `x op n`, or `n op x` read as `x op' n`.
     let (id, n, op) = match (name(a), number(b), name(b), number(a)) {
@@ -198,11 +201,11 @@ fn atom(expr: &Expr) -> Option<(StateId, Allowed)> {
         _ => return None,
     };
     match op {
-        BinaryOp::Eq => Some((id, point(n))),
-        BinaryOp::Le => Some((id, at_most(n))),
-        BinaryOp::Lt => Some((id, at_most(n.checked_sub(1)?))),
-        BinaryOp::Ge => Some((id, at_least(n))),
-        BinaryOp::Gt => Some((id, at_least(n.checked_add(1)?))),
+        BinaryOp::Eq => Some((id, vec![point(n)])),
+        BinaryOp::Le => Some((id, vec![at_most(n)])),
+        BinaryOp::Lt => Some((id, vec![at_most(n.checked_sub(1)?)])),
+        BinaryOp::Ge => Some((id, vec![at_least(n)])),
+        BinaryOp::Gt => Some((id, vec![at_least(n.checked_add(1)?)])),
         _ => None,
     }
 }
