@@ -288,7 +288,7 @@ pub enum CheckError {
         span: Span,
     },
 
-    #[error("`{name}` is {what}; a clause defines defines and constants")]
+    #[error("`{name}` is {what}; `defines` names defines and constants")]
     #[diagnostic(
         code(charter::check::not_definable),
         help("`defines` names the `define`s or `const`s whose definition the clause's text is")

@@ -89,10 +89,11 @@ fn reads(charter: &hir::Charter, expr: &Expr, out: &mut Vec<Defined>) {
     let mut calls = Vec::new();
     visit::walk(expr, &mut |e| match &e.kind {
         ExprKind::Call(id, _) => calls.push(*id),
-        ExprKind::State { id, .. } if charter.state(*id).kind == hir::StateKind::Const => {
-            if !out.contains(&Defined::Const(*id)) {
-                out.push(Defined::Const(*id));
-            }
+        ExprKind::State { id, .. }
+            if charter.state(*id).kind == hir::StateKind::Const
+                && !out.contains(&Defined::Const(*id)) =>
+        {
+            out.push(Defined::Const(*id));
         }
         _ => {}
     });

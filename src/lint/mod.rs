@@ -295,7 +295,7 @@ fn ask(
                 ),
                 span: event.span,
                 witness: None,
-                blamed: blamed_all(charter, &items),
+                blamed: blamed_all(charter, items),
             });
         }
     }
@@ -335,7 +335,7 @@ fn ask(
                 ),
                 span: duty.span,
                 witness: None,
-                blamed: blamed_all(charter, &items),
+                blamed: blamed_all(charter, items),
             });
             continue;
         }
@@ -368,7 +368,7 @@ fn ask(
             message,
             span: application.span,
             witness: None,
-            blamed: blamed_all(charter, &items),
+            blamed: blamed_all(charter, items),
         });
     }
     let reported = match asked {
@@ -387,7 +387,7 @@ fn ask(
                 ),
                 span: formula.span,
                 witness: None,
-                blamed: blamed_all(charter, &items),
+                blamed: blamed_all(charter, items),
             });
         }
     }
