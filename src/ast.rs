@@ -214,6 +214,16 @@ pub enum RuleKind {
         when: Option<Expr>,
         duty: Obligation,
     },
+    /// `except in clause [when cond]: effects unless …`: an exception to
+    /// every `on` rule of `clause`, read in that rule's scope.
+    Except {
+        clause: Ident,
+        when: Option<Expr>,
+        block: EffectBlock,
+    },
+    /// `defines a, b`: the defines (or constants) whose definition the
+    /// clause's text is.
+    Defines(Vec<Ident>),
 }
 
 /// What an obligation requires: an event (`_` for any argument) within a

@@ -59,6 +59,9 @@ pub struct Binding {
 pub struct ClauseRef {
     pub clause: String,
     pub article: Option<String>,
+    /// The clauses it is an exception to (`except in vesting`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exception_to: Vec<String>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -466,6 +469,11 @@ fn clause_ref(charter: &hir::Charter, clause: ClauseId, span: Span) -> ClauseRef
     ClauseRef {
         clause: decl.name.clone(),
         article: decl.article.clone(),
+        exception_to: decl
+            .exception_to
+            .iter()
+            .map(|c| charter.clauses[c.0].name.clone())
+            .collect(),
         span,
     }
 }

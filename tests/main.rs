@@ -16,6 +16,7 @@ mod budget_review;
 mod ci;
 mod differential;
 mod editor_grammar;
+mod exceptions;
 mod explicit;
 mod files;
 mod fmt;

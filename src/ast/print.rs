@@ -239,6 +239,27 @@ impl Printer {
                         rule.span,
                     );
                 }
+                RuleKind::Except {
+                    clause: target,
+                    when,
+                    block,
+                } => {
+                    let when = when_suffix(when.as_ref());
+                    self.line(
+                        indent + 1,
+                        format!("except in {}{when}", target.node),
+                        rule.span,
+                    );
+                    self.block(indent + 2, block);
+                }
+                RuleKind::Defines(names) => {
+                    let names: Vec<&str> = names.iter().map(|n| n.node.as_str()).collect();
+                    self.line(
+                        indent + 1,
+                        format!("defines {}", names.join(", ")),
+                        rule.span,
+                    );
+                }
             }
         }
     }

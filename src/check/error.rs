@@ -264,6 +264,61 @@ pub enum CheckError {
         others: Vec<Span>,
     },
 
+    #[error("clause `{clause}` has no `on` rule with effects to make an exception to")]
+    #[diagnostic(
+        code(charter::check::exception_without_rule),
+        help("`except in {clause}` narrows the effects of `{clause}`'s `on` rules; name a clause that has one")
+    )]
+    ExceptionWithoutRule {
+        clause: String,
+        #[label("an exception to this clause")]
+        span: Span,
+        #[label("the clause, without an `on` rule")]
+        target: Span,
+    },
+
+    #[error("clause `{clause}` has neither text nor rule")]
+    #[diagnostic(
+        code(charter::check::empty_clause),
+        help("quote the text it encodes (`clause {clause} \"…\"`), give it a rule, or say what it defines (`defines name`)")
+    )]
+    EmptyClause {
+        clause: String,
+        #[label("an empty clause")]
+        span: Span,
+    },
+
+    #[error("`{name}` is {what}; `defines` names defines and constants")]
+    #[diagnostic(
+        code(charter::check::not_definable),
+        help("`defines` names the `define`s or `const`s whose definition the clause's text is")
+    )]
+    NotDefinable {
+        name: String,
+        what: &'static str,
+        #[label("not a define or a constant")]
+        span: Span,
+    },
+
+    #[error("the range of `{name}` cuts {cut} that {source_what} allows")]
+    #[diagnostic(
+        code(charter::check::narrowing_range),
+        severity(Warning),
+        help("{help}")
+    )]
+    NarrowingRange {
+        name: String,
+        /// `365`, `128..365`.
+        cut: String,
+        /// "axiom `days`".
+        source_what: String,
+        help: String,
+        #[label("allows {cut}")]
+        span: Span,
+        #[label("declared here")]
+        declared: Span,
+    },
+
     #[error("`{name}` is {what}; only variables can be assigned")]
     #[diagnostic(
         code(charter::check::not_assignable),
@@ -659,6 +714,10 @@ impl CheckError {
             | ConfusableNames { span, .. }
             | ConfusableKeyword { span, .. }
             | MixedScriptName { span, .. }
+            | ExceptionWithoutRule { span, .. }
+            | EmptyClause { span, .. }
+            | NotDefinable { span, .. }
+            | NarrowingRange { span, .. }
             | Unused { span, .. } => *span,
         }
     }
@@ -668,6 +727,7 @@ impl CheckError {
             self,
             CheckError::Unused { .. }
                 | CheckError::ConfusableNames { .. }
+                | CheckError::NarrowingRange { .. }
                 | CheckError::ConfusableKeyword { .. }
                 | CheckError::MixedScriptName { .. }
         )

@@ -22,7 +22,9 @@ mod commands;
 mod confusable;
 mod duties;
 mod error;
+mod exceptions;
 mod expr;
+mod narrowing;
 mod order;
 mod resolve;
 mod rules;
@@ -31,6 +33,8 @@ mod time;
 mod types;
 
 pub use error::CheckError;
+
+use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
@@ -212,6 +216,11 @@ struct Checker {
     duties: Vec<duties::PendingDuty>,
     /// Per clause checked (as `clauses`): the names after `overrides`.
     override_names: Vec<Vec<Ident>>,
+    /// Per clause checked: the clauses it is an exception to.
+    exception_names: Vec<Vec<Ident>>,
+    /// Every clause of the charter as written, by name: an exception is
+    /// checked in the scope of the rules it excepts.
+    clause_asts: HashMap<String, ast::Clause>,
     /// What "did you mean" has compared so far ([`resolve::SUGGESTION_WORK`]).
     suggestion_work: usize,
 }
@@ -238,6 +247,7 @@ impl Checker {
 
     fn run(&mut self, charter: &ast::Charter) {
         self.collect_names(charter);
+        self.clause_asts = exceptions::clauses_by_name(charter);
         self.collect_duties(charter);
         self.resolve_sorts(charter);
         self.resolve_signatures(charter);
@@ -251,6 +261,7 @@ impl Checker {
         }
         self.report_unused();
         self.report_confusables();
+        self.report_narrowing();
     }
 
     // ------------------------------------------------------------ defines

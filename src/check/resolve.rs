@@ -25,6 +25,19 @@ impl Checker {
         self.globals.insert(name.node.clone(), (global, name.span));
     }
 
+    /// A clause's name, unless the clause defines a name it shares
+    /// (`clause quorum "…" defines quorum`): that name is the define's,
+    /// and `overrides`/`except in` still find the clause by it.
+    fn declare_clause(&mut self, clause: &ast::Clause) {
+        let shares = clause.rules.iter().any(|rule| {
+            matches!(&rule.kind, ast::RuleKind::Defines(names)
+                if names.iter().any(|n| n.node == clause.name.node))
+        });
+        if !shares {
+            self.declare(&clause.name, Global::Clause);
+        }
+    }
+
     pub(super) fn collect_names(&mut self, charter: &ast::Charter) {
         let mut sorts = 0;
         let mut states = 0;
@@ -90,10 +103,10 @@ impl Checker {
                 }
                 ast::ItemKind::Article(article) => {
                     for clause in &article.clauses {
-                        self.declare(&clause.name, Global::Clause);
+                        self.declare_clause(clause);
                     }
                 }
-                ast::ItemKind::Clause(clause) => self.declare(&clause.name, Global::Clause),
+                ast::ItemKind::Clause(clause) => self.declare_clause(clause),
                 ast::ItemKind::Command(command) => {
                     if let ast::CommandKind::Scenario { .. } = command.kind {
                         self.declare(&command.name, Global::Scenario);

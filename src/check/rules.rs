@@ -109,23 +109,29 @@ impl Checker {
     }
 
     fn clause(&mut self, clause: &ast::Clause, article: Option<&String>) {
-        let text = clause.text.as_ref().map(|t| t.node.as_str());
-        let rules = clause
-            .rules
-            .iter()
-            .flat_map(|rule| self.rule(rule, &clause.name.node, text))
-            .collect();
+        let checked = self.clause_rules(clause);
         self.clauses.push(Clause {
             name: clause.name.node.clone(),
             article: article.cloned(),
             text: clause.text.as_ref().map(|t| t.node.clone()),
-            rules,
+            rules: checked.rules,
             // Resolved once every clause is known (`resolve_overrides`).
             overrides: Vec::new(),
+            exception_to: Vec::new(),
+            defines: checked.defines,
             provenance: Provenance::User,
             span: clause.span,
         });
-        self.override_names.push(clause.overrides.clone());
+        // An exception overrides the clause it excepts (unless the clause
+        // says so already).
+        let mut overrides = clause.overrides.clone();
+        for excepted in &checked.excepted {
+            if !overrides.iter().any(|o| o.node == excepted.node) {
+                overrides.push(excepted.clone());
+            }
+        }
+        self.override_names.push(overrides);
+        self.exception_names.push(checked.excepted);
     }
 
     /// `clause a overrides b, c`: the names are clauses of the charter, each
@@ -195,6 +201,7 @@ impl Checker {
         for (index, list) in edges.into_iter().enumerate() {
             self.clauses[index].overrides = list.into_iter().map(|(c, _)| c).collect();
         }
+        self.resolve_exceptions();
     }
 
     pub(super) fn rule(&mut self, rule: &ast::Rule, clause: &str, text: Option<&str>) -> Vec<Rule> {
@@ -213,7 +220,7 @@ impl Checker {
         }
     }
 
-    fn effect_rule(&mut self, rule: &ast::Rule) -> Option<Rule> {
+    pub(super) fn effect_rule(&mut self, rule: &ast::Rule) -> Option<Rule> {
         let kind = match &rule.kind {
             ast::RuleKind::Always(body) => {
                 let body = self.expr_expecting(body, &Type::Bool, Place::Constraint)?;
@@ -248,10 +255,12 @@ impl Checker {
                     block: block?,
                 }
             }
-            // Checked by `rule`.
+            // Checked by `rule`, and by `clause_rules` (exceptions.rs).
             ast::RuleKind::May { .. }
             | ast::RuleKind::MustNot { .. }
-            | ast::RuleKind::Obligation { .. } => return None,
+            | ast::RuleKind::Obligation { .. }
+            | ast::RuleKind::Except { .. }
+            | ast::RuleKind::Defines(_) => return None,
         };
         Some(Rule {
             kind,

@@ -494,6 +494,8 @@ impl Checker {
             ),
             rules,
             overrides: Vec::new(),
+            exception_to: Vec::new(),
+            defines: Vec::new(),
             provenance: Provenance::Calendar,
             span,
         });

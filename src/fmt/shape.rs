@@ -122,10 +122,11 @@ impl Shape {
             self.anchor(rule.span.start, rule_indent, true);
             self.region(rule.span, RegionKind::Header);
             match &rule.kind {
-                RuleKind::On { when, block, .. } => {
+                RuleKind::On { when, block, .. } | RuleKind::Except { when, block, .. } => {
                     self.when(when);
                     self.block(block, rule_indent);
                 }
+                RuleKind::Defines(_) => {}
                 RuleKind::Always(expr) => self.expr(expr),
                 RuleKind::May { when, .. } | RuleKind::MustNot { when, .. } => self.when(when),
                 RuleKind::Obligation { when, duty, .. } => {

@@ -254,10 +254,23 @@ pub struct Clause {
     /// effects and theirs both assign a location in a step, its own hold
     /// and theirs do not. The relation is acyclic; it holds transitively.
     pub overrides: Vec<ClauseId>,
+    /// The clauses it is an exception to (`except in vesting`): each is in
+    /// `overrides` too, and the exception's rules are among `rules`.
+    pub exception_to: Vec<ClauseId>,
+    /// What its text defines (`defines quorum`): lint's blame cites the
+    /// clause where they are read.
+    pub defines: Vec<Defined>,
     /// `User`, or `Calendar` for the clause `calendar` (the rules the
     /// checker appends to a user's clause say their own).
     pub provenance: Provenance,
     pub span: Span,
+}
+
+/// A name a clause's text defines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Defined {
+    Define(DefineId),
+    Const(StateId),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -101,7 +101,34 @@ pub fn dump(charter: &Charter) -> String {
         } else {
             format!(" overrides {}", overrides.join(", "))
         };
-        let _ = writeln!(out, "clause {}{article}{overrides}", clause.name);
+        let excepts: Vec<&str> = clause
+            .exception_to
+            .iter()
+            .map(|c| charter.clauses[c.0].name.as_str())
+            .collect();
+        let excepts = if excepts.is_empty() {
+            String::new()
+        } else {
+            format!(" (an exception to {})", excepts.join(", "))
+        };
+        let defines: Vec<&str> = clause
+            .defines
+            .iter()
+            .map(|d| match d {
+                Defined::Define(id) => charter.defines[id.0].name.as_str(),
+                Defined::Const(id) => charter.states[id.0].name.as_str(),
+            })
+            .collect();
+        let defines = if defines.is_empty() {
+            String::new()
+        } else {
+            format!(" defines {}", defines.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "clause {}{article}{overrides}{excepts}{defines}",
+            clause.name
+        );
         for rule in &clause.rules {
             match &rule.kind {
                 RuleKind::StateConstraint(body) => {

@@ -371,6 +371,20 @@ impl Walker<'_> {
                     self.pop(pushed);
                 }
                 RuleKind::Always(expr) => self.expr(expr),
+                RuleKind::Except {
+                    clause: target,
+                    when,
+                    block,
+                } => {
+                    self.refer(target);
+                    self.maybe(when.as_ref());
+                    self.block(block);
+                }
+                RuleKind::Defines(names) => {
+                    for name in names {
+                        self.refer(name);
+                    }
+                }
                 RuleKind::May { pattern, when } | RuleKind::MustNot { pattern, when } => {
                     let pushed = self.pattern(pattern, rule.span);
                     self.maybe(when.as_ref());

@@ -41,6 +41,9 @@ pub enum BlamedKind {
     Value,
     /// A variable's integer range.
     Range,
+    /// A clause cited for a definition it carries (`defines`) that the
+    /// blamed items read: not an assumption of the query.
+    Definition,
 }
 
 impl BlamedKind {
@@ -54,6 +57,7 @@ impl BlamedKind {
             BlamedKind::InitialValue => "initial value",
             BlamedKind::Value => "value",
             BlamedKind::Range => "range",
+            BlamedKind::Definition => "definition in clause",
         }
     }
 }

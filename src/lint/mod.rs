@@ -19,6 +19,7 @@
 //! `expected.rs`: the `.lint` file of expected findings.
 
 mod blocking;
+mod definitions;
 pub mod expected;
 mod findings;
 mod obligations;
@@ -37,6 +38,7 @@ use crate::span::Span;
 use crate::trace::{self, Credit, Trace};
 
 pub use blocking::blocking;
+use definitions::blamed_all;
 use findings::blamed;
 pub use findings::{Blamed, BlamedKind, Finding, Owed, Witness};
 use obligations::obligation_conflicts;
@@ -209,7 +211,7 @@ fn ask(
             message: "no initial state exists: the initial values, `init` conditions and axioms contradict each other".into(),
             span: items.first().map_or(Span::default(), |i| blamed(charter, *i).span),
             witness: None,
-            blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+            blamed: blamed_all(charter, &items),
         });
         return Ok(LintReport {
             depth,
@@ -293,7 +295,7 @@ fn ask(
                 ),
                 span: event.span,
                 witness: None,
-                blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+                blamed: blamed_all(charter, items),
             });
         }
     }
@@ -333,7 +335,7 @@ fn ask(
                 ),
                 span: duty.span,
                 witness: None,
-                blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+                blamed: blamed_all(charter, items),
             });
             continue;
         }
@@ -366,7 +368,7 @@ fn ask(
             message,
             span: application.span,
             witness: None,
-            blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+            blamed: blamed_all(charter, items),
         });
     }
     let reported = match asked {
@@ -385,7 +387,7 @@ fn ask(
                 ),
                 span: formula.span,
                 witness: None,
-                blamed: items.iter().map(|i| blamed(charter, *i)).collect(),
+                blamed: blamed_all(charter, items),
             });
         }
     }
@@ -458,7 +460,7 @@ fn ask(
                 owed: Vec::new(),
                 question: None,
             }),
-            blamed: clash.blamed.iter().map(|i| blamed(charter, *i)).collect(),
+            blamed: blamed_all(charter, &clash.blamed),
         });
     }
     // The joint check runs on the whole spec only: with items left out, a

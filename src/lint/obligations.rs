@@ -2,7 +2,7 @@
 //! points of obligations taking part, the check's terms, and what is owed
 //! in the user's terms.
 
-use super::{blamed, road, Finding, Keep, Kind, Owed, Witness};
+use super::{road, Finding, Keep, Kind, Owed, Witness};
 use crate::hir;
 use crate::ir::TermId;
 use crate::lower;
@@ -115,11 +115,7 @@ pub(super) fn obligation_conflicts(
                     .last()
                     .map(|s| (s.clone(), owed_points)),
             }),
-            blamed: conflict
-                .blamed
-                .iter()
-                .map(|i| blamed(charter, *i))
-                .collect(),
+            blamed: super::definitions::blamed_all(charter, &conflict.blamed),
         });
     }
     Ok((out, outcome.unsettled))

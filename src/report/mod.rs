@@ -205,9 +205,16 @@ pub(crate) fn scopes(scopes: &[(String, u64)]) -> String {
 pub(crate) fn clauses(by: &[ClauseRef]) -> String {
     let names: Vec<String> = by
         .iter()
-        .map(|c| match &c.article {
-            Some(article) => format!("{} (art. {article})", c.clause),
-            None => c.clause.clone(),
+        .map(|c| {
+            let mut notes: Vec<String> = c.article.iter().map(|a| format!("art. {a}")).collect();
+            if !c.exception_to.is_empty() {
+                notes.push(format!("an exception to {}", c.exception_to.join(", ")));
+            }
+            if notes.is_empty() {
+                c.clause.clone()
+            } else {
+                format!("{} ({})", c.clause, notes.join("; "))
+            }
         })
         .collect();
     names.join(", ")

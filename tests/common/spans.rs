@@ -144,6 +144,23 @@ fn check_clause(clause: &Clause) -> Result {
                 inside(rule.span, block.span, "an effect block")?;
                 check_block(block)?;
             }
+            RuleKind::Except {
+                clause: target,
+                when,
+                block,
+            } => {
+                inside(rule.span, target.span, "an excepted clause")?;
+                if let Some(when) = when {
+                    check_expr(rule.span, when)?;
+                }
+                inside(rule.span, block.span, "an effect block")?;
+                check_block(block)?;
+            }
+            RuleKind::Defines(names) => {
+                for name in names {
+                    inside(rule.span, name.span, "a defined name")?;
+                }
+            }
         }
     }
     Ok(())

@@ -385,6 +385,7 @@ fn blamed_html(blamed: &Blamed, source: &SourceFile, clauses: &Clauses) -> Strin
         BlamedKind::Clause => clauses.link(&ClauseRef {
             clause: blamed.name.clone(),
             article: blamed.article.clone(),
+            exception_to: Vec::new(),
             span: blamed.span,
         }),
         _ => format!("<code>{}</code>", escape(&blamed.name)),

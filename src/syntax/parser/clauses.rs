@@ -71,6 +71,25 @@ fn rule(pair: Pair<Rule>) -> Result<ast::Rule> {
                 _ => return Err(internal(span_of(&body))),
             }
         }
+        Rule::except_rule => {
+            let mut children = Children::of(pair);
+            children.next()?; // `except`
+            let clause = ident(children.next()?);
+            let when = match children.next_if(Rule::when_cond) {
+                Some(when) => Some(expr(Children::of(when).next()?)?),
+                None => None,
+            };
+            let block = effect_block(children.next()?)?;
+            RuleKind::Except {
+                clause,
+                when,
+                block,
+            }
+        }
+        Rule::defines_rule => {
+            // The first child is the word `defines`.
+            RuleKind::Defines(Children::of(pair).rest().skip(1).map(ident).collect())
+        }
         Rule::permission | Rule::prohibition => {
             let may = pair.as_rule() == Rule::permission;
             let mut children = Children::of(pair);

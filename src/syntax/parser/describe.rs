@@ -262,6 +262,8 @@ fn describe(rule: Rule) -> Option<Expected> {
         Rule::prohibition => words("a prohibition `must not event when …`", Other),
         Rule::obligation => words("an obligation `must event within …`", Other),
         Rule::constraint_rule => words("a constraint `always …`", Other),
+        Rule::except_rule => words("an exception `except in clause when …: …`", Other),
+        Rule::defines_rule | Rule::kw_defines => notation("`defines` and names", Other),
         Rule::effect | Rule::target => words("an effect such as `x' = …`", Other),
         Rule::prime => notation("`'` (effects assign the next state: `x' = …`)", AfterOperand),
         Rule::assign_op => notation("`=`, `+=` or `-=`", Other),
