@@ -24,6 +24,7 @@ mod lint;
 mod lowering;
 mod lsp;
 mod minimal;
+mod outputs;
 mod precedence;
 mod provenance;
 mod report;
