@@ -1,7 +1,8 @@
 //! Where the files charter writes may go: `export smt2 -o` and `test
 //! --junit` never replace a file the run reads (a spec, a golden or
 //! `.lint` file), and a path that cannot take the file is said before the
-//! run, exit 2, not after minutes of solving.
+//! run, exit 2, not after minutes of solving; the README's lines that
+//! install completions and manual pages work in a fresh home.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -119,4 +120,56 @@ fn a_junit_path_that_cannot_be_written_is_said_before_the_run() {
         .unwrap()
         .contains("<testsuites "));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The README's lines that install the completions and manual pages work
+/// on a fresh machine, where `~/.local/share/...` does not exist yet.
+#[test]
+fn the_readme_install_lines_work_in_a_fresh_home() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let lines: Vec<&str> = readme
+        .lines()
+        .filter(|line| {
+            line.starts_with("mkdir -p ~/")
+                || line.starts_with("charter completions bash > ~/")
+                || line.starts_with("charter man --out ~/")
+        })
+        .map(|line| line.split('#').next().unwrap().trim())
+        .collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    let home = std::env::temp_dir().join(format!("charter-outputs-home-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_charter")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for line in &lines {
+        let output = Command::new("sh")
+            .args(["-ec", line])
+            .env("HOME", &home)
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{line}: {output:?}");
+    }
+    let share = home.join(".local/share");
+    assert!(
+        std::fs::read_to_string(share.join("bash-completion/completions/charter"))
+            .unwrap()
+            .contains("_charter()")
+    );
+    assert!(share.join("man/man1/charter-verify.1").is_file());
+    // A folder that cannot be made: said, exit 2.
+    let output = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["man", "--out"])
+        .arg(share.join("man/man1/charter.1/x"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot make the folder"));
+    std::fs::remove_dir_all(&home).unwrap();
 }
