@@ -113,6 +113,11 @@ fn a_junit_path_that_cannot_be_written_is_said_before_the_run() {
         "the folder `no/such/folder` does not exist",
     );
     refused(&dir, &["test", "--junit", ".", "."], "it is a folder");
+    refused(
+        &dir,
+        &["test", "--junit", "spec.charter/report.xml", "."],
+        "`spec.charter` is a file, not a folder",
+    );
     // A good path still gets the report.
     let output = charter(&dir, &["test", "--junit", "report.xml", "."]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");

@@ -247,6 +247,9 @@ pub fn refused_output(output: &Path, inputs: &[(&Path, &str)]) -> Result<(), Str
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
+    if folder.exists() && !folder.is_dir() {
+        return Err(format!("`{}` is a file, not a folder", folder.display()));
+    }
     if !folder.is_dir() {
         return Err(format!("the folder `{}` does not exist", folder.display()));
     }
