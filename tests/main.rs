@@ -26,6 +26,7 @@ mod lint;
 mod lowering;
 mod lsp;
 mod minimal;
+mod outputs;
 mod precedence;
 mod provenance;
 mod report;

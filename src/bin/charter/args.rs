@@ -65,7 +65,8 @@ pub enum Command {
     /// Print charter's manual page (roff, for `man -l -`) to standard
     /// output, or with `--out DIR` write one page per command into DIR.
     Man {
-        /// Write charter.1 and charter-COMMAND.1 into this folder.
+        /// Write charter.1 and charter-COMMAND.1 into this folder (made if
+        /// missing).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },

@@ -23,7 +23,8 @@ pub fn completions(shell: clap_complete::Shell) -> Exit {
 
 /// Prints charter's manual page (its SUBCOMMANDS section names every
 /// command), or writes `charter.1` and one `charter-COMMAND.1` per command
-/// into `out`.
+/// into `out`, made first if it is missing (as `mkdir -p` would: an
+/// install step names a folder such as `~/.local/share/man/man1`).
 pub fn man(out: Option<&Path>) -> Exit {
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
@@ -39,6 +40,13 @@ pub fn man(out: Option<&Path>) -> Exit {
             }
         };
     };
+    if let Err(err) = std::fs::create_dir_all(folder) {
+        to_stderr(&format!(
+            "charter: cannot make the folder {}: {err}\n",
+            folder.display()
+        ));
+        return Exit::Invalid;
+    }
     let mut pages = vec![command.clone()];
     pages.extend(command.get_subcommands().cloned());
     let mut stdout = Output::new();

@@ -6,7 +6,7 @@ use charter::plan::Plan;
 use charter::report::Color;
 
 use crate::args::{ExportArgs, ExportFormat};
-use crate::output::{load_spec, to_stderr, write_atomically, Output};
+use crate::output::{load_spec, refused_output, to_stderr, write_atomically, Output};
 use crate::Exit;
 
 pub fn export(args: &ExportArgs, color: Color) -> Exit {
@@ -16,6 +16,15 @@ pub fn export(args: &ExportArgs, color: Color) -> Exit {
         depth,
         output,
     } = &args.format;
+    if let Some(path) = output {
+        if let Err(reason) = refused_output(path, &[(file, "the spec itself")]) {
+            to_stderr(&format!(
+                "charter: cannot write the SMT-LIB script to `{}`: {reason}\n",
+                path.display()
+            ));
+            return Exit::Invalid;
+        }
+    }
     let Some(spec) = load_spec(file, color) else {
         return Exit::Invalid;
     };

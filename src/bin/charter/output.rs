@@ -4,7 +4,7 @@
 //! spec files under folders, golden files' locks and atomic writes.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use miette::Diagnostic;
 
@@ -218,6 +218,52 @@ pub fn lock_folders(files: &[PathBuf]) -> Result<Vec<std::fs::File>, String> {
         }
     }
     Ok(locks)
+}
+
+/// Why `output` cannot take what a command writes, said before the work
+/// begins (the report, the SMT-LIB script, the JUnit report): a folder, a
+/// link, a device, a folder that does not exist, or one of the files the
+/// run reads (`inputs`, each with how to say it is that file: a spec, a
+/// golden file). Writing checks again: the file system may change
+/// meanwhile.
+pub fn refused_output(output: &Path, inputs: &[(&Path, &str)]) -> Result<(), String> {
+    if output.as_os_str().is_empty() {
+        return Err("the path is empty".into());
+    }
+    let ends_with_separator = output
+        .to_str()
+        .is_some_and(|text| text.ends_with(std::path::MAIN_SEPARATOR) || text.ends_with('/'));
+    match std::fs::symlink_metadata(output) {
+        Ok(metadata) if metadata.is_dir() => return Err("it is a folder".into()),
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            return Err("it is a symbolic link; charter does not write through links".into())
+        }
+        Ok(metadata) if !metadata.is_file() => return Err("it is not a regular file".into()),
+        Ok(_) => {}
+        Err(_) if ends_with_separator => return Err("it names a folder".into()),
+        Err(_) => {}
+    }
+    let folder = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if folder.exists() && !folder.is_dir() {
+        return Err(format!("`{}` is a file, not a folder", folder.display()));
+    }
+    if !folder.is_dir() {
+        return Err(format!("the folder `{}` does not exist", folder.display()));
+    }
+    // An output that does not exist yet is none of the inputs.
+    let Ok(output) = output.canonicalize() else {
+        return Ok(());
+    };
+    match inputs
+        .iter()
+        .find(|(input, _)| input.canonicalize().is_ok_and(|input| input == output))
+    {
+        Some((_, what)) => Err(format!("it is {what}")),
+        None => Ok(()),
+    }
 }
 
 /// Writes a file so that it is either as it was or wholly new, whatever

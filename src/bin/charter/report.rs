@@ -12,7 +12,7 @@ use charter::report::{self, Color, Linted, Page, SourceFile};
 
 use crate::args::{Format, ReportArgs};
 use crate::lint::expected_findings;
-use crate::output::{load_spec, to_stderr, write_atomically, Output};
+use crate::output::{load_spec, refused_output, to_stderr, write_atomically, Output};
 use crate::progress;
 use crate::verify::exit_of;
 use crate::Exit;
@@ -30,7 +30,7 @@ pub struct OutputError {
 }
 
 pub fn report(args: &ReportArgs, color: Color) -> Exit {
-    if let Err(reason) = refused(&args.output, &args.file) {
+    if let Err(reason) = refused_output(&args.output, &[(&args.file, "the spec itself")]) {
         return said(&args.output, reason, color);
     }
     let Some(spec) = load_spec(&args.file, color) else {
@@ -125,41 +125,4 @@ fn said(output: &Path, reason: String, color: Color) -> Exit {
     let source = SourceFile::from_bytes(&error.path, b"");
     to_stderr(&report::render(&error, &source, color));
     Exit::Invalid
-}
-
-/// Why `output` cannot take the report, before the commands run: a
-/// folder, a link, a device, a folder that does not exist, the spec
-/// itself. (Writing checks again: the file system may change meanwhile.)
-fn refused(output: &Path, spec: &Path) -> Result<(), String> {
-    if output.as_os_str().is_empty() {
-        return Err("the path is empty".into());
-    }
-    let ends_with_separator = output
-        .to_str()
-        .is_some_and(|text| text.ends_with(std::path::MAIN_SEPARATOR) || text.ends_with('/'));
-    match std::fs::symlink_metadata(output) {
-        Ok(metadata) if metadata.is_dir() => return Err("it is a folder".into()),
-        Ok(metadata) if metadata.file_type().is_symlink() => {
-            return Err("it is a symbolic link; charter does not write through links".into())
-        }
-        Ok(metadata) if !metadata.is_file() => return Err("it is not a regular file".into()),
-        Ok(_) => {}
-        Err(_) if ends_with_separator => return Err("it names a folder".into()),
-        Err(_) => {}
-    }
-    let folder = match output.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    if !folder.is_dir() {
-        return Err(format!("the folder `{}` does not exist", folder.display()));
-    }
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if same(output, spec) {
-        return Err("it is the spec itself".into());
-    }
-    Ok(())
 }

@@ -17,8 +17,8 @@ use crate::args::{Format, TestArgs};
 use crate::junit::Suite;
 use crate::lint::expected_findings;
 use crate::output::{
-    golden_path, lint_path, load_spec, lock_folders, print_json, spec_files, to_stderr,
-    unified_diff, write_atomically, Output, Spec,
+    golden_path, lint_path, load_spec, lock_folders, print_json, refused_output, spec_files,
+    to_stderr, unified_diff, write_atomically, Output, Spec,
 };
 use crate::progress;
 use crate::Exit;
@@ -56,6 +56,17 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
             return Exit::Invalid;
         }
     };
+    // A JUnit path that cannot take the report is said now, not after the
+    // run; nor may the report replace a spec, golden or `.lint` file.
+    if let Some(junit) = &args.junit {
+        if let Err(reason) = junit_refused(junit, &files) {
+            to_stderr(&format!(
+                "charter: cannot write the JUnit report to `{}`: {reason}\n",
+                junit.display()
+            ));
+            return Exit::Invalid;
+        }
+    }
     // Goldens are written by one run at a time: each folder is locked
     // (released when the run ends, however it ends).
     let _locks = if args.update {
@@ -374,4 +385,28 @@ fn lint_status(
         problems.join("; "),
         path.display()
     ))
+}
+
+/// Why the JUnit report cannot go to `junit`: see [`refused_output`]; the
+/// run reads every spec, its golden file and its `.lint` file.
+fn junit_refused(junit: &Path, files: &[std::path::PathBuf]) -> Result<(), String> {
+    let inputs: Vec<(std::path::PathBuf, String)> = files
+        .iter()
+        .flat_map(|spec| {
+            [
+                (spec.clone(), "the spec"),
+                (golden_path(spec), "the golden file"),
+                (lint_path(spec), "the `.lint` file"),
+            ]
+        })
+        .map(|(path, what)| {
+            let said = format!("{what} `{}`", path.display());
+            (path, said)
+        })
+        .collect();
+    let inputs: Vec<(&Path, &str)> = inputs
+        .iter()
+        .map(|(path, said)| (path.as_path(), said.as_str()))
+        .collect();
+    refused_output(junit, &inputs)
 }
