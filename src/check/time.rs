@@ -350,6 +350,22 @@ impl Checker {
             });
             return None;
         }
+        if self.names_a_date(event) {
+            // `within 30 days after value(notified_on)`: after a date; the
+            // span holds only once there is one (`notified_on is some`).
+            if let ("value", Some([inner])) = (event.node.as_str(), args) {
+                return self.date_since(at_least, duration, inner, span, place);
+            }
+            let date = ast::Expr {
+                kind: ast::ExprKind::Name {
+                    name: event.clone(),
+                    primed: false,
+                    args: args.map(<[ast::Expr]>::to_vec),
+                },
+                span: event.span,
+            };
+            return self.date_since(at_least, duration, &date, span, place);
+        }
         let now = self.now_expr(span, place);
         let duration = self.expr_expecting(duration, &Type::Int(DEFAULT_INT_RANGE), place);
         let last = self.last_event(event, args, span, place)?;
@@ -517,6 +533,8 @@ impl Checker {
             now: calendar.now,
             span,
             civil: calendar.civil,
+            dated_states: std::mem::take(&mut self.dated_states),
+            dated_locals: std::mem::take(&mut self.dated_locals),
         });
     }
 
