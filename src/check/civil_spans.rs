@@ -56,8 +56,24 @@ impl Checker {
         place: Place,
     ) -> Option<Expr> {
         let now = self.now_expr(span, place);
-        let duration = self.expr_expecting(duration, &Type::Int(DEFAULT_INT_RANGE), place);
         let date = self.date_operand(date, place);
+        if let Some(months) = self.civil_shift(duration, duration) {
+            let (now, date) = (now?, date?);
+            let inner = match &date.ty {
+                Type::Option(inner) => (**inner).clone(),
+                other => other.clone(),
+            };
+            // Checked once on a stand-in of the date's type, to report a
+            // range too wide before building the comparison.
+            let probe = expr(ExprKind::Int(0), inner, span);
+            self.shifted(probe, months, span)?;
+            return Some(if_some(
+                date,
+                |date| self.after_shift(at_least, now, date, months, span),
+                span,
+            ));
+        }
+        let duration = self.expr_expecting(duration, &Type::Int(DEFAULT_INT_RANGE), place);
         let (now, duration, date) = (now?, duration?, date?);
         let (Type::Int(d), Some(Type::Int(r))) = (&duration.ty, inner_int(&date.ty)) else {
             return None;
@@ -81,6 +97,26 @@ impl Checker {
             },
             span,
         ))
+    }
+
+    /// `date <= now <= date + months` or `now >= date + months`.
+    fn after_shift(
+        &mut self,
+        at_least: bool,
+        now: Expr,
+        date: Expr,
+        months: i64,
+        span: Span,
+    ) -> Expr {
+        let Some(end) = self.shifted(date.clone(), months, span) else {
+            return expr(ExprKind::Bool(false), Type::Bool, span);
+        };
+        if at_least {
+            return binary(BinaryOp::Ge, now, end, Type::Bool, span);
+        }
+        let from = binary(BinaryOp::Le, date, now.clone(), Type::Bool, span);
+        let to = binary(BinaryOp::Le, now, end, Type::Bool, span);
+        binary(BinaryOp::And, from, to, Type::Bool, span)
     }
 
     /// A date, or an optional one (`none`: the span does not hold).
@@ -112,7 +148,7 @@ impl Checker {
 
     /// The months of `d + n months` (or years; negative for `-`), when
     /// one side is such a duration in a civil calendar.
-    pub(super) fn civil_shift(&self, lhs: &ast::Expr, rhs: &ast::Expr) -> Option<i64> {
+    pub(in crate::check) fn civil_shift(&self, lhs: &ast::Expr, rhs: &ast::Expr) -> Option<i64> {
         if !self.calendar.as_ref().is_some_and(|c| c.civil) {
             return None;
         }
@@ -147,10 +183,15 @@ impl Checker {
             return None;
         }
         let months = self.civil_shift(lhs, rhs)?;
-        // Beyond ±1,000,000 years no calendar reaches.
-        let months = months.clamp(-12_000_000, 12_000_000);
         let months = if subtract { -months } else { months };
         let date = self.int_operand(date, place)?;
+        self.shifted(date, months, span)
+    }
+
+    /// `date` moved by `months` (the end-of-month rule above).
+    pub(super) fn shifted(&mut self, date: Expr, months: i64, span: Span) -> Option<Expr> {
+        // Beyond ±1,000,000 years no calendar reaches.
+        let months = months.clamp(-12_000_000, 12_000_000);
         let what = "adding months or years to a date";
         let table = self.months_of(&date, what)?;
         let mut rows: Vec<(i64, Leaf)> = Vec::new();

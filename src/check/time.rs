@@ -366,6 +366,17 @@ impl Checker {
             };
             return self.date_since(at_least, duration, &date, span, place);
         }
+        if self.civil_shift(duration, duration).is_some() {
+            // `at least 2 years after notify`: after the event's last date.
+            let last = ast::Expr {
+                kind: ast::ExprKind::Last {
+                    event: event.clone(),
+                    args: args.map(<[ast::Expr]>::to_vec),
+                },
+                span: event.span,
+            };
+            return self.date_since(at_least, duration, &last, span, place);
+        }
         let now = self.now_expr(span, place);
         let duration = self.expr_expecting(duration, &Type::Int(DEFAULT_INT_RANGE), place);
         let last = self.last_event(event, args, span, place)?;
