@@ -371,6 +371,9 @@ pub enum TypeKind {
     Bool,
     /// `Int` or `Int[lo..hi]`.
     Int(Option<(i64, i64)>),
+    /// `Date` or `Date[lo..hi]` (days since 1970-01-01): a day of the
+    /// civil calendar, shown as an ISO date.
+    Date(Option<(i64, i64)>),
     Named(String),
     Option(Box<Type>),
     Set(Box<Type>),
@@ -431,6 +434,18 @@ pub enum ExprKind {
         duration: Box<Expr>,
         event: Ident,
         args: Option<Vec<Expr>>,
+    },
+    /// `within d after date` (`at_least == false`) or `at least d after
+    /// date`: a span after a date rather than after an event.
+    DateSince {
+        at_least: bool,
+        duration: Box<Expr>,
+        date: Box<Expr>,
+    },
+    /// `not later than date` (`before == false`) or `before date`.
+    DateBound {
+        before: bool,
+        date: Box<Expr>,
     },
     /// `last e(args)`: the date of the event's last occurrence.
     Last {

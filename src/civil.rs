@@ -93,6 +93,20 @@ impl Date {
         }
     }
 
+    /// The same day `months` months later (earlier, if negative), or the
+    /// last day of that month where it is shorter: 31 January 2019 + 1
+    /// month is 28 February 2019, 29 February 2020 + 1 year is 28
+    /// February 2021. (`months` within ±12,000,000.)
+    pub fn add_months(self, months: i64) -> Date {
+        let index = self.year * 12 + i64::from(self.month) - 1 + months;
+        let (year, month) = (index.div_euclid(12), index.rem_euclid(12) as u32 + 1);
+        Date {
+            year,
+            month,
+            day: self.day.min(days_in_month(year, month)),
+        }
+    }
+
     /// Parses `YYYY-MM-DD`, where it names a date that exists.
     pub fn parse(text: &str) -> Option<Date> {
         let mut parts = text.split('-');
@@ -174,6 +188,14 @@ mod tests {
             iso(Date::parse("2013-02-17").unwrap().days() + 30),
             "2013-03-19"
         );
+        let plus =
+            |date: &str, months: i64| Date::parse(date).unwrap().add_months(months).to_string();
+        assert_eq!(plus("2019-01-31", 1), "2019-02-28");
+        assert_eq!(plus("2020-01-31", 1), "2020-02-29");
+        assert_eq!(plus("2020-02-29", 12), "2021-02-28");
+        assert_eq!(plus("2019-03-31", -1), "2019-02-28");
+        assert_eq!(plus("2019-12-15", 1), "2020-01-15");
+        assert_eq!(plus("2019-01-15", -13), "2017-12-15");
         assert!(Date::parse("2019-02-29").is_none());
         assert!(Date::parse("2020-02-29").is_some());
         assert!(Date::parse("1900-02-29").is_none());

@@ -231,7 +231,12 @@ fn build(
                         .map(|(cell, value)| {
                             let left_free = free.cells.contains(&(state, id, cell));
                             let value = shown(model, value, &decl.ty, left_free);
-                            as_date(charter, decl.provenance, value)
+                            let dated = dated(charter, decl.provenance)
+                                || charter
+                                    .calendar
+                                    .as_ref()
+                                    .is_some_and(|c| c.dated_states.contains(&hir::StateId(id)));
+                            as_date(charter, dated, value)
                         })
                         .collect()
                 })
@@ -333,13 +338,18 @@ pub fn call(model: &eval::Model, occurrence: &Occurrence, index: usize, free: &F
         .iter()
         .zip(&occurrence.args)
         .enumerate()
-        .map(|(param, (local, value))| {
-            let local = charter.local(*local);
+        .map(|(param, (id, value))| {
+            let local = charter.local(*id);
+            let dated = dated(charter, local.provenance)
+                || charter
+                    .calendar
+                    .as_ref()
+                    .is_some_and(|c| c.dated_locals.contains(id));
             Binding {
                 location: local.name.clone(),
                 value: as_date(
                     charter,
-                    local.provenance,
+                    dated,
                     shown(model, value, &local.ty, free.args.contains(&(index, param))),
                 ),
             }
@@ -353,14 +363,21 @@ pub fn call(model: &eval::Model, occurrence: &Occurrence, index: usize, free: &F
     }
 }
 
-/// In a civil calendar, the calendar's own dates (`now`, each event's
-/// `date`, the `last E` monitors) as ISO dates; any other value as it is.
-fn as_date(charter: &hir::Charter, provenance: hir::Provenance, value: Value) -> Value {
+/// Whether the calendar made the declaration to hold dates: `now`, each
+/// event's `date`, the `last E` monitors.
+fn dated(charter: &hir::Charter, provenance: hir::Provenance) -> bool {
+    charter.calendar.is_some()
+        && matches!(
+            provenance,
+            hir::Provenance::Calendar | hir::Provenance::LastMonitor { .. }
+        )
+}
+
+/// In a civil calendar, a value of a declaration that holds dates (the
+/// calendar's own, and those declared `Date`) as an ISO date; any other
+/// value as it is.
+fn as_date(charter: &hir::Charter, dated: bool, value: Value) -> Value {
     let civil = charter.calendar.as_ref().is_some_and(|c| c.civil);
-    let dated = matches!(
-        provenance,
-        hir::Provenance::Calendar | hir::Provenance::LastMonitor { .. }
-    );
     match value {
         Value::Int(days) if civil && dated => Value::Date(crate::civil::iso(days)),
         other => other,

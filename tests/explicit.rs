@@ -421,4 +421,48 @@ fn now_in_a_define_agrees_with_smt() {
     let (smt, explicit) = by_both_engines(&source, 200_000);
     assert_eq!(smt, explicit);
     assert_eq!(smt, ["none up to 4", "none up to 4", "counterexample in 1"]);
+
+/// The spans the law names and months added to dates: `not later than`,
+/// `before`, `within n days after` a date, `d + 1 month` (31 January + 1
+/// month = 29 February in 2012) give the same verdicts in both engines.
+#[test]
+fn civil_spans_agree_with_smt() {
+    let source = r#"charter "Spans after a date"
+
+calendar dates 2012-01-29..2012-03-05
+
+var notified_on: Date? = none
+var due: Date[2012-01-29..2012-04-05]? = none
+var answered: Bool = false
+
+event notify requires notified_on is none and not later than 2012-02-01
+event answer requires within 30 days after value(notified_on) and before 2012-03-02
+
+clause notice "Dated; due one month later." on notify: notified_on' = now, due' = now + 1 month
+clause reply "An answer." on answer: answered' = true
+
+assert month "due one month later, or on the month's last day":
+  always due is some implies value(due) >= value(notified_on) + 28
+check month depth 2
+scenario leap "notified 31 January, due 29 February": due = 2012-02-29 depth 1
+scenario plain "notified 29 January, due 29 February": notified_on = 2012-01-29 and due = 2012-02-29 depth 1
+scenario late_notice "no notice after 1 February": notified_on = 2012-02-02 depth 1
+scenario day_thirty "an answer on day 30": answered and notified_on = 2012-01-31 and now = 2012-03-01 depth 2
+scenario day_thirty_one "no answer on day 31": answered and notified_on = 2012-01-30 and now = 2012-03-01 depth 2
+scenario not_before "no answer on 2 March": answered and now = 2012-03-02 depth 2
+"#;
+    let (smt, explicit) = by_both_engines(source, 1_000_000);
+    assert_eq!(smt, explicit);
+    assert_eq!(
+        smt,
+        [
+            "none up to 2",
+            "witness in 1",
+            "witness in 1",
+            "none up to 1",
+            "witness in 2",
+            "none up to 2",
+            "none up to 2"
+        ]
+    );
 }

@@ -31,6 +31,12 @@ pub fn ty(ty: &Type) -> String {
         TypeKind::Bool => "Bool".into(),
         TypeKind::Int(None) => "Int".into(),
         TypeKind::Int(Some((low, high))) => format!("Int[{low}..{high}]"),
+        TypeKind::Date(None) => "Date".into(),
+        TypeKind::Date(Some((low, high))) => format!(
+            "Date[{}..{}]",
+            crate::civil::iso(*low),
+            crate::civil::iso(*high)
+        ),
         TypeKind::Named(name) => name.clone(),
         TypeKind::Option(inner) => format!("{}?", self::ty(inner)),
         TypeKind::Set(inner) => format!("set {}", self::ty(inner)),
@@ -500,6 +506,26 @@ fn write_expr(out: &mut String, expr: &Expr) {
             write_expr(out, duration);
             out.push_str(" after ");
             write_event_call(out, event, args.as_deref());
+            out.push(')');
+        }
+        ExprKind::DateSince {
+            at_least,
+            duration,
+            date,
+        } => {
+            out.push_str(if *at_least { "(at least " } else { "(within " });
+            write_expr(out, duration);
+            out.push_str(" after ");
+            write_expr(out, date);
+            out.push(')');
+        }
+        ExprKind::DateBound { before, date } => {
+            out.push_str(if *before {
+                "(before "
+            } else {
+                "(not later than "
+            });
+            write_expr(out, date);
             out.push(')');
         }
         ExprKind::Last { event, args } => {

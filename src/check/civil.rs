@@ -29,7 +29,7 @@ type Row = (i64, i64);
 impl Checker {
     /// Whether the spec's calendar is civil; otherwise says that `what`
     /// needs one.
-    fn civil_calendar(&mut self, what: &str, span: Span) -> bool {
+    pub(super) fn civil_calendar(&mut self, what: &str, span: Span) -> bool {
         if self.calendar.as_ref().is_some_and(|c| c.civil) {
             return true;
         }
@@ -132,7 +132,7 @@ impl Checker {
 
     /// The months (first day, date) that the values of `date` can fall in;
     /// refused beyond [`MAX_MONTHS`].
-    fn months_of(&mut self, date: &Expr, what: &str) -> Option<Vec<(i64, Date)>> {
+    pub(super) fn months_of(&mut self, date: &Expr, what: &str) -> Option<Vec<(i64, Date)>> {
         let Type::Int(range) = date.ty else {
             return None;
         };

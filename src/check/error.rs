@@ -507,7 +507,7 @@ pub enum CheckError {
     #[error("{count} {unit} is no fixed number of days in a civil calendar")]
     #[diagnostic(
         code(charter::check::civil_duration),
-        help("months and years have different lengths; count days or weeks (`30 days`), or name the date: `first day of the month after d`, `last day of the year of d`")
+        help("months and years have different lengths: add them to a date (`d + 3 months`, the same day or the month's last), count days or weeks (`30 days`), or name the date: `first day of the month after d`, `last day of the year of d`")
     )]
     CivilDuration {
         count: i64,

@@ -18,6 +18,7 @@
 //! written in the spec; `confusable.rs`: names that look alike.
 
 mod civil;
+mod civil_spans;
 mod commands;
 mod confusable;
 mod duties;
@@ -205,6 +206,9 @@ struct Checker {
     current_event: Option<EventId>,
     last_monitors: Vec<time::LastMonitor>,
     calendar_decl: Option<Calendar>,
+    /// States and parameters declared `Date` ([`Calendar::dated_states`]).
+    dated_states: Vec<StateId>,
+    dated_locals: Vec<LocalId>,
     /// Per sort: its values in the order `next` follows (declared, or
     /// alphabetical); empty for abstract sorts.
     sort_order: Vec<Vec<usize>>,

@@ -269,6 +269,9 @@ impl Checker {
             }
             _ => (Vec::new(), self.value_type(&decl.ty)),
         };
+        if is_date_type(&decl.ty) {
+            self.dated_states.push(StateId(self.states.len()));
+        }
         self.state_broken
             .push(ty.is_none() || args.iter().any(Option::is_none));
         // A placeholder type keeps ids aligned when the type is wrong; the
@@ -302,6 +305,9 @@ impl Checker {
             let ty = self.value_type(&param.ty);
             let broken = ty.is_none();
             let id = self.new_local(&param.name, ty.unwrap_or(Type::Bool));
+            if is_date_type(&param.ty) {
+                self.dated_locals.push(id);
+            }
             self.written_locals.push(param.name.clone());
             self.local_broken[id.0] = broken;
             ids.push(id);
@@ -455,4 +461,14 @@ pub(super) fn suggest<'c>(
         }
     }
     best.map(|(_, c)| c.to_string())
+}
+
+/// Whether values of the written type are dates: `Date`, `Date?`, or a
+/// function whose result is one.
+fn is_date_type(ty: &ast::Type) -> bool {
+    match &ty.kind {
+        ast::TypeKind::Date(_) => true,
+        ast::TypeKind::Option(inner) | ast::TypeKind::Function(_, inner) => is_date_type(inner),
+        _ => false,
+    }
 }

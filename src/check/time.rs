@@ -351,6 +351,33 @@ impl Checker {
             });
             return None;
         }
+        if self.names_a_date(event) {
+            // `within 30 days after value(notified_on)`: after a date; the
+            // span holds only once there is one (`notified_on is some`).
+            if let ("value", Some([inner])) = (event.node.as_str(), args) {
+                return self.date_since(at_least, duration, inner, span, place);
+            }
+            let date = ast::Expr {
+                kind: ast::ExprKind::Name {
+                    name: event.clone(),
+                    primed: false,
+                    args: args.map(<[ast::Expr]>::to_vec),
+                },
+                span: event.span,
+            };
+            return self.date_since(at_least, duration, &date, span, place);
+        }
+        if self.civil_shift(duration, duration).is_some() {
+            // `at least 2 years after notify`: after the event's last date.
+            let last = ast::Expr {
+                kind: ast::ExprKind::Last {
+                    event: event.clone(),
+                    args: args.map(<[ast::Expr]>::to_vec),
+                },
+                span: event.span,
+            };
+            return self.date_since(at_least, duration, &last, span, place);
+        }
         let now = self.now_expr(span, place);
         let duration = self.expr_expecting(duration, &Type::Int(DEFAULT_INT_RANGE), place);
         let last = self.last_event(event, args, span, place)?;
@@ -520,6 +547,8 @@ impl Checker {
             now: calendar.now,
             span,
             civil: calendar.civil,
+            dated_states: std::mem::take(&mut self.dated_states),
+            dated_locals: std::mem::take(&mut self.dated_locals),
         });
     }
 

@@ -15,6 +15,22 @@ impl Checker {
         match &ty.kind {
             ast::TypeKind::Bool => Some(Type::Bool),
             ast::TypeKind::Int(None) => Some(Type::Int(DEFAULT_INT_RANGE)),
+            ast::TypeKind::Date(range) => {
+                if !self.civil_calendar("the type `Date`", ty.span) {
+                    return None;
+                }
+                let calendar = self.calendar.as_ref()?.range;
+                let (low, high) = range.unwrap_or((calendar.low, calendar.high));
+                if low > high {
+                    self.error(CheckError::EmptyRange {
+                        low,
+                        high,
+                        span: ty.span,
+                    });
+                    return None;
+                }
+                Some(Type::Int(IntRange { low, high }))
+            }
             ast::TypeKind::Int(Some((low, high))) => {
                 if low > high {
                     self.error(CheckError::EmptyRange {

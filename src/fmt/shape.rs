@@ -161,7 +161,13 @@ impl Shape {
         };
         match &expr.kind {
             E::Bool(_) | E::Int(_) | E::None | E::Duration(..) | E::Date(_) => {}
-            E::CivilPart(_, date) | E::CivilBoundary { date, .. } => self.within(date),
+            E::CivilPart(_, date) | E::CivilBoundary { date, .. } | E::DateBound { date, .. } => {
+                self.within(date)
+            }
+            E::DateSince { duration, date, .. } => {
+                self.within(duration);
+                self.within(date);
+            }
             E::Name { args, .. } | E::TimeSince { args, .. } | E::Last { args, .. } => {
                 each(self, args.as_deref().unwrap_or_default());
                 if let E::TimeSince { duration, .. } = &expr.kind {

@@ -95,6 +95,11 @@ pub struct Calendar {
     /// `calendar dates …`: dates are days since 1970-01-01 with real
     /// months and years, printed as ISO dates.
     pub civil: bool,
+    /// Constants and variables declared `Date` (their values, or their
+    /// function's results, are dates: shown as ISO dates).
+    pub dated_states: Vec<StateId>,
+    /// Event parameters declared `Date`.
+    pub dated_locals: Vec<LocalId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

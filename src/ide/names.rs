@@ -472,7 +472,7 @@ impl Walker<'_> {
     /// A written type: the sorts it names.
     fn ty(&mut self, ty: &ast::Type) {
         match &ty.kind {
-            ast::TypeKind::Bool | ast::TypeKind::Int(_) => {}
+            ast::TypeKind::Bool | ast::TypeKind::Int(_) | ast::TypeKind::Date(_) => {}
             ast::TypeKind::Named(name) => {
                 let start = ty.span.start;
                 let written = self.text.get(start..ty.span.end).unwrap_or_default();
@@ -549,6 +549,11 @@ impl Walker<'_> {
                 self.refer(event);
                 self.exprs(args.as_deref().unwrap_or_default());
             }
+            ExprKind::DateSince { duration, date, .. } => {
+                self.expr(duration);
+                self.expr(date);
+            }
+            ExprKind::DateBound { date, .. } => self.expr(date),
             ExprKind::Last { event, args } => {
                 self.refer(event);
                 self.exprs(args.as_deref().unwrap_or_default());

@@ -207,7 +207,7 @@ fn check_type(parent: Span, ty: &Type) -> Result {
             }
             check_type(ty.span, result)
         }
-        TypeKind::Bool | TypeKind::Int(_) | TypeKind::Named(_) => Ok(()),
+        TypeKind::Bool | TypeKind::Int(_) | TypeKind::Date(_) | TypeKind::Named(_) => Ok(()),
     }
 }
 
@@ -263,7 +263,11 @@ pub fn check_expr(parent: Span, expr: &Expr) -> Result {
             check_expr(span, body)
         }
         ExprKind::Duration(..) | ExprKind::Date(_) => Ok(()),
-        ExprKind::CivilPart(_, date) | ExprKind::CivilBoundary { date, .. } => {
+        ExprKind::CivilPart(_, date)
+        | ExprKind::CivilBoundary { date, .. }
+        | ExprKind::DateBound { date, .. } => check_expr(span, date),
+        ExprKind::DateSince { duration, date, .. } => {
+            check_expr(span, duration)?;
             check_expr(span, date)
         }
         ExprKind::Fraction(_, _, whole) => check_expr(span, whole),

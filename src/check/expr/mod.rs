@@ -78,7 +78,7 @@ impl Checker {
 
     /// Reports that `expr` is not the kind of value its place needs
     /// (`expected` in words: "a set", "an integer").
-    fn not_a(&mut self, expected: &str, expr: &Expr, help: Option<String>) {
+    pub(in crate::check) fn not_a(&mut self, expected: &str, expr: &Expr, help: Option<String>) {
         self.error(CheckError::TypeMismatch {
             expected: expected.into(),
             found: self.type_name(&expr.ty),
@@ -255,6 +255,14 @@ impl Checker {
             } => self.time_since(*at_least, duration, event, args.as_deref(), span, place),
             ast::ExprKind::Last { event, args } => {
                 self.last_event(event, args.as_deref(), span, place)
+            }
+            ast::ExprKind::DateSince {
+                at_least,
+                duration,
+                date,
+            } => self.date_since(*at_least, duration, date, span, place),
+            ast::ExprKind::DateBound { before, date } => {
+                self.date_bound(*before, date, span, place)
             }
         }
     }

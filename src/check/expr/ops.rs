@@ -306,6 +306,9 @@ impl Checker {
                 let ty = lhs.ty.clone();
                 typed(node(BinaryOp::Difference, lhs, rhs), ty)
             }
+            A::Add | A::Sub if self.civil_shift(lhs, rhs).is_some() => {
+                self.shift_date(op == A::Sub, lhs, rhs, span, place)
+            }
             A::Add | A::Sub | A::Mul => {
                 let lhs_checked = self.expr(lhs, None, place);
                 if op == A::Sub {

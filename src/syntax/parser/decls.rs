@@ -278,24 +278,28 @@ fn nested_value_type(pair: Pair<Rule>, sets: usize) -> Result<Type> {
     }
 }
 
+/// The `[lo..hi]` of `Int[lo..hi]` or `Date[lo..hi]`, if written.
+fn type_range(pair: Pair<Rule>) -> Result<Option<(i64, i64)>> {
+    let Some(range) = Children::of(pair).inner.next() else {
+        return Ok(None);
+    };
+    let mut bounds = Children::of(range);
+    let bound = |pair: Pair<Rule>| match pair.as_rule() {
+        Rule::date_lit => super::expr::date(pair),
+        _ => signed_number(pair),
+    };
+    let low = bound(bounds.next()?)?;
+    let high = bound(bounds.next()?)?;
+    Ok(Some((low, high)))
+}
+
 fn base_type(pair: Pair<Rule>) -> Result<Type> {
     let inner = Children::of(pair).next()?;
     let span = span_of(&inner);
     let kind = match inner.as_rule() {
         Rule::bool_type => TypeKind::Bool,
-        Rule::int_type => match Children::of(inner).inner.next() {
-            Some(range) => {
-                let mut bounds = Children::of(range);
-                let bound = |pair: Pair<Rule>| match pair.as_rule() {
-                    Rule::date_lit => super::expr::date(pair),
-                    _ => signed_number(pair),
-                };
-                let low = bound(bounds.next()?)?;
-                let high = bound(bounds.next()?)?;
-                TypeKind::Int(Some((low, high)))
-            }
-            None => TypeKind::Int(None),
-        },
+        Rule::int_type => TypeKind::Int(type_range(inner)?),
+        Rule::date_type => TypeKind::Date(type_range(inner)?),
         Rule::named_type => TypeKind::Named(name(inner.as_str())),
         _ => return Err(internal(span)),
     };

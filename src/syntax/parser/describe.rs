@@ -285,6 +285,7 @@ fn describe(rule: Rule) -> Option<Expected> {
         Rule::fraction => words("a share such as `2/3 of #present`", Other),
         Rule::sum_expr => words("a sum `sum x: T. value`", Other),
         Rule::time_since => notation("`within … after event` or `at least … after event`", Other),
+        Rule::date_bound => notation("`not later than date` or `before date`", Other),
         Rule::last_event => notation("`last event`", Other),
         Rule::event_call => words("an event", Other),
         Rule::binders | Rule::binder_group => words("a binder such as `x: Type` or `x in set`", Other),

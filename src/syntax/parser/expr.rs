@@ -371,7 +371,24 @@ fn primary(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
             };
             let (duration, d1) = builder.operand_expr(Children::of(children.next()?).next()?)?;
             children.next()?; // `after`
-            let (event, args, d2) = event_call(children.next()?, nesting)?;
+            let target = children.next()?;
+            if target.as_rule() == Rule::operand_expr {
+                let builder = ExprBuilder {
+                    nesting,
+                    ..ExprBuilder::default()
+                };
+                let (date, d2) = builder.operand_expr(Children::of(target).next()?)?;
+                return node(
+                    ExprKind::DateSince {
+                        at_least,
+                        duration: Box::new(duration),
+                        date: Box::new(date),
+                    },
+                    span,
+                    d1.max(d2) + 1,
+                );
+            }
+            let (event, args, d2) = event_call(target, nesting)?;
             node(
                 ExprKind::TimeSince {
                     at_least,
@@ -384,6 +401,23 @@ fn primary(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
             )
         }
         Rule::date_lit => node(ExprKind::Date(date(pair)?), span, 1),
+        Rule::date_bound => {
+            let mut children = Children::of(pair);
+            let before = children.next()?.as_rule() == Rule::kw_before;
+            let builder = ExprBuilder {
+                nesting,
+                ..ExprBuilder::default()
+            };
+            let (date, depth) = builder.operand_expr(Children::of(children.next()?).next()?)?;
+            node(
+                ExprKind::DateBound {
+                    before,
+                    date: Box::new(date),
+                },
+                span,
+                depth + 1,
+            )
+        }
         Rule::civil_part => {
             let mut children = Children::of(pair);
             let field = civil_field(children.next()?)?;
