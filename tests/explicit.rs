@@ -421,6 +421,7 @@ fn now_in_a_define_agrees_with_smt() {
     let (smt, explicit) = by_both_engines(&source, 200_000);
     assert_eq!(smt, explicit);
     assert_eq!(smt, ["none up to 4", "none up to 4", "counterexample in 1"]);
+}
 
 /// The spans the law names and months added to dates: `not later than`,
 /// `before`, `within n days after` a date, `d + 1 month` (31 January + 1
