@@ -23,6 +23,7 @@ mod confusable;
 mod duties;
 mod error;
 mod expr;
+mod liveness;
 mod order;
 mod resolve;
 mod rules;
