@@ -19,6 +19,7 @@ use crate::trace::{self, Trace};
 pub use crate::plan::{Engine, Overrides};
 
 mod lemmas;
+mod liveness;
 mod rests_on;
 
 use rests_on::{rests_on, Blockings};
@@ -33,6 +34,10 @@ pub enum Verdict {
     Proved {
         method: Method,
         k: usize,
+        /// For a liveness property: the events assumed fair (perhaps
+        /// none), which the proof rests on.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assuming: Option<Vec<String>>,
     },
     /// A history that violates the property.
     Counterexample {
@@ -539,13 +544,20 @@ fn verdict(
         let (history, free) = trace::history(&model, &system.terms, &lowered.layout, raw);
         let depth = history.steps.len();
         let credit = trace::Credit::Spec;
-        trace::replayed(&model, history, &free, credit, ending(charter, command)).map_err(
+        // A liveness counterexample is a lasso: replayed with its loop.
+        let loop_start = lowered.layout.lasso.map(|l| liveness::loop_start(raw, l));
+        let ending = loop_start
+            .and_then(|at| liveness::ending(charter, command, at))
+            .unwrap_or(ending(charter, command));
+        let mut trace = trace::replayed(&model, history, &free, credit, ending).map_err(
             |rejection| Stop::Replay {
                 found,
                 depth,
                 rejection,
             },
-        )
+        )?;
+        trace.loop_start = loop_start;
+        Ok(trace)
     };
     let goal = system.goal.term;
     // A shortest history found, made the simplest of its length (see
@@ -636,6 +648,7 @@ fn verdict(
                 Proof::Proved { k } => Ok(vacuous(limits)?.unwrap_or(Verdict::Proved {
                     method: Method::KInduction,
                     k,
+                    assuming: liveness::assumed(charter, command),
                 })),
                 Proof::Refuted { depth, trace } => Ok(Verdict::Counterexample {
                     depth,
@@ -717,6 +730,7 @@ fn explicit_verdict(
                 CommandKind::Prove(_) => Verdict::Proved {
                     method: Method::Exhaustive,
                     k: reached,
+                    assuming: None,
                 },
                 _ => Verdict::NoneUpTo { depth },
             })
