@@ -549,13 +549,14 @@ fn verdict(
         let ending = loop_start
             .and_then(|at| liveness::ending(charter, command, at))
             .unwrap_or(ending(charter, command));
-        let mut trace = trace::replayed(&model, history, &free, credit, ending).map_err(
-            |rejection| Stop::Replay {
-                found,
-                depth,
-                rejection,
-            },
-        )?;
+        let mut trace =
+            trace::replayed(&model, history, &free, credit, ending).map_err(|rejection| {
+                Stop::Replay {
+                    found,
+                    depth,
+                    rejection,
+                }
+            })?;
         trace.loop_start = loop_start;
         Ok(trace)
     };
@@ -673,6 +674,9 @@ fn explicit_verdict(
     max_states: usize,
     budget: &crate::budget::Budget,
 ) -> Result<Verdict, Stop> {
+    if let Some(formula) = liveness::formula(charter, command) {
+        return liveness::explicit(charter, command, formula, depth, max_states, budget);
+    }
     let limits = explore::Limits::new(max_states, budget);
     let model = eval::Model::new(charter, &command.scopes);
     let found = Found::of(&command.kind);

@@ -58,7 +58,8 @@ impl Model<'_> {
             None => Some(0),
             Some(trigger) => (0..=start).rev().find(|&at| holds(trigger, at)),
         };
-        let never = awaited_from.is_some_and(|from| (from..=last).all(|at| !holds(lasso.awaited, at)));
+        let never =
+            awaited_from.is_some_and(|from| (from..=last).all(|at| !holds(lasso.awaited, at)));
         if !never {
             return Some(Reason::AwaitedHolds { property: name });
         }

@@ -122,7 +122,9 @@ pub fn render_trace(trace: &Trace) -> String {
     }
     for (index, step) in trace.steps.iter().enumerate() {
         if trace.loop_start == Some(index) {
-            out.push_str("  ── loop starts here: from the state above, the steps below repeat forever\n");
+            out.push_str(
+                "  ── loop starts here: from the state above, the steps below repeat forever\n",
+            );
         }
         let args: Vec<String> = step
             .args
