@@ -21,6 +21,7 @@ mod files;
 mod fmt;
 mod frontend;
 mod lint;
+mod liveness;
 mod lowering;
 mod lsp;
 mod minimal;
