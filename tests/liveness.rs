@@ -89,7 +89,9 @@ fn counterexamples_are_closed_lassos_and_proofs_say_their_fairness() {
                     assert_eq!(history.states[start], history.states[last]);
                 }
                 Verdict::Proved { assuming, .. } => {
-                    let fair = assuming.as_ref().expect("a liveness proof states its fairness");
+                    let fair = assuming
+                        .as_ref()
+                        .expect("a liveness proof states its fairness");
                     assert!(!fair.is_empty(), "{}", outcome.command);
                 }
                 other => panic!("{}: {other:?}", outcome.command),
@@ -115,7 +117,7 @@ fn replay_refuses_a_lasso_that_does_not_close_or_is_unfair() {
         charter::hir::CommandKind::Prove(id) => charter.formula(id),
         _ => unreachable!(),
     };
-    let (trigger, awaited) = Lasso::parts(formula);
+    let (trigger, awaited) = formula.liveness_parts();
     let lasso = |loop_start, fair| {
         Ending::Lasso(Lasso {
             name: &formula.name,

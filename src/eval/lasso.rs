@@ -25,16 +25,6 @@ pub struct Lasso<'a> {
     pub fair: &'a [Fairness],
 }
 
-impl Lasso<'_> {
-    /// The trigger and awaited condition of a liveness formula's body.
-    pub fn parts(formula: &Formula) -> (Option<&Expr>, &Expr) {
-        match (&formula.kind, &formula.body.kind) {
-            (FormulaKind::LeadsTo, ExprKind::Binary(BinaryOp::Implies, p, q)) => (Some(p), q),
-            _ => (None, &formula.body),
-        }
-    }
-}
-
 impl Model<'_> {
     /// Whether `history`, a lawful history, is the lasso `lasso` says.
     pub fn check_lasso(&self, history: &History, lasso: &Lasso) -> Option<Reason> {

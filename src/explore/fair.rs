@@ -47,7 +47,7 @@ pub fn liveness(
     fair: &[Fairness],
     limits: &Limits,
 ) -> Result<Fair, Found> {
-    let (trigger, awaited) = eval::Lasso::parts(formula);
+    let (trigger, awaited) = formula.liveness_parts();
     let past = |e: &Expr| super::rules::mentions_past(model.charter, e);
     if trigger.is_some_and(past) || past(awaited) {
         return Err(Found::Unsupported {

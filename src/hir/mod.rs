@@ -238,6 +238,17 @@ pub enum FormulaKind {
     LeadsTo,
 }
 
+impl Formula {
+    /// A liveness formula's trigger P (`None` for `eventually Q`) and its
+    /// awaited condition Q.
+    pub fn liveness_parts(&self) -> (Option<&Expr>, &Expr) {
+        match (&self.kind, &self.body.kind) {
+            (FormulaKind::LeadsTo, ExprKind::Binary(BinaryOp::Implies, p, q)) => (Some(p), q),
+            _ => (None, &self.body),
+        }
+    }
+}
+
 impl FormulaKind {
     /// An assertion, safety or liveness: what a `check` or `prove` is about.
     pub fn is_assertion(self) -> bool {

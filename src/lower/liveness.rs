@@ -41,7 +41,7 @@ impl Lowerer<'_> {
         formula: &Formula,
         fair: &[Fairness],
     ) -> (Goal, LoopAtoms) {
-        let (trigger, awaited) = crate::eval::Lasso::parts(formula);
+        let (trigger, awaited) = formula.liveness_parts();
         let q_now = self.bool_expr(awaited, Time::Now);
         let q_next = self.bool_expr(awaited, Time::Next);
         let p = trigger.map(|p| (self.bool_expr(p, Time::Now), self.bool_expr(p, Time::Next)));

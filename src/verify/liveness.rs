@@ -42,7 +42,7 @@ pub(super) fn ending<'h>(
     loop_start: usize,
 ) -> Option<Ending<'h>> {
     let formula = formula(charter, command)?;
-    let (trigger, awaited) = eval::Lasso::parts(formula);
+    let (trigger, awaited) = formula.liveness_parts();
     Some(Ending::Lasso(eval::Lasso {
         name: &formula.name,
         trigger,
