@@ -28,8 +28,8 @@ clause resetting "At zero, the counter may start again."
   on reset(to): x' = to
 
 assert reaches_zero: eventually x = 0
-assert jams: x = 3 leads to stuck
-assert back_up: x = 0 leads to x > 0
+assert jams: always x = 3 leads to stuck
+assert back_up: always x = 0 leads to x > 0
 
 check reaches_zero depth 6 expect counterexample
 prove reaches_zero depth 8 assuming fair idle expect counterexample

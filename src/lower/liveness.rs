@@ -58,21 +58,21 @@ impl Lowerer<'_> {
             .atoms
             .iter()
             .enumerate()
-            .map(|(i, a)| (AtomId(i as u32), a.kind.clone()))
+            .map(|(i, a)| (AtomId(i as u32), a.kind))
             .collect();
         let fresh = |this: &mut Self, name: String, kind: Kind| {
             let id = AtomId(this.atoms.len() as u32);
             let index = this.atoms.len();
             this.atoms.push(AtomInfo {
                 name,
-                kind: kind.clone(),
+                kind,
                 owner: Owner::Liveness(index),
                 address: Address {
                     address: Vec::new(),
                     sorts: Vec::new(),
                 },
             });
-            let now = this.terms.state(id, Time::Now, kind.clone());
+            let now = this.terms.state(id, Time::Now, kind);
             let next = this.terms.state(id, Time::Next, kind);
             (id, now, next)
         };
@@ -92,9 +92,9 @@ impl Lowerer<'_> {
             .iter()
             .map(|(atom, kind)| {
                 let name = format!("live.shadow {}", self.atoms[atom.0 as usize].name);
-                let (_, now, next) = fresh(self, name, kind.clone());
-                let x_now = self.terms.state(*atom, Time::Now, kind.clone());
-                let x_next = self.terms.state(*atom, Time::Next, kind.clone());
+                let (_, now, next) = fresh(self, name, *kind);
+                let x_now = self.terms.state(*atom, Time::Now, *kind);
+                let x_next = self.terms.state(*atom, Time::Next, *kind);
                 (x_now, x_next, now, next, matches!(kind, Kind::Bool))
             })
             .collect();
