@@ -162,6 +162,17 @@ pub struct Formula {
     /// axioms and lemmas, which hold in every state anyway).
     pub always: bool,
     pub body: Expr,
+    /// A liveness form: `eventually body`, or `body leads to Q`.
+    pub liveness: Option<Liveness>,
+}
+
+/// What makes a formula a liveness property.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Liveness {
+    /// `eventually Q`: the formula's body is Q; the span is the keyword's.
+    Eventually(Span),
+    /// `P leads to Q`: the formula's body is P, this is Q.
+    LeadsTo(Expr),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -313,6 +324,8 @@ pub enum CommandOptionKind {
     Scope(Vec<(Ident, Spanned<u64>)>),
     /// `expect E [allowing kind [subject], …]`.
     Expect(Expectation, Vec<Allowed>),
+    /// `assuming fair e, f`: weak fairness of these events.
+    Fair(Vec<Ident>),
 }
 
 /// One blocking an expectation acknowledges: a kind of blocking finding

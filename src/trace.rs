@@ -105,6 +105,10 @@ pub struct Trace {
     /// as with the explicit-state engine).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimised: Option<Minimality>,
+    /// For a liveness counterexample (a lasso): the state the history loops
+    /// back to, which equals its last state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loop_start: Option<usize>,
     /// The concrete history that was replayed, in [`crate::eval`] values.
     #[serde(skip)]
     pub history: Option<History>,
@@ -324,6 +328,7 @@ fn build(
         steps,
         replayed: false,
         minimised: None,
+        loop_start: None,
         history: None,
     }
 }

@@ -20,6 +20,7 @@ pub use crate::plan::{Engine, Overrides};
 
 mod lemmas;
 pub use lemmas::{LemmaFate, LemmaReport};
+mod liveness;
 mod rests_on;
 
 use rests_on::{rests_on, Blockings};
@@ -34,6 +35,10 @@ pub enum Verdict {
     Proved {
         method: Method,
         k: usize,
+        /// For a liveness property: the events assumed fair (perhaps
+        /// none), which the proof rests on.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assuming: Option<Vec<String>>,
     },
     /// A history that violates the property.
     Counterexample {
@@ -545,13 +550,21 @@ fn verdict(
         let (history, free) = trace::history(&model, &system.terms, &lowered.layout, raw);
         let depth = history.steps.len();
         let credit = trace::Credit::Spec;
-        trace::replayed(&model, history, &free, credit, ending(charter, command)).map_err(
-            |rejection| Stop::Replay {
-                found,
-                depth,
-                rejection,
-            },
-        )
+        // A liveness counterexample is a lasso: replayed with its loop.
+        let loop_start = lowered.layout.lasso.map(|l| liveness::loop_start(raw, l));
+        let ending = loop_start
+            .and_then(|at| liveness::ending(charter, command, at))
+            .unwrap_or(ending(charter, command));
+        let mut trace =
+            trace::replayed(&model, history, &free, credit, ending).map_err(|rejection| {
+                Stop::Replay {
+                    found,
+                    depth,
+                    rejection,
+                }
+            })?;
+        trace.loop_start = loop_start;
+        Ok(trace)
     };
     let goal = system.goal.term;
     // A shortest history found, made the simplest of its length (see
@@ -644,6 +657,7 @@ fn verdict(
                 Proof::Proved { k } => Ok(vacuous(limits)?.unwrap_or(Verdict::Proved {
                     method: Method::KInduction,
                     k,
+                    assuming: liveness::assumed(charter, command),
                 })),
                 Proof::Refuted { depth, trace } => Ok(Verdict::Counterexample {
                     depth,
@@ -668,6 +682,9 @@ fn explicit_verdict(
     max_states: usize,
     budget: &crate::budget::Budget,
 ) -> Result<Verdict, Stop> {
+    if let Some(formula) = liveness::formula(charter, command) {
+        return liveness::explicit(charter, command, formula, depth, max_states, budget);
+    }
     let limits = explore::Limits::new(max_states, budget);
     let model = eval::Model::new(charter, &command.scopes);
     let found = Found::of(&command.kind);
@@ -725,6 +742,7 @@ fn explicit_verdict(
                 CommandKind::Prove(_) => Verdict::Proved {
                     method: Method::Exhaustive,
                     k: reached,
+                    assuming: None,
                 },
                 _ => Verdict::NoneUpTo { depth },
             })

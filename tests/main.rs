@@ -23,6 +23,7 @@ mod fmt;
 mod frontend;
 mod lemmas;
 mod lint;
+mod liveness;
 mod lowering;
 mod lsp;
 mod minimal;

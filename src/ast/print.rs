@@ -168,13 +168,16 @@ impl Printer {
             .map(|t| format!(" {:?}", t.node))
             .unwrap_or_default();
         let always = if formula.always { "always " } else { "" };
+        let body = match &formula.liveness {
+            None => expr(&formula.body),
+            Some(Liveness::Eventually(_)) => format!("eventually {}", expr(&formula.body)),
+            Some(Liveness::LeadsTo(goal)) => {
+                format!("{} leads to {}", expr(&formula.body), expr(goal))
+            }
+        };
         self.line(
             1,
-            format!(
-                "{keyword} {}{text}: {always}{}",
-                formula.name.node,
-                expr(&formula.body)
-            ),
+            format!("{keyword} {}{text}: {always}{body}", formula.name.node),
             span,
         );
     }
@@ -311,6 +314,10 @@ impl Printer {
             match &option.kind {
                 CommandOptionKind::Depth(depth) => {
                     let _ = write!(line, " depth {}", depth.node);
+                }
+                CommandOptionKind::Fair(events) => {
+                    let names: Vec<&str> = events.iter().map(|e| e.node.as_str()).collect();
+                    let _ = write!(line, " assuming fair {}", names.join(", "));
                 }
                 CommandOptionKind::Scope(scopes) => {
                     let scopes: Vec<String> = scopes

@@ -22,7 +22,12 @@ impl Checker {
                     Some(Global::Formula(id))
                         if matches!(
                             self.formula_kinds.get(id.0),
-                            Some(FormulaKind::Lemma | FormulaKind::Assert)
+                            Some(
+                                FormulaKind::Lemma
+                                    | FormulaKind::Assert
+                                    | FormulaKind::Eventually
+                                    | FormulaKind::LeadsTo
+                            )
                         ) =>
                     {
                         Some(id)
@@ -54,6 +59,7 @@ impl Checker {
                 }),
         };
         let (depth, scopes, expect, allowing) = self.command_options(command);
+        let fair = self.fairness(command, kind.as_ref());
         if let Some(kind) = kind {
             self.commands.push(Command {
                 name: name.node.clone(),
@@ -62,6 +68,7 @@ impl Checker {
                 scopes,
                 expect,
                 allowing,
+                fair,
                 span,
             });
         }
@@ -78,6 +85,7 @@ impl Checker {
                 ast::CommandOptionKind::Depth(_) => "depth",
                 ast::CommandOptionKind::Scope(_) => "scope",
                 ast::CommandOptionKind::Expect(..) => "expect",
+                ast::CommandOptionKind::Fair(_) => "assuming fair",
             };
             if let Some((_, first)) = firsts.iter().find(|(k, _)| *k == key) {
                 let first = *first;
@@ -90,6 +98,8 @@ impl Checker {
             }
             firsts.push((key, option.span));
             match &option.kind {
+                // Checked with the command's property (`fairness`).
+                ast::CommandOptionKind::Fair(_) => {}
                 ast::CommandOptionKind::Depth(value) => {
                     if value.node > MAX_DEPTH {
                         self.error(CheckError::OptionOutOfRange {

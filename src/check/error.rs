@@ -33,6 +33,42 @@ pub enum CheckError {
         first: Span,
     },
 
+    #[error("`{form}` in {place}")]
+    #[diagnostic(
+        code(charter::check::liveness_outside_assertion),
+        help("`eventually` and `leads to` say what every infinite history reaches: only an assertion (`assert name: eventually …`) may say it; axioms, lemmas and `init`s hold state by state")
+    )]
+    LivenessOutsideAssertion {
+        form: &'static str,
+        place: &'static str,
+        #[label("a liveness form here")]
+        span: Span,
+    },
+
+    #[error("`assuming fair` on a command about {what}")]
+    #[diagnostic(
+        code(charter::check::fairness_without_liveness),
+        help("fairness says which events cannot wait forever; it changes only what `eventually` and `leads to` mean: remove it, or check a liveness assertion")
+    )]
+    FairnessWithoutLiveness {
+        what: &'static str,
+        #[label("fairness assumed here")]
+        span: Span,
+    },
+
+    #[error("event `{event}` cannot be assumed fair: its parameter `{param}` has type {ty}")]
+    #[diagnostic(
+        code(charter::check::fair_event_not_enumerable),
+        help("an event is enabled when its `requires` hold for some arguments; charter enumerates them, which it can do for Bool, Int ranges, enums and sorts, not for sets or options")
+    )]
+    FairEventNotEnumerable {
+        event: String,
+        param: String,
+        ty: String,
+        #[label("assumed fair here")]
+        span: Span,
+    },
+
     #[error("`{name}` is {what}, not a type")]
     #[diagnostic(
         code(charter::check::not_a_type),
@@ -673,6 +709,9 @@ impl CheckError {
             | NotAType { span, .. }
             | NotAValue { span, .. }
             | NotAProperty { span, .. }
+            | LivenessOutsideAssertion { span, .. }
+            | FairnessWithoutLiveness { span, .. }
+            | FairEventNotEnumerable { span, .. }
             | TypeMismatch { span, .. }
             | CannotInfer { span, .. }
             | WrongArity { span, .. }

@@ -25,6 +25,7 @@ mod duties;
 mod error;
 mod exceptions;
 mod expr;
+mod liveness;
 mod narrowing;
 mod order;
 mod resolve;

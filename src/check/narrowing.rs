@@ -32,7 +32,10 @@ impl Checker {
             let what = match formula.kind {
                 FormulaKind::Axiom => "axiom",
                 FormulaKind::Init => "init",
-                FormulaKind::Lemma | FormulaKind::Assert => continue,
+                FormulaKind::Lemma
+                | FormulaKind::Assert
+                | FormulaKind::Eventually
+                | FormulaKind::LeadsTo => continue,
             };
             if formula.provenance.is_user() {
                 sources.push((format!("{what} `{}`", formula.name), formula.body.clone()));

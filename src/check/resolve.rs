@@ -97,7 +97,11 @@ impl Checker {
                         ast::ItemKind::Axiom(_) => FormulaKind::Axiom,
                         ast::ItemKind::Init(_) => FormulaKind::Init,
                         ast::ItemKind::Lemma(_) => FormulaKind::Lemma,
-                        _ => FormulaKind::Assert,
+                        _ => match f.liveness {
+                            None => FormulaKind::Assert,
+                            Some(ast::Liveness::Eventually(_)) => FormulaKind::Eventually,
+                            Some(ast::Liveness::LeadsTo(_)) => FormulaKind::LeadsTo,
+                        },
                     });
                     formulas += 1;
                 }

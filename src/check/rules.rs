@@ -92,7 +92,40 @@ impl Checker {
     }
 
     fn formula(&mut self, f: &ast::Formula, kind: FormulaKind, place: Place, span: Span) {
-        let body = self.expr_expecting(&f.body, &Type::Bool, place);
+        let mut kind = kind;
+        let mut body = self.expr_expecting(&f.body, &Type::Bool, place);
+        match (&f.liveness, place) {
+            (None, _) => {}
+            (Some(liveness), Place::Assert) => {
+                kind = match liveness {
+                    ast::Liveness::Eventually(_) => FormulaKind::Eventually,
+                    ast::Liveness::LeadsTo(goal) => {
+                        let goal = self.expr_expecting(goal, &Type::Bool, place);
+                        body = body.zip(goal).map(|(trigger, goal)| Expr {
+                            span: trigger.span.join(goal.span),
+                            kind: ExprKind::Binary(
+                                BinaryOp::Implies,
+                                Box::new(trigger),
+                                Box::new(goal),
+                            ),
+                            ty: Type::Bool,
+                        });
+                        FormulaKind::LeadsTo
+                    }
+                };
+            }
+            (Some(liveness), _) => {
+                let (form, span) = match liveness {
+                    ast::Liveness::Eventually(keyword) => ("eventually", *keyword),
+                    ast::Liveness::LeadsTo(goal) => ("leads to", f.body.span.join(goal.span)),
+                };
+                self.error(CheckError::LivenessOutsideAssertion {
+                    form,
+                    place: place.describe(),
+                    span,
+                });
+            }
+        }
         self.formulas.push(Formula {
             kind,
             name: f.name.node.clone(),

@@ -201,6 +201,12 @@ impl<'h> Estimate<'h> {
                     Uses::Command(CommandKind::Check(id) | CommandKind::Prove(id)),
                 ) if id.0 == index => &formula.body,
                 (FormulaKind::Assert, Uses::Command(_)) => continue,
+                (FormulaKind::Eventually | FormulaKind::LeadsTo, Uses::Lint) => continue,
+                (
+                    FormulaKind::Eventually | FormulaKind::LeadsTo,
+                    Uses::Command(CommandKind::Check(id) | CommandKind::Prove(id)),
+                ) if id.0 == index => &formula.body,
+                (FormulaKind::Eventually | FormulaKind::LeadsTo, Uses::Command(_)) => continue,
             };
             parts.push((self.expr(body), format!("`{}`", formula.name)));
         }

@@ -25,10 +25,12 @@
 //! ([`Reason`], [`At`], [`Rejection`]).
 
 mod expr;
+mod lasso;
 mod replay;
 mod step;
 
 pub use expr::{Monitors, Scene};
+pub use lasso::Lasso;
 pub use replay::{replay, replay_applied, At, Ending, Reason, Rejection};
 pub use step::{Applied, Assignment};
 

@@ -36,6 +36,13 @@ pub enum Reason {
     NotViolated { property: String },
     /// The final state does not satisfy the scenario's condition.
     NotReached { scenario: String },
+    /// A lasso's last state is not the state at its loop's start.
+    LoopNotClosed { property: String },
+    /// A lasso reaches the condition its liveness property awaits.
+    AwaitedHolds { property: String },
+    /// An event assumed fair is enabled in every state of the loop and
+    /// never happens in it.
+    Unfair { event: String },
     /// An integer result outside i64 was met (the checker rules it out):
     /// what was evaluated is not exact.
     Overflow,
@@ -85,6 +92,18 @@ impl fmt::Display for Reason {
             Reason::NotReached { scenario } => {
                 write!(f, "the final state does not satisfy scenario `{scenario}`")
             }
+            Reason::LoopNotClosed { property } => write!(
+                f,
+                "the last state of the lasso for `{property}` is not the state its loop goes back to"
+            ),
+            Reason::AwaitedHolds { property } => write!(
+                f,
+                "the condition `{property}` awaits holds on the lasso"
+            ),
+            Reason::Unfair { event } => write!(
+                f,
+                "`{event}`, assumed fair, is enabled throughout the loop and never happens in it"
+            ),
             Reason::Overflow => write!(
                 f,
                 "an integer result left the 64-bit integers charter computes with"
@@ -133,6 +152,8 @@ pub enum Ending<'a> {
     Reaches(&'a str, &'a Expr),
     /// Only a lawful history (the road to a lint finding).
     Lawful,
+    /// A liveness counterexample: the lasso it must be.
+    Lasso(super::Lasso<'a>),
 }
 
 /// Replays a history through the semantics: the initial state is one, each
@@ -200,6 +221,7 @@ pub fn replay_applied(
             })
         }
         Ending::Lawful => None,
+        Ending::Lasso(lasso) => model.check_lasso(history, &lasso),
     };
     // Only once the verdict's own reason is known: an inexact evaluation
     // anywhere makes the history unconfirmed, whatever it showed.

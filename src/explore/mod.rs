@@ -22,6 +22,7 @@
 //! `store.rs`: the visited set and parent pointers.
 
 mod domains;
+pub mod fair;
 mod pack;
 mod rules;
 mod store;

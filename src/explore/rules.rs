@@ -115,3 +115,19 @@ fn any_node_in(
         _ => false,
     }
 }
+
+/// Whether the expression (or a define it calls) reads the past: a
+/// past-time operator or an event test.
+pub fn mentions_past(charter: &hir::Charter, expr: &Expr) -> bool {
+    any_node(charter, expr, &mut |e| {
+        matches!(
+            e.kind,
+            ExprKind::Happened(..)
+                | ExprKind::Unary(
+                    UnaryOp::Once | UnaryOp::Historically | UnaryOp::Previously,
+                    _
+                )
+                | ExprKind::Binary(BinaryOp::Since, _, _)
+        )
+    })
+}

@@ -236,6 +236,37 @@ pub enum FormulaKind {
     Lemma,
     /// A property to check.
     Assert,
+    /// A liveness assertion `eventually Q`: the body is Q.
+    Eventually,
+    /// A liveness assertion `P leads to Q`: the body is `P implies Q`, read
+    /// as `always (P implies eventually Q)`.
+    LeadsTo,
+}
+
+impl Formula {
+    /// A liveness formula's trigger P (`None` for `eventually Q`) and its
+    /// awaited condition Q.
+    pub fn liveness_parts(&self) -> (Option<&Expr>, &Expr) {
+        match (&self.kind, &self.body.kind) {
+            (FormulaKind::LeadsTo, ExprKind::Binary(BinaryOp::Implies, p, q)) => (Some(p), q),
+            _ => (None, &self.body),
+        }
+    }
+}
+
+impl FormulaKind {
+    /// An assertion, safety or liveness: what a `check` or `prove` is about.
+    pub fn is_assertion(self) -> bool {
+        matches!(
+            self,
+            FormulaKind::Assert | FormulaKind::Eventually | FormulaKind::LeadsTo
+        )
+    }
+
+    /// A liveness assertion.
+    pub fn is_liveness(self) -> bool {
+        matches!(self, FormulaKind::Eventually | FormulaKind::LeadsTo)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -355,6 +386,18 @@ pub struct Command {
     /// What the expected verdict may rest on (`allowing …`): blockings
     /// that, found by `verify`, do not fail the expectation.
     pub allowing: Vec<Allowance>,
+    /// `assuming fair e, f`: the events a liveness command assumes weakly
+    /// fair, in the order written.
+    pub fair: Vec<Fairness>,
+    pub span: Span,
+}
+
+/// Weak fairness of one event: if from some point on it is enabled in
+/// every state (`enabled`: its `requires` hold for some arguments), it
+/// happens again and again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fairness {
+    pub event: EventId,
     pub span: Span,
 }
 

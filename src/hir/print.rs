@@ -77,6 +77,8 @@ pub fn dump(charter: &Charter) -> String {
             FormulaKind::Init => "init",
             FormulaKind::Lemma => "lemma",
             FormulaKind::Assert => "assert",
+            FormulaKind::Eventually => "assert eventually",
+            FormulaKind::LeadsTo => "assert leads to",
         };
         let _ = writeln!(
             out,

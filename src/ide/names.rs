@@ -304,7 +304,10 @@ impl Walker<'_> {
                 self.pop(pushed);
             }
             ItemKind::Axiom(f) | ItemKind::Init(f) | ItemKind::Lemma(f) | ItemKind::Assert(f) => {
-                self.expr(&f.body)
+                self.expr(&f.body);
+                if let Some(ast::Liveness::LeadsTo(goal)) = &f.liveness {
+                    self.expr(goal);
+                }
             }
             ItemKind::Article(article) => {
                 for clause in &article.clauses {
@@ -453,6 +456,11 @@ impl Walker<'_> {
         for option in &command.options {
             match &option.kind {
                 ast::CommandOptionKind::Depth(_) => {}
+                ast::CommandOptionKind::Fair(events) => {
+                    for event in events {
+                        self.refer(event);
+                    }
+                }
                 ast::CommandOptionKind::Scope(scopes) => {
                     for (sort, _) in scopes {
                         self.refer(sort);

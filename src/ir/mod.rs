@@ -78,6 +78,9 @@ pub enum Owner {
     State(StateId),
     /// A past-time monitor (its index among monitors).
     Monitor(usize),
+    /// Part of a liveness command's loop detection (its atom's index):
+    /// see `lower::liveness`.
+    Liveness(usize),
 }
 
 /// What an input stands for.

@@ -205,6 +205,7 @@ impl<'a> Printer<'a> {
             let owner = match &atom.owner {
                 Owner::State(state) => format!("state {}", state.0),
                 Owner::Monitor(monitor) => format!("monitor {monitor}"),
+                Owner::Liveness(index) => format!("liveness {index}"),
             };
             out.push_str(&format!(
                 "  a{index} {}: {}, {owner}{}\n",

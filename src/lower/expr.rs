@@ -278,7 +278,7 @@ impl Lowerer<'_> {
 
     /// Every instance of the binders, as (the instance is in the domain,
     /// `leaf` evaluated with the binders bound to it).
-    fn instances(
+    pub(super) fn instances(
         &mut self,
         binders: &[Binder],
         time: Time,

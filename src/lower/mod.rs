@@ -27,6 +27,7 @@
 mod expr;
 mod layout;
 mod lint_terms;
+mod liveness;
 mod objectives;
 mod rules;
 mod temporal;
@@ -38,6 +39,7 @@ use crate::hir::{self, *};
 use crate::ir::*;
 
 pub use lint_terms::{Application, ApplicationKind, Dates, DutyPoint, LintTerms};
+pub use liveness::LoopAtoms;
 pub use objectives::objectives;
 
 use rules::{overriders, DeferredRecord, DeferredWrite, Slot};
@@ -67,6 +69,8 @@ pub struct Layout {
     pub selectors: Vec<TermId>,
     /// Per event: its parameters' values (over inputs).
     pub params: Vec<Vec<Val>>,
+    /// For a liveness command: where its loop is kept.
+    pub lasso: Option<LoopAtoms>,
 }
 
 #[derive(Clone, Debug)]
@@ -79,8 +83,21 @@ pub struct Lowered {
 pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
     let mut lowerer = Lowerer::start(charter, &command.scopes);
     let lemmas = lowerer.lemmas();
-    let goal = lowerer.goal(command);
-    lowerer.finish(lemmas, goal)
+    let liveness = match &command.kind {
+        CommandKind::Check(id) | CommandKind::Prove(id) => {
+            let formula = charter.formula(*id);
+            formula.kind.is_liveness().then_some(formula)
+        }
+        CommandKind::Scenario { .. } => None,
+    };
+    let Some(formula) = liveness else {
+        let goal = lowerer.goal(command);
+        return lowerer.finish(lemmas, goal);
+    };
+    let (goal, lasso) = lowerer.liveness_goal(formula, &command.fair);
+    let mut lowered = lowerer.finish(lemmas, goal);
+    lowered.layout.lasso = Some(lasso);
+    lowered
 }
 
 /// Lowers the spec's rules under `scopes` with no goal (`true`): the
@@ -213,6 +230,7 @@ impl<'h> Lowerer<'h> {
                 cells: self.cells,
                 selectors: self.selectors,
                 params: self.params,
+                lasso: None,
             },
         }
     }

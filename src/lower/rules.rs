@@ -116,7 +116,10 @@ impl Lowerer<'_> {
                     let term = self.bool_expr(&formula.body, Time::Now);
                     self.init.push(Constraint { term, origin });
                 }
-                FormulaKind::Lemma | FormulaKind::Assert => {}
+                FormulaKind::Lemma
+                | FormulaKind::Assert
+                | FormulaKind::Eventually
+                | FormulaKind::LeadsTo => {}
             }
         }
     }

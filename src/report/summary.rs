@@ -58,7 +58,9 @@ pub fn summary(charter: &hir::Charter) -> String {
         count(charter.duties.len(), "obligation", "obligations"),
         count(formulas(hir::FormulaKind::Lemma), "lemma", "lemmas"),
         count(
-            formulas(hir::FormulaKind::Assert),
+            formulas(hir::FormulaKind::Assert)
+                + formulas(hir::FormulaKind::Eventually)
+                + formulas(hir::FormulaKind::LeadsTo),
             "assertion",
             "assertions",
         ),

@@ -121,6 +121,11 @@ pub fn render_trace(trace: &Trace) -> String {
         ));
     }
     for (index, step) in trace.steps.iter().enumerate() {
+        if trace.loop_start == Some(index) {
+            out.push_str(
+                "  ── loop starts here: from the state above, the steps below repeat forever\n",
+            );
+        }
         let args: Vec<String> = step
             .args
             .iter()
@@ -160,6 +165,15 @@ pub fn render_trace(trace: &Trace) -> String {
         if !inert.is_empty() {
             out.push_str(&format!("    unchanged: {}\n", inert.join(", ")));
         }
+    }
+    if let Some(start) = trace.loop_start {
+        let to = match start {
+            0 => "the initial state".to_string(),
+            step => format!("the state after step {step}"),
+        };
+        out.push_str(&format!(
+            "  ── loop back to {to}: the state now is the same, and the loop repeats forever\n"
+        ));
     }
     out
 }

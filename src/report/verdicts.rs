@@ -327,16 +327,44 @@ fn bare_verdict_line(outcome: &Outcome) -> String {
         Verdict::Proved {
             method: Method::KInduction,
             k,
+            assuming: None,
         } => {
             format!("proved for histories of every length (k-induction, k = {k})")
         }
         Verdict::Proved {
             method: Method::Exhaustive,
             k,
+            assuming: None,
         } => format!(
             "proved for histories of every length (explicit-state search saw every reachable state, within {k} step{})",
             plural(*k)
         ),
+        Verdict::Proved {
+            method,
+            k,
+            assuming: Some(fair),
+        } => {
+            let how = match method {
+                Method::KInduction => format!(
+                    "no fair lasso: k-induction on the loop detector, k = {k}"
+                ),
+                Method::Exhaustive => {
+                    "explicit-state search found no fair cycle among the reachable states".into()
+                }
+            };
+            let assuming = match fair.as_slice() {
+                [] => "assuming no fairness".to_string(),
+                events => format!(
+                    "assuming fair {}",
+                    events
+                        .iter()
+                        .map(|e| format!("`{e}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            format!("proved for every infinite history ({how}), {assuming}")
+        }
         Verdict::Counterexample { depth, trace } => format!(
             "counterexample in {depth} step{} ({})",
             plural(*depth),

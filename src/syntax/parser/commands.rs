@@ -36,6 +36,10 @@ fn command_option(pair: Pair<Rule>) -> Result<CommandOption> {
     let _keyword = children.next()?;
     let kind = match rule {
         Rule::depth_opt => CommandOptionKind::Depth(number(children.next()?)?),
+        Rule::fair_opt => {
+            let _fair = children.next()?;
+            CommandOptionKind::Fair(children.rest().map(ident).collect())
+        }
         Rule::scope_opt => CommandOptionKind::Scope(
             children
                 .rest()

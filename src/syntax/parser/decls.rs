@@ -202,13 +202,35 @@ fn formula(pair: Pair<Rule>) -> Result<Formula> {
     let mut children = Children::of(pair);
     let name = ident(children.next()?);
     let text = children.next_if(Rule::string).map(string).transpose()?;
+    if let Some(eventually) = children.next_if(Rule::eventually) {
+        let mut parts = Children::of(eventually);
+        let keyword = span_of(&parts.next()?);
+        let body = expr(parts.next()?)?;
+        return Ok(Formula {
+            name,
+            text,
+            always: false,
+            body,
+            liveness: Some(Liveness::Eventually(keyword)),
+        });
+    }
     let always = children.next_if(Rule::always).is_some();
     let body = expr(children.next()?)?;
+    let liveness = match children.next_if(Rule::leads_to) {
+        Some(leads_to) => {
+            let mut parts = Children::of(leads_to);
+            let _leads = parts.next()?;
+            let _to = parts.next()?;
+            Some(Liveness::LeadsTo(expr(parts.next()?)?))
+        }
+        None => None,
+    };
     Ok(Formula {
         name,
         text,
         always,
         body,
+        liveness,
     })
 }
 // ---------------------------------------------------------------- types

@@ -1,0 +1,90 @@
+//! Liveness in commands: `assuming fair e, f`, the events a liveness
+//! command assumes weakly fair. Each must be an event whose arguments can be
+//! enumerated (an event is enabled when its `requires` hold for some
+//! arguments), named once, on a command about `eventually` or `leads to`.
+
+use super::{CheckError, Checker, Global};
+use crate::ast;
+use crate::hir::*;
+
+impl Checker {
+    pub(super) fn fairness(
+        &mut self,
+        command: &ast::Command,
+        kind: Option<&CommandKind>,
+    ) -> Vec<Fairness> {
+        let mut fair: Vec<Fairness> = Vec::new();
+        for option in &command.options {
+            let ast::CommandOptionKind::Fair(events) = &option.kind else {
+                continue;
+            };
+            let about = match kind {
+                Some(CommandKind::Check(id) | CommandKind::Prove(id)) => {
+                    match self.formula_kinds.get(id.0) {
+                        Some(kind) if kind.is_liveness() => None,
+                        _ => Some("a safety property"),
+                    }
+                }
+                Some(CommandKind::Scenario { .. }) => Some("a scenario"),
+                // The property is unknown: that error is reported.
+                None => None,
+            };
+            if let Some(what) = about {
+                self.error(CheckError::FairnessWithoutLiveness {
+                    what,
+                    span: option.span,
+                });
+                continue;
+            }
+            for name in events {
+                let event = match self.global(&name.node) {
+                    Some(Global::Event(id)) => id,
+                    Some(other) => {
+                        self.error(CheckError::NotAValue {
+                            name: name.node.clone(),
+                            what: self.what(other),
+                            expected: "an event",
+                            span: name.span,
+                            help: Some("`assuming fair` names events".into()),
+                        });
+                        continue;
+                    }
+                    None => {
+                        self.unknown(name, "event", |g| matches!(g, Global::Event(_)));
+                        continue;
+                    }
+                };
+                if let Some(first) = fair.iter().find(|f| f.event == event) {
+                    let first = first.span;
+                    self.error(CheckError::DuplicateName {
+                        name: name.node.clone(),
+                        action: "listed",
+                        help: "an event is assumed fair once",
+                        span: name.span,
+                        first,
+                    });
+                    continue;
+                }
+                let unlisted = self.events[event.0].params.iter().find_map(|local| {
+                    let ty = &self.locals[local.0].ty;
+                    matches!(ty, Type::Set(_) | Type::Option(_))
+                        .then(|| (self.locals[local.0].name.clone(), self.type_name(ty)))
+                });
+                if let Some((param, ty)) = unlisted {
+                    self.error(CheckError::FairEventNotEnumerable {
+                        event: name.node.clone(),
+                        param,
+                        ty,
+                        span: name.span,
+                    });
+                    continue;
+                }
+                fair.push(Fairness {
+                    event,
+                    span: name.span,
+                });
+            }
+        }
+        fair
+    }
+}
