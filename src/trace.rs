@@ -369,12 +369,17 @@ pub fn call(model: &eval::Model, occurrence: &Occurrence, index: usize, free: &F
 }
 
 /// Whether the calendar made the declaration to hold dates: `now`, each
-/// event's `date`, the `last E` monitors.
+/// event's `date`, the `last E` monitors, the dates duties fall due.
 fn dated(charter: &hir::Charter, provenance: hir::Provenance) -> bool {
     charter.calendar.is_some()
         && matches!(
             provenance,
-            hir::Provenance::Calendar | hir::Provenance::LastMonitor { .. }
+            hir::Provenance::Calendar
+                | hir::Provenance::LastMonitor { .. }
+                | hir::Provenance::Duty {
+                    part: hir::DutyPart::Monitor,
+                    ..
+                }
         )
 }
 

@@ -101,6 +101,20 @@ pub struct Owed {
     pub due: i64,
     /// The calendar's unit (`day`, `week`, `month`, `year`).
     pub unit: &'static str,
+    /// In a civil calendar: `due` is a date, shown as one.
+    #[serde(skip)]
+    pub civil: bool,
+}
+
+impl Owed {
+    /// When it is due, as a person reads it: `day 12`, or in a civil
+    /// calendar the date (`2019-04-12`).
+    pub fn when(&self) -> String {
+        match self.civil {
+            true => crate::civil::iso(self.due),
+            false => format!("{} {}", self.unit, self.due),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

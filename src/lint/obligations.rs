@@ -33,7 +33,7 @@ pub(super) fn obligation_conflicts(
     limits: &crate::solve::Limits,
 ) -> Result<(Vec<Finding>, Option<String>), SolverUnknown> {
     let keep = Keep::All;
-    let (Some(dates), Some(calendar)) = (&terms.dates, &charter.calendar) else {
+    let (Some(dates), Some(_)) = (&terms.dates, &charter.calendar) else {
         return Ok((Vec::new(), None));
     };
     let taking_part: Vec<usize> = (0..terms.duty_points.len())
@@ -44,7 +44,6 @@ pub(super) fn obligation_conflicts(
     let system = &lowered.system;
     let ahead = lookahead(depth);
     let outcome = joint::conflicts(system, &joint, depth, ahead, limits, keep)?;
-    let unit = calendar.unit.singular();
     let mut out = Vec::new();
     for conflict in outcome.conflicts {
         let owed_points: Vec<usize> = conflict.points.iter().map(|i| taking_part[*i]).collect();
@@ -75,7 +74,7 @@ pub(super) fn obligation_conflicts(
         }
         let listed: Vec<String> = owed
             .iter()
-            .map(|o| format!("`{}` to `{}` by {unit} {}", o.clause, o.duty, o.due))
+            .map(|o| format!("`{}` to `{}` by {}", o.clause, o.duty, o.when()))
             .collect();
         let steps = conflict.depth;
         let after = match steps {
@@ -227,5 +226,6 @@ fn owed(
             .calendar
             .as_ref()
             .map_or("day", |c| c.unit.singular()),
+        civil: charter.calendar.as_ref().is_some_and(|c| c.civil),
     }
 }

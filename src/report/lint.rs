@@ -26,8 +26,10 @@ pub fn lint_finding(finding: &Finding, source: &SourceFile, color: Color) -> Str
         }
         for owed in &witness.owed {
             out.push_str(&format!(
-                "  owed: {} by {} {} (clause {})\n",
-                owed.duty, owed.unit, owed.due, owed.clause
+                "  owed: {} by {} (clause {})\n",
+                owed.duty,
+                owed.when(),
+                owed.clause
             ));
         }
     }

@@ -361,8 +361,10 @@ fn finding_html(
             out.push_str(&format!(
                 "<p class=\"owed\">{}</p>\n",
                 escape(&format!(
-                    "owed: {} by {} {} (clause {})",
-                    owed.duty, owed.unit, owed.due, owed.clause
+                    "owed: {} by {} (clause {})",
+                    owed.duty,
+                    owed.when(),
+                    owed.clause
                 ))
             ));
         }
