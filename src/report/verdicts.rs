@@ -56,34 +56,44 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
     out
 }
 
+/// Why a proof did not assume a lemma, if it did not: `lemma p not
+/// assumed: it is false, violated after 3 steps:` (its history follows).
+pub(crate) fn not_assumed(lemma: &LemmaReport) -> Option<String> {
+    let name = &lemma.name;
+    match &lemma.fate {
+        LemmaFate::Proved { .. } => None,
+        LemmaFate::Open { k } => Some(format!(
+            "lemma {name} not assumed: neither proved nor refuted by k-induction up to k = {k}"
+        )),
+        LemmaFate::Refuted { depth, .. } => Some(format!(
+            "lemma {name} not assumed: it is false, violated after {depth} step{}:",
+            plural(*depth)
+        )),
+    }
+}
+
 /// The lemmas a proof could not assume, and why: a refuted one with the
 /// history that violates it.
 fn lemmas_not_assumed(lemmas: &[LemmaReport]) -> String {
     let mut out = String::new();
     for lemma in lemmas {
-        let name = &lemma.name;
-        match &lemma.fate {
-            LemmaFate::Proved { .. } => {}
-            LemmaFate::Open { k } => out.push_str(&format!(
-                "  lemma {name} not assumed: neither proved nor refuted by k-induction up to k = {k}\n"
-            )),
-            LemmaFate::Refuted { depth, trace } => {
-                out.push_str(&format!(
-                    "  lemma {name} not assumed: it is false, violated after {depth} step{}:\n\n",
-                    plural(*depth)
-                ));
-                for line in render_trace(trace).lines() {
-                    match line.is_empty() {
-                        true => out.push('\n'),
-                        false => out.push_str(&format!("  {line}\n")),
-                    }
+        let Some(line) = not_assumed(lemma) else {
+            continue;
+        };
+        out.push_str(&format!("  {line}\n"));
+        if let LemmaFate::Refuted { depth, trace } = &lemma.fate {
+            out.push('\n');
+            for line in render_trace(trace).lines() {
+                match line.is_empty() {
+                    true => out.push('\n'),
+                    false => out.push_str(&format!("  {line}\n")),
                 }
-                let state = match depth {
-                    0 => "the initial state".to_string(),
-                    _ => format!("the state after step {depth}"),
-                };
-                out.push_str(&format!("    lemma {name} violated in {state}\n"));
             }
+            let state = match depth {
+                0 => "the initial state".to_string(),
+                _ => format!("the state after step {depth}"),
+            };
+            out.push_str(&format!("    lemma {} violated in {state}\n", lemma.name));
         }
     }
     out

@@ -12,7 +12,7 @@ mod timeline;
 
 use miette::Diagnostic;
 
-use super::verdicts::{ending_line, expectation_line, rests_on_lines};
+use super::verdicts::{ending_line, expectation_line, not_assumed, rests_on_lines};
 use super::{one_line, plural, verdict_line, SourceFile};
 use crate::hir;
 use crate::lint::expected::Expected;
@@ -206,20 +206,13 @@ fn command(index: usize, outcome: &Outcome, source: &SourceFile, clauses: &Claus
         out.push_str("</ul>\n");
     }
     for (n, lemma) in outcome.lemmas.iter().enumerate() {
-        let name = escape(&lemma.name);
-        match &lemma.fate {
-            LemmaFate::Proved { .. } => {}
-            LemmaFate::Open { k } => out.push_str(&format!(
-                "<p class=\"lemma bad\">lemma {name} not assumed: neither proved nor refuted by k-induction up to k = {k}</p>\n"
-            )),
-            LemmaFate::Refuted { depth, trace } => {
-                out.push_str(&format!(
-                    "<p class=\"lemma bad\">lemma {name} not assumed: it is false, violated after {depth} step{}:</p>\n",
-                    plural(*depth)
-                ));
-                let table_id = format!("{id}-lemma-{n}-timeline");
-                out.push_str(&table(trace, &table_id, clauses, Ending::Violated));
-            }
+        let Some(line) = not_assumed(lemma) else {
+            continue;
+        };
+        out.push_str(&format!("<p class=\"lemma bad\">{}</p>\n", escape(&line)));
+        if let LemmaFate::Refuted { trace, .. } = &lemma.fate {
+            let table_id = format!("{id}-lemma-{n}-timeline");
+            out.push_str(&table(trace, &table_id, clauses, Ending::Violated));
         }
     }
     if let Verdict::Counterexample { trace, .. } | Verdict::Witness { trace, .. } = &outcome.verdict
