@@ -36,7 +36,17 @@ fn block_primed(charter: &hir::Charter, block: &EffectBlock) -> bool {
     block
         .effects
         .iter()
-        .any(|e| primed(charter, &e.value) || e.args.iter().any(|a| primed(charter, a)))
+        .any(|e| {
+            primed(charter, &e.value)
+                || e.args.iter().any(|a| primed(charter, a))
+                || e.forall.as_ref().is_some_and(|f| {
+                    f.when.as_ref().is_some_and(|w| primed(charter, w))
+                        || f.binders.iter().any(|b| match &b.domain {
+                            Domain::Set(set) => primed(charter, set),
+                            Domain::Type(_) => false,
+                        })
+                })
+        })
         || block
             .exceptions
             .iter()
