@@ -71,7 +71,9 @@ pub enum LiteralError {
     #[error("`{name}` takes {expected} argument{s}; this point has {found}", s = if *expected == 1 { "" } else { "s" })]
     #[diagnostic(
         code(charter::check::point_arity),
-        help("a point of a function of several arguments is written in parentheses: `(a, b): value`")
+        help(
+            "a point of a function of several arguments is written in parentheses: `(a, b): value`"
+        )
     )]
     PointArity {
         name: String,
@@ -257,15 +259,13 @@ impl Checker {
                     )
                 })
                 .collect();
-            let test = tests
-                .into_iter()
-                .reduce(|a, b| {
-                    expr(
-                        ExprKind::Binary(BinaryOp::And, Box::new(a), Box::new(b)),
-                        Type::Bool,
-                        span,
-                    )
-                })?;
+            let test = tests.into_iter().reduce(|a, b| {
+                expr(
+                    ExprKind::Binary(BinaryOp::And, Box::new(a), Box::new(b)),
+                    Type::Bool,
+                    span,
+                )
+            })?;
             let ty = decl.ty.clone();
             chain = expr(
                 ExprKind::If(Box::new(test), Box::new(value), Box::new(chain)),

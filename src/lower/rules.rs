@@ -272,7 +272,13 @@ impl Lowerer<'_> {
                 forall: None,
                 ..effect.clone()
             };
-            return self.effect_instances(&forall.binders, forall.when.as_ref(), &point, active, clause);
+            return self.effect_instances(
+                &forall.binders,
+                forall.when.as_ref(),
+                &point,
+                active,
+                clause,
+            );
         }
         let state = self.charter.state(effect.target).clone();
         let args: Vec<Vec<TermId>> = effect
