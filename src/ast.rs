@@ -276,12 +276,22 @@ pub struct Exception {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Effect {
+    /// `forall o: Office when vacant(o).`: a quantified point update.
+    pub forall: Option<EffectForall>,
     /// The primed name being assigned.
     pub target: Ident,
     /// Arguments of a point update `f'(a, b) = v`.
     pub args: Vec<Expr>,
     pub op: AssignOp,
     pub value: Expr,
+    pub span: Span,
+}
+
+/// The binders of a quantified point update and its condition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EffectForall {
+    pub binders: Vec<Binder>,
+    pub when: Option<Expr>,
     pub span: Span,
 }
 
@@ -465,6 +475,25 @@ pub enum ExprKind {
         event: Ident,
         args: Option<Vec<Expr>>,
     },
+    /// `{ President: none, _: none }`: a function literal.
+    FnLiteral(FnLiteral),
+}
+
+/// A function literal: its listed points with their values, and the value
+/// `_` gives every other point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnLiteral {
+    pub entries: Vec<FnEntry>,
+    /// `_: value`, with the span of the `_`.
+    pub default: Option<(Span, Box<Expr>)>,
+}
+
+/// `point: value`, or `(a, b): value` for a function of several arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnEntry {
+    pub point: Vec<Expr>,
+    pub value: Expr,
+    pub span: Span,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

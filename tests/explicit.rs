@@ -467,3 +467,27 @@ scenario not_before "no answer on 2 March": answered and now = 2012-03-02 depth 
         ]
     );
 }
+
+/// Function literals (initial values, a constant's value, `f' = {…}`) and
+/// quantified point updates (`forall o: Office when holder(o) = p.
+/// holder'(o) = none`, which assigns only the offices `p` holds): both
+/// engines agree on the fixture. Without the `when` (every office vacated)
+/// `others_keep` would have no witness; without the literal's treasury
+/// entry `treasury_starts_with_alice` would have a counterexample.
+#[test]
+fn function_literals_and_quantified_updates_agree_with_smt() {
+    let source =
+        std::fs::read_to_string("tests/fixtures/verify/function_literals.charter").unwrap();
+    let (smt, explicit) = by_both_engines(&source, 200_000);
+    assert_eq!(smt, explicit);
+    assert_eq!(
+        smt,
+        [
+            "none up to 3",
+            "none up to 3",
+            "witness in 2",
+            "proved",
+            "witness in 1"
+        ]
+    );
+}

@@ -282,9 +282,25 @@ impl Printer {
                 format!("({})", args.join(", "))
             };
             let op = effect.op.as_str();
+            let forall = match &effect.forall {
+                Some(forall) => {
+                    let mut out = String::from("forall ");
+                    write_binders(&mut out, &forall.binders);
+                    if let Some(when) = &forall.when {
+                        out.push_str(" when ");
+                        write_expr(&mut out, when);
+                    }
+                    out + ". "
+                }
+                None => String::new(),
+            };
             self.line(
                 indent,
-                format!("{}'{args} {op} {}", effect.target.node, expr(&effect.value)),
+                format!(
+                    "{forall}{}'{args} {op} {}",
+                    effect.target.node,
+                    expr(&effect.value)
+                ),
                 effect.span,
             );
         }
@@ -447,6 +463,36 @@ fn write_expr(out: &mut String, expr: &Expr) {
                     out.push_str(", ");
                 }
                 write_expr(out, element);
+            }
+            out.push('}');
+        }
+        ExprKind::FnLiteral(literal) => {
+            out.push('{');
+            for (index, entry) in literal.entries.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                if let [point] = entry.point.as_slice() {
+                    write_expr(out, point);
+                } else {
+                    out.push('(');
+                    for (i, coordinate) in entry.point.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        write_expr(out, coordinate);
+                    }
+                    out.push(')');
+                }
+                out.push_str(": ");
+                write_expr(out, &entry.value);
+            }
+            if let Some((_, default)) = &literal.default {
+                if !literal.entries.is_empty() {
+                    out.push_str(", ");
+                }
+                out.push_str("_: ");
+                write_expr(out, default);
             }
             out.push('}');
         }

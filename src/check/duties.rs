@@ -287,6 +287,7 @@ impl Checker {
                 when,
                 block: EffectBlock {
                     effects: vec![Effect {
+                        forall: None,
                         target: due,
                         args: keys,
                         op: ast::AssignOp::Set,
@@ -336,6 +337,7 @@ impl Checker {
                     when: Some(when),
                     block: EffectBlock {
                         effects: vec![Effect {
+                            forall: None,
                             target: due,
                             args: key_reads,
                             op: ast::AssignOp::Set,

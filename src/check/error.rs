@@ -681,6 +681,10 @@ pub enum CheckError {
         #[help]
         help: Option<String>,
     },
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Literal(Box<super::fn_literal::LiteralError>),
 }
 
 fn plural(n: usize) -> &'static str {
@@ -758,6 +762,7 @@ impl CheckError {
             | NotDefinable { span, .. }
             | NarrowingRange { span, .. }
             | Unused { span, .. } => *span,
+            Literal(error) => error.span(),
         }
     }
 

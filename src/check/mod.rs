@@ -25,6 +25,7 @@ mod duties;
 mod error;
 mod exceptions;
 mod expr;
+mod fn_literal;
 mod liveness;
 mod narrowing;
 mod order;
@@ -226,6 +227,9 @@ struct Checker {
     /// Every clause of the charter as written, by name: an exception is
     /// checked in the scope of the rules it excepts.
     clause_asts: HashMap<String, ast::Clause>,
+    /// The `init`s and axioms that function literals give states, added
+    /// when checking finishes.
+    literal_formulas: Vec<Formula>,
     /// What "did you mean" has compared so far ([`resolve::SUGGESTION_WORK`]).
     suggestion_work: usize,
 }
@@ -402,6 +406,8 @@ impl Checker {
     fn finish(mut self, charter: &ast::Charter) -> Option<hir::Charter> {
         self.finish_duties();
         self.finish_calendar();
+        let literals = std::mem::take(&mut self.literal_formulas);
+        self.formulas.extend(literals);
         // As many as pending, in order: provenance indexes them.
         let duties = self
             .duties

@@ -45,6 +45,10 @@ impl Checker {
             return;
         }
         let state = self.states[id.0].clone();
+        if let ast::ExprKind::FnLiteral(literal) = &value.kind {
+            self.state_literal(id, literal, value.span);
+            return;
+        }
         if !state.args.is_empty() {
             self.error(CheckError::FunctionValue {
                 name: state.name,
@@ -471,6 +475,27 @@ impl Checker {
             });
             return None;
         }
+        if let ast::ExprKind::FnLiteral(literal) = &effect.value.kind {
+            if effect.forall.is_none()
+                && effect.args.is_empty()
+                && !state.args.is_empty()
+                && effect.op == ast::AssignOp::Set
+            {
+                return self.effect_literal(id, literal, effect);
+            }
+        }
+        if let Some(forall) = &effect.forall {
+            let (forall, mut checked) =
+                self.effect_forall(forall, |this| this.point_effect(id, effect))?;
+            checked.forall = Some(Box::new(forall));
+            return Some(checked);
+        }
+        self.point_effect(id, effect)
+    }
+
+    fn point_effect(&mut self, id: StateId, effect: &ast::Effect) -> Option<Effect> {
+        let name = &effect.target;
+        let state = self.states[id.0].clone();
         if effect.args.is_empty() && !state.args.is_empty() {
             self.error(CheckError::FunctionValue {
                 name: state.name,
@@ -503,6 +528,7 @@ impl Checker {
             }
         };
         Some(Effect {
+            forall: None,
             target: id,
             args,
             op: effect.op,

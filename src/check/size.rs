@@ -244,11 +244,36 @@ impl<'h> Estimate<'h> {
                     .into_iter()
                     .chain(effect.args.iter().map(|a| self.expr(a))),
             );
-            sum.saturating_add(self.cells(&target.args).saturating_mul(per_cell))
+            let point = self.cells(&target.args).saturating_mul(per_cell);
+            // A quantified update is the point update once per binding,
+            // each with its condition.
+            let cost = match &effect.forall {
+                Some(forall) => {
+                    let (instances, domains) = self.instances(&forall.binders);
+                    let when = forall.when.as_ref().map_or(0, |w| self.expr(w));
+                    instances
+                        .saturating_mul(point.saturating_add(when))
+                        .saturating_add(domains)
+                }
+                None => point,
+            };
+            sum.saturating_add(cost)
         });
         block.exceptions.iter().fold(effects, |sum, exception| {
             sum.saturating_add(self.expr(&exception.condition))
                 .saturating_add(self.block(&exception.block))
+        })
+    }
+
+    /// The instances of binders (the product of their domains) and the
+    /// terms their set domains build.
+    fn instances(&self, binders: &[Binder]) -> (u128, u128) {
+        binders.iter().fold((1u128, 0u128), |(n, d), b| {
+            let (size, cost) = match &b.domain {
+                Domain::Type(ty) => (self.values(ty), 0),
+                Domain::Set(set) => (self.values(&element(&set.ty)), self.expr(set)),
+            };
+            (n.saturating_mul(size), d.saturating_add(cost))
         })
     }
 
@@ -338,13 +363,7 @@ impl<'h> Estimate<'h> {
             ExprKind::Comprehension(binders, body)
             | ExprKind::Quantified(_, binders, body)
             | ExprKind::Sum(binders, body) => {
-                let (instances, domains) = binders.iter().fold((1u128, 0u128), |(n, d), b| {
-                    let (size, cost) = match &b.domain {
-                        Domain::Type(ty) => (self.values(ty), 0),
-                        Domain::Set(set) => (self.values(&element(&set.ty)), self.expr(set)),
-                    };
-                    (n.saturating_mul(size), d.saturating_add(cost))
-                });
+                let (instances, domains) = self.instances(binders);
                 instances
                     .saturating_mul(self.expr(body).saturating_add(1))
                     .saturating_add(domains)

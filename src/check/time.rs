@@ -454,6 +454,7 @@ impl Checker {
             let mut bindings = vec![None; params.len() - 1];
             bindings.push(Some(date));
             let mut effects = vec![Effect {
+                forall: None,
                 target: calendar.now,
                 args: Vec::new(),
                 op: ast::AssignOp::Set,
@@ -482,6 +483,7 @@ impl Checker {
                 }
                 let ty = self.states[monitor.state.0].ty.clone();
                 effects.push(Effect {
+                    forall: None,
                     target: monitor.state,
                     args: keys,
                     op: ast::AssignOp::Set,

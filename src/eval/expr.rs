@@ -280,7 +280,7 @@ impl Evaluator<'_, '_, '_> {
     /// instance is in the domains. Outside monitor mode, only instances in
     /// the domains are visited; in it, a set binder visits every value of
     /// its type, so that the monitors under it exist in every state.
-    fn instances(
+    pub(super) fn instances(
         &mut self,
         binders: &[Binder],
         now: usize,

@@ -452,10 +452,7 @@ impl Evaluator<'_, '_, '_> {
         if let Some(exception) = winner {
             return self.block(&exception.block, now, clause, after, applied, deferred);
         }
-        for effect in &block.effects {
-            let Some(pending) = self.effect(effect, now, clause) else {
-                continue;
-            };
+        for pending in self.instances_of(&block.effects, now, clause) {
             applied
                 .slots
                 .extend(pending.slots.iter().map(|slot| (clause, slot.clone())));
@@ -481,14 +478,51 @@ impl Evaluator<'_, '_, '_> {
             return self.collect(&exception.block, out);
         }
         for effect in &block.effects {
-            let args: Vec<Value> = effect.args.iter().map(|a| self.expr(a, 0)).collect();
-            let Some(cell) = self.model.cell_of(effect.target, &args) else {
-                continue;
-            };
-            let value = self.expr(&effect.value, 0);
-            let ty = &self.model.charter.state(effect.target).ty;
-            out.push((effect.target, cell, effect.op, self.model.fit(value, ty)));
+            self.each_point(effect, 0, &mut |this, effect| {
+                let args: Vec<Value> = effect.args.iter().map(|a| this.expr(a, 0)).collect();
+                let Some(cell) = this.model.cell_of(effect.target, &args) else {
+                    return;
+                };
+                let value = this.expr(&effect.value, 0);
+                let ty = &this.model.charter.state(effect.target).ty;
+                out.push((effect.target, cell, effect.op, this.model.fit(value, ty)));
+            });
         }
+    }
+
+    /// Calls `each` with the effect, or (a quantified point update) with
+    /// its point update once per binding where the condition holds, the
+    /// binders' locals bound.
+    fn each_point(
+        &mut self,
+        effect: &Effect,
+        now: usize,
+        each: &mut dyn FnMut(&mut Self, &Effect),
+    ) {
+        let Some(forall) = &effect.forall else {
+            return each(self, effect);
+        };
+        let point = Effect {
+            forall: None,
+            ..effect.clone()
+        };
+        self.instances(&forall.binders, now, &mut |this, _, inside| {
+            if inside && forall.when.as_ref().is_none_or(|w| this.truth(w, now)) {
+                each(this, &point);
+            }
+        });
+    }
+
+    /// The applicable effects, evaluated (see [`Self::effect`]), a
+    /// quantified update once per binding where its condition holds.
+    fn instances_of(&mut self, effects: &[Effect], now: usize, clause: ClauseId) -> Vec<Pending> {
+        let mut out = Vec::new();
+        for effect in effects {
+            self.each_point(effect, now, &mut |this, point| {
+                out.extend(this.effect(point, now, clause));
+            });
+        }
+        out
     }
 
     /// One applicable effect, evaluated: the cell it assigns, its value

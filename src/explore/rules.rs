@@ -33,14 +33,20 @@ pub fn reads_next(model: &Model, event: EventId) -> bool {
 }
 
 fn block_primed(charter: &hir::Charter, block: &EffectBlock) -> bool {
-    block
-        .effects
+    block.effects.iter().any(|e| {
+        primed(charter, &e.value)
+            || e.args.iter().any(|a| primed(charter, a))
+            || e.forall.as_ref().is_some_and(|f| {
+                f.when.as_ref().is_some_and(|w| primed(charter, w))
+                    || f.binders.iter().any(|b| match &b.domain {
+                        Domain::Set(set) => primed(charter, set),
+                        Domain::Type(_) => false,
+                    })
+            })
+    }) || block
+        .exceptions
         .iter()
-        .any(|e| primed(charter, &e.value) || e.args.iter().any(|a| primed(charter, a)))
-        || block
-            .exceptions
-            .iter()
-            .any(|x| primed(charter, &x.condition) || block_primed(charter, &x.block))
+        .any(|x| primed(charter, &x.condition) || block_primed(charter, &x.block))
 }
 
 /// Every cell of every variable some rule for the event assigns.

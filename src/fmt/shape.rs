@@ -187,6 +187,15 @@ impl Shape {
                 self.within(otherwise);
             }
             E::SetLiteral(elements) => each(self, elements),
+            E::FnLiteral(literal) => {
+                for entry in &literal.entries {
+                    each(self, &entry.point);
+                    self.within(&entry.value);
+                }
+                if let Some((_, default)) = &literal.default {
+                    self.within(default);
+                }
+            }
             E::Comprehension(bound, body) => {
                 binders(self, bound);
                 self.within(body);
@@ -211,6 +220,16 @@ impl Shape {
             self.region(Span::new(first.span.start, last.span.end), RegionKind::Expr);
             for effect in &block.effects {
                 self.region(effect.span, RegionKind::Header);
+                if let Some(forall) = &effect.forall {
+                    for binder in &forall.binders {
+                        if let ast::Domain::Set(set) = &binder.domain {
+                            self.within(set);
+                        }
+                    }
+                    if let Some(when) = &forall.when {
+                        self.within(when);
+                    }
+                }
                 self.within(&effect.value);
             }
         }

@@ -368,12 +368,21 @@ pub struct Exception {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Effect {
+    /// `forall x: T when c.`: one point update per binding where `c` holds.
+    pub forall: Option<Box<EffectForall>>,
     pub target: StateId,
     /// Arguments of a point update; empty for a whole value.
     pub args: Vec<Expr>,
     pub op: AssignOp,
     pub value: Expr,
     pub span: Span,
+}
+
+/// The binders of a quantified point update and its condition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EffectForall {
+    pub binders: Vec<Binder>,
+    pub when: Option<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

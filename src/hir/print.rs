@@ -222,9 +222,25 @@ fn block_lines(out: &mut String, charter: &Charter, block: &EffectBlock, indent:
             format!("({})", args.join(", "))
         };
         let op = effect.op.as_str();
+        let forall = match &effect.forall {
+            Some(forall) => {
+                let binders: Vec<String> = forall
+                    .binders
+                    .iter()
+                    .map(|b| charter.local(b.local).name.clone())
+                    .collect();
+                let when = forall
+                    .when
+                    .as_ref()
+                    .map(|w| format!(" when {}", typed(charter, w)))
+                    .unwrap_or_default();
+                format!("forall {}{when}. ", binders.join(", "))
+            }
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            "{pad}{}'{args} {op} {}",
+            "{pad}{forall}{}'{args} {op} {}",
             charter.state(effect.target).name,
             typed(charter, &effect.value)
         );

@@ -438,9 +438,18 @@ impl Walker<'_> {
 
     fn block(&mut self, block: &ast::EffectBlock) {
         for effect in &block.effects {
+            let pushed = match &effect.forall {
+                Some(forall) => {
+                    let pushed = self.binders(&forall.binders, effect.span);
+                    self.maybe(forall.when.as_ref());
+                    pushed
+                }
+                None => 0,
+            };
             self.refer(&effect.target);
             self.exprs(&effect.args);
             self.expr(&effect.value);
+            self.pop(pushed);
         }
         for exception in &block.exceptions {
             self.expr(&exception.condition);
@@ -565,6 +574,13 @@ impl Walker<'_> {
             ExprKind::Last { event, args } => {
                 self.refer(event);
                 self.exprs(args.as_deref().unwrap_or_default());
+            }
+            ExprKind::FnLiteral(literal) => {
+                for entry in &literal.entries {
+                    self.exprs(&entry.point);
+                    self.expr(&entry.value);
+                }
+                self.maybe(literal.default.as_ref().map(|(_, d)| d.as_ref()));
             }
         }
     }

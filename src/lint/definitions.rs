@@ -75,6 +75,9 @@ fn item_exprs<'a>(charter: &'a hir::Charter, item: &Item) -> Vec<&'a Expr> {
 
 fn block_exprs<'a>(block: &'a hir::EffectBlock, out: &mut Vec<&'a Expr>) {
     for effect in &block.effects {
+        if let Some(forall) = &effect.forall {
+            out.extend(&forall.when);
+        }
         out.extend(&effect.args);
         out.push(&effect.value);
     }

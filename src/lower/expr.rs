@@ -22,7 +22,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn set_bits(&mut self, expr: &Expr, time: Time) -> Vec<TermId> {
+    pub(super) fn set_bits(&mut self, expr: &Expr, time: Time) -> Vec<TermId> {
         match self.expr(expr, time) {
             Val::Set(bits) => bits,
             _ => Vec::new(),

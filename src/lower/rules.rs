@@ -267,6 +267,19 @@ impl Lowerer<'_> {
         if active == FALSE {
             return;
         }
+        if let Some(forall) = &effect.forall {
+            let point = Effect {
+                forall: None,
+                ..effect.clone()
+            };
+            return self.effect_instances(
+                &forall.binders,
+                forall.when.as_ref(),
+                &point,
+                active,
+                clause,
+            );
+        }
         let state = self.charter.state(effect.target).clone();
         let args: Vec<Vec<TermId>> = effect
             .args
@@ -393,6 +406,42 @@ impl Lowerer<'_> {
                 });
             }
         }
+    }
+
+    /// A quantified point update: the point update once per binding (in
+    /// the binders' domains) where the condition holds.
+    fn effect_instances(
+        &mut self,
+        binders: &[Binder],
+        when: Option<&Expr>,
+        point: &Effect,
+        active: TermId,
+        clause: ClauseId,
+    ) {
+        let Some((first, rest)) = binders.split_first() else {
+            let condition = match when {
+                Some(when) => self.bool_expr(when, Time::Now),
+                None => TRUE,
+            };
+            let active = self.terms.and2(active, condition);
+            return self.effect(point, active, clause);
+        };
+        let ty = self.charter.local(first.local).ty.clone();
+        let guards = match &first.domain {
+            Domain::Type(_) => vec![TRUE; self.domain_size(&ty)],
+            Domain::Set(set) => self.set_bits(set, Time::Now),
+        };
+        let saved = self.env[first.local.0].clone();
+        for (index, in_domain) in guards.into_iter().enumerate() {
+            if in_domain == FALSE {
+                continue;
+            }
+            let value = self.concrete(&ty, index);
+            self.env[first.local.0] = Some(value);
+            let active = self.terms.and2(active, in_domain);
+            self.effect_instances(rest, when, point, active, clause);
+        }
+        self.env[first.local.0] = saved;
     }
 
     /// An effect's equation on one slot: `consequence` holds where

@@ -183,6 +183,13 @@ fn check_block(block: &EffectBlock) -> Result {
     for effect in &block.effects {
         inside(block.span, effect.span, "an effect")?;
         inside(effect.span, effect.target.span, "an effect target")?;
+        if let Some(forall) = &effect.forall {
+            inside(effect.span, forall.span, "an effect's binders")?;
+            check_binders(forall.span, &forall.binders)?;
+            if let Some(when) = &forall.when {
+                check_expr(forall.span, when)?;
+            }
+        }
         for arg in &effect.args {
             check_expr(effect.span, arg)?;
         }
@@ -253,6 +260,19 @@ pub fn check_expr(parent: Span, expr: &Expr) -> Result {
         ExprKind::SetLiteral(elements) => {
             for element in elements {
                 check_expr(span, element)?;
+            }
+            Ok(())
+        }
+        ExprKind::FnLiteral(literal) => {
+            for entry in &literal.entries {
+                inside(span, entry.span, "a function literal's entry")?;
+                for coordinate in &entry.point {
+                    check_expr(entry.span, coordinate)?;
+                }
+                check_expr(entry.span, &entry.value)?;
+            }
+            if let Some((_, default)) = &literal.default {
+                check_expr(span, default)?;
             }
             Ok(())
         }

@@ -264,12 +264,16 @@ impl Checker {
             ast::ExprKind::DateBound { before, date } => {
                 self.date_bound(*before, date, span, place)
             }
+            ast::ExprKind::FnLiteral(_) => {
+                self.misplaced_literal(span);
+                None
+            }
         }
     }
 
     /// Declares and scopes binders, in order (a domain may mention earlier
     /// binders). The caller pops them from the scope.
-    fn binders(&mut self, binders: &[ast::Binder], place: Place) -> Option<Vec<Binder>> {
+    pub(super) fn binders(&mut self, binders: &[ast::Binder], place: Place) -> Option<Vec<Binder>> {
         let mut checked: Vec<Binder> = Vec::new();
         let mut ok = true;
         // `a, b in S` gives both binders the same expression: check it once.

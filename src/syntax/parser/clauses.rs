@@ -193,6 +193,10 @@ fn exception(pair: Pair<Rule>) -> Result<Exception> {
 fn effect(pair: Pair<Rule>) -> Result<Effect> {
     let span = span_of(&pair);
     let mut children = Children::of(pair);
+    let forall = match children.next_if(Rule::effect_forall) {
+        Some(quantifier) => Some(effect_forall(quantifier)?),
+        None => None,
+    };
     let mut target_parts = Children::of(children.next()?);
     let target = ident(target_parts.next()?);
     let _prime = target_parts.next()?;
@@ -206,10 +210,28 @@ fn effect(pair: Pair<Rule>) -> Result<Effect> {
     };
     let value = expr(children.next()?)?;
     Ok(Effect {
+        forall,
         target,
         args,
         op,
         value,
+        span,
+    })
+}
+
+/// `forall o: Office when vacant(o).`
+fn effect_forall(pair: Pair<Rule>) -> Result<EffectForall> {
+    let span = span_of(&pair);
+    let mut children = Children::of(pair);
+    let _word = children.next()?;
+    let binders = super::expr::effect_binders(children.next()?)?;
+    let when = match children.next_if(Rule::when_cond) {
+        Some(when) => Some(expr(Children::of(when).next()?)?),
+        None => None,
+    };
+    Ok(EffectForall {
+        binders,
+        when,
         span,
     })
 }

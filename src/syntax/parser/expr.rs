@@ -282,6 +282,10 @@ fn primary(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
             }
             node(ExprKind::SetLiteral(elements), span, depth + 1)
         }
+        Rule::fn_literal => {
+            let nesting = nested(&pair, nesting)?;
+            fn_literal(pair, span, nesting)
+        }
         Rule::comprehension => {
             let nesting = nested(&pair, nesting)?;
             let mut children = Children::of(pair);
@@ -468,6 +472,57 @@ fn primary(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
         }
         _ => Err(internal(span)),
     }
+}
+
+/// `{ point: value, …, _: default }`.
+fn fn_literal(pair: Pair<Rule>, span: Span, nesting: usize) -> Result<Built> {
+    let mut depth = 0;
+    let mut entries = Vec::new();
+    let mut default = None;
+    for entry in Children::of(pair).rest() {
+        let entry_span = span_of(&entry);
+        let mut children = Children::of(entry);
+        let point = children.next()?;
+        let (value, value_depth) = sub_expr(children.next()?, nesting)?;
+        depth = depth.max(value_depth);
+        match point.as_rule() {
+            Rule::fn_default => {
+                // A second `_` keeps the first; the checker reports it.
+                if default.is_none() {
+                    default = Some((span_of(&point), Box::new(value)));
+                } else {
+                    entries.push(FnEntry {
+                        point: Vec::new(),
+                        value,
+                        span: entry_span,
+                    });
+                }
+            }
+            _ => {
+                let mut coordinates = Vec::new();
+                for coordinate in Children::of(point).rest() {
+                    let (coordinate, d) = sub_expr(coordinate, nesting)?;
+                    depth = depth.max(d);
+                    coordinates.push(coordinate);
+                }
+                entries.push(FnEntry {
+                    point: coordinates,
+                    value,
+                    span: entry_span,
+                });
+            }
+        }
+    }
+    node(
+        ExprKind::FnLiteral(FnLiteral { entries, default }),
+        span,
+        depth + 1,
+    )
+}
+
+/// The binders of a quantified point update (`forall o: Office …`).
+pub(super) fn effect_binders(pair: Pair<Rule>) -> Result<Vec<Binder>> {
+    binders(pair, 0).map(|(binders, _)| binders)
 }
 
 fn binders(pair: Pair<Rule>, nesting: usize) -> Result<(Vec<Binder>, usize)> {
