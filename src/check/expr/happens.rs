@@ -38,7 +38,7 @@ impl Checker {
         args: Option<&[ast::Expr]>,
         span: Span,
         place: Place,
-        mut binding: Option<&mut Vec<LocalId>>,
+        binding: Option<&mut Vec<LocalId>>,
     ) -> Option<Expr> {
         if !place.is_property() {
             self.error(CheckError::EventOutsideProperty {
@@ -88,7 +88,7 @@ impl Checker {
                 if !ok {
                     return None;
                 }
-                if let Some(bound) = binding.as_deref_mut() {
+                if let Some(bound) = binding {
                     for (binder, position) in fresh {
                         // A property reads the parameter.
                         self.local_used[event.params[position].0] = true;
