@@ -475,6 +475,12 @@ pub enum ExprKind {
         event: Ident,
         args: Option<Vec<Expr>>,
     },
+    /// `happens e(args)`: the step that produced this state was `e` with
+    /// these arguments; a name not yet bound binds its argument.
+    Happens {
+        event: Ident,
+        args: Option<Vec<Expr>>,
+    },
     /// `{ President: none, _: none }`: a function literal.
     FnLiteral(FnLiteral),
 }

@@ -586,6 +586,11 @@ fn write_expr(out: &mut String, expr: &Expr) {
             write_event_call(out, event, args.as_deref());
             out.push(')');
         }
+        ExprKind::Happens { event, args } => {
+            out.push_str("(happens ");
+            write_event_call(out, event, args.as_deref());
+            out.push(')');
+        }
     }
 }
 

@@ -212,6 +212,16 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("a name `happens` binds cannot be read in the past")]
+    #[diagnostic(
+        code(charter::check::happens_binding_in_past),
+        help("under `once`, `previously`, `historically`, `since` or another event's arguments the name would stand for the argument of an earlier step; quantify instead: `exists p: Person. happens elect(p) and previously …`")
+    )]
+    HappensBindingInPast {
+        #[label("bound by `happens`, read in the past")]
+        span: Span,
+    },
+
     #[error("cannot range over {ty}")]
     #[diagnostic(code(charter::check::not_enumerable))]
     NotEnumerable {
@@ -725,6 +735,7 @@ impl CheckError {
             | PrimeOnConst { span, .. }
             | TemporalOutsideProperty { span, .. }
             | EventOutsideProperty { span, .. }
+            | HappensBindingInPast { span }
             | NotEnumerable { span, .. }
             | EmptyRange { span, .. }
             | IntOutOfRange { span, .. }

@@ -188,6 +188,9 @@ struct Checker {
     local_broken: Vec<bool>,
     /// Locals in scope, innermost last.
     scope: Vec<LocalId>,
+    /// Locals that stand for an expression: the names `happens e(x)` binds,
+    /// each the argument of the step (`hir::ExprKind::EventArg`).
+    aliases: HashMap<LocalId, Expr>,
     /// The names of the locals the spec writes (parameters, bindings,
     /// binders), not those the checker makes up, for `confusable.rs`.
     written_locals: Vec<Ident>,

@@ -289,6 +289,8 @@ impl<'h> Estimate<'h> {
             | ExprKind::Universe(_)
             | ExprKind::Local(_)
             | ExprKind::State { .. } => 0,
+            // A copy of the argument kept in the state: a monitor per leaf.
+            ExprKind::EventArg(..) => MONITOR.saturating_mul(self.leaves(&expr.ty)),
             // A past-time operator is a monitor: two readings of its atom,
             // an initial value, an update and their constraints.
             ExprKind::Unary(UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically, _)
@@ -309,7 +311,8 @@ impl<'h> Estimate<'h> {
             | ExprKind::None
             | ExprKind::EnumValue(..)
             | ExprKind::Universe(_)
-            | ExprKind::Local(_) => 0,
+            | ExprKind::Local(_)
+            | ExprKind::EventArg(..) => 0,
             // A monitor's operands are read now and in the next state.
             ExprKind::Unary(UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically, e) => {
                 self.twice(e)

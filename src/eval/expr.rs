@@ -193,6 +193,9 @@ impl Evaluator<'_, '_, '_> {
                 self.model.fit(result, &expr.ty)
             }
             ExprKind::Happened(event, args) => Value::Bool(self.happened(*event, args, now)),
+            ExprKind::EventArg(event, position) => self
+                .event_arg(*event, *position, now)
+                .unwrap_or_else(|| self.model.first_value(&expr.ty)),
             ExprKind::Unary(op, operand) => self.unary(*op, operand, now),
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, &expr.ty, now),
             ExprKind::OptionTest(operand, is_some) => match self.expr(operand, now) {
@@ -416,6 +419,16 @@ impl Evaluator<'_, '_, '_> {
 
     /// Whether the step into state `now` was `event`, with arguments equal
     /// to those given (read in state `now`).
+    /// The argument at `position` of the step into the state `now` (in
+    /// monitor mode, the step being taken) if it was `event`.
+    fn event_arg(&self, event: EventId, position: usize, now: usize) -> Option<Value> {
+        let step = match &self.monitor {
+            Some(mode) => mode.last,
+            None => now.checked_sub(1).and_then(|i| self.scene.steps.get(i)),
+        }?;
+        (step.event == event).then(|| step.args.get(position).cloned())?
+    }
+
     fn happened(&mut self, event: EventId, args: &[Option<Expr>], now: usize) -> bool {
         let step = match &self.monitor {
             Some(mode) => mode.last,

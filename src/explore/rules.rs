@@ -90,7 +90,7 @@ fn primed(charter: &hir::Charter, expr: &Expr) -> bool {
 
 pub fn mentions_happened(charter: &hir::Charter, expr: &Expr) -> bool {
     any_node(charter, expr, &mut |e| {
-        matches!(e.kind, ExprKind::Happened(..))
+        matches!(e.kind, ExprKind::Happened(..) | ExprKind::EventArg(..))
     })
 }
 
@@ -129,6 +129,7 @@ pub fn mentions_past(charter: &hir::Charter, expr: &Expr) -> bool {
         matches!(
             e.kind,
             ExprKind::Happened(..)
+                | ExprKind::EventArg(..)
                 | ExprKind::Unary(
                     UnaryOp::Once | UnaryOp::Historically | UnaryOp::Previously,
                     _

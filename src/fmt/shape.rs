@@ -168,7 +168,10 @@ impl Shape {
                 self.within(duration);
                 self.within(date);
             }
-            E::Name { args, .. } | E::TimeSince { args, .. } | E::Last { args, .. } => {
+            E::Name { args, .. }
+            | E::TimeSince { args, .. }
+            | E::Last { args, .. }
+            | E::Happens { args, .. } => {
                 each(self, args.as_deref().unwrap_or_default());
                 if let E::TimeSince { duration, .. } = &expr.kind {
                     self.within(duration);

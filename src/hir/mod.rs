@@ -504,6 +504,10 @@ pub enum ExprKind {
     /// In properties: the step into this state was this event (with these
     /// arguments where given; `None` for `_`).
     Happened(EventId, Vec<Option<Expr>>),
+    /// In properties, where `Happened(event, _)` holds: the argument at
+    /// this position of the step into this state (a name `happens e(x)`
+    /// binds). Elsewhere a fixed value of its type, never read.
+    EventArg(EventId, usize),
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `is some` when true, `is none` when false.

@@ -346,6 +346,14 @@ fn write_expr(out: &mut String, charter: &Charter, e: &Expr) {
             write_list(out, charter, args);
             out.push(')');
         }
+        ExprKind::EventArg(id, position) => {
+            let event = charter.event(*id);
+            let param = event
+                .params
+                .get(*position)
+                .map(|p| charter.local(*p).name.as_str());
+            let _ = write!(out, "{}.{}", event.name, param.unwrap_or("?"));
+        }
         ExprKind::Happened(id, args) => {
             let _ = write!(out, "happened {}(", charter.event(*id).name);
             for (index, arg) in args.iter().enumerate() {

@@ -14,7 +14,8 @@ pub fn any_child(expr: &Expr, mut each: impl FnMut(&Expr) -> bool) -> bool {
         | ExprKind::None
         | ExprKind::EnumValue(..)
         | ExprKind::Universe(_)
-        | ExprKind::Local(_) => false,
+        | ExprKind::Local(_)
+        | ExprKind::EventArg(..) => false,
         ExprKind::Some(inner)
         | ExprKind::Unary(_, inner)
         | ExprKind::OptionTest(inner, _)
@@ -52,7 +53,8 @@ pub fn for_each_child_mut(expr: &mut Expr, mut each: impl FnMut(&mut Expr)) {
         | ExprKind::None
         | ExprKind::EnumValue(..)
         | ExprKind::Universe(_)
-        | ExprKind::Local(_) => {}
+        | ExprKind::Local(_)
+        | ExprKind::EventArg(..) => {}
         ExprKind::Some(inner)
         | ExprKind::Unary(_, inner)
         | ExprKind::OptionTest(inner, _)

@@ -571,7 +571,7 @@ impl Walker<'_> {
                 self.expr(date);
             }
             ExprKind::DateBound { date, .. } => self.expr(date),
-            ExprKind::Last { event, args } => {
+            ExprKind::Last { event, args } | ExprKind::Happens { event, args } => {
                 self.refer(event);
                 self.exprs(args.as_deref().unwrap_or_default());
             }

@@ -116,6 +116,7 @@ impl Lowerer<'_> {
                 }
                 self.fit(result, &define.body.ty, &expr.ty)
             }
+            ExprKind::EventArg(event, position) => self.event_arg(*event, *position, time),
             ExprKind::Happened(..)
             | ExprKind::Unary(UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically, _)
             | ExprKind::Binary(BinaryOp::Since, ..) => Val::Bool(self.temporal(expr, time)),

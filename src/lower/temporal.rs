@@ -69,6 +69,44 @@ impl Lowerer<'_> {
         self.terms.state(atom, time, Kind::Bool)
     }
 
+    /// The argument at `position` of the step into the state at `time`: a
+    /// copy of the parameter's inputs kept in monitors (one per leaf),
+    /// read only where the step was the event (`happens e(x)` binds x).
+    pub(super) fn event_arg(&mut self, event: EventId, position: usize, time: Time) -> Val {
+        let param = self.params[event.0][position].clone();
+        let decl = &self.charter.events[event.0];
+        let ty = self.charter.local(decl.params[position]).ty.clone();
+        self.copy(&param, &ty, time)
+    }
+
+    fn copy(&mut self, val: &Val, ty: &Type, time: Time) -> Val {
+        let bit = |this: &mut Self, input: TermId| {
+            let atom = this.monitor_of(Kind::Bool, MonitorKey::Arg(input), |_, _| (FALSE, input));
+            this.terms.state(atom, time, Kind::Bool)
+        };
+        match (val, ty) {
+            (Val::Bool(input), _) => Val::Bool(bit(self, *input)),
+            (Val::Int(input), Type::Int(range)) => {
+                let kind = Kind::Int {
+                    low: range.low,
+                    high: range.high,
+                };
+                let low = self.terms.int(range.low);
+                let input = *input;
+                let atom = self.monitor_of(kind, MonitorKey::Arg(input), |_, _| (low, input));
+                Val::Int(self.terms.state(atom, time, kind))
+            }
+            (Val::Elem(bits), _) => Val::Elem(bits.iter().map(|b| bit(self, *b)).collect()),
+            (Val::Set(bits), _) => Val::Set(bits.iter().map(|b| bit(self, *b)).collect()),
+            (Val::Opt(flag, inner), Type::Option(inner_ty)) => {
+                let flag = bit(self, *flag);
+                Val::Opt(flag, Box::new(self.copy(inner, inner_ty, time)))
+            }
+            // The encoding follows the type: no other pair is built.
+            (other, _) => other.clone(),
+        }
+    }
+
     /// The monitor of `once P`, given P now and next.
     fn once(&mut self, p_now: TermId, p_next: TermId) -> AtomId {
         self.monitor(MonitorKey::Once(p_now), |this, now| {
@@ -84,6 +122,16 @@ impl Lowerer<'_> {
         key: MonitorKey,
         define: impl FnOnce(&mut Self, TermId) -> (TermId, TermId),
     ) -> AtomId {
+        self.monitor_of(Kind::Bool, key, define)
+    }
+
+    /// A monitor atom of any kind (see [`Self::monitor`]).
+    fn monitor_of(
+        &mut self,
+        kind: Kind,
+        key: MonitorKey,
+        define: impl FnOnce(&mut Self, TermId) -> (TermId, TermId),
+    ) -> AtomId {
         if let Some(atom) = self.monitors.get(&key) {
             return *atom;
         }
@@ -91,7 +139,7 @@ impl Lowerer<'_> {
         let index = self.monitors.len();
         self.atoms.push(AtomInfo {
             name: format!("monitor{index}"),
-            kind: Kind::Bool,
+            kind,
             owner: Owner::Monitor(index),
             address: Address {
                 address: Vec::new(),
@@ -99,16 +147,20 @@ impl Lowerer<'_> {
             },
         });
         self.monitors.insert(key, id);
-        let now = self.terms.state(id, Time::Now, Kind::Bool);
-        let next = self.terms.state(id, Time::Next, Kind::Bool);
+        let now = self.terms.state(id, Time::Now, kind);
+        let next = self.terms.state(id, Time::Next, kind);
         let (initial, update) = define(self, now);
-        let init = self.terms.iff(now, initial);
+        let same = |terms: &mut Terms, a, b| match kind {
+            Kind::Bool => terms.iff(a, b),
+            Kind::Int { .. } => terms.int_eq(a, b),
+        };
+        let init = same(&mut self.terms, now, initial);
         self.init.push(Constraint {
             term: init,
             origin: Origin::Monitor,
         });
         self.record_assignment(next, TRUE, update);
-        let step = self.terms.iff(next, update);
+        let step = same(&mut self.terms, next, update);
         self.trans.push(Constraint {
             term: step,
             origin: Origin::Monitor,
@@ -124,4 +176,6 @@ pub(super) enum MonitorKey {
     Once(TermId),
     Previously(TermId),
     Since(TermId, TermId),
+    /// A copy of an event parameter's input leaf.
+    Arg(TermId),
 }

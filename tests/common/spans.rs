@@ -304,7 +304,7 @@ pub fn check_expr(parent: Span, expr: &Expr) -> Result {
             }
             Ok(())
         }
-        ExprKind::Last { event, args } => {
+        ExprKind::Last { event, args } | ExprKind::Happens { event, args } => {
             inside(span, event.span, "an event name")?;
             for arg in args.iter().flatten() {
                 check_expr(span, arg)?;

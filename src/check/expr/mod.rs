@@ -9,6 +9,7 @@
 //! dispatched, binders. `names.rs`: names and their arguments; `ops.rs`:
 //! operators, options, shares and set literals.
 
+mod happens;
 mod names;
 mod ops;
 
@@ -255,6 +256,10 @@ impl Checker {
             } => self.time_since(*at_least, duration, event, args.as_deref(), span, place),
             ast::ExprKind::Last { event, args } => {
                 self.last_event(event, args.as_deref(), span, place)
+            }
+            ast::ExprKind::Happens { event, args } => {
+                let mut bound = Vec::new();
+                self.happens(event, args.as_deref(), span, place, &mut bound)
             }
             ast::ExprKind::DateSince {
                 at_least,

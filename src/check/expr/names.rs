@@ -22,6 +22,13 @@ impl Checker {
             if self.local_broken[local.0] {
                 return None;
             }
+            if let Some(alias) = self.aliases.get(&local) {
+                // A name `happens e(x)` binds: the step's argument.
+                return Some(Expr {
+                    span,
+                    ..alias.clone()
+                });
+            }
             self.no_prime(name, primed, "a parameter or bound variable")?;
             self.no_args(name, args, "a parameter or bound variable", span)?;
             let ty = self.locals[local.0].ty.clone();
@@ -174,58 +181,8 @@ impl Checker {
                 typed(ExprKind::Call(id, args), ty)
             }
             Global::Event(id) => {
-                if !place.is_property() {
-                    self.error(CheckError::EventOutsideProperty {
-                        name: name.node.clone(),
-                        place: place.describe(),
-                        span,
-                    });
-                    return None;
-                }
                 self.no_prime(name, primed, "an event")?;
-                let event = self.events[id.0].clone();
-                let args = match args {
-                    None => vec![None; event.params.len()],
-                    Some(args) => {
-                        if args.len() != event.params.len() {
-                            self.error(CheckError::WrongArity {
-                                name: name.node.clone(),
-                                expected: event.params.len(),
-                                found: args.len(),
-                                span,
-                                declared: Some(event.span),
-                                help: Some("give every argument, `_` for any value, or none at all for any arguments".into()),
-                            });
-                            return None;
-                        }
-                        if self.any_broken(&event.params, args, place) {
-                            return None;
-                        }
-                        let mut checked = Vec::new();
-                        let mut ok = true;
-                        for (arg, param) in args.iter().zip(&event.params) {
-                            if is_wildcard(arg) {
-                                checked.push(None);
-                                continue;
-                            }
-                            let ty = self.locals[param.0].ty.clone();
-                            match self.value_for(arg, &ty, place) {
-                                Some(arg) => checked.push(Some(arg)),
-                                None => ok = false,
-                            }
-                        }
-                        if !ok {
-                            return None;
-                        }
-                        checked
-                    }
-                };
-                // With a calendar, any date.
-                let mut args = args;
-                if self.calendar.is_some() {
-                    args.push(None);
-                }
-                typed(ExprKind::Happened(id, args), Type::Bool)
+                self.event_test(name, id, args, span, place, None)
             }
             other @ (Global::Formula(_) | Global::Clause | Global::Scenario) => {
                 self.error(CheckError::NotAValue {
@@ -243,7 +200,12 @@ impl Checker {
     /// Whether a parameter's declared type was wrong (and reported). Then
     /// the arguments are checked only for errors of their own: their types
     /// cannot be compared with a type that does not exist.
-    fn any_broken(&mut self, params: &[LocalId], args: &[ast::Expr], place: Place) -> bool {
+    pub(super) fn any_broken(
+        &mut self,
+        params: &[LocalId],
+        args: &[ast::Expr],
+        place: Place,
+    ) -> bool {
         if !params.iter().any(|p| self.local_broken[p.0]) {
             return false;
         }

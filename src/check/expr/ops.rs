@@ -194,8 +194,14 @@ impl Checker {
                     });
                     return None;
                 }
-                let lhs = self.expr_expecting(lhs, &Type::Bool, place);
-                let rhs = self.expr_expecting(rhs, &Type::Bool, place);
+                let binds = matches!(op, A::And | A::Implies);
+                let (lhs, rhs) = match binds.then(|| self.happens_binding(lhs, rhs, place)) {
+                    Some(Some(both)) => both,
+                    _ => (
+                        self.expr_expecting(lhs, &Type::Bool, place),
+                        self.expr_expecting(rhs, &Type::Bool, place),
+                    ),
+                };
                 let op = match op {
                     A::And => BinaryOp::And,
                     A::Or => BinaryOp::Or,

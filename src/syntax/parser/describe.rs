@@ -287,6 +287,7 @@ fn describe(rule: Rule) -> Option<Expected> {
         Rule::time_since => notation("`within … after event` or `at least … after event`", Other),
         Rule::date_bound => notation("`not later than date` or `before date`", Other),
         Rule::last_event => notation("`last event`", Other),
+        Rule::happens_event => notation("`happens event`", Other),
         Rule::event_call => words("an event", Other),
         Rule::binders | Rule::binder_group => words("a binder such as `x: Type` or `x in set`", Other),
         Rule::int_range => words("a range `[low..high]`", Other),

@@ -463,6 +463,12 @@ fn primary(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
             let (event, args, depth) = event_call(children.next()?, nesting)?;
             node(ExprKind::Last { event, args }, span, depth + 1)
         }
+        Rule::happens_event => {
+            let mut children = Children::of(pair);
+            children.next()?; // `happens`
+            let (event, args, depth) = event_call(children.next()?, nesting)?;
+            node(ExprKind::Happens { event, args }, span, depth + 1)
+        }
         Rule::name_ref => {
             let mut children = Children::of(pair);
             let name = ident(children.next()?);
