@@ -294,3 +294,13 @@ fn standard_input_is_formatted_to_standard_output() {
         assert_eq!(String::from_utf8_lossy(&output.stdout), CANONICAL);
     }
 }
+
+/// The words that end a phrase an operand follows keep their blank before
+/// a parenthesis: `leads to (…)` is no call of a function `to`.
+#[test]
+fn a_phrase_before_a_parenthesis_is_no_call() {
+    let text = "charter \"t\"\ncalendar days 0..9\nvar b: Bool = false\n\
+                event go requires not later than (3) and before (4)\n\
+                assert l: always b leads to (not b)\nassert e: eventually (b)\n";
+    assert_eq!(format(text), text);
+}

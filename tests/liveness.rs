@@ -138,3 +138,47 @@ fn replay_refuses_a_lasso_that_does_not_close_or_is_unfair() {
     let tick = &charter.commands[2].fair;
     assert!(eval::replay(&model, &history, lasso(start, tick)).is_err());
 }
+
+/// `eventually Q` is owed from the start only: once Q has held, a later
+/// cycle without Q is no counterexample. (The explicit engine once owed Q
+/// anew in every state without it, found such a cycle, and its replay
+/// refused it: an internal error instead of "proved".)
+#[test]
+fn eventually_is_not_owed_again_after_it_held() {
+    let spec = r#"charter "Q holds once, then never again"
+
+var phase: Int[0..2] = 0
+
+event go requires phase = 0
+event later requires phase = 1
+event idle requires phase = 2
+
+clause going "go" on go: phase' = 1
+clause latering "later" on later: phase' = 2
+
+assert reaches_one: eventually phase = 1
+
+prove reaches_one depth 5 expect proved
+"#;
+    let checked = charter::load(spec.as_bytes())
+        .expect("parses")
+        .checked
+        .expect("checks");
+    for engine in [
+        verify::Engine::Smt,
+        verify::Engine::Explicit { max_states: 10_000 },
+    ] {
+        let overrides = Overrides {
+            engine,
+            skip_blocking_check: true,
+            ..Overrides::default()
+        };
+        let outcomes = verify::verify(&checked.charter, None, &overrides);
+        assert_eq!(
+            kind(&outcomes[0].verdict),
+            "proved",
+            "{:?}",
+            outcomes[0].verdict
+        );
+    }
+}

@@ -35,6 +35,25 @@ impl Checker {
         span: Span,
         place: Place,
     ) -> Option<Expr> {
+        if before {
+            // `before(x)` calling a define `before`, or `before - x`, would
+            // otherwise silently read as the span.
+            let declared = match self.lookup_local("before") {
+                Some(local) => Some(("a parameter or bound variable", self.locals[local.0].span)),
+                None => self
+                    .globals
+                    .get("before")
+                    .map(|(g, at)| (self.what(*g), *at)),
+            };
+            if let Some((what, declared)) = declared {
+                self.error(super::CheckError::AmbiguousBefore {
+                    what,
+                    span,
+                    declared,
+                });
+                return None;
+            }
+        }
         let now = self.now_expr(span, place);
         let date = self.date_operand(date, place);
         let (now, date) = (now?, date?);

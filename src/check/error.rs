@@ -323,6 +323,21 @@ pub enum CheckError {
         target: Span,
     },
 
+    #[error("`before` here is the span `before d`, but `before` is also {what}")]
+    #[diagnostic(
+        code(charter::check::ambiguous_before),
+        help(
+            "`before d` means the date is earlier than `d`; rename the declaration to use it here"
+        )
+    )]
+    AmbiguousBefore {
+        what: &'static str,
+        #[label("read as the span `before …`")]
+        span: Span,
+        #[label("declared here")]
+        declared: Span,
+    },
+
     #[error("clause `{clause}` has neither text nor rule")]
     #[diagnostic(
         code(charter::check::empty_clause),
@@ -770,6 +785,7 @@ impl CheckError {
             | MixedScriptName { span, .. }
             | ExceptionWithoutRule { span, .. }
             | EmptyClause { span, .. }
+            | AmbiguousBefore { span, .. }
             | NotDefinable { span, .. }
             | NarrowingRange { span, .. }
             | Unused { span, .. } => *span,

@@ -75,8 +75,14 @@ pub fn liveness(
         };
         model.eval(e, scene) == eval::Value::Bool(true)
     };
-    let owed = |before: bool, s: &State| {
-        let triggered = before || trigger.is_none_or(|p| truth(p, s));
+    // `before`: Q was owed in the state before (`None` in an initial
+    // state). `eventually Q` is owed from the start only: once Q has held,
+    // nothing is owed again; `P leads to Q` is owed anew wherever P holds.
+    let owed = |before: Option<bool>, s: &State| {
+        let triggered = match trigger {
+            None => before.unwrap_or(true),
+            Some(p) => before.unwrap_or(false) || truth(p, s),
+        };
         triggered && !truth(awaited, s)
     };
     let mut queue = VecDeque::new();
@@ -85,7 +91,7 @@ pub fn liveness(
         return Err(Found::NoInitialState);
     }
     for state in initial {
-        let pending = owed(false, &state);
+        let pending = owed(None, &state);
         graph.add(state, pending, None, 0, &mut queue, limits.max_states)?;
     }
     while let Some(node) = queue.pop_front() {
@@ -96,7 +102,7 @@ pub fn liveness(
         for number in 0..occurrences.len() {
             let occurrence = occurrences.get(number);
             for next in successors(model, &state, &occurrence, &watch, depth)? {
-                let pending = owed(pending, &next);
+                let pending = owed(Some(pending), &next);
                 let from = Some((node, number));
                 let to = graph.add(
                     next,

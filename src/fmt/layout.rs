@@ -112,6 +112,19 @@ impl Plan {
     }
 }
 
+/// Whether the word at `index` ends a phrase an operand follows
+/// (`eventually (…)`, `leads to (…)`, `not later than (…)`, `before (…)`):
+/// a blank after it, not a call's glued `(`.
+fn ends_phrase(plan: &Plan, tokens: &[Token], index: usize) -> bool {
+    let before = plan.prev_code[index].map(|p| tokens[p].text);
+    match tokens[index].text {
+        "eventually" | "before" => true,
+        "to" => before == Some("leads"),
+        "than" => before == Some("later"),
+        _ => false,
+    }
+}
+
 /// Whether no blank goes between two tokens of one line.
 fn glued(plan: &Plan, tokens: &[Token], prev: usize, index: usize) -> bool {
     let (p, t) = (&tokens[prev], &tokens[index]);
@@ -125,7 +138,9 @@ fn glued(plan: &Plan, tokens: &[Token], prev: usize, index: usize) -> bool {
         || (p.kind == Kind::Punct && matches!(p.text, "(" | "[" | "#" | ".." | "/"))
         || (p.is("{") && set_brace(prev))
         || plan.unary[prev]
-        || (t.is("(") && (p.is("'") || (p.kind == Kind::Word && !is_keyword(p))))
+        || (t.is("(")
+            && (p.is("'")
+                || (p.kind == Kind::Word && !is_keyword(p) && !ends_phrase(plan, tokens, prev))))
         || (t.is("[") && p.kind == Kind::Word)
 }
 
