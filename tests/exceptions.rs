@@ -15,13 +15,7 @@ use charter::budget::Budget;
 use charter::lint;
 use charter::verify::{self, Overrides, Verdict};
 
-fn checked(source: &str) -> charter::hir::Charter {
-    charter::load(source.as_bytes())
-        .unwrap_or_else(|e| panic!("{e:?}"))
-        .checked
-        .unwrap_or_else(|e| panic!("{e:?}"))
-        .charter
-}
+use crate::common::checked;
 
 fn fixture(path: &str) -> String {
     std::fs::read_to_string(Path::new("tests/fixtures").join(path)).unwrap()

@@ -12,13 +12,7 @@ use charter::budget::{self, Budget, Spent};
 use charter::explore::{self, Found, Limits, Stopped, Target};
 use charter::verify::{self, Overrides, UnknownReason, Verdict};
 
-fn checked(source: &str) -> charter::hir::Charter {
-    charter::load(source.as_bytes())
-        .unwrap_or_else(|e| panic!("{e:?}"))
-        .checked
-        .unwrap_or_else(|e| panic!("{e:?}"))
-        .charter
-}
+use crate::common::checked;
 
 fn explicit(max_states: usize, timeout_ms: Option<u64>) -> Overrides {
     let mut overrides = Overrides {

@@ -45,6 +45,15 @@ pub fn load_charter(path: &Path) -> charter::hir::Charter {
         .charter
 }
 
+/// A spec given as text that must check clean, as the HIR.
+pub fn checked(source: &str) -> charter::hir::Charter {
+    charter::load(source.as_bytes())
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .checked
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .charter
+}
+
 pub fn load_fixture(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
