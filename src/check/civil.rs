@@ -190,7 +190,7 @@ fn merged(rows: Vec<Row>) -> Vec<Row> {
     out
 }
 
-fn int(value: i64, span: Span) -> Expr {
+pub(super) fn int(value: i64, span: Span) -> Expr {
     expr(
         ExprKind::Int(value),
         Type::Int(IntRange {
@@ -205,26 +205,50 @@ fn int(value: i64, span: Span) -> Expr {
 /// tree of `if date < start then … else …` (the first row's value below
 /// every start). `rows` is sorted by start and not empty.
 fn lookup(date: &Expr, rows: &[Row], span: Span) -> Expr {
-    let low = rows.iter().map(|r| r.1).min().unwrap_or(0);
-    let high = rows.iter().map(|r| r.1).max().unwrap_or(0);
-    if rows.len() <= 1 || low == high {
-        return int(low, span);
+    by_start(date, rows, &|value: &i64| int(*value, span), span)
+}
+
+/// The leaf of the last row whose start is at most `date`, as a balanced
+/// tree of `if date < start then … else …`, each node typed with the range
+/// of what its leaves give; a subtree whose leaves are all one number is
+/// that number. `rows` is sorted by start; with none, `date` itself.
+pub(super) fn by_start<L>(
+    date: &Expr,
+    rows: &[(i64, L)],
+    leaf: &impl Fn(&L) -> Expr,
+    span: Span,
+) -> Expr {
+    match rows {
+        [] => date.clone(),
+        [(_, only)] => leaf(only),
+        _ => {
+            let middle = rows.len() / 2;
+            let below = by_start(date, &rows[..middle], leaf, span);
+            let above = by_start(date, &rows[middle..], leaf, span);
+            if let (ExprKind::Int(a), ExprKind::Int(b)) = (&below.kind, &above.kind) {
+                if a == b {
+                    return below;
+                }
+            }
+            let (Type::Int(a), Type::Int(b)) = (&below.ty, &above.ty) else {
+                return below;
+            };
+            let ty = Type::Int(IntRange {
+                low: a.low.min(b.low),
+                high: a.high.max(b.high),
+            });
+            let condition = binary(
+                BinaryOp::Lt,
+                date.clone(),
+                int(rows[middle].0, span),
+                Type::Bool,
+                span,
+            );
+            expr(
+                ExprKind::If(Box::new(condition), Box::new(below), Box::new(above)),
+                ty,
+                span,
+            )
+        }
     }
-    let middle = rows.len() / 2;
-    let condition = binary(
-        BinaryOp::Lt,
-        date.clone(),
-        int(rows[middle].0, span),
-        Type::Bool,
-        span,
-    );
-    expr(
-        ExprKind::If(
-            Box::new(condition),
-            Box::new(lookup(date, &rows[..middle], span)),
-            Box::new(lookup(date, &rows[middle..], span)),
-        ),
-        Type::Int(IntRange { low, high }),
-        span,
-    )
 }

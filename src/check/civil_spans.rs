@@ -11,6 +11,7 @@
 //!   the months `d` can fall in, as [`super::civil`]'s, whose leaves are
 //!   `d + offset` or a fixed last day.
 
+use super::civil::{by_start, int};
 use super::time::{binary, expr, some_and};
 use super::{Checker, Global, Place};
 use crate::ast::{self, TimeUnit};
@@ -230,7 +231,20 @@ impl Checker {
             return None;
         };
         let shift = |day: i64| civil::Date::from_days(day).add_months(months).days();
-        let mut shifted = shift_tree(&date, &rows, span);
+        let leaf = |leaf: &Leaf| match *leaf {
+            Leaf::Fixed(day) => int(day, span),
+            Leaf::Offset(offset) => binary(
+                BinaryOp::Add,
+                date.clone(),
+                int(offset, span),
+                Type::Int(IntRange {
+                    low: range.low.saturating_add(offset),
+                    high: range.high.saturating_add(offset),
+                }),
+                span,
+            ),
+        };
+        let mut shifted = by_start(&date, &rows, &leaf, span);
         shifted.ty = Type::Int(IntRange {
             low: shift(range.low),
             high: shift(range.high),
@@ -255,66 +269,4 @@ fn inner_int(ty: &Type) -> Option<Type> {
         Type::Option(inner) if matches!(**inner, Type::Int(_)) => Some((**inner).clone()),
         _ => None,
     }
-}
-
-/// The leaf of the last row whose start is at most `date`, as a balanced
-/// tree of `if date < start then … else …`; each node typed with the
-/// range of what it can give for any value of `date`'s type.
-fn shift_tree(date: &Expr, rows: &[(i64, Leaf)], span: Span) -> Expr {
-    let Type::Int(range) = date.ty else {
-        return date.clone();
-    };
-    match rows {
-        [] => date.clone(),
-        [(_, leaf)] => match *leaf {
-            Leaf::Fixed(day) => int(day, span),
-            Leaf::Offset(offset) => binary(
-                BinaryOp::Add,
-                date.clone(),
-                int(offset, span),
-                Type::Int(IntRange {
-                    low: range.low.saturating_add(offset),
-                    high: range.high.saturating_add(offset),
-                }),
-                span,
-            ),
-        },
-        _ => {
-            let middle = rows.len() / 2;
-            let (below, above) = (
-                shift_tree(date, &rows[..middle], span),
-                shift_tree(date, &rows[middle..], span),
-            );
-            let (Type::Int(a), Type::Int(b)) = (&below.ty, &above.ty) else {
-                return below;
-            };
-            let ty = Type::Int(IntRange {
-                low: a.low.min(b.low),
-                high: a.high.max(b.high),
-            });
-            let condition = binary(
-                BinaryOp::Lt,
-                date.clone(),
-                int(rows[middle].0, span),
-                Type::Bool,
-                span,
-            );
-            expr(
-                ExprKind::If(Box::new(condition), Box::new(below), Box::new(above)),
-                ty,
-                span,
-            )
-        }
-    }
-}
-
-fn int(value: i64, span: Span) -> Expr {
-    expr(
-        ExprKind::Int(value),
-        Type::Int(IntRange {
-            low: value,
-            high: value,
-        }),
-        span,
-    )
 }
