@@ -155,11 +155,9 @@ pub enum UnknownReason {
     /// The property's antecedent (`A` in `A implies B`) holds in no history
     /// of at most `depth` steps, so the property says nothing there.
     VacuousAntecedent { depth: usize },
-    /// A liveness property would hold vacuously: no fair infinite lawful
-    /// history in which its obligation arises (for `P leads to Q`, in which
-    /// P holds somewhere; for `eventually Q`, any) loops back within
-    /// `depth` steps — or, with `None` (the explicit engine, exact), none
-    /// exists at all. `assuming`: the events assumed fair.
+    /// A liveness property would hold vacuously: no fair infinite history
+    /// in which its obligation arises (for `P leads to Q`, P holds) loops
+    /// back within `depth` steps (`None`: none at all), assuming fair these.
     NoFairInfiniteHistory {
         depth: Option<usize>,
         leads_to: bool,

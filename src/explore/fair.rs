@@ -284,14 +284,10 @@ fn vacuity(
     }
     let mut entries: Vec<Entry> = Vec::new();
     for node in (0..graph.states.len()).filter(|&n| component_of[n] != usize::MAX) {
-        for a in 0..2 {
-            if steps[node][a] <= k {
+        for (a, &steps) in steps[node].iter().enumerate() {
+            if steps <= k {
                 let seen = if a == 1 { arisen } else { 0 };
-                entries.push(Entry {
-                    node,
-                    seen,
-                    steps: steps[node][a],
-                });
+                entries.push(Entry { node, seen, steps });
             }
         }
     }
@@ -308,6 +304,9 @@ fn vacuity(
     }
 }
 
+/// Steps through the graph, as (node, step into it).
+type Path = Vec<(usize, usize)>;
+
 /// Where a lasso may enter its loop: a node, the marks set on the way to
 /// it, and the steps to it.
 struct Entry {
@@ -319,7 +318,7 @@ struct Entry {
 /// What [`Cycles::lasso`] found: the entry and loop of a shortest lasso
 /// (or of none within the bound), and whether it is shown shortest.
 struct Lasso {
-    lasso: Option<(usize, Vec<(usize, usize)>)>,
+    lasso: Option<(usize, Path)>,
     shortest: bool,
 }
 
@@ -395,7 +394,8 @@ impl Cycles<'_> {
         bound: usize,
         marks: &mut dyn FnMut(usize) -> u64,
     ) -> Lasso {
-        let mut best: Option<(usize, usize, Vec<(usize, usize)>)> = None; // (steps, entry, loop)
+        // (steps, entry, loop)
+        let mut best: Option<(usize, usize, Path)> = None;
         let mut work = 0usize;
         for (i, entry) in entries.iter().enumerate() {
             // The most steps a lasso found now may have.
