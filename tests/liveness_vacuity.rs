@@ -9,18 +9,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use charter::verify::{self, Overrides, UnknownReason, Verdict};
+use charter::verify::{self, UnknownReason, Verdict};
 
-fn outcomes(spec: &str, engine: verify::Engine) -> Vec<verify::Outcome> {
-    let loaded = charter::load(spec.as_bytes()).expect("parses");
-    let checked = loaded.checked.expect("checks");
-    let overrides = Overrides {
-        engine,
-        skip_blocking_check: true,
-        ..Overrides::default()
-    };
-    verify::verify(&checked.charter, None, &overrides)
-}
+use crate::liveness::outcomes_of as outcomes;
 
 const ENGINES: [verify::Engine; 2] = [
     verify::Engine::Smt,
