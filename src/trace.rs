@@ -109,6 +109,10 @@ pub struct Trace {
     /// back to, which equals its last state.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loop_start: Option<usize>,
+    /// Not shown to be a shortest history: an explicit-state liveness
+    /// lasso whose search for a shortest one stopped at its budget.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_shortest: bool,
     /// The concrete history that was replayed, in [`crate::eval`] values.
     #[serde(skip)]
     pub history: Option<History>,
@@ -329,6 +333,7 @@ fn build(
         replayed: false,
         minimised: None,
         loop_start: None,
+        not_shortest: false,
         history: None,
     }
 }

@@ -21,6 +21,7 @@ pub use crate::plan::{Engine, Overrides};
 mod lemmas;
 pub use lemmas::{LemmaFate, LemmaReport};
 mod liveness;
+pub use liveness::fairness_words;
 mod rests_on;
 
 use rests_on::{rests_on, Blockings};
@@ -154,6 +155,14 @@ pub enum UnknownReason {
     /// The property's antecedent (`A` in `A implies B`) holds in no history
     /// of at most `depth` steps, so the property says nothing there.
     VacuousAntecedent { depth: usize },
+    /// A liveness property would hold vacuously: no fair infinite history
+    /// in which its obligation arises (for `P leads to Q`, P holds) loops
+    /// back within `depth` steps (`None`: none at all), assuming fair these.
+    NoFairInfiniteHistory {
+        depth: Option<usize>,
+        leads_to: bool,
+        assuming: Vec<String>,
+    },
     /// k-induction did not close for any k up to `k`, and no violation
     /// exists in fewer than `k` steps. A lemma may help.
     InductionOpen { k: usize },
@@ -184,6 +193,11 @@ impl std::fmt::Display for UnknownReason {
                 f,
                 "vacuous: the condition before `implies` holds in no history of up to {depth} steps"
             ),
+            UnknownReason::NoFairInfiniteHistory {
+                depth,
+                leads_to,
+                assuming,
+            } => liveness::vacuity_words(f, *depth, *leads_to, assuming),
             UnknownReason::InductionOpen { k } => write!(
                 f,
                 "no violation in fewer than {k} steps, but k-induction did not close for any k up to {k}; a `lemma` may help"
@@ -591,7 +605,8 @@ fn verdict(
             match solve::search(system, antecedent, false, depth, limits)? {
                 Search::Found { .. } => None,
                 Search::NoneUpTo { depth } => Some(Verdict::Unknown {
-                    reason: UnknownReason::VacuousAntecedent { depth },
+                    reason: liveness::vacuous(charter, command, Some(depth))
+                        .unwrap_or(UnknownReason::VacuousAntecedent { depth }),
                 }),
             },
         )

@@ -41,7 +41,12 @@ prove back_up depth 8 expect counterexample
 "#;
 
 fn outcomes(engine: verify::Engine) -> Vec<verify::Outcome> {
-    let loaded = charter::load(SPEC.as_bytes()).expect("parses");
+    outcomes_of(SPEC, engine)
+}
+
+/// Every command's outcome for `spec` by `engine` (no blocking check).
+pub(crate) fn outcomes_of(spec: &str, engine: verify::Engine) -> Vec<verify::Outcome> {
+    let loaded = charter::load(spec.as_bytes()).expect("parses");
     let checked = loaded.checked.expect("checks");
     let overrides = Overrides {
         engine,

@@ -24,6 +24,7 @@ mod frontend;
 mod lemmas;
 mod lint;
 mod liveness;
+mod liveness_vacuity;
 mod lowering;
 mod lsp;
 mod minimal;

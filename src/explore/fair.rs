@@ -7,10 +7,15 @@
 //! holds). A counterexample is a strongly connected set of owed nodes with
 //! a step inside it that is *fair*: every event assumed fair happens on a
 //! step inside it or is disabled (its `requires` false for every argument)
-//! in one of its states. Walking the set through a witness for each event
-//! and back gives a lasso: the shortest path to the set, then the loop.
-//! No such set among all reachable nodes proves the property. Properties
-//! whose P or Q read the past are left to the SMT engine.
+//! in one of its states. The lasso shown is a shortest one (or, for a
+//! `check`, none when it is longer than the depth): over the nodes
+//! of such sets, nearest first, the shortest path to the node plus the
+//! shortest fair cycle through it (breadth-first over the nodes and the
+//! fair events seen on the way). No such set among all reachable nodes
+//! proves the property — unless there is no fair infinite history at all
+//! (for `P leads to Q`: none through a state where P holds; for a `check`,
+//! none looping back within the depth), when it would hold vacuously. Properties whose P or Q read the past are left to the
+//! SMT engine.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -21,10 +26,21 @@ use crate::hir::*;
 
 /// The answer of the explicit liveness search.
 pub enum Fair {
-    /// A lasso: the history and the state it loops back to.
-    Lasso { history: History, loop_start: usize },
+    /// A lasso: the history and the state it loops back to; `shortest`
+    /// when no lasso has fewer steps (false when the search for a
+    /// shortest one stopped at its budget of work).
+    Lasso {
+        history: History,
+        loop_start: usize,
+        shortest: bool,
+    },
     /// Every reachable node was seen, and no fair cycle owes Q forever.
     Holds { depth: usize },
+    /// No fair cycle owes Q forever (within the depth), because there is
+    /// no fair infinite history (for `P leads to Q`: none in which P
+    /// holds) at all, or none looping back `within` that many steps: the
+    /// property would hold vacuously.
+    Vacuous { within: Option<usize> },
 }
 
 struct Graph {
@@ -40,12 +56,15 @@ struct Graph {
     depth: Vec<usize>,
 }
 
-/// Searches for a fair lasso violating `formula` under `fair`.
+/// Searches for a fair lasso violating `formula` under `fair`, of at most
+/// `within` steps if given (a `check`'s depth; a shortest lasso longer
+/// than that is no answer).
 pub fn liveness(
     model: &Model,
     formula: &Formula,
     fair: &[Fairness],
     limits: &Limits,
+    within: Option<usize>,
 ) -> Result<Fair, Found> {
     let (trigger, awaited) = formula.liveness_parts();
     let past = |e: &Expr| super::rules::mentions_past(model.charter, e);
@@ -116,121 +135,369 @@ pub fn liveness(
             }
         }
     }
-    let enabled = |event: EventId, id: usize| {
-        let history = History {
-            states: vec![graph.states[id].clone()],
-            steps: Vec::new(),
-        };
-        model.enabled(&history, event, 0)
-    };
-    let owed_nodes: Vec<bool> = graph.nodes.iter().map(|(_, p)| *p).collect();
-    for component in components(&graph.edges, &owed_nodes) {
-        let inside = |n: usize| component.binary_search(&n).is_ok();
-        let has_edge = component
-            .iter()
-            .any(|&n| graph.edges[n].iter().any(|(to, _)| inside(*to)));
-        if !has_edge {
-            continue;
-        }
-        // Per fair event, a witness: a step of it inside, or a state where
-        // it is disabled.
-        let mut witnesses = Vec::new();
-        let mut fair_here = true;
-        for f in fair {
-            let step = component.iter().find_map(|&n| {
-                graph.edges[n].iter().find_map(|&(to, number)| {
-                    (inside(to) && occurrences.get(number).event == f.event)
-                        .then_some(Witness::Step(n, to, number))
-                })
-            });
-            let off = || {
-                component
-                    .iter()
-                    .find(|&&n| !enabled(f.event, graph.nodes[n].0))
-                    .map(|&n| Witness::Node(n))
+    if fair.len() > 63 {
+        return Err(Found::Unsupported {
+            what: "more than 63 events assumed fair".into(),
+        });
+    }
+    // Per occurrence, the fair events it is (a bit each); per state, the
+    // fair events disabled there (computed when first asked).
+    let events: Vec<u64> = (0..occurrences.len())
+        .map(|number| {
+            let event = occurrences.get(number).event;
+            bits(fair.iter().map(|f| f.event == event))
+        })
+        .collect();
+    let mut off: Vec<Option<u64>> = vec![None; graph.states.len()];
+    let mut disabled = |id: usize| {
+        *off[id].get_or_insert_with(|| {
+            let history = History {
+                states: vec![graph.states[id].clone()],
+                steps: Vec::new(),
             };
-            match step.or_else(off) {
-                Some(w) => witnesses.push(w),
-                None => {
-                    fair_here = false;
-                    break;
-                }
-            }
+            bits(fair.iter().map(|f| !model.enabled(&history, f.event, 0)))
+        })
+    };
+    let full = bits(fair.iter().map(|_| true));
+    let owed_nodes: Vec<bool> = graph.nodes.iter().map(|(_, p)| *p).collect();
+    let cycles = Cycles {
+        edges: &graph.edges,
+        events: &events,
+        fair: full,
+        full,
+    };
+    // A shortest lasso whose loop owes Q throughout and is fair.
+    let mut marks = |node: usize| disabled(graph.nodes[node].0);
+    let (component_of, _) = fair_components(&cycles, &owed_nodes, &mut marks);
+    let mut entries: Vec<Entry> = (0..graph.nodes.len())
+        .filter(|&n| component_of[n] != usize::MAX)
+        .map(|node| Entry {
+            node,
+            seen: 0,
+            steps: graph.depth[node],
+        })
+        .collect();
+    entries.sort_by_key(|e| (e.steps, e.node));
+    let found = cycles.lasso(&component_of, &entries, usize::MAX, &mut marks);
+    if let Some((entry, path)) = found.lasso {
+        let entry = entries[entry].node;
+        let steps = graph.depth[entry] + path.len();
+        if within.is_none_or(|k| steps <= k) || !found.shortest {
+            let history = graph.history(entry, &path, &occurrences);
+            return Ok(Fair::Lasso {
+                loop_start: history.steps.len() - path.len(),
+                history,
+                shortest: found.shortest,
+            });
         }
-        if !fair_here {
-            continue;
-        }
-        // The entry: the component's node reached first.
-        let entry = *component
-            .iter()
-            .min_by_key(|&&n| (graph.depth[n], n))
-            .unwrap_or(&component[0]);
-        let mut path: Vec<(usize, usize)> = Vec::new(); // (node, step into it)
-        let mut at = entry;
-        for witness in &witnesses {
-            match *witness {
-                Witness::Node(n) => {
-                    path.extend(walk(&graph.edges, &inside, at, n));
-                    at = n;
-                }
-                Witness::Step(from, to, number) => {
-                    path.extend(walk(&graph.edges, &inside, at, from));
-                    path.push((to, number));
-                    at = to;
-                }
-            }
-        }
-        path.extend(walk(&graph.edges, &inside, at, entry));
-        if path.is_empty() {
-            // No fair event to visit: any step inside, then back.
-            let (to, number) = component
+    }
+    // The property holds (within the depth), unless vacuously.
+    let p = |id: usize| trigger.is_none_or(|p| truth(p, &graph.states[id]));
+    vacuity(&graph, &events, full, &mut disabled, &p, within)
+}
+
+/// How many (node, events seen) pairs the search for a shortest lasso
+/// examines beyond the first fair cycle it finds.
+const WORK: usize = 1 << 22;
+
+/// Whether the property would hold vacuously: no fair infinite history
+/// in which its obligation arises (`p` holds in a state on it; for
+/// `eventually Q`, in every state) — none at all, or (with `within`) none
+/// whose lasso has at most that many steps. Searched among states, not
+/// nodes: whether Q is owed does not matter here (`disabled` and `p` are
+/// per state).
+fn vacuity(
+    graph: &Graph,
+    events: &[u64],
+    full: u64,
+    disabled: &mut dyn FnMut(usize) -> u64,
+    p: &dyn Fn(usize) -> bool,
+    within: Option<usize>,
+) -> Result<Fair, Found> {
+    let holds = Fair::Holds {
+        depth: graph.depth.iter().copied().max().unwrap_or(0),
+    };
+    // The graph of states: the steps of any node of each.
+    let mut edges = vec![Vec::new(); graph.states.len()];
+    let mut done = vec![false; graph.states.len()];
+    for (n, &(id, _)) in graph.nodes.iter().enumerate() {
+        if !std::mem::replace(&mut done[id], true) {
+            edges[id] = graph.edges[n]
                 .iter()
-                .find_map(|&n| {
-                    (n == entry).then(|| graph.edges[n].iter().find(|(to, _)| inside(*to)))
-                })
-                .flatten()
-                .copied()
-                .or_else(|| {
-                    graph.edges[entry]
-                        .iter()
-                        .find(|(to, _)| inside(*to))
-                        .copied()
-                })
-                .ok_or_else(|| Found::Unsupported {
-                    what: "a cycle without a step".into(),
-                })?;
-            path.push((to, number));
-            path.extend(walk(&graph.edges, &inside, to, entry));
+                .map(|&(to, number)| (graph.nodes[to].0, number))
+                .collect();
         }
-        // The prefix, by parent pointers.
+    }
+    let initial: Vec<usize> = (0..graph.nodes.len())
+        .filter(|&n| graph.parent[n].is_none())
+        .map(|n| graph.nodes[n].0)
+        .collect();
+    // The states after one where P holds.
+    let mut keep: Vec<bool> = (0..graph.states.len()).map(p).collect();
+    let mut stack: Vec<usize> = (0..keep.len()).filter(|&n| keep[n]).collect();
+    while let Some(n) = stack.pop() {
+        for &(to, _) in &edges[n] {
+            if !keep[to] {
+                keep[to] = true;
+                stack.push(to);
+            }
+        }
+    }
+    let cycles = Cycles {
+        edges: &edges,
+        events,
+        fair: full,
+        full,
+    };
+    let (component_of, any) = fair_components(&cycles, &keep, disabled);
+    let Some(k) = within.filter(|_| any) else {
+        return Ok(if any {
+            holds
+        } else {
+            Fair::Vacuous { within: None }
+        });
+    };
+    // Within `k` steps: the shortest lasso on which P holds somewhere (a
+    // mark of its own, set on the way to the loop or in it).
+    let arisen = 1u64 << full.count_ones();
+    let mut marks = |n: usize| disabled(n) | if p(n) { arisen } else { 0 };
+    let cycles = Cycles {
+        full: full | arisen,
+        ..cycles
+    };
+    // The fewest steps to each state, P having held on the way or not.
+    let mut steps = vec![[usize::MAX; 2]; graph.states.len()];
+    let mut queue = VecDeque::new();
+    for n in initial {
+        let a = usize::from(p(n));
+        steps[n][a] = 0;
+        queue.push_back((n, a));
+    }
+    while let Some((n, a)) = queue.pop_front() {
+        for &(to, _) in &edges[n] {
+            let b = a.max(usize::from(p(to)));
+            if steps[to][b] == usize::MAX {
+                steps[to][b] = steps[n][a] + 1;
+                queue.push_back((to, b));
+            }
+        }
+    }
+    let mut entries: Vec<Entry> = Vec::new();
+    for node in (0..graph.states.len()).filter(|&n| component_of[n] != usize::MAX) {
+        for (a, &steps) in steps[node].iter().enumerate() {
+            if steps <= k {
+                let seen = if a == 1 { arisen } else { 0 };
+                entries.push(Entry { node, seen, steps });
+            }
+        }
+    }
+    entries.sort_by_key(|e| (e.steps, e.node));
+    let found = cycles.lasso(&component_of, &entries, k, &mut marks);
+    match (found.lasso, found.shortest) {
+        (Some(_), _) => Ok(holds),
+        (None, true) => Ok(Fair::Vacuous { within: Some(k) }),
+        (None, false) => Err(Found::Unsupported {
+            what: format!(
+                "the search for a fair infinite history looping back within {k} steps stopped at its budget"
+            ),
+        }),
+    }
+}
+
+/// Steps through the graph, as (node, step into it).
+type Path = Vec<(usize, usize)>;
+
+/// Where a lasso may enter its loop: a node, the marks set on the way to
+/// it, and the steps to it.
+struct Entry {
+    node: usize,
+    seen: u64,
+    steps: usize,
+}
+
+/// What [`Cycles::lasso`] found: the entry and loop of a shortest lasso
+/// (or of none within the bound), and whether it is shown shortest.
+struct Lasso {
+    lasso: Option<(usize, Path)>,
+    shortest: bool,
+}
+
+/// The components of the graph restricted to `keep` that hold a fair
+/// cycle (numbered in each node's place; `usize::MAX` elsewhere), and
+/// whether there is one.
+fn fair_components(
+    cycles: &Cycles,
+    keep: &[bool],
+    disabled: &mut dyn FnMut(usize) -> u64,
+) -> (Vec<usize>, bool) {
+    let mut component_of = vec![usize::MAX; keep.len()];
+    let mut any = false;
+    for (c, component) in components(cycles.edges, keep).into_iter().enumerate() {
+        if cycles.fair(&component, disabled) {
+            any = true;
+            for &n in &component {
+                component_of[n] = c;
+            }
+        }
+    }
+    (component_of, any)
+}
+
+/// The bits of a list of flags, the first the lowest.
+fn bits(flags: impl Iterator<Item = bool>) -> u64 {
+    flags
+        .enumerate()
+        .fold(0, |acc, (i, on)| acc | (u64::from(on) << i))
+}
+
+/// The graph's steps with the fair events each is, for fair cycles.
+struct Cycles<'g> {
+    edges: &'g [Vec<(usize, usize)>],
+    /// Per occurrence number, the fair events it is.
+    events: &'g [u64],
+    /// Every fair event.
+    fair: u64,
+    /// Every mark a loop must see: the fair events, and perhaps more.
+    full: u64,
+}
+
+impl Cycles<'_> {
+    /// Whether a strongly connected `component` (sorted) holds a fair
+    /// cycle: it has a step inside, and every fair event happens on a step
+    /// inside or is disabled in one of its states.
+    fn fair(&self, component: &[usize], disabled: &mut dyn FnMut(usize) -> u64) -> bool {
+        let inside = |n: usize| component.binary_search(&n).is_ok();
+        let mut seen = 0;
+        let mut step = false;
+        for &n in component {
+            seen |= disabled(n);
+            for &(to, number) in &self.edges[n] {
+                if inside(to) {
+                    step = true;
+                    seen |= self.events[number];
+                }
+            }
+        }
+        step && seen & self.fair == self.fair
+    }
+
+    /// A shortest lasso of at most `bound` steps entering its loop at one
+    /// of `entries` (sorted by their steps), the loop staying in the
+    /// entry's component and seeing every mark (`marks` of its nodes, and
+    /// its steps' events). Entries nearer the start are tried first; none
+    /// whose path alone is as long as the best lasso can beat it. Past
+    /// `WORK` pairs examined, the best found is kept, not shown shortest.
+    fn lasso(
+        &self,
+        component_of: &[usize],
+        entries: &[Entry],
+        bound: usize,
+        marks: &mut dyn FnMut(usize) -> u64,
+    ) -> Lasso {
+        // (steps, entry, loop)
+        let mut best: Option<(usize, usize, Path)> = None;
+        let mut work = 0usize;
+        for (i, entry) in entries.iter().enumerate() {
+            // The most steps a lasso found now may have.
+            let most = best.as_ref().map_or(bound, |b| b.0 - 1);
+            if entry.steps >= most {
+                break;
+            }
+            if best.is_some() && work > WORK {
+                return Lasso {
+                    lasso: best.map(|(_, i, path)| (i, path)),
+                    shortest: false,
+                };
+            }
+            let inside = |n: usize| component_of[n] == component_of[entry.node];
+            let cycle_bound = most - entry.steps;
+            if let Some(path) = self.shortest(
+                entry.node,
+                entry.seen,
+                &inside,
+                cycle_bound,
+                marks,
+                &mut work,
+            ) {
+                best = Some((entry.steps + path.len(), i, path));
+            }
+        }
+        Lasso {
+            lasso: best.map(|(_, i, path)| (i, path)),
+            shortest: true,
+        }
+    }
+
+    /// A shortest fair cycle from `from` back to it through nodes
+    /// `inside`, of at most `bound` steps, as (node, step into it):
+    /// breadth-first over the nodes and the fair events seen on the way.
+    fn shortest(
+        &self,
+        from: usize,
+        seen: u64,
+        inside: &dyn Fn(usize) -> bool,
+        bound: usize,
+        marks: &mut dyn FnMut(usize) -> u64,
+        work: &mut usize,
+    ) -> Option<Vec<(usize, usize)>> {
+        let start = (from, seen | marks(from));
+        // (node, seen) -> (the pair before, the step into it)
+        let mut came: HashMap<(usize, u64), ((usize, u64), usize)> = HashMap::new();
+        let mut queue = VecDeque::from([(start, 0usize)]);
+        while let Some((at, distance)) = queue.pop_front() {
+            *work += 1;
+            if distance >= bound {
+                continue;
+            }
+            for &(to, number) in &self.edges[at.0] {
+                if !inside(to) {
+                    continue;
+                }
+                let seen = at.1 | self.events[number] | marks(to);
+                if to == from && seen == self.full {
+                    let mut path = vec![(to, number)];
+                    let mut here = at;
+                    while here != start {
+                        let (before, number) = came[&here];
+                        path.push((here.0, number));
+                        here = before;
+                    }
+                    path.reverse();
+                    return Some(path);
+                }
+                let next = (to, seen);
+                if next == start || came.contains_key(&next) {
+                    continue;
+                }
+                came.insert(next, (at, number));
+                queue.push_back((next, distance + 1));
+            }
+        }
+        None
+    }
+}
+
+impl Graph {
+    /// The history of the shortest path to `entry`, then `path`.
+    fn history(&self, entry: usize, path: &[(usize, usize)], occurrences: &Occurrences) -> History {
         let mut prefix = Vec::new();
         let mut node = entry;
-        while let Some((from, number)) = graph.parent[node] {
+        while let Some((from, number)) = self.parent[node] {
             prefix.push((node, number));
             node = from;
         }
         prefix.reverse();
         let mut history = History {
-            states: vec![graph.states[graph.nodes[node].0].clone()],
+            states: vec![self.states[self.nodes[node].0].clone()],
             steps: Vec::new(),
         };
-        for (to, number) in prefix.iter().chain(&path) {
+        for (to, number) in prefix.iter().chain(path) {
             history.steps.push(occurrences.get(*number));
-            history
-                .states
-                .push(graph.states[graph.nodes[*to].0].clone());
+            history.states.push(self.states[self.nodes[*to].0].clone());
         }
-        return Ok(Fair::Lasso {
-            history,
-            loop_start: prefix.len(),
-        });
+        history
     }
-    Ok(Fair::Holds {
-        depth: graph.depth.iter().copied().max().unwrap_or(0),
-    })
-}
 
-impl Graph {
     /// The node of `state` with `pending`, added (and queued) if new.
     fn add(
         &mut self,
@@ -261,47 +528,6 @@ impl Graph {
         queue.push_back(node);
         Ok(node)
     }
-}
-
-enum Witness {
-    Node(usize),
-    Step(usize, usize, usize),
-}
-
-/// A shortest path inside a component from `from` to `to`, as (node, step
-/// into it); empty when they are the same node.
-fn walk(
-    edges: &[Vec<(usize, usize)>],
-    inside: &dyn Fn(usize) -> bool,
-    from: usize,
-    to: usize,
-) -> Vec<(usize, usize)> {
-    if from == to {
-        return Vec::new();
-    }
-    let mut came: HashMap<usize, (usize, usize)> = HashMap::new();
-    let mut queue = VecDeque::from([from]);
-    while let Some(n) = queue.pop_front() {
-        for &(next, number) in &edges[n] {
-            if !inside(next) || next == from || came.contains_key(&next) {
-                continue;
-            }
-            came.insert(next, (n, number));
-            if next == to {
-                let mut path = Vec::new();
-                let mut at = to;
-                while at != from {
-                    let (before, number) = came[&at];
-                    path.push((at, number));
-                    at = before;
-                }
-                path.reverse();
-                return path;
-            }
-            queue.push_back(next);
-        }
-    }
-    Vec::new()
 }
 
 /// The strongly connected components of the graph restricted to the nodes

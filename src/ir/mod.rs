@@ -137,7 +137,8 @@ pub struct EffectRecord {
 pub struct Goal {
     pub term: TermId,
     /// For `always A implies B`: A, whose reachability the vacuity check
-    /// tests.
+    /// tests; for a liveness property, a fair lasso on which its
+    /// obligation arises, whatever the awaited condition does.
     pub antecedent: Option<TermId>,
 }
 

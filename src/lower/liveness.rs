@@ -21,6 +21,12 @@
 //! every fair infinite history violating the property has such a lasso:
 //! proving the goal (k-induction, with the spec's lemmas, which are
 //! invariants of the original state) proves the liveness property.
+//!
+//! The goal's antecedent, for the vacuity check, is the same lasso without
+//! `kept` (whatever Q does) but, for `P leads to Q`, with `arisen` (an atom
+//! added last: P has held): when no history within the depth reaches it,
+//! there is no fair infinite history in which the obligation arises, and
+//! a verdict that holds would hold vacuously.
 
 use crate::hir::*;
 use crate::ir::*;
@@ -159,13 +165,32 @@ impl Lowerer<'_> {
                 origin: Origin::Monitor,
             });
         }
+        // A fair lasso whatever Q does, on which the obligation has
+        // arisen (for `P leads to Q`, P held at some point): none within
+        // the depth, and the property would hold vacuously there.
+        let mut lasso = vec![saved, moved];
+        lasso.extend(seen.iter().map(|(now, _)| *now));
+        lasso.extend(equal.iter().copied());
+        if let Some((p_now, p_next)) = p {
+            let (_, arisen, arisen_next) = fresh(self, "live.arisen".into(), Kind::Bool);
+            self.init.push(Constraint {
+                term: self.terms.iff(arisen, p_now),
+                origin: Origin::Monitor,
+            });
+            let update = self.terms.or2(arisen, p_next);
+            self.trans.push(Constraint {
+                term: self.terms.iff(arisen_next, update),
+                origin: Origin::Monitor,
+            });
+            lasso.push(arisen);
+        }
         let mut bad = vec![saved, moved, kept];
         bad.extend(seen.iter().map(|(now, _)| *now));
         bad.extend(equal);
         let bad = self.terms.and(bad);
         let goal = Goal {
             term: self.terms.not(bad),
-            antecedent: None,
+            antecedent: Some(self.terms.and(lasso)),
         };
         (goal, LoopAtoms { saved: saved_id })
     }

@@ -159,6 +159,9 @@ pub(crate) fn expectation_line(outcome: &Outcome) -> Option<String> {
 /// its content was minimised (the counts that are not zero, after the
 /// changed locations).
 fn shortest(trace: &Trace) -> String {
+    if trace.not_shortest {
+        return "not shown to be a shortest one".into();
+    }
     let Some(minimality) = trace.minimised else {
         return "a shortest one".into();
     };
@@ -362,17 +365,7 @@ fn bare_verdict_line(outcome: &Outcome) -> String {
                     "explicit-state search found no fair cycle among the reachable states".into()
                 }
             };
-            let assuming = match fair.as_slice() {
-                [] => "assuming no fairness".to_string(),
-                events => format!(
-                    "assuming fair {}",
-                    events
-                        .iter()
-                        .map(|e| format!("`{e}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
+            let assuming = crate::verify::fairness_words(fair);
             format!("proved for every infinite history ({how}), {assuming}")
         }
         Verdict::Counterexample { depth, trace } => format!(

@@ -26,12 +26,77 @@ pub(super) fn formula<'h>(charter: &'h hir::Charter, command: &Command) -> Optio
 /// safety command): a verdict that holds says them.
 pub(super) fn assumed(charter: &hir::Charter, command: &Command) -> Option<Vec<String>> {
     formula(charter, command)?;
-    Some(
-        command
-            .fair
-            .iter()
-            .map(|f| charter.events[f.event.0].name.clone())
-            .collect(),
+    Some(fair_names(charter, command))
+}
+
+fn fair_names(charter: &hir::Charter, command: &Command) -> Vec<String> {
+    command
+        .fair
+        .iter()
+        .map(|f| charter.events[f.event.0].name.clone())
+        .collect()
+}
+
+/// Why a liveness command's verdict that holds would hold vacuously: no
+/// fair infinite history in which its obligation arises (within `depth`
+/// steps, or at all); `None` for a safety command.
+pub(super) fn vacuous(
+    charter: &hir::Charter,
+    command: &Command,
+    depth: Option<usize>,
+) -> Option<UnknownReason> {
+    let formula = formula(charter, command)?;
+    Some(vacuity(charter, command, formula, depth))
+}
+
+fn vacuity(
+    charter: &hir::Charter,
+    command: &Command,
+    formula: &Formula,
+    depth: Option<usize>,
+) -> UnknownReason {
+    UnknownReason::NoFairInfiniteHistory {
+        depth,
+        leads_to: formula.liveness_parts().0.is_some(),
+        assuming: fair_names(charter, command),
+    }
+}
+
+/// The fairness a liveness verdict assumes, in words: `assuming fair `e`,
+/// `f`` or `assuming no fairness`.
+pub fn fairness_words(events: &[String]) -> String {
+    match events {
+        [] => "assuming no fairness".to_string(),
+        events => format!(
+            "assuming fair {}",
+            events
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// [`UnknownReason::NoFairInfiniteHistory`] in words.
+pub(super) fn vacuity_words(
+    f: &mut std::fmt::Formatter<'_>,
+    depth: Option<usize>,
+    leads_to: bool,
+    assuming: &[String],
+) -> std::fmt::Result {
+    let arises = match leads_to {
+        true => " in which the condition before `leads to` holds",
+        false => "",
+    };
+    let (at_all, within) = match depth {
+        Some(depth) => ("", format!(" (none loops back within {depth} steps)")),
+        None => (" at all", String::new()),
+    };
+    write!(
+        f,
+        "vacuous: no fair infinite history{at_all}{arises}{within}, {}: the property would hold vacuously",
+        fairness_words(assuming)
     )
 }
 
@@ -77,12 +142,24 @@ pub(super) fn explicit(
     let limits = explore::Limits::new(max_states, budget);
     let model = eval::Model::new(charter, &command.scopes);
     let unknown = |reason| Ok(Verdict::Unknown { reason });
-    match explore::fair::liveness(&model, formula, &command.fair, &limits) {
+    let within = matches!(command.kind, CommandKind::Check(_)).then_some(depth);
+    match explore::fair::liveness(&model, formula, &command.fair, &limits, within) {
         Ok(explore::fair::Fair::Lasso {
             history,
             loop_start,
+            shortest,
         }) => {
             let steps = history.steps.len();
+            // `check` shows only a lasso of at most its depth, as the SMT
+            // engine does: one longer is found only when the search for a
+            // shortest stopped (then one within the depth may exist).
+            if within.is_some_and(|k| steps > k) {
+                return unknown(UnknownReason::ExplicitUnsupported {
+                    what: format!(
+                        "a fair lasso of {steps} steps violates the property, but the search for a shortest one stopped at its budget: one within {depth} steps may exist"
+                    ),
+                });
+            }
             let free = trace::Free::default();
             let credit = trace::Credit::Replay;
             let ending = ending(charter, command, loop_start).ok_or(Stop::Replay {
@@ -105,6 +182,7 @@ pub(super) fn explicit(
                     }
                 })?;
             trace.loop_start = Some(loop_start);
+            trace.not_shortest = !shortest;
             Ok(Verdict::Counterexample {
                 depth: steps,
                 trace,
@@ -118,6 +196,9 @@ pub(super) fn explicit(
             },
             _ => Verdict::NoneUpTo { depth },
         }),
+        Ok(explore::fair::Fair::Vacuous { within }) => {
+            unknown(vacuity(charter, command, formula, within))
+        }
         Err(explore::Found::NoInitialState) => unknown(UnknownReason::NoInitialState),
         Err(explore::Found::Stopped(explore::Stopped::Budget(stopped))) => {
             unknown(UnknownReason::Budget(stopped))
