@@ -430,6 +430,12 @@ pub enum ExprKind {
         operand: Box<Expr>,
         is_some: bool,
     },
+    /// `d is Saturday`: the date falls on that day of the week; `day` is
+    /// its index in [`crate::civil::WEEKDAYS`] (0 is Monday).
+    WeekdayTest {
+        date: Box<Expr>,
+        day: usize,
+    },
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     SetLiteral(Vec<Expr>),
     Comprehension(Vec<Binder>, Box<Expr>),

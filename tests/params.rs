@@ -49,3 +49,41 @@ prove others depth 2 scope Person = 2
         ]
     );
 }
+
+/// `d is Saturday` is exact in both engines: meetings only on working days,
+/// and a week of them from Thursday 21 March 2019.
+#[test]
+fn weekday_tests_agree_between_engines() {
+    let source = r#"charter "Meetings are not held on Saturday or Sunday"
+
+calendar dates 2019-03-21..2019-03-31
+
+var meetings: Int[0..9] = 0
+
+event meet requires not (now is Saturday or now is Sunday)
+
+clause meeting "The Council meets on working days."
+  on meet: meetings' = meetings + 1
+
+assert never_on_weekends: always happens meet implies not (now is Saturday or now is Sunday)
+prove never_on_weekends depth 3
+
+scenario on_saturday: happens meet and now is Saturday depth 3
+scenario on_friday: happens meet and now is Friday and now = 2019-03-22 depth 2
+scenario on_thursday: happens meet and now is Thursday and now = 2019-03-28 depth 2
+assert no_monday_25th: always not (happens meet and now = 2019-03-25 and now is Monday)
+check no_monday_25th depth 2
+"#;
+    let (smt, explicit) = by_both_engines(source, 200_000);
+    assert_eq!(smt, explicit, "engines disagree");
+    assert_eq!(
+        smt,
+        [
+            "proved",
+            "none up to 3",
+            "witness in 1",
+            "witness in 1",
+            "counterexample in 1"
+        ]
+    );
+}

@@ -447,6 +447,11 @@ fn write_expr(out: &mut String, expr: &Expr) {
             write_expr(out, operand);
             out.push_str(if *is_some { " is some)" } else { " is none)" });
         }
+        ExprKind::WeekdayTest { date, day } => {
+            out.push('(');
+            write_expr(out, date);
+            let _ = write!(out, " is {})", crate::civil::WEEKDAYS[*day]);
+        }
         ExprKind::If(cond, then, other) => {
             out.push_str("(if ");
             write_expr(out, cond);

@@ -234,6 +234,7 @@ impl Checker {
             ast::ExprKind::Duration(count, unit) => self.duration(*count, *unit, span),
             ast::ExprKind::Date(days) => self.date_literal(*days, span),
             ast::ExprKind::CivilPart(field, date) => self.civil_part(*field, date, span, place),
+            ast::ExprKind::WeekdayTest { date, day } => self.weekday_test(date, *day, span, place),
             ast::ExprKind::CivilBoundary {
                 last,
                 period,
