@@ -139,6 +139,9 @@ pub struct Param {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventDecl {
+    /// `fair event e`: the word `fair`; every liveness command assumes the
+    /// event weakly fair.
+    pub fair: Option<Span>,
     pub name: Ident,
     pub params: Vec<Param>,
     pub requires: Vec<Expr>,

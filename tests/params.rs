@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use charter::verify::{self, Overrides, Verdict};
+
 use crate::explicit::by_both_engines;
 
 /// `happens e(x, x)`: the two arguments are equal. Self-nomination is
@@ -86,4 +88,58 @@ check no_monday_25th depth 2
             "counterexample in 1"
         ]
     );
+}
+
+/// `fair event tick`: every liveness command assumes `tick` fair, and says
+/// so once, with or without `assuming fair tick`; a safety command does
+/// not. Both engines agree.
+#[test]
+fn events_declared_fair_are_assumed_by_every_liveness_command() {
+    let source = r#"charter "A counter that counts down, fairly"
+
+var x: Int[0..3] = 3
+
+fair event tick requires x > 0
+event idle
+
+clause ticking "The counter counts down."
+  on tick: x' = x - 1
+
+assert reaches_zero: eventually x = 0
+assert bounded: always x <= 3
+
+prove reaches_zero depth 8
+prove reaches_zero depth 8 assuming fair tick
+prove reaches_zero depth 8 assuming fair idle
+prove bounded depth 2
+"#;
+    let charter = crate::common::checked(source);
+    for engine in [
+        verify::Engine::Smt,
+        verify::Engine::Explicit { max_states: 10_000 },
+    ] {
+        let overrides = Overrides {
+            engine,
+            skip_blocking_check: true,
+            ..Overrides::default()
+        };
+        let assumed: Vec<Option<Vec<String>>> = verify::verify(&charter, None, &overrides)
+            .iter()
+            .map(|outcome| match &outcome.verdict {
+                Verdict::Proved { assuming, .. } => assuming.clone(),
+                other => panic!("{engine:?}: {}: {other:?}", outcome.command),
+            })
+            .collect();
+        let names = |names: &[&str]| Some(names.iter().map(|n| n.to_string()).collect());
+        assert_eq!(
+            assumed,
+            [
+                names(&["tick"]),
+                names(&["tick"]),
+                names(&["idle", "tick"]),
+                None
+            ],
+            "{engine:?}"
+        );
+    }
 }

@@ -104,7 +104,12 @@ impl Printer {
             ItemKind::Event(decl) => {
                 self.line(
                     1,
-                    format!("event {}{}", decl.name.node, params(&decl.params)),
+                    format!(
+                        "{}event {}{}",
+                        if decl.fair.is_some() { "fair " } else { "" },
+                        decl.name.node,
+                        params(&decl.params)
+                    ),
                     span,
                 );
                 for guard in &decl.requires {

@@ -198,6 +198,9 @@ impl Checker {
                         requires: Vec::new(),
                         span: decl.name.span,
                     });
+                    if let Some(span) = decl.fair {
+                        self.declare_fair(EventId(self.events.len() - 1), &decl.name, span);
+                    }
                 }
                 ast::ItemKind::Define(decl) => {
                     let params = decl.params.as_ref().map(|p| self.params(p));
