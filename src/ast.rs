@@ -139,6 +139,9 @@ pub struct Param {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventDecl {
+    /// `fair event e`: the word `fair`; every liveness command assumes the
+    /// event weakly fair.
+    pub fair: Option<Span>,
     pub name: Ident,
     pub params: Vec<Param>,
     pub requires: Vec<Expr>,
@@ -429,6 +432,12 @@ pub enum ExprKind {
     OptionTest {
         operand: Box<Expr>,
         is_some: bool,
+    },
+    /// `d is Saturday`: the date falls on that day of the week; `day` is
+    /// its index in [`crate::civil::WEEKDAYS`] (0 is Monday).
+    WeekdayTest {
+        date: Box<Expr>,
+        day: usize,
     },
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     SetLiteral(Vec<Expr>),

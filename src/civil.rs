@@ -143,10 +143,57 @@ pub fn month_starts(low: i64, high: i64) -> Vec<(i64, Date)> {
     out
 }
 
+/// The days of the week, as specs write them (`d is Saturday`); index 0
+/// is Monday, as in ISO 8601.
+pub const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// The day of the week of a day number, an index into [`WEEKDAYS`]
+/// (1970-01-01 was a Thursday).
+pub fn weekday(days: i64) -> usize {
+    usize::try_from((days + 3).rem_euclid(7)).unwrap_or(0)
+}
+
+/// The first day (a Monday) of each week that starts in `low..=high`, and
+/// of the week holding `low`: the table the checker unrolls weekday tests
+/// over.
+pub fn week_starts(low: i64, high: i64) -> Vec<i64> {
+    let first = low - (low + 3).rem_euclid(7);
+    (0..)
+        .map(|week| first + 7 * week)
+        .take_while(|start| *start <= high)
+        .collect()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_weekdays() {
+        let day = |date: &str| WEEKDAYS[weekday(Date::parse(date).unwrap().days())];
+        assert_eq!(day("1970-01-01"), "Thursday");
+        assert_eq!(day("2000-01-01"), "Saturday");
+        assert_eq!(day("2019-03-22"), "Friday");
+        assert_eq!(day("2024-02-29"), "Thursday");
+        assert_eq!(day("1969-12-29"), "Monday");
+        let low = Date::parse("2019-01-01").unwrap().days();
+        // 2019-01-01 is a Tuesday: its week starts on 31 December 2018;
+        // the next weeks on 7 and 14 January.
+        let starts = week_starts(low, low + 12);
+        assert_eq!(iso(starts[0]), "2018-12-31");
+        assert_eq!(starts.len(), 2);
+        assert_eq!(week_starts(low, low + 13).len(), 3);
+        assert!(starts.iter().all(|s| weekday(*s) == 0));
+    }
 
     #[test]
     fn round_trips_every_day_of_four_centuries() {

@@ -389,12 +389,20 @@ fn dated(charter: &hir::Charter, provenance: hir::Provenance) -> bool {
 }
 
 /// In a civil calendar, a value of a declaration that holds dates (the
-/// calendar's own, and those declared `Date`) as an ISO date; any other
+/// calendar's own, and those declared `Date`) as an ISO date (a set's
+/// members each); any other
 /// value as it is.
 fn as_date(charter: &hir::Charter, dated: bool, value: Value) -> Value {
     let civil = charter.calendar.as_ref().is_some_and(|c| c.civil);
     match value {
         Value::Int(days) if civil && dated => Value::Date(crate::civil::iso(days)),
+        // A `set Date`'s members, written as day numbers.
+        Value::Set(members) if civil && dated => Value::Set(
+            members
+                .into_iter()
+                .map(|m| m.parse().map_or(m, crate::civil::iso))
+                .collect(),
+        ),
         other => other,
     }
 }

@@ -286,7 +286,7 @@ check ok depth 1
 
 /// Each command's verdict by the SMT engine and by the explicit one (with
 /// this state budget), as words.
-fn by_both_engines(source: &str, max_states: usize) -> (Vec<String>, Vec<String>) {
+pub(crate) fn by_both_engines(source: &str, max_states: usize) -> (Vec<String>, Vec<String>) {
     let charter = checked(source);
     let name = |o: &verify::Outcome| match &o.verdict {
         Verdict::Proved { .. } => "proved".to_string(),

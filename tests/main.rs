@@ -29,6 +29,7 @@ mod lowering;
 mod lsp;
 mod minimal;
 mod outputs;
+mod params;
 mod precedence;
 mod provenance;
 mod report;

@@ -104,7 +104,12 @@ impl Printer {
             ItemKind::Event(decl) => {
                 self.line(
                     1,
-                    format!("event {}{}", decl.name.node, params(&decl.params)),
+                    format!(
+                        "{}event {}{}",
+                        if decl.fair.is_some() { "fair " } else { "" },
+                        decl.name.node,
+                        params(&decl.params)
+                    ),
                     span,
                 );
                 for guard in &decl.requires {
@@ -446,6 +451,11 @@ fn write_expr(out: &mut String, expr: &Expr) {
             out.push('(');
             write_expr(out, operand);
             out.push_str(if *is_some { " is some)" } else { " is none)" });
+        }
+        ExprKind::WeekdayTest { date, day } => {
+            out.push('(');
+            write_expr(out, date);
+            let _ = write!(out, " is {})", crate::civil::WEEKDAYS[*day]);
         }
         ExprKind::If(cond, then, other) => {
             out.push_str("(if ");

@@ -8,7 +8,9 @@
 //!   a table of the months `d` can fall in (from its type's range): a
 //!   balanced tree of comparisons `d < start` with the value of each
 //!   month at its leaves, so exact for every value of `d` (leap years
-//!   included), with no division for the solver.
+//!   included), with no division for the solver;
+//! * `d is Saturday` is the same lookup over the weeks `d` can fall in
+//!   (the Monday each starts on), and a comparison of the days since.
 //!
 //! Everything here reads the Gregorian conversion from [`crate::civil`].
 
@@ -128,6 +130,47 @@ impl Checker {
             .map(|(start, month)| (*start, boundary(*month, last, period, after)))
             .collect();
         Some(lookup(&date, &merged(rows), span))
+    }
+
+    /// `d is Saturday`: the days since the Monday that starts d's week
+    /// (a lookup in the table of the weeks d can fall in) are Saturday's.
+    pub(super) fn weekday_test(
+        &mut self,
+        date: &ast::Expr,
+        day: usize,
+        span: Span,
+        place: Place,
+    ) -> Option<Expr> {
+        let what = format!("`is {}`", civil::WEEKDAYS[day]);
+        if !self.civil_calendar(&what, span) {
+            return None;
+        }
+        let date = self.int_operand(date, place)?;
+        // The same bound on the operand's range as for months.
+        self.months_of(&date, &what)?;
+        let Type::Int(range) = date.ty else {
+            return None;
+        };
+        let rows: Vec<Row> = civil::week_starts(range.low, range.high)
+            .into_iter()
+            .map(|start| (start, start))
+            .collect();
+        let monday = lookup(&date, &rows, span);
+        let since = binary(
+            BinaryOp::Sub,
+            date,
+            monday,
+            Type::Int(IntRange { low: 0, high: 6 }),
+            span,
+        );
+        let day = i64::try_from(day).unwrap_or(0);
+        Some(binary(
+            BinaryOp::Eq,
+            since,
+            int(day, span),
+            Type::Bool,
+            span,
+        ))
     }
 
     /// The months (first day, date) that the values of `date` can fall in;

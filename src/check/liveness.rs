@@ -2,10 +2,12 @@
 //! command assumes weakly fair. Each must be an event whose arguments can be
 //! enumerated (an event is enabled when its `requires` hold for some
 //! arguments), named once, on a command about `eventually` or `leads to`.
+//! An event declared `fair event e` is assumed by every such command.
 
 use super::{CheckError, Checker, Global};
 use crate::ast;
 use crate::hir::*;
+use crate::span::{Ident, Span};
 
 impl Checker {
     pub(super) fn fairness(
@@ -65,18 +67,7 @@ impl Checker {
                     });
                     continue;
                 }
-                let unlisted = self.events[event.0].params.iter().find_map(|local| {
-                    let ty = &self.locals[local.0].ty;
-                    matches!(ty, Type::Set(_) | Type::Option(_))
-                        .then(|| (self.locals[local.0].name.clone(), self.type_name(ty)))
-                });
-                if let Some((param, ty)) = unlisted {
-                    self.error(CheckError::FairEventNotEnumerable {
-                        event: name.node.clone(),
-                        param,
-                        ty,
-                        span: name.span,
-                    });
+                if !self.enumerable_for_fairness(event, name) {
                     continue;
                 }
                 fair.push(Fairness {
@@ -85,6 +76,47 @@ impl Checker {
                 });
             }
         }
+        // `fair event e`: every liveness command assumes it too (once).
+        let liveness = matches!(
+            kind,
+            Some(CommandKind::Check(id) | CommandKind::Prove(id))
+                if self.formula_kinds.get(id.0).is_some_and(|k| k.is_liveness())
+        );
+        if liveness {
+            for declared in &self.declared_fair {
+                if !fair.iter().any(|f| f.event == declared.event) {
+                    fair.push(declared.clone());
+                }
+            }
+        }
         fair
+    }
+
+    /// `fair event e`: kept for every liveness command, if its arguments
+    /// can be enumerated.
+    pub(super) fn declare_fair(&mut self, event: EventId, name: &Ident, span: Span) {
+        if self.enumerable_for_fairness(event, name) {
+            self.declared_fair.push(Fairness { event, span });
+        }
+    }
+
+    /// Whether the event's arguments can be enumerated (to tell whether it
+    /// is enabled); otherwise says so at `name`.
+    fn enumerable_for_fairness(&mut self, event: EventId, name: &Ident) -> bool {
+        let unlisted = self.events[event.0].params.iter().find_map(|local| {
+            let ty = &self.locals[local.0].ty;
+            matches!(ty, Type::Set(_) | Type::Option(_))
+                .then(|| (self.locals[local.0].name.clone(), self.type_name(ty)))
+        });
+        let Some((param, ty)) = unlisted else {
+            return true;
+        };
+        self.error(CheckError::FairEventNotEnumerable {
+            event: name.node.clone(),
+            param,
+            ty,
+            span: name.span,
+        });
+        false
     }
 }

@@ -168,6 +168,8 @@ struct Checker {
     /// Per event: whether each parameter is used (in a guard, or named by a
     /// clause's pattern).
     event_param_used: Vec<Vec<bool>>,
+    /// `fair event e`: assumed by every liveness command (the word's span).
+    declared_fair: Vec<Fairness>,
     /// Signatures are known before bodies; `define_bodies` fills in as each
     /// is checked.
     define_sigs: Vec<DefineSig>,

@@ -89,23 +89,32 @@ impl Checker {
             if from.zip(to).is_some_and(|(from, to)| from > to) {
                 continue;
             }
-            let (cut, span) = match (allowed.low, allowed.high) {
-                (_, Some((to, span))) if to > high => {
-                    let from = from.map_or(high + 1, |f| f.max(high + 1));
-                    (span_text(from, to), span)
-                }
-                (Some((from, span)), _) if from < low => {
-                    let to = to.map_or(low - 1, |t| t.min(low - 1));
-                    (span_text(from, to), span)
-                }
-                _ => continue,
-            };
+            // Each side is a cut of its own: `x >= -5 and x <= 20` against
+            // `Int[0..10]` cuts -5..-1 and 11..20.
+            let mut sides = Vec::new();
+            if let Some((from, span)) = allowed.low.filter(|b| b.0 < low) {
+                sides.push((
+                    span_text(from, to.map_or(low - 1, |t| t.min(low - 1))),
+                    span,
+                ));
+            }
+            if let Some((to, span)) = allowed.high.filter(|b| b.0 > high) {
+                sides.push((
+                    span_text(from.map_or(high + 1, |f| f.max(high + 1)), to),
+                    span,
+                ));
+            }
+            if sides.is_empty() {
+                continue;
+            }
             wanted_low = wanted_low.min(from.unwrap_or(low));
             wanted_high = wanted_high.max(to.unwrap_or(high));
-            if !cuts.contains(&cut) {
-                cuts.push(cut);
+            for (cut, span) in sides {
+                if !cuts.contains(&cut) {
+                    cuts.push(cut);
+                }
+                first_span.get_or_insert(span);
             }
-            first_span.get_or_insert(span);
         }
         let Some(span) = first_span else {
             return;

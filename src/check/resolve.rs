@@ -198,6 +198,9 @@ impl Checker {
                         requires: Vec::new(),
                         span: decl.name.span,
                     });
+                    if let Some(span) = decl.fair {
+                        self.declare_fair(EventId(self.events.len() - 1), &decl.name, span);
+                    }
                 }
                 ast::ItemKind::Define(decl) => {
                     let params = decl.params.as_ref().map(|p| self.params(p));
@@ -467,12 +470,14 @@ pub(super) fn suggest<'c>(
     best.map(|(_, c)| c.to_string())
 }
 
-/// Whether values of the written type are dates: `Date`, `Date?`, or a
-/// function whose result is one.
+/// Whether values of the written type are dates: `Date`, `Date?`, `set
+/// Date`, or a function whose result is one.
 fn is_date_type(ty: &ast::Type) -> bool {
     match &ty.kind {
         ast::TypeKind::Date(_) => true,
-        ast::TypeKind::Option(inner) | ast::TypeKind::Function(_, inner) => is_date_type(inner),
+        ast::TypeKind::Option(inner)
+        | ast::TypeKind::Set(inner)
+        | ast::TypeKind::Function(_, inner) => is_date_type(inner),
         _ => false,
     }
 }

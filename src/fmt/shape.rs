@@ -161,9 +161,10 @@ impl Shape {
         };
         match &expr.kind {
             E::Bool(_) | E::Int(_) | E::None | E::Duration(..) | E::Date(_) => {}
-            E::CivilPart(_, date) | E::CivilBoundary { date, .. } | E::DateBound { date, .. } => {
-                self.within(date)
-            }
+            E::CivilPart(_, date)
+            | E::CivilBoundary { date, .. }
+            | E::DateBound { date, .. }
+            | E::WeekdayTest { date, .. } => self.within(date),
             E::DateSince { duration, date, .. } => {
                 self.within(duration);
                 self.within(date);

@@ -531,7 +531,9 @@ impl Walker<'_> {
             | ExprKind::None
             | ExprKind::Duration(..)
             | ExprKind::Date(_) => {}
-            ExprKind::CivilPart(_, date) | ExprKind::CivilBoundary { date, .. } => self.expr(date),
+            ExprKind::CivilPart(_, date)
+            | ExprKind::CivilBoundary { date, .. }
+            | ExprKind::WeekdayTest { date, .. } => self.expr(date),
             ExprKind::Name { name, args, .. } => {
                 self.refer(name);
                 self.exprs(args.as_deref().unwrap_or_default());

@@ -241,9 +241,9 @@ pub fn check_expr(parent: Span, expr: &Expr) -> Result {
             }
             Ok(())
         }
-        ExprKind::Unary(_, operand) | ExprKind::OptionTest { operand, .. } => {
-            check_expr(span, operand)
-        }
+        ExprKind::Unary(_, operand)
+        | ExprKind::OptionTest { operand, .. }
+        | ExprKind::WeekdayTest { date: operand, .. } => check_expr(span, operand),
         ExprKind::Binary(_, lhs, rhs) => {
             check_expr(span, lhs)?;
             check_expr(span, rhs)?;

@@ -49,6 +49,7 @@ impl Checker {
             return None;
         }
         let event = self.events[id.0].clone();
+        let mut equal: Vec<(usize, usize)> = Vec::new();
         let mut checked = match args {
             None => vec![None; event.params.len()],
             Some(args) => {
@@ -68,6 +69,7 @@ impl Checker {
                 }
                 let mut checked = Vec::new();
                 let mut fresh = Vec::new();
+                let mut repeated = Vec::new();
                 let mut ok = true;
                 for (position, (arg, param)) in args.iter().zip(&event.params).enumerate() {
                     if is_wildcard(arg) {
@@ -75,7 +77,15 @@ impl Checker {
                         continue;
                     }
                     if let (Some(_), Some(binder)) = (&binding, self.fresh_name(arg)) {
-                        fresh.push((binder, position));
+                        // A name given twice, `happens elect(x, x)`: the
+                        // two arguments are equal (as a reader takes it).
+                        match fresh
+                            .iter()
+                            .find(|(b, _): &&(Ident, usize)| b.node == binder.node)
+                        {
+                            Some(&(_, first)) => repeated.push((first, position, binder.span)),
+                            None => fresh.push((binder, position)),
+                        }
                         checked.push(None);
                         continue;
                     }
@@ -85,9 +95,29 @@ impl Checker {
                         None => ok = false,
                     }
                 }
+                for &(first, second, at) in &repeated {
+                    let param = |p: usize| self.locals[event.params[p].0].ty.clone();
+                    let (a, b) = (param(first), param(second));
+                    if !a.compatible(&b) {
+                        let (expected, found) = (self.type_name(&a), self.type_name(&b));
+                        self.error(CheckError::TypeMismatch {
+                            help: Some(format!(
+                                "a name given twice means the two arguments are equal, \
+                                 but argument {} is {expected} and argument {} is {found}",
+                                first + 1,
+                                second + 1
+                            )),
+                            expected,
+                            found,
+                            span: at,
+                        });
+                        ok = false;
+                    }
+                }
                 if !ok {
                     return None;
                 }
+                equal.extend(repeated.iter().map(|&(first, second, _)| (first, second)));
                 if let Some(bound) = binding {
                     for (binder, position) in fresh {
                         // A property reads the parameter.
@@ -112,11 +142,29 @@ impl Checker {
         if self.calendar.is_some() {
             checked.push(None);
         }
-        Some(Expr {
+        let test = Expr {
             kind: ExprKind::Happened(id, checked),
             ty: Type::Bool,
             span,
-        })
+        };
+        // `happens e(x, x)`: the step was `e`, and its two arguments equal.
+        Some(equal.into_iter().fold(test, |test, (first, second)| {
+            let arg = |position: usize| Expr {
+                kind: ExprKind::EventArg(id, position),
+                ty: self.locals[event.params[position].0].ty.clone(),
+                span,
+            };
+            let same = Expr {
+                kind: ExprKind::Binary(BinaryOp::Eq, Box::new(arg(first)), Box::new(arg(second))),
+                ty: Type::Bool,
+                span,
+            };
+            Expr {
+                kind: ExprKind::Binary(BinaryOp::And, Box::new(test), Box::new(same)),
+                ty: Type::Bool,
+                span,
+            }
+        }))
     }
 
     /// A bare name that names nothing in scope: `happens` binds it.

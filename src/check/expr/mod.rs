@@ -234,6 +234,7 @@ impl Checker {
             ast::ExprKind::Duration(count, unit) => self.duration(*count, *unit, span),
             ast::ExprKind::Date(days) => self.date_literal(*days, span),
             ast::ExprKind::CivilPart(field, date) => self.civil_part(*field, date, span, place),
+            ast::ExprKind::WeekdayTest { date, day } => self.weekday_test(date, *day, span, place),
             ast::ExprKind::CivilBoundary {
                 last,
                 period,
@@ -258,8 +259,13 @@ impl Checker {
                 self.last_event(event, args.as_deref(), span, place)
             }
             ast::ExprKind::Happens { event, args } => {
+                // Not at the head of an `and` or `implies`: the names it
+                // binds are read nowhere else (and must not leak into later
+                // properties).
                 let mut bound = Vec::new();
-                self.happens(event, args.as_deref(), span, place, &mut bound)
+                let test = self.happens(event, args.as_deref(), span, place, &mut bound);
+                self.scope.truncate(self.scope.len() - bound.len());
+                test
             }
             ast::ExprKind::DateSince {
                 at_least,

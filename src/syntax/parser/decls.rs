@@ -165,6 +165,7 @@ fn params(pair: Pair<Rule>) -> Result<Vec<Param>> {
 
 fn event_decl(pair: Pair<Rule>) -> Result<EventDecl> {
     let mut children = Children::of(pair);
+    let fair = children.next_if(Rule::kw_fair).map(|word| span_of(&word));
     let name = ident(children.next()?);
     let params = match children.next_if(Rule::params) {
         Some(pair) => params(pair)?,
@@ -175,6 +176,7 @@ fn event_decl(pair: Pair<Rule>) -> Result<EventDecl> {
         .map(|requires| expr(Children::of(requires).next()?))
         .collect::<Result<_>>()?;
     Ok(EventDecl {
+        fair,
         name,
         params,
         requires,

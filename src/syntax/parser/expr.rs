@@ -235,7 +235,24 @@ fn postfix(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
                 depth + 1,
             )
         }
-        None => Ok((operand, depth)),
+        None => match children.next_if(Rule::weekday_test) {
+            Some(test) => {
+                let word = Children::of(test).next()?;
+                let day = crate::civil::WEEKDAYS
+                    .iter()
+                    .position(|d| *d == word.as_str())
+                    .ok_or_else(|| internal(span_of(&word)))?;
+                node(
+                    ExprKind::WeekdayTest {
+                        date: Box::new(operand),
+                        day,
+                    },
+                    span,
+                    depth + 1,
+                )
+            }
+            None => Ok((operand, depth)),
+        },
     }
 }
 
