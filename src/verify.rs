@@ -410,7 +410,15 @@ fn run_one(
             // the budget too, not only the solver's calls.
             crate::budget::watched(budget, || {
                 let decided = &mut decided;
-                verdict(charter, command, depth, limits, &mut lemmas, lemma_cache, decided)
+                verdict(
+                    charter,
+                    command,
+                    depth,
+                    limits,
+                    &mut lemmas,
+                    lemma_cache,
+                    decided,
+                )
             })
             .unwrap_or_else(|stopped| Err(Stop::Solver(stopped.into())))
         }

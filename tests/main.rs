@@ -28,6 +28,7 @@ mod lowering;
 mod lsp;
 mod minimal;
 mod outputs;
+mod portfolio;
 mod precedence;
 mod provenance;
 mod report;

@@ -74,7 +74,9 @@ pub(super) struct Found {
 pub(super) enum Decision {
     Verdict(Verdict),
     /// `prove`: proved by k-induction at `k`.
-    Proved { k: usize },
+    Proved {
+        k: usize,
+    },
     Found(Found),
 }
 
@@ -201,7 +203,13 @@ fn induction_side(
     let short = INDUCTION_SHORTCUT_K.min(ask.depth);
     let prelude_k = short.max(1);
     let proved = cache
-        .proved(ask.charter, &ask.command.scopes, short, limits, goal_id(ask.command))
+        .proved(
+            ask.charter,
+            &ask.command.scopes,
+            short,
+            limits,
+            goal_id(ask.command),
+        )
         .unwrap_or_default();
     let (assumed, names) = lemmas::assumed(ask.charter, ask.system, &proved);
     let told = std::cell::Cell::new(false);
@@ -313,13 +321,9 @@ impl CheckState {
     /// Which side the verdict is taken from, once that is settled.
     fn choice(&mut self) -> Option<Result<Choice, SolverUnknown>> {
         let induction = |closed: &Closed, prelude: bool| {
-            closed.clone().map(|(k, lemmas)| {
-                Ok(Choice::Induction {
-                    k,
-                    lemmas,
-                    prelude,
-                })
-            })
+            closed
+                .clone()
+                .map(|(k, lemmas)| Ok(Choice::Induction { k, lemmas, prelude }))
         };
         // The serial path's lemma shortcut, where its own did not close.
         if let (true, Some(closed @ Some(_))) = (self.search_open, &self.prelude) {
@@ -438,17 +442,9 @@ fn check_side_by_side(ask: &Ask, cache: &mut lemmas::Cache) -> Result<Choice, So
 /// How the induction side of `prove` ended.
 enum ProveEnd {
     NoInitialState,
-    Proved {
-        k: usize,
-        vacuous: Option<Verdict>,
-    },
-    Refuted {
-        depth: usize,
-        raw: RawTrace,
-    },
-    Open {
-        k: usize,
-    },
+    Proved { k: usize, vacuous: Option<Verdict> },
+    Refuted { depth: usize, raw: RawTrace },
+    Open { k: usize },
 }
 
 /// The lemmas' fates, as `prove` reports them.
@@ -468,7 +464,13 @@ fn prove_side(
     if !solve::initial_state_exists(system, limits)? {
         return Ok(ProveEnd::NoInitialState);
     }
-    let fates = cache.fates(ask.charter, &ask.command.scopes, ask.depth, ask.limits, Some(id));
+    let fates = cache.fates(
+        ask.charter,
+        &ask.command.scopes,
+        ask.depth,
+        ask.limits,
+        Some(id),
+    );
     fated(&fates);
     let (proved, _) = lemmas::assumed(ask.charter, system, &lemmas::proved_of(&fates?));
     Ok(
@@ -484,12 +486,18 @@ fn prove_side(
 }
 
 /// The search side of `prove`: a violation in at most `max_depth` steps.
-fn refute_side(ask: &Ask, limits: &Limits, max_depth: usize) -> Result<Option<Found>, SolverUnknown> {
+fn refute_side(
+    ask: &Ask,
+    limits: &Limits,
+    max_depth: usize,
+) -> Result<Option<Found>, SolverUnknown> {
     let goal = ask.system.goal.term;
-    Ok(match solve::search(ask.system, goal, true, max_depth, limits)? {
-        Search::Found { depth, trace } => Some(simplest(ask, limits, depth, trace)),
-        Search::NoneUpTo { .. } => None,
-    })
+    Ok(
+        match solve::search(ask.system, goal, true, max_depth, limits)? {
+            Search::Found { depth, trace } => Some(simplest(ask, limits, depth, trace)),
+            Search::NoneUpTo { .. } => None,
+        },
+    )
 }
 
 /// `prove` of a safety property: proved, or a counterexample.
