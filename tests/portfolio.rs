@@ -123,7 +123,7 @@ fn prove_of_a_false_property_gives_the_serial_counterexample() {
 #[test]
 fn serial_and_portfolio_agree_on_every_spec() {
     for path in common::charter_files("specs") {
-        let verified = common::verified(&path);
+        let verified = common::verified::verified(&path);
         let serial = verify::verify(&verified.charter, None, &overrides(false));
         assert_eq!(serial.len(), verified.outcomes.len());
         for (side_by_side, serial) in verified.outcomes.iter().zip(&serial) {
