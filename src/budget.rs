@@ -19,7 +19,7 @@
 //! threads it starts.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -120,6 +120,9 @@ const NO_DEPTH: usize = usize::MAX;
 #[derive(Clone, Debug)]
 pub struct Budget {
     shared: Arc<Shared>,
+    /// Raised to stop only the work under this budget (see
+    /// [`Budget::cancellable`]); `None` for the run's own budget.
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for Budget {
@@ -130,7 +133,8 @@ impl Default for Budget {
 }
 
 impl PartialEq for Budget {
-    /// Two budgets are equal when they are the same budget.
+    /// Two budgets are equal when they are the same budget (a cancellable
+    /// one is the budget it was made from).
     fn eq(&self, other: &Budget) -> bool {
         Arc::ptr_eq(&self.shared, &other.shared)
     }
@@ -149,7 +153,20 @@ impl Budget {
                 signal: AtomicU8::new(RUNNING),
                 depth: AtomicUsize::new(NO_DEPTH),
             }),
+            cancel: None,
         }
+    }
+
+    /// The same budget, which `Cancel::cancel` also stops (as an
+    /// interruption), for one of several engines racing on one command:
+    /// the loser is stopped and the run goes on.
+    pub fn cancellable(&self) -> (Budget, Cancel) {
+        let flag = Arc::new(AtomicBool::new(false));
+        let budget = Budget {
+            shared: self.shared.clone(),
+            cancel: Some(flag.clone()),
+        };
+        (budget, Cancel(flag))
     }
 
     /// The wall-clock limit of the whole run.
@@ -173,6 +190,13 @@ impl Budget {
     /// the clock. Cheap (an atomic load and a clock read): engines ask it
     /// at every step of their work.
     pub fn spent(&self) -> Option<Spent> {
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            return Some(Spent::Interrupted);
+        }
         match self.shared.signal.load(Ordering::Relaxed) {
             INTERRUPTED => return Some(Spent::Interrupted),
             MEMORY => {
@@ -269,6 +293,16 @@ impl Budget {
             Ordering::Relaxed,
             Ordering::Relaxed,
         );
+    }
+}
+
+/// Stops the work under a budget made by [`Budget::cancellable`].
+#[derive(Clone, Debug)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
@@ -407,6 +441,20 @@ mod tests {
         budget.forget_depth();
         assert_eq!(clone.depth_reached(), None);
         assert_eq!(Budget::default().depth_reached(), None);
+    }
+
+    #[test]
+    fn a_cancel_stops_only_its_own_budget() {
+        let run = Budget::default();
+        let (one, cancel) = run.cancellable();
+        let (other, _) = run.cancellable();
+        assert_eq!(one, run);
+        cancel.cancel();
+        assert_eq!(one.spent(), Some(Spent::Interrupted));
+        assert_eq!(other.spent(), None);
+        assert_eq!(run.spent(), None);
+        run.interrupt();
+        assert_eq!(other.spent(), Some(Spent::Interrupted));
     }
 
     #[test]

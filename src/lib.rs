@@ -49,7 +49,7 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, syntax::SyntaxError> {
 /// Stack for the recursive stages. The parser's limits bound the depth of
 /// every tree, but a nesting level costs tens of kilobytes of stack in a
 /// debug build, more than a 2 MiB test or worker thread has.
-const STACK_BYTES: usize = 256 * 1024 * 1024;
+pub(crate) const STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// User text (a clause's quoted words, a title) made safe to print on a
 /// terminal: control characters other than line breaks and tabs, and the

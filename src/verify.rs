@@ -12,7 +12,7 @@ use crate::explore;
 use crate::hir::{self, Command, CommandKind, Expectation};
 use crate::lower;
 use crate::plan::{Plan, TooLarge};
-use crate::solve::{self, Limits, Proof, Search, SolverUnknown};
+use crate::solve::{self, Limits, Search, SolverUnknown};
 use crate::span::Span;
 use crate::trace::{self, Trace};
 
@@ -22,6 +22,8 @@ mod lemmas;
 pub use lemmas::{LemmaFate, LemmaReport};
 mod liveness;
 pub use liveness::fairness_words;
+mod portfolio;
+pub use portfolio::DecidedBy;
 mod rests_on;
 
 use rests_on::{rests_on, Blockings};
@@ -249,6 +251,11 @@ pub struct Outcome {
     /// assumed, refuted, or neither).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lemmas: Vec<LemmaReport>,
+    /// Which engine decided the verdict, where one did. Where two ran side
+    /// by side and both would have, the first to finish: the one field of
+    /// an outcome that may differ from one run to the next.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<DecidedBy>,
     #[serde(skip)]
     pub span: Span,
     /// The span of the property (or scenario condition) concerned.
@@ -401,6 +408,7 @@ fn run_one(
     let command = &plan.command;
     let depth = plan.depth;
     let mut lemmas = lemmas::Asked::default();
+    let mut decided = portfolio::Decided::default();
     let budget = &plan.limits.budget;
     let result = match (budget.check_before_start(), &plan.too_large, plan.engine) {
         (Err(stopped), _, _) => Err(Stop::Solver(stopped.into())),
@@ -415,11 +423,21 @@ fn run_one(
             // Watched: lowering and translating a large system stop with
             // the budget too, not only the solver's calls.
             crate::budget::watched(budget, || {
-                verdict(charter, command, depth, limits, &mut lemmas, lemma_cache)
+                let decided = &mut decided;
+                verdict(
+                    charter,
+                    command,
+                    depth,
+                    limits,
+                    &mut lemmas,
+                    lemma_cache,
+                    decided,
+                )
             })
             .unwrap_or_else(|stopped| Err(Stop::Solver(stopped.into())))
         }
         (Ok(()), None, Engine::Explicit { max_states }) => {
+            decided.by = Some(DecidedBy::Explicit);
             explicit_verdict(charter, command, depth, max_states, budget)
         }
     };
@@ -477,9 +495,18 @@ fn run_one(
         Verdict::Counterexample { trace, .. } => trace.clauses_used(),
         _ => Vec::new(),
     };
+    // Only a verdict an engine reached names it.
+    let decided_by = decided.by.filter(|_| match &verdict {
+        Verdict::Unknown { .. } | Verdict::ReplayFailed { .. } => false,
+        Verdict::Proved { .. }
+        | Verdict::Counterexample { .. }
+        | Verdict::Witness { .. }
+        | Verdict::NoneUpTo { .. } => true,
+    });
     Outcome {
         clauses_used,
         rests_on,
+        decided_by,
         lemmas: lemmas.reports,
         command: command.name.clone(),
         kind,
@@ -547,15 +574,11 @@ fn verdict(
     limits: &Limits,
     lemmas_asked: &mut lemmas::Asked,
     lemma_cache: &mut lemmas::Cache,
+    decided: &mut portfolio::Decided,
 ) -> Result<Verdict, Stop> {
     let mut lowered = lower::lower(charter, command);
     let objectives = lower::objectives(charter, command, &mut lowered);
     let system = &lowered.system;
-    if !solve::initial_state_exists(system, limits)? {
-        return Ok(Verdict::Unknown {
-            reason: UnknownReason::NoInitialState,
-        });
-    }
     let model = eval::Model::new(charter, &command.scopes);
     let found = Found::of(&command.kind);
     // Every history is replayed through `eval` before it is shown, and
@@ -580,15 +603,13 @@ fn verdict(
         trace.loop_start = loop_start;
         Ok(trace)
     };
-    let goal = system.goal.term;
     // A shortest history found, made the simplest of its length (see
-    // `solve::minimise`), then replayed and shown as every history is.
-    let negate = !matches!(command.kind, CommandKind::Scenario { .. });
-    let simplest = |depth: usize, raw: &solve::RawTrace| -> Result<Trace, Stop> {
-        if !limits.minimise {
-            return show(raw);
-        }
-        let minimised = solve::minimise(system, &objectives, goal, negate, depth, raw, limits);
+    // `solve::minimise`) where it was found, then replayed and shown as
+    // every history is.
+    let present = |found: portfolio::Found| -> Result<Trace, Stop> {
+        let Some(minimised) = found.minimised else {
+            return show(&found.raw);
+        };
         let mut trace = show(&minimised.trace)?;
         trace.minimised = Some(trace::Minimality {
             minimal: minimised.minimal,
@@ -597,93 +618,70 @@ fn verdict(
         });
         Ok(trace)
     };
-    let vacuous = |limits: &Limits| -> Result<Option<Verdict>, Stop> {
-        let Some(antecedent) = system.goal.antecedent else {
-            return Ok(None);
-        };
-        Ok(
-            match solve::search(system, antecedent, false, depth, limits)? {
-                Search::Found { .. } => None,
-                Search::NoneUpTo { depth } => Some(Verdict::Unknown {
-                    reason: liveness::vacuous(charter, command, Some(depth))
-                        .unwrap_or(UnknownReason::VacuousAntecedent { depth }),
-                }),
-            },
-        )
-    };
-    match &command.kind {
-        CommandKind::Check(_) => {
-            // A property that k-induction proves at a small k has no
-            // counterexample at any depth: no need to search every depth.
-            // The verdict stays the bounded one the command asked for.
-            // Where it does not close, it is tried again assuming the
-            // lemmas (see `lemmas::shortcut`).
-            let shortcut = if limits.induction_first {
-                let k = INDUCTION_SHORTCUT_K.min(depth);
-                match solve::prove(system, goal, &[], k, limits)? {
-                    Proof::Open { .. } => {
-                        let asked = (charter, command, system);
-                        lemmas::shortcut(lemma_cache, asked, k, limits, &mut lemmas_asked.used)
-                    }
-                    decided => decided,
-                }
-            } else {
-                Proof::Open { k: 0 }
-            };
-            match shortcut {
-                Proof::Proved { .. } => {
-                    return Ok(vacuous(limits)?.unwrap_or(Verdict::NoneUpTo { depth }));
-                }
-                Proof::Refuted { depth, trace } => {
-                    return Ok(Verdict::Counterexample {
-                        depth,
-                        trace: simplest(depth, &trace)?,
-                    });
-                }
-                Proof::Open { .. } => {}
-            }
-            match solve::search(system, goal, true, depth, limits)? {
-                Search::Found { depth, trace } => Ok(Verdict::Counterexample {
-                    depth,
-                    trace: simplest(depth, &trace)?,
-                }),
-                Search::NoneUpTo { depth } => {
-                    Ok(vacuous(limits)?.unwrap_or(Verdict::NoneUpTo { depth }))
-                }
-            }
-        }
-        CommandKind::Scenario { .. } => match solve::search(system, goal, false, depth, limits)? {
-            Search::Found { depth, trace } => Ok(Verdict::Witness {
-                depth,
-                trace: simplest(depth, &trace)?,
-            }),
-            Search::NoneUpTo { depth } => Ok(Verdict::NoneUpTo { depth }),
+    // Liveness commands (a lasso) are decided one engine after the other,
+    // as before the portfolio.
+    let safety = lowered.layout.lasso.is_none();
+    let ask = portfolio::Ask {
+        charter,
+        command,
+        system,
+        objectives: &objectives,
+        depth,
+        limits: &Limits {
+            portfolio: limits.portfolio && safety,
+            ..limits.clone()
         },
+        research: safety,
+    };
+    let decision = match &command.kind {
+        CommandKind::Check(_) => portfolio::check(&ask, lemma_cache, decided)?,
         CommandKind::Prove(id) => {
             // Lemmas first, proved together; those proved are assumed by
             // the proof of the goal, and each one's fate is reported.
             // Proved once per file (see `lemmas`).
-            let fates = lemma_cache.fates(charter, &command.scopes, depth, limits, Some(*id))?;
-            lemmas_asked.reports = lemmas::reports(charter, &fates);
-            let ids = lemmas::proved_of(&fates);
-            let (proved, names) = lemmas::assumed(charter, system, &ids);
-            lemmas_asked.used = names;
-            match solve::prove(system, goal, &proved, depth, limits)? {
-                Proof::Proved { k } => Ok(vacuous(limits)?.unwrap_or(Verdict::Proved {
-                    method: Method::KInduction,
-                    k,
-                    assuming: liveness::assumed(charter, command),
-                })),
-                Proof::Refuted { depth, trace } => Ok(Verdict::Counterexample {
-                    depth,
-                    trace: simplest(depth, &trace)?,
-                }),
-                Proof::Open { k } => Ok(Verdict::Unknown {
-                    reason: UnknownReason::InductionOpen { k },
-                }),
+            let reports = &mut lemmas_asked.reports;
+            portfolio::prove(&ask, *id, lemma_cache, decided, reports)?
+        }
+        CommandKind::Scenario { .. } => {
+            if !solve::initial_state_exists(system, limits)? {
+                return Ok(Verdict::Unknown {
+                    reason: UnknownReason::NoInitialState,
+                });
+            }
+            let goal = system.goal.term;
+            decided.by = Some(portfolio::DecidedBy::BoundedSearch);
+            match solve::search(system, goal, false, depth, limits)? {
+                Search::Found { depth, trace } => {
+                    let minimised = limits.minimise.then(|| {
+                        solve::minimise(system, &objectives, goal, false, depth, &trace, limits)
+                    });
+                    let found = portfolio::Found {
+                        depth,
+                        raw: trace,
+                        minimised,
+                    };
+                    return Ok(Verdict::Witness {
+                        depth,
+                        trace: present(found)?,
+                    });
+                }
+                Search::NoneUpTo { depth } => return Ok(Verdict::NoneUpTo { depth }),
             }
         }
-    }
+    };
+    lemmas_asked.used = std::mem::take(&mut decided.used);
+    Ok(match decision {
+        portfolio::Decision::Verdict(verdict) => verdict,
+        portfolio::Decision::Proved { k } => Verdict::Proved {
+            method: Method::KInduction,
+            k,
+            assuming: liveness::assumed(charter, command),
+        },
+        portfolio::Decision::Found(found) => Verdict::Counterexample {
+            depth: found.depth,
+            trace: present(found)?,
+        },
+    })
 }
 
 /// A command's verdict by the explicit-state engine, made comparable with

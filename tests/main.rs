@@ -30,6 +30,7 @@ mod lsp;
 mod minimal;
 mod outputs;
 mod params;
+mod portfolio;
 mod precedence;
 mod provenance;
 mod report;

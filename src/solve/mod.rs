@@ -54,6 +54,10 @@ pub struct Limits {
     /// Before a bounded search, try a short k-induction (sound; off only to
     /// measure the bounded search itself).
     pub induction_first: bool,
+    /// Run induction and the bounded search of `check` and `prove` side by
+    /// side on two threads, the first decisive answer winning (the verdict
+    /// is the same as one after the other; off: `--no-portfolio`).
+    pub portfolio: bool,
     /// Minimise the content of counterexamples and witnesses at their
     /// length (on by default; off only to measure what it costs).
     pub minimise: bool,
@@ -70,6 +74,7 @@ impl Default for Limits {
             seed: 0,
             symmetry: true,
             induction_first: true,
+            portfolio: true,
             minimise: true,
             joint_rounds: joint::MAX_ROUNDS,
         }
@@ -340,6 +345,19 @@ pub fn prove(
     max_k: usize,
     limits: &Limits,
 ) -> Result<Proof, SolverUnknown> {
+    prove_observed(system, goal, lemmas, max_k, limits, &mut |_| {})
+}
+
+/// [`prove`], telling `open` each k at which induction did not close (and
+/// no violation of fewer than k steps exists), as it goes.
+pub fn prove_observed(
+    system: &System,
+    goal: TermId,
+    lemmas: &[TermId],
+    max_k: usize,
+    limits: &Limits,
+    open: &mut dyn FnMut(usize),
+) -> Result<Proof, SolverUnknown> {
     let base = new_solver(limits);
     let mut base_unrolling = Unrolling::new(system, "", limits.symmetry);
     let step = new_solver(limits);
@@ -386,6 +404,7 @@ pub fn prove(
             return Ok(Proof::Proved { k: k + 1 });
         }
         step.assert(activation.not());
+        open(k + 1);
     }
     Ok(Proof::Open { k: max_k.max(1) })
 }

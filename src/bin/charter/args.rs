@@ -136,6 +136,12 @@ pub struct SolveArgs {
     #[arg(long)]
     pub no_symmetry: bool,
 
+    /// Decide `check` and `prove` with one engine after the other, on one
+    /// core, rather than induction and the bounded search side by side
+    /// (the verdicts are the same; JSON's `decided_by` may differ).
+    #[arg(long)]
+    pub no_portfolio: bool,
+
     /// The engine that decides verdicts: `smt` (Z3: bounded search and
     /// k-induction) or `explicit` (breadth-first search over concrete
     /// states, for small scopes; no solver).
@@ -160,6 +166,7 @@ impl SolveArgs {
                 rlimit: self.rlimit,
                 seed: 0,
                 symmetry: !self.no_symmetry,
+                portfolio: !self.no_portfolio,
                 ..charter::solve::Limits::default()
             },
             engine: match self.engine {

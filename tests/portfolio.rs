@@ -1,0 +1,167 @@
+//! The portfolio of `check` and `prove` (induction and the bounded search
+//! side by side): it decides what one engine after the other decides, with
+//! the same verdicts and histories; only `decided_by` may differ.
+
+use std::time::{Duration, Instant};
+
+use charter::budget::Budget;
+use charter::solve::Limits;
+use charter::verify::{self, DecidedBy, Outcome, Overrides, UnknownReason, Verdict};
+
+use crate::common;
+
+/// The wide family (members with suspensions and votes; a count against a
+/// count as a guard), `n` members, with its two lemmas and one command.
+fn wide(n: usize, command: &str) -> String {
+    format!(
+        r#"charter "Wide: {n} members"
+
+sort Member
+var suspended: set Member = {{}}
+var voted: set Member = {{}}
+var open: Bool = false
+var adopted: Bool = false
+var support: Int[0..{n}] = 0
+
+event open_motion
+  requires not open
+event vote(m: Member)
+  requires open
+  requires m not in suspended
+  requires m not in voted
+event suspend(m: Member)
+  requires m not in suspended
+  requires 2 * (#suspended + 1) < #Member
+event reinstate(m: Member)
+  requires m in suspended
+event adopt
+  requires open
+  requires 2 * #{{m: Member | m in voted and m not in suspended}} > #{{m: Member | m not in suspended}}
+
+clause opening "A new motion starts with no votes and is not adopted."
+  on open_motion: open' = true, voted' = {{}}, adopted' = false, support' = 0
+clause voting "A member in good standing may vote once on the open motion."
+  on vote(m): voted' += m
+clause suspension "A suspended member's vote is struck."
+  on suspend(m): suspended' += m, voted' -= m
+clause reinstatement "A suspended member may be reinstated."
+  on reinstate(m): suspended' -= m
+clause adoption "A motion is adopted when a majority of the members in good standing voted for it."
+  on adopt: open' = false, adopted' = true, support' = #voted
+
+lemma no_suspended_votes "only members in good standing have a recorded vote":
+  always forall m: Member. m in voted implies m not in suspended
+lemma minority_suspended "fewer than half of the members are suspended":
+  always 2 * #suspended < #Member
+
+assert quarter_support "an adopted motion had the votes of more than a quarter of all members":
+  always adopted implies 4 * support > #Member
+assert few_votes "fewer than three members voted":
+  always #voted < 3
+
+{command}
+"#
+    )
+}
+
+fn overrides(portfolio: bool) -> Overrides {
+    Overrides {
+        limits: Limits {
+            portfolio,
+            ..Limits::default()
+        },
+        ..Overrides::default()
+    }
+}
+
+fn one(source: &str, portfolio: bool) -> Outcome {
+    let charter = common::checked(source);
+    let mut outcomes = verify::verify(&charter, None, &overrides(portfolio));
+    assert_eq!(outcomes.len(), 1);
+    outcomes.remove(0)
+}
+
+/// An outcome as JSON without `decided_by` (which engine finished first).
+fn json(outcome: &Outcome) -> serde_json::Value {
+    let mut value = serde_json::to_value(outcome).unwrap();
+    value.as_object_mut().unwrap().remove("decided_by");
+    value
+}
+
+#[test]
+fn check_of_a_provable_property_is_proved_by_induction() {
+    let outcome = one(
+        &wide(6, "check quarter_support depth 12 scope Member = 6"),
+        true,
+    );
+    assert_eq!(outcome.verdict, Verdict::NoneUpTo { depth: 12 });
+    let Some(DecidedBy::KInduction { lemmas, .. }) = &outcome.decided_by else {
+        panic!("not decided by induction: {:?}", outcome.decided_by);
+    };
+    assert_eq!(lemmas, &["no_suspended_votes", "minority_suspended"]);
+    assert!(outcome.succeeded());
+}
+
+#[test]
+fn prove_of_a_false_property_gives_the_serial_counterexample() {
+    let source = wide(6, "prove few_votes depth 8 scope Member = 6");
+    let side_by_side = one(&source, true);
+    let serial = one(&source, false);
+    assert!(
+        matches!(
+            side_by_side.verdict,
+            Verdict::Counterexample { depth: 4, .. }
+        ),
+        "{:?}",
+        side_by_side.verdict
+    );
+    assert_eq!(side_by_side.decided_by, Some(DecidedBy::BoundedSearch));
+    assert_eq!(serial.decided_by, Some(DecidedBy::BoundedSearch));
+    assert_eq!(json(&side_by_side), json(&serial));
+}
+
+#[test]
+fn serial_and_portfolio_agree_on_every_spec() {
+    for path in common::charter_files("specs") {
+        let verified = common::verified::verified(&path);
+        let serial = verify::verify(&verified.charter, None, &overrides(false));
+        assert_eq!(serial.len(), verified.outcomes.len());
+        for (side_by_side, serial) in verified.outcomes.iter().zip(&serial) {
+            assert_eq!(
+                json(side_by_side),
+                json(serial),
+                "{}: {}",
+                path.display(),
+                serial.command
+            );
+        }
+    }
+}
+
+#[test]
+fn a_timeout_stops_both_engines() {
+    // Neither engine finishes this in seconds (N = 16: one induction step
+    // and the deep searches each take minutes).
+    for command in [
+        "check quarter_support depth 40 scope Member = 16",
+        "prove quarter_support depth 40 scope Member = 16",
+    ] {
+        let charter = common::checked(&wide(16, command));
+        let mut overrides = overrides(true);
+        overrides.limits.budget = Budget::new(Some(Duration::from_secs(2)), 4 << 30);
+        let started = Instant::now();
+        let outcomes = verify::verify(&charter, None, &overrides);
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(60), "{command}: {took:?}");
+        assert!(
+            matches!(
+                outcomes[0].verdict,
+                Verdict::Unknown {
+                    reason: UnknownReason::Budget(_)
+                }
+            ),
+            "{command}: {:?}",
+            outcomes[0].verdict
+        );
+    }
+}
