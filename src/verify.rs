@@ -18,6 +18,8 @@ use crate::trace::{self, Trace};
 
 pub use crate::plan::{Engine, Overrides};
 
+mod decreasing;
+pub use decreasing::{CandidateFate, CandidateReport, MeasureReport};
 mod lemmas;
 pub use lemmas::{LemmaFate, LemmaReport};
 mod liveness;
@@ -235,6 +237,10 @@ pub struct Outcome {
     /// assumed, refuted, or neither).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lemmas: Vec<LemmaReport>,
+    /// For a liveness `prove` with `decreasing M`: what became of the
+    /// measure's candidate invariants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure: Option<MeasureReport>,
     #[serde(skip)]
     pub span: Span,
     /// The span of the property (or scenario condition) concerned.
@@ -467,6 +473,7 @@ fn run_one(
         clauses_used,
         rests_on,
         lemmas: lemmas.reports,
+        measure: lemmas.measure,
         command: command.name.clone(),
         kind,
         property,
@@ -653,6 +660,9 @@ fn verdict(
             let ids = lemmas::proved_of(&fates);
             let (proved, names) = lemmas::assumed(charter, system, &ids);
             lemmas_asked.used = names;
+            let measure = command.decreasing.as_ref();
+            let report = &mut lemmas_asked.measure;
+            let proved = decreasing::assumed(&lowered, measure, proved, depth, limits, report)?;
             match solve::prove(system, goal, &proved, depth, limits)? {
                 Proof::Proved { k } => Ok(vacuous(limits)?.unwrap_or(Verdict::Proved {
                     method: Method::KInduction,
