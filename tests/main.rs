@@ -13,6 +13,7 @@ mod common;
 mod arithmetic;
 mod budget;
 mod budget_review;
+mod decreasing;
 mod ci;
 mod differential;
 mod editor_grammar;

@@ -298,6 +298,7 @@ fn a_failed_replay_is_rendered_as_an_internal_error() {
         clauses_used: Vec::new(),
         rests_on: None,
         lemmas: Vec::new(),
+        measure: None,
         span: charter::span::Span { start: 0, end: 0 },
         property_span: charter::span::Span { start: 0, end: 0 },
     };

@@ -25,7 +25,7 @@ impl MeasureReport {
     pub fn used(&self) -> bool {
         self.candidates
             .iter()
-            .any(|c| matches!(c.fate, CandidateFate::Proved { .. }))
+            .any(|c| !c.auxiliary && matches!(c.fate, CandidateFate::Proved { .. }))
     }
 }
 
@@ -34,6 +34,11 @@ impl MeasureReport {
 pub struct CandidateReport {
     /// What it says, in words.
     pub claim: String,
+    /// Whether it says nothing of the measure (that Q does not hold
+    /// while owed, which the others need): proved alone, the measure is
+    /// not used.
+    #[serde(skip)]
+    pub auxiliary: bool,
     #[serde(flatten)]
     pub fate: CandidateFate,
 }
@@ -80,6 +85,7 @@ pub(super) fn assumed(
         };
         reports.push(CandidateReport {
             claim: candidate.claim.describe(&measure.text),
+            auxiliary: candidate.claim == crate::lower::Claim::NotYet,
             fate,
         });
     }
