@@ -60,7 +60,11 @@ fn the_measure_proves_what_induction_alone_does_not() {
     let smt = smt();
     assert_eq!(smt.len(), 4);
     for outcome in &smt {
-        assert!(outcome.as_expected, "{}: {:?}", outcome.command, outcome.verdict);
+        assert!(
+            outcome.as_expected,
+            "{}: {:?}",
+            outcome.command, outcome.verdict
+        );
     }
     // With the measure: proved, saying so and stating its fairness.
     let Verdict::Proved { assuming, .. } = &smt[0].verdict else {
@@ -72,18 +76,27 @@ fn the_measure_proves_what_induction_alone_does_not() {
     assert_eq!(measure.measure, "4 - #ceded");
     let line = charter::report::verdict_line(&smt[0]);
     assert!(
-        line.contains("using the decreasing measure `4 - #ceded`") && line.contains("assuming fair `cede`"),
+        line.contains("using the decreasing measure `4 - #ceded`")
+            && line.contains("assuming fair `cede`"),
         "{line}"
     );
     // The same command without it: unknown, and no measure reported.
-    assert!(matches!(smt[1].verdict, Verdict::Unknown { .. }), "{:?}", smt[1].verdict);
+    assert!(
+        matches!(smt[1].verdict, Verdict::Unknown { .. }),
+        "{:?}",
+        smt[1].verdict
+    );
     assert!(smt[1].measure.is_none());
 }
 
 #[test]
 fn a_wrong_measure_is_refuted_and_never_proves() {
     let smt = smt();
-    assert!(matches!(smt[2].verdict, Verdict::Unknown { .. }), "{:?}", smt[2].verdict);
+    assert!(
+        matches!(smt[2].verdict, Verdict::Unknown { .. }),
+        "{:?}",
+        smt[2].verdict
+    );
     let measure = smt[2].measure.as_ref().expect("the measure's report");
     assert!(!measure.used());
     let refuted: Vec<&str> = measure
@@ -144,5 +157,8 @@ fn the_measure_is_in_the_json() {
         .map(|c| c["fate"].as_str().unwrap())
         .collect();
     assert_eq!(fates, ["proved", "proved", "proved"]);
-    assert!(serde_json::to_value(&smt[1]).unwrap().get("measure").is_none());
+    assert!(serde_json::to_value(&smt[1])
+        .unwrap()
+        .get("measure")
+        .is_none());
 }

@@ -39,8 +39,8 @@ use std::collections::HashMap;
 use crate::hir::{self, *};
 use crate::ir::*;
 
-pub use lint_terms::{Application, ApplicationKind, Dates, DutyPoint, LintTerms};
 pub use decreasing::{Candidate, Claim};
+pub use lint_terms::{Application, ApplicationKind, Dates, DutyPoint, LintTerms};
 pub use liveness::LoopAtoms;
 pub use objectives::objectives;
 

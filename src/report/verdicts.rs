@@ -5,9 +5,7 @@
 use super::timeline::render_trace;
 use super::{clauses, one_line, plural, position, scopes, SourceFile};
 use crate::trace::Trace;
-use crate::verify::{
-    CandidateFate, LemmaFate, LemmaReport, Method, Outcome, OutcomeKind, Verdict,
-};
+use crate::verify::{CandidateFate, LemmaFate, LemmaReport, Method, Outcome, OutcomeKind, Verdict};
 
 /// A command's result as a person reads it: the verdict, the history for a
 /// counterexample or witness, the property concerned, and whether that is
@@ -115,12 +113,14 @@ fn measure_not_assumed(outcome: &Outcome) -> String {
             CandidateFate::Open { k } => {
                 format!("neither proved nor refuted by k-induction up to k = {k}")
             }
-            CandidateFate::Refuted { depth } => format!(
-                "it is false, violated after {depth} step{}",
-                plural(depth)
-            ),
+            CandidateFate::Refuted { depth } => {
+                format!("it is false, violated after {depth} step{}", plural(depth))
+            }
         };
-        out.push_str(&format!("  measure: {} — not assumed: {why}\n", candidate.claim));
+        out.push_str(&format!(
+            "  measure: {} — not assumed: {why}\n",
+            candidate.claim
+        ));
     }
     out
 }
