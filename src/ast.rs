@@ -339,6 +339,9 @@ pub enum CommandOptionKind {
     Expect(Expectation, Vec<Allowed>),
     /// `assuming fair e, f`: weak fairness of these events.
     Fair(Vec<Ident>),
+    /// `decreasing M`: a measure hinted for a liveness proof, with its text
+    /// as written (blanks collapsed), for the verdict to quote.
+    Decreasing(Expr, String),
 }
 
 /// One blocking an expectation acknowledges: a kind of blocking finding

@@ -18,6 +18,8 @@ use crate::trace::{self, Trace};
 
 pub use crate::plan::{Engine, Overrides};
 
+mod decreasing;
+pub use decreasing::{CandidateFate, CandidateReport, MeasureReport};
 mod lemmas;
 pub use lemmas::{LemmaFate, LemmaReport};
 mod liveness;
@@ -256,6 +258,10 @@ pub struct Outcome {
     /// an outcome that may differ from one run to the next.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_by: Option<DecidedBy>,
+    /// For a liveness `prove` with `decreasing M`: what became of the
+    /// measure's candidate invariants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure: Option<MeasureReport>,
     #[serde(skip)]
     pub span: Span,
     /// The span of the property (or scenario condition) concerned.
@@ -508,6 +514,7 @@ fn run_one(
         rests_on,
         decided_by,
         lemmas: lemmas.reports,
+        measure: lemmas.measure,
         command: command.name.clone(),
         kind,
         property,
@@ -621,6 +628,7 @@ fn verdict(
     // Liveness commands (a lasso) are decided one engine after the other,
     // as before the portfolio.
     let safety = lowered.layout.lasso.is_none();
+    let measure = std::sync::Mutex::new(None);
     let ask = portfolio::Ask {
         charter,
         command,
@@ -632,6 +640,8 @@ fn verdict(
             ..limits.clone()
         },
         research: safety,
+        lowered: &lowered,
+        measure: &measure,
     };
     let decision = match &command.kind {
         CommandKind::Check(_) => portfolio::check(&ask, lemma_cache, decided)?,
@@ -670,6 +680,7 @@ fn verdict(
         }
     };
     lemmas_asked.used = std::mem::take(&mut decided.used);
+    lemmas_asked.measure = measure.into_inner().unwrap_or_else(|e| e.into_inner());
     Ok(match decision {
         portfolio::Decision::Verdict(verdict) => verdict,
         portfolio::Decision::Proved { k } => Verdict::Proved {

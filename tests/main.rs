@@ -14,6 +14,7 @@ mod arithmetic;
 mod budget;
 mod budget_review;
 mod ci;
+mod decreasing;
 mod differential;
 mod editor_grammar;
 mod exceptions;

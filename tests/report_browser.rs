@@ -212,6 +212,16 @@ fn check_dom(dom: &str, spec: &Path) -> Result<(), String> {
                 if !text.contains(words) {
                     return Err(format!("{id}: not shown: {words:?}"));
                 }
+            } else if in_timeline && trimmed.starts_with("── loop") {
+                // A lasso: the page marks where its loop starts and
+                // where it loops back to.
+                let shown = match trimmed.strip_prefix("── loop back to ") {
+                    Some(rest) => format!("loop back to {}", rest.split(':').next().unwrap()),
+                    None => "loop starts here".to_string(),
+                };
+                if !text.contains(&shown) {
+                    return Err(format!("{id}: not shown: {shown:?}"));
+                }
             } else if in_timeline && depth == 2 {
                 let rest = trimmed.strip_prefix("step ").ok_or(line.clone())?;
                 let (number, call) = rest.split_once(": ").ok_or(line.clone())?;

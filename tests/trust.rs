@@ -299,6 +299,7 @@ fn a_failed_replay_is_rendered_as_an_internal_error() {
         rests_on: None,
         lemmas: Vec::new(),
         decided_by: None,
+        measure: None,
         span: charter::span::Span { start: 0, end: 0 },
         property_span: charter::span::Span { start: 0, end: 0 },
     };

@@ -336,6 +336,9 @@ impl Printer {
                 CommandOptionKind::Depth(depth) => {
                     let _ = write!(line, " depth {}", depth.node);
                 }
+                CommandOptionKind::Decreasing(measure, _) => {
+                    let _ = write!(line, " decreasing {}", expr(measure));
+                }
                 CommandOptionKind::Fair(events) => {
                     let names: Vec<&str> = events.iter().map(|e| e.node.as_str()).collect();
                     let _ = write!(line, " assuming fair {}", names.join(", "));

@@ -60,6 +60,7 @@ impl Checker {
         };
         let (depth, scopes, expect, allowing) = self.command_options(command);
         let fair = self.fairness(command, kind.as_ref());
+        let decreasing = self.measure(command, kind.as_ref());
         if let Some(kind) = kind {
             self.commands.push(Command {
                 name: name.node.clone(),
@@ -69,6 +70,7 @@ impl Checker {
                 expect,
                 allowing,
                 fair,
+                decreasing,
                 span,
             });
         }
@@ -86,6 +88,7 @@ impl Checker {
                 ast::CommandOptionKind::Scope(_) => "scope",
                 ast::CommandOptionKind::Expect(..) => "expect",
                 ast::CommandOptionKind::Fair(_) => "assuming fair",
+                ast::CommandOptionKind::Decreasing(..) => "decreasing",
             };
             if let Some((_, first)) = firsts.iter().find(|(k, _)| *k == key) {
                 let first = *first;
@@ -98,8 +101,9 @@ impl Checker {
             }
             firsts.push((key, option.span));
             match &option.kind {
-                // Checked with the command's property (`fairness`).
-                ast::CommandOptionKind::Fair(_) => {}
+                // Checked with the command's property (`fairness`,
+                // `measure`).
+                ast::CommandOptionKind::Fair(_) | ast::CommandOptionKind::Decreasing(..) => {}
                 ast::CommandOptionKind::Depth(value) => {
                     if value.node > MAX_DEPTH {
                         self.error(CheckError::OptionOutOfRange {

@@ -59,6 +59,28 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("a `decreasing` measure on a command about {what}")]
+    #[diagnostic(
+        code(charter::check::measure_without_liveness_proof),
+        help("a measure helps prove that something eventually comes (`prove` of an `eventually` or `leads to` assertion); remove it here")
+    )]
+    MeasureWithoutLivenessProof {
+        what: &'static str,
+        #[label("measure given here")]
+        span: Span,
+    },
+
+    #[error("a `decreasing` measure must be an integer, not {found}")]
+    #[diagnostic(
+        code(charter::check::measure_not_int),
+        help("the measure is a number computed from the state, e.g. `#pending` or `20 - #stood_aside`; for a set, count it with `#`")
+    )]
+    MeasureNotInt {
+        found: String,
+        #[label("not an integer")]
+        span: Span,
+    },
+
     #[error("event `{event}` cannot be assumed fair: its parameter `{param}` has type {ty}")]
     #[diagnostic(
         code(charter::check::fair_event_not_enumerable),

@@ -4,7 +4,7 @@
 //! arguments), named once, on a command about `eventually` or `leads to`.
 //! An event declared `fair event e` is assumed by every such command.
 
-use super::{CheckError, Checker, Global};
+use super::{CheckError, Checker, Global, Place};
 use crate::ast;
 use crate::hir::*;
 use crate::span::{Ident, Span};
@@ -118,5 +118,61 @@ impl Checker {
             span: name.span,
         });
         false
+    }
+}
+
+impl Checker {
+    /// `decreasing M`: an integer measure of the state (no past, no
+    /// events: the loop detector's saved copy keeps the state only), on a
+    /// `prove` of a liveness property.
+    pub(super) fn measure(
+        &mut self,
+        command: &ast::Command,
+        kind: Option<&CommandKind>,
+    ) -> Option<Measure> {
+        let mut measure = None;
+        for option in &command.options {
+            let ast::CommandOptionKind::Decreasing(expr, text) = &option.kind else {
+                continue;
+            };
+            let about = match kind {
+                Some(CommandKind::Prove(id)) => match self.formula_kinds.get(id.0) {
+                    Some(kind) if kind.is_liveness() => None,
+                    _ => Some("a safety property"),
+                },
+                Some(CommandKind::Check(id)) => match self.formula_kinds.get(id.0) {
+                    Some(kind) if kind.is_liveness() => Some("a bounded search (`check`)"),
+                    _ => Some("a safety property"),
+                },
+                Some(CommandKind::Scenario { .. }) => Some("a scenario"),
+                // The property is unknown: that error is reported.
+                None => None,
+            };
+            if let Some(what) = about {
+                self.error(CheckError::MeasureWithoutLivenessProof {
+                    what,
+                    span: option.span,
+                });
+                continue;
+            }
+            let Some(checked) = self.expr(expr, None, Place::Measure) else {
+                continue;
+            };
+            if !matches!(checked.ty, Type::Int(_)) {
+                self.error(CheckError::MeasureNotInt {
+                    found: self.type_name(&checked.ty),
+                    span: checked.span,
+                });
+                continue;
+            }
+            // A repeated option is reported by `command_options`.
+            if measure.is_none() {
+                measure = Some(Measure {
+                    expr: checked,
+                    text: text.clone(),
+                });
+            }
+        }
+        measure
     }
 }

@@ -119,6 +119,8 @@ enum Place {
     Effect,
     Condition,
     Constraint,
+    /// A liveness proof's `decreasing` measure: the state only.
+    Measure,
 }
 
 impl Place {
@@ -136,6 +138,7 @@ impl Place {
             Place::Effect => "an effect",
             Place::Condition => "a `when` or `unless` condition",
             Place::Constraint => "a clause's `always` constraint",
+            Place::Measure => "a `decreasing` measure",
         }
     }
 

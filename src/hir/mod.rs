@@ -398,7 +398,19 @@ pub struct Command {
     /// `assuming fair e, f`: the events a liveness command assumes weakly
     /// fair, in the order written.
     pub fair: Vec<Fairness>,
+    /// `decreasing M`: a measure hinted for a liveness proof.
+    pub decreasing: Option<Measure>,
     pub span: Span,
+}
+
+/// An integer measure of the state hinted for a liveness proof: it never
+/// rises while Q is awaited and falls in every fair loop. Only a hint: the
+/// proof proves it or does without it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measure {
+    pub expr: Expr,
+    /// As written, blanks collapsed.
+    pub text: String,
 }
 
 /// Weak fairness of one event: if from some point on it is enabled in

@@ -100,6 +100,8 @@ const CONTEXTUAL_WORDS: &[&str] = &[
     "scope",
     "expect",
     "allowing",
+    "assuming fair",
+    "decreasing",
     "proved",
     "counterexample",
     "no counterexample",

@@ -465,6 +465,7 @@ impl Walker<'_> {
         for option in &command.options {
             match &option.kind {
                 ast::CommandOptionKind::Depth(_) => {}
+                ast::CommandOptionKind::Decreasing(measure, _) => self.expr(measure),
                 ast::CommandOptionKind::Fair(events) => {
                     for event in events {
                         self.refer(event);

@@ -15,7 +15,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn int_expr(&mut self, expr: &Expr, time: Time) -> TermId {
+    pub(super) fn int_expr(&mut self, expr: &Expr, time: Time) -> TermId {
         match self.expr(expr, time) {
             Val::Int(term) => term,
             _ => self.terms.int(0),

@@ -31,6 +31,7 @@
 use crate::hir::*;
 use crate::ir::*;
 
+use super::decreasing::Candidate;
 use super::Lowerer;
 
 /// Where a liveness system keeps its loop: the atom that says a state is
@@ -41,12 +42,14 @@ pub struct LoopAtoms {
 }
 
 impl Lowerer<'_> {
-    /// The goal of a liveness command about `formula`, assuming `fair`.
+    /// The goal of a liveness command about `formula`, assuming `fair`,
+    /// and the candidate invariants of its `measure` (see `decreasing`).
     pub(super) fn liveness_goal(
         &mut self,
         formula: &Formula,
         fair: &[Fairness],
-    ) -> (Goal, LoopAtoms) {
+        measure: Option<&Measure>,
+    ) -> (Goal, LoopAtoms, Vec<Candidate>) {
         let (trigger, awaited) = formula.liveness_parts();
         let q_now = self.bool_expr(awaited, Time::Now);
         let q_next = self.bool_expr(awaited, Time::Next);
@@ -59,6 +62,8 @@ impl Lowerer<'_> {
                 (now, next, self.selectors[f.event.0])
             })
             .collect();
+        // Lowered before the shadows, so that every atom it reads has one.
+        let measure = measure.map(|m| self.measure_term(m));
         // Every atom so far (state and monitors) gets a shadow.
         let originals: Vec<(AtomId, Kind)> = self
             .atoms
@@ -192,7 +197,24 @@ impl Lowerer<'_> {
             term: self.terms.not(bad),
             antecedent: Some(self.terms.and(lasso)),
         };
-        (goal, LoopAtoms { saved: saved_id })
+        let candidates = match measure {
+            Some(measure) => {
+                let shadow_of: Vec<(AtomId, TermId)> = originals
+                    .iter()
+                    .zip(&shadows)
+                    .map(|((atom, _), (_, _, s_now, _, _))| (*atom, *s_now))
+                    .collect();
+                let fair_seen: Vec<(String, TermId)> = fair
+                    .iter()
+                    .zip(&seen)
+                    .map(|(f, (now, _))| (self.charter.events[f.event.0].name.clone(), *now))
+                    .collect();
+                let loop_atoms = (saved, kept, moved, not_q);
+                self.measure_candidates(measure, &shadow_of, loop_atoms, &fair_seen)
+            }
+            None => Vec::new(),
+        };
+        (goal, LoopAtoms { saved: saved_id }, candidates)
     }
 
     /// Whether `event`'s `requires` hold for some arguments, at `time`.

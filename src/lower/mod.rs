@@ -24,6 +24,7 @@
 //! lint` asks beyond verification, `objectives` what minimisation
 //! minimises.
 
+mod decreasing;
 mod expr;
 mod layout;
 mod lint_terms;
@@ -38,6 +39,7 @@ use std::collections::HashMap;
 use crate::hir::{self, *};
 use crate::ir::*;
 
+pub use decreasing::{Candidate, Claim};
 pub use lint_terms::{Application, ApplicationKind, Dates, DutyPoint, LintTerms};
 pub use liveness::LoopAtoms;
 pub use objectives::objectives;
@@ -71,6 +73,9 @@ pub struct Layout {
     pub params: Vec<Vec<Val>>,
     /// For a liveness command: where its loop is kept.
     pub lasso: Option<LoopAtoms>,
+    /// For a liveness proof with `decreasing M`: the candidate invariants
+    /// the measure suggests (to be proved before they are assumed).
+    pub measure: Vec<Candidate>,
 }
 
 #[derive(Clone, Debug)]
@@ -94,9 +99,11 @@ pub fn lower(charter: &hir::Charter, command: &Command) -> Lowered {
         let goal = lowerer.goal(command);
         return lowerer.finish(lemmas, goal);
     };
-    let (goal, lasso) = lowerer.liveness_goal(formula, &command.fair);
+    let measure = command.decreasing.as_ref();
+    let (goal, lasso, candidates) = lowerer.liveness_goal(formula, &command.fair, measure);
     let mut lowered = lowerer.finish(lemmas, goal);
     lowered.layout.lasso = Some(lasso);
+    lowered.layout.measure = candidates;
     lowered
 }
 
@@ -231,6 +238,7 @@ impl<'h> Lowerer<'h> {
                 selectors: self.selectors,
                 params: self.params,
                 lasso: None,
+                measure: Vec::new(),
             },
         }
     }

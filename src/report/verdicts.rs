@@ -5,7 +5,7 @@
 use super::timeline::render_trace;
 use super::{clauses, one_line, plural, position, scopes, SourceFile};
 use crate::trace::Trace;
-use crate::verify::{LemmaFate, LemmaReport, Method, Outcome, OutcomeKind, Verdict};
+use crate::verify::{CandidateFate, LemmaFate, LemmaReport, Method, Outcome, OutcomeKind, Verdict};
 
 /// A command's result as a person reads it: the verdict, the history for a
 /// counterexample or witness, the property concerned, and whether that is
@@ -50,6 +50,7 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
         out.push_str(&render_rests_on(outcome, rests_on));
     }
     out.push_str(&lemmas_not_assumed(&outcome.lemmas));
+    out.push_str(&measure_not_assumed(outcome));
     if let Some(line) = expectation_line(outcome) {
         out.push_str(&format!("  {line}\n"));
     }
@@ -95,6 +96,31 @@ fn lemmas_not_assumed(lemmas: &[LemmaReport]) -> String {
             };
             out.push_str(&format!("    lemma {} violated in {state}\n", lemma.name));
         }
+    }
+    out
+}
+
+/// The candidates of a `decreasing` measure that a proof could not
+/// assume, and why.
+fn measure_not_assumed(outcome: &Outcome) -> String {
+    let Some(measure) = &outcome.measure else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for candidate in &measure.candidates {
+        let why = match candidate.fate {
+            CandidateFate::Proved { .. } => continue,
+            CandidateFate::Open { k } => {
+                format!("neither proved nor refuted by k-induction up to k = {k}")
+            }
+            CandidateFate::Refuted { depth } => {
+                format!("it is false, violated after {depth} step{}", plural(depth))
+            }
+        };
+        out.push_str(&format!(
+            "  measure: {} — not assumed: {why}\n",
+            candidate.claim
+        ));
     }
     out
 }
@@ -359,7 +385,14 @@ fn bare_verdict_line(outcome: &Outcome) -> String {
         } => {
             let how = match method {
                 Method::KInduction => format!(
-                    "no fair lasso: k-induction on the loop detector, k = {k}"
+                    "no fair lasso: k-induction on the loop detector, k = {k}{}",
+                    match &outcome.measure {
+                        Some(measure) if measure.used() => format!(
+                            ", using the decreasing measure `{}`",
+                            measure.measure
+                        ),
+                        _ => String::new(),
+                    }
                 ),
                 Method::Exhaustive => {
                     "explicit-state search found no fair cycle among the reachable states".into()

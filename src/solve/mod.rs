@@ -15,7 +15,7 @@ mod together;
 
 pub use encode::{RawTrace, RawValue};
 pub use minimise::{minimise, Counts, Minimised};
-pub use together::{prove_together, LemmaProof};
+pub use together::{prove_together, prove_together_assuming, LemmaProof};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;

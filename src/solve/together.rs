@@ -40,6 +40,20 @@ pub fn prove_together(
     max_k: usize,
     limits: &Limits,
 ) -> Result<Vec<LemmaProof>, SolverUnknown> {
+    prove_together_assuming(system, &[], lemmas, max_k, limits)
+}
+
+/// As [`prove_together`], assuming in every state of the induction step
+/// the invariants `known` (proved before: they hold in every reachable
+/// state, e.g. lemmas proved on the rules alone, for a liveness system's
+/// candidates).
+pub fn prove_together_assuming(
+    system: &System,
+    known: &[TermId],
+    lemmas: &[TermId],
+    max_k: usize,
+    limits: &Limits,
+) -> Result<Vec<LemmaProof>, SolverUnknown> {
     let mut fates: Vec<Option<LemmaProof>> = vec![None; lemmas.len()];
     let max_k = max_k.max(1);
     let base = new_solver(limits);
@@ -54,7 +68,8 @@ pub fn prove_together(
         .collect();
     step_unrolling.add_state(&step);
     step_unrolling.assert_state(&step, 0, false);
-    let mut proved: Vec<TermId> = Vec::new();
+    assert_lemmas(&step, &mut step_unrolling, known, 0);
+    let mut proved: Vec<TermId> = known.to_vec();
     for k in 0..max_k {
         if fates.iter().all(Option::is_some) {
             break;

@@ -161,6 +161,8 @@ fn together(
 pub(super) struct Asked {
     pub(super) used: Vec<String>,
     pub(super) reports: Vec<LemmaReport>,
+    /// For a liveness proof with `decreasing M`: its candidates' fates.
+    pub(super) measure: Option<super::MeasureReport>,
 }
 
 /// The lemmas of `fates` that were proved.

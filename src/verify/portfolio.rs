@@ -59,6 +59,10 @@ pub(super) struct Ask<'a> {
     /// Whether a violation the base case of `prove` finds is searched
     /// again (off for liveness, whose lassos stay the base case's).
     pub research: bool,
+    /// The lowered command, for a liveness `prove`'s `decreasing` measure.
+    pub lowered: &'a crate::lower::Lowered,
+    /// What became of the measure's candidates (see `decreasing`).
+    pub measure: &'a std::sync::Mutex<Option<super::MeasureReport>>,
 }
 
 /// A history an engine found, made the simplest of its length on the
@@ -486,6 +490,17 @@ fn prove_side(
     );
     fated(&fates);
     let (proved, _) = lemmas::assumed(ask.charter, system, &lemmas::proved_of(&fates?));
+    let mut measure = ask.measure.lock().unwrap_or_else(|e| e.into_inner());
+    let measure_hint = ask.command.decreasing.as_ref();
+    let proved = super::decreasing::assumed(
+        ask.lowered,
+        measure_hint,
+        proved,
+        ask.depth,
+        limits,
+        &mut measure,
+    )?;
+    drop(measure);
     Ok(
         match solve::prove(system, system.goal.term, &proved, ask.depth, limits)? {
             Proof::Proved { k } => ProveEnd::Proved {

@@ -16,6 +16,8 @@ impl CheckError {
             | LivenessOutsideAssertion { span, .. }
             | FairnessWithoutLiveness { span, .. }
             | FairEventNotEnumerable { span, .. }
+            | MeasureWithoutLivenessProof { span, .. }
+            | MeasureNotInt { span, .. }
             | TypeMismatch { span, .. }
             | CannotInfer { span, .. }
             | WrongArity { span, .. }

@@ -32,7 +32,7 @@ pub fn table(trace: &Trace, id: &str, clauses: &Clauses, ending: Ending) -> Stri
         "Initial state",
         "",
         &[],
-        state_mark(&ending, last == 0),
+        lasso_mark(trace, 0, state_mark(&ending, last == 0)).as_deref(),
     ));
     for (index, step) in trace.steps.iter().enumerate() {
         let number = index + 1;
@@ -51,7 +51,7 @@ pub fn table(trace: &Trace, id: &str, clauses: &Clauses, ending: Ending) -> Stri
             &format!("Step {number}"),
             &call(step),
             &links,
-            state_mark(&ending, number == last),
+            lasso_mark(trace, number, state_mark(&ending, number == last)).as_deref(),
         ));
     }
     if let Ending::Impossible(step) = ending {
@@ -169,6 +169,23 @@ fn header(
     }
     out.push_str("</th>");
     out
+}
+
+/// `mark` with, for a liveness counterexample (a lasso), where its loop
+/// starts and where the last state loops back to.
+fn lasso_mark(trace: &Trace, number: usize, mark: Option<&str>) -> Option<String> {
+    let Some(start) = trace.loop_start else {
+        return mark.map(str::to_string);
+    };
+    let back = match start {
+        0 => "the initial state".to_string(),
+        n => format!("the state after step {n}"),
+    };
+    match (number == start, number == trace.steps.len(), mark) {
+        (_, true, Some(mark)) => Some(format!("{mark}; loop back to {back}")),
+        (true, _, _) => Some("loop starts here".into()),
+        (_, _, mark) => mark.map(str::to_string),
+    }
 }
 
 fn state_mark(ending: &Ending, last: bool) -> Option<&'static str> {

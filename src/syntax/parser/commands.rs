@@ -40,6 +40,19 @@ fn command_option(pair: Pair<Rule>) -> Result<CommandOption> {
             let _fair = children.next()?;
             CommandOptionKind::Fair(children.rest().map(ident).collect())
         }
+        Rule::decreasing_opt => {
+            let measure = children.next()?;
+            // The measure's own text, without trailing trivia.
+            let written = span_of(&measure);
+            let text = measure
+                .get_input()
+                .get(written.start..written.end)
+                .unwrap_or(measure.as_str())
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            CommandOptionKind::Decreasing(expr(measure)?, text)
+        }
         Rule::scope_opt => CommandOptionKind::Scope(
             children
                 .rest()
