@@ -20,18 +20,7 @@ impl Checker {
             let ast::CommandOptionKind::Fair(events) = &option.kind else {
                 continue;
             };
-            let about = match kind {
-                Some(CommandKind::Check(id) | CommandKind::Prove(id)) => {
-                    match self.formula_kinds.get(id.0) {
-                        Some(kind) if kind.is_liveness() => None,
-                        _ => Some("a safety property"),
-                    }
-                }
-                Some(CommandKind::Scenario { .. }) => Some("a scenario"),
-                // The property is unknown: that error is reported.
-                None => None,
-            };
-            if let Some(what) = about {
+            if let Some(what) = self.not_liveness(kind) {
                 self.error(CheckError::FairnessWithoutLiveness {
                     what,
                     span: option.span,
@@ -122,6 +111,21 @@ impl Checker {
 }
 
 impl Checker {
+    /// What a command is about when it is not a liveness property (`None`
+    /// also where the property is unknown: that error is reported).
+    fn not_liveness(&self, kind: Option<&CommandKind>) -> Option<&'static str> {
+        match kind {
+            Some(CommandKind::Check(id) | CommandKind::Prove(id)) => {
+                match self.formula_kinds.get(id.0) {
+                    Some(kind) if kind.is_liveness() => None,
+                    _ => Some("a safety property"),
+                }
+            }
+            Some(CommandKind::Scenario { .. }) => Some("a scenario"),
+            None => None,
+        }
+    }
+
     /// `decreasing M`: an integer measure of the state (no past, no
     /// events: the loop detector's saved copy keeps the state only), on a
     /// `prove` of a liveness property.
@@ -135,18 +139,9 @@ impl Checker {
             let ast::CommandOptionKind::Decreasing(expr, text) = &option.kind else {
                 continue;
             };
-            let about = match kind {
-                Some(CommandKind::Prove(id)) => match self.formula_kinds.get(id.0) {
-                    Some(kind) if kind.is_liveness() => None,
-                    _ => Some("a safety property"),
-                },
-                Some(CommandKind::Check(id)) => match self.formula_kinds.get(id.0) {
-                    Some(kind) if kind.is_liveness() => Some("a bounded search (`check`)"),
-                    _ => Some("a safety property"),
-                },
-                Some(CommandKind::Scenario { .. }) => Some("a scenario"),
-                // The property is unknown: that error is reported.
-                None => None,
+            let about = match (self.not_liveness(kind), kind) {
+                (None, Some(CommandKind::Check(_))) => Some("a bounded search (`check`)"),
+                (about, _) => about,
             };
             if let Some(what) = about {
                 self.error(CheckError::MeasureWithoutLivenessProof {
