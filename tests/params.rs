@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use charter::verify::{self, Overrides, Verdict};
+use charter::verify::{self, Verdict};
 
 use crate::explicit::by_both_engines;
 
@@ -113,17 +113,11 @@ prove reaches_zero depth 8 assuming fair tick
 prove reaches_zero depth 8 assuming fair idle
 prove bounded depth 2
 "#;
-    let charter = crate::common::checked(source);
     for engine in [
         verify::Engine::Smt,
         verify::Engine::Explicit { max_states: 10_000 },
     ] {
-        let overrides = Overrides {
-            engine,
-            skip_blocking_check: true,
-            ..Overrides::default()
-        };
-        let assumed: Vec<Option<Vec<String>>> = verify::verify(&charter, None, &overrides)
+        let assumed: Vec<Option<Vec<String>>> = crate::liveness::outcomes_of(source, engine)
             .iter()
             .map(|outcome| match &outcome.verdict {
                 Verdict::Proved { assuming, .. } => assuming.clone(),
