@@ -391,7 +391,7 @@ pub fn run_observed(
             // commands ran before it or run beside it (Z3 numbers its terms
             // per context, and the numbers steer its search).
             .map(|plan| {
-                let _alone = solve::exclusive();
+                let _alone = solve::exclusive(&plan.limits);
                 plan.limits.budget.forget_depth();
                 observe(Progress::Started(plan));
                 let outcome =

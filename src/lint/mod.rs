@@ -159,7 +159,7 @@ fn run_keeping(
 ) -> Result<LintReport, SolverUnknown> {
     // Alone, on a thread (hence a Z3 context) of its own: see
     // `solve::exclusive`.
-    let _alone = crate::solve::exclusive();
+    let _alone = crate::solve::exclusive(&plan.limits);
     crate::with_stack(|| {
         crate::budget::watched(&plan.limits.budget, || {
             ask(charter, plan, keep, Queries::All)

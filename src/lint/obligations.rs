@@ -167,7 +167,7 @@ pub fn owed_can_be_met(
         return Ok(true);
     };
     let plan = super::lint_plan(charter, overrides)?;
-    let _alone = crate::solve::exclusive();
+    let _alone = crate::solve::exclusive(&plan.limits);
     crate::with_stack(|| {
         let depth = plan.depth;
         let (lowered, terms) = lower::lower_lint(charter, &plan.scopes);

@@ -32,12 +32,15 @@ use encode::Unrolling;
 /// and the models it finds depend on it: two commands solved at once on
 /// two threads can each get a different (equally valid) history than when
 /// solved alone. Whoever needs reproducible results holds this while
-/// solving.
-pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+/// solving, unless `limits` say commands run side by side
+/// ([`Limits::exclusive`] off: `charter --jobs`).
+pub fn exclusive(limits: &Limits) -> Option<std::sync::MutexGuard<'static, ()>> {
     static SOLVER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    SOLVER
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    limits.exclusive.then(|| {
+        SOLVER
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    })
 }
 
 /// How to run the solver.
@@ -64,6 +67,9 @@ pub struct Limits {
     /// The most candidate states the joint obligation check of `charter
     /// lint` examines before it stops, incomplete.
     pub joint_rounds: usize,
+    /// Whether each command and lint holds [`exclusive`] while it solves
+    /// (on by default; off where files run side by side, `--jobs`).
+    pub exclusive: bool,
 }
 
 impl Default for Limits {
@@ -77,6 +83,7 @@ impl Default for Limits {
             portfolio: true,
             minimise: true,
             joint_rounds: joint::MAX_ROUNDS,
+            exclusive: true,
         }
     }
 }

@@ -153,6 +153,11 @@ pub struct SolveArgs {
     /// states may also use at most half of `--max-memory`).
     #[arg(long, value_name = "N", default_value_t = charter::explore::DEFAULT_MAX_STATES)]
     pub max_states: usize,
+
+    /// How many files run side by side (default: one per core); the
+    /// output is the same, byte for byte, as one file after the other.
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub jobs: Option<u64>,
 }
 
 impl SolveArgs {
@@ -167,6 +172,8 @@ impl SolveArgs {
                 seed: 0,
                 symmetry: !self.no_symmetry,
                 portfolio: !self.no_portfolio,
+                // Files side by side solve side by side.
+                exclusive: crate::jobs::count(self.jobs) == 1,
                 ..charter::solve::Limits::default()
             },
             engine: match self.engine {

@@ -8,6 +8,7 @@ mod dist;
 mod export;
 mod fmt;
 mod governor;
+mod jobs;
 mod junit;
 mod lint;
 mod lsp;

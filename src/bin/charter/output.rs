@@ -38,15 +38,24 @@ pub fn read_source(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 /// A spec's bytes ([`read_source`]), or `None` after saying on standard
 /// error why they cannot be read.
 pub fn read_reported(path: &std::path::Path, color: Color) -> Option<Vec<u8>> {
+    read_reported_to(path, color, &mut |text| to_stderr(text))
+}
+
+/// [`read_reported`], saying why to `err` instead.
+fn read_reported_to(
+    path: &std::path::Path,
+    color: Color,
+    err: &mut dyn FnMut(&str),
+) -> Option<Vec<u8>> {
     read_source(path)
-        .map_err(|err| {
+        .map_err(|error| {
             let name = path.display().to_string();
             let error = ReadError {
                 path: name.clone(),
-                reason: err.to_string(),
+                reason: error.to_string(),
             };
             let source = SourceFile::from_bytes(&name, b"");
-            to_stderr(&report::render(&error, &source, color));
+            err(&report::render(&error, &source, color));
         })
         .ok()
 }
@@ -113,18 +122,27 @@ pub struct Spec {
 /// Loads and checks a spec, printing its diagnostics (warnings included) to
 /// standard error. `None` when it cannot be read or is invalid.
 pub fn load_spec(path: &std::path::Path, color: Color) -> Option<Spec> {
+    load_spec_to(path, color, &mut |text| to_stderr(text))
+}
+
+/// [`load_spec`], giving the diagnostics to `err` instead.
+pub fn load_spec_to(
+    path: &std::path::Path,
+    color: Color,
+    err: &mut dyn FnMut(&str),
+) -> Option<Spec> {
     let name = path.display().to_string();
-    let bytes = read_reported(path, color)?;
+    let bytes = read_reported_to(path, color, err)?;
     let source = SourceFile::from_bytes(&name, &bytes);
     match charter::load(&bytes) {
         Err(error) => {
-            to_stderr(&report::render(&error, &source, color));
+            err(&report::render(&error, &source, color));
             None
         }
         Ok(loaded) => match loaded.checked {
             Ok(checked) => {
                 for warning in &checked.warnings {
-                    to_stderr(&report::render(warning, &source, color));
+                    err(&report::render(warning, &source, color));
                 }
                 Some(Spec {
                     source,
@@ -133,7 +151,7 @@ pub fn load_spec(path: &std::path::Path, color: Color) -> Option<Spec> {
             }
             Err(errors) => {
                 for error in &errors {
-                    to_stderr(&report::render(error, &source, color));
+                    err(&report::render(error, &source, color));
                 }
                 None
             }

@@ -16,8 +16,9 @@ use charter::verify::Outcome;
 use crate::args::{Format, TestArgs};
 use crate::junit::Suite;
 use crate::lint::expected_findings;
+use crate::jobs::Sink;
 use crate::output::{
-    golden_path, lint_path, load_spec, lock_folders, print_json, refused_output, spec_files,
+    golden_path, lint_path, load_spec_to, lock_folders, print_json, refused_output, spec_files,
     to_stderr, unified_diff, write_atomically, Output, Spec,
 };
 use crate::progress;
@@ -32,19 +33,40 @@ type TestedFile = (
     Option<JsonLintStatus>,
 );
 
-/// What the run has found so far, and where it says it.
-struct Run {
+/// What the run of one spec found, and where it says it.
+struct Run<'s> {
     passed: usize,
     failed: usize,
     invalid: bool,
-    /// The lines a person reads (standard error with `--format json`).
-    log: Box<dyn Write + Send>,
+    /// Where the run writes (held back while files run side by side).
+    sink: &'s mut Sink,
+    /// Whether the lines a person reads go to standard error (with
+    /// `--format json`, standard output is the JSON document alone).
+    log_to_stderr: bool,
 }
 
-impl Run {
+impl Run<'_> {
     fn say(&mut self, line: &str) {
-        let _ = writeln!(self.log, "{line}");
+        let line = format!("{line}\n");
+        match self.log_to_stderr {
+            true => self.sink.err(&line),
+            false => self.sink.out(&line),
+        }
     }
+}
+
+/// What one spec's run hands over, in the files' order.
+struct Tested {
+    passed: usize,
+    failed: usize,
+    invalid: bool,
+    /// Its JUnit suite (none when an interruption cut the run short).
+    suite: Option<Suite>,
+    file: TestedFile,
+    /// The commands it finished.
+    finished: usize,
+    /// Whether an interruption cut it short.
+    interrupted: bool,
 }
 
 pub fn test(args: &TestArgs, color: Color) -> Exit {
@@ -81,132 +103,35 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
         Vec::new()
     };
     let mut stdout = Output::new();
-    // With `--format json`, standard output is the JSON document alone: the
-    // lines a person reads go to standard error.
-    let mut run = Run {
-        passed: 0,
-        failed: 0,
-        invalid: false,
-        log: match args.format {
-            Format::Json => Box::new(std::io::stderr()),
-            Format::Human => Box::new(Output::new()),
-        },
-    };
+    let (mut passed, mut failed, mut invalid) = (0, 0, false);
     let mut json_results: Vec<TestedFile> = Vec::new();
     let mut suites: Vec<Suite> = Vec::new();
     let mut finished = 0;
     let line = progress::Line::new(args.format, color, &overrides.limits.budget);
-    for path in &files {
-        let name = path.display().to_string();
-        let mut suite = Suite::new(&name);
-        let Some(mut spec) = load_spec(path, color) else {
-            run.invalid = true;
-            run.failed += 1;
-            run.say(&format!("FAILED {name}: the spec is invalid"));
-            suite.error("spec".into(), "the spec is invalid".into());
-            suites.push(suite);
-            json_results.push((name, None, None, None));
-            continue;
-        };
-        // Diagnostics above named the file as given; what is rendered for
-        // the golden file names it relative to its own folder.
-        spec.source.name = folder_relative(path);
-        let plans = match Plan::all(&spec.charter, None, &overrides) {
-            Ok(plans) => plans,
-            Err(error) => {
-                let message = error.message(&name);
-                to_stderr(&format!("charter: {message}\n"));
-                run.invalid = true;
-                suite.error("spec".into(), message);
-                suites.push(suite);
-                json_results.push((name, None, None, None));
-                continue;
+    let jobs = crate::jobs::count(args.solve.jobs);
+    crate::jobs::in_order(
+        &files,
+        jobs,
+        |path, sink| test_one(args, &overrides, color, &line, path, sink),
+        |tested| {
+            passed += tested.passed;
+            failed += tested.failed;
+            invalid |= tested.invalid;
+            finished += tested.finished;
+            suites.extend(tested.suite);
+            json_results.push(tested.file);
+            if tested.interrupted {
+                to_stderr(&crate::governor::interrupted_note(finished, "commands"));
             }
-        };
-        let mut rendered = String::new();
-        // Each verdict is said as soon as it is known.
-        let outcomes = charter::verify::run_observed(&spec.charter, &plans, &mut |event| {
-            let Some(outcome) = line.follow(&name, &spec.charter, event) else {
-                return;
-            };
-            let shown = report::outcome(outcome, &spec.source);
-            rendered.push_str(&shown);
-            rendered.push('\n');
-            let ok = outcome.succeeded();
-            run.invalid |= outcome.internal_error();
-            let case = format!(
-                "{} {}",
-                outcome.kind,
-                outcome.property.as_deref().unwrap_or(&outcome.command)
-            );
-            let verdict = report::verdict_line(outcome);
-            if ok {
-                run.passed += 1;
-                suite.passed(case.clone());
-            } else {
-                run.failed += 1;
-                suite.failed(case.clone(), verdict.clone(), shown);
-            }
-            let status = if ok { "ok" } else { "FAILED" };
-            run.say(&format!("{status} {name}: {case} — {verdict}"));
-        });
-        if crate::governor::interrupted() {
-            // No golden is written or judged from a run cut short.
-            let outcomes = crate::governor::finished(outcomes);
-            let finished = finished + outcomes.len();
-            to_stderr(&crate::governor::interrupted_note(finished, "commands"));
-            json_results.push((name, Some(outcomes), None, None));
-            break;
-        }
-        finished += outcomes.len();
-        let golden_status = golden(args, path, &rendered, &outcomes, &mut run, &mut suite);
-        line.linting(&name);
-        let lint = lint_status(path, &spec, &overrides);
-        line.clear();
-        // The memory lint held is freed: the next file starts afresh.
-        overrides.limits.budget.memory_released();
-        if crate::governor::interrupted() {
-            to_stderr(&crate::governor::interrupted_note(finished, "commands"));
-            json_results.push((name, Some(outcomes), golden_status, None));
-            break;
-        }
-        let lint = match lint {
-            // Like a golden file, a clean lint counts only where the spec
-            // has a `.lint` file saying what to expect.
-            Ok(None) => None,
-            Ok(Some((line, findings))) => {
-                run.passed += 1;
-                run.say(&format!("ok {name}: lint — {line}"));
-                // Each expected finding in one line (`charter lint` shows
-                // them in full).
-                for finding in findings {
-                    run.say(&format!("  expected {finding}"));
-                }
-                suite.passed("lint".into());
-                Some(JsonLintStatus {
-                    as_expected: true,
-                    message: line,
-                })
-            }
-            Err(line) => {
-                run.failed += 1;
-                run.say(&format!("FAILED {name}: lint — {line}"));
-                suite.failed("lint".into(), line.clone(), String::new());
-                Some(JsonLintStatus {
-                    as_expected: false,
-                    message: line,
-                })
-            }
-        };
-        suites.push(suite);
-        json_results.push((name, Some(outcomes), golden_status, lint));
-    }
+            !tested.interrupted
+        },
+    );
     let interrupted = crate::governor::interrupted();
     // No file is written after an interruption.
     if let (Some(junit), false) = (&args.junit, interrupted) {
         if let Err(err) = write_atomically(junit, crate::junit::render(&suites).as_bytes()) {
             to_stderr(&format!("charter: {err}\n"));
-            run.invalid = true;
+            invalid = true;
         }
     }
     if args.format == Format::Json {
@@ -228,17 +153,158 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
             return Exit::Invalid;
         }
     } else if !interrupted {
-        let _ = writeln!(stdout, "{} passed, {} failed", run.passed, run.failed);
+        let _ = writeln!(stdout, "{passed} passed, {failed} failed");
     }
     if interrupted {
         Exit::Interrupted
-    } else if run.invalid {
+    } else if invalid {
         Exit::Invalid
-    } else if run.failed > 0 {
+    } else if failed > 0 {
         Exit::Failed
     } else {
         Exit::Ok
     }
+}
+
+/// Runs one spec: its commands against their `expect`s, its golden file,
+/// its lint against its `.lint` file.
+fn test_one(
+    args: &TestArgs,
+    overrides: &Overrides,
+    color: Color,
+    line: &progress::Line,
+    path: &Path,
+    sink: &mut Sink,
+) -> Tested {
+    let name = path.display().to_string();
+    let mut suite = Suite::new(&name);
+    let mut run = Run {
+        passed: 0,
+        failed: 0,
+        invalid: false,
+        sink,
+        log_to_stderr: args.format == Format::Json,
+    };
+    let (file, finished, interrupted) =
+        test_one_in(args, overrides, color, line, path, &name, &mut suite, &mut run);
+    Tested {
+        passed: run.passed,
+        failed: run.failed,
+        invalid: run.invalid,
+        suite: (!interrupted).then_some(suite),
+        file,
+        finished,
+        interrupted,
+    }
+}
+
+/// [`test_one`]'s work: the spec's tested file, the commands finished, and
+/// whether an interruption cut the run short.
+#[allow(clippy::too_many_arguments)]
+fn test_one_in(
+    args: &TestArgs,
+    overrides: &Overrides,
+    color: Color,
+    line: &progress::Line,
+    path: &Path,
+    name: &str,
+    suite: &mut Suite,
+    run: &mut Run<'_>,
+) -> (TestedFile, usize, bool) {
+    let name = name.to_string();
+    let loaded = load_spec_to(path, color, &mut |text| run.sink.err(text));
+    let Some(mut spec) = loaded else {
+        run.invalid = true;
+        run.failed += 1;
+        run.say(&format!("FAILED {name}: the spec is invalid"));
+        suite.error("spec".into(), "the spec is invalid".into());
+        return ((name, None, None, None), 0, false);
+    };
+    // Diagnostics above named the file as given; what is rendered for
+    // the golden file names it relative to its own folder.
+    spec.source.name = folder_relative(path);
+    let plans = match Plan::all(&spec.charter, None, overrides) {
+        Ok(plans) => plans,
+        Err(error) => {
+            let message = error.message(&name);
+            run.sink.err(&format!("charter: {message}\n"));
+            run.invalid = true;
+            suite.error("spec".into(), message);
+            return ((name, None, None, None), 0, false);
+        }
+    };
+    let mut rendered = String::new();
+    // Each verdict is said as soon as it is known.
+    let outcomes = charter::verify::run_observed(&spec.charter, &plans, &mut |event| {
+        let Some(outcome) = line.follow(&name, &spec.charter, event) else {
+            return;
+        };
+        let shown = report::outcome(outcome, &spec.source);
+        rendered.push_str(&shown);
+        rendered.push('\n');
+        let ok = outcome.succeeded();
+        run.invalid |= outcome.internal_error();
+        let case = format!(
+            "{} {}",
+            outcome.kind,
+            outcome.property.as_deref().unwrap_or(&outcome.command)
+        );
+        let verdict = report::verdict_line(outcome);
+        if ok {
+            run.passed += 1;
+            suite.passed(case.clone());
+        } else {
+            run.failed += 1;
+            suite.failed(case.clone(), verdict.clone(), shown);
+        }
+        let status = if ok { "ok" } else { "FAILED" };
+        run.say(&format!("{status} {name}: {case} — {verdict}"));
+    });
+    if crate::governor::interrupted() {
+        // No golden is written or judged from a run cut short.
+        let outcomes = crate::governor::finished(outcomes);
+        let finished = outcomes.len();
+        return ((name, Some(outcomes), None, None), finished, true);
+    }
+    let finished = outcomes.len();
+    let golden_status = golden(args, path, &rendered, &outcomes, run, suite);
+    line.linting(&name);
+    let lint = lint_status(path, &spec, overrides);
+    line.clear();
+    // The memory lint held is freed: the next file starts afresh.
+    overrides.limits.budget.memory_released();
+    if crate::governor::interrupted() {
+        return ((name, Some(outcomes), golden_status, None), finished, true);
+    }
+    let lint = match lint {
+        // Like a golden file, a clean lint counts only where the spec
+        // has a `.lint` file saying what to expect.
+        Ok(None) => None,
+        Ok(Some((line, findings))) => {
+            run.passed += 1;
+            run.say(&format!("ok {name}: lint — {line}"));
+            // Each expected finding in one line (`charter lint` shows
+            // them in full).
+            for finding in findings {
+                run.say(&format!("  expected {finding}"));
+            }
+            suite.passed("lint".into());
+            Some(JsonLintStatus {
+                as_expected: true,
+                message: line,
+            })
+        }
+        Err(line) => {
+            run.failed += 1;
+            run.say(&format!("FAILED {name}: lint — {line}"));
+            suite.failed("lint".into(), line.clone(), String::new());
+            Some(JsonLintStatus {
+                as_expected: false,
+                message: line,
+            })
+        }
+    };
+    ((name, Some(outcomes), golden_status, lint), finished, false)
 }
 
 /// A spec's path relative to its own folder: its file name.
@@ -257,7 +323,7 @@ fn golden(
     path: &Path,
     rendered: &str,
     outcomes: &[Outcome],
-    run: &mut Run,
+    run: &mut Run<'_>,
     suite: &mut Suite,
 ) -> Option<Golden> {
     let name = path.display().to_string();
@@ -271,7 +337,7 @@ fn golden(
         if cut_short {
             // A golden records what the spec's commands conclude, never
             // where a run's budget happened to stop them.
-            to_stderr(&format!(
+            run.sink.err(&format!(
                 "charter: {shown} not written: the run's budget (--timeout, --max-memory) stopped a command of {name}\n"
             ));
             run.invalid = true;
@@ -288,7 +354,7 @@ fn golden(
                 Some(Golden::Updated)
             }
             Err(err) => {
-                to_stderr(&format!("charter: {err}\n"));
+                run.sink.err(&format!("charter: {err}\n"));
                 run.invalid = true;
                 None
             }

@@ -1,14 +1,15 @@
 //! `charter verify`: run the commands of specs and report each verdict as
 //! soon as it is known (with the progress line on a terminal meanwhile).
 
-use std::io::Write;
+use std::path::Path;
 
-use charter::plan::Plan;
+use charter::plan::{Overrides, Plan};
 use charter::report::{self, Color, JsonKind, JsonVerifyFile};
 use charter::verify::Outcome;
 
 use crate::args::{Format, VerifyArgs};
-use crate::output::{load_spec, print_json, to_stderr, Output};
+use crate::jobs::Sink;
+use crate::output::{load_spec_to, print_json, to_stderr, Output};
 use crate::progress;
 use crate::Exit;
 
@@ -19,39 +20,22 @@ pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
     let mut stdout = Output::new();
     let mut finished = 0;
     let line = progress::Line::new(args.format, color, &overrides.limits.budget);
-    for path in &args.files {
-        let name = path.display().to_string();
-        let Some(spec) = load_spec(path, color) else {
-            worst = Exit::Invalid;
-            results.push((name, None));
-            continue;
-        };
-        let plans = match Plan::all(&spec.charter, args.property.as_deref(), &overrides) {
-            Ok(plans) => plans,
-            Err(error) => {
-                to_stderr(&format!("charter: {}\n", error.message(&spec.source.name)));
-                worst = Exit::Invalid;
-                results.push((name, None));
-                continue;
+    let jobs = crate::jobs::count(args.solve.jobs);
+    crate::jobs::in_order(
+        &args.files,
+        jobs,
+        |path, sink| verify_one(args, &overrides, color, &line, path, sink),
+        |(name, outcomes, exit)| {
+            worst = worst.max(exit);
+            finished += outcomes.as_ref().map_or(0, Vec::len);
+            results.push((name, outcomes));
+            if crate::governor::interrupted() {
+                to_stderr(&crate::governor::interrupted_note(finished, "commands"));
+                return false;
             }
-        };
-        // Each verdict is printed as soon as it is known.
-        let outcomes = charter::verify::run_observed(&spec.charter, &plans, &mut |event| {
-            if let Some(outcome) = line.follow(&name, &spec.charter, event) {
-                worst = worst.max(exit_of(outcome));
-                if args.format == Format::Human {
-                    let _ = writeln!(stdout, "{}", report::outcome(outcome, &spec.source));
-                }
-            }
-        });
-        let outcomes = crate::governor::finished(outcomes);
-        finished += outcomes.len();
-        results.push((name, Some(outcomes)));
-        if crate::governor::interrupted() {
-            to_stderr(&crate::governor::interrupted_note(finished, "commands"));
-            break;
-        }
-    }
+            true
+        },
+    );
     if args.format == Format::Json {
         let files = results
             .iter()
@@ -71,6 +55,40 @@ pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
         }
     }
     worst
+}
+
+/// Runs one spec's commands: its name, its outcomes (none if invalid) and
+/// the exit code they make.
+fn verify_one(
+    args: &VerifyArgs,
+    overrides: &Overrides,
+    color: Color,
+    line: &progress::Line,
+    path: &Path,
+    sink: &mut Sink,
+) -> (String, Option<Vec<Outcome>>, Exit) {
+    let name = path.display().to_string();
+    let Some(spec) = load_spec_to(path, color, &mut |text| sink.err(text)) else {
+        return (name, None, Exit::Invalid);
+    };
+    let plans = match Plan::all(&spec.charter, args.property.as_deref(), overrides) {
+        Ok(plans) => plans,
+        Err(error) => {
+            sink.err(&format!("charter: {}\n", error.message(&spec.source.name)));
+            return (name, None, Exit::Invalid);
+        }
+    };
+    let mut worst = Exit::Ok;
+    // Each verdict is printed as soon as it is known.
+    let outcomes = charter::verify::run_observed(&spec.charter, &plans, &mut |event| {
+        if let Some(outcome) = line.follow(&name, &spec.charter, event) {
+            worst = worst.max(exit_of(outcome));
+            if args.format == Format::Human {
+                sink.out(&format!("{}\n", report::outcome(outcome, &spec.source)));
+            }
+        }
+    });
+    (name, Some(crate::governor::finished(outcomes)), worst)
 }
 
 /// What an outcome makes the exit code: an internal error is
