@@ -22,6 +22,7 @@ mod explicit;
 mod files;
 mod fmt;
 mod frontend;
+mod jobs;
 mod lemmas;
 mod lint;
 mod liveness;

@@ -14,9 +14,9 @@ use charter::report::{self, Color, Golden, JsonKind, JsonLintStatus, JsonVerifyF
 use charter::verify::Outcome;
 
 use crate::args::{Format, TestArgs};
+use crate::jobs::Sink;
 use crate::junit::Suite;
 use crate::lint::expected_findings;
-use crate::jobs::Sink;
 use crate::output::{
     golden_path, lint_path, load_spec_to, lock_folders, print_json, refused_output, spec_files,
     to_stderr, unified_diff, write_atomically, Output, Spec,
@@ -185,8 +185,9 @@ fn test_one(
         sink,
         log_to_stderr: args.format == Format::Json,
     };
-    let (file, finished, interrupted) =
-        test_one_in(args, overrides, color, line, path, &name, &mut suite, &mut run);
+    let (file, finished, interrupted) = test_one_in(
+        args, overrides, color, line, path, &name, &mut suite, &mut run,
+    );
     Tested {
         passed: run.passed,
         failed: run.failed,
