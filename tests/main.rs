@@ -31,6 +31,7 @@ mod lsp;
 mod minimal;
 mod outputs;
 mod params;
+mod review15;
 mod portfolio;
 mod precedence;
 mod provenance;
