@@ -37,6 +37,7 @@ mod precedence;
 mod provenance;
 mod report;
 mod report_browser;
+mod review15;
 mod robustness;
 mod size_bounds;
 mod streams;

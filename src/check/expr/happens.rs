@@ -124,6 +124,11 @@ impl Checker {
                         self.local_used[event.params[position].0] = true;
                         let ty = self.locals[event.params[position].0].ty.clone();
                         let local = self.new_local(&binder, ty.clone());
+                        // A name given twice is read: it says two
+                        // arguments are equal (`_` would not).
+                        if repeated.iter().any(|&(first, _, _)| first == position) {
+                            self.local_used[local.0] = true;
+                        }
                         self.written_locals.push(binder.clone());
                         let alias = Expr {
                             kind: ExprKind::EventArg(id, position),
