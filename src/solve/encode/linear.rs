@@ -155,7 +155,8 @@ impl Unrolling<'_> {
     /// The pseudo-Boolean form of `term` at `step` (an integer
     /// comparison), where it has one: see the module's comment.
     pub(super) fn counting(&mut self, term: TermId, step: usize) -> Option<Bool> {
-        if !ENABLED {
+        // The export stays standard SMT-LIB (`QF_LIA`): no `pbge`.
+        if !ENABLED || self.portable {
             return None;
         }
         let terms = &self.system.terms;
