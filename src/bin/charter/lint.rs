@@ -20,86 +20,101 @@ pub fn lint(args: &LintArgs, color: Color) -> Exit {
     let line = progress::Line::new(args.format, color, &overrides.limits.budget);
     for path in &args.files {
         let name = path.display().to_string();
-        let invalid = report::JsonLintFile {
+        let invalid_file = |reading| report::JsonLintFile {
             file: name.clone(),
             valid: false,
             depth: None,
             scopes: Vec::new(),
             findings: Vec::new(),
             incomplete: Vec::new(),
+            reading,
         };
         let Some(spec) = load_spec(path, color) else {
             worst = Exit::Invalid;
-            json_files.push(invalid);
+            json_files.push(invalid_file(Vec::new()));
             continue;
         };
-        let planned = Plan::for_lint(&spec.charter, &overrides)
-            .map_err(|error| error.message(&spec.source.name))
-            .and_then(|plan| Ok((plan, expected_findings(path)?)));
-        let (plan, expected) = match planned {
-            Ok(planned) => planned,
-            Err(message) => {
-                to_stderr(&format!("charter: {message}\n"));
-                worst = Exit::Invalid;
-                json_files.push(invalid);
-                continue;
-            }
-        };
-        line.linting(&name);
-        let result = charter::lint::run(&spec.charter, &plan);
-        line.clear();
-        // The memory lint held is freed: the next file starts afresh.
-        overrides.limits.budget.memory_released();
-        let result = match result {
-            Ok(result) => result,
-            Err(unknown) => {
-                // The run's budget spent (or an interruption) is an
-                // unfinished lint, not a tool failure.
-                let (what, exit) = match unknown.stopped {
-                    Some(_) => ("lint stopped", Exit::Failed),
-                    None => ("the solver gave up", Exit::Invalid),
-                };
-                to_stderr(&format!("charter: {name}: {what}: {}\n", unknown.reason));
-                worst = worst.max(exit);
-                json_files.push(invalid);
-                continue;
-            }
-        };
-        let (unexpected, missing) = expected::compare(&result, &expected);
-        if !unexpected.is_empty() || !missing.is_empty() || !result.incomplete.is_empty() {
-            worst = worst.max(Exit::Failed);
-        }
-        match args.format {
-            Format::Human => {
-                for finding in &result.findings {
-                    let _ = write!(
-                        stdout,
-                        "{}",
-                        report::lint_finding(finding, &spec.source, color)
-                    );
-                    let _ = writeln!(stdout);
+        // A spec with readings is linted under each choice of readings,
+        // each named.
+        let base = name.clone();
+        for charter in spec.selections() {
+            let name = match charter.reading_label() {
+                Some(readings) => format!("{base} under {readings}"),
+                None => base.clone(),
+            };
+            let invalid = invalid_file(charter::verify::reading_of(charter));
+            let planned = Plan::for_lint(charter, &overrides)
+                .map_err(|error| error.message(&spec.source.name))
+                .and_then(|plan| Ok((plan, expected_findings(path)?)));
+            let (plan, expected) = match planned {
+                Ok(planned) => planned,
+                Err(message) => {
+                    to_stderr(&format!("charter: {message}\n"));
+                    worst = Exit::Invalid;
+                    json_files.push(invalid);
+                    continue;
                 }
-                let mut line = format!(
-                    "{name}: {} finding{} (depth {}), {} unexpected",
-                    result.findings.len(),
-                    if result.findings.len() == 1 { "" } else { "s" },
-                    result.depth,
-                    unexpected.len()
-                );
-                if !missing.is_empty() {
-                    // An unfinished lint may not have asked about them.
-                    let how = match result.incomplete.is_empty() {
-                        true => "expected but not found",
-                        false => "expected, not found before lint stopped",
+            };
+            line.linting(&name);
+            let result = charter::lint::run(charter, &plan);
+            line.clear();
+            // The memory lint held is freed: the next file starts afresh.
+            overrides.limits.budget.memory_released();
+            let result = match result {
+                Ok(result) => result,
+                Err(unknown) => {
+                    // The run's budget spent (or an interruption) is an
+                    // unfinished lint, not a tool failure.
+                    let (what, exit) = match unknown.stopped {
+                        Some(_) => ("lint stopped", Exit::Failed),
+                        None => ("the solver gave up", Exit::Invalid),
                     };
-                    line.push_str(&format!("; {how}: {}", missing.join(", ")));
+                    to_stderr(&format!("charter: {name}: {what}: {}\n", unknown.reason));
+                    worst = worst.max(exit);
+                    json_files.push(invalid);
+                    continue;
                 }
-                for reason in &result.incomplete {
-                    line.push_str(&format!("; incomplete: {reason}"));
-                }
-                let _ = writeln!(stdout, "{line}");
+            };
+            let (unexpected, missing) = expected::compare(&result, &expected);
+            if !unexpected.is_empty() || !missing.is_empty() || !result.incomplete.is_empty() {
+                worst = worst.max(Exit::Failed);
             }
-            Format::Json => json_files.push(report::json_lint(&name, &result, &spec.source)),
+            match args.format {
+                Format::Human => {
+                    for finding in &result.findings {
+                        let _ = write!(
+                            stdout,
+                            "{}",
+                            report::lint_finding(finding, &spec.source, color)
+                        );
+                        let _ = writeln!(stdout);
+                    }
+                    let mut line = format!(
+                        "{name}: {} finding{} (depth {}), {} unexpected",
+                        result.findings.len(),
+                        if result.findings.len() == 1 { "" } else { "s" },
+                        result.depth,
+                        unexpected.len()
+                    );
+                    if !missing.is_empty() {
+                        // An unfinished lint may not have asked about them.
+                        let how = match result.incomplete.is_empty() {
+                            true => "expected but not found",
+                            false => "expected, not found before lint stopped",
+                        };
+                        line.push_str(&format!("; {how}: {}", missing.join(", ")));
+                    }
+                    for reason in &result.incomplete {
+                        line.push_str(&format!("; incomplete: {reason}"));
+                    }
+                    let _ = writeln!(stdout, "{line}");
+                }
+                Format::Json => {
+                    let mut file = report::json_lint(&base, &result, &spec.source);
+                    file.reading = charter::verify::reading_of(charter);
+                    json_files.push(file);
+                }
+            }
         }
     }
     if args.format == Format::Json

@@ -26,24 +26,36 @@ pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
             results.push((name, None));
             continue;
         };
-        let plans = match Plan::all(&spec.charter, args.property.as_deref(), &overrides) {
-            Ok(plans) => plans,
-            Err(error) => {
-                to_stderr(&format!("charter: {}\n", error.message(&spec.source.name)));
-                worst = Exit::Invalid;
-                results.push((name, None));
-                continue;
-            }
-        };
-        // Each verdict is printed as soon as it is known.
-        let outcomes = charter::verify::run_observed(&spec.charter, &plans, &mut |event| {
-            if let Some(outcome) = line.follow(&name, &spec.charter, event) {
-                worst = worst.max(exit_of(outcome));
-                if args.format == Format::Human {
-                    let _ = writeln!(stdout, "{}", report::outcome(outcome, &spec.source));
+        let planned =
+            match Plan::all_readings(spec.selections(), args.property.as_deref(), &overrides) {
+                Ok(planned) => planned,
+                Err(error) => {
+                    to_stderr(&format!("charter: {}\n", error.message(&spec.source.name)));
+                    worst = Exit::Invalid;
+                    results.push((name, None));
+                    continue;
                 }
+            };
+        // Each verdict is printed as soon as it is known; a spec with
+        // readings runs its commands under each choice of readings.
+        let mut outcomes = Vec::new();
+        for (charter, plans) in &planned {
+            outcomes.extend(charter::verify::run_observed(
+                charter,
+                plans,
+                &mut |event| {
+                    if let Some(outcome) = line.follow(&name, charter, event) {
+                        worst = worst.max(exit_of(outcome));
+                        if args.format == Format::Human {
+                            let _ = writeln!(stdout, "{}", report::outcome(outcome, &spec.source));
+                        }
+                    }
+                },
+            ));
+            if crate::governor::interrupted() {
+                break;
             }
-        });
+        }
         let outcomes = crate::governor::finished(outcomes);
         finished += outcomes.len();
         results.push((name, Some(outcomes)));
