@@ -33,6 +33,7 @@ mod outputs;
 mod params;
 mod portfolio;
 mod precedence;
+mod readings;
 mod provenance;
 mod report;
 mod report_browser;

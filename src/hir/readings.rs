@@ -3,9 +3,11 @@
 //! that a [`Charter`] was checked under. A spec with readings has one
 //! `hir::Charter` per choice ([`crate::check::Checked::selections`]); each
 //! is an ordinary spec, so lowering, the engines and `eval` need nothing
-//! more. Readings never change declarations: the sorts, states and events
-//! (ids and parameters) of two choices are the same, only what the checker
-//! synthesises for what is read (a `last E` monitor) may differ.
+//! more. Readings never change declarations: the sorts, the user's states
+//! and the events (ids, names, parameters) of two choices are the same;
+//! an event's guards may differ (a permission or prohibition `under` one
+//! reading), and so may what the checker synthesises for what is read (a
+//! `last E` monitor, after the user's states).
 
 use super::Charter;
 use crate::span::Span;
