@@ -60,7 +60,10 @@ fn a_spec_is_checked_once_per_reading() {
             .collect::<Vec<_>>()
     };
     assert_eq!(events(literal), events(practice));
-    assert_eq!(literal.events[0].requires.len() + 1, practice.events[0].requires.len());
+    assert_eq!(
+        literal.events[0].requires.len() + 1,
+        practice.events[0].requires.len()
+    );
     // The command fixed `under literal` runs under literal only.
     assert_eq!(literal.commands.len(), 2);
     assert_eq!(practice.commands.len(), 1);
@@ -101,7 +104,11 @@ fn a_property_holds_under_one_reading_and_fails_under_the_other() {
     // Replayed through `eval` under practice's rules.
     assert!(trace.replayed);
     for outcome in literal.iter().chain(&practice) {
-        assert!(outcome.as_expected, "{}: {:?}", outcome.command, outcome.verdict);
+        assert!(
+            outcome.as_expected,
+            "{}: {:?}",
+            outcome.command, outcome.verdict
+        );
     }
     assert_eq!(literal[0].reading[0].reading, "literal");
     assert_eq!(practice[0].reading[0].reading, "practice");
@@ -136,11 +143,19 @@ fn the_explicit_engine_agrees_under_each_reading() {
         // The explicit engine proves nothing; it agrees on what it finds.
         for (s, e) in by_smt.iter().zip(&by_explicit) {
             match (&s.verdict, &e.verdict) {
-                (Verdict::Counterexample { depth: a, .. }, Verdict::Counterexample { depth: b, .. }) => {
+                (
+                    Verdict::Counterexample { depth: a, .. },
+                    Verdict::Counterexample { depth: b, .. },
+                ) => {
                     assert_eq!(a, b)
                 }
-                (Verdict::Counterexample { .. }, other) | (other, Verdict::Counterexample { .. }) => {
-                    panic!("{:?}: {} disagree: {other:?}", charter.reading_label(), s.command)
+                (Verdict::Counterexample { .. }, other)
+                | (other, Verdict::Counterexample { .. }) => {
+                    panic!(
+                        "{:?}: {} disagree: {other:?}",
+                        charter.reading_label(),
+                        s.command
+                    )
                 }
                 _ => {}
             }
@@ -178,7 +193,10 @@ fn verify_names_the_reading_of_each_verdict() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("check chair_hosted \"the Chairman is the head of the state that hosted the last session\" under literal (depth 3)"), "{text}");
-    assert!(text.contains("under practice (depth 3)\n  counterexample in 1 step"), "{text}");
+    assert!(
+        text.contains("under practice (depth 3)\n  counterexample in 1 step"),
+        "{text}"
+    );
     let json = Command::new(env!("CARGO_BIN_EXE_charter"))
         .args(["verify", "--format", "json", HOSTING])
         .output()
@@ -202,5 +220,8 @@ fn charter_test_reads_a_golden_with_readings() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(Path::new("tests/fixtures/readings/hosting.charter.golden").exists());
-    assert!(stdout.contains("check chair_hosted under practice"), "{stdout}");
+    assert!(
+        stdout.contains("check chair_hosted under practice"),
+        "{stdout}"
+    );
 }
