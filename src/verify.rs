@@ -27,7 +27,7 @@ pub use liveness::fairness_words;
 mod portfolio;
 pub use portfolio::DecidedBy;
 mod readings;
-pub use readings::{reading_of, ReadingChoice};
+pub use readings::{reading_of, run_readings, ReadingChoice};
 mod rests_on;
 mod smt2;
 pub use smt2::{export_smt2, smt2};

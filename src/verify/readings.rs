@@ -34,3 +34,24 @@ impl Outcome {
         (!names.is_empty()).then(|| format!("under {}", names.join(", ")))
     }
 }
+
+/// [`super::run_observed`] on each charter's plans in turn (a spec under
+/// each choice of readings: [`crate::plan::Plan::all_readings`]), telling
+/// `observe` which charter each event is about; stops after a choice where
+/// `stop` says so (an interrupted run).
+pub fn run_readings(
+    planned: &[(&hir::Charter, Vec<crate::plan::Plan>)],
+    observe: &mut (dyn FnMut(&hir::Charter, super::Progress<'_>) + Send),
+    stop: impl Fn() -> bool,
+) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    for (charter, plans) in planned {
+        outcomes.extend(super::run_observed(charter, plans, &mut |event| {
+            observe(charter, event)
+        }));
+        if stop() {
+            break;
+        }
+    }
+    outcomes
+}

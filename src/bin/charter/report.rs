@@ -46,16 +46,13 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
     };
     let line = progress::Line::new(Format::Human, color, &overrides.limits.budget);
     let name = spec.source.name.clone();
-    let mut outcomes = Vec::new();
-    for (charter, plans) in &planned {
-        outcomes.extend(charter::verify::run_observed(
-            charter,
-            plans,
-            &mut |event| {
-                line.follow(&name, charter, event);
-            },
-        ));
-    }
+    let outcomes = charter::verify::run_readings(
+        &planned,
+        &mut |charter, event| {
+            line.follow(&name, charter, event);
+        },
+        crate::governor::interrupted,
+    );
     let outcomes = crate::governor::finished(outcomes);
     if crate::governor::interrupted() {
         to_stderr(&crate::governor::interrupted_note(

@@ -38,24 +38,18 @@ pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
             };
         // Each verdict is printed as soon as it is known; a spec with
         // readings runs its commands under each choice of readings.
-        let mut outcomes = Vec::new();
-        for (charter, plans) in &planned {
-            outcomes.extend(charter::verify::run_observed(
-                charter,
-                plans,
-                &mut |event| {
-                    if let Some(outcome) = line.follow(&name, charter, event) {
-                        worst = worst.max(exit_of(outcome));
-                        if args.format == Format::Human {
-                            let _ = writeln!(stdout, "{}", report::outcome(outcome, &spec.source));
-                        }
+        let outcomes = charter::verify::run_readings(
+            &planned,
+            &mut |charter, event| {
+                if let Some(outcome) = line.follow(&name, charter, event) {
+                    worst = worst.max(exit_of(outcome));
+                    if args.format == Format::Human {
+                        let _ = writeln!(stdout, "{}", report::outcome(outcome, &spec.source));
                     }
-                },
-            ));
-            if crate::governor::interrupted() {
-                break;
-            }
-        }
+                }
+            },
+            crate::governor::interrupted,
+        );
         let outcomes = crate::governor::finished(outcomes);
         finished += outcomes.len();
         results.push((name, Some(outcomes)));
