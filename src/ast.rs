@@ -37,6 +37,23 @@ pub enum ItemKind {
     Article(Article),
     Clause(Clause),
     Command(Command),
+    Readings(ReadingsDecl),
+}
+
+/// `readings hosting "the phrase" { literal: "what it means", practice: … }`:
+/// the ways a phrase of the text can be read ([`crate::check::readings`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadingsDecl {
+    pub name: Ident,
+    pub text: Option<Spanned<String>>,
+    pub readings: Vec<ReadingItem>,
+}
+
+/// One reading of a group: its name and what it takes the phrase to mean.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadingItem {
+    pub name: Ident,
+    pub text: Option<Spanned<String>>,
 }
 
 /// `calendar days 0..730`: every step carries a date in the range.
@@ -198,6 +215,8 @@ pub struct Clause {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rule {
     pub kind: RuleKind,
+    /// `under practice: …`: the readings the rule exists under (empty: all).
+    pub under: Vec<Ident>,
     pub span: Span,
 }
 
@@ -342,6 +361,10 @@ pub enum CommandOptionKind {
     /// `decreasing M`: a measure hinted for a liveness proof, with its text
     /// as written (blanks collapsed), for the verdict to quote.
     Decreasing(Expr, String),
+    /// `under practice`: the command runs under these readings only.
+    Under(Vec<Ident>),
+    /// `expect practice: E [allowing …]`: the expectation under a reading.
+    ExpectUnder(Ident, Expectation, Vec<Allowed>),
 }
 
 /// One blocking an expectation acknowledges: a kind of blocking finding
@@ -495,6 +518,12 @@ pub enum ExprKind {
     },
     /// `{ President: none, _: none }`: a function literal.
     FnLiteral(FnLiteral),
+    /// `reading hosting { literal: a, practice: b }`: one arm per reading
+    /// of the group; the checker keeps the arm of the reading selected.
+    Reading {
+        group: Ident,
+        arms: Vec<(Ident, Expr)>,
+    },
 }
 
 /// A function literal: its listed points with their values, and the value

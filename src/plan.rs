@@ -159,6 +159,29 @@ impl Plan {
             .collect()
     }
 
+    /// [`Plan::all`] under each choice of readings (the spec under each:
+    /// [`crate::check::Checked::selections`]), with the charter the plans
+    /// are for. `only` must concern a command under one choice at least.
+    pub fn all_readings<'c>(
+        charters: impl IntoIterator<Item = &'c hir::Charter>,
+        only: Option<&str>,
+        overrides: &Overrides,
+    ) -> Result<Vec<(&'c hir::Charter, Vec<Plan>)>, PlanError> {
+        let mut planned = Vec::new();
+        let mut none_about = None;
+        for charter in charters {
+            match Plan::all(charter, only, overrides) {
+                Ok(plans) => planned.push((charter, plans)),
+                Err(error @ PlanError::NoCommandAbout { .. }) => none_about = Some(error),
+                Err(error) => return Err(error),
+            }
+        }
+        match none_about {
+            Some(error) if planned.is_empty() => Err(error),
+            _ => Ok(planned),
+        }
+    }
+
     /// The command the SMT-LIB export writes: the first named `name` or
     /// about a property named `name`, at `depth` (default: its own).
     pub fn for_export(

@@ -26,6 +26,8 @@ mod liveness;
 pub use liveness::fairness_words;
 mod portfolio;
 pub use portfolio::DecidedBy;
+mod readings;
+pub use readings::{reading_of, run_readings, ReadingChoice};
 mod rests_on;
 mod smt2;
 pub use smt2::{export_smt2, smt2};
@@ -264,6 +266,10 @@ pub struct Outcome {
     /// measure's candidate invariants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub measure: Option<MeasureReport>,
+    /// For a spec with readings: the reading of each group the verdict is
+    /// under, in the groups' order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reading: Vec<ReadingChoice>,
     #[serde(skip)]
     pub span: Span,
     /// The span of the property (or scenario condition) concerned.
@@ -517,6 +523,7 @@ fn run_one(
         decided_by,
         lemmas: lemmas.reports,
         measure: lemmas.measure,
+        reading: reading_of(charter),
         command: command.name.clone(),
         kind,
         property,

@@ -97,6 +97,7 @@ fn declared_codes() -> BTreeSet<String> {
     for file in [
         "src/syntax/error.rs",
         "src/check/error.rs",
+        "src/check/readings.rs",
         "src/bin/charter/output.rs",
     ] {
         let text = std::fs::read_to_string(file).expect("source file");

@@ -36,6 +36,7 @@ mod params;
 mod portfolio;
 mod precedence;
 mod provenance;
+mod readings;
 mod report;
 mod report_browser;
 mod review15;

@@ -295,6 +295,7 @@ fn a_failed_replay_is_rendered_as_an_internal_error() {
                 .into(),
         },
         as_expected: false,
+        reading: Vec::new(),
         clauses_used: Vec::new(),
         rests_on: None,
         lemmas: Vec::new(),

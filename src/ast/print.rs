@@ -150,6 +150,22 @@ impl Printer {
             }
             ItemKind::Clause(clause) => self.clause(1, clause),
             ItemKind::Command(command) => self.command(command, span),
+            ItemKind::Readings(decl) => {
+                let text = decl
+                    .text
+                    .as_ref()
+                    .map(|t| format!(" {:?}", t.node))
+                    .unwrap_or_default();
+                self.line(1, format!("readings {}{text}", decl.name.node), span);
+                for reading in &decl.readings {
+                    let text = reading
+                        .text
+                        .as_ref()
+                        .map(|t| format!(": {:?}", t.node))
+                        .unwrap_or_default();
+                    self.line(2, format!("{}{text}", reading.name.node), reading.name.span);
+                }
+            }
         }
     }
 
@@ -205,6 +221,14 @@ impl Printer {
             clause.span,
         );
         for rule in &clause.rules {
+            if !rule.under.is_empty() {
+                let names: Vec<&str> = rule.under.iter().map(|n| n.node.as_str()).collect();
+                self.line(
+                    indent + 1,
+                    format!("under {}:", names.join(", ")),
+                    rule.span,
+                );
+            }
             match &rule.kind {
                 RuleKind::Always(body) => {
                     self.line(indent + 1, format!("always {}", expr(body)), rule.span)
@@ -350,8 +374,17 @@ impl Printer {
                         .collect();
                     let _ = write!(line, " scope {}", scopes.join(", "));
                 }
-                CommandOptionKind::Expect(expectation, allowing) => {
-                    let _ = write!(line, " expect {}", expectation.as_str());
+                CommandOptionKind::Under(readings) => {
+                    let names: Vec<&str> = readings.iter().map(|n| n.node.as_str()).collect();
+                    let _ = write!(line, " under {}", names.join(", "));
+                }
+                CommandOptionKind::Expect(expectation, allowing)
+                | CommandOptionKind::ExpectUnder(_, expectation, allowing) => {
+                    let _ = write!(line, " expect ");
+                    if let CommandOptionKind::ExpectUnder(reading, ..) = &option.kind {
+                        let _ = write!(line, "{}: ", reading.node);
+                    }
+                    let _ = write!(line, "{}", expectation.as_str());
                     let allowed: Vec<String> = allowing
                         .iter()
                         .map(|a| match &a.subject {
@@ -478,6 +511,18 @@ fn write_expr(out: &mut String, expr: &Expr) {
                 write_expr(out, element);
             }
             out.push('}');
+        }
+        ExprKind::Reading { group, arms } => {
+            out.push_str("reading ");
+            out.push_str(&group.node);
+            out.push_str(" {");
+            for (index, (reading, body)) in arms.iter().enumerate() {
+                out.push_str(if index > 0 { ", " } else { " " });
+                out.push_str(&reading.node);
+                out.push_str(": ");
+                write_expr(out, body);
+            }
+            out.push_str(" }");
         }
         ExprKind::FnLiteral(literal) => {
             out.push('{');

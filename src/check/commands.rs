@@ -89,6 +89,10 @@ impl Checker {
                 ast::CommandOptionKind::Expect(..) => "expect",
                 ast::CommandOptionKind::Fair(_) => "assuming fair",
                 ast::CommandOptionKind::Decreasing(..) => "decreasing",
+                // Resolved before the check (`readings::project`).
+                ast::CommandOptionKind::Under(_) | ast::CommandOptionKind::ExpectUnder(..) => {
+                    continue
+                }
             };
             if let Some((_, first)) = firsts.iter().find(|(k, _)| *k == key) {
                 let first = *first;
@@ -103,7 +107,10 @@ impl Checker {
             match &option.kind {
                 // Checked with the command's property (`fairness`,
                 // `measure`).
-                ast::CommandOptionKind::Fair(_) | ast::CommandOptionKind::Decreasing(..) => {}
+                ast::CommandOptionKind::Fair(_)
+                | ast::CommandOptionKind::Decreasing(..)
+                | ast::CommandOptionKind::Under(_)
+                | ast::CommandOptionKind::ExpectUnder(..) => {}
                 ast::CommandOptionKind::Depth(value) => {
                     if value.node > MAX_DEPTH {
                         self.error(CheckError::OptionOutOfRange {

@@ -735,6 +735,10 @@ pub enum CheckError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Literal(Box<super::fn_literal::LiteralError>),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Reading(Box<super::readings::ReadingError>),
 }
 
 fn plural(n: usize) -> &'static str {

@@ -112,6 +112,7 @@ impl Checker {
                     when,
                     block: block.clone(),
                 },
+                under: Vec::new(),
                 span,
             };
             if let Some(checked) = self.effect_rule(&synthetic) {

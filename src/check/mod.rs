@@ -29,6 +29,7 @@ mod fn_literal;
 mod liveness;
 mod narrowing;
 mod order;
+pub mod readings;
 mod resolve;
 mod rules;
 pub mod size;
@@ -49,14 +50,88 @@ use resolve::suggest;
 /// A successful check: the typed spec and any warnings.
 #[derive(Debug)]
 pub struct Checked {
+    /// The spec (under its first choice of readings, if it has readings).
     pub charter: hir::Charter,
     pub warnings: Vec<CheckError>,
+    /// Under each other choice of readings, in [`hir::Selection::all`]'s
+    /// order (empty for a spec without readings).
+    pub other_readings: Vec<hir::Charter>,
+}
+
+impl Checked {
+    /// The spec under each choice of readings, in order: one charter for a
+    /// spec without readings.
+    pub fn selections(&self) -> impl Iterator<Item = &hir::Charter> {
+        std::iter::once(&self.charter).chain(&self.other_readings)
+    }
+
+    /// The spec under the readings named (one per group, e.g.
+    /// `["practice"]`), or `None` if they name no choice.
+    pub fn under(&self, readings: &[&str]) -> Option<&hir::Charter> {
+        let selection = hir::Selection::named(&self.charter.readings, readings)?;
+        self.selections().find(|c| c.selection == selection)
+    }
 }
 
 /// Checks a parsed spec. On failure, the errors (without warnings) in source
-/// order.
+/// order. A spec with readings is checked under each choice of readings
+/// ([`readings`]): an error under any is an error; a warning is kept when
+/// every choice gives it.
 pub fn check(charter: &ast::Charter) -> Result<Checked, Vec<CheckError>> {
-    let mut checker = Checker::default();
+    let mut errors = Vec::new();
+    let (groups, selections) = readings::groups(charter, &mut errors);
+    if groups.is_empty() && errors.is_empty() {
+        return check_under(charter, Vec::new(), hir::Selection::default());
+    }
+    readings::check_uses(charter, &groups, &mut errors);
+    let mut checked = Vec::new();
+    for selection in selections {
+        let projected = readings::project(charter, &groups, &selection);
+        match check_under(&projected, groups.clone(), selection) {
+            Ok(one) => checked.push(one),
+            Err(more) => errors.extend(more),
+        }
+    }
+    if !errors.is_empty() {
+        let mut seen = std::collections::HashSet::new();
+        errors.retain(|e| seen.insert(format!("{e:?}")));
+        errors.sort_by_key(|e| e.span());
+        return Err(errors);
+    }
+    let mut selections = checked.into_iter();
+    let Some(first) = selections.next() else {
+        return Err(errors);
+    };
+    let others: Vec<Checked> = selections.collect();
+    let everywhere = |warning: &CheckError| {
+        others
+            .iter()
+            .all(|other| other.warnings.iter().any(|w| w == warning))
+    };
+    let warnings = first
+        .warnings
+        .iter()
+        .filter(|w| everywhere(w))
+        .cloned()
+        .collect();
+    Ok(Checked {
+        charter: first.charter,
+        warnings,
+        other_readings: others.into_iter().map(|o| o.charter).collect(),
+    })
+}
+
+/// [`check`] under one choice of readings, on the spec as read under it.
+fn check_under(
+    charter: &ast::Charter,
+    reading_groups: Vec<hir::ReadingGroup>,
+    selection: hir::Selection,
+) -> Result<Checked, Vec<CheckError>> {
+    let mut checker = Checker {
+        reading_groups,
+        selection,
+        ..Checker::default()
+    };
     checker.run(charter);
     let mut diagnostics = std::mem::take(&mut checker.diagnostics);
     diagnostics.sort_by_key(|d| (d.span(), d.is_warning()));
@@ -76,6 +151,7 @@ pub fn check(charter: &ast::Charter) -> Result<Checked, Vec<CheckError>> {
             Ok(Checked {
                 charter,
                 warnings: diagnostics,
+                other_readings: Vec::new(),
             })
         }
         None => Err(diagnostics),
@@ -163,6 +239,9 @@ enum DefineState {
 #[derive(Default)]
 struct Checker {
     diagnostics: Vec<CheckError>,
+    /// The spec's readings and the one per group this run checks under.
+    reading_groups: Vec<hir::ReadingGroup>,
+    selection: hir::Selection,
     globals: IndexMap<String, (Global, Span)>,
 
     sorts: Vec<Sort>,
@@ -456,6 +535,8 @@ impl Checker {
             commands: self.commands,
             calendar: self.calendar_decl,
             duties,
+            readings: self.reading_groups,
+            selection: self.selection,
         })
     }
 }

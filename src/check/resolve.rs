@@ -116,6 +116,8 @@ impl Checker {
                         self.declare(&command.name, Global::Scenario);
                     }
                 }
+                // Their own namespace (`readings.rs`).
+                ast::ItemKind::Readings(_) => {}
             }
         }
         if let Some((decl, span)) = calendar {

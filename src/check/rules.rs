@@ -15,6 +15,7 @@ impl Checker {
             ast::ItemKind::Calendar(_)
             | ast::ItemKind::Enum(_)
             | ast::ItemKind::Sort(_)
+            | ast::ItemKind::Readings(_)
             | ast::ItemKind::Define(_) => {}
             ast::ItemKind::Const(decl) | ast::ItemKind::Var(decl) => self.state_value(decl),
             ast::ItemKind::Event(decl) => self.event_guards(decl),

@@ -102,6 +102,13 @@ impl Shape {
                 self.anchor(item.span.end.saturating_sub(1), 0, true);
             }
             ItemKind::Clause(clause) => self.clause(clause, 0),
+            ItemKind::Readings(decl) => {
+                // One reading a line where the author broke the line.
+                for reading in &decl.readings {
+                    self.anchor(reading.name.span.start, INDENT, false);
+                }
+                self.anchor(item.span.end.saturating_sub(1), 0, false);
+            }
             ItemKind::Command(command) => {
                 if let ast::CommandKind::Scenario { goal, .. } = &command.kind {
                     self.expr(goal);
@@ -191,6 +198,11 @@ impl Shape {
                 self.within(otherwise);
             }
             E::SetLiteral(elements) => each(self, elements),
+            E::Reading { arms, .. } => {
+                for (_, arm) in arms {
+                    self.within(arm);
+                }
+            }
             E::FnLiteral(literal) => {
                 for entry in &literal.entries {
                     each(self, &entry.point);

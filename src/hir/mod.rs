@@ -9,6 +9,7 @@
 
 pub mod print;
 mod provenance;
+mod readings;
 mod types;
 pub mod visit;
 
@@ -16,6 +17,7 @@ use crate::span::Span;
 
 pub use crate::ast::Expectation;
 pub use provenance::{DutyPart, Provenance};
+pub use readings::{find_reading, Reading, ReadingGroup, Selection};
 
 /// Depth of a `check` or `scenario`, and the largest induction depth of a
 /// `prove`, when the command does not give one.
@@ -72,6 +74,10 @@ pub struct Charter {
     /// marked [`Provenance::Duty`] with the duty's index here (the
     /// assertion: [`Provenance::DutyAssertion`]).
     pub duties: Vec<Duty>,
+    /// The spec's groups of readings (`readings hosting { … }`), and the
+    /// one reading per group this charter was checked under.
+    pub readings: Vec<ReadingGroup>,
+    pub selection: Selection,
 }
 
 #[derive(Clone, Debug, PartialEq)]

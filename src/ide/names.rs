@@ -263,6 +263,8 @@ impl Walker<'_> {
                         self.with_details(id, text.as_ref(), None);
                     }
                 }
+                // Readings have their own namespace (the outline shows them).
+                ItemKind::Readings(_) => {}
             }
         }
     }
@@ -280,7 +282,10 @@ impl Walker<'_> {
     /// Pass 2: the uses in an item.
     fn item(&mut self, item: &ast::Item) {
         match &item.kind {
-            ItemKind::Calendar(_) | ItemKind::Enum(_) | ItemKind::Sort(_) => {}
+            ItemKind::Calendar(_)
+            | ItemKind::Enum(_)
+            | ItemKind::Sort(_)
+            | ItemKind::Readings(_) => {}
             ItemKind::Const(decl) | ItemKind::Var(decl) => {
                 self.ty(&decl.ty);
                 if let Some(value) = &decl.value {
@@ -476,7 +481,9 @@ impl Walker<'_> {
                         self.refer(sort);
                     }
                 }
-                ast::CommandOptionKind::Expect(_, allowed) => {
+                ast::CommandOptionKind::Under(_) => {}
+                ast::CommandOptionKind::Expect(_, allowed)
+                | ast::CommandOptionKind::ExpectUnder(_, _, allowed) => {
                     for allowed in allowed {
                         if let Some(subject) = &allowed.subject {
                             self.refer(subject);
@@ -552,6 +559,11 @@ impl Walker<'_> {
                 self.expr(otherwise);
             }
             ExprKind::SetLiteral(elements) => self.exprs(elements),
+            ExprKind::Reading { arms, .. } => {
+                for (_, arm) in arms {
+                    self.expr(arm);
+                }
+            }
             ExprKind::Comprehension(binders, body)
             | ExprKind::Quantified(_, binders, body)
             | ExprKind::Sum(binders, body) => {

@@ -99,6 +99,18 @@ fn item_symbol(item: &ast::Item) -> Symbol {
             children: article.clauses.iter().map(clause).collect(),
         },
         ItemKind::Clause(c) => clause(c),
+        ItemKind::Readings(decl) => Symbol {
+            children: decl
+                .readings
+                .iter()
+                .map(|r| {
+                    let text = r.text.as_ref().map(|t| short(&t.node));
+                    leaf(&r.name, SymbolKind::EnumValue, r.name.span, text)
+                })
+                .collect(),
+            detail: decl.text.as_ref().map(|t| short(&t.node)),
+            ..leaf(&decl.name, SymbolKind::Enum, span, Some("readings".into()))
+        },
         ItemKind::Command(command) => {
             let kind = match command.kind {
                 ast::CommandKind::Check => "check",

@@ -173,6 +173,9 @@ pub struct JsonLintFile {
     pub findings: Vec<JsonFinding>,
     /// What lint could not finish (then the run is not clean).
     pub incomplete: Vec<String>,
+    /// For a spec with readings: the readings this lint is under.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reading: Vec<crate::verify::ReadingChoice>,
 }
 
 /// A finding: its diagnostic fields, its witness, and what it blames.
@@ -229,5 +232,6 @@ pub fn json_lint(file: &str, report: &LintReport, source: &SourceFile) -> JsonLi
         scopes: report.scopes.clone(),
         findings,
         incomplete: report.incomplete.clone(),
+        reading: Vec::new(),
     }
 }

@@ -26,8 +26,12 @@ pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
     } else {
         format!(", scope {}", scopes(&outcome.scopes))
     };
+    let under = outcome
+        .under_readings()
+        .map(|under| format!(" {under}"))
+        .unwrap_or_default();
     out.push_str(&format!(
-        "{subject}{text} (depth {}{scopes})\n",
+        "{subject}{text}{under} (depth {}{scopes})\n",
         outcome.depth
     ));
     let verdict_line = verdict_line(outcome);

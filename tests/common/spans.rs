@@ -92,6 +92,12 @@ fn check_item(item: &Item) -> Result {
                 inside(span, option.span, "a command option")?;
             }
         }
+        ItemKind::Readings(decl) => {
+            inside(span, decl.name.span, "a readings name")?;
+            for reading in &decl.readings {
+                inside(span, reading.name.span, "a reading name")?;
+            }
+        }
     }
     Ok(())
 }
@@ -308,6 +314,14 @@ pub fn check_expr(parent: Span, expr: &Expr) -> Result {
             inside(span, event.span, "an event name")?;
             for arg in args.iter().flatten() {
                 check_expr(span, arg)?;
+            }
+            Ok(())
+        }
+        ExprKind::Reading { group, arms } => {
+            inside(span, group.span, "a readings name")?;
+            for (reading, arm) in arms {
+                inside(span, reading.span, "a reading name")?;
+                check_expr(span, arm)?;
             }
             Ok(())
         }

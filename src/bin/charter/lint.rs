@@ -42,7 +42,8 @@ pub fn lint(args: &LintArgs, color: Color) -> Exit {
     worst
 }
 
-/// Lints one spec: what JSON says of it, and the exit code it makes.
+/// Lints one spec (under each choice of readings, each named): what JSON
+/// says of it, and the exit code it makes.
 fn lint_one(
     args: &LintArgs,
     overrides: &Overrides,
@@ -50,81 +51,97 @@ fn lint_one(
     line: &progress::Line,
     path: &Path,
     sink: &mut Sink,
-) -> (Option<report::JsonLintFile>, Exit) {
-    let name = path.display().to_string();
-    let invalid = report::JsonLintFile {
-        file: name.clone(),
+) -> (Vec<report::JsonLintFile>, Exit) {
+    let base = path.display().to_string();
+    let invalid_file = |reading| report::JsonLintFile {
+        file: base.clone(),
         valid: false,
         depth: None,
         scopes: Vec::new(),
         findings: Vec::new(),
         incomplete: Vec::new(),
+        reading,
     };
     let Some(spec) = load_spec_to(path, color, &mut |text| sink.err(text)) else {
-        return (Some(invalid), Exit::Invalid);
-    };
-    let planned = Plan::for_lint(&spec.charter, overrides)
-        .map_err(|error| error.message(&spec.source.name))
-        .and_then(|plan| Ok((plan, expected_findings(path)?)));
-    let (plan, expected) = match planned {
-        Ok(planned) => planned,
-        Err(message) => {
-            sink.err(&format!("charter: {message}\n"));
-            return (Some(invalid), Exit::Invalid);
-        }
-    };
-    line.linting(&name);
-    let result = charter::lint::run(&spec.charter, &plan);
-    line.clear();
-    // The memory lint held is freed: the next file starts afresh.
-    overrides.limits.budget.memory_released();
-    let result = match result {
-        Ok(result) => result,
-        Err(unknown) => {
-            // The run's budget spent (or an interruption) is an
-            // unfinished lint, not a tool failure.
-            let (what, exit) = match unknown.stopped {
-                Some(_) => ("lint stopped", Exit::Failed),
-                None => ("the solver gave up", Exit::Invalid),
-            };
-            sink.err(&format!("charter: {name}: {what}: {}\n", unknown.reason));
-            return (Some(invalid), exit);
-        }
+        return (vec![invalid_file(Vec::new())], Exit::Invalid);
     };
     let mut worst = Exit::Ok;
-    let (unexpected, missing) = expected::compare(&result, &expected);
-    if !unexpected.is_empty() || !missing.is_empty() || !result.incomplete.is_empty() {
-        worst = Exit::Failed;
-    }
-    if args.format == Format::Json {
-        return (Some(report::json_lint(&name, &result, &spec.source)), worst);
-    }
-    for finding in &result.findings {
-        sink.out(&format!(
-            "{}\n",
-            report::lint_finding(finding, &spec.source, color)
-        ));
-    }
-    let mut said = format!(
-        "{name}: {} finding{} (depth {}), {} unexpected",
-        result.findings.len(),
-        if result.findings.len() == 1 { "" } else { "s" },
-        result.depth,
-        unexpected.len()
-    );
-    if !missing.is_empty() {
-        // An unfinished lint may not have asked about them.
-        let how = match result.incomplete.is_empty() {
-            true => "expected but not found",
-            false => "expected, not found before lint stopped",
+    let mut files = Vec::new();
+    for charter in spec.selections() {
+        let name = match charter.reading_label() {
+            Some(readings) => format!("{base} under {readings}"),
+            None => base.clone(),
         };
-        said.push_str(&format!("; {how}: {}", missing.join(", ")));
+        let invalid = invalid_file(charter::verify::reading_of(charter));
+        let planned = Plan::for_lint(charter, overrides)
+            .map_err(|error| error.message(&spec.source.name))
+            .and_then(|plan| Ok((plan, expected_findings(path)?)));
+        let (plan, expected) = match planned {
+            Ok(planned) => planned,
+            Err(message) => {
+                sink.err(&format!("charter: {message}\n"));
+                worst = Exit::Invalid;
+                files.push(invalid);
+                continue;
+            }
+        };
+        line.linting(&name);
+        let result = charter::lint::run(charter, &plan);
+        line.clear();
+        // The memory lint held is freed: the next file starts afresh.
+        overrides.limits.budget.memory_released();
+        let result = match result {
+            Ok(result) => result,
+            Err(unknown) => {
+                // The run's budget spent (or an interruption) is an
+                // unfinished lint, not a tool failure.
+                let (what, exit) = match unknown.stopped {
+                    Some(_) => ("lint stopped", Exit::Failed),
+                    None => ("the solver gave up", Exit::Invalid),
+                };
+                sink.err(&format!("charter: {name}: {what}: {}\n", unknown.reason));
+                worst = worst.max(exit);
+                files.push(invalid);
+                continue;
+            }
+        };
+        let (unexpected, missing) = expected::compare(&result, &expected);
+        if !unexpected.is_empty() || !missing.is_empty() || !result.incomplete.is_empty() {
+            worst = worst.max(Exit::Failed);
+        }
+        if args.format == Format::Json {
+            let mut file = report::json_lint(&base, &result, &spec.source);
+            file.reading = charter::verify::reading_of(charter);
+            files.push(file);
+            continue;
+        }
+        for finding in &result.findings {
+            sink.out(&format!(
+                "{}\n",
+                report::lint_finding(finding, &spec.source, color)
+            ));
+        }
+        let mut said = format!(
+            "{name}: {} finding{} (depth {}), {} unexpected",
+            result.findings.len(),
+            if result.findings.len() == 1 { "" } else { "s" },
+            result.depth,
+            unexpected.len()
+        );
+        if !missing.is_empty() {
+            // An unfinished lint may not have asked about them.
+            let how = match result.incomplete.is_empty() {
+                true => "expected but not found",
+                false => "expected, not found before lint stopped",
+            };
+            said.push_str(&format!("; {how}: {}", missing.join(", ")));
+        }
+        for reason in &result.incomplete {
+            said.push_str(&format!("; incomplete: {reason}"));
+        }
+        sink.out(&format!("{said}\n"));
     }
-    for reason in &result.incomplete {
-        said.push_str(&format!("; incomplete: {reason}"));
-    }
-    sink.out(&format!("{said}\n"));
-    (None, worst)
+    (files, worst)
 }
 
 /// The findings a spec expects, from `<spec>.lint` (none when it cannot

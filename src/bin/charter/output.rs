@@ -116,7 +116,17 @@ pub fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> bool {
 /// A spec that loaded and checked, with its source for messages.
 pub struct Spec {
     pub source: SourceFile,
+    /// The spec (under its first choice of readings, if it has readings).
     pub charter: charter::hir::Charter,
+    /// Under each other choice of readings.
+    pub other_readings: Vec<charter::hir::Charter>,
+}
+
+impl Spec {
+    /// The spec under each choice of readings (itself alone without).
+    pub fn selections(&self) -> impl Iterator<Item = &charter::hir::Charter> {
+        std::iter::once(&self.charter).chain(&self.other_readings)
+    }
 }
 
 /// Loads and checks a spec, printing its diagnostics (warnings included) to
@@ -147,6 +157,7 @@ pub fn load_spec_to(
                 Some(Spec {
                     source,
                     charter: checked.charter,
+                    other_readings: checked.other_readings,
                 })
             }
             Err(errors) => {

@@ -37,8 +37,8 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
         return Exit::Invalid;
     };
     let overrides = args.solve.overrides();
-    let plans = match Plan::all(&spec.charter, None, &overrides) {
-        Ok(plans) => plans,
+    let planned = match Plan::all_readings(spec.selections(), None, &overrides) {
+        Ok(planned) => planned,
         Err(error) => {
             to_stderr(&format!("charter: {}\n", error.message(&spec.source.name)));
             return Exit::Invalid;
@@ -46,9 +46,13 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
     };
     let line = progress::Line::new(Format::Human, color, &overrides.limits.budget);
     let name = spec.source.name.clone();
-    let outcomes = charter::verify::run_observed(&spec.charter, &plans, &mut |event| {
-        line.follow(&name, &spec.charter, event);
-    });
+    let outcomes = charter::verify::run_readings(
+        &planned,
+        &mut |charter, event| {
+            line.follow(&name, charter, event);
+        },
+        crate::governor::interrupted,
+    );
     let outcomes = crate::governor::finished(outcomes);
     if crate::governor::interrupted() {
         to_stderr(&crate::governor::interrupted_note(

@@ -224,8 +224,8 @@ fn test_one_in(
     // Diagnostics above named the file as given; what is rendered for
     // the golden file names it relative to its own folder.
     spec.source.name = folder_relative(path);
-    let plans = match Plan::all(&spec.charter, None, overrides) {
-        Ok(plans) => plans,
+    let planned = match Plan::all_readings(spec.selections(), None, overrides) {
+        Ok(planned) => planned,
         Err(error) => {
             let message = error.message(&name);
             run.sink.err(&format!("charter: {message}\n"));
@@ -236,31 +236,39 @@ fn test_one_in(
     };
     let mut rendered = String::new();
     // Each verdict is said as soon as it is known.
-    let outcomes = charter::verify::run_observed(&spec.charter, &plans, &mut |event| {
-        let Some(outcome) = line.follow(&name, &spec.charter, event) else {
-            return;
-        };
-        let shown = report::outcome(outcome, &spec.source);
-        rendered.push_str(&shown);
-        rendered.push('\n');
-        let ok = outcome.succeeded();
-        run.invalid |= outcome.internal_error();
-        let case = format!(
-            "{} {}",
-            outcome.kind,
-            outcome.property.as_deref().unwrap_or(&outcome.command)
-        );
-        let verdict = report::verdict_line(outcome);
-        if ok {
-            run.passed += 1;
-            suite.passed(case.clone());
-        } else {
-            run.failed += 1;
-            suite.failed(case.clone(), verdict.clone(), shown);
-        }
-        let status = if ok { "ok" } else { "FAILED" };
-        run.say(&format!("{status} {name}: {case} — {verdict}"));
-    });
+    let outcomes = charter::verify::run_readings(
+        &planned,
+        &mut |charter, event| {
+            let Some(outcome) = line.follow(&name, charter, event) else {
+                return;
+            };
+            let shown = report::outcome(outcome, &spec.source);
+            rendered.push_str(&shown);
+            rendered.push('\n');
+            let ok = outcome.succeeded();
+            run.invalid |= outcome.internal_error();
+            let under = outcome
+                .under_readings()
+                .map(|under| format!(" {under}"))
+                .unwrap_or_default();
+            let case = format!(
+                "{} {}{under}",
+                outcome.kind,
+                outcome.property.as_deref().unwrap_or(&outcome.command)
+            );
+            let verdict = report::verdict_line(outcome);
+            if ok {
+                run.passed += 1;
+                suite.passed(case.clone());
+            } else {
+                run.failed += 1;
+                suite.failed(case.clone(), verdict.clone(), shown);
+            }
+            let status = if ok { "ok" } else { "FAILED" };
+            run.say(&format!("{status} {name}: {case} — {verdict}"));
+        },
+        crate::governor::interrupted,
+    );
     if crate::governor::interrupted() {
         // No golden is written or judged from a run cut short.
         let outcomes = crate::governor::finished(outcomes);

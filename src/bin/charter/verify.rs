@@ -71,23 +71,28 @@ fn verify_one(
     let Some(spec) = load_spec_to(path, color, &mut |text| sink.err(text)) else {
         return (name, None, Exit::Invalid);
     };
-    let plans = match Plan::all(&spec.charter, args.property.as_deref(), overrides) {
-        Ok(plans) => plans,
+    let planned = match Plan::all_readings(spec.selections(), args.property.as_deref(), overrides) {
+        Ok(planned) => planned,
         Err(error) => {
             sink.err(&format!("charter: {}\n", error.message(&spec.source.name)));
             return (name, None, Exit::Invalid);
         }
     };
     let mut worst = Exit::Ok;
-    // Each verdict is printed as soon as it is known.
-    let outcomes = charter::verify::run_observed(&spec.charter, &plans, &mut |event| {
-        if let Some(outcome) = line.follow(&name, &spec.charter, event) {
-            worst = worst.max(exit_of(outcome));
-            if args.format == Format::Human {
-                sink.out(&format!("{}\n", report::outcome(outcome, &spec.source)));
+    // Each verdict is printed as soon as it is known; a spec with
+    // readings runs its commands under each choice of readings.
+    let outcomes = charter::verify::run_readings(
+        &planned,
+        &mut |charter, event| {
+            if let Some(outcome) = line.follow(&name, charter, event) {
+                worst = worst.max(exit_of(outcome));
+                if args.format == Format::Human {
+                    sink.out(&format!("{}\n", report::outcome(outcome, &spec.source)));
+                }
             }
-        }
-    });
+        },
+        crate::governor::interrupted,
+    );
     (name, Some(crate::governor::finished(outcomes)), worst)
 }
 

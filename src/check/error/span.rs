@@ -67,6 +67,7 @@ impl CheckError {
             | NarrowingRange { span, .. }
             | Unused { span, .. } => *span,
             Literal(error) => error.span(),
+            Reading(error) => error.span(),
         }
     }
 

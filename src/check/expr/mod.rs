@@ -123,6 +123,10 @@ impl Checker {
         let span = expr.span;
         let typed = |kind, ty| Some(Expr { kind, ty, span });
         match &expr.kind {
+            ast::ExprKind::Reading { group, arms } => {
+                let arm = self.reading_arm(group, arms, span)?;
+                self.expr(arm, expected, place)
+            }
             ast::ExprKind::Bool(value) => typed(ExprKind::Bool(*value), Type::Bool),
             ast::ExprKind::Int(value) => typed(
                 ExprKind::Int(*value),

@@ -98,8 +98,12 @@ fn verdict_kind(verdict: &Verdict) -> (&'static str, &'static str) {
 /// What the command is about: its property (or its own name), as the
 /// command line's first line of an outcome names it.
 fn subject(outcome: &Outcome) -> String {
+    let under = outcome
+        .under_readings()
+        .map(|under| format!(" {under}"))
+        .unwrap_or_default();
     format!(
-        "{} {}",
+        "{} {}{under}",
         outcome.kind,
         outcome.property.as_deref().unwrap_or(&outcome.command)
     )

@@ -46,6 +46,19 @@ pub(super) fn clause(pair: Pair<Rule>) -> Result<Clause> {
 }
 
 fn rule(pair: Pair<Rule>) -> Result<ast::Rule> {
+    if pair.as_rule() == Rule::under_rule {
+        // `under practice: rule`: the rule, tagged, spanning the tag.
+        let span = span_of(&pair);
+        let mut children = Children::of(pair);
+        let _keyword = children.next()?;
+        let under = reading_names(children.next()?);
+        let inner = rule(children.next()?)?;
+        return Ok(ast::Rule {
+            under,
+            span,
+            ..inner
+        });
+    }
     let span = span_of(&pair);
     let kind = match pair.as_rule() {
         Rule::constraint_rule => RuleKind::Always(expr(Children::of(pair).next()?)?),
@@ -107,7 +120,16 @@ fn rule(pair: Pair<Rule>) -> Result<ast::Rule> {
         }
         _ => return Err(internal(span)),
     };
-    Ok(ast::Rule { kind, span })
+    Ok(ast::Rule {
+        kind,
+        under: Vec::new(),
+        span,
+    })
+}
+
+/// `literal, strict`: the readings a rule or command is tagged with.
+pub(super) fn reading_names(pair: Pair<Rule>) -> Vec<Ident> {
+    Children::of(pair).rest().map(ident).collect()
 }
 
 fn obligation(pair: Pair<Rule>) -> Result<ast::Obligation> {

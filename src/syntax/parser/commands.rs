@@ -63,7 +63,14 @@ fn command_option(pair: Pair<Rule>) -> Result<CommandOption> {
                 })
                 .collect::<Result<_>>()?,
         ),
+        Rule::under_opt => {
+            CommandOptionKind::Under(super::clauses::reading_names(children.next()?))
+        }
         Rule::expect_opt => {
+            let reading = children
+                .next_if(Rule::expect_reading)
+                .map(|prefix| Children::of(prefix).next().map(ident))
+                .transpose()?;
             let mut parts = Children::of(children.next()?);
             let first = parts.next()?;
             let expectation = match first.as_rule() {
@@ -102,7 +109,10 @@ fn command_option(pair: Pair<Rule>) -> Result<CommandOption> {
                 }
                 None => Vec::new(),
             };
-            CommandOptionKind::Expect(expectation, allowing)
+            match reading {
+                Some(reading) => CommandOptionKind::ExpectUnder(reading, expectation, allowing),
+                None => CommandOptionKind::Expect(expectation, allowing),
+            }
         }
         _ => return Err(internal(span)),
     };

@@ -30,6 +30,7 @@ fn item(pair: Pair<Rule>) -> Result<Item> {
     let span = span_of(&pair);
     let kind = match pair.as_rule() {
         Rule::calendar_decl => ItemKind::Calendar(calendar_decl(pair)?),
+        Rule::readings_decl => ItemKind::Readings(readings_decl(pair)?),
         Rule::enum_decl => ItemKind::Enum(enum_decl(pair)?),
         Rule::sort_decl => ItemKind::Sort(sort_decl(pair)?),
         Rule::const_decl => ItemKind::Const(state_decl(pair)?),
@@ -46,6 +47,27 @@ fn item(pair: Pair<Rule>) -> Result<Item> {
         _ => return Err(internal(span)),
     };
     Ok(Item { kind, span })
+}
+
+fn readings_decl(pair: Pair<Rule>) -> Result<ReadingsDecl> {
+    let mut children = Children::of(pair);
+    let _keyword = children.next()?;
+    let name = ident(children.next()?);
+    let text = children.next_if(Rule::string).map(string).transpose()?;
+    let readings = children
+        .rest()
+        .map(|item| {
+            let mut parts = Children::of(item);
+            let name = ident(parts.next()?);
+            let text = parts.next_if(Rule::string).map(string).transpose()?;
+            Ok(ReadingItem { name, text })
+        })
+        .collect::<Result<_>>()?;
+    Ok(ReadingsDecl {
+        name,
+        text,
+        readings,
+    })
 }
 
 fn calendar_decl(pair: Pair<Rule>) -> Result<CalendarDecl> {

@@ -228,7 +228,8 @@ fn describe(rule: Rule) -> Option<Expected> {
         | Rule::init_decl
         | Rule::lemma_decl
         | Rule::assert_decl
-        | Rule::article => words("a declaration", Item),
+        | Rule::article
+        | Rule::readings_decl => words("a declaration", Item),
         Rule::clause => words("a clause", Item),
         Rule::check_cmd | Rule::prove_cmd | Rule::scenario_cmd => words("a command", Item),
         Rule::ident | Rule::binding | Rule::named_type => words("a name", Name),

@@ -303,6 +303,22 @@ fn primary(pair: Pair<Rule>, nesting: usize) -> Result<Built> {
             let nesting = nested(&pair, nesting)?;
             fn_literal(pair, span, nesting)
         }
+        Rule::reading_expr => {
+            let nesting = nested(&pair, nesting)?;
+            let mut children = Children::of(pair);
+            let _keyword = children.next()?;
+            let group = ident(children.next()?);
+            let mut arms = Vec::new();
+            let mut depth = 0;
+            for arm in children.rest() {
+                let mut parts = Children::of(arm);
+                let reading = ident(parts.next()?);
+                let (body, d) = sub_expr(parts.next()?, nesting)?;
+                depth = depth.max(d);
+                arms.push((reading, body));
+            }
+            node(ExprKind::Reading { group, arms }, span, depth + 1)
+        }
         Rule::comprehension => {
             let nesting = nested(&pair, nesting)?;
             let mut children = Children::of(pair);

@@ -1,0 +1,414 @@
+//! Readings: a spec whose text can be read several ways declares the ways
+//! (`readings hosting "…" { literal: "…", practice: "…" }`) and says what
+//! depends on them: an expression `reading hosting { literal: a, practice:
+//! b }`, a rule `under practice: …`, a command `under practice`, an
+//! expectation `expect practice: proved`.
+//!
+//! The spec is checked once per choice of one reading per group
+//! ([`hir::Selection`]): before each run, [`project`] keeps the rules and
+//! commands of that choice (and its expectations), and the checker keeps
+//! the chosen arm of each `reading` expression ([`Checker::reading_arm`]).
+//! Each run gives an ordinary [`hir::Charter`]; the names used with
+//! readings are checked here, once, on the whole spec.
+
+use std::collections::HashMap;
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use super::{suggest, CheckError, Checker};
+use crate::ast;
+use crate::hir;
+use crate::span::{Ident, Span};
+
+/// The most choices of readings a spec may have: every command runs once
+/// per choice.
+pub const MAX_SELECTIONS: usize = 16;
+
+/// What can be wrong with readings.
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq, Eq)]
+pub enum ReadingError {
+    #[error("the readings `{group}` give only {count} way to read the phrase")]
+    #[diagnostic(
+        code(charter::check::too_few_readings),
+        help("readings compare two or more ways to read a phrase: add the other reading (`readings {group} {{ literal: \"…\", practice: \"…\" }}`), or write the one meaning directly")
+    )]
+    TooFew {
+        group: String,
+        count: usize,
+        #[label("one reading only")]
+        span: Span,
+    },
+
+    #[error("the reading name `{name}` is {action} twice")]
+    #[diagnostic(code(charter::check::duplicate_reading), help("{help}"))]
+    Duplicate {
+        name: String,
+        action: &'static str,
+        help: &'static str,
+        #[label(primary, "{action} again here")]
+        span: Span,
+        #[label("first {action} here")]
+        first: Span,
+    },
+
+    #[error("unknown reading `{name}`")]
+    #[diagnostic(code(charter::check::unknown_reading), help("{help}"))]
+    Unknown {
+        name: String,
+        help: String,
+        #[label("no reading of this name")]
+        span: Span,
+    },
+
+    #[error("unknown readings `{name}`")]
+    #[diagnostic(code(charter::check::unknown_reading_group), help("{help}"))]
+    UnknownGroup {
+        name: String,
+        help: String,
+        #[label("not declared with `readings {name} {{ … }}`")]
+        span: Span,
+    },
+
+    #[error("the phrase `{group}` is not given under the reading `{reading}`")]
+    #[diagnostic(
+        code(charter::check::missing_reading),
+        help("give one arm per reading of `{group}`: add `{reading}: …`")
+    )]
+    Missing {
+        group: String,
+        reading: String,
+        #[label("no `{reading}:` arm")]
+        span: Span,
+    },
+
+    #[error("`{first_name}` and `{second}` are two readings of `{group}`")]
+    #[diagnostic(
+        code(charter::check::conflicting_readings),
+        help("a phrase is read one way at a time, so nothing is ever under both: name one reading of each group")
+    )]
+    Conflicting {
+        group: String,
+        first_name: String,
+        second: String,
+        #[label(primary, "a second reading of `{group}`")]
+        span: Span,
+        #[label("the first")]
+        first: Span,
+    },
+
+    #[error("{count} choices of readings: more than {MAX_SELECTIONS}")]
+    #[diagnostic(
+        code(charter::check::too_many_readings),
+        help("every command runs once per choice of one reading in each group; merge groups whose readings go together, or split the spec")
+    )]
+    TooMany {
+        count: String,
+        #[label("this group makes too many")]
+        span: Span,
+    },
+}
+
+impl ReadingError {
+    pub fn span(&self) -> Span {
+        match self {
+            ReadingError::TooFew { span, .. }
+            | ReadingError::Duplicate { span, .. }
+            | ReadingError::Unknown { span, .. }
+            | ReadingError::UnknownGroup { span, .. }
+            | ReadingError::Missing { span, .. }
+            | ReadingError::Conflicting { span, .. }
+            | ReadingError::TooMany { span, .. } => *span,
+        }
+    }
+}
+
+fn error(error: ReadingError) -> CheckError {
+    CheckError::Reading(Box::new(error))
+}
+
+/// The spec's groups of readings, checked (names unique, two readings or
+/// more each), and the choices to check it under (the first one only, with
+/// an error, when there are too many).
+pub(super) fn groups(
+    charter: &ast::Charter,
+    errors: &mut Vec<CheckError>,
+) -> (Vec<hir::ReadingGroup>, Vec<hir::Selection>) {
+    let mut groups = Vec::new();
+    let mut seen: HashMap<String, Span> = HashMap::new();
+    let mut twice = |name: &Ident, errors: &mut Vec<CheckError>| match seen.get(name.node.as_str())
+    {
+        Some(first) => {
+            errors.push(error(ReadingError::Duplicate {
+                name: name.node.clone(),
+                action: "declared",
+                help: "a reading is named by itself (`under practice`), so every group and reading needs its own name",
+                span: name.span,
+                first: *first,
+            }));
+            true
+        }
+        None => {
+            seen.insert(name.node.clone(), name.span);
+            false
+        }
+    };
+    for item in &charter.items {
+        let ast::ItemKind::Readings(decl) = &item.kind else {
+            continue;
+        };
+        if twice(&decl.name, errors) {
+            continue;
+        }
+        let mut readings = Vec::new();
+        for reading in &decl.readings {
+            if !twice(&reading.name, errors) {
+                readings.push(hir::Reading {
+                    name: reading.name.node.clone(),
+                    text: reading.text.as_ref().map(|t| t.node.clone()),
+                    span: reading.name.span,
+                });
+            }
+        }
+        if decl.readings.len() < 2 {
+            errors.push(error(ReadingError::TooFew {
+                group: decl.name.node.clone(),
+                count: decl.readings.len(),
+                span: decl.name.span,
+            }));
+        }
+        groups.push(hir::ReadingGroup {
+            name: decl.name.node.clone(),
+            text: decl.text.as_ref().map(|t| t.node.clone()),
+            readings,
+            span: decl.name.span,
+        });
+    }
+    groups.retain(|g| !g.readings.is_empty());
+    let count = hir::Selection::count(&groups);
+    if count <= MAX_SELECTIONS {
+        let selections = hir::Selection::all(&groups);
+        return (groups, selections);
+    }
+    {
+        let mut running = 1usize;
+        let culprit = groups
+            .iter()
+            .find(|g| {
+                running = running.saturating_mul(g.readings.len());
+                running > MAX_SELECTIONS
+            })
+            .map_or(Span::default(), |g| g.span);
+        errors.push(error(ReadingError::TooMany {
+            count: if count == usize::MAX {
+                "too many".into()
+            } else {
+                count.to_string()
+            },
+            span: culprit,
+        }));
+    }
+    let first = vec![hir::Selection(vec![0; groups.len()])];
+    (groups, first)
+}
+
+/// Checks the names that rules, commands and expectations are tagged with.
+pub(super) fn check_uses(
+    charter: &ast::Charter,
+    groups: &[hir::ReadingGroup],
+    errors: &mut Vec<CheckError>,
+) {
+    for clause in clauses(charter) {
+        for rule in &clause.rules {
+            tagged(&rule.under, groups, errors);
+        }
+    }
+    for item in &charter.items {
+        let ast::ItemKind::Command(command) = &item.kind else {
+            continue;
+        };
+        let mut expected: Vec<(&str, Span)> = Vec::new();
+        for option in &command.options {
+            match &option.kind {
+                ast::CommandOptionKind::Under(names) => tagged(names, groups, errors),
+                ast::CommandOptionKind::ExpectUnder(reading, ..) => {
+                    tagged(std::slice::from_ref(reading), groups, errors);
+                    match expected.iter().find(|(name, _)| *name == reading.node) {
+                        Some((_, first)) => errors.push(CheckError::DuplicateOption {
+                            option: format!("expect {}:", reading.node),
+                            span: option.span,
+                            first: *first,
+                        }),
+                        None => expected.push((&reading.node, option.span)),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// `under a, b`: each a reading, no two of one group.
+fn tagged(names: &[Ident], groups: &[hir::ReadingGroup], errors: &mut Vec<CheckError>) {
+    let mut chosen: Vec<(usize, &Ident)> = Vec::new();
+    for name in names {
+        let Some((group, _)) = hir::find_reading(groups, &name.node) else {
+            errors.push(unknown(name, groups.iter().flat_map(|g| &g.readings)));
+            continue;
+        };
+        if let Some((_, first)) = chosen.iter().find(|(g, _)| *g == group) {
+            errors.push(error(ReadingError::Conflicting {
+                group: groups[group].name.clone(),
+                first_name: first.node.clone(),
+                second: name.node.clone(),
+                span: name.span,
+                first: first.span,
+            }));
+        } else {
+            chosen.push((group, name));
+        }
+    }
+}
+
+fn unknown<'g>(
+    name: &Ident,
+    candidates: impl Iterator<Item = &'g hir::Reading> + Clone,
+) -> CheckError {
+    let mut work = 0;
+    let names = candidates.map(|r| r.name.as_str());
+    let help = match suggest(&name.node, names.clone(), &mut work) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => {
+            let all: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+            if all.is_empty() {
+                "declare the readings first: `readings hosting \"the phrase\" { literal: \"…\", practice: \"…\" }`".into()
+            } else {
+                format!("the readings are {}", all.join(", "))
+            }
+        }
+    };
+    error(ReadingError::Unknown {
+        name: name.node.clone(),
+        help,
+        span: name.span,
+    })
+}
+
+fn clauses(charter: &ast::Charter) -> impl Iterator<Item = &ast::Clause> {
+    charter.items.iter().flat_map(|item| match &item.kind {
+        ast::ItemKind::Article(article) => article.clauses.iter().collect::<Vec<_>>(),
+        ast::ItemKind::Clause(clause) => vec![clause],
+        _ => Vec::new(),
+    })
+}
+
+/// The spec as read under `selection`: the rules and commands tagged with
+/// another reading left out, each command's expectation for this reading
+/// (else its unprefixed one) kept as its only expectation. Spans unchanged.
+pub(super) fn project(
+    charter: &ast::Charter,
+    groups: &[hir::ReadingGroup],
+    selection: &hir::Selection,
+) -> ast::Charter {
+    let holds = |names: &[Ident]| names.iter().all(|n| selection.includes(groups, &n.node));
+    let keep_rules = |clause: &mut ast::Clause| clause.rules.retain(|rule| holds(&rule.under));
+    let mut projected = charter.clone();
+    projected.items.retain_mut(|item| match &mut item.kind {
+        ast::ItemKind::Article(article) => {
+            article.clauses.iter_mut().for_each(keep_rules);
+            true
+        }
+        ast::ItemKind::Clause(clause) => {
+            keep_rules(clause);
+            true
+        }
+        ast::ItemKind::Command(command) => {
+            let fixed = command.options.iter().all(|option| match &option.kind {
+                ast::CommandOptionKind::Under(names) => holds(names),
+                _ => true,
+            });
+            let under_this = command.options.iter().position(|option| {
+                matches!(&option.kind, ast::CommandOptionKind::ExpectUnder(reading, ..) if holds(std::slice::from_ref(reading)))
+            });
+            let options = std::mem::take(&mut command.options);
+            command.options = options
+                .into_iter()
+                .enumerate()
+                .filter_map(|(index, option)| match option.kind {
+                    ast::CommandOptionKind::Under(_) => None,
+                    ast::CommandOptionKind::ExpectUnder(_, expectation, allowing) => {
+                        (Some(index) == under_this).then_some(ast::CommandOption {
+                            kind: ast::CommandOptionKind::Expect(expectation, allowing),
+                            span: option.span,
+                        })
+                    }
+                    ast::CommandOptionKind::Expect(..) if under_this.is_some() => None,
+                    _ => Some(option),
+                })
+                .collect();
+            fixed
+        }
+        _ => true,
+    });
+    projected
+}
+
+impl Checker {
+    /// The arm of `reading group { … }` for the reading chosen, once the
+    /// group and the arms' names are checked.
+    pub(super) fn reading_arm<'e>(
+        &mut self,
+        group: &Ident,
+        arms: &'e [(Ident, ast::Expr)],
+        span: Span,
+    ) -> Option<&'e ast::Expr> {
+        let Some(index) = self
+            .reading_groups
+            .iter()
+            .position(|g| g.name == group.node)
+        else {
+            let mut work = 0;
+            let names = self.reading_groups.iter().map(|g| g.name.as_str());
+            let help = match suggest(&group.node, names, &mut work) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("declare the ways to read it: `readings {} \"the phrase\" {{ literal: \"…\", practice: \"…\" }}`", group.node),
+            };
+            self.error(error(ReadingError::UnknownGroup {
+                name: group.node.clone(),
+                help,
+                span: group.span,
+            }));
+            return None;
+        };
+        let declared = self.reading_groups[index].clone();
+        let mut given: Vec<&Ident> = Vec::new();
+        for (reading, _) in arms {
+            if !declared.readings.iter().any(|r| r.name == reading.node) {
+                self.error(unknown(reading, declared.readings.iter()));
+            } else if let Some(first) = given.iter().find(|g| g.node == reading.node) {
+                self.error(error(ReadingError::Duplicate {
+                    name: reading.node.clone(),
+                    action: "given",
+                    help: "give one arm per reading: remove one of them",
+                    span: reading.span,
+                    first: first.span,
+                }));
+            } else {
+                given.push(reading);
+            }
+        }
+        for reading in &declared.readings {
+            if !given.iter().any(|g| g.node == reading.name) {
+                self.error(error(ReadingError::Missing {
+                    group: declared.name.clone(),
+                    reading: reading.name.clone(),
+                    span,
+                }));
+            }
+        }
+        let chosen = declared.readings.get(*self.selection.0.get(index)?)?;
+        arms.iter()
+            .find(|(reading, _)| reading.node == chosen.name)
+            .map(|(_, arm)| arm)
+    }
+}
