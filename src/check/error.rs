@@ -429,6 +429,18 @@ pub enum CheckError {
         span: Span,
     },
 
+    #[error("the function parameter `{param}` of `{event}` takes a new name or `_` in `happens`")]
+    #[diagnostic(
+        code(charter::check::function_argument),
+        help("`happens {event}(v)` binds the step's function to a new name `v`, read point by point (`v(x)`); functions are not compared as a whole")
+    )]
+    FunctionArgument {
+        event: String,
+        param: String,
+        #[label("not a new name")]
+        span: Span,
+    },
+
     #[error("a set comprehension binds exactly one variable, found {found}")]
     #[diagnostic(
         code(charter::check::comprehension_arity),
