@@ -21,6 +21,7 @@ mod exceptions;
 mod explicit;
 mod files;
 mod fmt;
+mod fn_params;
 mod frontend;
 mod lemmas;
 mod lint;

@@ -84,7 +84,7 @@ pub enum CheckError {
     #[error("event `{event}` cannot be assumed fair: its parameter `{param}` has type {ty}")]
     #[diagnostic(
         code(charter::check::fair_event_not_enumerable),
-        help("an event is enabled when its `requires` hold for some arguments; charter enumerates them, which it can do for Bool, Int ranges, enums and sorts, not for sets or options")
+        help("an event is enabled when its `requires` hold for some arguments; charter enumerates them, which it can do for Bool, Int ranges, enums and sorts, not for sets, options or functions")
     )]
     FairEventNotEnumerable {
         event: String,
