@@ -431,7 +431,6 @@ impl<'h> Estimate<'h> {
     }
 
     /// Solver atoms that hold one value of the type.
-
     fn leaves(&self, ty: &Type) -> u128 {
         match ty {
             Type::Bool | Type::Int(_) => 1,
