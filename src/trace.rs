@@ -32,6 +32,17 @@ pub enum Value {
     Date(String),
     /// Nothing in the history depends on it: any value would do.
     Unconstrained,
+    /// A function-typed event argument: its value at every point, in
+    /// order (`{alice: x, bob: none}`).
+    Function(Vec<Point>),
+}
+
+/// One point of a function argument: `alice` (`(a, b)` for several
+/// arguments) and its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Point {
+    pub point: String,
+    pub value: Value,
 }
 
 impl std::fmt::Display for Value {
@@ -44,6 +55,13 @@ impl std::fmt::Display for Value {
             Value::Set(elements) => write!(f, "{{{}}}", elements.join(", ")),
             Value::Date(date) => write!(f, "{date}"),
             Value::Unconstrained => write!(f, "(unconstrained)"),
+            Value::Function(points) => {
+                let points: Vec<String> = points
+                    .iter()
+                    .map(|p| format!("{}: {}", p.point, p.value))
+                    .collect();
+                write!(f, "{{{}}}", points.join(", "))
+            }
         }
     }
 }
@@ -355,13 +373,24 @@ pub fn call(model: &eval::Model, occurrence: &Occurrence, index: usize, free: &F
                     .calendar
                     .as_ref()
                     .is_some_and(|c| c.dated_locals.contains(id));
+            let left_free = free.args.contains(&(index, param));
+            let value = match (value, left_free) {
+                (eval::Value::Table(values), false) => Value::Function(
+                    model
+                        .points(&local.args)
+                        .into_iter()
+                        .zip(values)
+                        .map(|(point, value)| Point {
+                            point,
+                            value: as_date(charter, dated, user_value(model, value, &local.ty)),
+                        })
+                        .collect(),
+                ),
+                _ => as_date(charter, dated, shown(model, value, &local.ty, left_free)),
+            };
             Binding {
                 location: local.name.clone(),
-                value: as_date(
-                    charter,
-                    dated,
-                    shown(model, value, &local.ty, free.args.contains(&(index, param))),
-                ),
+                value,
             }
         })
         .collect();
@@ -606,6 +635,16 @@ impl Reader<'_> {
                     .map(|(v, _)| v)
                     .collect();
                 (eval::Value::Set(members), free)
+            }
+            // A function argument: `ty` is its result type; free only where
+            // every point is.
+            (Val::Table(points), _) => {
+                let (values, free): (Vec<_>, Vec<bool>) = points
+                    .iter()
+                    .map(|point| self.concrete(model, point, ty, source))
+                    .unzip();
+                let free = !free.is_empty() && free.iter().all(|f| *f);
+                (eval::Value::Table(values), free)
             }
             _ => (model.first_value(ty), true),
         }

@@ -22,6 +22,7 @@ mod exceptions;
 mod explicit;
 mod files;
 mod fmt;
+mod fn_params;
 mod frontend;
 mod jobs;
 mod lemmas;

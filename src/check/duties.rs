@@ -400,6 +400,18 @@ impl Checker {
             // The rule that fulfils the duty reads the parameter.
             self.event_param_used[target.0][index] = true;
             let ty = self.locals[param.0].ty.clone();
+            if !self.locals[param.0].args.is_empty() {
+                self.error(CheckError::NotEnumerable {
+                    ty: crate::ast::print::expr(arg),
+                    reason: "a function parameter's argument is not a value",
+                    span: arg.span,
+                    help: Some(
+                        "an obligation names plain arguments; write `_` for a function parameter"
+                            .into(),
+                    ),
+                });
+                return None;
+            }
             if !self.require_enumerable(&ty, arg.span, "the arguments of an obligation") {
                 return None;
             }

@@ -84,7 +84,7 @@ pub enum CheckError {
     #[error("event `{event}` cannot be assumed fair: its parameter `{param}` has type {ty}")]
     #[diagnostic(
         code(charter::check::fair_event_not_enumerable),
-        help("an event is enabled when its `requires` hold for some arguments; charter enumerates them, which it can do for Bool, Int ranges, enums and sorts, not for sets or options")
+        help("an event is enabled when its `requires` hold for some arguments; charter enumerates them, which it can do for Bool, Int ranges, enums and sorts, not for sets, options or functions")
     )]
     FairEventNotEnumerable {
         event: String,
@@ -426,6 +426,18 @@ pub enum CheckError {
         name: String,
         action: &'static str,
         #[label("a whole function here")]
+        span: Span,
+    },
+
+    #[error("the function parameter `{param}` of `{event}` takes a new name or `_` in `happens`")]
+    #[diagnostic(
+        code(charter::check::function_argument),
+        help("`happens {event}(v)` binds the step's function to a new name `v`, read point by point (`v(x)`); functions are not compared as a whole")
+    )]
+    FunctionArgument {
+        event: String,
+        param: String,
+        #[label("not a new name")]
         span: Span,
     },
 

@@ -94,8 +94,17 @@ impl Checker {
     fn enumerable_for_fairness(&mut self, event: EventId, name: &Ident) -> bool {
         let unlisted = self.events[event.0].params.iter().find_map(|local| {
             let ty = &self.locals[local.0].ty;
-            matches!(ty, Type::Set(_) | Type::Option(_))
-                .then(|| (self.locals[local.0].name.clone(), self.type_name(ty)))
+            let function = !self.locals[local.0].args.is_empty();
+            (function || matches!(ty, Type::Set(_) | Type::Option(_))).then(|| {
+                let decl = &self.locals[local.0];
+                let args: Vec<String> = decl.args.iter().map(|a| self.type_name(a)).collect();
+                let ty = match args.as_slice() {
+                    [] => self.type_name(ty),
+                    [arg] => format!("{arg} -> {}", self.type_name(ty)),
+                    _ => format!("({}) -> {}", args.join(", "), self.type_name(ty)),
+                };
+                (decl.name.clone(), ty)
+            })
         });
         let Some((param, ty)) = unlisted else {
             return true;

@@ -415,6 +415,7 @@ impl Checker {
         let local = LocalId(self.locals.len());
         self.locals.push(hir::Local {
             name: "now".into(),
+            args: Vec::new(),
             ty,
             provenance: Provenance::Calendar,
             span,

@@ -192,7 +192,7 @@ impl Checker {
                 ast::ItemKind::Const(decl) => self.state_signature(decl, StateKind::Const),
                 ast::ItemKind::Var(decl) => self.state_signature(decl, StateKind::Var),
                 ast::ItemKind::Event(decl) => {
-                    let params = self.params(&decl.params);
+                    let params = self.params(&decl.params, true);
                     self.event_param_used.push(vec![false; params.len()]);
                     self.events.push(Event {
                         name: decl.name.node.clone(),
@@ -205,7 +205,7 @@ impl Checker {
                     }
                 }
                 ast::ItemKind::Define(decl) => {
-                    let params = decl.params.as_ref().map(|p| self.params(p));
+                    let params = decl.params.as_ref().map(|p| self.params(p, false));
                     let declared = decl.ty.as_ref().and_then(|t| self.value_type(t));
                     self.define_sigs.push(DefineSig {
                         name: decl.name.node.clone(),
@@ -296,8 +296,9 @@ impl Checker {
         });
     }
 
-    /// Declares locals for parameters (not yet in scope).
-    fn params(&mut self, params: &[ast::Param]) -> Vec<LocalId> {
+    /// Declares locals for parameters (not yet in scope); an event's
+    /// (`functions`) may be functions over enumerable domains.
+    fn params(&mut self, params: &[ast::Param], functions: bool) -> Vec<LocalId> {
         let mut seen: Vec<&Ident> = Vec::new();
         let mut ids = Vec::new();
         for param in params {
@@ -311,9 +312,23 @@ impl Checker {
                 });
             }
             seen.push(&param.name);
-            let ty = self.value_type(&param.ty);
-            let broken = ty.is_none();
+            let (args, ty) = match &param.ty.kind {
+                ast::TypeKind::Function(args, result) if functions => {
+                    let args: Vec<Option<Type>> = args
+                        .iter()
+                        .map(|arg| {
+                            let ty = self.value_type(arg)?;
+                            self.require_enumerable(&ty, arg.span, "a function's arguments")
+                                .then_some(ty)
+                        })
+                        .collect();
+                    (args, self.value_type(result))
+                }
+                _ => (Vec::new(), self.value_type(&param.ty)),
+            };
+            let broken = ty.is_none() || args.iter().any(Option::is_none);
             let id = self.new_local(&param.name, ty.unwrap_or(Type::Bool));
+            self.locals[id.0].args = args.into_iter().map(|a| a.unwrap_or(Type::Bool)).collect();
             if is_date_type(&param.ty) {
                 self.dated_locals.push(id);
             }
@@ -328,6 +343,7 @@ impl Checker {
         let id = LocalId(self.locals.len());
         self.locals.push(Local {
             name: name.node.clone(),
+            args: Vec::new(),
             ty,
             provenance: Provenance::User,
             span: name.span,

@@ -373,6 +373,7 @@ impl Checker {
                     let param = event.params[index];
                     let ty = self.locals[param.0].ty.clone();
                     let local = self.new_local(binding, ty);
+                    self.locals[local.0].args = self.locals[param.0].args.clone();
                     self.written_locals.push(binding.clone());
                     self.local_broken[local.0] = self.local_broken[param.0];
                     locals.push(Some(local));

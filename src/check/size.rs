@@ -177,12 +177,7 @@ impl<'h> Estimate<'h> {
             ));
         }
         for event in &self.charter.events {
-            let params = total(
-                event
-                    .params
-                    .iter()
-                    .map(|p| self.leaves(&self.charter.local(*p).ty)),
-            );
+            let params = total(event.params.iter().map(|p| self.local_leaves(*p)));
             let guards = total(event.requires.iter().map(|g| self.expr(&g.body)));
             parts.push((
                 total([1, params, guards]),
@@ -289,8 +284,12 @@ impl<'h> Estimate<'h> {
             | ExprKind::Universe(_)
             | ExprKind::Local(_)
             | ExprKind::State { .. } => 0,
-            // A copy of the argument kept in the state: a monitor per leaf.
-            ExprKind::EventArg(..) => MONITOR.saturating_mul(self.leaves(&expr.ty)),
+            // A copy of the argument kept in the state: a monitor per leaf
+            // (per point of a function's domain).
+            ExprKind::EventArg(event, position) => {
+                let local = self.charter.events[event.0].params.get(*position);
+                MONITOR.saturating_mul(local.map_or(1, |l| self.local_leaves(*l)))
+            }
             // A past-time operator is a monitor: two readings of its atom,
             // an initial value, an update and their constraints.
             ExprKind::Unary(UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically, _)
@@ -313,6 +312,26 @@ impl<'h> Estimate<'h> {
             | ExprKind::Universe(_)
             | ExprKind::Local(_)
             | ExprKind::EventArg(..) => 0,
+            // A function parameter's point: one known point, or a choice
+            // among every point.
+            ExprKind::Apply(head, args) => {
+                let known_point = args.iter().all(|a| {
+                    matches!(
+                        a.kind,
+                        ExprKind::Local(_) | ExprKind::EnumValue(..) | ExprKind::Int(_)
+                    )
+                });
+                let read = match known_point {
+                    true => self.leaves(&expr.ty),
+                    false => self
+                        .cells(self.charter.function_args(head))
+                        .saturating_mul(self.leaves(&expr.ty)),
+                };
+                args.iter()
+                    .fold(read.saturating_add(self.expr(head)), |sum, a| {
+                        sum.saturating_add(self.expr(a))
+                    })
+            }
             // A monitor's operands are read now and in the next state.
             ExprKind::Unary(UnaryOp::Once | UnaryOp::Previously | UnaryOp::Historically, e) => {
                 self.twice(e)
@@ -401,6 +420,14 @@ impl<'h> Estimate<'h> {
     fn cells(&self, args: &[Type]) -> u128 {
         args.iter()
             .fold(1u128, |n, ty| n.saturating_mul(self.values(ty)))
+    }
+
+    /// The leaves of a parameter: of its value, at each point of a
+    /// function's domain.
+    fn local_leaves(&self, local: LocalId) -> u128 {
+        let local = self.charter.local(local);
+        self.cells(&local.args)
+            .saturating_mul(self.leaves(&local.ty))
     }
 
     /// Solver atoms that hold one value of the type.

@@ -93,7 +93,7 @@ impl Checker {
                     reason: "a function is not a value",
                     span: ty.span,
                     help: Some(
-                        "functions are only declared as `const` or `var`; parameters, sets and results hold plain values".into(),
+                        "functions are declared as `const`, `var` or an event's parameter; a define's parameters, sets and results hold plain values".into(),
                     ),
                 });
                 None

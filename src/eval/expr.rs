@@ -170,6 +170,19 @@ impl Evaluator<'_, '_, '_> {
             ExprKind::Local(id) => self.env[id.0]
                 .clone()
                 .unwrap_or_else(|| self.model.first_value(&expr.ty)),
+            ExprKind::Apply(head, args) => {
+                let table = self.expr(head, now);
+                let args: Vec<Value> = args.iter().map(|a| self.expr(a, now)).collect();
+                let point = self
+                    .model
+                    .point_of(self.charter().function_args(head), &args);
+                match (table, point) {
+                    (Value::Table(values), Some(point)) if point < values.len() => {
+                        values[point].clone()
+                    }
+                    _ => self.model.first_value(&expr.ty),
+                }
+            }
             ExprKind::Call(id, args) => {
                 let charter = self.model.charter;
                 let define = charter.define(*id);

@@ -46,6 +46,9 @@ pub enum Value {
     Opt(Option<Box<Value>>),
     /// Members, sorted and without repeats.
     Set(Vec<Value>),
+    /// A function-typed event argument: its value at each argument tuple,
+    /// in row-major order over the argument domains.
+    Table(Vec<Value>),
 }
 
 impl Value {
@@ -234,9 +237,14 @@ impl<'h> Model<'h> {
 
     /// The cell of `state` at these arguments, if they are in its domain.
     pub fn cell_of(&self, state: StateId, args: &[Value]) -> Option<usize> {
-        let decl = self.charter.state(state);
+        self.point_of(&self.charter.state(state).args, args)
+    }
+
+    /// The index of an argument tuple among a function's points (row-major
+    /// over the argument types' domains).
+    pub fn point_of(&self, arg_types: &[Type], args: &[Value]) -> Option<usize> {
         let mut index = 0usize;
-        for (value, ty) in args.iter().zip(&decl.args) {
+        for (value, ty) in args.iter().zip(arg_types) {
             let size = ty.domain_size(&self.sizes);
             index = index.checked_mul(size)? + self.position(value, ty)?;
         }
@@ -284,6 +292,25 @@ impl<'h> Model<'h> {
         self.tuples(&decl.args)
             .iter()
             .map(|tuple| self.point_name(decl, tuple))
+            .collect()
+    }
+
+    /// The names of a function argument's points, in row-major order:
+    /// `alice`, or `(a, b)` for several arguments.
+    pub fn points(&self, arg_types: &[Type]) -> Vec<String> {
+        self.tuples(arg_types)
+            .iter()
+            .map(|tuple| {
+                let names: Vec<String> = tuple
+                    .iter()
+                    .zip(arg_types)
+                    .map(|(v, ty)| self.value_name(v, ty))
+                    .collect();
+                match names.as_slice() {
+                    [one] => one.clone(),
+                    _ => format!("({})", names.join(", ")),
+                }
+            })
             .collect()
     }
 

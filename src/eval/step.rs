@@ -162,7 +162,16 @@ impl Model<'_> {
         }
         for (value, param) in step.args.iter().zip(&event.params) {
             let local = self.charter.local(*param);
-            if !self.in_domain(value, &local.ty) {
+            // A function argument: a value of the result at every point.
+            let in_domain = match (value, local.args.is_empty()) {
+                (Value::Table(values), false) => {
+                    values.len() == self.tuples(&local.args).len()
+                        && values.iter().all(|v| self.in_domain(v, &local.ty))
+                }
+                (value, true) => self.in_domain(value, &local.ty),
+                _ => false,
+            };
+            if !in_domain {
                 return Err(Reason::Argument {
                     event: event.name.clone(),
                     param: local.name.clone(),

@@ -212,17 +212,22 @@ impl<'l> Product<'l> {
 
 /// Every event with every tuple of arguments, in declaration order (the
 /// last argument varying fastest), numbered; each occurrence is built when
-/// asked for, so that a million of them take no memory.
+/// asked for, so that a million of them take no memory. A function
+/// argument is one slot per point of its domain, each ranging over the
+/// result type: every function, point by point.
 pub struct Occurrences {
-    /// Per event, its arguments' values.
+    /// Per event, its arguments' values (a function's points each a slot).
     events: Vec<Lists>,
+    /// Per event, per parameter, its points if it is a function.
+    points: Vec<Vec<Option<usize>>>,
     /// Per event, the number of its first occurrence; then the total.
     starts: Vec<usize>,
 }
 
 impl Occurrences {
     /// Counted before anything is listed: more than `max` occurrences
-    /// exceed the state budget.
+    /// exceed the state budget; a function argument of more than
+    /// [`MAX_VALUES`] functions is refused by name.
     pub fn new(model: &Model, max: usize) -> Result<Occurrences, Found> {
         let charter = model.charter;
         let mut total = 0u128;
@@ -232,7 +237,22 @@ impl Occurrences {
                 let local = charter.local(*p);
                 let what = || format!("the argument `{}` of `{}`", local.name, event.name);
                 listable(model, &local.ty, &what)?;
-                product = product.saturating_mul(count(model, &local.ty));
+                let points = cells(model, &local.args);
+                let values = u32::try_from(points)
+                    .ok()
+                    .and_then(|n| count(model, &local.ty).checked_pow(n))
+                    .unwrap_or(u128::MAX);
+                if !local.args.is_empty() && values > MAX_VALUES as u128 {
+                    return Err(Found::Unsupported {
+                        what: format!(
+                            "{} ranges over `{}`: {}^{points} functions, more than the {MAX_VALUES} it lists",
+                            what(),
+                            charter.local_type_name(*p),
+                            count(model, &local.ty)
+                        ),
+                    });
+                }
+                product = product.saturating_mul(values);
             }
             total = total.saturating_add(product);
         }
@@ -240,18 +260,36 @@ impl Occurrences {
             return Err(Found::Budget { max });
         }
         let mut events = Vec::new();
+        let mut points = Vec::new();
         let mut starts = vec![0];
         for event in &charter.events {
-            let types: Vec<&Type> = event.params.iter().map(|p| &charter.local(*p).ty).collect();
+            let mut types: Vec<&Type> = Vec::new();
+            let mut owner: Vec<usize> = Vec::new();
+            let mut shape = Vec::new();
+            for (position, p) in event.params.iter().enumerate() {
+                let local = charter.local(*p);
+                let slots = match local.args.is_empty() {
+                    true => 1,
+                    false => cells(model, &local.args) as usize,
+                };
+                types.extend(std::iter::repeat_n(&local.ty, slots));
+                owner.extend(std::iter::repeat_n(position, slots));
+                shape.push((!local.args.is_empty()).then_some(slots));
+            }
             let what = |slot: usize| {
-                let local = charter.local(event.params[slot]);
+                let local = charter.local(event.params[owner[slot]]);
                 format!("the argument `{}` of `{}`", local.name, event.name)
             };
             let lists = Lists::new(model, &types, max, &what)?;
             starts.push(starts[starts.len() - 1] + lists.combinations());
             events.push(lists);
+            points.push(shape);
         }
-        Ok(Occurrences { events, starts })
+        Ok(Occurrences {
+            events,
+            points,
+            starts,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -261,9 +299,17 @@ impl Occurrences {
     /// Occurrence number `n` (below [`Occurrences::len`]).
     pub fn get(&self, n: usize) -> Occurrence {
         let event = self.starts.partition_point(|&s| s <= n) - 1;
+        let mut slots = self.events[event].nth(n - self.starts[event]).into_iter();
+        let args = self.points[event]
+            .iter()
+            .map(|points| match points {
+                None => slots.next().unwrap_or(Value::Bool(false)),
+                Some(points) => Value::Table(slots.by_ref().take(*points).collect()),
+            })
+            .collect();
         Occurrence {
             event: EventId(event),
-            args: self.events[event].nth(n - self.starts[event]),
+            args,
         }
     }
 }

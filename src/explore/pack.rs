@@ -205,8 +205,8 @@ fn untyped(value: &Value, out: &mut Vec<u8>) {
             out.push(5);
             untyped(inner, out);
         }
-        Value::Set(members) => {
-            out.push(6);
+        Value::Set(members) | Value::Table(members) => {
+            out.push(if matches!(value, Value::Set(_)) { 6 } else { 7 });
             varint(members.len() as u64, out);
             for m in members {
                 untyped(m, out);
@@ -265,11 +265,15 @@ impl Reader<'_> {
             3 => Value::Elem(usize::try_from(self.varint()?).ok()?),
             4 => Value::Opt(None),
             5 => Value::Opt(Some(Box::new(self.untyped()?))),
-            6 => Value::Set(
-                (0..self.varint()?)
+            tag @ (6 | 7) => {
+                let members = (0..self.varint()?)
                     .map(|_| self.untyped())
-                    .collect::<Option<Vec<_>>>()?,
-            ),
+                    .collect::<Option<Vec<_>>>()?;
+                match tag {
+                    6 => Value::Set(members),
+                    _ => Value::Table(members),
+                }
+            }
             _ => return None,
         })
     }
@@ -288,6 +292,7 @@ mod tests {
             Value::Int(i64::MAX),
             Value::Elem(300),
             Value::Opt(Some(Box::new(Value::Set(vec![Value::Int(3)])))),
+            Value::Table(vec![Value::Opt(None), Value::Elem(1)]),
         ];
         for v in values {
             let mut out = Vec::new();

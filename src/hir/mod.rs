@@ -227,6 +227,9 @@ pub struct Define {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Local {
     pub name: String,
+    /// A function-typed event parameter's argument types (`votes: Member
+    /// -> Candidate?`); empty for a plain value. `ty` is then the result.
+    pub args: Vec<Type>,
     pub ty: Type,
     pub provenance: Provenance,
     pub span: Span,
@@ -518,6 +521,10 @@ pub enum ExprKind {
         args: Vec<Expr>,
     },
     Local(LocalId),
+    /// A function-typed event parameter read at a point: the head is the
+    /// `Local` (or, where `happens e(v)` bound it, the `EventArg`), whose
+    /// type is the function's result, as is this read's.
+    Apply(Box<Expr>, Vec<Expr>),
     Call(DefineId, Vec<Expr>),
     /// In properties: the step into this state was this event (with these
     /// arguments where given; `None` for `_`).
@@ -621,11 +628,38 @@ impl Charter {
     pub fn local(&self, id: LocalId) -> &Local {
         &self.locals[id.0]
     }
+    /// The argument types of the function an `Apply` reads: a function
+    /// parameter, or the argument `happens e(v)` bound to one.
+    pub fn function_args(&self, head: &Expr) -> &[Type] {
+        match &head.kind {
+            ExprKind::Local(id) => &self.local(*id).args,
+            ExprKind::EventArg(event, position) => self.events[event.0]
+                .params
+                .get(*position)
+                .map_or(&[][..], |local| &self.local(*local).args),
+            _ => &[],
+        }
+    }
     pub fn formula(&self, id: FormulaId) -> &Formula {
         &self.formulas[id.0]
     }
 
     /// A type as the user would write it.
+    /// A parameter's type as written: `A -> B`, `(A, B) -> C` for a
+    /// function.
+    pub fn local_type_name(&self, id: LocalId) -> String {
+        let local = self.local(id);
+        let result = self.type_name(&local.ty);
+        match local.args.as_slice() {
+            [] => result,
+            [arg] => format!("{} -> {result}", self.type_name(arg)),
+            args => {
+                let args: Vec<String> = args.iter().map(|a| self.type_name(a)).collect();
+                format!("({}) -> {result}", args.join(", "))
+            }
+        }
+    }
+
     pub fn type_name(&self, ty: &Type) -> String {
         match ty {
             Type::Bool => "Bool".into(),

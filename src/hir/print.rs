@@ -258,13 +258,7 @@ fn local(charter: &Charter, id: LocalId) -> String {
 fn locals(charter: &Charter, ids: &[LocalId]) -> String {
     let parts: Vec<String> = ids
         .iter()
-        .map(|id| {
-            format!(
-                "{}: {}",
-                local(charter, *id),
-                charter.type_name(&charter.local(*id).ty)
-            )
-        })
+        .map(|id| format!("{}: {}", local(charter, *id), charter.local_type_name(*id)))
         .collect();
     parts.join(", ")
 }
@@ -340,6 +334,12 @@ fn write_expr(out: &mut String, charter: &Charter, e: &Expr) {
             }
         }
         ExprKind::Local(id) => out.push_str(&local(charter, *id)),
+        ExprKind::Apply(head, args) => {
+            write_expr(out, charter, head);
+            out.push('(');
+            write_list(out, charter, args);
+            out.push(')');
+        }
         ExprKind::Call(id, args) => {
             out.push_str(&charter.define(*id).name);
             out.push('(');

@@ -24,6 +24,7 @@ pub fn any_child(expr: &Expr, mut each: impl FnMut(&Expr) -> bool) -> bool {
             args.iter().any(each)
         }
         ExprKind::Happened(_, args) => args.iter().flatten().any(each),
+        ExprKind::Apply(head, args) => each(head) || args.iter().any(each),
         ExprKind::Binary(_, a, b) => each(a) || each(b),
         ExprKind::If(a, b, c) => each(a) || each(b) || each(c),
         ExprKind::Comprehension(binders, body)
@@ -63,6 +64,10 @@ pub fn for_each_child_mut(expr: &mut Expr, mut each: impl FnMut(&mut Expr)) {
             args.iter_mut().for_each(each);
         }
         ExprKind::Happened(_, args) => args.iter_mut().flatten().for_each(each),
+        ExprKind::Apply(head, args) => {
+            each(head);
+            args.iter_mut().for_each(each);
+        }
         ExprKind::Binary(_, a, b) => {
             each(a);
             each(b);

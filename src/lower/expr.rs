@@ -55,40 +55,18 @@ impl Lowerer<'_> {
                 if args.is_empty() {
                     return self.at(&cells[0].1, when);
                 }
-                let indices: Vec<Vec<TermId>> = args
-                    .iter()
-                    .zip(&state.args)
-                    .map(|(arg, ty)| {
-                        let value = self.expr(arg, time);
-                        self.index_of(&value, ty)
-                    })
-                    .collect();
-                let mut options = Vec::new();
-                for (tuple, cell) in &cells {
-                    let matches: Vec<TermId> = tuple
-                        .iter()
-                        .zip(&indices)
-                        .map(|(i, conditions)| conditions[*i])
-                        .collect();
-                    let condition = self.terms.and(matches);
-                    if condition == FALSE {
-                        continue;
-                    }
-                    let value = self.at(cell, when);
-                    if condition == TRUE {
-                        return value;
-                    }
-                    options.push((condition, value));
-                }
-                // Arguments outside the function's domain (an integer out
-                // of its range) name no point: the read gives the first
-                // value of the type, as `eval` does (it was the last
-                // point's value). Sort and Bool arguments always name one.
-                if state.args.iter().any(|ty| matches!(ty, Type::Int(_))) {
-                    let fallback = self.first_value(&state.ty);
-                    options.push((FALSE, fallback));
-                }
-                self.select(options)
+                self.read_point(&cells, &state.args, &state.ty, args, time, when)
+            }
+            ExprKind::Apply(head, args) => {
+                let Val::Table(values) = self.expr(head, time) else {
+                    return self.first_value(&expr.ty);
+                };
+                let charter = self.charter;
+                let arg_types = charter.function_args(head);
+                let cells: Vec<(Vec<usize>, Val)> =
+                    self.tuples(arg_types).into_iter().zip(values).collect();
+                // The table is already read at `time`.
+                self.read_point(&cells, arg_types, &expr.ty, args, time, Time::Now)
             }
             ExprKind::Local(id) => self.env[id.0].clone().unwrap_or(Val::Bool(FALSE)),
             ExprKind::Call(id, args) => {
@@ -483,5 +461,58 @@ fn scaled_card(expr: &Expr) -> Option<(i64, &Expr)> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+impl Lowerer<'_> {
+    /// A function's value at the point `args` name: its cells (argument
+    /// tuple, value), read at `when`; the arguments are read at `time`.
+    fn read_point(
+        &mut self,
+        cells: &[(Vec<usize>, Val)],
+        arg_types: &[Type],
+        result: &Type,
+        args: &[Expr],
+        time: Time,
+        when: Time,
+    ) -> Val {
+        let indices: Vec<Vec<TermId>> = args
+            .iter()
+            .zip(arg_types)
+            .map(|(arg, ty)| {
+                let value = self.expr(arg, time);
+                self.index_of(&value, ty)
+            })
+            .collect();
+        let mut options = Vec::new();
+        for (tuple, cell) in cells {
+            let matches: Vec<TermId> = tuple
+                .iter()
+                .zip(&indices)
+                .map(|(i, conditions)| conditions.get(*i).copied().unwrap_or(FALSE))
+                .collect();
+            let condition = self.terms.and(matches);
+            if condition == FALSE {
+                continue;
+            }
+            let value = if when == Time::Now {
+                cell.clone()
+            } else {
+                self.at(cell, when)
+            };
+            if condition == TRUE {
+                return value;
+            }
+            options.push((condition, value));
+        }
+        // Arguments outside the function's domain (an integer out of its
+        // range) name no point: the read gives the first value of the
+        // type, as `eval` does (it was the last point's value). Sort and
+        // Bool arguments always name one.
+        if arg_types.iter().any(|ty| matches!(ty, Type::Int(_))) {
+            let fallback = self.first_value(result);
+            options.push((FALSE, fallback));
+        }
+        self.select(options)
     }
 }

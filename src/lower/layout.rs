@@ -264,7 +264,7 @@ impl Lowerer<'_> {
 
     /// All argument tuples of a function with these argument types, in
     /// row-major order.
-    fn tuples(&self, args: &[Type]) -> Vec<Vec<usize>> {
+    pub(super) fn tuples(&self, args: &[Type]) -> Vec<Vec<usize>> {
         let mut tuples = vec![Vec::new()];
         for arg in args {
             let size = self.domain_size(arg);
@@ -359,13 +359,45 @@ impl Lowerer<'_> {
                 };
                 let mut domain = Vec::new();
                 let name = format!("{}.{}", event.name, local.name);
-                let val = self.alloc(
-                    &local.ty,
-                    &name,
-                    Leaf::Input(&owner),
-                    &mut address,
-                    &mut domain,
-                );
+                let val = if local.args.is_empty() {
+                    self.alloc(
+                        &local.ty,
+                        &name,
+                        Leaf::Input(&owner),
+                        &mut address,
+                        &mut domain,
+                    )
+                } else {
+                    // A function: fresh inputs at every point of its domain,
+                    // each free, so the step may choose any function.
+                    let values = self
+                        .tuples(&local.args)
+                        .into_iter()
+                        .map(|tuple| {
+                            let names: Vec<String> = tuple
+                                .iter()
+                                .zip(&local.args)
+                                .map(|(i, ty)| self.value_names(ty)[*i].clone())
+                                .collect();
+                            let mut address = Address {
+                                address: tuple.iter().map(|i| *i as u32).collect(),
+                                sorts: local
+                                    .args
+                                    .iter()
+                                    .map(|ty| self.symmetric_sort(ty))
+                                    .collect(),
+                            };
+                            self.alloc(
+                                &local.ty,
+                                &format!("{name}({})", names.join(",")),
+                                Leaf::Input(&owner),
+                                &mut address,
+                                &mut domain,
+                            )
+                        })
+                        .collect();
+                    Val::Table(values)
+                };
                 // An argument's range is the event's domain, not blamed.
                 for (term, _) in domain {
                     self.trans.push(Constraint {

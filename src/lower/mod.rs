@@ -58,6 +58,9 @@ pub enum Val {
     Opt(TermId, Box<Val>),
     /// Membership of each element of the element type.
     Set(Vec<TermId>),
+    /// A function-typed event parameter: its value at each argument tuple,
+    /// in row-major order over the argument domains.
+    Table(Vec<Val>),
 }
 
 /// Where each part of the spec's state lives in the system: what trace

@@ -102,6 +102,10 @@ impl Lowerer<'_> {
                 let flag = bit(self, *flag);
                 Val::Opt(flag, Box::new(self.copy(inner, inner_ty, time)))
             }
+            // A function's points each copied: `ty` is its result type.
+            (Val::Table(values), _) => {
+                Val::Table(values.iter().map(|v| self.copy(v, ty, time)).collect())
+            }
             // The encoding follows the type: no other pair is built.
             (other, _) => other.clone(),
         }

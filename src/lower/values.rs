@@ -53,6 +53,10 @@ impl Lowerer<'_> {
                 let both_none = self.terms.and2(not_x, not_y);
                 self.terms.or2(both_some, both_none)
             }
+            (Val::Table(x), Val::Table(y)) => {
+                let same: Vec<TermId> = x.iter().zip(y).map(|(p, q)| self.equal(p, q)).collect();
+                self.terms.and(same)
+            }
             _ => FALSE,
         }
     }
@@ -78,6 +82,9 @@ impl Lowerer<'_> {
                 let flag = self.terms.ite(c, *fx, *fy);
                 let value = self.choose(c, vx, vy);
                 Val::Opt(flag, Box::new(value))
+            }
+            (Val::Table(x), Val::Table(y)) => {
+                Val::Table(x.iter().zip(y).map(|(p, q)| self.choose(c, p, q)).collect())
             }
             _ => a.clone(),
         }
@@ -167,6 +174,7 @@ pub(super) fn leaves(val: &Val) -> Vec<TermId> {
             out.extend(leaves(value));
             out
         }
+        Val::Table(values) => values.iter().flat_map(leaves).collect(),
     }
 }
 
@@ -177,5 +185,6 @@ pub(super) fn map_leaves(val: &Val, f: &mut dyn FnMut(TermId) -> TermId) -> Val 
         Val::Elem(bits) => Val::Elem(bits.iter().map(|b| f(*b)).collect()),
         Val::Set(bits) => Val::Set(bits.iter().map(|b| f(*b)).collect()),
         Val::Opt(flag, value) => Val::Opt(f(*flag), Box::new(map_leaves(value, f))),
+        Val::Table(values) => Val::Table(values.iter().map(|v| map_leaves(v, f)).collect()),
     }
 }

@@ -37,6 +37,7 @@ impl CheckError {
             | OverrideCycle { span, .. }
             | NotAssignable { span, .. }
             | FunctionValue { span, .. }
+            | FunctionArgument { span, .. }
             | ComprehensionArity { span, .. }
             | DuplicateOption { span, .. }
             | OptionOutOfRange { span, .. }

@@ -76,7 +76,25 @@ impl Checker {
                         checked.push(None);
                         continue;
                     }
-                    if let (Some(_), Some(binder)) = (&binding, self.fresh_name(arg)) {
+                    let function = !self.locals[param.0].args.is_empty();
+                    // A function is bound to a new name, once, or skipped.
+                    let new_name = self.fresh_name(arg).filter(|binder| {
+                        !function
+                            || fresh
+                                .iter()
+                                .all(|(b, _): &(Ident, usize)| b.node != binder.node)
+                    });
+                    if function && (binding.is_none() || new_name.is_none()) {
+                        self.error(CheckError::FunctionArgument {
+                            event: event.name.clone(),
+                            param: self.locals[param.0].name.clone(),
+                            span: arg.span,
+                        });
+                        ok = false;
+                        checked.push(None);
+                        continue;
+                    }
+                    if let (Some(_), Some(binder)) = (&binding, new_name) {
                         // A name given twice, `happens elect(x, x)`: the
                         // two arguments are equal (as a reader takes it).
                         match fresh
@@ -124,6 +142,8 @@ impl Checker {
                         self.local_used[event.params[position].0] = true;
                         let ty = self.locals[event.params[position].0].ty.clone();
                         let local = self.new_local(&binder, ty.clone());
+                        self.locals[local.0].args =
+                            self.locals[event.params[position].0].args.clone();
                         // A name given twice is read: it says two
                         // arguments are equal (`_` would not).
                         if repeated.iter().any(|&(first, _, _)| first == position) {

@@ -22,6 +22,9 @@ impl Checker {
             if self.local_broken[local.0] {
                 return None;
             }
+            if !self.locals[local.0].args.is_empty() {
+                return self.function_point(local, name, primed, args, span, place);
+            }
             if let Some(alias) = self.aliases.get(&local) {
                 // A name `happens e(x)` binds: the step's argument.
                 return Some(Expr {
@@ -216,6 +219,46 @@ impl Checker {
             self.expr(arg, None, place);
         }
         true
+    }
+
+    /// `votes(m)`: a function-typed event parameter (or the name `happens
+    /// e(v)` bound to one) read at a point; never read as a whole.
+    fn function_point(
+        &mut self,
+        local: LocalId,
+        name: &Ident,
+        primed: bool,
+        args: Option<&[ast::Expr]>,
+        span: Span,
+        place: Place,
+    ) -> Option<Expr> {
+        self.no_prime(name, primed, "a parameter or bound variable")?;
+        let Some(args) = args else {
+            self.error(CheckError::FunctionValue {
+                name: name.node.clone(),
+                action: "read",
+                span,
+            });
+            return None;
+        };
+        let decl = self.locals[local.0].clone();
+        let args = self.call_args(&name.node, Some(decl.span), &decl.args, args, span, place)?;
+        let head = match self.aliases.get(&local) {
+            Some(alias) => Expr {
+                span: name.span,
+                ..alias.clone()
+            },
+            None => Expr {
+                kind: ExprKind::Local(local),
+                ty: decl.ty.clone(),
+                span: name.span,
+            },
+        };
+        Some(Expr {
+            kind: ExprKind::Apply(Box::new(head), args),
+            ty: decl.ty,
+            span,
+        })
     }
 
     fn no_prime(&mut self, name: &Ident, primed: bool, what: &'static str) -> Option<()> {

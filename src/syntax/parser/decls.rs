@@ -179,7 +179,7 @@ fn params(pair: Pair<Rule>) -> Result<Vec<Param>> {
         .map(|param| {
             let mut children = Children::of(param);
             let name = ident(children.next()?);
-            let ty = value_type(children.next()?)?;
+            let ty = type_expr(children.next()?)?;
             Ok(Param { name, ty })
         })
         .collect()
