@@ -34,6 +34,7 @@ mod params;
 mod portfolio;
 mod precedence;
 mod provenance;
+mod repair;
 mod report;
 mod report_browser;
 mod robustness;

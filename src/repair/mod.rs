@@ -203,9 +203,10 @@ pub fn plan(
             })
         }
     }
-    let about = charter.commands.iter().find(|c| {
-        matches!(c.kind, CommandKind::Check(f) | CommandKind::Prove(f) if f == id)
-    });
+    let about = charter
+        .commands
+        .iter()
+        .find(|c| matches!(c.kind, CommandKind::Check(f) | CommandKind::Prove(f) if f == id));
     let command = Command {
         name: property.to_string(),
         kind: CommandKind::Check(id),
