@@ -22,6 +22,7 @@ pub mod ir;
 pub mod lint;
 pub mod lower;
 pub mod plan;
+pub mod repair;
 pub mod report;
 pub mod solve;
 pub mod span;

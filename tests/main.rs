@@ -38,6 +38,7 @@ mod portfolio;
 mod precedence;
 mod provenance;
 mod readings;
+mod repair;
 mod report;
 mod report_browser;
 mod review15;

@@ -51,6 +51,7 @@ pub enum JsonKind {
     Verify,
     Test,
     Lint,
+    Repair,
 }
 
 /// `charter check`'s document.
@@ -89,6 +90,17 @@ pub enum Golden {
 pub struct JsonLintStatus {
     pub as_expected: bool,
     pub message: String,
+}
+
+/// `charter repair`'s result for one file: the search's answer, absent
+/// for an invalid spec or a refused question (its diagnostic goes to
+/// standard error).
+#[derive(Serialize)]
+pub struct JsonRepairFile<'a> {
+    pub file: String,
+    pub valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repair: Option<&'a crate::repair::Repair>,
 }
 
 /// `charter check`'s result for one file.

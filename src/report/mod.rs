@@ -4,12 +4,13 @@
 //!
 //! `summary.rs`: what a valid spec declares; `verdicts.rs`: a command's
 //! outcome and verdict line; `timeline.rs`: histories; `lint.rs`: lint
-//! findings; `json.rs`: every JSON shape charter prints; `html/`: the
-//! self-contained page of `charter report`.
+//! findings; `repair.rs`: repair suggestions; `json.rs`: every JSON shape
+//! charter prints; `html/`: the self-contained page of `charter report`.
 
 mod html;
 mod json;
 mod lint;
+mod repair;
 mod summary;
 mod timeline;
 mod verdicts;
@@ -22,6 +23,7 @@ use crate::trace::ClauseRef;
 pub use html::{escape as html_escape, html, Linted, Page};
 pub use json::*;
 pub use lint::lint_finding;
+pub use repair::repair;
 pub use summary::summary;
 pub use timeline::{render_trace, BIG_SET};
 pub use verdicts::{outcome, verdict_line};

@@ -42,6 +42,10 @@ pub enum Command {
     /// apply, clashes between rules, vacuous assertions. Findings listed in
     /// `<spec>.lint` beside a spec are expected.
     Lint(LintArgs),
+    /// Suggest the smallest sets of rules whose removal makes a failing
+    /// property hold within the depth, each re-verified (suggestions, not
+    /// proofs of intent).
+    Repair(RepairArgs),
     /// Write a command's bounded question as standard SMT-LIB 2 (logic
     /// QF_LIA), which Z3, cvc5 and other solvers read.
     Export(ExportArgs),
@@ -201,6 +205,34 @@ pub struct VerifyArgs {
     /// Run only the commands about this assertion, lemma or scenario.
     #[arg(long, value_name = "NAME")]
     pub property: Option<String>,
+
+    #[command(flatten)]
+    pub solve: SolveArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct RepairArgs {
+    /// The spec file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The assertion or lemma to make hold.
+    #[arg(long, value_name = "NAME")]
+    pub property: String,
+
+    /// The most suggestions listed.
+    #[arg(long, value_name = "N", default_value_t = charter::repair::DEFAULT_MAX,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
+    pub max: usize,
+
+    /// The most rules one suggestion removes.
+    #[arg(long, value_name = "N", default_value_t = charter::repair::DEFAULT_MAX_SIZE,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10))]
+    pub max_size: usize,
 
     #[command(flatten)]
     pub solve: SolveArgs,

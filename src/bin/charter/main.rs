@@ -14,6 +14,7 @@ mod lint;
 mod lsp;
 mod output;
 mod progress;
+mod repair;
 mod report;
 mod test;
 mod verify;
@@ -70,6 +71,7 @@ fn main() -> ExitCode {
             Command::Completions { shell } => dist::completions(shell),
             Command::Man { out } => dist::man(out.as_deref()),
             Command::Report(args) => report::report(&args, color),
+            Command::Repair(args) => repair::repair(&args, color),
         });
     let exit = match worker.map(|handle| handle.join()) {
         Ok(Ok(exit)) => exit,
