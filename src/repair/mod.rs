@@ -552,7 +552,7 @@ fn within(found: &Suggestion, set: &[RuleId]) -> bool {
 fn original_clashes(charter: &hir::Charter, plan: &Plan) -> Result<Vec<String>, String> {
     let examined = plan.for_blocking(charter);
     crate::with_stack(|| {
-        let _alone = crate::solve::exclusive();
+        let _alone = crate::solve::exclusive(&examined.limits);
         crate::budget::watched(&examined.limits.budget, || {
             crate::lint::blocking(charter, &examined)
         })
