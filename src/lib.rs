@@ -12,6 +12,7 @@
 pub mod ast;
 pub mod budget;
 pub mod check;
+pub mod diff;
 pub mod civil;
 pub mod eval;
 pub mod explore;

@@ -51,6 +51,7 @@ pub enum JsonKind {
     Verify,
     Test,
     Lint,
+    Diff,
 }
 
 /// `charter check`'s document.

@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+mod diff;
 mod dist;
 mod export;
 mod fmt;
@@ -69,6 +70,7 @@ fn main() -> ExitCode {
             Command::Completions { shell } => dist::completions(shell),
             Command::Man { out } => dist::man(out.as_deref()),
             Command::Report(args) => report::report(&args, color),
+            Command::Diff(args) => diff::diff(&args, color),
         });
     let exit = match worker.map(|handle| handle.join()) {
         Ok(Ok(exit)) => exit,

@@ -115,8 +115,13 @@ pub struct Spec {
 pub fn load_spec(path: &std::path::Path, color: Color) -> Option<Spec> {
     let name = path.display().to_string();
     let bytes = read_reported(path, color)?;
-    let source = SourceFile::from_bytes(&name, &bytes);
-    match charter::load(&bytes) {
+    check_spec(&name, &bytes, color)
+}
+
+/// [`load_spec`] on bytes already read (shown as `name`).
+pub fn check_spec(name: &str, bytes: &[u8], color: Color) -> Option<Spec> {
+    let source = SourceFile::from_bytes(name, bytes);
+    match charter::load(bytes) {
         Err(error) => {
             to_stderr(&report::render(&error, &source, color));
             None
