@@ -12,8 +12,8 @@
 pub mod ast;
 pub mod budget;
 pub mod check;
-pub mod diff;
 pub mod civil;
+pub mod diff;
 pub mod eval;
 pub mod explore;
 pub mod fmt;

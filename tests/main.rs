@@ -15,6 +15,7 @@ mod budget;
 mod budget_review;
 mod ci;
 mod decreasing;
+mod diff;
 mod differential;
 mod editor_grammar;
 mod exceptions;

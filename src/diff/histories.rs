@@ -57,7 +57,8 @@ pub fn product_of(
     let new_plan = Plan::for_lint(new, &options.overrides)?;
     let depth = old_plan.depth.max(new_plan.depth);
     let limits = old_plan.limits.clone();
-    let (old_scopes, new_scopes) = shared_scopes(old, new, matching, &old_plan.scopes, &new_plan.scopes);
+    let (old_scopes, new_scopes) =
+        shared_scopes(old, new, matching, &old_plan.scopes, &new_plan.scopes);
     let locations: Vec<(StateId, StateId)> = matching
         .states
         .alike()
@@ -93,10 +94,20 @@ pub fn product_of(
         .alike()
         .map(|(a, b)| (EventId(a), EventId(b)))
         .collect();
-    let pairing = Pairing::new(
+    let mut pairing = Pairing::new(
         &old_version.lowered.system,
         &new_version.lowered.system,
         &events,
+    );
+    let matched: Vec<(StateId, StateId)> = matching
+        .states
+        .alike()
+        .map(|(a, b)| (StateId(a), StateId(b)))
+        .collect();
+    pairing.start = product::atom_pairs(
+        &old_version.lowered.system,
+        &new_version.lowered.system,
+        &matched,
     );
     let unpaired_events = pairing
         .unaligned
@@ -104,8 +115,21 @@ pub fn product_of(
         .map(|(a, b)| name_pair(&old.events[a.0].name, &new.events[b.0].name))
         .collect();
     let old_only = one_sided(&old_version, &new_version, &pairing, depth, &limits);
-    let new_only = one_sided(&new_version, &old_version, &pairing.swapped(), depth, &limits);
-    let agreement = agreement(&old_version, &new_version, &pairing, &locations, depth, &limits);
+    let new_only = one_sided(
+        &new_version,
+        &old_version,
+        &pairing.swapped(),
+        depth,
+        &limits,
+    );
+    let agreement = agreement(
+        &old_version,
+        &new_version,
+        &pairing,
+        &locations,
+        depth,
+        &limits,
+    );
     Ok(Product {
         old_only,
         new_only,
@@ -302,6 +326,7 @@ fn agreement(
     let (depth, traces) = match answer {
         Ok(product::Agreement::Proved { k }) => return Agreement::Proved { k },
         Ok(product::Agreement::UpTo { depth }) => return Agreement::NoneUpTo { depth },
+        Ok(product::Agreement::NoCommonStart) => return Agreement::NoCommonStart,
         Ok(product::Agreement::Disagree { depth, traces }) => (depth, traces),
         Err(unknown) => {
             return Agreement::Unknown {
@@ -310,9 +335,8 @@ fn agreement(
         }
     };
     let (old_model, new_model) = (old.model(), new.model());
-    let replayed = replay_lawful(old, &old_model, &traces[0], depth).and_then(|o| {
-        replay_lawful(new, &new_model, &traces[1], depth).map(|n| (o, n))
-    });
+    let replayed = replay_lawful(old, &old_model, &traces[0], depth)
+        .and_then(|o| replay_lawful(new, &new_model, &traces[1], depth).map(|n| (o, n)));
     let (old_trace, new_trace) = match replayed {
         Ok(pair) => pair,
         Err(message) => return Agreement::ReplayFailed { message },
@@ -350,7 +374,11 @@ fn differences(
     for (a, b) in locations {
         let (old_decl, new_decl) = (old_model.charter.state(*a), new_model.charter.state(*b));
         let names = old_model.location_names(*a);
-        for (cell, (x, y)) in old_state.cells[a.0].iter().zip(&new_state.cells[b.0]).enumerate() {
+        for (cell, (x, y)) in old_state.cells[a.0]
+            .iter()
+            .zip(&new_state.cells[b.0])
+            .enumerate()
+        {
             let x = old_model.value_name(x, &old_decl.ty);
             let y = new_model.value_name(y, &new_decl.ty);
             if x != y {

@@ -188,7 +188,9 @@ pub fn match_declarations(old: &hir::Charter, new: &hir::Charter) -> Matching {
                 index,
                 name: clause.name.clone(),
                 shape: match (&clause.text, &clause.article) {
-                    (Some(text), Some(article)) => format!("article {article}: \"{}\"", one_line(text)),
+                    (Some(text), Some(article)) => {
+                        format!("article {article}: \"{}\"", one_line(text))
+                    }
                     (Some(text), None) => format!("\"{}\"", one_line(text)),
                     (None, _) => format!("{} rules", clause.rules.len()),
                 },
@@ -253,8 +255,18 @@ pub fn match_declarations(old: &hir::Charter, new: &hir::Charter) -> Matching {
     }
     matching.events = pair(Category::Event, events(old), events(new), &mut matching);
     matching.clauses = pair(Category::Clause, clauses(old), clauses(new), &mut matching);
-    matching.formulas = pair(Category::Formula, formulas(old), formulas(new), &mut matching);
-    matching.commands = pair(Category::Command, commands(old), commands(new), &mut matching);
+    matching.formulas = pair(
+        Category::Formula,
+        formulas(old),
+        formulas(new),
+        &mut matching,
+    );
+    matching.commands = pair(
+        Category::Command,
+        commands(old),
+        commands(new),
+        &mut matching,
+    );
     matching
 }
 
@@ -264,7 +276,8 @@ fn pair(category: Category, old: Vec<Entry>, new: Vec<Entry>, out: &mut Matching
     let mut old_done = vec![false; old.len()];
     let mut new_done = vec![false; new.len()];
     for (i, o) in old.iter().enumerate() {
-        if let Some(j) = new.iter().position(|n| n.name == o.name) {
+        let same_name = (0..new.len()).find(|&j| !new_done[j] && new[j].name == o.name);
+        if let Some(j) = same_name {
             let same = new[j].shape == o.shape;
             matched.pairs.push((o.index, new[j].index, same));
             old_done[i] = true;

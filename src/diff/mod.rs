@@ -112,10 +112,16 @@ pub enum OneSided {
         absent_event: bool,
     },
     /// No such history of at most `depth` steps.
-    NoneUpTo { depth: usize },
-    Unknown { reason: String },
+    NoneUpTo {
+        depth: usize,
+    },
+    Unknown {
+        reason: String,
+    },
     /// The history found does not replay as it should: a bug in charter.
-    ReplayFailed { message: String },
+    ReplayFailed {
+        message: String,
+    },
 }
 
 /// Whether the versions agree on the matched locations.
@@ -124,10 +130,14 @@ pub enum OneSided {
 pub enum Agreement {
     /// After every history lawful under both (same events, same
     /// arguments): k-induction on the product closed.
-    Proved { k: usize },
+    Proved {
+        k: usize,
+    },
     /// No disagreement after any history of at most `depth` steps;
     /// induction did not close.
-    NoneUpTo { depth: usize },
+    NoneUpTo {
+        depth: usize,
+    },
     /// A shortest history lawful under both after which they differ.
     Disagree {
         depth: usize,
@@ -136,8 +146,16 @@ pub enum Agreement {
         /// `location: old value ≠ new value`, per differing location.
         differences: Vec<String>,
     },
-    Unknown { reason: String },
-    ReplayFailed { message: String },
+    /// No initial states of the two versions agree on the matched
+    /// locations (an initial value or a constant amended): no history is
+    /// lawful under both, so (b) and (c) compare nothing.
+    NoCommonStart,
+    Unknown {
+        reason: String,
+    },
+    ReplayFailed {
+        message: String,
+    },
 }
 
 /// Which locations (c) compares: every matched one, or those named.

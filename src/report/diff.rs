@@ -149,6 +149,7 @@ fn agreement(answer: &Agreement) -> String {
         Agreement::NoneUpTo { depth } => format!(
             "  no disagreement after any history of up to {depth} steps (induction did not close)\n"
         ),
+        Agreement::NoCommonStart => "  no initial states of the two versions agree on the matched locations: no history is lawful under both\n".to_string(),
         Agreement::Unknown { reason } => format!("  unknown: {reason}\n"),
         Agreement::ReplayFailed { message } => format!("  internal error: {message}\n"),
         Agreement::Disagree {
@@ -189,9 +190,7 @@ fn blamed_line(b: &Blamed) -> String {
 }
 
 fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("  {l}\n"))
-        .collect::<String>()
+    text.lines().map(|l| format!("  {l}\n")).collect::<String>()
 }
 
 /// `charter diff --format json`'s one entry (in the envelope's `files`):

@@ -29,7 +29,9 @@ use super::blame::{self, Item, Keep};
 use super::encode::Unrolling;
 use super::{check, new_solver, Limits, RawTrace, SolverUnknown};
 use crate::hir::{EventId, StateId};
-use crate::ir::{is_pre_step, AtomId, Constraint, InputId, InputOwner, Origin, Owner, System, TermId};
+use crate::ir::{
+    is_pre_step, AtomId, Constraint, InputId, InputOwner, Origin, Owner, System, TermId,
+};
 
 /// One copy of the product: its system and what its refusals are read
 /// from (as `lower::LintTerms` gives them for that system).
@@ -57,6 +59,10 @@ pub struct Pairing {
     pub only: [Vec<InputId>; 2],
     /// Matched events whose inputs did not line up (treated as unmatched).
     pub unaligned: Vec<(EventId, EventId)>,
+    /// Matched locations' atoms ([`atom_pairs`]): both copies start with
+    /// the same values there (the same constants, the same initial values
+    /// where their `init`s leave a choice). Set by the caller.
+    pub start: Vec<(AtomId, AtomId)>,
 }
 
 impl Pairing {
@@ -118,6 +124,7 @@ impl Pairing {
             inputs: self.inputs.iter().map(|(a, b)| (*b, *a)).collect(),
             only: [self.only[1].clone(), self.only[0].clone()],
             unaligned: self.unaligned.iter().map(|(a, b)| (*b, *a)).collect(),
+            start: self.start.iter().map(|(a, b)| (*b, *a)).collect(),
         }
     }
 }
@@ -163,6 +170,9 @@ pub enum Agreement {
     Proved { k: usize },
     /// No disagreement within `depth` steps; induction did not close.
     UpTo { depth: usize },
+    /// No pair of initial states agrees on the matched locations: the
+    /// product has no history at all.
+    NoCommonStart,
 }
 
 /// The two copies unrolled in one solver, inputs tied.
@@ -208,6 +218,16 @@ impl<'s> Product<'s> {
         }
     }
 
+    /// Both copies start alike on the matched locations.
+    fn tie_start(&mut self) {
+        let [first, second] = &mut self.copies;
+        for (a, b) in &self.pairing.start {
+            let a = self.sides[0].atom_terms[a.0 as usize];
+            let b = self.sides[1].atom_terms[b.0 as usize];
+            self.solver.assert(first.equal_across(a, 0, second, b, 0));
+        }
+    }
+
     /// The events copy `side` alone has do not happen at `step`.
     fn without_own(&mut self, side: usize, step: usize) {
         for selector in &self.pairing.only[side] {
@@ -217,7 +237,7 @@ impl<'s> Product<'s> {
         }
     }
 
-    /// Some matched atom differs in state `step`.
+    /// Some atom of `atoms` differs in state `step`.
     fn differ(&mut self, atoms: &[(AtomId, AtomId)], step: usize) -> Bool {
         let [first, second] = &mut self.copies;
         let differences: Vec<Bool> = atoms
@@ -231,7 +251,12 @@ impl<'s> Product<'s> {
         Bool::or(&differences)
     }
 
-    fn check(&self, assumptions: &[Bool], limits: &Limits, at: usize) -> Result<bool, SolverUnknown> {
+    fn check(
+        &self,
+        assumptions: &[Bool],
+        limits: &Limits,
+        at: usize,
+    ) -> Result<bool, SolverUnknown> {
         check(&self.solver, assumptions, &limits.budget).map_err(|u| u.at(at))
     }
 
@@ -265,7 +290,13 @@ pub fn disagree(
         for side in 0..2 {
             base.add(side, k, k == 0, true);
         }
-        if k > 0 {
+        if k == 0 {
+            base.tie_start();
+            base.flush();
+            if !base.check(&[], limits, 0)? {
+                return Ok(Agreement::NoCommonStart);
+            }
+        } else {
             base.tie(k - 1);
             base.without_own(0, k - 1);
             base.without_own(1, k - 1);
@@ -278,7 +309,10 @@ pub fn disagree(
             let model = base.solver.get_model().ok_or_else(|| {
                 SolverUnknown::gave_up("the solver found a disagreement but gave no model")
             })?;
-            let traces = [base.copies[0].read(&model, k), base.copies[1].read(&model, k)];
+            let traces = [
+                base.copies[0].read(&model, k),
+                base.copies[1].read(&model, k),
+            ];
             return Ok(Agreement::Disagree { depth: k, traces });
         }
         base.solver.assert(activation.not());
@@ -294,8 +328,8 @@ pub fn disagree(
         step.without_own(0, k);
         step.without_own(1, k);
         for earlier in 0..=k {
-            let distinct = step.copies[0].distinct(earlier, k + 1)
-                | step.copies[1].distinct(earlier, k + 1);
+            let distinct =
+                step.copies[0].distinct(earlier, k + 1) | step.copies[1].distinct(earlier, k + 1);
             step.solver.assert(distinct);
         }
         let differ = step.differ(atoms, k + 1);
@@ -333,7 +367,11 @@ const MAX_CANDIDATES: usize = 16;
 /// A shortest history (at most `max_depth` steps) lawful in copy
 /// `sides[0]` whose last step copy `sides[1]` refuses after the same
 /// earlier steps, with the blame on the refusing side; `None` if there is
-/// none within the depth. `pairing` as from the lawful copy.
+/// none within the depth. `pairing` as from the lawful copy. Where a
+/// constraint of the refusing copy leaves a choice of next state, the
+/// refusals it alone would make are not examined: a history found is
+/// then a confirmed one but perhaps not a shortest, and none found is
+/// `unknown`, not `None`.
 pub fn lawful_in_one_only(
     sides: [Side; 2],
     pairing: &Pairing,
@@ -352,12 +390,19 @@ pub fn lawful_in_one_only(
     let matched: Vec<TermId> = pairing
         .inputs
         .iter()
-        .filter(|(a, _)| matches!(sides[0].system.inputs[a.0 as usize].owner, InputOwner::Selector(_)))
+        .filter(|(a, _)| {
+            matches!(
+                sides[0].system.inputs[a.0 as usize].owner,
+                InputOwner::Selector(_)
+            )
+        })
         .map(|(a, _)| sides[0].input_terms[a.0 as usize])
         .collect();
     for side in 0..2 {
         product.add(side, 0, true, true);
     }
+    product.tie_start();
+    let mut untrusted = vec![false; refusing.successor_checks.len()];
     for depth in 1..=max_depth {
         limits.budget.check(Some(depth))?;
         let _examining = crate::budget::examining(depth);
@@ -391,10 +436,22 @@ pub fn lawful_in_one_only(
             }
             holds.push(value);
         }
-        for (_, term) in refusing.successor_checks {
-            holds.push(copy.bool_at(*term, last));
+        // A constraint on the candidate next state can refuse a step only
+        // where the next state is the candidate alone; a constraint that
+        // leaves a choice of next state (found when the one-step blame
+        // finds a next state after all) is no longer trusted to.
+        let mut refusals = vec![Bool::and(&holds).not()];
+        let mut checks = Vec::new();
+        for (index, (_, term)) in refusing.successor_checks.iter().enumerate() {
+            let value = copy.bool_at(*term, last);
+            let trusted = Bool::new_const(format!("trusted!{index}@{last}"));
+            if untrusted[index] {
+                product.solver.assert(trusted.not());
+            }
+            refusals.push(&trusted & value.not());
+            checks.push((value, trusted));
         }
-        facts.push(Bool::and(&holds).not());
+        facts.push(Bool::or(&refusals));
         product
             .solver
             .assert(activation.implies(&Bool::and(&facts)));
@@ -411,7 +468,7 @@ pub fn lawful_in_one_only(
                 SolverUnknown::gave_up("the solver found a history but gave no model")
             })?;
             let lawful = product.copies[0].read(&model, depth);
-            let refused = product.copies[1].read(&model, depth);
+            let refused = product.copies[1].read_completed(&model, depth);
             if !model
                 .eval(&has_event, true)
                 .and_then(|b| b.as_bool())
@@ -441,8 +498,20 @@ pub fn lawful_in_one_only(
                     blamed: Some(blamed),
                 }));
             }
-            // A next state exists after all: rule this pre-state and
-            // event out and look again.
+            // A next state exists after all: the constraints that failed
+            // on the candidate leave a choice; distrust them and look again.
+            let mut distrusted = false;
+            for (index, (value, trusted)) in checks.iter().enumerate() {
+                if model.eval(value, true).and_then(|b| b.as_bool()) == Some(false) {
+                    untrusted[index] = true;
+                    distrusted = true;
+                    product.solver.assert(trusted.not());
+                }
+            }
+            if distrusted {
+                continue;
+            }
+            // Otherwise rule this pre-state and event out.
             let copy = &mut product.copies[1];
             let mut same = Vec::new();
             for (term, value) in refusing.atom_terms.iter().zip(&refused.states[last]) {
@@ -462,6 +531,11 @@ pub fn lawful_in_one_only(
         product.copies[1].assert_state(&product.solver, depth, false);
         product.without_own(0, last);
         product.flush();
+    }
+    if untrusted.iter().any(|u| *u) {
+        return Err(SolverUnknown::gave_up(
+            "refusals by constraints that leave a choice of next state were not examined",
+        ));
     }
     Ok(None)
 }

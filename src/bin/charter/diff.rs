@@ -36,7 +36,8 @@ pub fn diff(args: &DiffArgs, color: Color) -> Exit {
         overrides: args.solve.overrides(),
         locations: args.on.clone(),
     };
-    let compared = charter::with_stack(|| charter::diff::diff(&old.charter, &new.charter, &options));
+    let compared =
+        charter::with_stack(|| charter::diff::diff(&old.charter, &new.charter, &options));
     let compared = match compared {
         Ok(compared) => compared,
         Err(error) => {
@@ -79,7 +80,10 @@ fn load(argument: &str, color: Color) -> Option<Spec> {
     if path.exists() {
         return crate::output::load_spec(path, color);
     }
-    let Some((file, revision)) = argument.rsplit_once('@').filter(|(f, r)| !f.is_empty() && !r.is_empty()) else {
+    let Some((file, revision)) = argument
+        .rsplit_once('@')
+        .filter(|(f, r)| !f.is_empty() && !r.is_empty())
+    else {
         read_reported(path, color)?;
         return None;
     };
@@ -121,7 +125,12 @@ fn show(file: &Path, revision: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("cannot run git: {e}"))?;
     if !output.status.success() {
         let message = String::from_utf8_lossy(&output.stderr);
-        return Err(message.lines().next().unwrap_or("git failed").trim().to_string());
+        return Err(message
+            .lines()
+            .next()
+            .unwrap_or("git failed")
+            .trim()
+            .to_string());
     }
     Ok(output.stdout)
 }
