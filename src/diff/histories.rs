@@ -13,6 +13,9 @@ use crate::solve::product::{self, Pairing, Side};
 use crate::solve::{Limits, RawTrace};
 use crate::trace::{self, Credit, Trace};
 
+/// A version's scopes, by sort.
+type Scopes = Vec<(SortId, u64)>;
+
 /// The answers of (b) and (c).
 pub struct Product {
     pub old_only: OneSided,
@@ -166,7 +169,7 @@ fn shared_scopes(
     matching: &Matching,
     old_scopes: &[(SortId, u64)],
     new_scopes: &[(SortId, u64)],
-) -> (Vec<(SortId, u64)>, Vec<(SortId, u64)>) {
+) -> (Scopes, Scopes) {
     let scope = |charter: &hir::Charter, scopes: &[(SortId, u64)], sort: usize| {
         scopes
             .iter()
@@ -235,8 +238,8 @@ fn one_sided(
                 depth: found.depth,
                 rejection: format!("no event `{event}` in this version"),
                 event,
-                lawful: lawful_trace,
-                refused,
+                lawful: Box::new(lawful_trace),
+                refused: Box::new(refused),
                 blamed: Vec::new(),
                 absent_event: true,
             },
@@ -281,8 +284,8 @@ fn one_sided(
     OneSided::Found {
         depth: found.depth,
         event,
-        lawful: lawful_trace,
-        refused,
+        lawful: Box::new(lawful_trace),
+        refused: Box::new(refused),
         rejection: rejection.to_string(),
         blamed: blamed_all(refusing.charter, &blamed),
         absent_event: false,
@@ -349,8 +352,8 @@ fn agreement(
     }
     Agreement::Disagree {
         depth,
-        old: old_trace,
-        new: new_trace,
+        old: Box::new(old_trace),
+        new: Box::new(new_trace),
         differences,
     }
 }

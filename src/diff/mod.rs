@@ -98,10 +98,10 @@ pub enum OneSided {
         /// The event of the refused step.
         event: String,
         /// The history under the version that allows it (replayed).
-        lawful: Trace,
+        lawful: Box<Trace>,
         /// The steps before under the refusing version (replayed), then
         /// the refused step (not replayed: `eval` rejects it).
-        refused: Trace,
+        refused: Box<Trace>,
         /// Why `eval` rejects the last step in the refusing version.
         rejection: String,
         /// What forbids it there; empty when that version has no such
@@ -141,8 +141,8 @@ pub enum Agreement {
     /// A shortest history lawful under both after which they differ.
     Disagree {
         depth: usize,
-        old: Trace,
-        new: Trace,
+        old: Box<Trace>,
+        new: Box<Trace>,
         /// `location: old value ≠ new value`, per differing location.
         differences: Vec<String>,
     },

@@ -452,9 +452,7 @@ pub fn lawful_in_one_only(
             checks.push((value, trusted));
         }
         facts.push(Bool::or(&refusals));
-        product
-            .solver
-            .assert(activation.implies(&Bool::and(&facts)));
+        product.solver.assert(activation.implies(Bool::and(&facts)));
         product.flush();
         let mut candidates = 0;
         while product.check(std::slice::from_ref(&activation), limits, depth)? {
