@@ -35,21 +35,15 @@ pub fn diff(diff: &Diff, old: &str, new: &str) -> String {
             c.new
         ));
     }
-    for d in &diff.removed {
-        out.push_str(&format!(
-            "  only in old: {} {}: {}\n",
-            d.category.as_str(),
-            d.name,
-            d.shape
-        ));
-    }
-    for d in &diff.added {
-        out.push_str(&format!(
-            "  only in new: {} {}: {}\n",
-            d.category.as_str(),
-            d.name,
-            d.shape
-        ));
+    for (side, list) in [("old", &diff.removed), ("new", &diff.added)] {
+        for d in list {
+            out.push_str(&format!(
+                "  only in {side}: {} {}: {}\n",
+                d.category.as_str(),
+                d.name,
+                d.shape
+            ));
+        }
     }
     out.push_str("\nverdicts\n");
     if diff.verdicts.is_empty() {
