@@ -16,6 +16,7 @@ mod budget_review;
 mod ci;
 mod counting;
 mod decreasing;
+mod diff;
 mod differential;
 mod editor_grammar;
 mod exceptions;

@@ -11,7 +11,7 @@ use crate::hir::{self, visit, Defined, Expr, ExprKind, RuleKind};
 
 /// The blamed items in the user's terms, then the clauses that define
 /// what they read.
-pub(super) fn blamed_all(charter: &hir::Charter, items: &[Item]) -> Vec<Blamed> {
+pub fn blamed_all(charter: &hir::Charter, items: &[Item]) -> Vec<Blamed> {
     let mut out: Vec<Blamed> = items.iter().map(|i| blamed(charter, *i)).collect();
     let mut read = Vec::new();
     for item in items {

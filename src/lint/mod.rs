@@ -38,7 +38,7 @@ use crate::span::Span;
 use crate::trace::{self, Credit, Trace};
 
 pub use blocking::blocking;
-use definitions::blamed_all;
+pub use definitions::blamed_all;
 use findings::blamed;
 pub use findings::{Blamed, BlamedKind, Finding, Owed, Witness};
 use obligations::obligation_conflicts;

@@ -52,6 +52,7 @@ pub enum JsonKind {
     Test,
     Lint,
     Repair,
+    Diff,
 }
 
 /// `charter check`'s document.

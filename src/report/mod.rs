@@ -7,6 +7,7 @@
 //! findings; `repair.rs`: repair suggestions; `json.rs`: every JSON shape
 //! charter prints; `html/`: the self-contained page of `charter report`.
 
+mod diff;
 mod html;
 mod json;
 mod lint;
@@ -20,6 +21,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, Se
 use crate::span::Span;
 use crate::trace::ClauseRef;
 
+pub use diff::{diff, JsonDiff};
 pub use html::{escape as html_escape, html, Linted, Page};
 pub use json::*;
 pub use lint::lint_finding;

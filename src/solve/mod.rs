@@ -11,6 +11,7 @@ pub mod blame;
 mod encode;
 pub mod joint;
 mod minimise;
+pub mod product;
 mod together;
 
 pub use encode::{RawTrace, RawValue};

@@ -54,6 +54,13 @@ pub enum Command {
     /// each counterexample and witness as a timeline table linked to the
     /// clauses' quoted texts, the lint findings with what they blame.
     Report(ReportArgs),
+    /// Compare two versions of a spec (files, or PATH@REV at a git
+    /// revision): renamed, removed and added declarations, the commands
+    /// whose verdict changed, a shortest history lawful under one version
+    /// and refused by the other (each way, with what forbids it), and
+    /// whether the versions agree on their matched locations. Exit code 0:
+    /// no difference beyond names; 1: a difference; 2: bad input.
+    Diff(DiffArgs),
     /// Run the language server over standard input and output, for
     /// editors (see editors/README.md).
     Lsp,
@@ -195,6 +202,29 @@ impl SolveArgs {
 pub enum EngineChoice {
     Smt,
     Explicit,
+}
+
+#[derive(clap::Args)]
+pub struct DiffArgs {
+    /// The old version: a file, or PATH@REV (a file at a git revision).
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The new version: a file, or PATH@REV.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+
+    /// Compare only this constant or variable (its old name) in the
+    /// agreement question; repeatable (default: every matched one).
+    #[arg(long, value_name = "NAME")]
+    pub on: Vec<String>,
+
+    #[command(flatten)]
+    pub solve: SolveArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(clap::Args)]

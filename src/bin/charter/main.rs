@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+mod diff;
 mod dist;
 mod export;
 mod fmt;
@@ -72,6 +73,7 @@ fn main() -> ExitCode {
             Command::Man { out } => dist::man(out.as_deref()),
             Command::Report(args) => report::report(&args, color),
             Command::Repair(args) => repair::repair(&args, color),
+            Command::Diff(args) => diff::diff(&args, color),
         });
     let exit = match worker.map(|handle| handle.join()) {
         Ok(Ok(exit)) => exit,

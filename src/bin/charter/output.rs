@@ -143,8 +143,23 @@ pub fn load_spec_to(
 ) -> Option<Spec> {
     let name = path.display().to_string();
     let bytes = read_reported_to(path, color, err)?;
-    let source = SourceFile::from_bytes(&name, &bytes);
-    match charter::load(&bytes) {
+    check_spec_to(&name, &bytes, color, err)
+}
+
+/// [`load_spec`] on bytes already read (shown as `name`).
+pub fn check_spec(name: &str, bytes: &[u8], color: Color) -> Option<Spec> {
+    check_spec_to(name, bytes, color, &mut |text| to_stderr(text))
+}
+
+/// [`check_spec`], giving the diagnostics to `err` instead.
+fn check_spec_to(
+    name: &str,
+    bytes: &[u8],
+    color: Color,
+    err: &mut dyn FnMut(&str),
+) -> Option<Spec> {
+    let source = SourceFile::from_bytes(name, bytes);
+    match charter::load(bytes) {
         Err(error) => {
             err(&report::render(&error, &source, color));
             None

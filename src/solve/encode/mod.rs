@@ -181,6 +181,27 @@ impl<'s> Unrolling<'s> {
         }
     }
 
+    /// `term` at `step` equals `other_term` at `other_step` of `other` (an
+    /// unrolling of another system in the same solver, with another
+    /// prefix): the product of two systems ties their inputs so.
+    pub fn equal_across(
+        &mut self,
+        term: TermId,
+        step: usize,
+        other: &mut Unrolling,
+        other_term: TermId,
+        other_step: usize,
+    ) -> Bool {
+        match (
+            self.translate(term, step),
+            other.translate(other_term, other_step),
+        ) {
+            (Z3Term::Bool(a), Z3Term::Bool(b)) => a.eq(&b),
+            (Z3Term::Int(a), Z3Term::Int(b)) => a.eq(&b),
+            _ => Bool::from_bool(false),
+        }
+    }
+
     /// The integer `term` at `step` is at most `bound` at `bound_step`.
     pub fn at_most(&mut self, term: TermId, step: usize, bound: TermId, bound_step: usize) -> Bool {
         let value = self.int_at(term, step);

@@ -1,0 +1,199 @@
+//! `charter diff`: a file against itself, a pure renaming, the amendment
+//! example of `specs/amendments/` (changed verdicts, a history lawful under
+//! one version only, replayed on both), its human and JSON output as
+//! snapshots, `PATH@REV` and the exit codes through the binary.
+
+use std::process::Command;
+
+use charter::diff::{self, Agreement, Category, Diff, OneSided, Options};
+
+use crate::common;
+
+const ORIGINAL: &str = "specs/entry-into-force.charter";
+const AMENDED: &str = "specs/amendments/entry-into-force-amended.charter";
+
+fn compared(old: &str, new: &str) -> Diff {
+    let (old, new) = (common::checked(old), common::checked(new));
+    diff::diff(&old, &new, &Options::default()).unwrap()
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// `text` with every whole-word `old` replaced by `new`.
+fn rename_word(text: &str, old: &str, new: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(if word == old { new } else { word });
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[test]
+fn a_file_against_itself_has_no_difference() {
+    for spec in [ORIGINAL, "specs/roberts-rules-quorum.charter"] {
+        let text = read(spec);
+        let found = compared(&text, &text);
+        assert!(!found.differs(), "{spec}: {found:#?}");
+        assert!(found.renamed.is_empty() && found.verdicts.is_empty());
+        assert!(matches!(found.old_only, OneSided::NoneUpTo { .. }));
+        assert!(matches!(found.new_only, OneSided::NoneUpTo { .. }));
+        assert!(
+            matches!(found.agreement, Agreement::Proved { .. }),
+            "{spec}: {:?}",
+            found.agreement
+        );
+    }
+}
+
+#[test]
+fn a_pure_renaming_reports_only_the_renaming() {
+    let text = read(ORIGINAL);
+    let mut renamed = rename_word(&text, "in_force", "effective");
+    renamed = rename_word(&renamed, "ratify", "deposit_instrument");
+    // The clause's name only (the word is in quoted texts too).
+    renamed = renamed.replace("clause entry \"", "clause entry_clause \"");
+    assert_ne!(renamed, text);
+    let found = compared(&text, &renamed);
+    let names: Vec<(Category, &str, &str)> = found
+        .renamed
+        .iter()
+        .map(|r| (r.category, r.old.as_str(), r.new.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (Category::Variable, "in_force", "effective"),
+            (Category::Event, "ratify", "deposit_instrument"),
+            (Category::Clause, "entry", "entry_clause"),
+        ]
+    );
+    assert!(found.changed.is_empty() && found.removed.is_empty() && found.added.is_empty());
+    assert!(found.verdicts.is_empty(), "{:?}", found.verdicts);
+    assert!(!found.differs(), "{found:#?}");
+    assert!(matches!(found.agreement, Agreement::Proved { .. }));
+    assert!(found
+        .locations
+        .contains(&"in_force → effective".to_string()));
+}
+
+#[test]
+fn an_amendment_changes_verdicts_and_lawful_histories() {
+    let found = compared(&read(ORIGINAL), &read(AMENDED));
+    assert!(found.differs());
+    assert!(found.renamed.is_empty());
+    assert_eq!(found.changed.len(), 1);
+    assert_eq!(found.changed[0].name, "deposit");
+    let changed: Vec<&str> = found
+        .verdicts
+        .iter()
+        .filter_map(|v| v.old_command.as_deref())
+        .collect();
+    assert_eq!(changed, ["first_of_month", "after_deposit"]);
+    // Lawful under the amendment only: entering into force on the day
+    // after the deposit, which the original's guard refuses.
+    let OneSided::Found {
+        depth,
+        event,
+        lawful,
+        refused,
+        blamed,
+        absent_event,
+        ..
+    } = &found.new_only
+    else {
+        panic!("{:?}", found.new_only)
+    };
+    assert_eq!(
+        (*depth, event.as_str(), *absent_event),
+        (2, "enter_into_force", false)
+    );
+    assert!(lawful.replayed && refused.replayed);
+    assert_eq!(lawful.steps.len(), 2);
+    assert_eq!(refused.steps.len(), 2);
+    assert!(
+        blamed.iter().any(|b| b.name == "enter_into_force"),
+        "{blamed:?}"
+    );
+    // The other way round, nothing the original allows (within the
+    // depth) is refused by the amendment.
+    assert!(matches!(found.old_only, OneSided::NoneUpTo { .. }));
+    let Agreement::Disagree {
+        depth, differences, ..
+    } = &found.agreement
+    else {
+        panic!("{:?}", found.agreement)
+    };
+    assert_eq!(*depth, 1);
+    assert!(
+        differences[0].starts_with("in_force_from:"),
+        "{differences:?}"
+    );
+}
+
+#[test]
+fn the_amendment_as_text_and_json() {
+    let found = compared(&read(ORIGINAL), &read(AMENDED));
+    common::assert_snapshot!(
+        "amendment_human",
+        charter::report::diff(&found, ORIGINAL, AMENDED)
+    );
+    let entry = charter::report::JsonDiff {
+        old: ORIGINAL.into(),
+        new: AMENDED.into(),
+        differs: found.differs(),
+        diff: &found,
+    };
+    let document = charter::report::Json::new(charter::report::JsonKind::Diff, vec![entry]);
+    common::assert_snapshot!(
+        "amendment_json",
+        serde_json::to_string_pretty(&document).unwrap()
+    );
+}
+
+fn charter_bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_charter"))
+}
+
+#[test]
+fn exit_codes_and_revisions() {
+    let run = |old: &str, new: &str| {
+        let output = charter_bin().args(["diff", old, new]).output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, _) = run(ORIGINAL, ORIGINAL);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.ends_with("result: no difference beyond names\n"));
+    let (code, _, _) = run(ORIGINAL, AMENDED);
+    assert_eq!(code, Some(1));
+    // A committed revision of the file (the spec has not changed since
+    // the first commit that has it, so it agrees with itself).
+    let at_head = format!("{ORIGINAL}@HEAD");
+    let (code, stdout, stderr) = run(&at_head, ORIGINAL);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    for bad in [
+        format!("{ORIGINAL}@no-such-revision"),
+        "specs/no-such-file.charter@HEAD".to_string(),
+        "specs/no-such-file.charter".to_string(),
+    ] {
+        let (code, _, stderr) = run(&bad, ORIGINAL);
+        assert_eq!(code, Some(2), "{bad}: {stderr}");
+        assert!(stderr.contains("charter::"), "{bad}: {stderr}");
+    }
+}
