@@ -28,3 +28,30 @@ check past
         .collect();
     assert!(unused.is_empty(), "{unused:?}");
 }
+
+/// A name `happens e(x)` binds is the step's argument: calling it or
+/// priming it is refused, as for any parameter (before, `x(3)` and `x'`
+/// were read as `x`, the arguments and the prime silently dropped).
+#[test]
+fn a_name_happens_binds_is_neither_called_nor_primed() {
+    for (read, code) in [
+        ("x(3) > 0", "charter::check::not_callable"),
+        ("x' > 0", "charter::check::prime_not_state"),
+    ] {
+        let source = format!(
+            r#"charter "bound"
+var n: Int[0..3] = 0
+event e(x: Int[0..2])
+clause c "e"
+  on e(x): n' = x
+assert a: always (happens e(x) implies {read})
+check a
+"#
+        );
+        let codes: Vec<String> = common::diagnostics_of(source.as_bytes())
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect();
+        assert!(codes.iter().any(|c| c == code), "{read}: {codes:?}");
+    }
+}

@@ -25,6 +25,8 @@ impl Checker {
             if !self.locals[local.0].args.is_empty() {
                 return self.function_point(local, name, primed, args, span, place);
             }
+            self.no_prime(name, primed, "a parameter or bound variable")?;
+            self.no_args(name, args, "a parameter or bound variable", span)?;
             if let Some(alias) = self.aliases.get(&local) {
                 // A name `happens e(x)` binds: the step's argument.
                 return Some(Expr {
@@ -32,8 +34,6 @@ impl Checker {
                     ..alias.clone()
                 });
             }
-            self.no_prime(name, primed, "a parameter or bound variable")?;
-            self.no_args(name, args, "a parameter or bound variable", span)?;
             let ty = self.locals[local.0].ty.clone();
             return typed(ExprKind::Local(local), ty);
         }
