@@ -197,3 +197,35 @@ fn exit_codes_and_revisions() {
         assert!(stderr.contains("charter::"), "{bad}: {stderr}");
     }
 }
+
+/// A function parameter whose domain changes (same range, same arity) is
+/// a changed event, its shape naming the domain (found in review: the
+/// domain was ignored and the two versions said to agree).
+#[test]
+fn a_function_parameter_s_domain_is_part_of_its_event() {
+    let spec = |domain: &str| {
+        format!(
+            r#"charter "D"
+
+enum Member {{ alice, bob }}
+enum Candidate {{ x, y }}
+var cur: Candidate? = none
+event ballot(votes: {domain} -> Candidate?)
+clause c "c"
+  on ballot(votes): cur' = votes({point})
+assert a: always cur is none
+check a depth 2
+"#,
+            point = if domain == "Member" { "alice" } else { "x" }
+        )
+    };
+    let found = compared(&spec("Member"), &spec("Candidate"));
+    assert!(found.differs(), "{found:#?}");
+    let ballot = found
+        .changed
+        .iter()
+        .find(|c| c.name == "ballot")
+        .unwrap_or_else(|| panic!("ballot not changed: {found:#?}"));
+    assert_eq!(ballot.old, "(Member -> Candidate?)");
+    assert_eq!(ballot.new, "(Candidate -> Candidate?)");
+}

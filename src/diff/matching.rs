@@ -169,7 +169,17 @@ pub fn match_declarations(old: &hir::Charter, new: &hir::Charter) -> Matching {
                 let params: Vec<String> = e
                     .params
                     .iter()
-                    .map(|p| c.type_name(&c.local(*p).ty))
+                    .map(|p| {
+                        // A function parameter's shape names its domain too.
+                        let local = c.local(*p);
+                        let result = c.type_name(&local.ty);
+                        let args: Vec<String> = local.args.iter().map(|t| c.type_name(t)).collect();
+                        match args.len() {
+                            0 => result,
+                            1 => format!("{} -> {result}", args[0]),
+                            _ => format!("({}) -> {result}", args.join(", ")),
+                        }
+                    })
                     .collect();
                 Entry {
                     index,
