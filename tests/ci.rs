@@ -211,8 +211,8 @@ fn junit_reports_a_failed_command_and_an_invalid_spec() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// `--update` says which golden files it wrote, and whether each is new,
-/// changed or unchanged.
+/// `--update` says which golden files it wrote, and whether each is new or
+/// changed; an unchanged one is kept as it is, not rewritten.
 #[test]
 fn update_says_which_files_it_wrote() {
     let dir = folder("update");
@@ -228,7 +228,11 @@ fn update_says_which_files_it_wrote() {
         text(&output.stdout)
     };
     assert!(update().contains(&format!("wrote {golden} (new)\n")));
-    assert!(update().contains(&format!("wrote {golden} (unchanged)\n")));
+    let written = std::fs::metadata(&golden).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert!(update().contains(&format!("kept {golden} (unchanged, not rewritten)\n")));
+    let kept = std::fs::metadata(&golden).unwrap().modified().unwrap();
+    assert_eq!(written, kept, "an unchanged golden file was rewritten");
     std::fs::write(&golden, "old\n").unwrap();
     assert!(update().contains(&format!("wrote {golden} (changed)\n")));
     std::fs::remove_dir_all(&dir).unwrap();

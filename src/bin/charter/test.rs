@@ -352,13 +352,14 @@ fn golden(
             run.invalid = true;
             return None;
         }
+        if old.as_deref() == Some(rendered) {
+            // Nothing to write: the file (and its timestamp) stays as it is.
+            run.say(&format!("kept {shown} (unchanged, not rewritten)"));
+            return Some(Golden::Updated);
+        }
         return match write_atomically(&golden, rendered.as_bytes()) {
             Ok(()) => {
-                let what = match old {
-                    None => "new",
-                    Some(old) if old == rendered => "unchanged",
-                    Some(_) => "changed",
-                };
+                let what = if old.is_none() { "new" } else { "changed" };
                 run.say(&format!("wrote {shown} ({what})"));
                 Some(Golden::Updated)
             }
