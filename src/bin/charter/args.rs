@@ -108,6 +108,9 @@ pub struct LintArgs {
     #[command(flatten)]
     pub solve: SolveArgs,
 
+    #[command(flatten)]
+    pub jobs: JobsArgs,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -164,16 +167,33 @@ pub struct SolveArgs {
     /// states may also use at most half of `--max-memory`).
     #[arg(long, value_name = "N", default_value_t = charter::explore::DEFAULT_MAX_STATES)]
     pub max_states: usize,
+}
 
+/// `--jobs`, for the commands that take several files.
+#[derive(clap::Args, Clone)]
+pub struct JobsArgs {
     /// How many files run side by side (default: one per core); the
     /// output is the same, byte for byte, as one file after the other.
     #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
     pub jobs: Option<u64>,
 }
 
+impl JobsArgs {
+    /// How many files run side by side.
+    pub fn count(&self) -> usize {
+        crate::jobs::count(self.jobs)
+    }
+}
+
 impl SolveArgs {
-    /// The options as the library takes them.
+    /// The options as the library takes them, for one file at a time.
     pub fn overrides(&self) -> Overrides {
+        self.overrides_for(1)
+    }
+
+    /// The options as the library takes them, with `jobs` files side by
+    /// side.
+    pub fn overrides_for(&self, jobs: usize) -> Overrides {
         Overrides {
             depth: self.depth,
             scopes: self.scope.clone(),
@@ -184,7 +204,7 @@ impl SolveArgs {
                 symmetry: !self.no_symmetry,
                 portfolio: !self.no_portfolio,
                 // Files side by side solve side by side.
-                exclusive: crate::jobs::count(self.jobs) == 1,
+                exclusive: jobs == 1,
                 ..charter::solve::Limits::default()
             },
             engine: match self.engine {
@@ -238,6 +258,9 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub solve: SolveArgs,
+
+    #[command(flatten)]
+    pub jobs: JobsArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -304,6 +327,9 @@ pub struct TestArgs {
 
     #[command(flatten)]
     pub solve: SolveArgs,
+
+    #[command(flatten)]
+    pub jobs: JobsArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]

@@ -14,12 +14,12 @@ use crate::progress;
 use crate::Exit;
 
 pub fn lint(args: &LintArgs, color: Color) -> Exit {
-    let overrides = args.solve.overrides();
+    let overrides = args.solve.overrides_for(args.jobs.count());
     let mut worst = Exit::Ok;
     let mut json_files = Vec::new();
     let mut stdout = Output::new();
     let line = progress::Line::new(args.format, color, &overrides.limits.budget);
-    let jobs = crate::jobs::count(args.solve.jobs);
+    let jobs = args.jobs.count();
     crate::jobs::in_order(
         &args.files,
         jobs,

@@ -70,7 +70,7 @@ struct Tested {
 }
 
 pub fn test(args: &TestArgs, color: Color) -> Exit {
-    let overrides = args.solve.overrides();
+    let overrides = args.solve.overrides_for(args.jobs.count());
     let files = match spec_files(&args.paths) {
         Ok(files) => files,
         Err(message) => {
@@ -108,7 +108,7 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
     let mut suites: Vec<Suite> = Vec::new();
     let mut finished = 0;
     let line = progress::Line::new(args.format, color, &overrides.limits.budget);
-    let jobs = crate::jobs::count(args.solve.jobs);
+    let jobs = args.jobs.count();
     crate::jobs::in_order(
         &files,
         jobs,

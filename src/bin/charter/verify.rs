@@ -14,13 +14,13 @@ use crate::progress;
 use crate::Exit;
 
 pub fn verify(args: &VerifyArgs, color: Color) -> Exit {
-    let overrides = args.solve.overrides();
+    let overrides = args.solve.overrides_for(args.jobs.count());
     let mut worst = Exit::Ok;
     let mut results: Vec<(String, Option<Vec<Outcome>>)> = Vec::new();
     let mut stdout = Output::new();
     let mut finished = 0;
     let line = progress::Line::new(args.format, color, &overrides.limits.budget);
-    let jobs = crate::jobs::count(args.solve.jobs);
+    let jobs = args.jobs.count();
     crate::jobs::in_order(
         &args.files,
         jobs,
