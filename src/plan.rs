@@ -78,6 +78,27 @@ impl PlanError {
             }
         }
     }
+
+    /// What to do about it.
+    pub fn help(&self) -> String {
+        match self {
+            PlanError::ScopeBelowNames { sort, names } => {
+                format!("give `--scope {sort}={names}` or more, or no scope for `{sort}`")
+            }
+            PlanError::EnumScope { sort } => {
+                format!("drop `--scope {sort}=…`: an enum has exactly its declared values")
+            }
+            PlanError::UnknownSort { .. } => {
+                "`--scope` takes an abstract sort the spec declares, as `Sort=N`".into()
+            }
+            PlanError::NoCommandAbout { .. } => {
+                "`--property` takes the name of an assertion, lemma or scenario that one of the spec's commands is about".into()
+            }
+            PlanError::NoCommandNamed { .. } => {
+                "`--command` takes a command's name, or the name of the property it is about".into()
+            }
+        }
+    }
 }
 
 /// An encoding too large to build: how large, and what most of it is.

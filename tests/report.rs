@@ -197,7 +197,7 @@ fn refused(output: &std::process::Output, words: &str) {
         .collect::<Vec<_>>()
         .join(" ");
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("charter::report::output"), "{stderr}");
+    assert!(stderr.contains("charter::io::write"), "{stderr}");
     assert!(stderr.contains(words), "{stderr}");
     assert!(stderr.contains("help:"), "{stderr}");
 }

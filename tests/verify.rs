@@ -189,6 +189,7 @@ fn an_invalid_spec_or_option_exits_2() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+    coded_option_error(&output);
     let output = charter_bin()
         .args([
             "verify",
@@ -199,6 +200,7 @@ fn an_invalid_spec_or_option_exits_2() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+    coded_option_error(&output);
     // `--timeout 0` is not "no limit" in disguise, and the command line's
     // depth has the spec's cap.
     for (option, value) in [("--timeout", "0"), ("--depth", "100001")] {
@@ -222,7 +224,15 @@ fn an_invalid_spec_or_option_exits_2() {
         assert_eq!(output.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("names 6 elements"), "{stderr}");
+        coded_option_error(&output);
     }
+}
+
+/// An option the spec cannot take is a coded diagnostic with help.
+fn coded_option_error(output: &std::process::Output) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("charter::cli::option"), "{stderr}");
+    assert!(stderr.contains("help:"), "{stderr}");
 }
 
 #[test]

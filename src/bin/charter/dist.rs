@@ -8,8 +8,10 @@ use std::path::Path;
 
 use clap::CommandFactory;
 
+use charter::report::Color;
+
 use crate::args::Cli;
-use crate::output::{to_stderr, write_atomically, Output};
+use crate::output::{to_stderr, write_atomically, write_failed, Output};
 use crate::Exit;
 
 /// Prints the completion script for `shell`.
@@ -25,7 +27,7 @@ pub fn completions(shell: clap_complete::Shell) -> Exit {
 /// command), or writes `charter.1` and one `charter-COMMAND.1` per command
 /// into `out`, made first if it is missing (as `mkdir -p` would: an
 /// install step names a folder such as `~/.local/share/man/man1`).
-pub fn man(out: Option<&Path>) -> Exit {
+pub fn man(out: Option<&Path>, color: Color) -> Exit {
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
     let Some(folder) = out else {
@@ -41,11 +43,8 @@ pub fn man(out: Option<&Path>) -> Exit {
         };
     };
     if let Err(err) = std::fs::create_dir_all(folder) {
-        to_stderr(&format!(
-            "charter: cannot make the folder {}: {err}\n",
-            folder.display()
-        ));
-        return Exit::Invalid;
+        let reason = format!("cannot make the folder: {err}");
+        return write_failed("the manual pages", folder, reason, color);
     }
     let mut pages = vec![command.clone()];
     pages.extend(command.get_subcommands().cloned());
@@ -60,10 +59,7 @@ pub fn man(out: Option<&Path>) -> Exit {
             Ok(()) => {
                 let _ = writeln!(stdout, "wrote {}", path.display());
             }
-            Err(message) => {
-                to_stderr(&format!("charter: {message}\n"));
-                return Exit::Invalid;
-            }
+            Err(reason) => return write_failed("a manual page", &path, reason, color),
         }
     }
     Exit::Ok

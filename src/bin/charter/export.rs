@@ -6,7 +6,7 @@ use charter::plan::Plan;
 use charter::report::Color;
 
 use crate::args::{ExportArgs, ExportFormat};
-use crate::output::{load_spec, refused_output, to_stderr, write_atomically, Output};
+use crate::output::{load_spec, refused_output, to_stderr, write_atomically, write_failed, Output};
 use crate::Exit;
 
 pub fn export(args: &ExportArgs, color: Color) -> Exit {
@@ -18,21 +18,25 @@ pub fn export(args: &ExportArgs, color: Color) -> Exit {
     } = &args.format;
     if let Some(path) = output {
         if let Err(reason) = refused_output(path, &[(file, "the spec itself")]) {
-            to_stderr(&format!(
-                "charter: cannot write the SMT-LIB script to `{}`: {reason}\n",
-                path.display()
-            ));
-            return Exit::Invalid;
+            return write_failed("the SMT-LIB script", path, reason, color);
         }
     }
     let Some(spec) = load_spec(file, color) else {
         return Exit::Invalid;
     };
-    let script = Plan::for_export(&spec.charter, command, *depth)
-        .map_err(|error| error.message(&spec.source.name))
-        .and_then(|plan| {
-            charter::verify::smt2(&spec.charter, &plan).map_err(|too_large| too_large.to_string())
-        });
+    let plan = match Plan::for_export(&spec.charter, command, *depth) {
+        Ok(plan) => plan,
+        Err(error) => {
+            to_stderr(&crate::output::option_refused(
+                &error,
+                &spec.source.name,
+                color,
+            ));
+            return Exit::Invalid;
+        }
+    };
+    let script =
+        charter::verify::smt2(&spec.charter, &plan).map_err(|too_large| too_large.to_string());
     let script = match script {
         Ok(script) => script,
         Err(message) => {
@@ -42,9 +46,8 @@ pub fn export(args: &ExportArgs, color: Color) -> Exit {
     };
     match output {
         Some(path) => {
-            if let Err(err) = write_atomically(path, script.as_bytes()) {
-                to_stderr(&format!("charter: {err}\n"));
-                return Exit::Invalid;
+            if let Err(reason) = write_atomically(path, script.as_bytes()) {
+                return write_failed("the SMT-LIB script", path, reason, color);
             }
         }
         None => {

@@ -74,12 +74,17 @@ fn lint_one(
         };
         let invalid = invalid_file(charter::verify::reading_of(charter));
         let planned = Plan::for_lint(charter, overrides)
-            .map_err(|error| error.message(&spec.source.name))
-            .and_then(|plan| Ok((plan, expected_findings(path)?)));
+            .map_err(|error| crate::output::option_refused(&error, &spec.source.name, color))
+            .and_then(|plan| {
+                Ok((
+                    plan,
+                    expected_findings(path).map_err(|m| format!("charter: {m}\n"))?,
+                ))
+            });
         let (plan, expected) = match planned {
             Ok(planned) => planned,
             Err(message) => {
-                sink.err(&format!("charter: {message}\n"));
+                sink.err(&message);
                 worst = Exit::Invalid;
                 files.push(invalid);
                 continue;

@@ -70,7 +70,7 @@ fn main() -> ExitCode {
             Command::Lsp => lsp::lsp(),
             Command::Fmt(args) => fmt::fmt(&args, color),
             Command::Completions { shell } => dist::completions(shell),
-            Command::Man { out } => dist::man(out.as_deref()),
+            Command::Man { out } => dist::man(out.as_deref(), color),
             Command::Report(args) => report::report(&args, color),
             Command::Repair(args) => repair::repair(&args, color),
             Command::Diff(args) => diff::diff(&args, color),

@@ -22,6 +22,54 @@ pub struct ReadError {
     pub reason: String,
 }
 
+/// Failures to write an output (an HTML report, an SMT-LIB script, a
+/// JUnit report, manual pages), reported like any other diagnostic; exit
+/// code 2.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("cannot write {what} to `{path}`: {reason}")]
+#[diagnostic(
+    code(charter::io::write),
+    help("give the path of a file in an existing, writable folder, and not one of the inputs")
+)]
+pub struct WriteError {
+    pub what: &'static str,
+    pub path: String,
+    pub reason: String,
+}
+
+/// Says on standard error why `what` cannot be written to `path`; exit
+/// code 2.
+pub fn write_failed(what: &'static str, path: &Path, reason: String, color: Color) -> crate::Exit {
+    let error = WriteError {
+        what,
+        path: path.display().to_string(),
+        reason,
+    };
+    let source = SourceFile::from_bytes(&error.path, b"");
+    to_stderr(&report::render(&error, &source, color));
+    crate::Exit::Invalid
+}
+
+/// A command-line option the spec cannot take (`--scope`, `--property`,
+/// `--command`), reported like any other diagnostic; exit code 2.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(charter::cli::option))]
+pub struct OptionError {
+    pub message: String,
+    #[help]
+    pub help: String,
+}
+
+/// The diagnostic, rendered, for an option `file`'s spec cannot take.
+pub fn option_refused(error: &charter::plan::PlanError, file: &str, color: Color) -> String {
+    let error = OptionError {
+        message: error.message(file),
+        help: error.help(),
+    };
+    report::render(&error, &SourceFile::from_bytes(file, b""), color)
+}
+
 /// A spec's bytes, read no further than one byte past the largest spec
 /// charter accepts (the syntax stage then refuses it, saying so): a
 /// device or a huge file is never read whole.

@@ -3,35 +3,20 @@
 //! `charter::report::html`), atomically.
 
 use std::io::Write;
-use std::path::Path;
-
-use miette::Diagnostic;
 
 use charter::plan::Plan;
-use charter::report::{self, Color, Linted, Page, SourceFile};
+use charter::report::{self, Color, Linted, Page};
 
 use crate::args::{Format, ReportArgs};
 use crate::lint::expected_findings;
-use crate::output::{load_spec, refused_output, to_stderr, write_atomically, Output};
+use crate::output::{load_spec, refused_output, to_stderr, write_atomically, write_failed, Output};
 use crate::progress;
 use crate::verify::exit_of;
 use crate::Exit;
 
-/// Where the report cannot go, said before anything runs.
-#[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("cannot write the report to `{path}`: {reason}")]
-#[diagnostic(
-    code(charter::report::output),
-    help("give the path of a file in an existing folder, such as `-o report.html`")
-)]
-pub struct OutputError {
-    pub path: String,
-    pub reason: String,
-}
-
 pub fn report(args: &ReportArgs, color: Color) -> Exit {
     if let Err(reason) = refused_output(&args.output, &[(&args.file, "the spec itself")]) {
-        return said(&args.output, reason, color);
+        return write_failed("the report", &args.output, reason, color);
     }
     let Some(spec) = load_spec(&args.file, color) else {
         return Exit::Invalid;
@@ -40,7 +25,11 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
     let planned = match Plan::all_readings(spec.selections(), None, &overrides) {
         Ok(planned) => planned,
         Err(error) => {
-            to_stderr(&format!("charter: {}\n", error.message(&spec.source.name)));
+            to_stderr(&crate::output::option_refused(
+                &error,
+                &spec.source.name,
+                color,
+            ));
             return Exit::Invalid;
         }
     };
@@ -107,7 +96,7 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
         lint,
     });
     if let Err(reason) = write_atomically(&args.output, page.as_bytes()) {
-        return said(&args.output, reason, color);
+        return write_failed("the report", &args.output, reason, color);
     }
     let _ = writeln!(
         Output::new(),
@@ -118,15 +107,4 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
         args.output.display()
     );
     worst
-}
-
-/// Says why the report cannot be written; exit code 2.
-fn said(output: &Path, reason: String, color: Color) -> Exit {
-    let error = OutputError {
-        path: output.display().to_string(),
-        reason,
-    };
-    let source = SourceFile::from_bytes(&error.path, b"");
-    to_stderr(&report::render(&error, &source, color));
-    Exit::Invalid
 }

@@ -82,11 +82,7 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
     // run; nor may the report replace a spec, golden or `.lint` file.
     if let Some(junit) = &args.junit {
         if let Err(reason) = junit_refused(junit, &files) {
-            to_stderr(&format!(
-                "charter: cannot write the JUnit report to `{}`: {reason}\n",
-                junit.display()
-            ));
-            return Exit::Invalid;
+            return crate::output::write_failed("the JUnit report", junit, reason, color);
         }
     }
     // Goldens are written by one run at a time: each folder is locked
@@ -129,8 +125,8 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
     let interrupted = crate::governor::interrupted();
     // No file is written after an interruption.
     if let (Some(junit), false) = (&args.junit, interrupted) {
-        if let Err(err) = write_atomically(junit, crate::junit::render(&suites).as_bytes()) {
-            to_stderr(&format!("charter: {err}\n"));
+        if let Err(reason) = write_atomically(junit, crate::junit::render(&suites).as_bytes()) {
+            crate::output::write_failed("the JUnit report", junit, reason, color);
             invalid = true;
         }
     }
@@ -228,7 +224,8 @@ fn test_one_in(
         Ok(planned) => planned,
         Err(error) => {
             let message = error.message(&name);
-            run.sink.err(&format!("charter: {message}\n"));
+            run.sink
+                .err(&crate::output::option_refused(&error, &name, color));
             run.invalid = true;
             suite.error("spec".into(), message);
             return ((name, None, None, None), 0, false);

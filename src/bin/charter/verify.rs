@@ -74,7 +74,11 @@ fn verify_one(
     let planned = match Plan::all_readings(spec.selections(), args.property.as_deref(), overrides) {
         Ok(planned) => planned,
         Err(error) => {
-            sink.err(&format!("charter: {}\n", error.message(&spec.source.name)));
+            sink.err(&crate::output::option_refused(
+                &error,
+                &spec.source.name,
+                color,
+            ));
             return (name, None, Exit::Invalid);
         }
     };
