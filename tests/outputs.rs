@@ -46,7 +46,10 @@ fn refused(dir: &Path, args: &[&str], words: &str) {
     };
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(squeezed(&stderr).contains(&squeezed(words)), "{args:?}: {stderr}");
+    assert!(
+        squeezed(&stderr).contains(&squeezed(words)),
+        "{args:?}: {stderr}"
+    );
     assert!(stderr.contains("charter::io::write"), "{args:?}: {stderr}");
     assert!(output.stdout.is_empty(), "{args:?} ran: {output:?}");
     assert_eq!(contents(dir), before, "{args:?} changed a file");

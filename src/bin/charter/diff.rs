@@ -41,7 +41,11 @@ pub fn diff(args: &DiffArgs, color: Color) -> Exit {
     let compared = match compared {
         Ok(compared) => compared,
         Err(error) => {
-            to_stderr(&format!("charter: {}\n", error.message(&old.source.name)));
+            to_stderr(&crate::output::option_refused(
+                &error,
+                &old.source.name,
+                color,
+            ));
             return Exit::Invalid;
         }
     };

@@ -10,28 +10,38 @@ use std::path::Path;
 use charter::report::{self, Color, SourceFile};
 
 use crate::args::FmtArgs;
-use crate::output::{read_reported, spec_files, to_stderr, unified_diff, write_atomically, Output};
+use crate::output::{
+    read_reported, spec_files, to_stderr, unified_diff, write_atomically, write_failed, Output,
+    UsageError,
+};
 use crate::Exit;
 
 pub fn fmt(args: &FmtArgs, color: Color) -> Exit {
     let stdin_only = args.stdin || args.paths.iter().any(|p| p == Path::new("-"));
     if stdin_only {
         if args.paths.iter().any(|p| p != Path::new("-")) {
-            to_stderr("charter: `-` (standard input) cannot be mixed with files\n");
-            return Exit::Invalid;
+            return crate::output::said(
+                &UsageError {
+                    message: "`-` (standard input) cannot be mixed with files".into(),
+                    help: "format standard input alone (`charter fmt -`), or give only files and folders".into(),
+                },
+                color,
+            );
         }
         return format_stdin(color);
     }
     if args.paths.is_empty() {
-        to_stderr("charter: give files or folders to format, or `-` for standard input\n");
-        return Exit::Invalid;
+        return crate::output::said(
+            &UsageError {
+                message: "nothing to format".into(),
+                help: "give files or folders to format, or `-` for standard input".into(),
+            },
+            color,
+        );
     }
     let files = match spec_files(&args.paths) {
         Ok(files) => files,
-        Err(message) => {
-            to_stderr(&format!("charter: {message}\n"));
-            return Exit::Invalid;
-        }
+        Err(error) => return crate::output::said(&error, color),
     };
     let mut exit = Exit::Ok;
     let mut stdout = Output::new();
@@ -64,10 +74,7 @@ fn format_file(path: &Path, check: bool, color: Color, stdout: &mut Output) -> E
             let _ = writeln!(stdout, "formatted {name}");
             Exit::Ok
         }
-        Err(message) => {
-            to_stderr(&format!("charter: {message}\n"));
-            Exit::Invalid
-        }
+        Err(reason) => write_failed("the formatted spec", path, reason, color),
     }
 }
 

@@ -45,9 +45,7 @@ pub fn write_failed(what: &'static str, path: &Path, reason: String, color: Colo
         path: path.display().to_string(),
         reason,
     };
-    let source = SourceFile::from_bytes(&error.path, b"");
-    to_stderr(&report::render(&error, &source, color));
-    crate::Exit::Invalid
+    said(&error, color)
 }
 
 /// A command-line option the spec cannot take (`--scope`, `--property`,
@@ -68,6 +66,28 @@ pub fn option_refused(error: &charter::plan::PlanError, file: &str, color: Color
         help: error.help(),
     };
     report::render(&error, &SourceFile::from_bytes(file, b""), color)
+}
+
+/// A use of the command line that cannot be run (`charter fmt` given
+/// nothing, or standard input mixed with files); exit code 2.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(charter::cli::usage))]
+pub struct UsageError {
+    pub message: String,
+    #[help]
+    pub help: String,
+}
+
+/// Says on standard error a diagnostic about no file (a command line's,
+/// say); exit code 2.
+pub fn said(error: &dyn Diagnostic, color: Color) -> crate::Exit {
+    to_stderr(&report::render(
+        error,
+        &SourceFile::from_bytes("", b""),
+        color,
+    ));
+    crate::Exit::Invalid
 }
 
 /// A spec's bytes, read no further than one byte past the largest spec
@@ -236,13 +256,16 @@ fn check_spec_to(
 /// Every `.charter` file under the paths, sorted, each once: a folder
 /// reached again (through a link to itself or to a parent) is not walked
 /// again, and a file reached by two paths is run once.
-pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
     let mut files = Vec::new();
     let mut seen_dirs = std::collections::HashSet::new();
     let mut seen_files = std::collections::HashSet::new();
-    let real = |path: &std::path::Path| {
-        std::fs::canonicalize(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    let unreadable = |path: &std::path::Path, e: std::io::Error| ReadError {
+        path: path.display().to_string(),
+        reason: e.to_string(),
     };
+    let real =
+        |path: &std::path::Path| std::fs::canonicalize(path).map_err(|e| unreadable(path, e));
     for path in paths {
         if path.is_dir() {
             let mut stack = vec![path.clone()];
@@ -250,10 +273,9 @@ pub fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
                 if !seen_dirs.insert(real(&dir)?) {
                     continue;
                 }
-                let entries = std::fs::read_dir(&dir)
-                    .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+                let entries = std::fs::read_dir(&dir).map_err(|e| unreadable(&dir, e))?;
                 for entry in entries {
-                    let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+                    let entry = entry.map_err(|e| unreadable(&dir, e))?;
                     let path = entry.path();
                     if path.is_dir() {
                         stack.push(path);

@@ -73,10 +73,7 @@ pub fn test(args: &TestArgs, color: Color) -> Exit {
     let overrides = args.solve.overrides_for(args.jobs.count());
     let files = match spec_files(&args.paths) {
         Ok(files) => files,
-        Err(message) => {
-            to_stderr(&format!("charter: {message}\n"));
-            return Exit::Invalid;
-        }
+        Err(error) => return crate::output::said(&error, color),
     };
     // A JUnit path that cannot take the report is said now, not after the
     // run; nor may the report replace a spec, golden or `.lint` file.
