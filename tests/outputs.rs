@@ -171,3 +171,22 @@ fn the_readme_install_lines_work_in_a_fresh_home() {
     assert!(stderr.contains("charter::io::write"), "{stderr}");
     std::fs::remove_dir_all(&home).unwrap();
 }
+
+/// `charter fmt` given nothing, or `-` mixed with files, and `charter test`
+/// given a path that does not exist: coded diagnostics with help, exit 2.
+#[test]
+fn command_line_misuse_is_a_coded_diagnostic() {
+    let dir = folder("misuse");
+    for (args, code) in [
+        (&["fmt"][..], "charter::cli::usage"),
+        (&["fmt", "-", "spec.charter"][..], "charter::cli::usage"),
+        (&["test", "no-such-folder/"][..], "charter::io::read"),
+    ] {
+        let output = charter(&dir, args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(code), "{args:?}: {stderr}");
+        assert!(stderr.contains("help:"), "{args:?}: {stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
