@@ -153,6 +153,8 @@ fn the_amendment_as_text_and_json() {
     let entry = charter::report::JsonDiff {
         old: ORIGINAL.into(),
         new: AMENDED.into(),
+        old_reading: Vec::new(),
+        new_reading: Vec::new(),
         differs: found.differs(),
         diff: &found,
     };

@@ -43,6 +43,7 @@ mod repair;
 mod report;
 mod report_browser;
 mod review15;
+mod review16;
 mod robustness;
 mod size_bounds;
 mod streams;

@@ -84,6 +84,7 @@ pub fn check(charter: &ast::Charter) -> Result<Checked, Vec<CheckError>> {
         return check_under(charter, Vec::new(), hir::Selection::default());
     }
     readings::check_uses(charter, &groups, &mut errors);
+    readings::check_expectations(charter, &groups, &selections, &mut errors);
     let mut checked = Vec::new();
     for selection in selections {
         let projected = readings::project(charter, &groups, &selection);

@@ -97,6 +97,23 @@ pub enum ReadingError {
         first: Span,
     },
 
+    #[error(
+        "two expectations apply under {choice}: `expect {first_name}:` and `expect {second}:`"
+    )]
+    #[diagnostic(
+        code(charter::check::ambiguous_expectation),
+        help("readings of two groups are chosen together, so both expectations would apply to one run: give expectations by readings of one group, or fix the other group with `under`")
+    )]
+    AmbiguousExpectation {
+        choice: String,
+        first_name: String,
+        second: String,
+        #[label(primary, "applies under {choice} too")]
+        span: Span,
+        #[label("this one applies under {choice}")]
+        first: Span,
+    },
+
     #[error("{count} choices of readings: more than {MAX_SELECTIONS}")]
     #[diagnostic(
         code(charter::check::too_many_readings),
@@ -118,6 +135,7 @@ impl ReadingError {
             | ReadingError::UnknownGroup { span, .. }
             | ReadingError::Missing { span, .. }
             | ReadingError::Conflicting { span, .. }
+            | ReadingError::AmbiguousExpectation { span, .. }
             | ReadingError::TooMany { span, .. } => *span,
         }
     }
@@ -243,6 +261,54 @@ pub(super) fn check_uses(
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+}
+
+/// Refuses a command with two `expect r:` that apply under one choice of
+/// readings (readings of two groups: `expect a: …` and `expect d: …` both
+/// apply under `a, d`), where the command runs.
+pub(super) fn check_expectations(
+    charter: &ast::Charter,
+    groups: &[hir::ReadingGroup],
+    selections: &[hir::Selection],
+    errors: &mut Vec<CheckError>,
+) {
+    for item in &charter.items {
+        let ast::ItemKind::Command(command) = &item.kind else {
+            continue;
+        };
+        for selection in selections {
+            let holds = |names: &[Ident]| names.iter().all(|n| selection.includes(groups, &n.node));
+            let runs = command.options.iter().all(|option| match &option.kind {
+                ast::CommandOptionKind::Under(names) => holds(names),
+                _ => true,
+            });
+            let applying: Vec<(&Ident, Span)> = command
+                .options
+                .iter()
+                .filter_map(|option| match &option.kind {
+                    ast::CommandOptionKind::ExpectUnder(reading, ..)
+                        if holds(std::slice::from_ref(reading)) =>
+                    {
+                        Some((reading, option.span))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if let (true, [(first_name, first), (second, span), ..]) = (runs, &applying[..]) {
+                if first_name.node == second.node {
+                    continue; // a duplicate, refused by `check_uses`
+                }
+                errors.push(error(ReadingError::AmbiguousExpectation {
+                    choice: selection.names(groups).join(", "),
+                    first_name: first_name.node.clone(),
+                    second: second.node.clone(),
+                    span: *span,
+                    first: *first,
+                }));
+                break;
             }
         }
     }

@@ -167,7 +167,51 @@ pub struct Options {
     pub locations: Vec<String>,
 }
 
-/// Compares two checked versions of a spec.
+/// The choices of readings `charter diff` compares, paired: each choice of
+/// one version with the other's choice of the same readings, or, when one
+/// version has no readings, with that version itself. `Err` with the
+/// labels of the choices one version has and the other lacks (a reading
+/// renamed, added or removed): comparing them with another reading would
+/// say nothing true, so the question is refused.
+pub fn reading_pairs<'h>(
+    old: &[&'h hir::Charter],
+    new: &[&'h hir::Charter],
+) -> Result<ReadingPairs<'h>, Vec<String>> {
+    let label = |c: &hir::Charter| c.reading_label();
+    match (old, new) {
+        ([one], many) if label(one).is_none() => {
+            return Ok(many.iter().map(|n| (*one, *n)).collect())
+        }
+        (many, [one]) if label(one).is_none() => {
+            return Ok(many.iter().map(|o| (*o, *one)).collect())
+        }
+        _ => {}
+    }
+    let mut pairs = Vec::new();
+    let mut unpaired = Vec::new();
+    for o in old {
+        match new.iter().find(|n| label(n) == label(o)) {
+            Some(n) => pairs.push((*o, *n)),
+            None => unpaired.push(format!("{} (old only)", label(o).unwrap_or_default())),
+        }
+    }
+    for n in new {
+        if !old.iter().any(|o| label(o) == label(n)) {
+            unpaired.push(format!("{} (new only)", label(n).unwrap_or_default()));
+        }
+    }
+    if unpaired.is_empty() {
+        Ok(pairs)
+    } else {
+        Err(unpaired)
+    }
+}
+
+/// Pairs of (old, new) under the same readings.
+pub type ReadingPairs<'h> = Vec<(&'h hir::Charter, &'h hir::Charter)>;
+
+/// Compares two checked versions of a spec (one choice of readings each:
+/// [`reading_pairs`]).
 pub fn diff(old: &hir::Charter, new: &hir::Charter, options: &Options) -> Result<Diff, PlanError> {
     let matching = match_declarations(old, new);
     let verdicts = verdict_changes(old, new, &matching, &options.overrides)?;

@@ -193,6 +193,11 @@ fn indent(text: &str) -> String {
 pub struct JsonDiff<'a> {
     pub old: String,
     pub new: String,
+    /// The readings each version is compared under (absent without).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub old_reading: Vec<crate::verify::ReadingChoice>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub new_reading: Vec<crate::verify::ReadingChoice>,
     pub differs: bool,
     #[serde(flatten)]
     pub diff: &'a Diff,

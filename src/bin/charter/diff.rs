@@ -28,50 +28,125 @@ pub struct RevisionError {
     pub reason: String,
 }
 
+/// Versions that read the text different ways: a choice of readings one
+/// has and the other lacks.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("the versions are read different ways: {choices}")]
+#[diagnostic(
+    code(charter::diff::readings),
+    help("`charter diff` compares each choice of readings with the same choice in the other version; give both versions the same `readings` (or compare one version without readings)")
+)]
+pub struct ReadingsError {
+    pub choices: String,
+}
+
+/// A `--on` name that is no constant or variable of the old version.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("`--on {name}`: the old version has no constant or variable `{name}`")]
+#[diagnostic(code(charter::diff::unknown_location), help("{help}"))]
+pub struct LocationError {
+    pub name: String,
+    pub help: String,
+}
+
 pub fn diff(args: &DiffArgs, color: Color) -> Exit {
     let (Some(old), Some(new)) = (load(&args.old, color), load(&args.new, color)) else {
         return Exit::Invalid;
     };
+    let no_source = SourceFile::from_bytes(&args.old, b"");
+    if let Some(name) = args
+        .on
+        .iter()
+        .find(|name| !old.charter.states.iter().any(|s| &s.name == *name))
+    {
+        let names: Vec<&str> = old
+            .charter
+            .states
+            .iter()
+            .filter(|s| s.provenance == charter::hir::Provenance::User)
+            .map(|s| s.name.as_str())
+            .collect();
+        let error = LocationError {
+            name: name.clone(),
+            help: format!(
+                "name the old version's constants and variables: {}",
+                names.join(", ")
+            ),
+        };
+        to_stderr(&report::render(&error, &no_source, color));
+        return Exit::Invalid;
+    }
     let options = charter::diff::Options {
         overrides: args.solve.overrides(),
         locations: args.on.clone(),
     };
-    let compared =
-        charter::with_stack(|| charter::diff::diff(&old.charter, &new.charter, &options));
-    let compared = match compared {
-        Ok(compared) => compared,
-        Err(error) => {
-            to_stderr(&crate::output::option_refused(
-                &error,
-                &old.source.name,
-                color,
-            ));
+    let (old_choices, new_choices): (Vec<_>, Vec<_>) =
+        (old.selections().collect(), new.selections().collect());
+    let pairs = match charter::diff::reading_pairs(&old_choices, &new_choices) {
+        Ok(pairs) => pairs,
+        Err(unpaired) => {
+            let error = ReadingsError {
+                choices: unpaired.join(", "),
+            };
+            to_stderr(&report::render(&error, &no_source, color));
             return Exit::Invalid;
         }
+    };
+    let mut compared = Vec::new();
+    for (old_charter, new_charter) in pairs {
+        let result =
+            charter::with_stack(|| charter::diff::diff(old_charter, new_charter, &options));
+        match result {
+            Ok(one) => compared.push((old_charter, new_charter, one)),
+            Err(error) => {
+                to_stderr(&crate::output::option_refused(&error, &old.source.name, color));
+                return Exit::Invalid;
+            }
+        }
+    }
+    // A version's name, with the readings it is compared under.
+    let named = |name: &str, charter: &charter::hir::Charter| match charter.reading_label() {
+        Some(readings) => format!("{name} under {readings}"),
+        None => name.to_string(),
     };
     let mut stdout = Output::new();
     match args.format {
         Format::Human => {
-            let text = report::diff(&compared, &old.source.name, &new.source.name);
+            let text: Vec<String> = compared
+                .iter()
+                .map(|(o, n, one)| {
+                    report::diff(
+                        one,
+                        &named(&old.source.name, o),
+                        &named(&new.source.name, n),
+                    )
+                })
+                .collect();
+            let text = text.join("\n");
             let _ = std::io::Write::write_all(&mut stdout, charter::printable(&text).as_bytes());
         }
         Format::Json => {
-            let entry = report::JsonDiff {
-                old: old.source.name.clone(),
-                new: new.source.name.clone(),
-                differs: compared.differs(),
-                diff: &compared,
-            };
-            let document = report::Json::new(JsonKind::Diff, vec![entry])
+            let entries = compared
+                .iter()
+                .map(|(o, n, one)| report::JsonDiff {
+                    old: old.source.name.clone(),
+                    new: new.source.name.clone(),
+                    old_reading: charter::verify::reading_of(o),
+                    new_reading: charter::verify::reading_of(n),
+                    differs: one.differs(),
+                    diff: one,
+                })
+                .collect();
+            let document = report::Json::new(JsonKind::Diff, entries)
                 .interrupted(crate::governor::interrupted());
             if !print_json(&mut stdout, &document) {
                 return Exit::Invalid;
             }
         }
     }
-    if compared.internal_error() {
+    if compared.iter().any(|(_, _, one)| one.internal_error()) {
         Exit::Invalid
-    } else if compared.differs() {
+    } else if compared.iter().any(|(_, _, one)| one.differs()) {
         Exit::Failed
     } else {
         Exit::Ok

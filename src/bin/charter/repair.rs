@@ -22,35 +22,52 @@ pub fn repair(args: &RepairArgs, color: Color) -> Exit {
         max: args.max,
         max_size: args.max_size,
     };
-    let answer = load_spec(&args.file, color).and_then(|spec| {
-        match charter::repair::repair(&spec.charter, &args.property, &overrides, options) {
-            Ok(answer) => Some((spec, answer)),
+    // A spec with readings is repaired under each choice of readings (a
+    // property may fail under one and hold under another).
+    let Some(spec) = load_spec(&args.file, color) else {
+        return invalid(args, &name, &mut stdout);
+    };
+    let mut answers = Vec::new();
+    for charter in spec.selections() {
+        match charter::repair::repair(charter, &args.property, &overrides, options) {
+            Ok(answer) => answers.push(answer),
             Err(error) => {
                 to_stderr(&report::render(&error, &spec.source, color));
-                None
+                return invalid(args, &name, &mut stdout);
             }
         }
-    });
-    let exit = match &answer {
-        None => Exit::Invalid,
-        Some((_, answer)) if answer.original.internal_error() => Exit::Invalid,
-        Some((_, answer)) if answer.status == Status::NothingToRepair => Exit::Ok,
-        Some((_, answer)) if !answer.suggestions.is_empty() => Exit::Ok,
-        Some(_) => Exit::Failed,
-    };
+    }
+    let exit = answers
+        .iter()
+        .map(|answer| {
+            if answer.original.internal_error() {
+                Exit::Invalid
+            } else if answer.status == Status::NothingToRepair || !answer.suggestions.is_empty() {
+                Exit::Ok
+            } else {
+                Exit::Failed
+            }
+        })
+        .max()
+        .unwrap_or(Exit::Invalid);
     match args.format {
         Format::Human => {
-            if let Some((spec, answer)) = &answer {
-                let _ = write!(stdout, "{}", report::repair(answer, &spec.source));
-            }
+            let text: Vec<String> = answers
+                .iter()
+                .map(|answer| report::repair(answer, &spec.source))
+                .collect();
+            let _ = write!(stdout, "{}", text.join("\n"));
         }
         Format::Json => {
-            let file = JsonRepairFile {
-                file: name,
-                valid: answer.is_some(),
-                repair: answer.as_ref().map(|(_, answer)| answer),
-            };
-            let json = report::Json::new(JsonKind::Repair, vec![file])
+            let files = answers
+                .iter()
+                .map(|answer| JsonRepairFile {
+                    file: name.clone(),
+                    valid: true,
+                    repair: Some(answer),
+                })
+                .collect();
+            let json = report::Json::new(JsonKind::Repair, files)
                 .interrupted(crate::governor::interrupted());
             if !print_json(&mut stdout, &json) {
                 return Exit::Invalid;
@@ -58,4 +75,20 @@ pub fn repair(args: &RepairArgs, color: Color) -> Exit {
         }
     }
     exit
+}
+
+/// An invalid spec or a refused question: its diagnostic is on standard
+/// error already; JSON says the file is not valid.
+fn invalid(args: &RepairArgs, name: &str, stdout: &mut Output) -> Exit {
+    if args.format == Format::Json {
+        let file = JsonRepairFile {
+            file: name.to_string(),
+            valid: false,
+            repair: None,
+        };
+        let json = report::Json::new(JsonKind::Repair, vec![file])
+            .interrupted(crate::governor::interrupted());
+        print_json(stdout, &json);
+    }
+    Exit::Invalid
 }
