@@ -40,6 +40,8 @@ measure() {
   [ -n "${kb:-}" ] || { secs="> $wall"; kb=0; }
   local last
   last="$(grep -E '^  (counterexample|no counterexample|proved|unknown|no witness|witness)|Invariant .* is violated|No error has been found' "$out" | head -n 1 | tr '|' '/' | cut -c1-90)"
+  # Nothing recognised (a tool that failed to start, say): its last line.
+  [ -n "$last" ] || last="$(grep -v '^\s*$' "$out" | tail -n 1 | tr '|' '/' | cut -c1-90)"
   echo "| $secs | $(( ${kb:-0} / 1024 )) | $last |"
 }
 
