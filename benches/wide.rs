@@ -205,13 +205,23 @@ fn main() {
         &[100, 200, 500, 1000]
     };
     for &k in depths {
-        row(&me, "toy, check", ["toy", "-", "200", &k.to_string()], timeout);
+        row(
+            &me,
+            "toy, check",
+            ["toy", "-", "200", &k.to_string()],
+            timeout,
+        );
     }
     println!();
     println!("depth curve: UNSC rule-20 chain (`chain_terminates`), N = the spec's 20 members");
     header();
     let depths = if quick { 2..=5 } else { 2..=8 };
     for k in depths {
-        row(&me, "unsc chain_terminates", ["unsc", "-", "20", &k.to_string()], timeout);
+        row(
+            &me,
+            "unsc chain_terminates",
+            ["unsc", "-", "20", &k.to_string()],
+            timeout,
+        );
     }
 }
