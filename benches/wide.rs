@@ -19,6 +19,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::peak_memory_kib;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -40,44 +43,13 @@ fn wide(variant: &str, members: usize, prove: bool) -> String {
     }
 }
 
-/// The toy family with a coup possible only from step `depth - 1` on: the
-/// shortest counterexample has `depth` steps, so the search visits every
-/// depth below it.
-fn toy(members: usize, depth: usize) -> String {
-    format!(
-        r#"charter "Bench: exactly one chairman, {members} members, violation at {depth}"
-
-sort Member
-var chair: set Member = {{}}
-var clock: Int[0..{depth}] = 0
-event elect(m: Member)
-event adjourn
-event coup(m: Member)
-  requires clock >= {coup}
-
-clause coup_rule "A coup adds a second chairman."
-  on coup(m): chair' += m
-clause election "The elected member is the only chairman."
-  on elect(m): chair' = {{m}}
-clause time "Every event takes one step."
-  on any event: clock' = clock + 1
-
-assert one_chair "exactly one chairman once someone was elected":
-  always once elect implies exactly one m: Member. m in chair
-
-check one_chair depth {depth} scope Member = {members}
-"#,
-        coup = depth.saturating_sub(1)
-    )
-}
-
 /// Runs one case in this process and prints its figures on one line:
 /// seconds, peak KiB, verdict (tab-separated).
 fn run_case(kind: &str, variant: &str, members: usize, depth: usize, timeout: u64) {
     let (spec, only) = match kind {
         "wide" => (wide(variant, members, false), None),
         "wide-prove" => (wide(variant, members, true), None),
-        "toy" => (toy(members, depth), None),
+        "toy" => (common::chair_family(members, depth, Some(depth)), None),
         _ => (
             std::fs::read_to_string("specs/unsc-presidency.charter")
                 .expect("run from the crate's root"),
@@ -85,7 +57,11 @@ fn run_case(kind: &str, variant: &str, members: usize, depth: usize, timeout: u6
         ),
     };
     let loaded = charter::load(spec.as_bytes()).expect("the case parses");
-    let charter = loaded.checked.expect("the case checks").charter;
+    let mut charter = loaded.checked.expect("the case checks").charter;
+    // The toy family also has a `prove`: the curve is that of `check`.
+    charter
+        .commands
+        .retain(|c| matches!(c.kind, charter::hir::CommandKind::Check(_)));
     let mut overrides = Overrides::default();
     overrides.limits.budget = charter::budget::Budget::new(
         Some(Duration::from_secs(timeout)),
@@ -107,19 +83,6 @@ fn run_case(kind: &str, variant: &str, members: usize, depth: usize, timeout: u6
         None => "no command".to_string(),
     };
     println!("{seconds:.3}\t{}\t{verdict}", peak_memory_kib());
-}
-
-fn peak_memory_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 /// Runs one case in a child process and prints its row.
@@ -166,12 +129,7 @@ fn header() {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let timeout = args
-        .iter()
-        .position(|a| a == "--timeout")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(60u64);
+    let timeout = common::timeout_arg(&args);
     if let Some(i) = args.iter().position(|a| a == "--case") {
         let members = args[i + 3].parse().expect("members");
         let depth = args[i + 4].parse().expect("depth");
