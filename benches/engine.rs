@@ -19,43 +19,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::peak_memory_kib;
 use std::process::Command;
 use std::time::Instant;
 
 use charter::verify::{Overrides, Verdict};
-
-fn family(members: usize, depth: usize, violation: bool) -> String {
-    let coup_at = depth / 2;
-    let coup = if violation {
-        format!(
-            "event coup(m: Member)\n  requires clock >= {}\n\nclause coup_rule \"A coup adds a second chairman.\"\n  on coup(m): chair' += m\n",
-            coup_at.saturating_sub(1)
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        r#"charter "Bench: exactly one chairman, {members} members, depth {depth}"
-
-sort Member
-var chair: set Member = {{}}
-var clock: Int[0..{depth}] = 0
-event elect(m: Member)
-event adjourn
-{coup}
-clause election "The elected member is the only chairman."
-  on elect(m): chair' = {{m}}
-clause time "Every event takes one step."
-  on any event: clock' = clock + 1
-
-assert one_chair "exactly one chairman once someone was elected":
-  always once elect implies exactly one m: Member. m in chair
-
-check one_chair depth {depth} scope Member = {members}
-prove one_chair depth {depth} scope Member = {members}
-"#
-    )
-}
 
 /// The time-heavy family: the same chairmanship with a calendar of days,
 /// terms of at least six months between elections (a guard reading `last
@@ -175,7 +145,7 @@ fn run_case(
 ) {
     let spec = match family_name {
         "terms" => terms_family(members, depth, violation),
-        _ => family(members, depth, violation),
+        _ => common::chair_family(members, depth, violation.then_some(depth / 2)),
     };
     let started = Instant::now();
     let loaded = charter::load(spec.as_bytes()).expect("the family parses");
@@ -221,27 +191,9 @@ fn print_figures(front_end: std::time::Duration, solve: std::time::Duration, ver
     );
 }
 
-fn peak_memory_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let timeout = args
-        .iter()
-        .position(|a| a == "--timeout")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(60u64);
+    let timeout = common::timeout_arg(&args);
     if let Some(i) = args.iter().position(|a| a == "--case") {
         let members = args[i + 1].parse().expect("members");
         let depth = args[i + 2].parse().expect("depth");
