@@ -6,80 +6,27 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::common;
+use crate::common::wide::Spelling;
 use crate::explicit::by_both_engines;
 
-/// The wide family of `../shared/perf-cases` at `n` members: the natural
-/// spelling (`2 * #{…} > #{…}`, `support' = #voted`) or the bound-by-bound
-/// one (`forall c …`); with `bug`, suspensions lose their safeguard.
+/// The wide family at `n` members (see `common::wide`), proved (or
+/// refuted, with `bug`) and checked to depth 2n.
 fn wide(n: usize, natural: bool, bug: bool) -> String {
-    let safeguard = match (bug, natural) {
-        (true, _) => "",
-        (false, true) => "  requires 2 * (#suspended + 1) < #Member\n",
-        (false, false) => "  requires 2 * #suspended < #Member - 2\n",
-    };
-    let (support_var, adopt_guard, opening, adoption, property) = if natural {
-        (
-            format!("var support: Int[0..{n}] = 0\n"),
-            "  requires 2 * #{m: Member | m in voted and m not in suspended} > #{m: Member | m not in suspended}\n".to_string(),
-            ", support' = 0",
-            ", support' = #voted",
-            "adopted implies 4 * support > #Member",
-        )
+    let spelling = if natural {
+        Spelling::Natural
     } else {
-        (
-            String::new(),
-            format!("  requires forall c: Int[0..{n}]. #{{m: Member | m not in suspended}} >= c\n    implies 2 * #{{m: Member | m in voted and m not in suspended}} > c\n"),
-            "",
-            "",
-            "adopt implies 4 * #voted > #Member",
-        )
+        Spelling::Bound
     };
     let depth = 2 * n;
     let verb = if bug { "check" } else { "prove" };
-    format!(
-        r#"charter "Wide: suspensions and votes on a motion"
-
-sort Member
-var suspended: set Member = {{}}
-var voted: set Member = {{}}
-var open: Bool = false
-var adopted: Bool = false
-{support_var}
-event open_motion
-  requires not open
-event vote(m: Member)
-  requires open
-  requires m not in suspended
-  requires m not in voted
-event suspend(m: Member)
-  requires m not in suspended
-{safeguard}event reinstate(m: Member)
-  requires m in suspended
-event adopt
-  requires open
-{adopt_guard}
-clause opening "A new motion starts with no votes and is not adopted."
-  on open_motion: open' = true, voted' = {{}}, adopted' = false{opening}
-clause voting "A member in good standing may vote once on the open motion."
-  on vote(m): voted' += m
-clause suspension "A suspended member's vote is struck."
-  on suspend(m): suspended' += m, voted' -= m
-clause reinstatement "A suspended member may be reinstated."
-  on reinstate(m): suspended' -= m
-clause adoption "A motion is adopted when a majority of the members in good standing voted for it."
-  on adopt: open' = false, adopted' = true{adoption}
-
-lemma no_suspended_votes "only members in good standing have a recorded vote":
-  always forall m: Member. m in voted implies m not in suspended
-lemma minority_suspended "fewer than half of the members are suspended":
-  always 2 * #suspended < #Member
-
-assert quarter_support "an adopted motion had the votes of more than a quarter of all members":
-  always {property}
-
-{verb} quarter_support depth {depth} scope Member = {n}
-check quarter_support depth {depth} scope Member = {n}
-"#
+    common::wide::wide(
+        n,
+        spelling,
+        bug,
+        &format!(
+            "{verb} quarter_support depth {depth} scope Member = {n}\ncheck quarter_support depth {depth} scope Member = {n}"
+        ),
     )
 }
 

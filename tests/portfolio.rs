@@ -10,57 +10,15 @@ use charter::verify::{self, DecidedBy, Outcome, Overrides, UnknownReason, Verdic
 
 use crate::common;
 
-/// The wide family (members with suspensions and votes; a count against a
-/// count as a guard), `n` members, with its two lemmas and one command.
+/// The wide family (see `common::wide`), `n` members, with its two lemmas,
+/// an assertion that fails (`few_votes`) and one command.
 fn wide(n: usize, command: &str) -> String {
-    format!(
-        r#"charter "Wide: {n} members"
-
-sort Member
-var suspended: set Member = {{}}
-var voted: set Member = {{}}
-var open: Bool = false
-var adopted: Bool = false
-var support: Int[0..{n}] = 0
-
-event open_motion
-  requires not open
-event vote(m: Member)
-  requires open
-  requires m not in suspended
-  requires m not in voted
-event suspend(m: Member)
-  requires m not in suspended
-  requires 2 * (#suspended + 1) < #Member
-event reinstate(m: Member)
-  requires m in suspended
-event adopt
-  requires open
-  requires 2 * #{{m: Member | m in voted and m not in suspended}} > #{{m: Member | m not in suspended}}
-
-clause opening "A new motion starts with no votes and is not adopted."
-  on open_motion: open' = true, voted' = {{}}, adopted' = false, support' = 0
-clause voting "A member in good standing may vote once on the open motion."
-  on vote(m): voted' += m
-clause suspension "A suspended member's vote is struck."
-  on suspend(m): suspended' += m, voted' -= m
-clause reinstatement "A suspended member may be reinstated."
-  on reinstate(m): suspended' -= m
-clause adoption "A motion is adopted when a majority of the members in good standing voted for it."
-  on adopt: open' = false, adopted' = true, support' = #voted
-
-lemma no_suspended_votes "only members in good standing have a recorded vote":
-  always forall m: Member. m in voted implies m not in suspended
-lemma minority_suspended "fewer than half of the members are suspended":
-  always 2 * #suspended < #Member
-
-assert quarter_support "an adopted motion had the votes of more than a quarter of all members":
-  always adopted implies 4 * support > #Member
-assert few_votes "fewer than three members voted":
-  always #voted < 3
-
-{command}
-"#
+    let few_votes = "assert few_votes \"fewer than three members voted\":\n  always #voted < 3";
+    common::wide::wide(
+        n,
+        common::wide::Spelling::Natural,
+        false,
+        &format!("{few_votes}\n\n{command}"),
     )
 }
 

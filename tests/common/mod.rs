@@ -5,6 +5,7 @@
 pub mod html;
 pub mod spans;
 pub mod verified;
+pub mod wide;
 
 use std::path::Path;
 

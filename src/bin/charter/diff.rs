@@ -99,7 +99,11 @@ pub fn diff(args: &DiffArgs, color: Color) -> Exit {
         match result {
             Ok(one) => compared.push((old_charter, new_charter, one)),
             Err(error) => {
-                to_stderr(&crate::output::option_refused(&error, &old.source.name, color));
+                to_stderr(&crate::output::option_refused(
+                    &error,
+                    &old.source.name,
+                    color,
+                ));
                 return Exit::Invalid;
             }
         }
