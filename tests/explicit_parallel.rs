@@ -10,7 +10,7 @@ use charter::explore::{self, Found, Limits, Target};
 use crate::common::checked;
 
 /// The wide family at 7 members: levels of hundreds of states (more than
-/// one thread's share), a violation at depth 8 with the bug planted.
+/// one thread's share), a violation at depth 9 with the bug planted.
 fn wide(safeguard: &str) -> String {
     format!(
         r#"charter "wide"
@@ -78,7 +78,7 @@ fn a_violation_is_the_same_shortest_history_on_one_thread_or_several() {
     let Found::Target(history) = &serial else {
         panic!("expected a violation, got {serial:?}");
     };
-    assert_eq!(history.steps.len(), 8);
+    assert_eq!(history.steps.len(), 9);
     for workers in [2, 3] {
         assert_eq!(
             search(&source, workers, 1_000_000),
