@@ -21,6 +21,7 @@ mod differential;
 mod editor_grammar;
 mod exceptions;
 mod explicit;
+mod explicit_parallel;
 mod files;
 mod fmt;
 mod fn_params;

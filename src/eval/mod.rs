@@ -130,6 +130,17 @@ impl<'h> Model<'h> {
         }
     }
 
+    /// A copy for another thread (a model is not shared between threads:
+    /// its overflow flag is not atomic); its flag starts clear.
+    pub fn fork(&self) -> Model<'h> {
+        Model {
+            charter: self.charter,
+            sizes: self.sizes.clone(),
+            overflow: std::cell::Cell::new(false),
+            overriders: self.overriders.clone(),
+        }
+    }
+
     /// Whether an integer result outside i64 was met (and stood in as 0):
     /// then what was evaluated is not exact. The checker's ranges rule it
     /// out; replay and the explicit engine refuse to conclude if it occurs.

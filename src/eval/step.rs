@@ -276,6 +276,32 @@ impl Model<'_> {
         Ok(applied)
     }
 
+    /// Whether every guard (`requires`) of the occurrence's event holds in
+    /// `state`, read without a next state or a past: what
+    /// [`Model::check_step`] tests first, so that a search can pass over a
+    /// disabled event before it builds any successor. Only for guards that
+    /// read neither a primed name nor the past (the caller knows which).
+    pub fn guards_hold(&self, state: &State, occurrence: &Occurrence) -> bool {
+        let Some(event) = self.charter.events.get(occurrence.event.0) else {
+            return false;
+        };
+        let mut evaluator = Evaluator {
+            model: self,
+            scene: Scene {
+                states: std::slice::from_ref(state),
+                steps: &[],
+                now: 0,
+                next: None,
+            },
+            env: vec![None; self.charter.locals.len()],
+            monitor: None,
+        };
+        for (param, value) in event.params.iter().zip(&occurrence.args) {
+            evaluator.env[param.0] = Some(value.clone());
+        }
+        event.requires.iter().all(|g| evaluator.truth(&g.body, 0))
+    }
+
     /// One applicable effect, its slots known: unless every slot it
     /// assigns is overridden (by a clause above it assigning that slot in
     /// this step), it fired and its value must fit its target; its
@@ -349,15 +375,21 @@ impl Model<'_> {
     /// overrides, so that on the slots both assign its own prevail.
     pub fn applicable_effects(&self, state: &State, occurrence: &Occurrence) -> Vec<Assignment> {
         let states = std::slice::from_ref(state);
-        let mut dated = state.clone();
-        if let (Some(calendar), Some(date)) = (&self.charter.calendar, occurrence.args.last()) {
-            dated.cells[calendar.now.0][0] = date.clone();
-        }
+        let dated;
+        let next = match (&self.charter.calendar, occurrence.args.last()) {
+            (Some(calendar), Some(date)) => {
+                let mut with_date = state.clone();
+                with_date.cells[calendar.now.0][0] = date.clone();
+                dated = with_date;
+                &dated
+            }
+            _ => state,
+        };
         let scene = Scene {
             states,
             steps: &[],
             now: 0,
-            next: Some(&dated),
+            next: Some(next),
         };
         let mut evaluator = Evaluator {
             model: self,

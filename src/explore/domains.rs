@@ -6,7 +6,7 @@
 //! it is built; the products themselves are walked one combination at a
 //! time, and only the lawful states are kept.
 
-use super::rules::{assignable, reads_next};
+use super::rules::{assignable, guards_read_state_only, reads_next};
 use super::{Found, Watch};
 use crate::eval::{self, History, Model, Occurrence, State, Value};
 use crate::hir::*;
@@ -106,7 +106,7 @@ pub fn all_values(
 /// values is refused by name, and more than `max` combinations exceed the
 /// state budget, so what is listed stays within a few lists of at most
 /// [`MAX_VALUES`] values each.
-struct Lists {
+pub struct Lists {
     lists: Vec<(Type, Vec<Value>)>,
     /// Per slot, its list.
     of_slot: Vec<usize>,
@@ -414,37 +414,130 @@ pub fn successors(
     watch: &Watch,
     depth: usize,
 ) -> Result<Vec<State>, Found> {
+    let plan = Plan::of_event(model, occurrence.event, watch.max_states)?;
+    let mut scratch = Scratch::new(state.clone());
     let mut lawful = Vec::new();
-    let consider = |next: State, lawful: &mut Vec<State>| {
-        let history = History {
-            states: vec![state.clone(), next],
-            steps: vec![occurrence.clone()],
-        };
-        if model.check_step(&history, 0).is_ok() {
-            lawful.extend(history.states.into_iter().nth(1));
-        }
-    };
-    consider(direct_successor(model, state, occurrence), &mut lawful);
-    if reads_next(model, occurrence.event) {
-        // Try every value of every location an applicable effect may
-        // assign (over-approximated by the event's effects and the
-        // `any event` ones), with the others kept.
-        let slots = assignable(model, occurrence.event);
-        let lists = slot_lists(model, &slots, watch.max_states)?;
-        let mut product = lists.product();
-        while let Some(values) = product.next() {
-            let mut next = state.clone();
-            for ((index, cell), value) in slots.iter().zip(values) {
-                next.cells[*index][*cell] = value.clone();
+    plan.successors(model, &mut scratch, occurrence, watch, depth, &mut lawful)?;
+    Ok(lawful)
+}
+
+/// What is known of an event before any state: whether its guards read
+/// the state alone, and, where an applicable rule reads the next state,
+/// the values of the locations its effects may assign.
+pub struct Plan {
+    guards_read_state_only: bool,
+    assignable: Option<(Vec<(usize, usize)>, Lists)>,
+}
+
+impl Plan {
+    fn of_event(model: &Model, event: EventId, max: usize) -> Result<Plan, Found> {
+        let assignable = match reads_next(model, event) {
+            true => {
+                let slots = assignable(model, event);
+                let lists = slot_lists(model, &slots, max)?;
+                Some((slots, lists))
             }
-            consider(next, &mut lawful);
-            watch.holding(lawful.len(), depth)?;
-            watch.tick(depth)?;
+            false => None,
+        };
+        Ok(Plan {
+            guards_read_state_only: guards_read_state_only(model.charter, event),
+            assignable,
+        })
+    }
+
+    /// Per event of the charter, its plan.
+    pub fn of_charter(model: &Model, max: usize) -> Result<Vec<Plan>, Found> {
+        (0..model.charter.events.len())
+            .map(|e| Plan::of_event(model, EventId(e), max))
+            .collect()
+    }
+
+    /// Appends to `out` the lawful states after `occurrence` in the state
+    /// `scratch` holds, sorted, each once. A disabled event (a guard false
+    /// in the state) builds no candidate; a candidate is checked in place,
+    /// the state before not copied for it.
+    pub fn successors(
+        &self,
+        model: &Model,
+        scratch: &mut Scratch,
+        occurrence: &Occurrence,
+        watch: &Watch,
+        depth: usize,
+        out: &mut Vec<State>,
+    ) -> Result<(), Found> {
+        let from = out.len();
+        if self.guards_read_state_only && !model.guards_hold(&scratch.history.states[0], occurrence)
+        {
+            return Ok(());
+        }
+        let direct = direct_successor(model, &scratch.history.states[0], occurrence);
+        scratch.consider(model, direct, occurrence, out);
+        if let Some((slots, lists)) = &self.assignable {
+            // Try every value of every location an applicable effect may
+            // assign (over-approximated by the event's effects and the
+            // `any event` ones), with the others kept.
+            let mut product = lists.product();
+            while let Some(values) = product.next() {
+                let mut next = scratch.history.states[0].clone();
+                for ((index, cell), value) in slots.iter().zip(values) {
+                    next.cells[*index][*cell] = value.clone();
+                }
+                scratch.consider(model, next, occurrence, out);
+                watch.holding(out.len() - from, depth)?;
+                watch.tick(depth)?;
+            }
+            out[from..].sort();
+            let mut kept = from;
+            for i in from..out.len() {
+                if i == from || out[i] != out[kept - 1] {
+                    out.swap(kept, i);
+                    kept += 1;
+                }
+            }
+            out.truncate(kept);
+        }
+        Ok(())
+    }
+}
+
+/// A history of one step whose first state is the state successors are
+/// sought of: each candidate is checked in it in turn.
+pub struct Scratch {
+    history: History,
+}
+
+impl Scratch {
+    pub fn new(state: State) -> Scratch {
+        Scratch {
+            history: History {
+                states: vec![state],
+                steps: Vec::new(),
+            },
         }
     }
-    lawful.sort();
-    lawful.dedup();
-    Ok(lawful)
+
+    /// Makes `state` the one successors are sought of.
+    pub fn set(&mut self, state: State) {
+        self.history.states.truncate(1);
+        self.history.states[0] = state;
+    }
+
+    fn consider(
+        &mut self,
+        model: &Model,
+        next: State,
+        occurrence: &Occurrence,
+        out: &mut Vec<State>,
+    ) {
+        let history = &mut self.history;
+        history.states.truncate(1);
+        history.states.push(next);
+        history.steps.clear();
+        history.steps.push(occurrence.clone());
+        if model.check_step(history, 0).is_ok() {
+            out.extend(history.states.pop());
+        }
+    }
 }
 
 /// The state the applicable effects give when none reads the next state:

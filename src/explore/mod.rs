@@ -17,6 +17,21 @@
 //! one of memory; and the search stops at the run's time limit. Each limit
 //! reached is a [`Found`] that names it.
 //!
+//! Memory per node: its packed bytes (the wide family at 12 members: 9),
+//! 8 for where they end, 4 for its parent, 4 for the step into it, and a
+//! slot of the visited set (4 bytes at a load between a quarter and a
+//! half: 8 to 16): about 35 to 45 bytes for the wide family. The visited
+//! set compares the packed bytes, not fingerprints, so no verdict rests on
+//! a hash: the bytes are kept anyway (a level is expanded from them, and a
+//! history is read back from them), so exactness costs one short compare.
+//!
+//! Successors: an event whose guards read only the state is passed over
+//! where a guard is false before any candidate is built; a candidate is
+//! checked against the state before without copying it; and where the
+//! goal does not read the past a new node is looked up before the goal is
+//! evaluated. The nodes of a level are expanded by [`Limits::workers`]
+//! threads in rounds and stored in serial order (see `run`).
+//!
 //! This file: the search; `domains.rs`: what it enumerates; `rules.rs`:
 //! what the rules say about an event; `pack.rs`: a node as bytes;
 //! `store.rs`: the visited set and parent pointers.
@@ -33,7 +48,7 @@ use serde::Serialize;
 
 use crate::eval::{self, History, Model, Monitors, Occurrence, State};
 use crate::hir::*;
-use domains::{initial_states, successors, Occurrences};
+use domains::{initial_states, Occurrences, Plan, Scratch};
 use store::{Full, Store};
 
 pub use domains::{MAX_CELLS, MAX_VALUES};
@@ -88,6 +103,9 @@ pub struct Limits {
     pub max_memory: usize,
     /// The run's budget: its clock and its stop signal.
     pub budget: Budget,
+    /// Threads that expand the nodes of a level side by side (1: the
+    /// caller's alone). The result is the same whatever their number.
+    pub workers: usize,
 }
 
 impl Limits {
@@ -97,9 +115,13 @@ impl Limits {
             max_states,
             max_memory: usize::try_from(budget.max_memory() / 2).unwrap_or(usize::MAX),
             budget: budget.clone(),
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_WORKERS)),
         }
     }
 }
+
+/// Most threads a search expands nodes on.
+const MAX_WORKERS: usize = 4;
 
 /// What the search is for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -206,11 +228,12 @@ pub fn search(
     depth: Option<usize>,
     limits: &Limits,
 ) -> Found {
-    let (Ok(found) | Err(found)) = run(model, goal, antecedent, target, depth, limits);
+    let mut forks: Vec<Model> = (1..limits.workers.max(1)).map(|_| model.fork()).collect();
+    let (Ok(found) | Err(found)) = run(model, &mut forks, goal, antecedent, target, depth, limits);
     // Arithmetic is exact within i64, which the checker's ranges keep every
     // integer expression to; should a result ever leave it, nothing found
     // is trusted.
-    if model.overflowed() {
+    if model.overflowed() || forks.iter().any(Model::overflowed) {
         return Found::Unsupported {
             what: "an integer result outside the 64-bit integers charter computes with".into(),
         };
@@ -218,25 +241,205 @@ pub fn search(
     found
 }
 
-/// The search proper: the nodes of one depth after another, each stored
-/// packed; the nodes of depth `level` are those numbered from
-/// `level_start` up to the number of the first node of the next.
-struct Search<'a, 'h> {
-    model: &'a Model<'h>,
+/// Nodes of a level that one round expands, per worker: enough to keep
+/// both cores busy between two merges, few enough that the candidates
+/// held at once stay small beside the store.
+const ROUND: usize = 1024;
+
+/// A level this small is expanded by the caller's thread alone.
+const ALONE: usize = 64;
+
+/// What the workers share while they expand nodes: read only; the store
+/// grows between rounds, on the caller's thread.
+struct Ctx<'a> {
     goal: &'a Expr,
     antecedent: Option<&'a Expr>,
     target: Target,
+    /// Whether the goal reads `happened` (the step into a node is part of
+    /// it).
     happened: bool,
-    shape: pack::Shape,
+    /// Whether the goal reads the past (a node's monitors are part of it,
+    /// and known only once the goal is evaluated).
+    past: bool,
+    shape: &'a pack::Shape,
+    store: &'a Store,
+    watch: &'a Watch,
+    occurrences: &'a Occurrences,
+    /// The occurrences built once, when there are few.
+    built: &'a [Occurrence],
+    plans: &'a [Plan],
+}
+
+/// The new nodes one worker found, in the order a single thread finds
+/// them: packed one after another in `bytes`.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    found: Vec<Candidate>,
+    /// What stopped the worker, after the candidates found before it.
+    error: Option<Found>,
+}
+
+struct Candidate {
+    end: usize,
+    parent: Option<usize>,
+    step: Option<usize>,
+    is_target: bool,
+    antecedent: bool,
+}
+
+impl Ctx<'_> {
+    /// Expands the nodes `range` of the level `level`.
+    fn expand(&self, model: &Model, range: std::ops::Range<usize>, level: usize) -> Batch {
+        let mut batch = Batch::default();
+        if let Err(found) = self.expand_into(model, range, level, &mut batch) {
+            batch.error = Some(found);
+        }
+        batch
+    }
+
+    fn expand_into(
+        &self,
+        model: &Model,
+        range: std::ops::Range<usize>,
+        level: usize,
+        batch: &mut Batch,
+    ) -> Result<(), Found> {
+        let mut local = Seen::default();
+        let mut scratch = None::<Scratch>;
+        let mut next = Vec::new();
+        for index in range {
+            let (state, monitors, _) = unpack(self.shape, self.store, index)?;
+            let scratch = match &mut scratch {
+                Some(scratch) => {
+                    scratch.set(state);
+                    scratch
+                }
+                None => scratch.insert(Scratch::new(state)),
+            };
+            for number in 0..self.occurrences.len() {
+                self.watch.tick(level)?;
+                let built;
+                let occurrence = match self.built.get(number) {
+                    Some(occurrence) => occurrence,
+                    None => {
+                        built = self.occurrences.get(number);
+                        &built
+                    }
+                };
+                let plan = &self.plans[occurrence.event.0];
+                plan.successors(model, scratch, occurrence, self.watch, level, &mut next)?;
+                for successor in next.drain(..) {
+                    let parent = Some((index, &monitors));
+                    let step = Some((number, occurrence));
+                    self.consider(model, successor, parent, step, batch, &mut local)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A node found: kept in `batch` unless the store or the batch has it.
+    /// Where the goal does not read the past, the node is known (and
+    /// looked up) before the goal is evaluated, so that a node seen
+    /// before costs no evaluation.
+    fn consider(
+        &self,
+        model: &Model,
+        state: State,
+        parent: Option<(usize, &Monitors)>,
+        step: Option<(usize, &Occurrence)>,
+        batch: &mut Batch,
+        local: &mut Seen,
+    ) -> Result<(), Found> {
+        let before = parent.map(|(_, m)| m);
+        let last = step.map(|(_, occurrence)| occurrence);
+        let number = step.map(|(number, _)| number).filter(|_| self.happened);
+        let key = &mut local.key;
+        let pack = |monitors: &Monitors, key: &mut Vec<u8>| {
+            self.shape
+                .pack(&state, monitors, number, key)
+                .ok_or_else(|| Found::Unsupported {
+                    what: "a state with a value outside its type".into(),
+                })
+        };
+        if !self.past {
+            pack(&Monitors::new(), key)?;
+            if self.store.contains(key) || local.keys.contains(key.as_slice()) {
+                return Ok(());
+            }
+        }
+        let Some((holds, monitors)) = model.eval_monitored(self.goal, &state, before, last) else {
+            return Err(Found::Unsupported {
+                what: "a past-time operator under a define whose arguments depend on the state"
+                    .into(),
+            });
+        };
+        if self.past {
+            pack(&monitors, key)?;
+            if self.store.contains(key) || local.keys.contains(key.as_slice()) {
+                return Ok(());
+            }
+        }
+        let antecedent = self.antecedent.is_some_and(|a| {
+            matches!(
+                model.eval_monitored(a, &state, before, last),
+                Some((true, _))
+            )
+        });
+        local.keys.insert(key.clone());
+        batch.bytes.extend_from_slice(key);
+        batch.found.push(Candidate {
+            end: batch.bytes.len(),
+            parent: parent.map(|(p, _)| p),
+            step: step.map(|(s, _)| s),
+            is_target: match self.target {
+                Target::Violation => !holds,
+                Target::Witness => holds,
+            },
+            antecedent,
+        });
+        Ok(())
+    }
+}
+
+/// The nodes a worker has found in a round (their bytes), and the bytes
+/// of the node in hand.
+#[derive(Default)]
+struct Seen {
+    keys: std::collections::HashSet<Vec<u8>>,
+    key: Vec<u8>,
+}
+
+fn unpack(
+    shape: &pack::Shape,
+    store: &Store,
+    index: usize,
+) -> Result<(State, Monitors, Option<usize>), Found> {
+    shape
+        .unpack(store.node(index))
+        .ok_or_else(|| Found::Unsupported {
+            what: "a stored state that does not unpack".into(),
+        })
+}
+
+/// The search proper: the nodes of one depth after another, each stored
+/// packed; the nodes of depth `level` are those numbered from
+/// `level_start` up to the number of the first node of the next. A level
+/// is expanded in rounds, each round's nodes split among the workers in
+/// consecutive ranges; the new nodes they find are then stored in the
+/// order of their ranges, which is the order one thread finds them in: so
+/// the numbering, the first target met, every limit met and every history
+/// are those of a single thread, whatever the number of workers.
+struct Search {
+    antecedent_at: Option<usize>,
     store: Store,
     watch: Watch,
-    occurrences: Occurrences,
-    antecedent_at: Option<usize>,
-    key: Vec<u8>,
 }
 
 fn run(
     model: &Model,
+    forks: &mut [Model],
     goal: &Expr,
     antecedent: Option<&Expr>,
     target: Target,
@@ -254,23 +457,56 @@ fn run(
         .iter()
         .map(|decl| (decl.ty.clone(), domains::cells(model, &decl.args) as usize))
         .collect();
+    let shape = pack::Shape::new(model, shape_cells);
+    let occurrences = Occurrences::new(model, limits.max_states)?;
+    let built: Vec<Occurrence> = match occurrences.len() <= 1 << 12 {
+        true => (0..occurrences.len()).map(|n| occurrences.get(n)).collect(),
+        false => Vec::new(),
+    };
+    let plans = Plan::of_charter(model, limits.max_states)?;
     let mut search = Search {
-        model,
-        goal,
-        antecedent,
-        target,
-        happened: rules::mentions_happened(model.charter, goal),
-        shape: pack::Shape::new(model, shape_cells),
+        antecedent_at: None,
         store: Store::new(),
         watch,
-        occurrences: Occurrences::new(model, limits.max_states)?,
-        antecedent_at: None,
-        key: Vec::new(),
     };
-    for state in initial {
-        if let Some(index) = search.visit(state, None, None, 0)? {
-            return Ok(Found::Target(search.history(index)?));
+    let happened = rules::mentions_happened(model.charter, goal);
+    let past = rules::mentions_past(model.charter, goal);
+    // The workers' view, taken anew each round (the store grows between).
+    macro_rules! ctx {
+        () => {
+            Ctx {
+                goal,
+                antecedent,
+                target,
+                happened,
+                past,
+                shape: &shape,
+                store: &search.store,
+                watch: &search.watch,
+                occurrences: &occurrences,
+                built: &built,
+                plans: &plans,
+            }
+        };
+    }
+    let mut batch = Batch::default();
+    {
+        let ctx = ctx!();
+        let mut local = Seen::default();
+        for state in initial {
+            if let Err(found) = ctx.consider(model, state, None, None, &mut batch, &mut local) {
+                batch.error = Some(found);
+                break;
+            }
         }
+    }
+    if let Some(found) = search.merge(batch, 0)? {
+        return Ok(Found::Target(history(
+            &shape,
+            &search.store,
+            &occurrences,
+            found,
+        )?));
     }
     let mut level_start = 0;
     let mut level: usize = 0;
@@ -290,113 +526,120 @@ fn run(
                 antecedent_at: search.antecedent_at,
             });
         }
-        for index in level_start..level_end {
-            let (state, monitors, _) = search.unpack(index)?;
-            for number in 0..search.occurrences.len() {
-                search.watch.tick(level)?;
-                let occurrence = search.occurrences.get(number);
-                let next = successors(model, &state, &occurrence, &search.watch, level)?;
-                for successor in next {
-                    let parent = Some((index, &monitors));
-                    let step = Some((number, &occurrence));
-                    if let Some(found) = search.visit(successor, parent, step, level + 1)? {
-                        return Ok(Found::Target(search.history(found)?));
-                    }
+        let workers = forks.len() + 1;
+        let mut at = level_start;
+        while at < level_end {
+            let round_end = level_end.min(at + ROUND * workers);
+            let batches: Vec<Batch> = {
+                let ctx = ctx!();
+                if round_end - at <= ALONE || workers == 1 {
+                    vec![ctx.expand(model, at..round_end, level)]
+                } else {
+                    let part = (round_end - at).div_ceil(workers);
+                    let range = |w: usize| {
+                        (at + w * part).min(round_end)..(at + (w + 1) * part).min(round_end)
+                    };
+                    std::thread::scope(|scope| {
+                        let ctx = &ctx;
+                        let handles: Vec<_> = forks
+                            .iter_mut()
+                            .enumerate()
+                            .map(|(w, fork)| {
+                                let range = range(w + 1);
+                                scope.spawn(move || ctx.expand(fork, range, level))
+                            })
+                            .collect();
+                        let mut batches = vec![ctx.expand(model, range(0), level)];
+                        for handle in handles {
+                            match handle.join() {
+                                Ok(batch) => batches.push(batch),
+                                Err(panic) => std::panic::resume_unwind(panic),
+                            }
+                        }
+                        batches
+                    })
+                }
+            };
+            for batch in batches {
+                if let Some(found) = search.merge(batch, level + 1)? {
+                    return Ok(Found::Target(history(
+                        &shape,
+                        &search.store,
+                        &occurrences,
+                        found,
+                    )?));
                 }
             }
+            at = round_end;
         }
         level_start = level_end;
         level += 1;
     }
 }
 
-impl Search<'_, '_> {
-    /// Examines a node found at `depth`: stores it if it is new, and says
-    /// whether the search ends there (its number).
-    fn visit(
-        &mut self,
-        state: State,
-        parent: Option<(usize, &Monitors)>,
-        step: Option<(usize, &Occurrence)>,
-        depth: usize,
-    ) -> Result<Option<usize>, Found> {
-        let model = self.model;
-        let before = parent.map(|(_, m)| m);
-        let last = step.map(|(_, occurrence)| occurrence);
-        let step = step.map(|(number, _)| number);
-        let Some((holds, monitors)) = model.eval_monitored(self.goal, &state, before, last) else {
-            return Err(Found::Unsupported {
-                what: "a past-time operator under a define whose arguments depend on the state"
-                    .into(),
-            });
-        };
-        if let Some(antecedent) = self.antecedent {
-            if let Some((true, _)) = model.eval_monitored(antecedent, &state, before, last) {
+impl Search {
+    /// Stores the new nodes of a batch found at `depth`, in order; says
+    /// whether the search ends at one (its number), or why it stops.
+    fn merge(&mut self, batch: Batch, depth: usize) -> Result<Option<usize>, Found> {
+        let mut start = 0;
+        for candidate in &batch.found {
+            let key = &batch.bytes[start..candidate.end];
+            start = candidate.end;
+            if self.store.contains(key) {
+                continue;
+            }
+            if self.store.len() >= self.watch.max_states {
+                return Err(Found::Budget {
+                    max: self.watch.max_states,
+                });
+            }
+            let budget = self.watch.max_memory;
+            let index = match self
+                .store
+                .insert(key, candidate.parent, candidate.step, budget)
+            {
+                Ok(index) => index,
+                Err(Full::Memory) => return Err(self.watch.memory(self.store.len(), depth)),
+                Err(Full::Numbers) => {
+                    return Err(Found::Budget {
+                        max: self.store.len(),
+                    })
+                }
+            };
+            self.watch.stored = self.store.allocated();
+            self.watch.nodes = self.store.len();
+            if candidate.antecedent {
                 self.antecedent_at = Some(self.antecedent_at.map_or(depth, |d| d.min(depth)));
             }
-        }
-        let last = if self.happened { step } else { None };
-        if self
-            .shape
-            .pack(&state, &monitors, last, &mut self.key)
-            .is_none()
-        {
-            return Err(Found::Unsupported {
-                what: "a state with a value outside its type".into(),
-            });
-        }
-        if self.store.contains(&self.key) {
-            return Ok(None);
-        }
-        if self.store.len() >= self.watch.max_states {
-            return Err(Found::Budget {
-                max: self.watch.max_states,
-            });
-        }
-        let budget = self.watch.max_memory;
-        let index = match self
-            .store
-            .insert(&self.key, parent.map(|(p, _)| p), step, budget)
-        {
-            Ok(index) => index,
-            Err(Full::Memory) => return Err(self.watch.memory(self.store.len(), depth)),
-            Err(Full::Numbers) => {
-                return Err(Found::Budget {
-                    max: self.store.len(),
-                })
+            if candidate.is_target {
+                return Ok(Some(index));
             }
-        };
-        self.watch.stored = self.store.allocated();
-        self.watch.nodes = self.store.len();
-        let is_target = match self.target {
-            Target::Violation => !holds,
-            Target::Witness => holds,
-        };
-        Ok(is_target.then_some(index))
-    }
-
-    fn unpack(&self, index: usize) -> Result<(State, Monitors, Option<usize>), Found> {
-        self.shape
-            .unpack(self.store.node(index))
-            .ok_or_else(|| Found::Unsupported {
-                what: "a stored state that does not unpack".into(),
-            })
-    }
-
-    /// The path from an initial node to `index`, by parent pointers.
-    fn history(&self, index: usize) -> Result<History, Found> {
-        let mut states = Vec::new();
-        let mut steps = Vec::new();
-        let mut at = Some(index);
-        while let Some(i) = at {
-            states.push(self.unpack(i)?.0);
-            if let Some(step) = self.store.step(i) {
-                steps.push(self.occurrences.get(step));
-            }
-            at = self.store.parent(i);
         }
-        states.reverse();
-        steps.reverse();
-        Ok(History { states, steps })
+        match batch.error {
+            Some(found) => Err(found),
+            None => Ok(None),
+        }
     }
+}
+
+/// The path from an initial node to `index`, by parent pointers.
+fn history(
+    shape: &pack::Shape,
+    store: &Store,
+    occurrences: &Occurrences,
+    index: usize,
+) -> Result<History, Found> {
+    let mut states = Vec::new();
+    let mut steps = Vec::new();
+    let mut at = Some(index);
+    while let Some(i) = at {
+        states.push(unpack(shape, store, i)?.0);
+        if let Some(step) = store.step(i) {
+            steps.push(occurrences.get(step));
+        }
+        at = store.parent(i);
+    }
+    states.reverse();
+    steps.reverse();
+    Ok(History { states, steps })
 }

@@ -16,7 +16,7 @@ pub struct Shape {
     cells: Vec<(Type, usize)>,
     /// The address of each monitored subformula seen, by its number in the
     /// packed bytes (addresses are long; there are few subformulas).
-    operands: std::cell::RefCell<Vec<usize>>,
+    operands: std::sync::Mutex<Vec<usize>>,
     /// Element domain sizes by sort, for sets and positions.
     sizes: Vec<usize>,
 }
@@ -25,7 +25,7 @@ impl Shape {
     pub fn new(model: &Model, cells: Vec<(Type, usize)>) -> Shape {
         Shape {
             cells,
-            operands: std::cell::RefCell::new(Vec::new()),
+            operands: std::sync::Mutex::new(Vec::new()),
             sizes: model.sizes.clone(),
         }
     }
@@ -52,7 +52,7 @@ impl Shape {
             }
         }
         varint(monitors.len() as u64, out);
-        let mut operands = self.operands.borrow_mut();
+        let mut operands = self.operands.lock().unwrap_or_else(|e| e.into_inner());
         for ((operand, bound), (a, b)) in monitors {
             let number = match operands.iter().position(|o| o == operand) {
                 Some(n) => n,
@@ -84,7 +84,7 @@ impl Shape {
             state.cells.push(cells);
         }
         let mut monitors = Monitors::new();
-        let operands = self.operands.borrow();
+        let operands = self.operands.lock().unwrap_or_else(|e| e.into_inner());
         for _ in 0..r.varint()? {
             let operand = *operands.get(usize::try_from(r.varint()?).ok()?)?;
             let bound = (0..r.varint()?)

@@ -138,3 +138,15 @@ pub fn mentions_past(charter: &hir::Charter, expr: &Expr) -> bool {
         )
     })
 }
+
+/// Whether every guard of the event reads only the state it is taken in:
+/// no primed name (not even `now'`) and no past, so that
+/// [`Model::guards_hold`] decides it before any successor is built.
+pub fn guards_read_state_only(charter: &hir::Charter, event: EventId) -> bool {
+    charter.events[event.0].requires.iter().all(|guard| {
+        !mentions_past(charter, &guard.body)
+            && !any_node(charter, &guard.body, &mut |e| {
+                matches!(e.kind, ExprKind::State { primed: true, .. })
+            })
+    })
+}

@@ -1,0 +1,103 @@
+//! The explicit-state engine finds the same thing whatever the number of
+//! threads it expands a level on: the same verdict, the same shortest
+//! history (step by step), the same limits met.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use charter::budget::Budget;
+use charter::explore::{self, Found, Limits, Target};
+
+use crate::common::checked;
+
+/// The wide family at 7 members: levels of hundreds of states (more than
+/// one thread's share), a violation at depth 9 with the bug planted.
+fn wide(safeguard: &str) -> String {
+    format!(
+        r#"charter "wide"
+
+sort Member
+var suspended: set Member = {{}}
+var voted: set Member = {{}}
+var open: Bool = false
+var adopted: Bool = false
+var support: Int[0..7] = 0
+
+event open_motion
+  requires not open
+event vote(m: Member)
+  requires open
+  requires m not in suspended
+  requires m not in voted
+event suspend(m: Member)
+  requires m not in suspended
+  {safeguard}
+event reinstate(m: Member)
+  requires m in suspended
+event adopt
+  requires open
+  requires 2 * #{{m: Member | m in voted and m not in suspended}} > #{{m: Member | m not in suspended}}
+
+clause opening "open"
+  on open_motion: open' = true, voted' = {{}}, adopted' = false, support' = 0
+clause voting "vote"
+  on vote(m): voted' += m
+clause suspension "suspend"
+  on suspend(m): suspended' += m, voted' -= m
+clause reinstatement "reinstate"
+  on reinstate(m): suspended' -= m
+clause adoption "adopt"
+  on adopt: open' = false, adopted' = true, support' = #voted
+
+assert quarter "quarter":
+  always adopted implies 4 * support > #Member
+
+check quarter depth 14 scope Member = 7
+"#
+    )
+}
+
+fn search(source: &str, workers: usize, max_states: usize) -> Found {
+    let charter = checked(source);
+    let command = &charter.commands[0];
+    let model = charter::eval::Model::new(&charter, &command.scopes);
+    let charter::hir::CommandKind::Check(id) = command.kind else {
+        panic!("a check");
+    };
+    let goal = &charter.formula(id).body;
+    let limits = Limits {
+        workers,
+        ..Limits::new(max_states, &Budget::default())
+    };
+    explore::search(&model, goal, None, Target::Violation, Some(14), &limits)
+}
+
+#[test]
+fn a_violation_is_the_same_shortest_history_on_one_thread_or_several() {
+    let source = wide("");
+    let serial = search(&source, 1, 1_000_000);
+    let Found::Target(history) = &serial else {
+        panic!("expected a violation, got {serial:?}");
+    };
+    assert_eq!(history.steps.len(), 9);
+    for workers in [2, 3] {
+        assert_eq!(
+            search(&source, workers, 1_000_000),
+            serial,
+            "{workers} workers"
+        );
+    }
+}
+
+#[test]
+fn a_holding_property_and_the_state_budget_are_met_alike() {
+    let source = wide("requires 2 * (#suspended + 1) < #Member");
+    let serial = search(&source, 1, 1_000_000);
+    assert!(
+        matches!(serial, Found::None { depth: 14, .. }),
+        "expected none up to 14, got {serial:?}"
+    );
+    assert_eq!(search(&source, 2, 1_000_000), serial);
+    let budget = search(&source, 1, 2_000);
+    assert_eq!(budget, Found::Budget { max: 2_000 });
+    assert_eq!(search(&source, 2, 2_000), budget);
+}
