@@ -9,50 +9,15 @@ use charter::explore::{self, Found, Limits, Target};
 
 use crate::common::checked;
 
-/// The wide family at 7 members: levels of hundreds of states (more than
-/// one thread's share), a violation at depth 9 with the bug planted.
-fn wide(safeguard: &str) -> String {
-    format!(
-        r#"charter "wide"
-
-sort Member
-var suspended: set Member = {{}}
-var voted: set Member = {{}}
-var open: Bool = false
-var adopted: Bool = false
-var support: Int[0..7] = 0
-
-event open_motion
-  requires not open
-event vote(m: Member)
-  requires open
-  requires m not in suspended
-  requires m not in voted
-event suspend(m: Member)
-  requires m not in suspended
-  {safeguard}
-event reinstate(m: Member)
-  requires m in suspended
-event adopt
-  requires open
-  requires 2 * #{{m: Member | m in voted and m not in suspended}} > #{{m: Member | m not in suspended}}
-
-clause opening "open"
-  on open_motion: open' = true, voted' = {{}}, adopted' = false, support' = 0
-clause voting "vote"
-  on vote(m): voted' += m
-clause suspension "suspend"
-  on suspend(m): suspended' += m, voted' -= m
-clause reinstatement "reinstate"
-  on reinstate(m): suspended' -= m
-clause adoption "adopt"
-  on adopt: open' = false, adopted' = true, support' = #voted
-
-assert quarter "quarter":
-  always adopted implies 4 * support > #Member
-
-check quarter depth 14 scope Member = 7
-"#
+/// The wide family (see `common::wide`) at 7 members: levels of hundreds
+/// of states (more than one thread's share), a violation at depth 9 with
+/// the bug planted.
+fn wide(bug: bool) -> String {
+    crate::common::wide::wide(
+        7,
+        crate::common::wide::Spelling::Natural,
+        bug,
+        "check quarter_support depth 14 scope Member = 7",
     )
 }
 
@@ -73,7 +38,7 @@ fn search(source: &str, workers: usize, max_states: usize) -> Found {
 
 #[test]
 fn a_violation_is_the_same_shortest_history_on_one_thread_or_several() {
-    let source = wide("");
+    let source = wide(true);
     let serial = search(&source, 1, 1_000_000);
     let Found::Target(history) = &serial else {
         panic!("expected a violation, got {serial:?}");
@@ -90,7 +55,7 @@ fn a_violation_is_the_same_shortest_history_on_one_thread_or_several() {
 
 #[test]
 fn a_holding_property_and_the_state_budget_are_met_alike() {
-    let source = wide("requires 2 * (#suspended + 1) < #Member");
+    let source = wide(false);
     let serial = search(&source, 1, 1_000_000);
     assert!(
         matches!(serial, Found::None { depth: 14, .. }),

@@ -163,7 +163,7 @@ pub struct SolveArgs {
     pub engine: EngineChoice,
 
     /// With `--engine explicit`: give up (verdict: unknown) after this many
-    /// distinct states (stored packed, about 60 bytes each; the stored
+    /// distinct states (stored packed, a few dozen bytes each, see the explore module; the stored
     /// states may also use at most half of `--max-memory`).
     #[arg(long, value_name = "N", default_value_t = charter::explore::DEFAULT_MAX_STATES)]
     pub max_states: usize,
