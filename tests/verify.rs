@@ -208,7 +208,7 @@ fn an_invalid_spec_or_option_exits_2() {
             .unwrap();
         assert_eq!(output.status.code(), Some(2), "{option} {value}");
     }
-    // The spec names six persons: a scope of five would drop one.
+    // The spec names eight persons: a scope of five would drop three.
     for command in ["verify", "lint"] {
         let output = charter_bin()
             .args([
@@ -221,7 +221,7 @@ fn an_invalid_spec_or_option_exits_2() {
             .unwrap();
         assert_eq!(output.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("names 6 elements"), "{stderr}");
+        assert!(stderr.contains("names 8 elements"), "{stderr}");
     }
 }
 
