@@ -71,7 +71,7 @@ fn a_spec_is_checked_once_per_reading() {
 
 #[test]
 fn a_spec_without_readings_has_one_choice() {
-    let checked = checked("specs/csto-article13.charter");
+    let checked = checked("tests/fixtures/report/csto-sets.charter");
     assert_eq!(checked.selections().count(), 1);
     assert!(checked.other_readings.is_empty());
     assert_eq!(checked.charter.reading_label(), None);

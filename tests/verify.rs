@@ -210,7 +210,7 @@ fn an_invalid_spec_or_option_exits_2() {
             .unwrap();
         assert_eq!(output.status.code(), Some(2), "{option} {value}");
     }
-    // The spec names six persons: a scope of five would drop one.
+    // The spec names eight persons: a scope of five would drop three.
     for command in ["verify", "lint"] {
         let output = charter_bin()
             .args([
@@ -223,7 +223,7 @@ fn an_invalid_spec_or_option_exits_2() {
             .unwrap();
         assert_eq!(output.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("names 6 elements"), "{stderr}");
+        assert!(stderr.contains("names 8 elements"), "{stderr}");
         coded_option_error(&output);
     }
 }
