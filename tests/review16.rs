@@ -116,3 +116,13 @@ fn two_expectations_under_one_choice_are_refused() {
         stderr(&output)
     );
 }
+
+/// Two expectations that apply under one choice and agree (`expect a:
+/// counterexample expect d: counterexample` under `a, d`) are not refused:
+/// both can be met.
+#[test]
+fn two_agreeing_expectations_under_one_choice_are_taken() {
+    let output = charter(&["verify", &fixture("two-groups-agreeing.charter")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output).matches(": as expected").count(), 4);
+}

@@ -98,11 +98,11 @@ pub enum ReadingError {
     },
 
     #[error(
-        "two expectations apply under {choice}: `expect {first_name}:` and `expect {second}:`"
+        "two expectations that differ apply under {choice}: `expect {first_name}:` and `expect {second}:`"
     )]
     #[diagnostic(
         code(charter::check::ambiguous_expectation),
-        help("readings of two groups are chosen together, so both expectations would apply to one run: give expectations by readings of one group, or fix the other group with `under`")
+        help("readings of two groups are chosen together, so both expectations apply to one run and cannot both be met: give expectations by readings of one group, or fix the other group with `under`")
     )]
     AmbiguousExpectation {
         choice: String,
@@ -269,6 +269,10 @@ pub(super) fn check_uses(
 /// Refuses a command with two `expect r:` that apply under one choice of
 /// readings (readings of two groups: `expect a: …` and `expect d: …` both
 /// apply under `a, d`), where the command runs.
+/// What an expectation expects: the verdict and the blockings it allows
+/// (kind and subject).
+type Expected = (ast::Expectation, Vec<(String, Option<String>)>);
+
 pub(super) fn check_expectations(
     charter: &ast::Charter,
     groups: &[hir::ReadingGroup],
@@ -285,22 +289,36 @@ pub(super) fn check_expectations(
                 ast::CommandOptionKind::Under(names) => holds(names),
                 _ => true,
             });
-            let applying: Vec<(&Ident, Span)> = command
+            // Each expectation that applies under this choice, with what it
+            // expects (the expectation and the blockings it allows).
+            let applying: Vec<(&Ident, Span, Expected)> = command
                 .options
                 .iter()
                 .filter_map(|option| match &option.kind {
-                    ast::CommandOptionKind::ExpectUnder(reading, ..)
+                    ast::CommandOptionKind::ExpectUnder(reading, expectation, allowing)
                         if holds(std::slice::from_ref(reading)) =>
                     {
-                        Some((reading, option.span))
+                        let allowed = allowing
+                            .iter()
+                            .map(|a| {
+                                (
+                                    a.kind.node.clone(),
+                                    a.subject.as_ref().map(|s| s.node.clone()),
+                                )
+                            })
+                            .collect();
+                        Some((reading, option.span, (*expectation, allowed)))
                     }
                     _ => None,
                 })
                 .collect();
-            if let (true, [(first_name, first), (second, span), ..]) = (runs, &applying[..]) {
-                if first_name.node == second.node {
-                    continue; // a duplicate, refused by `check_uses`
-                }
+            // Two that apply together must expect the same (`expect office:
+            // no witness expect literal: no witness` under literal, office).
+            let disagreeing = applying.iter().skip(1).find(|(name, _, expected)| {
+                name.node != applying[0].0.node && *expected != applying[0].2
+            });
+            if let (true, Some((second, span, _))) = (runs, disagreeing) {
+                let (first_name, first, _) = &applying[0];
                 errors.push(error(ReadingError::AmbiguousExpectation {
                     choice: selection.names(groups).join(", "),
                     first_name: first_name.node.clone(),
