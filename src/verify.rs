@@ -18,6 +18,8 @@ use crate::trace::{self, Trace};
 
 pub use crate::plan::{Engine, Overrides};
 
+mod compare;
+pub use compare::{Comparison, Difference, Refusal};
 mod decreasing;
 pub use decreasing::{CandidateFate, CandidateReport, MeasureReport};
 mod lemmas;
@@ -112,6 +114,10 @@ pub enum OutcomeKind {
     Check,
     Prove,
     Scenario,
+    /// Two readings on named locations (`compare literal practice: chair`).
+    Compare,
+    /// Two readings on what they allow (`diverge literal practice`).
+    Diverge,
 }
 
 impl OutcomeKind {
@@ -130,6 +136,8 @@ impl std::fmt::Display for OutcomeKind {
             OutcomeKind::Check => "check",
             OutcomeKind::Prove => "prove",
             OutcomeKind::Scenario => "scenario",
+            OutcomeKind::Compare => "compare",
+            OutcomeKind::Diverge => "diverge",
         })
     }
 }
@@ -188,6 +196,9 @@ pub enum UnknownReason {
     /// With the command line's scopes or depth, the command would be too
     /// large to encode (the checker refuses such commands as written).
     TooLarge { size: String, largest: String },
+    /// Two readings compared have no initial state in common: no history
+    /// is lawful under both.
+    NoCommonStart,
 }
 
 impl std::fmt::Display for UnknownReason {
@@ -227,6 +238,10 @@ impl std::fmt::Display for UnknownReason {
             }
             UnknownReason::ExplicitLimit(stopped) => std::fmt::Display::fmt(stopped, f),
             UnknownReason::Budget(stopped) => std::fmt::Display::fmt(stopped, f),
+            UnknownReason::NoCommonStart => write!(
+                f,
+                "the two readings have no initial state in common: no history is lawful under both"
+            ),
         }
     }
 }
@@ -270,6 +285,10 @@ pub struct Outcome {
     /// under, in the groups' order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reading: Vec<ReadingChoice>,
+    /// For `compare` and `diverge`: the two readings side by side (then
+    /// `reading` names the other groups' readings, alike on both sides).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Box<Comparison>>,
     #[serde(skip)]
     pub span: Span,
     /// The span of the property (or scenario condition) concerned.
@@ -294,7 +313,11 @@ impl Outcome {
         }
         match &self.verdict {
             Verdict::Proved { .. } | Verdict::Witness { .. } => true,
-            Verdict::NoneUpTo { .. } => self.kind == OutcomeKind::Check,
+            // A comparison is a question: nothing found is an answer too.
+            Verdict::NoneUpTo { .. } => matches!(
+                self.kind,
+                OutcomeKind::Check | OutcomeKind::Compare | OutcomeKind::Diverge
+            ),
             Verdict::Counterexample { .. }
             | Verdict::Unknown { .. }
             | Verdict::ReplayFailed { .. } => false,
@@ -524,6 +547,7 @@ fn run_one(
         lemmas: lemmas.reports,
         measure: lemmas.measure,
         reading: reading_of(charter),
+        comparison: None,
         command: command.name.clone(),
         kind,
         property,
@@ -537,6 +561,8 @@ fn run_one(
         property_span,
     }
 }
+
+pub use compare::meets as comparison_meets;
 
 /// Whether a verdict is what the command's `expect` says.
 pub fn meets(kind: &CommandKind, expect: Expectation, verdict: &Verdict) -> bool {

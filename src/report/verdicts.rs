@@ -11,6 +11,9 @@ use crate::verify::{CandidateFate, LemmaFate, LemmaReport, Method, Outcome, Outc
 /// counterexample or witness, the property concerned, and whether that is
 /// what the spec expected.
 pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
+    if let Some(comparison) = &outcome.comparison {
+        return super::compare::outcome(outcome, comparison);
+    }
     let mut out = String::new();
     let subject = match &outcome.property {
         Some(property) => format!("{} {property}", outcome.kind),
