@@ -185,7 +185,7 @@ fn compare(
     match diff::agreement(a, b, pairing, &pairs, plan.depth, &plan.limits) {
         diff::Agreement::Proved { k } => {
             report.proof = Some(format!(
-                "k-induction on the product of the two readings (k = {k}): both start alike on every constant and variable and take the same event with the same arguments at every step, at the scopes shown; every other location may differ"
+                "k-induction on the product of the two readings (k = {k}): both start alike on every variable and take the same event with the same arguments at every step, at the scopes shown; every other location may differ"
             ));
             Verdict::Proved {
                 method: Method::KInduction,

@@ -171,11 +171,8 @@ fn timeline(comparison: &Comparison, traces: [&Trace; 2]) -> String {
             let left = columns[0].get(i).map_or("", String::as_str);
             let right = columns[1].get(i).map_or("", String::as_str);
             let sep = if differ && left != right { "≠" } else { " " };
-            out.push_str(
-                &format!("    {} {sep} {right}\n", pad(left))
-                    .trim_end()
-                    .to_string(),
-            );
+            let row = format!("    {} {sep} {right}", pad(left));
+            out.push_str(row.trim_end());
             out.push('\n');
         }
     }
