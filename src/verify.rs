@@ -19,7 +19,7 @@ use crate::trace::{self, Trace};
 pub use crate::plan::{Engine, Overrides};
 
 mod compare;
-pub use compare::{Comparison, Difference, Refusal};
+pub use compare::{meets as comparison_meets, Comparison, Difference, Refusal};
 mod decreasing;
 pub use decreasing::{CandidateFate, CandidateReport, MeasureReport};
 mod lemmas;
@@ -114,9 +114,7 @@ pub enum OutcomeKind {
     Check,
     Prove,
     Scenario,
-    /// Two readings on named locations (`compare literal practice: chair`).
     Compare,
-    /// Two readings on what they allow (`diverge literal practice`).
     Diverge,
 }
 
@@ -196,8 +194,7 @@ pub enum UnknownReason {
     /// With the command line's scopes or depth, the command would be too
     /// large to encode (the checker refuses such commands as written).
     TooLarge { size: String, largest: String },
-    /// Two readings compared have no initial state in common: no history
-    /// is lawful under both.
+    /// Two readings compared have no initial state in common.
     NoCommonStart,
 }
 
@@ -238,10 +235,7 @@ impl std::fmt::Display for UnknownReason {
             }
             UnknownReason::ExplicitLimit(stopped) => std::fmt::Display::fmt(stopped, f),
             UnknownReason::Budget(stopped) => std::fmt::Display::fmt(stopped, f),
-            UnknownReason::NoCommonStart => write!(
-                f,
-                "the two readings have no initial state in common: no history is lawful under both"
-            ),
+            UnknownReason::NoCommonStart => f.write_str(compare::NO_COMMON_START),
         }
     }
 }
@@ -285,8 +279,7 @@ pub struct Outcome {
     /// under, in the groups' order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reading: Vec<ReadingChoice>,
-    /// For `compare` and `diverge`: the two readings side by side (then
-    /// `reading` names the other groups' readings, alike on both sides).
+    /// For `compare` and `diverge`: the two readings side by side.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comparison: Option<Box<Comparison>>,
     #[serde(skip)]
@@ -313,11 +306,7 @@ impl Outcome {
         }
         match &self.verdict {
             Verdict::Proved { .. } | Verdict::Witness { .. } => true,
-            // A comparison is a question: nothing found is an answer too.
-            Verdict::NoneUpTo { .. } => matches!(
-                self.kind,
-                OutcomeKind::Check | OutcomeKind::Compare | OutcomeKind::Diverge
-            ),
+            Verdict::NoneUpTo { .. } => self.kind.succeeds_with_none_found(),
             Verdict::Counterexample { .. }
             | Verdict::Unknown { .. }
             | Verdict::ReplayFailed { .. } => false,
@@ -561,8 +550,6 @@ fn run_one(
         property_span,
     }
 }
-
-pub use compare::meets as comparison_meets;
 
 /// Whether a verdict is what the command's `expect` says.
 pub fn meets(kind: &CommandKind, expect: Expectation, verdict: &Verdict) -> bool {

@@ -327,12 +327,7 @@ pub(crate) fn rests_on_lines(
 
 /// A step's event with its arguments, as a call.
 fn step_call(step: &crate::trace::Step) -> String {
-    let args: Vec<String> = step
-        .args
-        .iter()
-        .map(|a| format!("{} = {}", a.location, a.value))
-        .collect();
-    format!("{}({})", step.event, args.join(", "))
+    crate::compare::call(step)
 }
 
 /// The verdict in one line: for one that holds, qualified by what it

@@ -76,3 +76,15 @@ pub fn meets(expect: Expectation, verdict: &super::Verdict) -> bool {
             | (Expectation::Unknown, Verdict::Unknown { .. })
     )
 }
+
+/// Why a comparison whose readings share no initial state is unknown.
+pub const NO_COMMON_START: &str =
+    "the two readings have no initial state in common: no history is lawful under both";
+
+impl super::OutcomeKind {
+    /// Whether nothing found within the depth is a success: for `check`,
+    /// and for a comparison (a question: nothing found is an answer too).
+    pub fn succeeds_with_none_found(self) -> bool {
+        matches!(self, Self::Check | Self::Compare | Self::Diverge)
+    }
+}
