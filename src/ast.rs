@@ -342,6 +342,16 @@ pub enum CommandKind {
         text: Option<Spanned<String>>,
         goal: Expr,
     },
+    /// `compare literal practice: chair, seats`: the command's name is the
+    /// first reading; `second` the other, `locations` the states compared.
+    Compare {
+        second: Ident,
+        locations: Vec<Ident>,
+    },
+    /// `diverge literal practice`: the name is the first reading.
+    Diverge {
+        second: Ident,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -394,6 +404,16 @@ impl AssignOp {
             AssignOp::Add => "+=",
             AssignOp::Remove => "-=",
         }
+    }
+}
+
+impl CommandKind {
+    /// `compare` or `diverge`: a command about two readings at once.
+    pub fn compares(&self) -> bool {
+        matches!(
+            self,
+            CommandKind::Compare { .. } | CommandKind::Diverge { .. }
+        )
     }
 }
 

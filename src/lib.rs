@@ -13,6 +13,7 @@ pub mod ast;
 pub mod budget;
 pub mod check;
 pub mod civil;
+pub mod compare;
 pub mod diff;
 pub mod eval;
 pub mod explore;

@@ -18,6 +18,8 @@ use crate::trace::{self, Trace};
 
 pub use crate::plan::{Engine, Overrides};
 
+mod compare;
+pub use compare::{meets as comparison_meets, Comparison, Difference, Refusal};
 mod decreasing;
 pub use decreasing::{CandidateFate, CandidateReport, MeasureReport};
 mod lemmas;
@@ -112,6 +114,8 @@ pub enum OutcomeKind {
     Check,
     Prove,
     Scenario,
+    Compare,
+    Diverge,
 }
 
 impl OutcomeKind {
@@ -130,6 +134,8 @@ impl std::fmt::Display for OutcomeKind {
             OutcomeKind::Check => "check",
             OutcomeKind::Prove => "prove",
             OutcomeKind::Scenario => "scenario",
+            OutcomeKind::Compare => "compare",
+            OutcomeKind::Diverge => "diverge",
         })
     }
 }
@@ -188,6 +194,8 @@ pub enum UnknownReason {
     /// With the command line's scopes or depth, the command would be too
     /// large to encode (the checker refuses such commands as written).
     TooLarge { size: String, largest: String },
+    /// Two readings compared have no initial state in common.
+    NoCommonStart,
 }
 
 impl std::fmt::Display for UnknownReason {
@@ -227,6 +235,7 @@ impl std::fmt::Display for UnknownReason {
             }
             UnknownReason::ExplicitLimit(stopped) => std::fmt::Display::fmt(stopped, f),
             UnknownReason::Budget(stopped) => std::fmt::Display::fmt(stopped, f),
+            UnknownReason::NoCommonStart => f.write_str(compare::NO_COMMON_START),
         }
     }
 }
@@ -270,6 +279,9 @@ pub struct Outcome {
     /// under, in the groups' order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reading: Vec<ReadingChoice>,
+    /// For `compare` and `diverge`: the two readings side by side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Box<Comparison>>,
     #[serde(skip)]
     pub span: Span,
     /// The span of the property (or scenario condition) concerned.
@@ -294,7 +306,7 @@ impl Outcome {
         }
         match &self.verdict {
             Verdict::Proved { .. } | Verdict::Witness { .. } => true,
-            Verdict::NoneUpTo { .. } => self.kind == OutcomeKind::Check,
+            Verdict::NoneUpTo { .. } => self.kind.succeeds_with_none_found(),
             Verdict::Counterexample { .. }
             | Verdict::Unknown { .. }
             | Verdict::ReplayFailed { .. } => false,
@@ -524,6 +536,7 @@ fn run_one(
         lemmas: lemmas.reports,
         measure: lemmas.measure,
         reading: reading_of(charter),
+        comparison: None,
         command: command.name.clone(),
         kind,
         property,

@@ -14,6 +14,7 @@ mod arithmetic;
 mod budget;
 mod budget_review;
 mod ci;
+mod compare;
 mod counting;
 mod decreasing;
 mod diff;

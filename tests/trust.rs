@@ -296,6 +296,7 @@ fn a_failed_replay_is_rendered_as_an_internal_error() {
         },
         as_expected: false,
         reading: Vec::new(),
+        comparison: None,
         clauses_used: Vec::new(),
         rests_on: None,
         lemmas: Vec::new(),

@@ -354,6 +354,18 @@ impl Printer {
                     .unwrap_or_default();
                 format!("scenario {}{text}: {}", command.name.node, expr(goal))
             }
+            CommandKind::Compare { second, locations } => {
+                let names: Vec<&str> = locations.iter().map(|l| l.node.as_str()).collect();
+                format!(
+                    "compare {} {}: {}",
+                    command.name.node,
+                    second.node,
+                    names.join(", ")
+                )
+            }
+            CommandKind::Diverge { second } => {
+                format!("diverge {} {}", command.name.node, second.node)
+            }
         };
         for option in &command.options {
             match &option.kind {

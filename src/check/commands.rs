@@ -10,6 +10,8 @@ impl Checker {
     pub(super) fn command(&mut self, command: &ast::Command, span: Span) {
         let name = &command.name;
         let kind = match &command.kind {
+            // Checked on the whole spec (`compare.rs`), never per reading.
+            ast::CommandKind::Compare { .. } | ast::CommandKind::Diverge { .. } => return,
             ast::CommandKind::Check | ast::CommandKind::Prove => {
                 let global = self.global(&name.node);
                 let id = match global {
@@ -295,6 +297,7 @@ impl Checker {
                     &[Witness, NoWitness, Unknown],
                     "`witness`, `no witness` or `unknown`",
                 ),
+                ast::CommandKind::Compare { .. } | ast::CommandKind::Diverge { .. } => return,
             };
         if !allowed.contains(&expectation) {
             self.error(CheckError::ImpossibleExpectation {

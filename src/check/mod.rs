@@ -20,6 +20,7 @@
 mod civil;
 mod civil_spans;
 mod commands;
+mod compare;
 mod confusable;
 mod duties;
 mod error;
@@ -56,6 +57,8 @@ pub struct Checked {
     /// Under each other choice of readings, in [`hir::Selection::all`]'s
     /// order (empty for a spec without readings).
     pub other_readings: Vec<hir::Charter>,
+    /// `compare` and `diverge` commands: two readings side by side.
+    pub comparisons: Vec<hir::Comparison>,
 }
 
 impl Checked {
@@ -81,6 +84,10 @@ pub fn check(charter: &ast::Charter) -> Result<Checked, Vec<CheckError>> {
     let mut errors = Vec::new();
     let (groups, selections) = readings::groups(charter, &mut errors);
     if groups.is_empty() && errors.is_empty() {
+        let comparing = compare::without_readings(charter);
+        if !comparing.is_empty() {
+            return Err(comparing);
+        }
         return check_under(charter, Vec::new(), hir::Selection::default());
     }
     readings::check_uses(charter, &groups, &mut errors);
@@ -93,6 +100,10 @@ pub fn check(charter: &ast::Charter) -> Result<Checked, Vec<CheckError>> {
             Err(more) => errors.extend(more),
         }
     }
+    let comparisons = match checked.first() {
+        Some(first) => compare::comparisons(charter, &groups, &first.charter, &mut errors),
+        None => Vec::new(),
+    };
     if !errors.is_empty() {
         let mut seen = std::collections::HashSet::new();
         errors.retain(|e| seen.insert(format!("{e:?}")));
@@ -119,6 +130,7 @@ pub fn check(charter: &ast::Charter) -> Result<Checked, Vec<CheckError>> {
         charter: first.charter,
         warnings,
         other_readings: others.into_iter().map(|o| o.charter).collect(),
+        comparisons,
     })
 }
 
@@ -153,6 +165,7 @@ fn check_under(
                 charter,
                 warnings: diagnostics,
                 other_readings: Vec::new(),
+                comparisons: Vec::new(),
             })
         }
         None => Err(diagnostics),

@@ -114,6 +114,70 @@ pub enum ReadingError {
         first: Span,
     },
 
+    #[error("`{command}` compares readings, and this spec declares none")]
+    #[diagnostic(
+        code(charter::check::compare_without_readings),
+        help("declare the ways to read the phrase first: `readings hosting \"the phrase\" {{ literal: \"…\", practice: \"…\" }}`")
+    )]
+    CompareWithoutReadings {
+        command: &'static str,
+        #[label("no readings to compare")]
+        span: Span,
+    },
+
+    #[error("`{command}` compares two different readings: `{name}` is given twice")]
+    #[diagnostic(
+        code(charter::check::compare_same_reading),
+        help(
+            "a reading always agrees with itself: name another reading of the same group{others}"
+        )
+    )]
+    CompareSame {
+        command: &'static str,
+        name: String,
+        others: String,
+        #[label("the same reading again")]
+        span: Span,
+    },
+
+    #[error("`{first_name}` and `{second}` are readings of different groups (`{first_group}`, `{second_group}`)")]
+    #[diagnostic(
+        code(charter::check::compare_across_groups),
+        help("`{command}` puts two readings of one phrase side by side, the other groups read alike on both sides: name two readings of `{first_group}` or two of `{second_group}`")
+    )]
+    CompareAcrossGroups {
+        command: &'static str,
+        first_name: String,
+        second: String,
+        first_group: String,
+        second_group: String,
+        #[label(primary, "a reading of `{second_group}`")]
+        span: Span,
+        #[label("a reading of `{first_group}`")]
+        first: Span,
+    },
+
+    #[error("unknown location `{name}` to compare")]
+    #[diagnostic(code(charter::check::unknown_compare_location), help("{help}"))]
+    UnknownLocation {
+        name: String,
+        help: String,
+        #[label("no constant or variable of this name")]
+        span: Span,
+    },
+
+    #[error("`{option}` is not an option of `{command}`")]
+    #[diagnostic(
+        code(charter::check::compare_option),
+        help("`{command}` takes `depth N` and `expect …`; it runs under every choice of the other groups' readings, the same on both sides")
+    )]
+    CompareOption {
+        command: &'static str,
+        option: &'static str,
+        #[label("not for `{command}`")]
+        span: Span,
+    },
+
     #[error("{count} choices of readings: more than {MAX_SELECTIONS}")]
     #[diagnostic(
         code(charter::check::too_many_readings),
@@ -136,12 +200,17 @@ impl ReadingError {
             | ReadingError::Missing { span, .. }
             | ReadingError::Conflicting { span, .. }
             | ReadingError::AmbiguousExpectation { span, .. }
-            | ReadingError::TooMany { span, .. } => *span,
+            | ReadingError::TooMany { span, .. }
+            | ReadingError::CompareWithoutReadings { span, .. }
+            | ReadingError::CompareSame { span, .. }
+            | ReadingError::CompareAcrossGroups { span, .. }
+            | ReadingError::UnknownLocation { span, .. }
+            | ReadingError::CompareOption { span, .. } => *span,
         }
     }
 }
 
-fn error(error: ReadingError) -> CheckError {
+pub(super) fn error(error: ReadingError) -> CheckError {
     CheckError::Reading(Box::new(error))
 }
 
@@ -354,7 +423,7 @@ fn tagged(names: &[Ident], groups: &[hir::ReadingGroup], errors: &mut Vec<CheckE
     }
 }
 
-fn unknown<'g>(
+pub(super) fn unknown<'g>(
     name: &Ident,
     candidates: impl Iterator<Item = &'g hir::Reading> + Clone,
 ) -> CheckError {
@@ -406,6 +475,8 @@ pub(super) fn project(
             keep_rules(clause);
             true
         }
+        // Comparisons are checked and run on the whole spec (`compare.rs`).
+        ast::ItemKind::Command(command) if command.kind.compares() => false,
         ast::ItemKind::Command(command) => {
             let fixed = command.options.iter().all(|option| match &option.kind {
                 ast::CommandOptionKind::Under(names) => holds(names),

@@ -25,16 +25,16 @@ pub struct Product {
     pub unpaired_events: Vec<String>,
 }
 
-/// One version, lowered.
-struct Version<'h> {
-    charter: &'h hir::Charter,
-    scopes: Vec<(SortId, u64)>,
-    lowered: Lowered,
-    terms: LintTerms,
+/// One version (or one reading: `crate::compare`), lowered.
+pub struct Version<'h> {
+    pub charter: &'h hir::Charter,
+    pub scopes: Vec<(SortId, u64)>,
+    pub lowered: Lowered,
+    pub terms: LintTerms,
 }
 
 impl Version<'_> {
-    fn side(&self) -> Side<'_> {
+    pub fn side(&self) -> Side<'_> {
         Side {
             system: &self.lowered.system,
             atom_terms: &self.terms.atom_terms,
@@ -44,7 +44,7 @@ impl Version<'_> {
         }
     }
 
-    fn model(&self) -> Model<'_> {
+    pub fn model(&self) -> Model<'_> {
         Model::new(self.charter, &self.scopes)
     }
 }
@@ -150,7 +150,7 @@ fn name_pair(old: &str, new: &str) -> String {
     }
 }
 
-fn version(charter: &hir::Charter, scopes: Vec<(SortId, u64)>) -> Version<'_> {
+pub fn version(charter: &hir::Charter, scopes: Vec<(SortId, u64)>) -> Version<'_> {
     let (lowered, terms) = lower::lower_lint(charter, &scopes);
     Version {
         charter,
@@ -200,7 +200,7 @@ fn set_scope(scopes: &mut Vec<(SortId, u64)>, sort: SortId, size: u64) {
 }
 
 /// (b) one way: lawful under `lawful`, refused by `refusing`.
-fn one_sided(
+pub fn one_sided(
     lawful: &Version,
     refusing: &Version,
     pairing: &Pairing,
@@ -313,7 +313,7 @@ fn replay_lawful(
 
 /// (c): the versions agree on `locations` after every history lawful in
 /// both, or the first disagreement.
-fn agreement(
+pub fn agreement(
     old: &Version,
     new: &Version,
     pairing: &Pairing,

@@ -24,7 +24,7 @@ use crate::plan::{Overrides, Plan, PlanError};
 use crate::trace::Trace;
 use crate::verify::{Outcome, Verdict};
 
-pub use histories::{product_of, Product};
+pub use histories::{agreement, one_sided, product_of, version, Product, Version};
 pub use matching::{match_declarations, Category, Changed, Declared, Matched, Matching, Renamed};
 
 /// What `charter diff` found.

@@ -39,6 +39,7 @@
 mod domains;
 pub mod fair;
 mod pack;
+pub mod product;
 mod rules;
 mod store;
 

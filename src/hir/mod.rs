@@ -17,7 +17,7 @@ use crate::span::Span;
 
 pub use crate::ast::Expectation;
 pub use provenance::{DutyPart, Provenance};
-pub use readings::{find_reading, Reading, ReadingGroup, Selection};
+pub use readings::{find_reading, Comparison, ComparisonKind, Reading, ReadingGroup, Selection};
 
 /// Depth of a `check` or `scenario`, and the largest induction depth of a
 /// `prove`, when the command does not give one.

@@ -129,3 +129,47 @@ impl Charter {
         (!names.is_empty()).then(|| names.join(", "))
     }
 }
+
+/// `compare literal practice: chair` or `diverge literal practice`: two
+/// readings of one group side by side (checked once, on the whole spec;
+/// run on the product of the spec under each, [`crate::solve::product`]).
+/// The other groups' readings are the same on both sides, every choice of
+/// them in turn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    pub kind: ComparisonKind,
+    /// The group, and its two readings compared (distinct).
+    pub group: usize,
+    pub readings: [usize; 2],
+    /// As written: `literal practice: chair`.
+    pub name: String,
+    pub depth: Option<usize>,
+    pub expect: Option<super::Expectation>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ComparisonKind {
+    /// The user's states compared (in the order written).
+    Compare {
+        locations: Vec<super::StateId>,
+    },
+    Diverge,
+}
+
+impl Comparison {
+    /// Each choice of readings the comparison runs under: the pair of
+    /// selections (this group's two readings, the other groups' readings
+    /// the same on both sides), in [`Selection::all`]'s order.
+    pub fn pairs(&self, groups: &[ReadingGroup]) -> Vec<[Selection; 2]> {
+        Selection::all(groups)
+            .into_iter()
+            .filter(|s| s.0.get(self.group) == Some(&self.readings[0]))
+            .map(|first| {
+                let mut second = first.clone();
+                second.0[self.group] = self.readings[1];
+                [first, second]
+            })
+            .collect()
+    }
+}

@@ -245,7 +245,10 @@ impl Analysis {
         tree.items
             .iter()
             .filter_map(|item| match &item.kind {
-                ast::ItemKind::Command(command) => Some((command, item.span)),
+                // Comparisons run with `charter verify`, not one by one.
+                ast::ItemKind::Command(command) if !command.kind.compares() => {
+                    Some((command, item.span))
+                }
                 _ => None,
             })
             .enumerate()
@@ -255,6 +258,8 @@ impl Analysis {
                     ast::CommandKind::Check => "check",
                     ast::CommandKind::Prove => "prove",
                     ast::CommandKind::Scenario { .. } => "scenario",
+                    ast::CommandKind::Compare { .. } => "compare",
+                    ast::CommandKind::Diverge { .. } => "diverge",
                 },
                 name: command.name.node.clone(),
                 span,

@@ -466,6 +466,12 @@ impl Walker<'_> {
         match &command.kind {
             ast::CommandKind::Check | ast::CommandKind::Prove => self.refer(&command.name),
             ast::CommandKind::Scenario { goal, .. } => self.expr(goal),
+            ast::CommandKind::Compare { locations, .. } => {
+                for location in locations {
+                    self.refer(location);
+                }
+            }
+            ast::CommandKind::Diverge { .. } => {}
         }
         for option in &command.options {
             match &option.kind {

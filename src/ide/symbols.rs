@@ -116,6 +116,8 @@ fn item_symbol(item: &ast::Item) -> Symbol {
                 ast::CommandKind::Check => "check",
                 ast::CommandKind::Prove => "prove",
                 ast::CommandKind::Scenario { .. } => "scenario",
+                ast::CommandKind::Compare { .. } => "compare",
+                ast::CommandKind::Diverge { .. } => "diverge",
             };
             Symbol {
                 name: format!("{kind} {}", command.name.node),

@@ -169,7 +169,7 @@ fn agreement(answer: &Agreement) -> String {
 }
 
 /// `clause quorum (article 3): "…"`.
-fn blamed_line(b: &Blamed) -> String {
+pub(super) fn blamed_line(b: &Blamed) -> String {
     let article = b
         .article
         .as_ref()

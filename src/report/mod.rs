@@ -7,6 +7,7 @@
 //! findings; `repair.rs`: repair suggestions; `json.rs`: every JSON shape
 //! charter prints; `html/`: the self-contained page of `charter report`.
 
+mod compare;
 mod diff;
 mod html;
 mod json;

@@ -11,6 +11,9 @@ use crate::verify::{CandidateFate, LemmaFate, LemmaReport, Method, Outcome, Outc
 /// counterexample or witness, the property concerned, and whether that is
 /// what the spec expected.
 pub fn outcome(outcome: &Outcome, source: &SourceFile) -> String {
+    if let Some(comparison) = &outcome.comparison {
+        return super::compare::outcome(outcome, comparison);
+    }
     let mut out = String::new();
     let subject = match &outcome.property {
         Some(property) => format!("{} {property}", outcome.kind),
@@ -324,12 +327,7 @@ pub(crate) fn rests_on_lines(
 
 /// A step's event with its arguments, as a call.
 fn step_call(step: &crate::trace::Step) -> String {
-    let args: Vec<String> = step
-        .args
-        .iter()
-        .map(|a| format!("{} = {}", a.location, a.value))
-        .collect();
-    format!("{}({})", step.event, args.join(", "))
+    crate::compare::call(step)
 }
 
 /// The verdict in one line: for one that holds, qualified by what it

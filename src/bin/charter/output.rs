@@ -188,9 +188,24 @@ pub struct Spec {
     pub charter: charter::hir::Charter,
     /// Under each other choice of readings.
     pub other_readings: Vec<charter::hir::Charter>,
+    /// `compare` and `diverge` commands (run after the others).
+    pub comparisons: Vec<charter::hir::Comparison>,
 }
 
 impl Spec {
+    /// Runs the spec's comparisons of readings (`compare`, `diverge`),
+    /// unless the run is interrupted.
+    pub fn comparisons(
+        &self,
+        overrides: &charter::plan::Overrides,
+    ) -> Result<Vec<charter::verify::Outcome>, charter::plan::PlanError> {
+        if self.comparisons.is_empty() || crate::governor::interrupted() {
+            return Ok(Vec::new());
+        }
+        let charters: Vec<&charter::hir::Charter> = self.selections().collect();
+        charter::compare::run_on(&charters, &self.comparisons, overrides)
+    }
+
     /// The spec under each choice of readings (itself alone without).
     pub fn selections(&self) -> impl Iterator<Item = &charter::hir::Charter> {
         std::iter::once(&self.charter).chain(&self.other_readings)
@@ -241,6 +256,7 @@ fn check_spec_to(
                     source,
                     charter: checked.charter,
                     other_readings: checked.other_readings,
+                    comparisons: checked.comparisons,
                 })
             }
             Err(errors) => {

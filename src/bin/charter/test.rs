@@ -230,39 +230,56 @@ fn test_one_in(
     };
     let mut rendered = String::new();
     // Each verdict is said as soon as it is known.
-    let outcomes = charter::verify::run_readings(
+    let mut judge = |outcome: &Outcome| {
+        let shown = report::outcome(outcome, &spec.source);
+        rendered.push_str(&shown);
+        rendered.push('\n');
+        let ok = outcome.succeeded();
+        run.invalid |= outcome.internal_error();
+        let under = outcome
+            .under_readings()
+            .map(|under| format!(" {under}"))
+            .unwrap_or_default();
+        let case = format!(
+            "{} {}{under}",
+            outcome.kind,
+            outcome.property.as_deref().unwrap_or(&outcome.command)
+        );
+        let verdict = report::verdict_line(outcome);
+        if ok {
+            run.passed += 1;
+            suite.passed(case.clone());
+        } else {
+            run.failed += 1;
+            suite.failed(case.clone(), verdict.clone(), shown);
+        }
+        let status = if ok { "ok" } else { "FAILED" };
+        run.say(&format!("{status} {name}: {case} — {verdict}"));
+    };
+    let mut outcomes = charter::verify::run_readings(
         &planned,
         &mut |charter, event| {
-            let Some(outcome) = line.follow(&name, charter, event) else {
-                return;
-            };
-            let shown = report::outcome(outcome, &spec.source);
-            rendered.push_str(&shown);
-            rendered.push('\n');
-            let ok = outcome.succeeded();
-            run.invalid |= outcome.internal_error();
-            let under = outcome
-                .under_readings()
-                .map(|under| format!(" {under}"))
-                .unwrap_or_default();
-            let case = format!(
-                "{} {}{under}",
-                outcome.kind,
-                outcome.property.as_deref().unwrap_or(&outcome.command)
-            );
-            let verdict = report::verdict_line(outcome);
-            if ok {
-                run.passed += 1;
-                suite.passed(case.clone());
-            } else {
-                run.failed += 1;
-                suite.failed(case.clone(), verdict.clone(), shown);
+            if let Some(outcome) = line.follow(&name, charter, event) {
+                judge(outcome);
             }
-            let status = if ok { "ok" } else { "FAILED" };
-            run.say(&format!("{status} {name}: {case} — {verdict}"));
         },
         crate::governor::interrupted,
     );
+    // Then the comparisons of readings.
+    match spec.comparisons(overrides) {
+        Ok(compared) => {
+            for outcome in compared {
+                judge(&outcome);
+                outcomes.push(outcome);
+            }
+        }
+        Err(error) => {
+            let message = error.message(&name);
+            run.sink.err(&format!("charter: {message}\n"));
+            run.invalid = true;
+            suite.error("spec".into(), message);
+        }
+    }
     if crate::governor::interrupted() {
         // No golden is written or judged from a run cut short.
         let outcomes = crate::governor::finished(outcomes);

@@ -97,7 +97,26 @@ fn verify_one(
         },
         crate::governor::interrupted,
     );
-    (name, Some(crate::governor::finished(outcomes)), worst)
+    let mut outcomes = crate::governor::finished(outcomes);
+    // Then the comparisons of readings (none when one property is asked).
+    if args.property.is_none() {
+        match spec.comparisons(overrides) {
+            Ok(compared) => {
+                for outcome in compared {
+                    worst = worst.max(exit_of(&outcome));
+                    if args.format == Format::Human {
+                        sink.out(&format!("{}\n", report::outcome(&outcome, &spec.source)));
+                    }
+                    outcomes.push(outcome);
+                }
+            }
+            Err(error) => {
+                sink.err(&format!("charter: {}\n", error.message(&spec.source.name)));
+                return (name, Some(outcomes), Exit::Invalid);
+            }
+        }
+    }
+    (name, Some(outcomes), worst)
 }
 
 /// What an outcome makes the exit code: an internal error is

@@ -1,4 +1,5 @@
-//! Commands (`check`, `prove`, `scenario`) and their options.
+//! Commands (`check`, `prove`, `scenario`, `compare`, `diverge`) and their
+//! options.
 
 use pest::iterators::Pair;
 
@@ -19,6 +20,17 @@ pub(super) fn command(pair: Pair<Rule>) -> Result<Command> {
             let goal = expr(children.next()?)?;
             CommandKind::Scenario { text, goal }
         }
+        Rule::compare_cmd => {
+            let second = ident(children.next()?);
+            let mut locations = Vec::new();
+            while let Some(location) = children.next_if(Rule::ident) {
+                locations.push(ident(location));
+            }
+            CommandKind::Compare { second, locations }
+        }
+        Rule::diverge_cmd => CommandKind::Diverge {
+            second: ident(children.next()?),
+        },
         _ => return Err(internal(span)),
     };
     let options = children.rest().map(command_option).collect::<Result<_>>()?;

@@ -43,7 +43,11 @@ fn item(pair: Pair<Rule>) -> Result<Item> {
         Rule::assert_decl => ItemKind::Assert(formula(pair)?),
         Rule::article => ItemKind::Article(article(pair)?),
         Rule::clause => ItemKind::Clause(clause(pair)?),
-        Rule::check_cmd | Rule::prove_cmd | Rule::scenario_cmd => ItemKind::Command(command(pair)?),
+        Rule::check_cmd
+        | Rule::prove_cmd
+        | Rule::scenario_cmd
+        | Rule::compare_cmd
+        | Rule::diverge_cmd => ItemKind::Command(command(pair)?),
         _ => return Err(internal(span)),
     };
     Ok(Item { kind, span })

@@ -231,7 +231,11 @@ fn describe(rule: Rule) -> Option<Expected> {
         | Rule::article
         | Rule::readings_decl => words("a declaration", Item),
         Rule::clause => words("a clause", Item),
-        Rule::check_cmd | Rule::prove_cmd | Rule::scenario_cmd => words("a command", Item),
+        Rule::check_cmd
+        | Rule::prove_cmd
+        | Rule::scenario_cmd
+        | Rule::compare_cmd
+        | Rule::diverge_cmd => words("a command", Item),
         Rule::ident | Rule::binding | Rule::named_type => words("a name", Name),
         Rule::int_lit | Rule::signed_int => words("a number", Other),
         Rule::string => words("a quoted string", Other),
