@@ -509,14 +509,7 @@ fn run_one(
     let as_expected = command
         .expect
         .is_none_or(|expect| meets(&command.kind, expect, &verdict) && acknowledged);
-    let sizes = charter.sort_sizes(&command.scopes);
-    let scopes = charter
-        .sorts
-        .iter()
-        .zip(sizes)
-        .filter(|(sort, _)| sort.kind == hir::SortKind::Abstract)
-        .map(|(sort, size)| (sort.name.clone(), size as u64))
-        .collect();
+    let scopes = charter.abstract_scopes(&command.scopes);
     let clauses_used = match &verdict {
         Verdict::Counterexample { trace, .. } => trace.clauses_used(),
         _ => Vec::new(),

@@ -70,14 +70,7 @@ pub fn run_one(
             .get(r)
             .map_or(String::new(), |r| r.name.clone())
     });
-    let sizes = charters[0].sort_sizes(&plan.scopes);
-    let scopes = charters[0]
-        .sorts
-        .iter()
-        .zip(sizes)
-        .filter(|(sort, _)| sort.kind == hir::SortKind::Abstract)
-        .map(|(sort, size)| (sort.name.clone(), size as u64))
-        .collect();
+    let scopes = charters[0].abstract_scopes(&plan.scopes);
     let mut report = Comparison {
         group: group.name.clone(),
         readings: names,

@@ -41,6 +41,17 @@ impl Charter {
     /// The size each sort has under `scopes` (a command's, or what lint
     /// examines): enums their number of values, abstract sorts their scope
     /// or the default.
+    /// Each abstract sort's name and size under `scopes`, in declaration
+    /// order (as a verdict shows them).
+    pub fn abstract_scopes(&self, scopes: &[(SortId, u64)]) -> Vec<(String, u64)> {
+        self.sorts
+            .iter()
+            .zip(self.sort_sizes(scopes))
+            .filter(|(sort, _)| sort.kind == SortKind::Abstract)
+            .map(|(sort, size)| (sort.name.clone(), size as u64))
+            .collect()
+    }
+
     pub fn sort_sizes(&self, scopes: &[(SortId, u64)]) -> Vec<usize> {
         self.sorts
             .iter()

@@ -98,14 +98,7 @@ pub fn diff(args: &DiffArgs, color: Color) -> Exit {
             charter::with_stack(|| charter::diff::diff(old_charter, new_charter, &options));
         match result {
             Ok(one) => compared.push((old_charter, new_charter, one)),
-            Err(error) => {
-                to_stderr(&crate::output::option_refused(
-                    &error,
-                    &old.source.name,
-                    color,
-                ));
-                return Exit::Invalid;
-            }
+            Err(error) => return crate::output::refuse_option(&error, &old.source.name, color),
         }
     }
     // A version's name, with the readings it is compared under.

@@ -26,14 +26,7 @@ pub fn export(args: &ExportArgs, color: Color) -> Exit {
     };
     let plan = match Plan::for_export(&spec.charter, command, *depth) {
         Ok(plan) => plan,
-        Err(error) => {
-            to_stderr(&crate::output::option_refused(
-                &error,
-                &spec.source.name,
-                color,
-            ));
-            return Exit::Invalid;
-        }
+        Err(error) => return crate::output::refuse_option(&error, &spec.source.name, color),
     };
     let script =
         charter::verify::smt2(&spec.charter, &plan).map_err(|too_large| too_large.to_string());

@@ -59,6 +59,13 @@ pub struct OptionError {
     pub help: String,
 }
 
+/// Says on standard error that `file`'s spec cannot take an option; exit
+/// code 2.
+pub fn refuse_option(error: &charter::plan::PlanError, file: &str, color: Color) -> crate::Exit {
+    to_stderr(&option_refused(error, file, color));
+    crate::Exit::Invalid
+}
+
 /// The diagnostic, rendered, for an option `file`'s spec cannot take.
 pub fn option_refused(error: &charter::plan::PlanError, file: &str, color: Color) -> String {
     let error = OptionError {

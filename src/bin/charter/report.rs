@@ -24,14 +24,7 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
     let overrides = args.solve.overrides();
     let planned = match Plan::all_readings(spec.selections(), None, &overrides) {
         Ok(planned) => planned,
-        Err(error) => {
-            to_stderr(&crate::output::option_refused(
-                &error,
-                &spec.source.name,
-                color,
-            ));
-            return Exit::Invalid;
-        }
+        Err(error) => return crate::output::refuse_option(&error, &spec.source.name, color),
     };
     let line = progress::Line::new(Format::Human, color, &overrides.limits.budget);
     let name = spec.source.name.clone();
