@@ -576,10 +576,7 @@ mod tests {
         assert_eq!(question.spent(), Some(Spent::Query { limit_ms: 0 }));
         assert!(!question.run_spent());
         assert_eq!(run.spent(), None);
-        assert_eq!(
-            run.for_query(Duration::from_secs(30)).spent(),
-            None
-        );
+        assert_eq!(run.for_query(Duration::from_secs(30)).spent(), None);
         // The run's own stop comes first.
         run.interrupt();
         assert_eq!(question.spent(), Some(Spent::Interrupted));

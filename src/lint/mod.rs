@@ -295,7 +295,14 @@ fn ask(
             }
             None => Err(unknown),
         };
-    let report = |findings, mut incomplete: Vec<String>, unsettled: Vec<Unsettled>| {
+    let report = |findings, mut incomplete: Vec<String>, mut unsettled: Vec<Unsettled>| {
+        // Two rules of one clause are one subject.
+        let mut seen = Vec::new();
+        unsettled.retain(|u| {
+            let fresh = !seen.contains(&u.named());
+            seen.push(u.named());
+            fresh
+        });
         incomplete.splice(0..0, unsettled.iter().map(Unsettled::said));
         LintReport {
             depth,
@@ -456,7 +463,11 @@ fn ask(
     let clashes = match clashes {
         Ok(clashes) => clashes,
         Err(stop) => {
-            stopped(stop.into(), "clashes and obligation conflicts", &mut incomplete)?;
+            stopped(
+                stop.into(),
+                "clashes and obligation conflicts",
+                &mut incomplete,
+            )?;
             return Ok(report(findings, incomplete, unsettled));
         }
     };

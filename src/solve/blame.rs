@@ -379,11 +379,7 @@ pub fn reach(
 }
 
 /// Every question `model` reaches is settled, one left unsettled too.
-fn settle_others(
-    model: &Model,
-    goals: &[Bool],
-    answers: &mut [Option<Answer<Option<Vec<Item>>>>],
-) {
+fn settle_others(model: &Model, goals: &[Bool], answers: &mut [Option<Answer<Option<Vec<Item>>>>]) {
     for (goal, answer) in goals.iter().zip(answers.iter_mut()) {
         let open = matches!(answer, None | Some(Err(_)));
         if open && model.eval(goal, true).and_then(|b| b.as_bool()) == Some(true) {
@@ -458,7 +454,15 @@ pub fn clashes(
                 budget: tracked.budget.clone(),
                 ..limits.clone()
             };
-            match blame_step(system, &trace, step, atom_terms, input_terms, &question, keep) {
+            match blame_step(
+                system,
+                &trace,
+                step,
+                atom_terms,
+                input_terms,
+                &question,
+                keep,
+            ) {
                 Ok(Some(blamed)) => {
                     found[event] = Some(Ok(Clash {
                         depth: step,
@@ -472,10 +476,7 @@ pub fn clashes(
         }
         tracked.assert_step(step, false);
     }
-    found
-        .into_iter()
-        .map(|slot| slot.transpose())
-        .collect()
+    found.into_iter().map(|slot| slot.transpose()).collect()
 }
 
 /// The items that rule out every next state from state `step` of `trace`
