@@ -361,16 +361,17 @@ pub fn reach(
         let literal = Bool::new_const(format!("query!{index}"));
         tracked.solver.assert(literal.implies(&goals[index]));
         let extra = [literal];
-        answers[index] = Some(match tracked.check_with(&extra, &all) {
+        match tracked.check_with(&extra, &all) {
             Ok(true) => {
-                if let Some(model) = tracked.solver.get_model() {
+                let model = tracked.solver.get_model();
+                answers[index] = Some(Ok(None));
+                if let Some(model) = model {
                     settle_others(&model, &goals, &mut answers);
                 }
-                Ok(None)
             }
-            Ok(false) => tracked.blame(&extra).map(Some),
-            Err(unknown) => Err(unknown),
-        });
+            Ok(false) => answers[index] = Some(tracked.blame(&extra).map(Some)),
+            Err(unknown) => answers[index] = Some(Err(unknown)),
+        }
     }
     answers
         .into_iter()
