@@ -1,8 +1,8 @@
 //! Every question of `charter lint` runs under a budget of its own: one
 //! that runs out (or that the solver gives up on) is reported unsettled,
 //! by its check and subject, and the findings made stand; an unsettled
-//! question is no missing finding. And symmetry breaking, chosen per
-//! parameter, changes no finding.
+//! question is no missing finding. And symmetry breaking (over set-valued
+//! parameters too) changes no finding.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -95,8 +95,8 @@ fn a_spent_question_budget_settles_nothing_and_says_so() {
 
 #[test]
 fn symmetry_breaking_changes_no_finding() {
-    // Texas: `walk_out(group: set Representative)` over 150 members takes
-    // no part; `compel(r)` and `return(r)` do.
+    // Texas: `walk_out(group: set Representative)` over 150 members;
+    // Robert's Rules: `meeting(attendees: set Person)`.
     for spec in [
         "specs/texas-quorum.charter",
         "specs/roberts-rules-quorum.charter",
