@@ -104,8 +104,10 @@ fn symmetry_breaking_changes_no_finding() {
         let charter = common::load_charter(Path::new(spec));
         let mut reports = Vec::new();
         for symmetry in [true, false] {
-            let mut overrides = Overrides::default();
-            overrides.depth = Some(2);
+            let mut overrides = Overrides {
+                depth: Some(2),
+                ..Overrides::default()
+            };
             overrides.limits.symmetry = symmetry;
             let plan = Plan::for_lint(&charter, &overrides).unwrap();
             let report = charter::lint::run(&charter, &plan).unwrap();
