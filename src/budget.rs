@@ -39,6 +39,9 @@ pub enum Spent {
     Memory { limit_bytes: u64 },
     /// The user stopped the run (Ctrl-C, SIGTERM).
     Interrupted,
+    /// The limit of one question, in milliseconds ([`Budget::for_query`]:
+    /// each question `charter lint` asks); the run goes on.
+    Query { limit_ms: u64 },
 }
 
 impl std::fmt::Display for Spent {
@@ -58,6 +61,14 @@ impl std::fmt::Display for Spent {
                 limit_bytes >> 20
             ),
             Spent::Interrupted => write!(f, "the run was interrupted"),
+            Spent::Query { limit_ms } if limit_ms % 1000 == 0 => write!(
+                f,
+                "the question's budget of {} s was spent",
+                limit_ms / 1000
+            ),
+            Spent::Query { limit_ms } => {
+                write!(f, "the question's budget of {limit_ms} ms was spent")
+            }
         }
     }
 }
@@ -123,6 +134,9 @@ pub struct Budget {
     /// Raised to stop only the work under this budget (see
     /// [`Budget::cancellable`]); `None` for the run's own budget.
     cancel: Option<Arc<AtomicBool>>,
+    /// The end of one question's own limit, and the limit (see
+    /// [`Budget::for_query`]); `None` for the run's own budget.
+    deadline: Option<(Instant, Duration)>,
 }
 
 impl Default for Budget {
@@ -154,6 +168,17 @@ impl Budget {
                 depth: AtomicUsize::new(NO_DEPTH),
             }),
             cancel: None,
+            deadline: None,
+        }
+    }
+
+    /// The same budget, with a limit of its own of `limit` from now as
+    /// well: one question of `charter lint`, which ends `Spent::Query`
+    /// when that limit is reached first while the run goes on.
+    pub fn for_query(&self, limit: Duration) -> Budget {
+        Budget {
+            deadline: Instant::now().checked_add(limit).map(|end| (end, limit)),
+            ..self.clone()
         }
     }
 
@@ -165,6 +190,7 @@ impl Budget {
         let budget = Budget {
             shared: self.shared.clone(),
             cancel: Some(flag.clone()),
+            deadline: self.deadline,
         };
         (budget, Cancel(flag))
     }
@@ -187,7 +213,7 @@ impl Budget {
     }
 
     /// The limit reached, if any: an interruption first, then memory, then
-    /// the clock. Cheap (an atomic load and a clock read): engines ask it
+    /// the run's clock, then the question's own ([`Budget::for_query`]). Cheap (an atomic load and a clock read): engines ask it
     /// at every step of their work.
     pub fn spent(&self) -> Option<Spent> {
         if self
@@ -207,11 +233,26 @@ impl Budget {
             _ => {}
         }
         match self.shared.timeout {
-            Some(limit) if self.shared.started.elapsed() >= limit => Some(Spent::Time {
+            Some(limit) if self.shared.started.elapsed() >= limit => {
+                return Some(Spent::Time {
+                    limit_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
+                })
+            }
+            _ => {}
+        }
+        match self.deadline {
+            Some((end, limit)) if Instant::now() >= end => Some(Spent::Query {
                 limit_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
             }),
             _ => None,
         }
+    }
+
+    /// Whether the run itself is stopped (not only a question's own limit
+    /// spent): nothing more can be asked under it.
+    pub fn run_spent(&self) -> bool {
+        self.spent()
+            .is_some_and(|spent| !matches!(spent, Spent::Query { .. }))
     }
 
     /// `Err` with the limit reached, at `depth`, if one is. Engines ask
@@ -525,6 +566,25 @@ mod tests {
             }
         });
         assert_eq!(result.unwrap_err().depth, None);
+    }
+
+    #[test]
+    fn a_questions_limit_is_its_own() {
+        let run = Budget::default();
+        let question = run.for_query(Duration::ZERO);
+        assert_eq!(question, run);
+        assert_eq!(question.spent(), Some(Spent::Query { limit_ms: 0 }));
+        assert!(!question.run_spent());
+        assert_eq!(run.spent(), None);
+        assert_eq!(run.for_query(Duration::from_secs(30)).spent(), None);
+        // The run's own stop comes first.
+        run.interrupt();
+        assert_eq!(question.spent(), Some(Spent::Interrupted));
+        assert!(question.run_spent());
+        assert_eq!(
+            Spent::Query { limit_ms: 30_000 }.to_string(),
+            "the question's budget of 30 s was spent"
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod frontend;
 mod jobs;
 mod lemmas;
 mod lint;
+mod lint_budget;
 mod liveness;
 mod liveness_vacuity;
 mod lowering;

@@ -16,13 +16,15 @@
 //!
 //! `findings.rs`: what a finding is and its diagnostic; `obligations.rs`:
 //! the joint obligation check; `blocking.rs`: what `verify` asks;
-//! `expected.rs`: the `.lint` file of expected findings.
+//! `expected.rs`: the `.lint` file of expected findings; `unsettled.rs`:
+//! each question's budget, and what lint could not settle.
 
 mod blocking;
 mod definitions;
 pub mod expected;
 mod findings;
 mod obligations;
+mod unsettled;
 
 use serde::Serialize;
 
@@ -43,6 +45,7 @@ use findings::blamed;
 pub use findings::{Blamed, BlamedKind, Finding, Owed, Witness};
 use obligations::obligation_conflicts;
 pub use obligations::{lookahead, owed_can_be_met};
+pub use unsettled::{query_time, Unsettled, QUERY_TIME};
 
 /// The kinds of finding, each with its own diagnostic code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -117,8 +120,12 @@ pub struct LintReport {
     pub scopes: Vec<(String, u64)>,
     pub findings: Vec<Finding>,
     /// What lint could not finish (the joint obligation check, when it did
-    /// not settle): no claim is made there, and the run is not clean.
+    /// not settle; each question in `unsettled`): no claim is made there,
+    /// and the run is not clean.
     pub incomplete: Vec<String>,
+    /// The questions lint did not settle (see `unsettled.rs`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsettled: Vec<Unsettled>,
 }
 
 /// Runs every coherence query on the spec, as [`Plan::for_lint`] plans
@@ -160,6 +167,10 @@ fn run_keeping(
     // Alone, on a thread (hence a Z3 context) of its own: see
     // `solve::exclusive`.
     let _alone = crate::solve::exclusive(&plan.limits);
+    // Every question under a budget of its own (`unsettled.rs`).
+    let mut plan = plan.clone();
+    plan.limits.query_time = Some(query_time(&plan.limits));
+    let plan = &plan;
     crate::with_stack(|| {
         crate::budget::watched(&plan.limits.budget, || {
             ask(charter, plan, keep, Queries::All)
@@ -204,7 +215,21 @@ fn ask(
     let (lowered, terms) = lower::lower_lint(charter, &plan.scopes);
     let system = &lowered.system;
     let mut findings = Vec::new();
-    if let Some(items) = blame::no_initial_state(system, limits, keep)? {
+    let mut unsettled = Vec::new();
+    // Each phase runs watched: the run's budget stopping it while it
+    // builds its problem ends lint with what was found before it.
+    let initial = crate::budget::watched(&limits.budget, || {
+        blame::no_initial_state(system, limits, keep)
+    })
+    .unwrap_or_else(|stopped| Err(stopped.into()));
+    let initial = match initial {
+        Ok(initial) => initial,
+        Err(unknown) => {
+            unsettled.push(Unsettled::new(Kind::NoInitialState, "", &unknown));
+            None
+        }
+    };
+    if let Some(items) = initial {
         findings.push(Finding {
             kind: Kind::NoInitialState,
             subject: String::new(),
@@ -218,6 +243,7 @@ fn ask(
             scopes,
             findings,
             incomplete: Vec::new(),
+            unsettled,
         });
     }
     // Reachability: events, rules and their parents, antecedents; one
@@ -269,22 +295,42 @@ fn ask(
             }
             None => Err(unknown),
         };
-    let report = |findings, incomplete| LintReport {
-        depth,
-        scopes: scopes.clone(),
-        findings,
-        incomplete,
-    };
-    let answers = match blame::reach(system, &queries, depth, limits, keep) {
-        Ok(answers) => answers,
-        Err(unknown) => {
-            let unasked = "dead events, rules, exceptions, defaults, obligations, vacuous assertions, clashes and obligation conflicts";
-            stopped(unknown, unasked, &mut incomplete)?;
-            return Ok(report(findings, incomplete));
+    let report = |findings, mut incomplete: Vec<String>, mut unsettled: Vec<Unsettled>| {
+        // Two rules of one clause are one subject.
+        let mut seen = Vec::new();
+        unsettled.retain(|u| {
+            let fresh = !seen.contains(&u.named());
+            seen.push(u.named());
+            fresh
+        });
+        incomplete.splice(0..0, unsettled.iter().map(Unsettled::said));
+        LintReport {
+            depth,
+            scopes: scopes.clone(),
+            findings,
+            incomplete,
+            unsettled,
         }
     };
-    let dead = |index: usize| answers[index].as_ref();
+    let reached = crate::budget::watched(&limits.budget, || {
+        blame::reach(system, &queries, depth, limits, keep)
+    });
+    let answers = match reached {
+        Ok(answers) => answers,
+        Err(stop) => {
+            let unasked = "dead events, rules, exceptions, defaults, obligations, vacuous assertions, clashes and obligation conflicts";
+            stopped(stop.into(), unasked, &mut incomplete)?;
+            return Ok(report(findings, incomplete, unsettled));
+        }
+    };
+    let dead = |index: usize| answers[index].as_ref().ok().and_then(Option::as_ref);
+    let mut unsure = |index: usize, kind: Kind, subject: &str| {
+        if let Err(unknown) = &answers[index] {
+            unsettled.push(Unsettled::new(kind, subject, unknown));
+        }
+    };
     for (event, index) in charter.events.iter().zip(&event_queries) {
+        unsure(*index, Kind::DeadEvent, &event.name);
         if let Some(items) = dead(*index) {
             findings.push(Finding {
                 kind: Kind::DeadEvent,
@@ -302,11 +348,6 @@ fn ask(
     // The obligations met on time in no history.
     let mut unmet = Vec::new();
     for (application, (own, parent)) in terms.applications.iter().zip(&application_queries) {
-        let Some(items) = dead(*own) else { continue };
-        if parent.is_some_and(|p| dead(p).is_some()) {
-            // Its parent never applies: that finding says it all.
-            continue;
-        }
         let clause = &charter.clauses[application.clause.0];
         let duty = match application.provenance {
             hir::Provenance::Duty {
@@ -317,6 +358,20 @@ fn ask(
             hir::Provenance::Calendar => continue,
             _ => None,
         };
+        let own_kind = match (duty, application.kind) {
+            (Some(_), _) => Kind::UnmetObligation,
+            (None, ApplicationKind::Rule) => Kind::DeadRule,
+            (None, ApplicationKind::Exception) => Kind::DeadException,
+            (None, ApplicationKind::Default) => Kind::DeadDefault,
+        };
+        if !(duty.is_some() && asked == Queries::Blocking) {
+            unsure(*own, own_kind, &clause.name);
+        }
+        let Some(items) = dead(*own) else { continue };
+        if parent.is_some_and(|p| dead(p).is_some()) {
+            // Its parent never applies: that finding says it all.
+            continue;
+        }
         if let Some(index) = duty {
             unmet.push(index);
             if asked == Queries::Blocking {
@@ -376,8 +431,9 @@ fn ask(
         Queries::Blocking => &[],
     };
     for ((formula, _), index) in terms.antecedents.iter().zip(reported) {
+        let formula = charter.formula(*formula);
+        unsure(*index, Kind::VacuousAssertion, &formula.name);
         if let Some(items) = dead(*index) {
-            let formula = charter.formula(*formula);
             findings.push(Finding {
                 kind: Kind::VacuousAssertion,
                 subject: formula.name.clone(),
@@ -392,26 +448,39 @@ fn ask(
         }
     }
     // Clashes, a shortest one per event.
-    let clashes = blame::clashes(
-        system,
-        &lowered.layout.selectors,
-        &terms.successor_checks,
-        &terms.atom_terms,
-        &terms.input_terms,
-        depth,
-        limits,
-        keep,
-    );
+    let clashes = crate::budget::watched(&limits.budget, || {
+        blame::clashes(
+            system,
+            &lowered.layout.selectors,
+            &terms.successor_checks,
+            &terms.atom_terms,
+            &terms.input_terms,
+            depth,
+            limits,
+            keep,
+        )
+    });
     let clashes = match clashes {
         Ok(clashes) => clashes,
-        Err(unknown) => {
-            stopped(unknown, "clashes and obligation conflicts", &mut incomplete)?;
-            return Ok(report(findings, incomplete));
+        Err(stop) => {
+            stopped(
+                stop.into(),
+                "clashes and obligation conflicts",
+                &mut incomplete,
+            )?;
+            return Ok(report(findings, incomplete, unsettled));
         }
     };
     let model = crate::eval::Model::new(charter, &plan.scopes);
     for (event, clash) in charter.events.iter().zip(clashes) {
-        let Some(clash) = clash else { continue };
+        let clash = match clash {
+            Ok(Some(clash)) => clash,
+            Ok(None) => continue,
+            Err(unknown) => {
+                unsettled.push(Unsettled::new(Kind::Clash, &event.name, &unknown));
+                continue;
+            }
+        };
         let steps = clash.trace.inputs.len().saturating_sub(1);
         let what = format!("the clash of `{}`", event.name);
         let mut history = match road(&model, &lowered, &clash.trace, steps, keep, &what) {
@@ -422,7 +491,7 @@ fn ask(
                     "further clashes and obligation conflicts",
                     &mut incomplete,
                 )?;
-                return Ok(report(findings, incomplete));
+                return Ok(report(findings, incomplete, unsettled));
             }
         };
         let Some(mut impossible) = history.steps.pop() else {
@@ -476,7 +545,7 @@ fn ask(
             Err(unknown) => stopped(unknown, "obligation conflicts", &mut incomplete)?,
         }
     }
-    Ok(report(findings, incomplete))
+    Ok(report(findings, incomplete, unsettled))
 }
 
 /// The history `raw` (its first `steps` steps are lawful) as charter shows

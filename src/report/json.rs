@@ -186,6 +186,10 @@ pub struct JsonLintFile {
     pub findings: Vec<JsonFinding>,
     /// What lint could not finish (then the run is not clean).
     pub incomplete: Vec<String>,
+    /// The questions lint did not settle, each by its check and subject
+    /// (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsettled: Vec<crate::lint::Unsettled>,
     /// For a spec with readings: the readings this lint is under.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reading: Vec<crate::verify::ReadingChoice>,
@@ -245,6 +249,7 @@ pub fn json_lint(file: &str, report: &LintReport, source: &SourceFile) -> JsonLi
         scopes: report.scopes.clone(),
         findings,
         incomplete: report.incomplete.clone(),
+        unsettled: report.unsettled.clone(),
         reading: Vec::new(),
     }
 }

@@ -9,6 +9,12 @@
 //! One incremental solver per query family: the reachability questions
 //! share one unrolling and one solver, the clash search another, depth by
 //! depth (so each clash found is a shortest one).
+//!
+//! Each question (with its blame) runs under a budget of its own
+//! ([`Limits::query_time`], beside the run's): a question that runs out of
+//! it, or that the solver gives up on (`rlimit`), is answered `Err` with
+//! the reason, and the others are still asked. Once the run's own budget
+//! is spent, every question not yet answered is answered `Err` with it.
 
 use z3::ast::Bool;
 use z3::{Model, Solver};
@@ -142,6 +148,12 @@ impl<'s> Tracked<'s> {
         }
     }
 
+    /// A new question begins: its checks run under a budget of its own
+    /// (see the module's documentation).
+    pub(super) fn question(&mut self, limits: &Limits) {
+        self.budget = question_budget(limits);
+    }
+
     fn literal(&mut self, item: Item) -> Bool {
         if let Some(index) = self.items.iter().position(|i| *i == item) {
             return self.literals[index].clone();
@@ -271,6 +283,14 @@ impl<'s> Tracked<'s> {
     }
 }
 
+/// The budget of one question asked under `limits`.
+fn question_budget(limits: &Limits) -> crate::budget::Budget {
+    match limits.query_time {
+        Some(limit) => limits.budget.for_query(limit),
+        None => limits.budget.clone(),
+    }
+}
+
 /// `None` when an initial state exists; otherwise the items that rule
 /// every initial state out.
 pub fn no_initial_state(
@@ -279,6 +299,7 @@ pub fn no_initial_state(
     keep: Keep,
 ) -> Result<Option<Vec<Item>>, SolverUnknown> {
     let mut tracked = Tracked::new(system, limits, false, keep);
+    tracked.question(limits);
     tracked.add_state(0, true);
     if tracked.check_with(&[], &tracked.all())? {
         return Ok(None);
@@ -286,17 +307,21 @@ pub fn no_initial_state(
     tracked.blame(&[]).map(Some)
 }
 
+/// The answer to one question: `Err` with the reason when it was not
+/// settled (its budget, the run's, or the solver gave up).
+pub type Answer<T> = Result<T, SolverUnknown>;
+
 /// For each query, `None` when some history of at most `depth` steps
 /// reaches it; otherwise the items that rule it out up to that depth.
 /// One solver answers all of them; a model found for one query also
-/// settles every other query it satisfies.
+/// settles every other query it satisfies (one left unsettled too).
 pub fn reach(
     system: &System,
     queries: &[(TermId, At)],
     depth: usize,
     limits: &Limits,
     keep: Keep,
-) -> Result<Vec<Option<Vec<Item>>>, SolverUnknown> {
+) -> Vec<Answer<Option<Vec<Item>>>> {
     let mut tracked = Tracked::new(system, limits, limits.symmetry, keep);
     tracked.add_state(0, true);
     // (Without histories shorter than `depth`, a deadlock before `depth`
@@ -322,32 +347,44 @@ pub fn reach(
             Bool::or(&points)
         })
         .collect();
-    let mut answers: Vec<Option<Option<Vec<Item>>>> = vec![None; queries.len()];
+    let mut answers: Vec<Option<Answer<Option<Vec<Item>>>>> = vec![None; queries.len()];
     let all = tracked.all();
     for index in 0..queries.len() {
         if answers[index].is_some() {
             continue;
         }
+        if let Err(stopped) = limits.budget.check(None) {
+            answers[index] = Some(Err(stopped.into()));
+            continue;
+        }
+        tracked.question(limits);
         let literal = Bool::new_const(format!("query!{index}"));
         tracked.solver.assert(literal.implies(&goals[index]));
         let extra = [literal];
-        if tracked.check_with(&extra, &all)? {
-            let model = tracked.solver.get_model();
-            answers[index] = Some(None);
-            if let Some(model) = model {
-                settle_others(&model, &goals, &mut answers);
+        match tracked.check_with(&extra, &all) {
+            Ok(true) => {
+                let model = tracked.solver.get_model();
+                answers[index] = Some(Ok(None));
+                if let Some(model) = model {
+                    settle_others(&model, &goals, &mut answers);
+                }
             }
-        } else {
-            answers[index] = Some(Some(tracked.blame(&extra)?));
+            Ok(false) => answers[index] = Some(tracked.blame(&extra).map(Some)),
+            Err(unknown) => answers[index] = Some(Err(unknown)),
         }
     }
-    Ok(answers.into_iter().map(Option::flatten).collect())
+    answers
+        .into_iter()
+        .map(|answer| answer.unwrap_or(Ok(None)))
+        .collect()
 }
 
-fn settle_others(model: &Model, goals: &[Bool], answers: &mut [Option<Option<Vec<Item>>>]) {
+/// Every question `model` reaches is settled, one left unsettled too.
+fn settle_others(model: &Model, goals: &[Bool], answers: &mut [Option<Answer<Option<Vec<Item>>>>]) {
     for (goal, answer) in goals.iter().zip(answers.iter_mut()) {
-        if answer.is_none() && model.eval(goal, true).and_then(|b| b.as_bool()) == Some(true) {
-            *answer = Some(None);
+        let open = matches!(answer, None | Some(Err(_)));
+        if open && model.eval(goal, true).and_then(|b| b.as_bool()) == Some(true) {
+            *answer = Some(Ok(None));
         }
     }
 }
@@ -367,11 +404,19 @@ pub fn clashes(
     depth: usize,
     limits: &Limits,
     keep: Keep,
-) -> Result<Vec<Option<Clash>>, SolverUnknown> {
+) -> Vec<Answer<Option<Clash>>> {
     let mut tracked = Tracked::new(system, limits, limits.symmetry, keep);
-    let mut found: Vec<Option<Clash>> = vec![None; selectors.len()];
+    // `None`: no clash yet, still asked; an unsettled event is not asked
+    // again (a clash found later would not be a shortest one).
+    let mut found: Vec<Option<Answer<Clash>>> = vec![None; selectors.len()];
     tracked.add_state(0, true);
     for step in 0..depth {
+        if let Err(stopped) = limits.budget.check(None) {
+            for slot in found.iter_mut().filter(|slot| slot.is_none()) {
+                *slot = Some(Err(SolverUnknown::from(stopped).at(step)));
+            }
+            break;
+        }
         tracked.add_state(step + 1, false);
         tracked.assert_step(step, true);
         let holds: Vec<Bool> = checks
@@ -385,14 +430,19 @@ pub fn clashes(
             if found[event].is_some() {
                 continue;
             }
+            tracked.question(limits);
             let literal = Bool::new_const(format!("clash!{event}@{step}"));
             let selected = tracked.unrolling.bool_at(*selector, step);
             tracked
                 .solver
                 .assert(literal.implies(&(selected & impossible.clone())));
             let extra = [literal.clone()];
-            if !tracked.check_with(&extra, &all)? {
+            let sat = tracked.check_with(&extra, &all);
+            if !matches!(sat, Ok(true)) {
                 tracked.solver.assert(literal.not());
+                if let Err(unknown) = sat {
+                    found[event] = Some(Err(unknown.at(step)));
+                }
                 continue;
             }
             let Some(model) = tracked.solver.get_model() else {
@@ -400,19 +450,34 @@ pub fn clashes(
             };
             let trace = tracked.unrolling.read(&model, step + 1);
             tracked.solver.assert(literal.not());
-            if let Some(blamed) =
-                blame_step(system, &trace, step, atom_terms, input_terms, limits, keep)?
-            {
-                found[event] = Some(Clash {
-                    depth: step,
-                    trace,
-                    blamed,
-                });
+            // The blame is part of the question, under its budget.
+            let question = Limits {
+                budget: tracked.budget.clone(),
+                ..limits.clone()
+            };
+            match blame_step(
+                system,
+                &trace,
+                step,
+                atom_terms,
+                input_terms,
+                &question,
+                keep,
+            ) {
+                Ok(Some(blamed)) => {
+                    found[event] = Some(Ok(Clash {
+                        depth: step,
+                        trace,
+                        blamed,
+                    }))
+                }
+                Ok(None) => {}
+                Err(unknown) => found[event] = Some(Err(unknown.at(step))),
             }
         }
         tracked.assert_step(step, false);
     }
-    Ok(found)
+    found.into_iter().map(|slot| slot.transpose()).collect()
 }
 
 /// The items that rule out every next state from state `step` of `trace`

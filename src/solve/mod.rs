@@ -52,6 +52,10 @@ pub struct Limits {
     pub budget: Budget,
     /// Deterministic resource limit per solver call (Z3's `rlimit`).
     pub rlimit: Option<u64>,
+    /// The time limit of each of `charter lint`'s questions (with its
+    /// blame), beside the run's; `None`: lint's own default
+    /// (`lint::query_time`).
+    pub query_time: Option<Duration>,
     pub seed: u32,
     /// Break the symmetry of abstract sorts (sound; off only to measure).
     pub symmetry: bool,
@@ -78,6 +82,7 @@ impl Default for Limits {
         Limits {
             budget: Budget::default(),
             rlimit: None,
+            query_time: None,
             seed: 0,
             symmetry: true,
             induction_first: true,

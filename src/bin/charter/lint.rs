@@ -60,6 +60,7 @@ fn lint_one(
         scopes: Vec::new(),
         findings: Vec::new(),
         incomplete: Vec::new(),
+        unsettled: Vec::new(),
         reading,
     };
     let Some(spec) = load_spec_to(path, color, &mut |text| sink.err(text)) else {

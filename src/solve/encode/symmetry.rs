@@ -1,5 +1,19 @@
 //! Symmetry breaking for abstract sorts: which inputs use which element,
 //! and the constraints that the elements a history uses are the first ones.
+//!
+//! Every parameter over a sort takes part, set-valued ones included:
+//! measured side by side on the Texas spec (`walk_out(group: set
+//! Representative)`, 150 members), `charter lint` at depth 3 takes 3.0 s of
+//! CPU with it against 17 s with `--no-symmetry`, and at depth 2 1.8 s
+//! against 2.0 s; leaving the sets out (only `compel(r)` and `return(r)`
+//! taking part) made the clash question of `walk_out` at depth 2 run past
+//! 30 s, and leaving the sort out altogether made depth 3 as slow as
+//! `--no-symmetry`. (Before count comparisons were encoded as
+//! pseudo-Boolean constraints, the breaking over `group` made one clash
+//! question of that lint run for minutes.) Leaving a parameter out would
+//! be sound — the renaming argument of [`Unrolling::break_symmetry`]
+//! holds for the uses of any subset of the parameters — but is not done
+//! where it is not faster.
 
 use z3::ast::Bool;
 use z3::Solver;
