@@ -88,6 +88,16 @@ fn every_diagnostic_code_has_a_fixture() {
     // A spec over the 4 MiB limit is too big to commit as a fixture:
     // tests/robustness.rs generates a 5 MB spec and asserts this code.
     produced.insert("charter::syntax::too_large".to_string());
+    // Command-line refusals, exercised by the CLI tests: an output that
+    // cannot be written and command-line misuse (tests/outputs.rs), an
+    // option the spec cannot take (tests/verify.rs).
+    for code in [
+        "charter::io::write",
+        "charter::cli::usage",
+        "charter::cli::option",
+    ] {
+        produced.insert(code.to_string());
+    }
     let missing: Vec<&String> = declared.difference(&produced).collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
 }

@@ -108,7 +108,10 @@ fn repair_looks_at_every_choice_of_readings() {
 /// `a, d`; the first was taken silently (here: an expectation missed).
 #[test]
 fn two_expectations_under_one_choice_are_refused() {
-    let output = charter(&["check", &fixture("two-groups.charter")]);
+    let output = charter(&[
+        "check",
+        "tests/fixtures/check_err/ambiguous_expectation.charter",
+    ]);
     assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
     assert!(
         stderr(&output).contains("charter::check::ambiguous_expectation"),
