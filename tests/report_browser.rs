@@ -281,6 +281,13 @@ fn outcomes(golden: &str) -> Vec<Vec<String>> {
             block.push(line.to_string());
         }
     }
+    // The page does not show comparisons of readings yet (`compare`,
+    // `diverge`: `charter verify` does); it shows every other command.
+    blocks.retain(|block| {
+        !block
+            .first()
+            .is_some_and(|head| head.starts_with("compare ") || head.starts_with("diverge "))
+    });
     blocks
 }
 
