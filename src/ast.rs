@@ -377,6 +377,22 @@ pub enum CommandOptionKind {
     ExpectUnder(Ident, Expectation, Vec<Allowed>),
 }
 
+impl CommandOptionKind {
+    /// The option as a diagnostic names it (`depth`, `expect reading:`):
+    /// two options with one key are one option given twice.
+    pub fn key(&self) -> &'static str {
+        match self {
+            CommandOptionKind::Depth(_) => "depth",
+            CommandOptionKind::Scope(_) => "scope",
+            CommandOptionKind::Expect(..) => "expect",
+            CommandOptionKind::Fair(_) => "assuming fair",
+            CommandOptionKind::Decreasing(..) => "decreasing",
+            CommandOptionKind::Under(_) => "under",
+            CommandOptionKind::ExpectUnder(..) => "expect reading:",
+        }
+    }
+}
+
 /// One blocking an expectation acknowledges: a kind of blocking finding
 /// (`clash`, `dead_event`, `dead_rule`, `dead_exception`, `dead_default`)
 /// and, optionally, the event or clause it concerns.

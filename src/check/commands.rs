@@ -4,7 +4,7 @@
 use super::{suggest, CheckError, Checker, CommandOptions, Global, Place};
 use crate::ast;
 use crate::hir::*;
-use crate::span::{Ident, Span};
+use crate::span::{Ident, Span, Spanned};
 
 impl Checker {
     pub(super) fn command(&mut self, command: &ast::Command, span: Span) {
@@ -85,17 +85,14 @@ impl Checker {
         let mut allowances = Vec::new();
         let mut firsts: Vec<(&'static str, Span)> = Vec::new();
         for option in &command.options {
-            let key = match option.kind {
-                ast::CommandOptionKind::Depth(_) => "depth",
-                ast::CommandOptionKind::Scope(_) => "scope",
-                ast::CommandOptionKind::Expect(..) => "expect",
-                ast::CommandOptionKind::Fair(_) => "assuming fair",
-                ast::CommandOptionKind::Decreasing(..) => "decreasing",
-                // Resolved before the check (`readings::project`).
-                ast::CommandOptionKind::Under(_) | ast::CommandOptionKind::ExpectUnder(..) => {
-                    continue
-                }
-            };
+            // `under` and `expect r:` are resolved before the check
+            // (`readings::project`).
+            if let ast::CommandOptionKind::Under(_) | ast::CommandOptionKind::ExpectUnder(..) =
+                option.kind
+            {
+                continue;
+            }
+            let key = option.kind.key();
             if let Some((_, first)) = firsts.iter().find(|(k, _)| *k == key) {
                 let first = *first;
                 self.error(CheckError::DuplicateOption {
@@ -113,19 +110,10 @@ impl Checker {
                 | ast::CommandOptionKind::Decreasing(..)
                 | ast::CommandOptionKind::Under(_)
                 | ast::CommandOptionKind::ExpectUnder(..) => {}
-                ast::CommandOptionKind::Depth(value) => {
-                    if value.node > MAX_DEPTH {
-                        self.error(CheckError::OptionOutOfRange {
-                            option: "depth",
-                            value: value.node,
-                            allowed: format!("0 to {MAX_DEPTH} steps"),
-                            advice: "the depth bounds the length of the histories searched, in steps (10 by default)",
-                            span: value.span,
-                        });
-                    } else {
-                        depth = Some(value.node);
-                    }
-                }
+                ast::CommandOptionKind::Depth(value) => match depth_within_limit(value) {
+                    Ok(value) => depth = Some(value),
+                    Err(error) => self.error(error),
+                },
                 ast::CommandOptionKind::Scope(items) => {
                     for (sort, size) in items {
                         if let Some(id) = self.scope_sort(sort) {
@@ -308,4 +296,19 @@ impl Checker {
             });
         }
     }
+}
+
+/// A command's `depth N`, refused beyond `MAX_DEPTH` steps.
+pub(super) fn depth_within_limit(value: &Spanned<u64>) -> Result<u64, CheckError> {
+    if value.node > MAX_DEPTH {
+        return Err(CheckError::OptionOutOfRange {
+            option: "depth",
+            value: value.node,
+            allowed: format!("0 to {MAX_DEPTH} steps"),
+            advice:
+                "the depth bounds the length of the histories searched, in steps (10 by default)",
+            span: value.span,
+        });
+    }
+    Ok(value.node)
 }

@@ -6,7 +6,7 @@
 use super::readings::{error, unknown, ReadingError};
 use super::{suggest, CheckError};
 use crate::ast;
-use crate::hir::{self, Expectation, Provenance, StateId, MAX_DEPTH};
+use crate::hir::{self, Expectation, Provenance, StateId};
 use crate::span::{Ident, Span};
 
 /// The comparisons of a spec without readings: each one an error.
@@ -192,15 +192,7 @@ fn options(
     let (mut depth, mut expect) = (None, None);
     let mut firsts: Vec<(&'static str, Span)> = Vec::new();
     for option in &command.options {
-        let key = match &option.kind {
-            ast::CommandOptionKind::Depth(_) => "depth",
-            ast::CommandOptionKind::Expect(..) => "expect",
-            ast::CommandOptionKind::Scope(_) => "scope",
-            ast::CommandOptionKind::Fair(_) => "assuming fair",
-            ast::CommandOptionKind::Decreasing(..) => "decreasing",
-            ast::CommandOptionKind::Under(_) => "under",
-            ast::CommandOptionKind::ExpectUnder(..) => "expect reading:",
-        };
+        let key = option.kind.key();
         if let Some((_, first)) = firsts.iter().find(|(k, _)| *k == key) {
             errors.push(CheckError::DuplicateOption {
                 option: key.into(),
@@ -211,16 +203,12 @@ fn options(
         }
         firsts.push((key, option.span));
         match &option.kind {
-            ast::CommandOptionKind::Depth(value) if value.node > MAX_DEPTH => {
-                errors.push(CheckError::OptionOutOfRange {
-                    option: "depth",
-                    value: value.node,
-                    allowed: format!("0 to {MAX_DEPTH} steps"),
-                    advice: "the depth bounds the length of the histories searched, in steps (10 by default)",
-                    span: value.span,
-                })
+            ast::CommandOptionKind::Depth(value) => {
+                match super::commands::depth_within_limit(value) {
+                    Ok(value) => depth = Some(value as usize),
+                    Err(error) => errors.push(error),
+                }
             }
-            ast::CommandOptionKind::Depth(value) => depth = Some(value.node as usize),
             ast::CommandOptionKind::Expect(expectation, allowing) => {
                 if !allowed.contains(expectation) {
                     errors.push(CheckError::ImpossibleExpectation {

@@ -335,13 +335,27 @@ pub(super) fn check_uses(
     }
 }
 
-/// Refuses a command with two `expect r:` that apply under one choice of
-/// readings (readings of two groups: `expect a: …` and `expect d: …` both
-/// apply under `a, d`), where the command runs.
 /// What an expectation expects: the verdict and the blockings it allows
 /// (kind and subject).
 type Expected = (ast::Expectation, Vec<(String, Option<String>)>);
 
+/// Whether a command runs under a choice of readings: each `under` it has
+/// names chosen readings (`holds`).
+fn runs_under(command: &ast::Command, holds: impl Fn(&[Ident]) -> bool) -> bool {
+    command.options.iter().all(|option| match &option.kind {
+        ast::CommandOptionKind::Under(names) => holds(names),
+        _ => true,
+    })
+}
+
+/// Whether an option is an `expect r:` whose reading is chosen (`holds`).
+fn expects_under(option: &ast::CommandOption, holds: impl Fn(&[Ident]) -> bool) -> bool {
+    matches!(&option.kind, ast::CommandOptionKind::ExpectUnder(reading, ..) if holds(std::slice::from_ref(reading)))
+}
+
+/// Refuses a command with two `expect r:` that apply under one choice of
+/// readings (readings of two groups: `expect a: …` and `expect d: …` both
+/// apply under `a, d`) and expect differently, where the command runs.
 pub(super) fn check_expectations(
     charter: &ast::Charter,
     groups: &[hir::ReadingGroup],
@@ -354,19 +368,15 @@ pub(super) fn check_expectations(
         };
         for selection in selections {
             let holds = |names: &[Ident]| names.iter().all(|n| selection.includes(groups, &n.node));
-            let runs = command.options.iter().all(|option| match &option.kind {
-                ast::CommandOptionKind::Under(names) => holds(names),
-                _ => true,
-            });
+            let runs = runs_under(command, holds);
             // Each expectation that applies under this choice, with what it
             // expects (the expectation and the blockings it allows).
             let applying: Vec<(&Ident, Span, Expected)> = command
                 .options
                 .iter()
+                .filter(|option| expects_under(option, holds))
                 .filter_map(|option| match &option.kind {
-                    ast::CommandOptionKind::ExpectUnder(reading, expectation, allowing)
-                        if holds(std::slice::from_ref(reading)) =>
-                    {
+                    ast::CommandOptionKind::ExpectUnder(reading, expectation, allowing) => {
                         let allowed = allowing
                             .iter()
                             .map(|a| {
@@ -478,13 +488,11 @@ pub(super) fn project(
         // Comparisons are checked and run on the whole spec (`compare.rs`).
         ast::ItemKind::Command(command) if command.kind.compares() => false,
         ast::ItemKind::Command(command) => {
-            let fixed = command.options.iter().all(|option| match &option.kind {
-                ast::CommandOptionKind::Under(names) => holds(names),
-                _ => true,
-            });
-            let under_this = command.options.iter().position(|option| {
-                matches!(&option.kind, ast::CommandOptionKind::ExpectUnder(reading, ..) if holds(std::slice::from_ref(reading)))
-            });
+            let fixed = runs_under(command, holds);
+            let under_this = command
+                .options
+                .iter()
+                .position(|option| expects_under(option, holds));
             let options = std::mem::take(&mut command.options);
             command.options = options
                 .into_iter()
