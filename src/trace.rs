@@ -377,7 +377,7 @@ pub fn call(model: &eval::Model, occurrence: &Occurrence, index: usize, free: &F
             let value = match (value, left_free) {
                 (eval::Value::Table(values), false) => Value::Function(
                     model
-                        .points(&local.args)
+                        .points(*id)
                         .into_iter()
                         .zip(values)
                         .map(|(point, value)| Point {

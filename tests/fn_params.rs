@@ -163,3 +163,36 @@ fn fmt_round_trips_the_declaration() {
     let formatted = charter::fmt::format(BALLOT).unwrap();
     assert_eq!(formatted, BALLOT);
 }
+
+/// A function over dates, as a variable and as an event's parameter, in a
+/// civil calendar: its points are shown as ISO dates (they were day
+/// numbers: `held(18993)`, `{18993: true}`).
+#[test]
+fn points_of_a_date_domain_are_shown_as_dates() {
+    const DATED: &str = r#"charter "Dated points"
+
+calendar dates 2022-01-01..2022-01-05
+
+var held: Date[2022-01-01..2022-01-03] -> Bool = {_: false}
+event hold(day: Date[2022-01-01..2022-01-03], plan: Date[2022-01-01..2022-01-02] -> Bool)
+
+clause holding "A session is held on its date, as planned."
+  on hold(d, p): held'(d) = p(d)
+
+assert never_held "no session is ever held":
+  always not exists d: Date[2022-01-01..2022-01-03]. held(d)
+
+check never_held depth 2
+"#;
+    let (code, stdout) = verify(&["verify"], DATED);
+    assert_eq!(code, Some(1), "{stdout}");
+    for shown in [
+        "held(2022-01-01) = false",
+        "held(2022-01-03) = false",
+        "plan = {2022-01-01: ",
+        "held(2022-01-01): false → true",
+    ] {
+        assert!(stdout.contains(shown), "missing {shown:?} in:\n{stdout}");
+    }
+    assert!(!stdout.contains("(18993)"), "{stdout}");
+}

@@ -312,6 +312,9 @@ struct Checker {
     /// States and parameters declared `Date` ([`Calendar::dated_states`]).
     dated_states: Vec<StateId>,
     dated_locals: Vec<LocalId>,
+    /// Function arguments declared `Date` ([`Calendar::dated_state_args`]).
+    dated_state_args: Vec<(StateId, usize)>,
+    dated_local_args: Vec<(LocalId, usize)>,
     /// Per sort: its values in the order `next` follows (declared, or
     /// alphabetical); empty for abstract sorts.
     sort_order: Vec<Vec<usize>>,

@@ -281,6 +281,9 @@ impl Checker {
         if is_date_type(&decl.ty) {
             self.dated_states.push(StateId(self.states.len()));
         }
+        let id = StateId(self.states.len());
+        self.dated_state_args
+            .extend(dated_args(&decl.ty).map(|arg| (id, arg)));
         self.state_broken
             .push(ty.is_none() || args.iter().any(Option::is_none));
         // A placeholder type keeps ids aligned when the type is wrong; the
@@ -332,6 +335,8 @@ impl Checker {
             if is_date_type(&param.ty) {
                 self.dated_locals.push(id);
             }
+            self.dated_local_args
+                .extend(dated_args(&param.ty).map(|arg| (id, arg)));
             self.written_locals.push(param.name.clone());
             self.local_broken[id.0] = broken;
             ids.push(id);
@@ -490,6 +495,18 @@ pub(super) fn suggest<'c>(
 
 /// Whether values of the written type are dates: `Date`, `Date?`, `set
 /// Date`, or a function whose result is one.
+/// The positions of a function type's arguments declared `Date`.
+fn dated_args(ty: &ast::Type) -> impl Iterator<Item = usize> + '_ {
+    let args = match &ty.kind {
+        ast::TypeKind::Function(args, _) => &args[..],
+        _ => &[],
+    };
+    args.iter()
+        .enumerate()
+        .filter(|(_, arg)| matches!(arg.kind, ast::TypeKind::Date(_)))
+        .map(|(position, _)| position)
+}
+
 fn is_date_type(ty: &ast::Type) -> bool {
     match &ty.kind {
         ast::TypeKind::Date(_) => true,

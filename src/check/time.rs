@@ -551,6 +551,8 @@ impl Checker {
             civil: calendar.civil,
             dated_states: std::mem::take(&mut self.dated_states),
             dated_locals: std::mem::take(&mut self.dated_locals),
+            dated_state_args: std::mem::take(&mut self.dated_state_args),
+            dated_local_args: std::mem::take(&mut self.dated_local_args),
         });
     }
 

@@ -288,7 +288,7 @@ impl<'h> Model<'h> {
             return decl.name.clone();
         }
         match self.tuple_of(&decl.args, cell) {
-            Some(tuple) => self.point_name(decl, &tuple),
+            Some(tuple) => self.point_name(state, &tuple),
             None => format!("{}(?)", decl.name),
         }
     }
@@ -302,20 +302,28 @@ impl<'h> Model<'h> {
         }
         self.tuples(&decl.args)
             .iter()
-            .map(|tuple| self.point_name(decl, tuple))
+            .map(|tuple| self.point_name(state, tuple))
             .collect()
     }
 
-    /// The names of a function argument's points, in row-major order:
+    /// The names of a function parameter's points, in row-major order:
     /// `alice`, or `(a, b)` for several arguments.
-    pub fn points(&self, arg_types: &[Type]) -> Vec<String> {
+    pub fn points(&self, param: LocalId) -> Vec<String> {
+        let arg_types = &self.charter.local(param).args;
+        let dated = |position| {
+            self.charter
+                .calendar
+                .as_ref()
+                .is_some_and(|c| c.dated_local_args.contains(&(param, position)))
+        };
         self.tuples(arg_types)
             .iter()
             .map(|tuple| {
                 let names: Vec<String> = tuple
                     .iter()
                     .zip(arg_types)
-                    .map(|(v, ty)| self.value_name(v, ty))
+                    .enumerate()
+                    .map(|(position, (v, ty))| self.arg_name(v, ty, dated(position)))
                     .collect();
                 match names.as_slice() {
                     [one] => one.clone(),
@@ -325,14 +333,33 @@ impl<'h> Model<'h> {
             .collect()
     }
 
-    /// The name of the location of a function at the arguments `tuple`.
-    fn point_name(&self, decl: &StateDecl, tuple: &[Value]) -> String {
+    /// The name of the location of a function at the arguments `tuple`:
+    /// `signed(2022-01-10)`.
+    fn point_name(&self, state: StateId, tuple: &[Value]) -> String {
+        let decl = self.charter.state(state);
+        let dated = |position| {
+            self.charter
+                .calendar
+                .as_ref()
+                .is_some_and(|c| c.dated_state_args.contains(&(state, position)))
+        };
         let args: Vec<String> = tuple
             .iter()
             .zip(&decl.args)
-            .map(|(v, ty)| self.value_name(v, ty))
+            .enumerate()
+            .map(|(position, (v, ty))| self.arg_name(v, ty, dated(position)))
             .collect();
         format!("{}({})", decl.name, args.join(", "))
+    }
+
+    /// A function argument's value as a point names it: an argument declared
+    /// `Date` under a civil calendar as an ISO date, else as `value_name`.
+    fn arg_name(&self, value: &Value, ty: &Type, dated: bool) -> String {
+        let civil = self.charter.calendar.as_ref().is_some_and(|c| c.civil);
+        match value {
+            Value::Int(days) if dated && civil => crate::civil::iso(*days),
+            _ => self.value_name(value, ty),
+        }
     }
 
     /// A value laid out as the compatible type `to`: a set of integers

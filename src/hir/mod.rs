@@ -106,6 +106,12 @@ pub struct Calendar {
     pub dated_states: Vec<StateId>,
     /// Event parameters declared `Date`.
     pub dated_locals: Vec<LocalId>,
+    /// The arguments declared `Date` of function constants and variables
+    /// (`signed: Date -> Bool`: argument 0 of `signed`), whose points are
+    /// shown as ISO dates.
+    pub dated_state_args: Vec<(StateId, usize)>,
+    /// The same for functions passed as event parameters.
+    pub dated_local_args: Vec<(LocalId, usize)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

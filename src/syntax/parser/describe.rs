@@ -92,6 +92,7 @@ fn drop_redundant_keywords(expected: &mut Vec<Expected>) {
     let ty = has(Class::Type);
     let operator = has(Class::Operator);
     let expression = has(Class::Expression);
+    let assignment = has(Class::Assignment);
     const OPERATORS: &[&str] = &[
         "=",
         "and",
@@ -132,7 +133,8 @@ fn drop_redundant_keywords(expected: &mut Vec<Expected>) {
                 || expectation && token == "no"
                 || ty && ["Bool", "Int", "set", "("].contains(&token)
                 || operator && OPERATORS.contains(&token)
-                || expression && EXPRESSION_STARTS.contains(&token))
+                || expression && EXPRESSION_STARTS.contains(&token)
+                || assignment && ["=", "+=", "-="].contains(&token))
         }
         Expected::Notation(_, class) | Expected::Words(_, class) => {
             !(operator && *class == Class::AfterOperand)
@@ -180,6 +182,8 @@ enum Class {
     AfterOperand,
     /// An expression, which covers the words and brackets that start one.
     Expression,
+    /// An effect's `=`, `+=` or `-=`, which covers those tokens.
+    Assignment,
     /// A name (a reserved word found instead deserves a word of help).
     Name,
     /// Anything else.
@@ -271,7 +275,7 @@ fn describe(rule: Rule) -> Option<Expected> {
         Rule::defines_rule | Rule::kw_defines => notation("`defines` and names", Other),
         Rule::effect | Rule::target => words("an effect such as `x' = …`", Other),
         Rule::prime => notation("`'` (effects assign the next state: `x' = …`)", AfterOperand),
-        Rule::assign_op => notation("`=`, `+=` or `-=`", Other),
+        Rule::assign_op => notation("`=`, `+=` or `-=`", Assignment),
         Rule::exception => token("unless"),
         Rule::event_pattern | Rule::event_ref => words("an event", Other),
         Rule::any_event => notation("`any event`", Other),
@@ -406,6 +410,11 @@ fn keyword_help(found: &Found, expected: &[Expected]) -> Option<String> {
                     .into(),
             );
         }
+    }
+    if wanted(Class::Assignment) && word == "[" {
+        return Some(
+            "a function's value at a point is written with parentheses: `seated'(m) = true`".into(),
+        );
     }
     if wanted(Class::Type) && word == "{" {
         return Some(
