@@ -280,7 +280,7 @@ impl Plan {
     fn new(charter: &hir::Charter, command: Command, depth: usize, overrides: &Overrides) -> Plan {
         let too_large = crate::check::size::exceeds(
             charter,
-            crate::check::size::Uses::Command(&command.kind),
+            crate::check::size::Uses::Command(&command),
             &command.scopes,
             command.depth,
         )

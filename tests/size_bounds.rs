@@ -46,12 +46,7 @@ fn the_estimate_bounds_the_terms_lowering_builds() {
         for command in &charter.commands {
             for factor in [1, 2, 3] {
                 let scopes = scaled(&charter, &command.scopes, factor);
-                let estimated = estimate(
-                    &charter,
-                    Uses::Command(&command.kind),
-                    &scopes,
-                    command.depth,
-                );
+                let estimated = estimate(&charter, Uses::Command(command), &scopes, command.depth);
                 // Large scaled commands cost time to lower, not coverage.
                 if factor > 1 && estimated.per_step > 200_000 {
                     continue;
@@ -133,7 +128,47 @@ check ok depth 2
     let command = &charter.commands[0];
     let estimated = estimate(
         &charter,
-        Uses::Command(&command.kind),
+        Uses::Command(command),
+        &command.scopes,
+        command.depth,
+    );
+    let built = charter::lower::lower(&charter, command).system.terms.len();
+    assert!(
+        built as u128 <= estimated.term_bound(),
+        "{built} terms built, bound {}",
+        estimated.term_bound()
+    );
+}
+
+/// A liveness command builds, per event assumed fair, whether it is
+/// enabled (its `requires` for every choice of its arguments, in the state
+/// and the next), and a shadow copy of every atom of the state for the
+/// loop detector. The estimate counted neither: lowering built 593 terms
+/// here against a bound of 109 (issue 19).
+#[test]
+fn the_estimate_bounds_fairness() {
+    let spec = r#"charter "fair events with wide parameters"
+var c: Int[0..100] = 0
+var done: Bool = false
+event go(a: Int[0..100], b: Int[0..100]) requires a > c and b != a and not done
+event finish requires c > 50
+event idle
+clause r "x"
+  on go(a, _): c' = a
+  on finish: done' = true
+assert ends "y": eventually done
+check ends assuming fair go, finish depth 3
+"#;
+    let checked = charter::load(spec.as_bytes())
+        .unwrap()
+        .checked
+        .ok()
+        .unwrap();
+    let charter = checked.charter;
+    let command = &charter.commands[0];
+    let estimated = estimate(
+        &charter,
+        Uses::Command(command),
         &command.scopes,
         command.depth,
     );

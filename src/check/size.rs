@@ -21,13 +21,27 @@ pub const MAX_TERMS_UNROLLED: u128 = 40_000_000;
 /// constraints, `historically`'s negations).
 const MONITOR: u128 = 8;
 
+/// Terms the loop detector of a liveness command builds per atom of the
+/// state (see `lower::liveness`): the shadow's two readings, its initial
+/// equality, its update (following or frozen) and its comparison with the
+/// atom, besides the atom's own two readings.
+const SHADOW: u128 = 9;
+
+/// Terms the loop detector builds per event assumed fair besides whether
+/// it is enabled: its `seen` flag's readings, negations and update.
+const SEEN: u128 = 8;
+
+/// Terms the loop detector builds once: `pending`, `saved`, `kept`,
+/// `moved` and their updates, the goal and its antecedent.
+const DETECTOR: u128 = 32;
+
 /// The commands whose encoding would be too large.
 pub fn too_large(charter: &Charter) -> Vec<CheckError> {
     charter
         .commands
         .iter()
         .filter_map(|command| {
-            let uses = Uses::Command(&command.kind);
+            let uses = Uses::Command(command);
             exceeds(charter, uses, &command.scopes, command.depth).map(|(size, largest)| {
                 CheckError::CommandTooLarge {
                     name: command.name.clone(),
@@ -46,7 +60,9 @@ pub fn too_large(charter: &Charter) -> Vec<CheckError> {
 /// assertion no command checks weighs on no command.
 #[derive(Clone, Copy, Debug)]
 pub enum Uses<'h> {
-    Command(&'h CommandKind),
+    /// A command: its kind, and for a liveness command the events it
+    /// assumes fair.
+    Command(&'h Command),
     Lint,
 }
 
@@ -191,21 +207,42 @@ impl<'h> Estimate<'h> {
                     ExprKind::Binary(BinaryOp::Implies, antecedent, _) => &**antecedent,
                     _ => continue,
                 },
-                (
-                    FormulaKind::Assert,
-                    Uses::Command(CommandKind::Check(id) | CommandKind::Prove(id)),
-                ) if id.0 == index => &formula.body,
+                (FormulaKind::Assert, Uses::Command(command))
+                    if about(&command.kind) == Some(index) =>
+                {
+                    &formula.body
+                }
                 (FormulaKind::Assert, Uses::Command(_)) => continue,
                 (FormulaKind::Eventually | FormulaKind::LeadsTo, Uses::Lint) => continue,
-                (
-                    FormulaKind::Eventually | FormulaKind::LeadsTo,
-                    Uses::Command(CommandKind::Check(id) | CommandKind::Prove(id)),
-                ) if id.0 == index => &formula.body,
+                (FormulaKind::Eventually | FormulaKind::LeadsTo, Uses::Command(command))
+                    if about(&command.kind) == Some(index) =>
+                {
+                    // The loop detector: the property read in the next
+                    // state too, the shadow state, and each fair event's
+                    // `enabled` (its `requires` at every choice of its
+                    // arguments, in the state and the next).
+                    parts.push((
+                        total([self.expr(&formula.body), self.loop_detector()]),
+                        format!("the loop detector of `{}`", formula.name),
+                    ));
+                    for fair in &command.fair {
+                        let event = &self.charter.events[fair.event.0];
+                        parts.push((
+                            self.fairness(event),
+                            format!("the fairness of event `{}`", event.name),
+                        ));
+                    }
+                    &formula.body
+                }
                 (FormulaKind::Eventually | FormulaKind::LeadsTo, Uses::Command(_)) => continue,
             };
             parts.push((self.expr(body), format!("`{}`", formula.name)));
         }
-        if let Uses::Command(CommandKind::Scenario { goal, .. }) = uses {
+        if let Uses::Command(Command {
+            kind: CommandKind::Scenario { goal, .. },
+            ..
+        }) = uses
+        {
             parts.push((self.expr(goal), "the scenario's goal".to_string()));
         }
         for clause in &self.charter.clauses {
@@ -220,6 +257,29 @@ impl<'h> Estimate<'h> {
             .max_by_key(|(n, _)| *n)
             .map_or_else(String::new, |(_, name)| name);
         (total, largest)
+    }
+
+    /// A liveness command's loop detector, besides the property: a shadow
+    /// of every atom of the state, and the detector's own flags.
+    fn loop_detector(&self) -> u128 {
+        let atoms = total(self.charter.states.iter().map(|state| {
+            self.cells(&state.args)
+                .saturating_mul(self.leaves(&state.ty))
+        }));
+        atoms.saturating_mul(SHADOW).saturating_add(DETECTOR)
+    }
+
+    /// Whether an event assumed fair is enabled, in the state and the
+    /// next: its `requires` at every choice of its arguments (fair events
+    /// have enumerable parameters), one term per choice to join them, and
+    /// its `seen` flag.
+    fn fairness(&self, event: &Event) -> u128 {
+        let instances = event.params.iter().fold(1u128, |n, p| {
+            n.saturating_mul(self.values(&self.charter.local(*p).ty))
+        });
+        let guards = total(event.requires.iter().map(|g| self.expr(&g.body)));
+        let once = instances.saturating_mul(guards.saturating_add(2));
+        once.saturating_mul(2).saturating_add(SEEN)
     }
 
     fn rule(&self, rule: &Rule) -> u128 {
@@ -463,5 +523,13 @@ fn element(ty: &Type) -> Type {
     match ty {
         Type::Set(inner) => (**inner).clone(),
         other => other.clone(),
+    }
+}
+
+/// The index of the formula a `check` or `prove` is about.
+fn about(kind: &CommandKind) -> Option<usize> {
+    match kind {
+        CommandKind::Check(id) | CommandKind::Prove(id) => Some(id.0),
+        CommandKind::Scenario { .. } => None,
     }
 }
