@@ -329,7 +329,29 @@ impl Ctx<'_> {
                     }
                 };
                 let plan = &self.plans[occurrence.event.0];
-                plan.successors(model, scratch, occurrence, self.watch, level, &mut next)?;
+                // Where a node is its state (and step) alone, a candidate
+                // already stored or found is passed over before it is
+                // checked; one that does not pack is left to the check.
+                let happened = self.happened.then_some(number);
+                let probe = &mut local.probe;
+                let keys = &local.keys;
+                let mut known = |state: &State| {
+                    !self.past
+                        && self
+                            .shape
+                            .pack(state, &Monitors::new(), happened, probe)
+                            .is_some()
+                        && (self.store.contains(probe) || keys.contains(probe.as_slice()))
+                };
+                plan.successors(
+                    model,
+                    scratch,
+                    occurrence,
+                    self.watch,
+                    level,
+                    &mut known,
+                    &mut next,
+                )?;
                 for successor in next.drain(..) {
                     let parent = Some((index, &monitors));
                     let step = Some((number, occurrence));
@@ -410,6 +432,8 @@ impl Ctx<'_> {
 struct Seen {
     keys: std::collections::HashSet<Vec<u8>>,
     key: Vec<u8>,
+    /// The bytes of a candidate before it is checked.
+    probe: Vec<u8>,
 }
 
 fn unpack(
