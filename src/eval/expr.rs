@@ -38,7 +38,7 @@ impl Model<'_> {
                 now: 0,
                 next: None,
             },
-            env: vec![None; self.charter.locals.len()],
+            env: self.env(),
             monitor: Some(MonitorMode {
                 before,
                 last,
@@ -47,6 +47,7 @@ impl Model<'_> {
             }),
         };
         let value = evaluator.truth(expr, 0);
+        self.spare(std::mem::take(&mut evaluator.env));
         let mode = evaluator.monitor?;
         (!mode.missing).then_some((value, mode.after))
     }

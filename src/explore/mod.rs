@@ -26,10 +26,14 @@
 //! history is read back from them), so exactness costs one short compare.
 //!
 //! Successors: an event whose guards read only the state is passed over
-//! where a guard is false before any candidate is built; a candidate is
-//! checked against the state before without copying it; and where the
-//! goal does not read the past a new node is looked up before the goal is
-//! evaluated. The nodes of a level are expanded by [`Limits::workers`]
+//! where a guard is false before any candidate is built; where the goal
+//! does not read the past (so a node is its state, and its step where the
+//! goal reads `happened`), a candidate already stored or found is passed
+//! over before [`Model::check_step`] (most candidates are: a state is
+//! kept only the first time it is found, lawful or not from elsewhere,
+//! so the nodes, their numbers and every history are the same), and a
+//! new node is looked up before the goal is evaluated; a candidate is
+//! checked against the state before without copying it. The nodes of a level are expanded by [`Limits::workers`]
 //! threads in rounds and stored in serial order (see `run`).
 //!
 //! This file: the search; `domains.rs`: what it enumerates; `rules.rs`:
