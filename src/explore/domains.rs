@@ -417,7 +417,15 @@ pub fn successors(
     let plan = Plan::of_event(model, occurrence.event, watch.max_states)?;
     let mut scratch = Scratch::new(state.clone());
     let mut lawful = Vec::new();
-    plan.successors(model, &mut scratch, occurrence, watch, depth, &mut |_| false, &mut lawful)?;
+    plan.successors(
+        model,
+        &mut scratch,
+        occurrence,
+        watch,
+        depth,
+        &mut |_| false,
+        &mut lawful,
+    )?;
     Ok(lawful)
 }
 

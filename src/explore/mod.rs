@@ -348,13 +348,7 @@ impl Ctx<'_> {
                         && (self.store.contains(probe) || keys.contains(probe.as_slice()))
                 };
                 plan.successors(
-                    model,
-                    scratch,
-                    occurrence,
-                    self.watch,
-                    level,
-                    &mut known,
-                    &mut next,
+                    model, scratch, occurrence, self.watch, level, &mut known, &mut next,
                 )?;
                 for successor in next.drain(..) {
                     let parent = Some((index, &monitors));
