@@ -38,7 +38,7 @@ impl Model<'_> {
                 now: 0,
                 next: None,
             },
-            env: vec![None; self.charter.locals.len()],
+            env: self.env(),
             monitor: Some(MonitorMode {
                 before,
                 last,
@@ -47,6 +47,7 @@ impl Model<'_> {
             }),
         };
         let value = evaluator.truth(expr, 0);
+        self.spare(std::mem::take(&mut evaluator.env));
         let mode = evaluator.monitor?;
         (!mode.missing).then_some((value, mode.after))
     }
@@ -90,7 +91,7 @@ pub(super) struct MonitorMode<'a> {
     missing: bool,
 }
 
-impl Evaluator<'_, '_, '_> {
+impl<'a> Evaluator<'_, '_, 'a> {
     fn charter(&self) -> &hir::Charter {
         self.model.charter
     }
@@ -145,6 +146,67 @@ impl Evaluator<'_, '_, '_> {
         }
     }
 
+    /// The value a constant or variable (`expr`, an [`ExprKind::State`])
+    /// has in the scene, borrowed rather than copied; `None` where it has
+    /// none (no such state, arguments outside its domain: then it reads
+    /// as its type's first value).
+    fn state_ref<'s>(&mut self, expr: &Expr, now: usize) -> Option<&'s Value>
+    where
+        'a: 's,
+    {
+        let ExprKind::State { id, primed, args } = &expr.kind else {
+            return None;
+        };
+        let cell = match args.is_empty() {
+            true => 0,
+            false => {
+                let args: Vec<Value> = args.iter().map(|a| self.expr(a, now)).collect();
+                self.model.cell_of(*id, &args)?
+            }
+        };
+        let state: &'a State = if *primed {
+            self.scene.next?
+        } else {
+            self.scene.states.get(now)?
+        };
+        state.cells.get(id.0)?.get(cell)
+    }
+
+    /// Whether `element` is a member of the set `set` evaluates to; a set
+    /// read from the state is not copied for it.
+    fn member(&mut self, element: &Value, set: &Expr, now: usize) -> bool {
+        if matches!(set.kind, ExprKind::State { .. }) {
+            // Where it has no value, it reads as its type's first: for a
+            // set, the empty set.
+            return self
+                .state_ref(set, now)
+                .is_some_and(|value| value.members().binary_search(element).is_ok());
+        }
+        self.expr(set, now).members().binary_search(element).is_ok()
+    }
+
+    /// The number of members of the set `set` evaluates to, without
+    /// copying a set read from the state or building a comprehension of
+    /// one binder (whose instances are distinct values).
+    fn card(&mut self, set: &Expr, now: usize) -> usize {
+        match &set.kind {
+            ExprKind::State { .. } => {
+                return self.state_ref(set, now).map_or(0, |v| v.members().len());
+            }
+            ExprKind::Comprehension(binders, body) if binders.len() == 1 => {
+                let mut count = 0usize;
+                self.instances(binders, now, &mut |this, _, inside| {
+                    if this.truth(body, now) && inside {
+                        count += 1;
+                    }
+                });
+                return count;
+            }
+            _ => {}
+        }
+        self.expr(set, now).members().len()
+    }
+
     pub(super) fn expr(&mut self, expr: &Expr, now: usize) -> Value {
         match &expr.kind {
             ExprKind::Bool(b) => Value::Bool(*b),
@@ -153,20 +215,10 @@ impl Evaluator<'_, '_, '_> {
             ExprKind::Some(inner) => Value::Opt(Some(Box::new(self.expr(inner, now)))),
             ExprKind::EnumValue(_, index) => Value::Elem(*index),
             ExprKind::Universe(sort) => Value::Set(self.model.domain(&Type::Sort(*sort))),
-            ExprKind::State { id, primed, args } => {
-                let args: Vec<Value> = args.iter().map(|a| self.expr(a, now)).collect();
-                let state = if *primed {
-                    self.scene.next
-                } else {
-                    self.scene.states.get(now)
-                };
-                let decl = self.charter().state(*id);
-                let cell = self.model.cell_of(*id, &args);
-                match (state, cell) {
-                    (Some(state), Some(cell)) => state.cells[id.0][cell].clone(),
-                    _ => self.model.first_value(&decl.ty),
-                }
-            }
+            ExprKind::State { id, .. } => match self.state_ref(expr, now) {
+                Some(value) => value.clone(),
+                None => self.model.first_value(&self.charter().state(*id).ty),
+            },
             ExprKind::Local(id) => self.env[id.0]
                 .clone()
                 .unwrap_or_else(|| self.model.first_value(&expr.ty)),
@@ -402,7 +454,7 @@ impl Evaluator<'_, '_, '_> {
                 let value = self.wide(operand, now).checked_neg();
                 Value::Int(self.narrow(value))
             }
-            UnaryOp::Card => Value::Int(self.expr(operand, now).members().len() as i64),
+            UnaryOp::Card => Value::Int(self.card(operand, now) as i64),
             UnaryOp::Once => Value::Bool((0..=now).any(|i| self.truth(operand, i))),
             UnaryOp::Historically => Value::Bool((0..=now).all(|i| self.truth(operand, i))),
             UnaryOp::Previously => Value::Bool(now > 0 && self.truth(operand, now - 1)),
@@ -501,8 +553,7 @@ impl Evaluator<'_, '_, '_> {
             }
             BinaryOp::In => {
                 let element = self.expr(lhs, now);
-                let set = self.expr(rhs, now);
-                Value::Bool(set.members().binary_search(&element).is_ok())
+                Value::Bool(self.member(&element, rhs, now))
             }
             BinaryOp::Union | BinaryOp::Intersect | BinaryOp::Difference => {
                 let a = self.expr(lhs, now);

@@ -95,6 +95,9 @@ pub struct Model<'h> {
     /// Per clause, every clause above it in the override order (that
     /// overrides it, or overrides one that does, …).
     overriders: Vec<Vec<ClauseId>>,
+    /// Environments (every local unbound) kept for reuse, so that the
+    /// explicit engine's many short evaluations allocate none.
+    envs: std::cell::RefCell<Vec<Vec<Option<Value>>>>,
 }
 
 impl<'h> Model<'h> {
@@ -127,6 +130,7 @@ impl<'h> Model<'h> {
             sizes,
             overflow: std::cell::Cell::new(false),
             overriders,
+            envs: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -138,6 +142,24 @@ impl<'h> Model<'h> {
             sizes: self.sizes.clone(),
             overflow: std::cell::Cell::new(false),
             overriders: self.overriders.clone(),
+            envs: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// An environment with every local unbound: a kept one if there is.
+    fn env(&self) -> Vec<Option<Value>> {
+        self.envs
+            .borrow_mut()
+            .pop()
+            .unwrap_or_else(|| vec![None; self.charter.locals.len()])
+    }
+
+    /// Keeps an environment for reuse ([`Self::env`]), every local unbound.
+    fn spare(&self, mut env: Vec<Option<Value>>) {
+        env.iter_mut().for_each(|v| *v = None);
+        let mut envs = self.envs.borrow_mut();
+        if envs.len() < 4 {
+            envs.push(env);
         }
     }
 

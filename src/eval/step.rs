@@ -293,13 +293,15 @@ impl Model<'_> {
                 now: 0,
                 next: None,
             },
-            env: vec![None; self.charter.locals.len()],
+            env: self.env(),
             monitor: None,
         };
         for (param, value) in event.params.iter().zip(&occurrence.args) {
             evaluator.env[param.0] = Some(value.clone());
         }
-        event.requires.iter().all(|g| evaluator.truth(&g.body, 0))
+        let hold = event.requires.iter().all(|g| evaluator.truth(&g.body, 0));
+        self.spare(evaluator.env);
+        hold
     }
 
     /// One applicable effect, its slots known: unless every slot it
@@ -394,7 +396,7 @@ impl Model<'_> {
         let mut evaluator = Evaluator {
             model: self,
             scene,
-            env: vec![None; self.charter.locals.len()],
+            env: self.env(),
             monitor: None,
         };
         // Per clause: how many clauses are above it, and its effects.
@@ -429,8 +431,15 @@ impl Model<'_> {
                 }
             }
             // A clause has more clauses above it than any clause above it.
-            by_clause.push((self.overriders[index].len(), out));
+            if !out.is_empty() {
+                by_clause.push((self.overriders[index].len(), out));
+            }
         }
+        self.spare(evaluator.env);
+        if by_clause.len() == 1 {
+            return by_clause.pop().map(|(_, out)| out).unwrap_or_default();
+        }
+        // Stable: clauses with as many above them keep their order.
         by_clause.sort_by_key(|(above, _)| std::cmp::Reverse(*above));
         by_clause.into_iter().flat_map(|(_, out)| out).collect()
     }

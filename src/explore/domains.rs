@@ -417,7 +417,15 @@ pub fn successors(
     let plan = Plan::of_event(model, occurrence.event, watch.max_states)?;
     let mut scratch = Scratch::new(state.clone());
     let mut lawful = Vec::new();
-    plan.successors(model, &mut scratch, occurrence, watch, depth, &mut lawful)?;
+    plan.successors(
+        model,
+        &mut scratch,
+        occurrence,
+        watch,
+        depth,
+        &mut |_| false,
+        &mut lawful,
+    )?;
     Ok(lawful)
 }
 
@@ -453,9 +461,14 @@ impl Plan {
     }
 
     /// Appends to `out` the lawful states after `occurrence` in the state
-    /// `scratch` holds, sorted, each once. A disabled event (a guard false
+    /// `scratch` holds, sorted, each once, but for those `known` says the
+    /// search has already (it is asked before a candidate is checked, so
+    /// that a state seen before costs no [`Model::check_step`]: whether it
+    /// is lawful from here changes nothing, as the search keeps a state
+    /// only the first time it is found). A disabled event (a guard false
     /// in the state) builds no candidate; a candidate is checked in place,
     /// the state before not copied for it.
+    #[allow(clippy::too_many_arguments)]
     pub fn successors(
         &self,
         model: &Model,
@@ -463,6 +476,7 @@ impl Plan {
         occurrence: &Occurrence,
         watch: &Watch,
         depth: usize,
+        known: &mut dyn FnMut(&State) -> bool,
         out: &mut Vec<State>,
     ) -> Result<(), Found> {
         let from = out.len();
@@ -471,7 +485,9 @@ impl Plan {
             return Ok(());
         }
         let direct = direct_successor(model, &scratch.history.states[0], occurrence);
-        scratch.consider(model, direct, occurrence, out);
+        if !known(&direct) {
+            scratch.consider(model, direct, occurrence, out);
+        }
         if let Some((slots, lists)) = &self.assignable {
             // Try every value of every location an applicable effect may
             // assign (over-approximated by the event's effects and the
@@ -482,7 +498,9 @@ impl Plan {
                 for ((index, cell), value) in slots.iter().zip(values) {
                     next.cells[*index][*cell] = value.clone();
                 }
-                scratch.consider(model, next, occurrence, out);
+                if !known(&next) {
+                    scratch.consider(model, next, occurrence, out);
+                }
                 watch.holding(out.len() - from, depth)?;
                 watch.tick(depth)?;
             }

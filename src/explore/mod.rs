@@ -26,10 +26,14 @@
 //! history is read back from them), so exactness costs one short compare.
 //!
 //! Successors: an event whose guards read only the state is passed over
-//! where a guard is false before any candidate is built; a candidate is
-//! checked against the state before without copying it; and where the
-//! goal does not read the past a new node is looked up before the goal is
-//! evaluated. The nodes of a level are expanded by [`Limits::workers`]
+//! where a guard is false before any candidate is built; where the goal
+//! does not read the past (so a node is its state, and its step where the
+//! goal reads `happened`), a candidate already stored or found is passed
+//! over before [`Model::check_step`] (most candidates are: a state is
+//! kept only the first time it is found, lawful or not from elsewhere,
+//! so the nodes, their numbers and every history are the same), and a
+//! new node is looked up before the goal is evaluated; a candidate is
+//! checked against the state before without copying it. The nodes of a level are expanded by [`Limits::workers`]
 //! threads in rounds and stored in serial order (see `run`).
 //!
 //! This file: the search; `domains.rs`: what it enumerates; `rules.rs`:
@@ -329,7 +333,23 @@ impl Ctx<'_> {
                     }
                 };
                 let plan = &self.plans[occurrence.event.0];
-                plan.successors(model, scratch, occurrence, self.watch, level, &mut next)?;
+                // Where a node is its state (and step) alone, a candidate
+                // already stored or found is passed over before it is
+                // checked; one that does not pack is left to the check.
+                let happened = self.happened.then_some(number);
+                let probe = &mut local.probe;
+                let keys = &local.keys;
+                let mut known = |state: &State| {
+                    !self.past
+                        && self
+                            .shape
+                            .pack(state, &Monitors::new(), happened, probe)
+                            .is_some()
+                        && (self.store.contains(probe) || keys.contains(probe.as_slice()))
+                };
+                plan.successors(
+                    model, scratch, occurrence, self.watch, level, &mut known, &mut next,
+                )?;
                 for successor in next.drain(..) {
                     let parent = Some((index, &monitors));
                     let step = Some((number, occurrence));
@@ -410,6 +430,8 @@ impl Ctx<'_> {
 struct Seen {
     keys: std::collections::HashSet<Vec<u8>>,
     key: Vec<u8>,
+    /// The bytes of a candidate before it is checked.
+    probe: Vec<u8>,
 }
 
 fn unpack(
