@@ -12,7 +12,9 @@ use charter::hir::{self, ComparisonKind};
 use charter::plan::{Overrides, Plan};
 use charter::verify::{Outcome, Verdict};
 
-fn load(source: &str) -> Checked {
+/// A spec from its body (the header added).
+fn load(body: &str) -> Checked {
+    let source = format!("charter \"review\"\n{body}");
     match charter::load(source.as_bytes()).unwrap().checked {
         Ok(checked) => checked,
         Err(errors) => panic!("{errors:?}"),
@@ -130,4 +132,87 @@ diverge one two
     assert_eq!(witness_depth(&outcomes[2]), 1);
     let refused = outcomes[2].comparison.as_ref().unwrap().refused.clone().unwrap();
     assert_eq!((refused.allowed_by.as_str(), refused.forbidden_by.as_str()), ("one", "two"));
+}
+
+/// Readings that differ only in a guard, only in an effect on an
+/// option-valued function, only in a state constraint, only beyond the
+/// depth, and a group of three readings beside another group: the product
+/// engine and the explicit engine give the same answers at the same
+/// shortest depths (`run` checks each), and the answers are these.
+#[test]
+fn guards_effects_constraints_and_depths_cross_checked() {
+    let guard = run("
+readings g \"p\" { one: \"1\", two: \"2\" }
+var n: Int[0..3] = 0
+event go
+clause c \"Go counts.\"
+  on go: n' = n + 1
+  under one: must not go when n = 2
+compare one two: n
+diverge one two
+");
+    assert!(matches!(guard[0].verdict, Verdict::Proved { .. }));
+    assert_eq!(witness_depth(&guard[1]), 3);
+    let effect = run("
+enum S { A, B, C }
+readings g \"p\" { one: \"1\", two: \"2\" }
+var seat: S -> S? = {_: none}
+var last: S? = none
+event take(s: S, t: S)
+clause c \"Take a seat.\"
+  on take(s, t): seat'(s) = reading g { one: t, two: s }, last' = s
+compare one two: seat
+compare one two: last
+diverge one two
+");
+    assert_eq!(witness_depth(&effect[0]), 1);
+    assert!(matches!(effect[1].verdict, Verdict::Proved { .. }));
+    assert!(matches!(effect[2].verdict, Verdict::NoneUpTo { .. }));
+    let constraint = run("
+readings g \"p\" { one: \"1\", two: \"2\" }
+var n: Int[0..3] = 0
+event go
+  requires n < 3
+clause c \"Go counts.\"
+  on go: n' = n + 1
+clause cap \"No more than one.\"
+  under one: always n <= 1
+compare one two: n
+diverge one two
+");
+    assert!(matches!(constraint[0].verdict, Verdict::Proved { .. }));
+    assert_eq!(witness_depth(&constraint[1]), 2);
+    let late = run("
+readings g \"p\" { one: \"1\", two: \"2\" }
+var n: Int[0..6] = 0
+var x: Bool = false
+event go
+  requires n < 6
+clause c \"Go counts.\"
+  on go: n' = n + 1, x' = reading g { one: n >= 4, two: false }
+compare one two: x depth 3
+compare one two: x depth 6
+");
+    assert!(matches!(late[0].verdict, Verdict::NoneUpTo { depth: 3 }));
+    assert_eq!(witness_depth(&late[1]), 5);
+    let three = run("
+enum S { A, B, C }
+readings g \"p\" { one: \"1\", two: \"2\", three: \"3\" }
+readings h \"q\" { short: \"s\", long: \"l\" }
+var x: S? = none
+var m: Int[0..2] = 0
+event go(s: S)
+clause c \"Go.\"
+  on go(s): x' = reading g { one: s, two: s, three: A }, m' = reading h { short: 1, long: 2 }
+  under three: must not go(s) when s = C
+compare one two: x
+compare one three: x
+diverge two three
+compare short long: m
+");
+    // Each twice (under short, under long), the last three times.
+    assert_eq!(three.len(), 9);
+    assert!(three[..2].iter().all(|o| matches!(o.verdict, Verdict::Proved { .. })));
+    assert!(three[2..6].iter().all(|o| witness_depth(o) == 1));
+    assert!(three[6..].iter().all(|o| witness_depth(o) == 1));
 }
