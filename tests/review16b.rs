@@ -99,7 +99,10 @@ compare one two: y
             outcome.verdict
         );
         let proof = outcome.comparison.as_ref().unwrap().proof.clone().unwrap();
-        assert!(proof.contains("every constant and variable the spec leaves free"), "{proof}");
+        assert!(
+            proof.contains("every constant and variable the spec leaves free"),
+            "{proof}"
+        );
     }
     assert_eq!(witness_depth(&outcomes[2]), 1);
 }
@@ -130,8 +133,17 @@ diverge one two
         outcomes[1].verdict
     );
     assert_eq!(witness_depth(&outcomes[2]), 1);
-    let refused = outcomes[2].comparison.as_ref().unwrap().refused.clone().unwrap();
-    assert_eq!((refused.allowed_by.as_str(), refused.forbidden_by.as_str()), ("one", "two"));
+    let refused = outcomes[2]
+        .comparison
+        .as_ref()
+        .unwrap()
+        .refused
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (refused.allowed_by.as_str(), refused.forbidden_by.as_str()),
+        ("one", "two")
+    );
 }
 
 /// Readings that differ only in a guard, only in an effect on an
@@ -212,7 +224,9 @@ compare short long: m
 ");
     // Each twice (under short, under long), the last three times.
     assert_eq!(three.len(), 9);
-    assert!(three[..2].iter().all(|o| matches!(o.verdict, Verdict::Proved { .. })));
+    assert!(three[..2]
+        .iter()
+        .all(|o| matches!(o.verdict, Verdict::Proved { .. })));
     assert!(three[2..6].iter().all(|o| witness_depth(o) == 1));
     assert!(three[6..].iter().all(|o| witness_depth(o) == 1));
 }
