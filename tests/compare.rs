@@ -7,7 +7,7 @@ use charter::check::Checked;
 use charter::compare;
 use charter::eval::Model;
 use charter::explore::product::{paired, Paired, Question};
-use charter::hir::{self, ComparisonKind, StateId, StateKind};
+use charter::hir::{self, ComparisonKind};
 use charter::plan::{Overrides, Plan};
 use charter::verify::{Outcome, OutcomeKind, Verdict};
 
@@ -164,13 +164,7 @@ fn the_explicit_engine_agrees_on_pairs_of_states() {
                 index += 1;
                 let plan = Plan::for_lint(charters[0], &Overrides::default()).unwrap();
                 let models = charters.map(|c| Model::new(c, &plan.scopes));
-                let tied: Vec<StateId> = (0..charters[0].states.len())
-                    .filter(|&s| {
-                        let decl = &charters[0].states[s];
-                        decl.provenance == hir::Provenance::User && decl.kind == StateKind::Var
-                    })
-                    .map(StateId)
-                    .collect();
+                let tied = compare::tied_states(charters[0], charters[1]);
                 let question = match &comparison.kind {
                     ComparisonKind::Compare { locations } => Question::Differ(locations),
                     ComparisonKind::Diverge => Question::Refused,

@@ -47,6 +47,7 @@ mod report;
 mod report_browser;
 mod review15;
 mod review16;
+mod review16b;
 mod robustness;
 mod size_bounds;
 mod streams;

@@ -3,8 +3,9 @@
 //! ([`crate::solve::product`], as `charter diff` runs two versions: the
 //! same lowering, pairing and replay, [`crate::diff::Version`]). Both
 //! copies take the same event with the same arguments at every step and
-//! start in the same state (every constant and variable of the user's
-//! alike). The other groups' readings are the same on both sides: the
+//! start in the same world (every constant and variable the spec
+//! leaves free alike; the others from their declared values). The other
+//! groups' readings are the same on both sides: the
 //! comparison runs once per choice of them, each outcome naming it.
 //!
 //! Every history shown was replayed by [`crate::eval`] under each reading;
@@ -139,7 +140,7 @@ pub fn run_one(
 }
 
 /// The same events (readings never change them), both copies starting
-/// alike on every constant and variable of the user's.
+/// alike on every constant and variable the spec leaves free.
 fn pairing(versions: &[Version; 2]) -> Pairing {
     let [a, b] = versions;
     let events: Vec<(EventId, EventId)> = (0..a.charter.events.len())
@@ -151,18 +152,31 @@ fn pairing(versions: &[Version; 2]) -> Pairing {
     pairing
 }
 
-/// The user's variables, the same in both (synthesised states, such as
-/// `last E` monitors, may differ; so may a constant whose value a
-/// `reading` expression gives: it is no part of the history).
-fn user_states(a: &Version, b: &Version) -> Vec<(StateId, StateId)> {
-    (0..a.charter.states.len())
+/// The user's constants and variables that the spec leaves free (no value
+/// declared: any value the axioms allow), tied so that both copies start
+/// in the same world. One with a declared value is not tied: its own
+/// `init` fixes it in each copy, from the tied ones, and a value a
+/// `reading` expression gives may differ (tying it would leave the two
+/// readings no common start). Synthesised states (`now`, `last E`
+/// monitors) start from their own declared values too.
+pub fn tied_states(a: &hir::Charter, b: &hir::Charter) -> Vec<StateId> {
+    (0..a.states.len())
         .filter(|&s| {
-            let mine = &a.charter.states[s];
+            let mine = &a.states[s];
+            let theirs = b.states.get(s);
             mine.provenance == Provenance::User
-                && mine.kind == hir::StateKind::Var
-                && b.charter.states.get(s).map(|x| &x.name) == Some(&mine.name)
+                && mine.value.is_none()
+                && theirs.is_some_and(|x| x.name == mine.name && x.value.is_none())
         })
-        .map(|s| (StateId(s), StateId(s)))
+        .map(StateId)
+        .collect()
+}
+
+/// [`tied_states`], each paired with itself.
+fn user_states(a: &Version, b: &Version) -> Vec<(StateId, StateId)> {
+    tied_states(a.charter, b.charter)
+        .into_iter()
+        .map(|s| (s, s))
         .collect()
 }
 
@@ -178,7 +192,7 @@ fn compare(
     match diff::agreement(a, b, pairing, &pairs, plan.depth, &plan.limits) {
         diff::Agreement::Proved { k } => {
             report.proof = Some(format!(
-                "k-induction on the product of the two readings (k = {k}): both start alike on every variable and take the same event with the same arguments at every step, at the scopes shown; every other location may differ"
+                "k-induction on the product of the two readings (k = {k}): both start alike on every constant and variable the spec leaves free (the others from their declared values) and take the same event with the same arguments at every step, at the scopes shown; every other location may differ"
             ));
             Verdict::Proved {
                 method: Method::KInduction,

@@ -1,0 +1,232 @@
+//! A second review of issue 16's `compare`/`diverge` (two readings on the
+//! product engine): each test pins a bug found, and failed before its fix.
+//! Every comparison is also asked of the explicit engine (breadth first
+//! over pairs of states), which must give the same answer at the same
+//! shortest depth.
+
+use charter::check::Checked;
+use charter::compare;
+use charter::eval::Model;
+use charter::explore::product::{paired, Paired, Question};
+use charter::hir::{self, ComparisonKind};
+use charter::plan::{Overrides, Plan};
+use charter::verify::{Outcome, Verdict};
+
+/// A spec from its body (the header added).
+fn load(body: &str) -> Checked {
+    let source = format!("charter \"review\"\n{body}");
+    match charter::load(source.as_bytes()).unwrap().checked {
+        Ok(checked) => checked,
+        Err(errors) => panic!("{errors:?}"),
+    }
+}
+
+/// The spec's comparisons on the product engine, each cross-checked with
+/// the explicit engine (same answer, same shortest depth).
+fn run(source: &str) -> Vec<Outcome> {
+    let checked = load(source);
+    let outcomes = compare::run(&checked, &Overrides::default()).unwrap();
+    let mut index = 0;
+    for comparison in &checked.comparisons {
+        for [a, b] in comparison.pairs(&checked.charter.readings) {
+            let find =
+                |s: &hir::Selection| checked.selections().find(|c| &c.selection == s).unwrap();
+            let charters = [find(&a), find(&b)];
+            let outcome = &outcomes[index];
+            index += 1;
+            let plan = Plan::for_lint(charters[0], &Overrides::default()).unwrap();
+            let models = charters.map(|c| Model::new(c, &plan.scopes));
+            let tied = compare::tied_states(charters[0], charters[1]);
+            let question = match &comparison.kind {
+                ComparisonKind::Compare { locations } => Question::Differ(locations),
+                ComparisonKind::Diverge => Question::Refused,
+            };
+            let limits = charter::explore::Limits::new(100_000, &Default::default());
+            let explicit = paired(
+                [&models[0], &models[1]],
+                &tied,
+                question,
+                outcome.depth,
+                &limits,
+            );
+            let what = &outcome.command;
+            match (&outcome.verdict, explicit) {
+                (Verdict::Witness { depth, .. }, Paired::At { depth: d }) => {
+                    assert_eq!(*depth, d, "{what}")
+                }
+                (Verdict::Proved { .. }, Paired::None { exhausted, .. }) => {
+                    assert!(exhausted, "{what}")
+                }
+                (Verdict::NoneUpTo { .. }, Paired::None { .. }) => {}
+                (verdict, explicit) => panic!("{what}: {verdict:?} but {explicit:?}"),
+            }
+        }
+    }
+    assert_eq!(index, outcomes.len());
+    outcomes
+}
+
+fn witness_depth(outcome: &Outcome) -> usize {
+    match &outcome.verdict {
+        Verdict::Witness { depth, .. } => *depth,
+        verdict => panic!("{}: {verdict:?}", outcome.command),
+    }
+}
+
+/// A constant the spec leaves free was not tied between the two copies:
+/// two readings that differ on nothing the constant touches "disagreed"
+/// on `x` (each copy picking its own `k`), and on `k` itself at step 0.
+#[test]
+fn a_free_constant_is_the_same_under_both_readings() {
+    let outcomes = run("
+enum S { A, B }
+readings g \"the phrase\" { one: \"first\", two: \"second\" }
+const k: S
+var x: S? = none
+var y: Bool = false
+event go
+clause c \"Go sets x to k.\"
+  on go: x' = k, y' = reading g { one: true, two: false }
+compare one two: x
+compare one two: k
+compare one two: y
+");
+    for outcome in &outcomes[..2] {
+        assert!(
+            matches!(outcome.verdict, Verdict::Proved { .. }),
+            "{}: {:?}",
+            outcome.command,
+            outcome.verdict
+        );
+        let proof = outcome.comparison.as_ref().unwrap().proof.clone().unwrap();
+        assert!(
+            proof.contains("every constant and variable the spec leaves free"),
+            "{proof}"
+        );
+    }
+    assert_eq!(witness_depth(&outcomes[2]), 1);
+}
+
+/// An initial value a reading gives was tied like any variable: the two
+/// readings had "no initial state in common" (unknown), and `diverge`
+/// answered that no event is allowed by one and forbidden by the other
+/// although the first step differs.
+#[test]
+fn readings_of_an_initial_value_differ_from_the_start() {
+    let outcomes = run("
+enum S { A, B }
+readings g \"the phrase\" { one: \"first\", two: \"second\" }
+var x: S = reading g { one: A, two: B }
+var n: Int[0..2] = 0
+event go
+  requires x = A
+clause c \"Go counts.\"
+  on go: n' = 1
+compare one two: x
+compare one two: n
+diverge one two
+");
+    assert_eq!(witness_depth(&outcomes[0]), 0);
+    assert!(
+        matches!(outcomes[1].verdict, Verdict::Proved { .. }),
+        "{:?}",
+        outcomes[1].verdict
+    );
+    assert_eq!(witness_depth(&outcomes[2]), 1);
+    let refused = outcomes[2]
+        .comparison
+        .as_ref()
+        .unwrap()
+        .refused
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (refused.allowed_by.as_str(), refused.forbidden_by.as_str()),
+        ("one", "two")
+    );
+}
+
+/// Readings that differ only in a guard, only in an effect on an
+/// option-valued function, only in a state constraint, only beyond the
+/// depth, and a group of three readings beside another group: the product
+/// engine and the explicit engine give the same answers at the same
+/// shortest depths (`run` checks each), and the answers are these.
+#[test]
+fn guards_effects_constraints_and_depths_cross_checked() {
+    let guard = run("
+readings g \"p\" { one: \"1\", two: \"2\" }
+var n: Int[0..3] = 0
+event go
+clause c \"Go counts.\"
+  on go: n' = n + 1
+  under one: must not go when n = 2
+compare one two: n
+diverge one two
+");
+    assert!(matches!(guard[0].verdict, Verdict::Proved { .. }));
+    assert_eq!(witness_depth(&guard[1]), 3);
+    let effect = run("
+enum S { A, B, C }
+readings g \"p\" { one: \"1\", two: \"2\" }
+var seat: S -> S? = {_: none}
+var last: S? = none
+event take(s: S, t: S)
+clause c \"Take a seat.\"
+  on take(s, t): seat'(s) = reading g { one: t, two: s }, last' = s
+compare one two: seat
+compare one two: last
+diverge one two
+");
+    assert_eq!(witness_depth(&effect[0]), 1);
+    assert!(matches!(effect[1].verdict, Verdict::Proved { .. }));
+    assert!(matches!(effect[2].verdict, Verdict::NoneUpTo { .. }));
+    let constraint = run("
+readings g \"p\" { one: \"1\", two: \"2\" }
+var n: Int[0..3] = 0
+event go
+  requires n < 3
+clause c \"Go counts.\"
+  on go: n' = n + 1
+clause cap \"No more than one.\"
+  under one: always n <= 1
+compare one two: n
+diverge one two
+");
+    assert!(matches!(constraint[0].verdict, Verdict::Proved { .. }));
+    assert_eq!(witness_depth(&constraint[1]), 2);
+    let late = run("
+readings g \"p\" { one: \"1\", two: \"2\" }
+var n: Int[0..6] = 0
+var x: Bool = false
+event go
+  requires n < 6
+clause c \"Go counts.\"
+  on go: n' = n + 1, x' = reading g { one: n >= 4, two: false }
+compare one two: x depth 3
+compare one two: x depth 6
+");
+    assert!(matches!(late[0].verdict, Verdict::NoneUpTo { depth: 3 }));
+    assert_eq!(witness_depth(&late[1]), 5);
+    let three = run("
+enum S { A, B, C }
+readings g \"p\" { one: \"1\", two: \"2\", three: \"3\" }
+readings h \"q\" { short: \"s\", long: \"l\" }
+var x: S? = none
+var m: Int[0..2] = 0
+event go(s: S)
+clause c \"Go.\"
+  on go(s): x' = reading g { one: s, two: s, three: A }, m' = reading h { short: 1, long: 2 }
+  under three: must not go(s) when s = C
+compare one two: x
+compare one three: x
+diverge two three
+compare short long: m
+");
+    // Each twice (under short, under long), the last three times.
+    assert_eq!(three.len(), 9);
+    assert!(three[..2]
+        .iter()
+        .all(|o| matches!(o.verdict, Verdict::Proved { .. })));
+    assert!(three[2..6].iter().all(|o| witness_depth(o) == 1));
+    assert!(three[6..].iter().all(|o| witness_depth(o) == 1));
+}
