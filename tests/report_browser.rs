@@ -184,7 +184,7 @@ fn check_dom(dom: &str, spec: &Path) -> Result<(), String> {
     let golden = std::fs::read_to_string(spec.with_extension("charter.golden"))
         .map_err(|e| format!("the golden file: {e}"))?;
     let blocks = outcomes(&golden);
-    let sections = dom.matches("<section class=\"command\"").count();
+    let sections = dom.matches("<section class=\"command").count();
     if sections != blocks.len() {
         return Err(format!(
             "{sections} commands shown, the golden file has {}",
