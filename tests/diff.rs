@@ -192,12 +192,55 @@ fn exit_codes_and_revisions() {
     for bad in [
         format!("{ORIGINAL}@no-such-revision"),
         "specs/no-such-file.charter@HEAD".to_string(),
+        // A folder at a revision is no spec (it was read as one: a parse
+        // error on git's listing of the folder).
+        "specs@HEAD".to_string(),
+        "specs/amendments@HEAD".to_string(),
         "specs/no-such-file.charter".to_string(),
     ] {
         let (code, _, stderr) = run(&bad, ORIGINAL);
         assert_eq!(code, Some(2), "{bad}: {stderr}");
         assert!(stderr.contains("charter::"), "{bad}: {stderr}");
+        assert!(!stderr.contains("charter::syntax"), "{bad}: {stderr}");
     }
+    let (_, _, stderr) = run("specs@HEAD", ORIGINAL);
+    assert!(stderr.contains("charter::diff::revision"), "{stderr}");
+    assert!(stderr.contains("a folder at that revision"), "{stderr}");
+}
+
+/// An assertion whose formula changes while its quoted text stays the
+/// same, and that no command checks, is reported as changed (found in
+/// review: nothing else sees it, and the versions were said to agree).
+#[test]
+fn a_changed_formula_under_the_same_text_is_reported() {
+    let old = read("specs/roberts-rules-quorum.charter");
+    let command = "check quorum_at_least_one depth 4 expect counterexample\n";
+    assert!(old.contains(command));
+    let old = old.replace(command, "");
+    let formula = "quorum_rule = n implies n >= 1";
+    assert!(old.contains(formula));
+    let new = old.replace(formula, "quorum_rule = n implies n >= 0");
+    let found = compared(&old, &new);
+    assert!(found.differs(), "{found:#?}");
+    let [changed] = found.changed.as_slice() else {
+        panic!("{:#?}", found.changed);
+    };
+    assert_eq!(changed.category, Category::Formula);
+    assert_eq!(changed.name, "quorum_at_least_one");
+    assert!(changed.new.contains("no command checks it"), "{changed:?}");
+    // With its command, the report names the command.
+    let with = |text: &str| format!("{text}{command}");
+    let found = compared(&with(&old), &with(&new));
+    assert!(
+        found
+            .changed
+            .iter()
+            .any(|c| c.new.contains("checked by quorum_at_least_one")),
+        "{:#?}",
+        found.changed
+    );
+    // The same formula is no change.
+    assert!(!compared(&old, &old).differs());
 }
 
 /// A function parameter whose domain changes (same range, same arity) is

@@ -453,3 +453,29 @@ fn names_without_the_checker_and_in_every_spec() {
     }
     assert!(uses > 500, "{uses} uses");
 }
+
+/// A code lens runs the comparisons of readings too (`compare`,
+/// `diverge`), after the other commands, as `charter verify` does.
+#[test]
+fn comparisons_have_code_lenses_and_run() {
+    let text = std::fs::read_to_string("tests/fixtures/readings/hosting.charter").unwrap()
+        + "\ncompare literal practice: chair expect witness\ndiverge literal practice expect witness\n";
+    let analysis = charter::ide::Analysis::new(&text);
+    let commands = analysis.commands();
+    let kinds: Vec<&str> = commands.iter().map(|c| c.kind).collect();
+    let n = kinds.len();
+    assert!(n >= 3, "{kinds:?}");
+    assert_eq!(kinds[n - 2..], ["compare", "diverge"], "{kinds:?}");
+    for (index, kind) in [(n - 2, "compare"), (n - 1, "diverge")] {
+        assert_eq!(commands[index].index, index);
+        let ran = analysis.run(index, 60_000).unwrap();
+        assert!(ran.succeeded, "{kind}: {ran:?}");
+        assert!(ran.verdict.starts_with("witness: "), "{kind}: {ran:?}");
+        assert!(ran.report.starts_with(kind), "{kind}: {ran:?}");
+    }
+    assert!(analysis
+        .run(n - 2, 60_000)
+        .unwrap()
+        .report
+        .contains("◀ the readings part here"));
+}

@@ -184,7 +184,7 @@ fn check_dom(dom: &str, spec: &Path) -> Result<(), String> {
     let golden = std::fs::read_to_string(spec.with_extension("charter.golden"))
         .map_err(|e| format!("the golden file: {e}"))?;
     let blocks = outcomes(&golden);
-    let sections = dom.matches("<section class=\"command\"").count();
+    let sections = dom.matches("<section class=\"command").count();
     if sections != blocks.len() {
         return Err(format!(
             "{sections} commands shown, the golden file has {}",
@@ -196,6 +196,10 @@ fn check_dom(dom: &str, spec: &Path) -> Result<(), String> {
         let next = format!("command-{}", index + 1);
         let section = html::part(dom, &id, &[&next, "lint"]);
         let text = html::text(section);
+        if block[0].starts_with("compare ") || block[0].starts_with("diverge ") {
+            comparison(section, &id, block, &text)?;
+            continue;
+        }
         // Inside a timeline (from `constants` or `initial state` to where
         // it is violated or reached), the values are in the table.
         let mut in_timeline = false;
@@ -249,6 +253,83 @@ fn check_dom(dom: &str, spec: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// A comparison of two readings (`compare`, `diverge`): its lines outside
+/// the timeline in the section's text; in the timeline (from the readings'
+/// names to the blank line after it), each state as a row with its event
+/// (marked where the readings part), each reading's cells in its column,
+/// those marked `≠` marked as differing, a refused step's cell marked.
+fn comparison(section: &str, id: &str, block: &[String], text: &str) -> Result<(), String> {
+    let mut in_timeline = false;
+    let mut row = "";
+    let mut state = 0;
+    for (n, line) in block.iter().enumerate().skip(1) {
+        let trimmed = line.trim();
+        let depth = line.len() - line.trim_start().len();
+        if !in_timeline && depth == 4 && block.get(n + 1).is_some_and(|l| l == "  initial state") {
+            // The readings' names, as the columns' headers.
+            for reading in trimmed.split_whitespace() {
+                if !section.contains(&format!("data-reading=\"{reading}\"")) {
+                    return Err(format!("{id}: no column for the reading {reading}"));
+                }
+            }
+            in_timeline = true;
+        } else if in_timeline && trimmed.is_empty() {
+            in_timeline = false;
+        } else if in_timeline && depth == 2 {
+            let (label, mark) = match trimmed.split_once("   ◀ ") {
+                Some((label, mark)) => (label, Some(mark)),
+                None => (trimmed, None),
+            };
+            state = match label.strip_prefix("step ") {
+                Some(rest) => rest
+                    .split(':')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .map_err(|_| line.clone())?,
+                None => 0,
+            };
+            let at = section
+                .find(&format!("id=\"{id}-timeline-state-{state}\""))
+                .ok_or(format!("{id}: no row for state {state}"))?;
+            row = &section[at..at + section[at..].find("</tr>").unwrap()];
+            let header = html::text(&row[..row.find("</th>").unwrap()]);
+            if !header.contains(label) {
+                return Err(format!("{id}: state {state} is not {label:?}: {header:?}"));
+            }
+            if let Some(mark) = mark {
+                if !header.contains(mark) || !row.contains("class=\"parts\"") {
+                    return Err(format!("{id}: state {state} is not marked {mark:?}"));
+                }
+            }
+        } else if in_timeline {
+            let differs = trimmed.contains('≠');
+            let cells = trimmed
+                .split(['≠'])
+                .flat_map(|part| part.split("  "))
+                .map(str::trim)
+                .filter(|c| !c.is_empty());
+            for cell in cells {
+                if cell == "(refused)" {
+                    if !row.contains("data-refused=\"true\"") {
+                        return Err(format!("{id}: state {state}: no refused cell"));
+                    }
+                } else if !html::text(row).contains(cell) {
+                    return Err(format!("{id}: state {state}: no cell {cell:?}"));
+                }
+                if differs && !row.contains(&format!("data-differs=\"true\">≠ {cell}<")) {
+                    return Err(format!(
+                        "{id}: state {state}: {cell:?} not marked as differing"
+                    ));
+                }
+            }
+        } else if !trimmed.is_empty() && !text.contains(trimmed) {
+            return Err(format!("{id}: not shown: {trimmed:?}"));
+        }
+    }
+    Ok(())
+}
+
 /// A change line of the golden file (`chair: {} → {Rahmon}   by …`) as a
 /// changed cell in the location's row and the step's column.
 fn changed(section: &str, id: &str, step: usize, line: &str) -> Result<(), String> {
@@ -281,13 +362,6 @@ fn outcomes(golden: &str) -> Vec<Vec<String>> {
             block.push(line.to_string());
         }
     }
-    // The page does not show comparisons of readings yet (`compare`,
-    // `diverge`: `charter verify` does); it shows every other command.
-    blocks.retain(|block| {
-        !block
-            .first()
-            .is_some_and(|head| head.starts_with("compare ") || head.starts_with("diverge "))
-    });
     blocks
 }
 

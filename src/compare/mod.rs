@@ -290,17 +290,25 @@ pub fn values_after(trace: &Trace, steps: usize) -> Vec<(String, Value)> {
     values
 }
 
-/// The last step that changed `cell` (1-based) and the clauses that did.
+/// The last step that set `cell` (1-based) and the clauses that did: a
+/// step that changed it, or whose clauses set a variable of one cell to
+/// the value it had (re-asserted, not kept by inertia).
 fn made_by(steps: &[Step], cell: &str) -> (Option<usize>, Vec<crate::trace::ClauseRef>) {
     steps
         .iter()
         .enumerate()
         .rev()
         .find_map(|(i, s)| {
-            s.changes
-                .iter()
-                .find(|c| c.location == cell)
-                .map(|c| (Some(i + 1), c.by.clone()))
+            let changed = s.changes.iter().find(|c| c.location == cell).map(|c| &c.by);
+            let set_again = || {
+                s.unchanged
+                    .iter()
+                    .find(|u| u.variable == cell && !u.by.is_empty())
+                    .map(|u| &u.by)
+            };
+            changed
+                .or_else(set_again)
+                .map(|by| (Some(i + 1), by.clone()))
         })
         .unwrap_or((None, Vec::new()))
 }

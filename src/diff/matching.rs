@@ -277,7 +277,106 @@ pub fn match_declarations(old: &hir::Charter, new: &hir::Charter) -> Matching {
         commands(new),
         &mut matching,
     );
+    formula_changes(old, new, &mut matching);
     matching
+}
+
+/// Formulas paired with the same kind and quoted text whose formula
+/// changed: reported as changed (the text alone would hide it), saying
+/// which commands check them or that none does. The formulas are compared
+/// as written, modulo the declarations' renames.
+fn formula_changes(old: &hir::Charter, new: &hir::Charter, matching: &mut Matching) {
+    let renamed: Vec<(String, String)> = matching
+        .renamed
+        .iter()
+        .map(|r| (r.old.clone(), r.new.clone()))
+        .collect();
+    for &(o, n, same) in &matching.formulas.pairs {
+        let (Some(of), Some(nf)) = (old.formulas.get(o), new.formulas.get(n)) else {
+            continue;
+        };
+        if !same || nf.provenance != Provenance::User {
+            continue;
+        }
+        if canonical(old, &of.body, &renamed) == canonical(new, &nf.body, &[]) {
+            continue;
+        }
+        let checked_by: Vec<&str> = new
+            .commands
+            .iter()
+            .filter(|c| matches!(c.kind, CommandKind::Check(f) | CommandKind::Prove(f) if f.0 == n))
+            .map(|c| c.name.as_str())
+            .collect();
+        let checks = if checked_by.is_empty() {
+            "no command checks it".to_string()
+        } else {
+            format!("checked by {}", checked_by.join(", "))
+        };
+        let shape = match &nf.text {
+            Some(text) => format!("{:?} \"{}\"", nf.kind, one_line(text)).to_lowercase(),
+            None => format!("{:?}", nf.kind).to_lowercase(),
+        };
+        matching.changed.push(Changed {
+            category: Category::Formula,
+            name: nf.name.clone(),
+            old: format!("{shape}, its formula as the old version writes it"),
+            new: format!("the same text, another formula ({checks})"),
+        });
+    }
+}
+
+/// A formula as written, spans left out, each declaration it names by
+/// name (an old name through `renamed` to the new one): equal for two
+/// versions exactly when they write the same formula.
+fn canonical(charter: &hir::Charter, body: &hir::Expr, renamed: &[(String, String)]) -> String {
+    let debug = format!("{body:?}");
+    let name = |kind: &str, index: usize| -> Option<String> {
+        let name = match kind {
+            "StateId" => charter.states.get(index).map(|s| &s.name),
+            "SortId" => charter.sorts.get(index).map(|s| &s.name),
+            "EventId" => charter.events.get(index).map(|e| &e.name),
+            "DefineId" => charter.defines.get(index).map(|d| &d.name),
+            "FormulaId" => charter.formulas.get(index).map(|f| &f.name),
+            _ => None,
+        }?;
+        Some(
+            renamed
+                .iter()
+                .find(|(old, _)| old == name)
+                .map_or(name.clone(), |(_, new)| new.clone()),
+        )
+    };
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug.as_str();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("Span { start: ") {
+            // Where it is written does not matter.
+            rest = after.find('}').map_or("", |end| &after[end + 1..]);
+            continue;
+        }
+        let id = ["StateId(", "SortId(", "EventId(", "DefineId(", "FormulaId("]
+            .iter()
+            .find(|p| rest.starts_with(**p));
+        if let Some(prefix) = id {
+            let digits: String = rest[prefix.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if let Some(named) = digits
+                .parse()
+                .ok()
+                .and_then(|i| name(&prefix[..prefix.len() - 1], i))
+            {
+                out.push_str(&format!("{prefix}{named:?})"));
+                rest = &rest[prefix.len() + digits.len() + 1..];
+                continue;
+            }
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// Pairs by name, then renames by unique shape; records what to report.

@@ -59,7 +59,7 @@ pub struct Completion {
 pub struct CommandAt {
     /// Its place among the spec's commands (what [`Analysis::run`] takes).
     pub index: usize,
-    /// `check`, `prove` or `scenario`.
+    /// `check`, `prove`, `scenario`, `compare` or `diverge`.
     pub kind: &'static str,
     pub name: String,
     pub span: Span,
@@ -242,15 +242,18 @@ impl Analysis {
         let Some(tree) = &self.ast else {
             return Vec::new();
         };
-        tree.items
-            .iter()
-            .filter_map(|item| match &item.kind {
-                // Comparisons run with `charter verify`, not one by one.
-                ast::ItemKind::Command(command) if !command.kind.compares() => {
+        let commands = |comparisons: bool| {
+            tree.items.iter().filter_map(move |item| match &item.kind {
+                ast::ItemKind::Command(command) if command.kind.compares() == comparisons => {
                     Some((command, item.span))
                 }
                 _ => None,
             })
+        };
+        // The spec's other commands, then its comparisons of readings
+        // (`compare`, `diverge`), as `charter verify` runs them.
+        commands(false)
+            .chain(commands(true))
             .enumerate()
             .map(|(index, (command, span))| CommandAt {
                 index,
@@ -274,6 +277,12 @@ impl Analysis {
             return Err("the spec has errors: fix them to run its commands".into());
         };
         let charter = &checked.charter;
+        if let Some(comparison) = index
+            .checked_sub(charter.commands.len())
+            .and_then(|j| checked.comparisons.get(j))
+        {
+            return self.compare(checked, comparison, timeout_ms);
+        }
         let command = charter
             .commands
             .get(index)
@@ -301,6 +310,50 @@ impl Analysis {
             verdict: report::verdict_line(outcome),
             report: report::outcome(outcome, &source),
             succeeded: outcome.succeeded(),
+        })
+    }
+
+    /// Runs a comparison of readings (once per choice of the other
+    /// groups' readings, as `charter verify` does).
+    fn compare(
+        &self,
+        checked: &crate::check::Checked,
+        comparison: &crate::hir::Comparison,
+        timeout_ms: u64,
+    ) -> Result<Ran, String> {
+        let mut overrides = Overrides::default();
+        overrides.limits.budget = crate::budget::Budget::new(
+            Some(std::time::Duration::from_millis(timeout_ms)),
+            crate::budget::DEFAULT_MAX_MEMORY,
+        );
+        let charters: Vec<&crate::hir::Charter> = checked.selections().collect();
+        let outcomes =
+            crate::compare::run_on(&charters, std::slice::from_ref(comparison), &overrides)
+                .map_err(|e| e.message("spec"))?;
+        let source = SourceFile {
+            name: String::new(),
+            text: self.text.clone(),
+        };
+        let verdicts: Vec<String> = outcomes
+            .iter()
+            .filter_map(|o| {
+                Some(
+                    report::outcome(o, &source)
+                        .lines()
+                        .nth(1)?
+                        .trim()
+                        .to_string(),
+                )
+            })
+            .collect();
+        Ok(Ran {
+            verdict: verdicts.join("; "),
+            report: outcomes
+                .iter()
+                .map(|o| report::outcome(o, &source))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            succeeded: !outcomes.is_empty() && outcomes.iter().all(|o| o.succeeded()),
         })
     }
 }

@@ -192,6 +192,22 @@ fn show(file: &Path, revision: &str) -> Result<Vec<u8>, String> {
     if revision.starts_with('-') {
         return Err("a revision cannot start with `-`".into());
     }
+    // A folder (a tree) or a submodule at that revision is no spec: `git
+    // show` would list it.
+    let kind = Command::new("git")
+        .arg("-C")
+        .arg(folder)
+        .args(["cat-file", "-t"])
+        .arg(format!("{revision}:./{name}"))
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if kind.status.success() {
+        match String::from_utf8_lossy(&kind.stdout).trim() {
+            "blob" => {}
+            "tree" => return Err("it is a folder at that revision, not a file".into()),
+            other => return Err(format!("it is a {other} at that revision, not a file")),
+        }
+    }
     let output = Command::new("git")
         .arg("-C")
         .arg(folder)

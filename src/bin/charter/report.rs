@@ -35,7 +35,13 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
         },
         crate::governor::interrupted,
     );
-    let outcomes = crate::governor::finished(outcomes);
+    let mut outcomes = crate::governor::finished(outcomes);
+    // Then the comparisons of readings (`compare`, `diverge`), as
+    // `charter verify` runs them.
+    match spec.comparisons(&overrides) {
+        Ok(compared) => outcomes.extend(compared),
+        Err(error) => return crate::output::refuse_option(&error, &spec.source.name, color),
+    }
     if crate::governor::interrupted() {
         to_stderr(&crate::governor::interrupted_note(
             outcomes.len(),

@@ -8,6 +8,7 @@
 //! texts, which every cell and step links to. Every piece of user text is
 //! escaped ([`escape`]). The binary writes the page.
 
+mod compare;
 mod timeline;
 
 use miette::Diagnostic;
@@ -98,6 +99,9 @@ fn verdict_kind(verdict: &Verdict) -> (&'static str, &'static str) {
 /// What the command is about: its property (or its own name), as the
 /// command line's first line of an outcome names it.
 fn subject(outcome: &Outcome) -> String {
+    if outcome.comparison.is_some() {
+        return super::compare::heading(outcome);
+    }
     let under = outcome
         .under_readings()
         .map(|under| format!(" {under}"))
@@ -140,7 +144,10 @@ fn summary(page: &Page) -> String {
         out.push_str(&format!(
             "<tr data-command=\"{command}\" data-verdict=\"{kind}\"><td><a href=\"#command-{index}\">{}</a>{text}</td><td><span class=\"badge {kind}\">{word}</span> <span class=\"verdict-line\">{}</span></td><td>{}</td></tr>\n",
             escape(&subject(outcome)),
-            escape(&verdict_line(outcome)),
+            escape(&match &outcome.comparison {
+                Some(comparison) => super::compare::verdict(outcome, comparison),
+                None => verdict_line(outcome),
+            }),
             result_cell(outcome),
             command = escape(&outcome.command),
         ));
@@ -171,6 +178,9 @@ fn summary(page: &Page) -> String {
 fn command(index: usize, outcome: &Outcome, source: &SourceFile, clauses: &Clauses) -> String {
     let (kind, word) = verdict_kind(&outcome.verdict);
     let id = format!("command-{index}");
+    if let Some(comparison) = &outcome.comparison {
+        return compare::section(&id, outcome, comparison, source, clauses);
+    }
     let mut out = format!(
         "<section class=\"command\" id=\"{id}\" data-command=\"{}\" data-verdict=\"{kind}\">\n<h2>{}</h2>\n",
         escape(&outcome.command),
