@@ -217,9 +217,9 @@ fn a_changed_formula_under_the_same_text_is_reported() {
     let command = "check quorum_at_least_one depth 4 expect counterexample\n";
     assert!(old.contains(command));
     let old = old.replace(command, "");
-    let formula = "quorum_rule = n implies n >= 1";
-    assert!(old.contains(formula));
-    let new = old.replace(formula, "quorum_rule = n implies n >= 0");
+    let formula = "implies value(quorum_rule) >= 1";
+    assert_eq!(old.matches(formula).count(), 1);
+    let new = old.replace(formula, "implies value(quorum_rule) >= 0");
     let found = compared(&old, &new);
     assert!(found.differs(), "{found:#?}");
     let [changed] = found.changed.as_slice() else {
@@ -273,4 +273,62 @@ check a depth 2
         .unwrap_or_else(|| panic!("ballot not changed: {found:#?}"));
     assert_eq!(ballot.old, "(Member -> Candidate?)");
     assert_eq!(ballot.new, "(Candidate -> Candidate?)");
+}
+
+/// An amendment of a variable's initial value: the product tied every
+/// matched variable at the start, so the two versions had no common start
+/// and both directions said "no such history" (a false none). Now a state
+/// whose declared value changed starts from each version's own: `go`,
+/// lawful under the old start, is refused under the new.
+#[test]
+fn an_amended_initial_value_starts_each_version_from_its_own() {
+    const OLD: &str = r#"charter "Start"
+
+sort S names A, B
+var x: S = A
+event go
+  requires x = A
+
+clause going "Going keeps x."
+  on go: x' = x
+"#;
+    let new = OLD.replace("var x: S = A", "var x: S = B");
+    let found = compared(OLD, &new);
+    let OneSided::Found { depth, event, .. } = &found.old_only else {
+        panic!("{:?}", found.old_only)
+    };
+    assert_eq!((*depth, event.as_str()), (1, "go"));
+    assert!(
+        matches!(found.new_only, OneSided::NoneUpTo { .. }),
+        "{:?}",
+        found.new_only
+    );
+    let Agreement::Disagree { depth, .. } = &found.agreement else {
+        panic!("{:?}", found.agreement)
+    };
+    assert_eq!(*depth, 0);
+}
+
+/// Two versions whose `init` blocks leave no start in common on the tied
+/// locations: the one-sided question cannot be asked, and says so (it
+/// said "no such history", a none about nothing).
+#[test]
+fn no_common_start_is_not_a_none() {
+    const OLD: &str = r#"charter "Start"
+
+sort S names A, B
+var x: S
+init start: x = A
+event go
+  requires x = A
+
+clause going "Going keeps x."
+  on go: x' = x
+"#;
+    let new = OLD.replace("init start: x = A", "init start: x = B");
+    let found = compared(OLD, &new);
+    for answer in [&found.old_only, &found.new_only] {
+        assert!(matches!(answer, OneSided::NoCommonStart), "{answer:?}");
+    }
+    assert!(matches!(found.agreement, Agreement::NoCommonStart));
 }

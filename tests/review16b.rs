@@ -230,3 +230,38 @@ compare short long: m
     assert!(three[2..6].iter().all(|o| witness_depth(o) == 1));
     assert!(three[6..].iter().all(|o| witness_depth(o) == 1));
 }
+
+/// Readings of an `init` block leave the copies no common start on the
+/// tied `x`: `diverge` said "no event one reading allows and the other
+/// forbids" (a false none) because it never checked that a common start
+/// exists; now it is unknown, with that reason.
+#[test]
+fn diverge_without_a_common_start_is_unknown() {
+    let checked = load(
+        r#"
+sort S names A, B
+readings g "the start" { one: "A first", two: "B first" }
+var x: S
+init start: x = reading g { one: A, two: B }
+event go
+  requires x = A
+
+clause going "Going keeps x."
+  on go: x' = x
+
+diverge one two
+"#,
+    );
+    let outcomes = compare::run(&checked, &Overrides::default()).unwrap();
+    assert_eq!(outcomes.len(), 1);
+    assert!(
+        matches!(
+            outcomes[0].verdict,
+            Verdict::Unknown {
+                reason: charter::verify::UnknownReason::NoCommonStart
+            }
+        ),
+        "{:?}",
+        outcomes[0].verdict
+    );
+}

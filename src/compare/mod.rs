@@ -346,6 +346,11 @@ fn diverge(
         }
     }
     let Some((way, _)) = found else {
+        if ways.iter().any(|w| matches!(w, OneSided::NoCommonStart)) {
+            return Verdict::Unknown {
+                reason: UnknownReason::NoCommonStart,
+            };
+        }
         return match ways.iter().find_map(|w| match w {
             OneSided::Unknown { reason } => Some(reason.clone()),
             _ => None,

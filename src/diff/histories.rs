@@ -102,9 +102,12 @@ pub fn product_of(
         &new_version.lowered.system,
         &events,
     );
+    // Tied at the start: the matched states both versions start alike by
+    // declaration (an amended initial value starts from each version's).
     let matched: Vec<(StateId, StateId)> = matching
         .states
         .alike()
+        .filter(|(a, b)| super::matching::same_declared_start(old, new, matching, *a, *b))
         .map(|(a, b)| (StateId(a), StateId(b)))
         .collect();
     pairing.start = product::atom_pairs(
@@ -212,8 +215,9 @@ pub fn one_sided(
         product::lawful_in_one_only([lawful.side(), refusing.side()], pairing, depth, limits)
     };
     let found = match found {
-        Ok(Some(found)) => found,
-        Ok(None) => return OneSided::NoneUpTo { depth },
+        Ok(product::Refusal::Found(found)) => found,
+        Ok(product::Refusal::NoneUpTo) => return OneSided::NoneUpTo { depth },
+        Ok(product::Refusal::NoCommonStart) => return OneSided::NoCommonStart,
         Err(unknown) => {
             return OneSided::Unknown {
                 reason: unknown.reason,

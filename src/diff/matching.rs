@@ -325,6 +325,29 @@ fn formula_changes(old: &hir::Charter, new: &hir::Charter, matching: &mut Matchi
     }
 }
 
+/// Whether the matched states `old_state` and `new_state` start alike by
+/// declaration: both without a declared value, or with the same one
+/// (modulo renames). The product ties only these at the start; one whose
+/// declared value the amendment changed starts from each version's own.
+pub(crate) fn same_declared_start(
+    old: &hir::Charter,
+    new: &hir::Charter,
+    matching: &Matching,
+    old_state: usize,
+    new_state: usize,
+) -> bool {
+    let renamed: Vec<(String, String)> = matching
+        .renamed
+        .iter()
+        .map(|r| (r.old.clone(), r.new.clone()))
+        .collect();
+    match (&old.states[old_state].value, &new.states[new_state].value) {
+        (None, None) => true,
+        (Some(a), Some(b)) => canonical(old, a, &renamed) == canonical(new, b, &[]),
+        _ => false,
+    }
+}
+
 /// A formula as written, spans left out, each declaration it names by
 /// name (an old name through `renamed` to the new one): equal for two
 /// versions exactly when they write the same formula.

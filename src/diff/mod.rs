@@ -122,6 +122,9 @@ pub enum OneSided {
     ReplayFailed {
         message: String,
     },
+    /// The two share no initial state on the locations they start alike
+    /// on: no history is lawful under both, so none is refused by one.
+    NoCommonStart,
 }
 
 /// Whether the versions agree on the matched locations.

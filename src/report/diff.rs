@@ -102,6 +102,7 @@ fn one_sided(lawful: &str, refusing: &str, answer: &OneSided) -> String {
             out.push_str(&format!("  no such history of up to {depth} steps\n"))
         }
         OneSided::Unknown { reason } => out.push_str(&format!("  unknown: {reason}\n")),
+        OneSided::NoCommonStart => out.push_str("  unknown: no initial states of the two versions agree on the matched locations: no history is lawful under both\n"),
         OneSided::ReplayFailed { message } => {
             out.push_str(&format!("  internal error: {message}\n"))
         }

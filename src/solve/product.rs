@@ -359,6 +359,17 @@ pub struct OneOnly {
     pub blamed: Option<Vec<Item>>,
 }
 
+/// What [`lawful_in_one_only`] finds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Found(OneOnly),
+    /// No such history within the depth.
+    NoneUpTo,
+    /// The copies share no initial state on the locations they start
+    /// alike on: no history is lawful in both, so nothing is answered.
+    NoCommonStart,
+}
+
 /// The most candidates [`lawful_in_one_only`] examines at one depth
 /// before it gives up (a candidate whose refusal the one-step blame does
 /// not confirm is ruled out and another sought).
@@ -367,7 +378,8 @@ const MAX_CANDIDATES: usize = 16;
 /// A shortest history (at most `max_depth` steps) lawful in copy
 /// `sides[0]` whose last step copy `sides[1]` refuses after the same
 /// earlier steps, with the blame on the refusing side; `None` if there is
-/// none within the depth. `pairing` as from the lawful copy. Where a
+/// none within the depth (`NoCommonStart` when the tied start cannot be
+/// met). `pairing` as from the lawful copy. Where a
 /// constraint of the refusing copy leaves a choice of next state, the
 /// refusals it alone would make are not examined: a history found is
 /// then a confirmed one but perhaps not a shortest, and none found is
@@ -377,7 +389,7 @@ pub fn lawful_in_one_only(
     pairing: &Pairing,
     max_depth: usize,
     limits: &Limits,
-) -> Result<Option<OneOnly>, SolverUnknown> {
+) -> Result<Refusal, SolverUnknown> {
     let mut product = Product::new(sides, pairing, limits, "");
     let refusing = sides[1];
     let system = refusing.system;
@@ -402,6 +414,12 @@ pub fn lawful_in_one_only(
         product.add(side, 0, true, true);
     }
     product.tie_start();
+    product.flush();
+    // Without a start the two share, no history is lawful in both up to
+    // a step, and "none refused" would be said of nothing: unknown.
+    if !product.check(&[], limits, 0)? {
+        return Ok(Refusal::NoCommonStart);
+    }
     let mut untrusted = vec![false; refusing.successor_checks.len()];
     for depth in 1..=max_depth {
         limits.budget.check(Some(depth))?;
@@ -472,7 +490,7 @@ pub fn lawful_in_one_only(
                 .and_then(|b| b.as_bool())
                 .unwrap_or(true)
             {
-                return Ok(Some(OneOnly {
+                return Ok(Refusal::Found(OneOnly {
                     depth,
                     lawful,
                     refused,
@@ -489,7 +507,7 @@ pub fn lawful_in_one_only(
                 Keep::All,
             )?;
             if let Some(blamed) = blamed {
-                return Ok(Some(OneOnly {
+                return Ok(Refusal::Found(OneOnly {
                     depth,
                     lawful,
                     refused,
@@ -535,5 +553,5 @@ pub fn lawful_in_one_only(
             "refusals by constraints that leave a choice of next state were not examined",
         ));
     }
-    Ok(None)
+    Ok(Refusal::NoneUpTo)
 }
