@@ -42,6 +42,7 @@ mod portfolio;
 mod precedence;
 mod provenance;
 mod readings;
+mod readings_cli;
 mod repair;
 mod report;
 mod report_browser;

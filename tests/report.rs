@@ -35,10 +35,13 @@ fn page_of(path: &Path) -> (String, Vec<Outcome>) {
         source: &source,
         charter: &charter,
         outcomes: &outcomes,
-        lint: Linted::Done {
-            report: &lint,
-            expected: &[],
-        },
+        lint: vec![(
+            None,
+            Linted::Done {
+                report: &lint,
+                expected: &[],
+            },
+        )],
     });
     (page, outcomes)
 }

@@ -110,9 +110,9 @@ impl Checker {
                 | ast::CommandOptionKind::Decreasing(..)
                 | ast::CommandOptionKind::Under(_)
                 | ast::CommandOptionKind::ExpectUnder(..) => {}
-                ast::CommandOptionKind::Depth(value) => match depth_within_limit(value) {
-                    Ok(value) => depth = Some(value),
-                    Err(error) => self.error(error),
+                ast::CommandOptionKind::Depth(value) => match depth_out_of_range(value) {
+                    None => depth = Some(value.node),
+                    Some(error) => self.error(error),
                 },
                 ast::CommandOptionKind::Scope(items) => {
                     for (sort, size) in items {
@@ -298,17 +298,13 @@ impl Checker {
     }
 }
 
-/// A command's `depth N`, refused beyond `MAX_DEPTH` steps.
-pub(super) fn depth_within_limit(value: &Spanned<u64>) -> Result<u64, CheckError> {
-    if value.node > MAX_DEPTH {
-        return Err(CheckError::OptionOutOfRange {
-            option: "depth",
-            value: value.node,
-            allowed: format!("0 to {MAX_DEPTH} steps"),
-            advice:
-                "the depth bounds the length of the histories searched, in steps (10 by default)",
-            span: value.span,
-        });
-    }
-    Ok(value.node)
+/// The error of a command's `depth N` beyond `MAX_DEPTH` steps, if it is.
+pub(super) fn depth_out_of_range(value: &Spanned<u64>) -> Option<CheckError> {
+    (value.node > MAX_DEPTH).then(|| CheckError::OptionOutOfRange {
+        option: "depth",
+        value: value.node,
+        allowed: format!("0 to {MAX_DEPTH} steps"),
+        advice: "the depth bounds the length of the histories searched, in steps (10 by default)",
+        span: value.span,
+    })
 }

@@ -204,9 +204,9 @@ fn options(
         firsts.push((key, option.span));
         match &option.kind {
             ast::CommandOptionKind::Depth(value) => {
-                match super::commands::depth_within_limit(value) {
-                    Ok(value) => depth = Some(value as usize),
-                    Err(error) => errors.push(error),
+                match super::commands::depth_out_of_range(value) {
+                    None => depth = Some(value.node as usize),
+                    Some(error) => errors.push(error),
                 }
             }
             ast::CommandOptionKind::Expect(expectation, allowing) => {

@@ -1,6 +1,9 @@
 //! The `.lint` file beside a spec: the findings it expects, one `kind
 //! subject` per line (`-` as the subject of `no_initial_state`); `#`
-//! starts a comment. Pure functions over text: the binary reads the file.
+//! starts a comment. A line may start `under r, s:` (readings of the
+//! spec): it expects the finding only under the choices of readings that
+//! include them; a line without expects it under every choice. Pure
+//! functions over text: the binary reads the file.
 
 use super::{Kind, LintReport};
 
@@ -29,23 +32,92 @@ impl UnknownKind {
     }
 }
 
-/// The findings a `.lint` file's text expects, or its first line naming
-/// no kind of finding.
-pub fn parse(text: &str) -> Result<Vec<Expected>, UnknownKind> {
+/// A line of a `.lint` file whose `under` names a reading the spec does
+/// not have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownReading {
+    /// 1-based.
+    pub line: usize,
+    pub name: String,
+    /// The spec's readings.
+    pub readings: Vec<String>,
+}
+
+impl UnknownReading {
+    /// The error in words, `file` being the `.lint` file's name as shown.
+    pub fn message(&self, file: &str) -> String {
+        let known = if self.readings.is_empty() {
+            "the spec has no readings".to_string()
+        } else {
+            format!("the spec's readings are {}", self.readings.join(", "))
+        };
+        format!(
+            "{file}:{}: `under {}`: no such reading ({known})",
+            self.line, self.name
+        )
+    }
+}
+
+/// What is wrong with a `.lint` file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LintFileError {
+    Kind(UnknownKind),
+    Reading(UnknownReading),
+}
+
+impl LintFileError {
+    /// The error in words, `file` being the `.lint` file's name as shown.
+    pub fn message(&self, file: &str) -> String {
+        match self {
+            LintFileError::Kind(error) => error.message(file),
+            LintFileError::Reading(error) => error.message(file),
+        }
+    }
+}
+
+/// The findings a `.lint` file's text expects under the choice of
+/// readings `choice` (of the spec's `readings`; both empty for a spec
+/// without), or its first line naming no kind of finding or an unknown
+/// reading.
+pub fn parse_under(
+    text: &str,
+    choice: &[String],
+    readings: &[String],
+) -> Result<Vec<Expected>, LintFileError> {
     let mut expected = Vec::new();
     for (number, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim();
+        let mut line = line.split('#').next().unwrap_or("").trim();
         if line.is_empty() {
             continue;
+        }
+        if let Some((under, rest)) = line
+            .strip_prefix("under ")
+            .and_then(|after| after.split_once(':'))
+        {
+            let mut applies = true;
+            for name in under.split(',').map(str::trim) {
+                if !readings.iter().any(|r| r == name) {
+                    return Err(LintFileError::Reading(UnknownReading {
+                        line: number + 1,
+                        name: name.to_string(),
+                        readings: readings.to_vec(),
+                    }));
+                }
+                applies &= choice.iter().any(|c| c == name);
+            }
+            if !applies {
+                continue;
+            }
+            line = rest.trim();
         }
         let mut words = line.split_whitespace();
         let kind = words.next().unwrap_or("");
         let subject = words.next().unwrap_or("-");
         let Some(kind) = Kind::parse(kind) else {
-            return Err(UnknownKind {
+            return Err(LintFileError::Kind(UnknownKind {
                 line: number + 1,
                 kind: kind.to_string(),
-            });
+            }));
         };
         let subject = if subject == "-" {
             String::new()
@@ -55,6 +127,12 @@ pub fn parse(text: &str) -> Result<Vec<Expected>, UnknownKind> {
         expected.push((kind, subject));
     }
     Ok(expected)
+}
+
+/// The findings a `.lint` file's text expects, for a spec without
+/// readings.
+pub fn parse(text: &str) -> Result<Vec<Expected>, LintFileError> {
+    parse_under(text, &[], &[])
 }
 
 /// Findings the spec does not expect, and expected findings not found,
@@ -126,10 +204,10 @@ mod tests {
         let error = parse("clash a\n\nclashes b\ndead_rule c\n");
         assert_eq!(
             error,
-            Err(UnknownKind {
+            Err(LintFileError::Kind(UnknownKind {
                 line: 3,
                 kind: "clashes".into()
-            })
+            }))
         );
         let message = error.err().map(|e| e.message("x.charter.lint"));
         assert_eq!(
@@ -141,6 +219,40 @@ mod tests {
         // Case matters; a subject is no kind.
         assert!(parse("Clash a").is_err());
         assert!(parse("- clash").is_err());
+    }
+
+    #[test]
+    fn a_line_under_readings_applies_to_their_choices() {
+        let text = "clash a\nunder practice, seat: dead_rule b\nunder literal: dead_event c\n";
+        let readings: Vec<String> = ["literal", "practice", "office", "seat"]
+            .map(String::from)
+            .to_vec();
+        let choice = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            parse_under(text, &choice(&["practice", "seat"]), &readings),
+            Ok(vec![
+                (Kind::Clash, "a".into()),
+                (Kind::DeadRule, "b".into())
+            ])
+        );
+        assert_eq!(
+            parse_under(text, &choice(&["practice", "office"]), &readings),
+            Ok(vec![(Kind::Clash, "a".into())])
+        );
+        assert_eq!(
+            parse_under(text, &choice(&["literal", "office"]), &readings),
+            Ok(vec![
+                (Kind::Clash, "a".into()),
+                (Kind::DeadEvent, "c".into())
+            ])
+        );
+        let error = parse_under("under pratice: clash a\n", &[], &readings);
+        let message = error.err().map(|e| e.message("x.lint"));
+        assert_eq!(
+            message.as_deref(),
+            Some("x.lint:1: `under pratice`: no such reading (the spec's readings are literal, practice, office, seat)")
+        );
+        assert!(parse("under literal: clash a").is_err());
     }
 
     #[test]

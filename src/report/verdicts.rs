@@ -260,8 +260,14 @@ pub(crate) fn rests_on_lines(
         ));
     }
     if !rests_on.lemmas.is_empty() {
+        // Several were proved by one induction, each assuming the others
+        // in the step's earlier states only.
+        let how = match rests_on.lemmas.len() {
+            1 => "proved first",
+            _ => "proved first, together",
+        };
         assumed.push(format!(
-            "lemma{} {} (proved first)",
+            "lemma{} {} ({how})",
             plural(rests_on.lemmas.len()),
             rests_on.lemmas.join(", ")
         ));

@@ -355,6 +355,11 @@ pub enum ExportFormat {
         /// Number of steps (default: the command's depth; at most 100000).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=charter::hir::MAX_DEPTH))]
         depth: Option<u64>,
+        /// The choice of readings to export under, for a spec with
+        /// `readings`: one reading of each group, as `literal,office`
+        /// (required where the spec can be read more than one way).
+        #[arg(long, value_name = "READINGS", value_delimiter = ',')]
+        under: Vec<String>,
         /// Write to this file instead of standard output.
         #[arg(long, short, value_name = "OUT")]
         output: Option<PathBuf>,

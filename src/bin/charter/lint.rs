@@ -79,7 +79,7 @@ fn lint_one(
             .and_then(|plan| {
                 Ok((
                     plan,
-                    expected_findings(path).map_err(|m| format!("charter: {m}\n"))?,
+                    expected_findings(path, charter).map_err(|m| format!("charter: {m}\n"))?,
                 ))
             });
         let (plan, expected) = match planned {
@@ -150,12 +150,26 @@ fn lint_one(
     (files, worst)
 }
 
-/// The findings a spec expects, from `<spec>.lint` (none when it cannot
-/// be read), or what is wrong with the file.
-pub fn expected_findings(spec: &std::path::Path) -> Result<Vec<Expected>, String> {
+/// The findings a spec expects under the choice of readings `charter` is
+/// under, from `<spec>.lint` (none when it cannot be read), or what is
+/// wrong with the file.
+pub fn expected_findings(
+    spec: &std::path::Path,
+    charter: &charter::hir::Charter,
+) -> Result<Vec<Expected>, String> {
     let path = lint_path(spec);
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(Vec::new());
     };
-    expected::parse(&text).map_err(|error| error.message(&path.display().to_string()))
+    let owned = |names: Vec<&str>| -> Vec<String> { names.into_iter().map(String::from).collect() };
+    let choice = owned(charter.selection.names(&charter.readings));
+    let readings = owned(
+        charter
+            .readings
+            .iter()
+            .flat_map(|g| g.readings.iter().map(|r| r.name.as_str()))
+            .collect(),
+    );
+    expected::parse_under(&text, &choice, &readings)
+        .map_err(|error| error.message(&path.display().to_string()))
 }

@@ -51,7 +51,12 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
     }
     let mut worst = outcomes.iter().map(exit_of).max().unwrap_or(Exit::Ok);
     overrides.limits.budget.memory_released();
-    let expected = match expected_findings(&args.file) {
+    // What the `.lint` file expects under each choice of readings.
+    let expected: Result<Vec<_>, String> = spec
+        .selections()
+        .map(|charter| expected_findings(&args.file, charter))
+        .collect();
+    let expected = match expected {
         Ok(expected) => expected,
         Err(message) => {
             to_stderr(&format!("charter: {message}\n"));
@@ -59,11 +64,19 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
         }
     };
     line.linting(&name);
-    let linted = Plan::for_lint(&spec.charter, &overrides)
-        .map_err(|error| error.message(&spec.source.name))
-        .and_then(|plan| {
-            charter::lint::run(&spec.charter, &plan).map_err(|unknown| unknown.reason)
-        });
+    // Under each choice of readings, as `charter lint` does.
+    let linted: Vec<(Option<String>, Result<_, String>)> = spec
+        .selections()
+        .map(|charter| {
+            let result = Plan::for_lint(charter, &overrides)
+                .map_err(|error| error.message(&spec.source.name))
+                .and_then(|plan| {
+                    charter::lint::run(charter, &plan).map_err(|unknown| unknown.reason)
+                });
+            overrides.limits.budget.memory_released();
+            (charter.reading_label(), result)
+        })
+        .collect();
     line.clear();
     if crate::governor::interrupted() {
         to_stderr(&crate::governor::interrupted_note(
@@ -72,22 +85,26 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
         ));
         return Exit::Interrupted;
     }
-    let lint = match &linted {
-        Ok(result) => {
-            let (unexpected, missing) = charter::lint::expected::compare(result, &expected);
-            if !unexpected.is_empty() || !missing.is_empty() || !result.incomplete.is_empty() {
+    let mut lint = Vec::new();
+    for ((label, linted), expected) in linted.iter().zip(&expected) {
+        let shown = match linted {
+            Ok(result) => {
+                let (unexpected, missing) = charter::lint::expected::compare(result, expected);
+                if !unexpected.is_empty() || !missing.is_empty() || !result.incomplete.is_empty() {
+                    worst = worst.max(Exit::Failed);
+                }
+                Linted::Done {
+                    report: result,
+                    expected,
+                }
+            }
+            Err(reason) => {
                 worst = worst.max(Exit::Failed);
+                Linted::Stopped(reason)
             }
-            Linted::Done {
-                report: result,
-                expected: &expected,
-            }
-        }
-        Err(reason) => {
-            worst = worst.max(Exit::Failed);
-            Linted::Stopped(reason)
-        }
-    };
+        };
+        lint.push((label.clone(), shown));
+    }
     let page = report::html(&Page {
         source: &spec.source,
         charter: &spec.charter,

@@ -401,19 +401,67 @@ fn golden(
     }
 }
 
-/// Lints a spec for `charter test`: every finding must be listed in
-/// `<spec>.lint`, and every finding listed there must be found. `None` when
-/// there is nothing to say (no findings, no `.lint` file); else a summary
-/// and each finding in one line (`kind subject: message`).
+/// Lints a spec for `charter test`, under each choice of readings: every
+/// finding must be listed in `<spec>.lint`, and every finding listed there
+/// must be found, under every choice. `None` when there is nothing to say
+/// (no findings, no `.lint` file); else a summary and each finding in one
+/// line (`kind subject: message`, after `under readings:` where the spec
+/// has readings).
 fn lint_status(
     path: &Path,
     spec: &Spec,
     overrides: &Overrides,
 ) -> Result<Option<(String, Vec<String>)>, String> {
-    let expected = expected_findings(path)?;
-    let plan = Plan::for_lint(&spec.charter, overrides)
+    let mut summaries = Vec::new();
+    let mut lines = Vec::new();
+    let mut failures = Vec::new();
+    for charter in spec.selections() {
+        let under = charter
+            .reading_label()
+            .map_or(String::new(), |readings| format!("under {readings}: "));
+        let linted = expected_findings(path, charter)
+            .and_then(|e| lint_choice(path, charter, &e, overrides));
+        match linted {
+            Ok(None) => {}
+            Ok(Some((summary, findings))) => {
+                summaries.push(format!("{under}{summary}"));
+                lines.extend(findings.into_iter().map(|f| format!("{under}{f}")));
+            }
+            Err(message) => failures.push(format!("{under}{message}")),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(format!(
+            "{} (run `charter lint {}`)",
+            failures.join("; "),
+            path.display()
+        ));
+    }
+    if summaries.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((
+        format!(
+            "{}, as {} expects",
+            summaries.join("; "),
+            lint_path(path).display()
+        ),
+        lines,
+    )))
+}
+
+/// [`lint_status`] under one choice of readings: `None` when there is
+/// nothing to say; else the count of findings and each in one line; `Err`
+/// what is wrong.
+fn lint_choice(
+    path: &Path,
+    charter: &charter::hir::Charter,
+    expected: &[charter::lint::expected::Expected],
+    overrides: &Overrides,
+) -> Result<Option<(String, Vec<String>)>, String> {
+    let plan = Plan::for_lint(charter, overrides)
         .map_err(|error| error.message(&path.display().to_string()))?;
-    let result = charter::lint::run(&spec.charter, &plan).map_err(|unknown| {
+    let result = charter::lint::run(charter, &plan).map_err(|unknown| {
         // The run's budget spent is an unfinished lint, not the solver
         // giving up (as `charter lint` says).
         let what = match unknown.stopped {
@@ -423,13 +471,9 @@ fn lint_status(
         format!("{what}: {}", unknown.reason)
     })?;
     if !result.incomplete.is_empty() {
-        return Err(format!(
-            "incomplete: {} (run `charter lint {}`)",
-            result.incomplete.join("; "),
-            path.display()
-        ));
+        return Err(format!("incomplete: {}", result.incomplete.join("; ")));
     }
-    let (unexpected, missing) = expected::compare(&result, &expected);
+    let (unexpected, missing) = expected::compare(&result, expected);
     if result.findings.is_empty() && !lint_path(path).exists() {
         return Ok(None);
     }
@@ -452,11 +496,10 @@ fn lint_status(
             })
             .collect();
         let summary = format!(
-            "{} finding{} up to depth {}, as {} expects",
+            "{} finding{} up to depth {}",
             result.findings.len(),
             if result.findings.len() == 1 { "" } else { "s" },
             result.depth,
-            lint_path(path).display()
         );
         return Ok(Some((summary, findings)));
     }
@@ -467,11 +510,7 @@ fn lint_status(
     if !missing.is_empty() {
         problems.push(format!("expected but not found: {}", missing.join(", ")));
     }
-    Err(format!(
-        "{} (run `charter lint {}`)",
-        problems.join("; "),
-        path.display()
-    ))
+    Err(problems.join("; "))
 }
 
 /// Why the JUnit report cannot go to `junit`: see [`refused_output`]; the

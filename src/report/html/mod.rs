@@ -27,7 +27,9 @@ pub struct Page<'a> {
     pub source: &'a SourceFile,
     pub charter: &'a hir::Charter,
     pub outcomes: &'a [Outcome],
-    pub lint: Linted<'a>,
+    /// The lint under each choice of readings (its label, `None` for a
+    /// spec without readings).
+    pub lint: Vec<(Option<String>, Linted<'a>)>,
 }
 
 /// The spec's lint, as far as it went.
@@ -58,7 +60,12 @@ pub fn html(page: &Page) -> String {
     for (index, outcome) in page.outcomes.iter().enumerate() {
         out.push_str(&command(index, outcome, page.source, &clauses));
     }
-    out.push_str(&lint(&page.lint, page.source, &clauses));
+    let several = page.lint.len() > 1;
+    for (choice, (label, linted)) in page.lint.iter().enumerate() {
+        // One choice keeps the plain ids (`lint`, `finding-0`).
+        let id = several.then_some(choice);
+        out.push_str(&lint(linted, label.as_deref(), id, page.source, &clauses));
+    }
     out.push_str(&clauses.list());
     out.push_str("</main>\n</body>\n</html>\n");
     out
@@ -153,22 +160,30 @@ fn summary(page: &Page) -> String {
         ));
     }
     out.push_str("</tbody></table>\n");
-    let lint = match &page.lint {
-        Linted::Done { report, expected } => {
-            let unexpected = crate::lint::expected::compare(report, expected).0.len();
-            format!(
-                "{} finding{} in histories of up to {} step{}, {unexpected} not listed in the spec's <code>.lint</code> file",
-                report.findings.len(),
-                plural(report.findings.len()),
-                report.depth,
-                plural(report.depth)
-            )
-        }
-        Linted::Stopped(_) => "did not finish".to_string(),
-    };
-    out.push_str(&format!(
-        "<p class=\"lint-summary\"><a href=\"#lint\">Coherence of the rules (lint)</a>: {lint}.</p>\n</section>\n"
-    ));
+    let several = page.lint.len() > 1;
+    for (choice, (label, linted)) in page.lint.iter().enumerate() {
+        let summary = match linted {
+            Linted::Done { report, expected } => {
+                let unexpected = crate::lint::expected::compare(report, expected).0.len();
+                format!(
+                    "{} finding{} in histories of up to {} step{}, {unexpected} not listed in the spec's <code>.lint</code> file",
+                    report.findings.len(),
+                    plural(report.findings.len()),
+                    report.depth,
+                    plural(report.depth)
+                )
+            }
+            Linted::Stopped(_) => "did not finish".to_string(),
+        };
+        let under = label
+            .as_ref()
+            .map_or(String::new(), |l| format!(" under {}", escape(l)));
+        let anchor = lint_anchor(several.then_some(choice));
+        out.push_str(&format!(
+            "<p class=\"lint-summary\"><a href=\"#{anchor}\">Coherence of the rules (lint)</a>{under}: {summary}.</p>\n"
+        ));
+    }
+    out.push_str("</section>\n");
     out
 }
 
@@ -263,10 +278,28 @@ fn command(index: usize, outcome: &Outcome, source: &SourceFile, clauses: &Claus
     out
 }
 
-/// The lint findings, each with its message, help, the items it blames
-/// (a minimal set) and its witness; what the `.lint` file expected.
-fn lint(linted: &Linted, source: &SourceFile, clauses: &Clauses) -> String {
-    let mut out = String::from("<section id=\"lint\">\n<h2>Coherence of the rules (lint)</h2>\n");
+/// The lint section's id: `lint`, or `lint-N` for the Nth choice of
+/// readings where there are several.
+fn lint_anchor(choice: Option<usize>) -> String {
+    choice.map_or("lint".to_string(), |n| format!("lint-{n}"))
+}
+
+/// The lint findings (under one choice of readings, `label`), each with
+/// its message, help, the items it blames (a minimal set) and its witness;
+/// what the `.lint` file expected. `choice` numbers the section and its
+/// findings' ids where there are several choices.
+fn lint(
+    linted: &Linted,
+    label: Option<&str>,
+    choice: Option<usize>,
+    source: &SourceFile,
+    clauses: &Clauses,
+) -> String {
+    let under = label.map_or(String::new(), |l| format!(" under {}", escape(l)));
+    let mut out = format!(
+        "<section id=\"{}\">\n<h2>Coherence of the rules (lint){under}</h2>\n",
+        lint_anchor(choice)
+    );
     let (report, expected) = match linted {
         Linted::Done { report, expected } => (report, expected),
         Linted::Stopped(reason) => {
@@ -292,7 +325,11 @@ fn lint(linted: &Linted, source: &SourceFile, clauses: &Clauses) -> String {
     ));
     for (index, finding) in report.findings.iter().enumerate() {
         let listed = expected.contains(&(finding.kind, finding.subject.clone()));
-        out.push_str(&finding_html(index, finding, listed, source, clauses));
+        let id = match choice {
+            Some(choice) => format!("finding-{choice}-{index}"),
+            None => format!("finding-{index}"),
+        };
+        out.push_str(&finding_html(&id, finding, listed, source, clauses));
     }
     let missing = crate::lint::expected::compare(report, expected).1;
     if !missing.is_empty() {
@@ -312,7 +349,7 @@ fn lint(linted: &Linted, source: &SourceFile, clauses: &Clauses) -> String {
 }
 
 fn finding_html(
-    index: usize,
+    id: &str,
     finding: &Finding,
     listed: bool,
     source: &SourceFile,
@@ -324,7 +361,6 @@ fn finding_html(
     } else {
         ("warning", "Warning")
     };
-    let id = format!("finding-{index}");
     let mut out = format!(
         "<section class=\"finding\" id=\"{id}\" data-kind=\"{kind}\" data-subject=\"{subject}\" data-expected=\"{listed}\">\n<h3><span class=\"badge {severity}\">{severity_word}</span> {kind} <code>{subject}</code></h3>\n<p class=\"message\">{}</p>\n",
         escape(&finding.message),
