@@ -49,6 +49,7 @@ mod report_browser;
 mod review15;
 mod review16;
 mod review16b;
+mod review16c;
 mod robustness;
 mod size_bounds;
 mod streams;

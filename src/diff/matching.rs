@@ -377,6 +377,12 @@ fn canonical(charter: &hir::Charter, body: &hir::Expr, renamed: &[(String, Strin
             rest = after.find('}').map_or("", |end| &after[end + 1..]);
             continue;
         }
+        if let Some((named, len)) = enum_value(charter, rest, renamed) {
+            // An element by name: reordering an enum shifts its indices.
+            out.push_str(&named);
+            rest = &rest[len..];
+            continue;
+        }
         let id = ["StateId(", "SortId(", "EventId(", "DefineId(", "FormulaId("]
             .iter()
             .find(|p| rest.starts_with(**p));
@@ -400,6 +406,35 @@ fn canonical(charter: &hir::Charter, body: &hir::Expr, renamed: &[(String, Strin
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// `EnumValue(SortId(s), i)` at the start of `debug` as the sort's and
+/// the element's names, with the length of what it replaces.
+fn enum_value(
+    charter: &hir::Charter,
+    debug: &str,
+    renamed: &[(String, String)],
+) -> Option<(String, usize)> {
+    let after = debug.strip_prefix("EnumValue(SortId(")?;
+    let sort_digits = after.find(|c: char| !c.is_ascii_digit())?;
+    let sort = charter
+        .sorts
+        .get(after[..sort_digits].parse::<usize>().ok()?)?;
+    let tail = after[sort_digits..].strip_prefix("), ")?;
+    let digits = tail.find(|c: char| !c.is_ascii_digit())?;
+    let index: usize = tail[..digits].parse().ok()?;
+    tail[digits..].strip_prefix(')')?;
+    let element = match &sort.kind {
+        SortKind::Enum(values) => values.get(index),
+        SortKind::Abstract => sort.names.get(index),
+    };
+    let element = element.map_or_else(|| index.to_string(), |e| format!("{e:?}"));
+    let len = debug.len() - tail.len() + digits + 1;
+    let sort_name = renamed
+        .iter()
+        .find(|(old, _)| *old == sort.name)
+        .map_or(&sort.name, |(_, new)| new);
+    Some((format!("EnumValue({sort_name:?}, {element})"), len))
 }
 
 /// Pairs by name, then renames by unique shape; records what to report.
