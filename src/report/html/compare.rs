@@ -7,7 +7,6 @@
 
 use super::{blamed_html, escape, verdict_kind, Clauses};
 use crate::report::compare::{after, heading, made, refusal_line, rows, verdict, REFUSED};
-use crate::report::verdicts::expectation_line;
 use crate::report::{plural, SourceFile};
 use crate::verify::{Comparison, Outcome};
 
@@ -93,13 +92,7 @@ pub fn section(
             out.push_str("</ul>\n");
         }
     }
-    if let Some(line) = expectation_line(outcome) {
-        let class = if outcome.as_expected { "ok" } else { "bad" };
-        out.push_str(&format!(
-            "<p class=\"expectation {class}\">{}</p>\n",
-            escape(&line)
-        ));
-    }
+    out.push_str(&super::expectation_html(outcome));
     out.push_str("</section>\n");
     out
 }

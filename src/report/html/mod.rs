@@ -267,15 +267,19 @@ fn command(index: usize, outcome: &Outcome, source: &SourceFile, clauses: &Claus
             ));
         }
     }
-    if let Some(line) = expectation_line(outcome) {
-        let class = if outcome.as_expected { "ok" } else { "bad" };
-        out.push_str(&format!(
-            "<p class=\"expectation {class}\">{}</p>\n",
-            escape(&line)
-        ));
-    }
+    out.push_str(&expectation_html(outcome));
     out.push_str("</section>\n");
     out
+}
+
+/// The outcome's expectation line (`expected proved: as expected`), marked
+/// as met or not; empty without an expectation.
+pub(super) fn expectation_html(outcome: &Outcome) -> String {
+    let Some(line) = expectation_line(outcome) else {
+        return String::new();
+    };
+    let class = if outcome.as_expected { "ok" } else { "bad" };
+    format!("<p class=\"expectation {class}\">{}</p>\n", escape(&line))
 }
 
 /// The lint section's id: `lint`, or `lint-N` for the Nth choice of
