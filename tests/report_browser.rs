@@ -365,12 +365,18 @@ fn outcomes(golden: &str) -> Vec<Vec<String>> {
     blocks
 }
 
-/// The findings a spec's `.lint` file lists, as the page marks them.
+/// The findings a spec's `.lint` file lists, as the page marks them (a
+/// finding expected `under r:` some readings, in that choice's section).
 fn expected_findings(spec: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(spec.with_extension("charter.lint")).unwrap_or_default();
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            l.strip_prefix("under ")
+                .and_then(|rest| rest.split_once(':'))
+                .map_or(l, |(_, finding)| finding.trim())
+        })
         .filter_map(|l| l.split_once(' '))
         .map(|(kind, subject)| format!("data-kind=\"{kind}\" data-subject=\"{subject}\""))
         .collect()
