@@ -153,46 +153,53 @@ fn the_explicit_engine_agrees_on_pairs_of_states() {
         ),
     ] {
         let checked = load(&source);
-        let outcomes = run(&checked);
-        let mut index = 0;
-        for comparison in &checked.comparisons {
-            for [a, b] in comparison.pairs(&checked.charter.readings) {
-                let find =
-                    |s: &hir::Selection| checked.selections().find(|c| &c.selection == s).unwrap();
-                let charters = [find(&a), find(&b)];
-                let outcome = &outcomes[index];
-                index += 1;
-                let plan = Plan::for_lint(charters[0], &Overrides::default()).unwrap();
-                let models = charters.map(|c| Model::new(c, &plan.scopes));
-                let tied = compare::tied_states(charters[0], charters[1]);
-                let question = match &comparison.kind {
-                    ComparisonKind::Compare { locations } => Question::Differ(locations),
-                    ComparisonKind::Diverge => Question::Refused,
-                };
-                let limits = charter::explore::Limits::new(100_000, &Default::default());
-                let explicit = paired(
-                    [&models[0], &models[1]],
-                    &tied,
-                    question,
-                    outcome.depth,
-                    &limits,
-                );
-                match (&outcome.verdict, explicit) {
-                    (Verdict::Witness { depth, .. }, Paired::At { depth: d }) => {
-                        assert_eq!(*depth, d, "{what}: {}", outcome.command)
-                    }
-                    (Verdict::Proved { .. }, Paired::None { exhausted, .. }) => {
-                        assert!(exhausted, "{what}: {}", outcome.command)
-                    }
-                    (Verdict::NoneUpTo { .. }, Paired::None { .. }) => {}
-                    (verdict, explicit) => {
-                        panic!("{what}: {}: {verdict:?} but {explicit:?}", outcome.command)
-                    }
+        cross_checked(&checked, &run(&checked), what);
+    }
+}
+
+/// Asks every comparison of `checked` of the explicit engine (breadth
+/// first over pairs of states) and asserts it gives each of `outcomes`
+/// (the product engine's, in order) the same answer at the same shortest
+/// depth; `what` names the spec in failures.
+pub(crate) fn cross_checked(checked: &Checked, outcomes: &[Outcome], what: &str) {
+    let mut index = 0;
+    for comparison in &checked.comparisons {
+        for [a, b] in comparison.pairs(&checked.charter.readings) {
+            let find =
+                |s: &hir::Selection| checked.selections().find(|c| &c.selection == s).unwrap();
+            let charters = [find(&a), find(&b)];
+            let outcome = &outcomes[index];
+            index += 1;
+            let plan = Plan::for_lint(charters[0], &Overrides::default()).unwrap();
+            let models = charters.map(|c| Model::new(c, &plan.scopes));
+            let tied = compare::tied_states(charters[0], charters[1]);
+            let question = match &comparison.kind {
+                ComparisonKind::Compare { locations } => Question::Differ(locations),
+                ComparisonKind::Diverge => Question::Refused,
+            };
+            let limits = charter::explore::Limits::new(100_000, &Default::default());
+            let explicit = paired(
+                [&models[0], &models[1]],
+                &tied,
+                question,
+                outcome.depth,
+                &limits,
+            );
+            match (&outcome.verdict, explicit) {
+                (Verdict::Witness { depth, .. }, Paired::At { depth: d }) => {
+                    assert_eq!(*depth, d, "{what}: {}", outcome.command)
+                }
+                (Verdict::Proved { .. }, Paired::None { exhausted, .. }) => {
+                    assert!(exhausted, "{what}: {}", outcome.command)
+                }
+                (Verdict::NoneUpTo { .. }, Paired::None { .. }) => {}
+                (verdict, explicit) => {
+                    panic!("{what}: {}: {verdict:?} but {explicit:?}", outcome.command)
                 }
             }
         }
-        assert_eq!(index, outcomes.len());
     }
+    assert_eq!(index, outcomes.len());
 }
 
 #[test]

@@ -24,11 +24,7 @@ fn folder(name: &str) -> PathBuf {
 }
 
 fn charter(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_charter"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    crate::common::charter_in(dir, args)
 }
 
 /// Exit 2, the words on standard error, nothing run, and every file of

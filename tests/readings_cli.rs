@@ -4,7 +4,7 @@
 //! asks which choice to export (it exported the first, silently).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// The readings fixture with a rule that applies under `literal` and
 /// never under `practice` (a dead rule there alone).
@@ -16,11 +16,7 @@ fn spec_dead_under_practice() -> String {
 }
 
 fn charter(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_charter"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    crate::common::charter_in(dir, args)
 }
 
 fn squeezed(bytes: &[u8]) -> String {

@@ -6,10 +6,7 @@
 
 use charter::check::Checked;
 use charter::compare;
-use charter::eval::Model;
-use charter::explore::product::{paired, Paired, Question};
-use charter::hir::{self, ComparisonKind};
-use charter::plan::{Overrides, Plan};
+use charter::plan::Overrides;
 use charter::verify::{Outcome, Verdict};
 
 /// A spec from its body (the header added).
@@ -26,43 +23,7 @@ fn load(body: &str) -> Checked {
 fn run(source: &str) -> Vec<Outcome> {
     let checked = load(source);
     let outcomes = compare::run(&checked, &Overrides::default()).unwrap();
-    let mut index = 0;
-    for comparison in &checked.comparisons {
-        for [a, b] in comparison.pairs(&checked.charter.readings) {
-            let find =
-                |s: &hir::Selection| checked.selections().find(|c| &c.selection == s).unwrap();
-            let charters = [find(&a), find(&b)];
-            let outcome = &outcomes[index];
-            index += 1;
-            let plan = Plan::for_lint(charters[0], &Overrides::default()).unwrap();
-            let models = charters.map(|c| Model::new(c, &plan.scopes));
-            let tied = compare::tied_states(charters[0], charters[1]);
-            let question = match &comparison.kind {
-                ComparisonKind::Compare { locations } => Question::Differ(locations),
-                ComparisonKind::Diverge => Question::Refused,
-            };
-            let limits = charter::explore::Limits::new(100_000, &Default::default());
-            let explicit = paired(
-                [&models[0], &models[1]],
-                &tied,
-                question,
-                outcome.depth,
-                &limits,
-            );
-            let what = &outcome.command;
-            match (&outcome.verdict, explicit) {
-                (Verdict::Witness { depth, .. }, Paired::At { depth: d }) => {
-                    assert_eq!(*depth, d, "{what}")
-                }
-                (Verdict::Proved { .. }, Paired::None { exhausted, .. }) => {
-                    assert!(exhausted, "{what}")
-                }
-                (Verdict::NoneUpTo { .. }, Paired::None { .. }) => {}
-                (verdict, explicit) => panic!("{what}: {verdict:?} but {explicit:?}"),
-            }
-        }
-    }
-    assert_eq!(index, outcomes.len());
+    crate::compare::cross_checked(&checked, &outcomes, "review");
     outcomes
 }
 

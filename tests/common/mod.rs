@@ -161,3 +161,12 @@ pub fn suite(module_path: &str) -> String {
     let below_the_crate = module_path.split_once("::").map_or("", |(_, rest)| rest);
     below_the_crate.replace("::", "__")
 }
+
+/// Runs the `charter` binary with `args` in `dir`.
+pub fn charter_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
