@@ -112,3 +112,52 @@ fn export_asks_which_choice_of_readings() {
     // Practice forbids a session naming its own host: another question.
     assert_ne!(literal.stdout, practice.stdout);
 }
+
+/// A `.lint` line naming an unknown reading, or under a choice not taken
+/// naming no kind of finding: a coded diagnostic pointing at the word,
+/// once (not once per choice of readings), exit code 2, from `lint`,
+/// `test` and `report` alike (they were plain `charter: …` lines, and
+/// `test` exited 1).
+#[test]
+fn a_malformed_lint_file_is_a_coded_diagnostic_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/readings/hosting.charter",
+        dir.path().join("spec.charter"),
+    )
+    .unwrap();
+    for (line, word, label) in [
+        (
+            "under pratice: dead_rule vacancy\n",
+            "pratice",
+            "no reading of the spec",
+        ),
+        (
+            "under practice: dead_rules vacancy\n",
+            "dead_rules",
+            "no kind of finding",
+        ),
+    ] {
+        std::fs::write(dir.path().join("spec.charter.lint"), line).unwrap();
+        let page = dir.path().join("spec.html");
+        for args in [
+            vec!["lint", "spec.charter"],
+            vec!["test", "spec.charter"],
+            vec!["report", "spec.charter", "-o", page.to_str().unwrap()],
+        ] {
+            let output = charter(dir.path(), &args);
+            let stderr = squeezed(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+            assert_eq!(
+                stderr.matches("charter::lint::expected_file").count(),
+                1,
+                "{args:?}: {stderr}"
+            );
+            assert!(stderr.contains(label), "{args:?}: {stderr}");
+            assert!(stderr.contains("spec.charter.lint:1:"), "{stderr}");
+            assert!(stderr.contains("help:"), "{args:?}: {stderr}");
+            assert!(stderr.contains(word), "{args:?}: {stderr}");
+        }
+        assert!(!page.exists(), "no page is written from a malformed .lint");
+    }
+}

@@ -17,6 +17,8 @@ pub struct UnknownKind {
     /// 1-based.
     pub line: usize,
     pub kind: String,
+    /// Where the word stands in the file's text (bytes).
+    pub span: (usize, usize),
 }
 
 impl UnknownKind {
@@ -41,6 +43,8 @@ pub struct UnknownReading {
     pub name: String,
     /// The spec's readings.
     pub readings: Vec<String>,
+    /// Where the name stands in the file's text (bytes).
+    pub span: (usize, usize),
 }
 
 impl UnknownReading {
@@ -73,6 +77,44 @@ impl LintFileError {
             LintFileError::Reading(error) => error.message(file),
         }
     }
+
+    /// Where the offending word stands in the file's text: byte offset
+    /// and length.
+    pub fn span(&self) -> (usize, usize) {
+        match self {
+            LintFileError::Kind(error) => error.span,
+            LintFileError::Reading(error) => error.span,
+        }
+    }
+
+    /// What the word under the span is, in a few words.
+    pub fn label(&self) -> &'static str {
+        match self {
+            LintFileError::Kind(_) => "no kind of finding",
+            LintFileError::Reading(_) => "no reading of the spec",
+        }
+    }
+
+    /// How to mend the line.
+    pub fn help(&self) -> String {
+        match self {
+            LintFileError::Kind(_) => {
+                let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                format!(
+                    "a line is `kind subject` (`-` for no subject), optionally after \
+                     `under r, s:`; the kinds are {}",
+                    kinds.join(", ")
+                )
+            }
+            LintFileError::Reading(error) if error.readings.is_empty() => {
+                "remove the `under …:` prefix: it is for specs with readings".to_string()
+            }
+            LintFileError::Reading(error) => format!(
+                "name readings the spec declares: {}",
+                error.readings.join(", ")
+            ),
+        }
+    }
 }
 
 /// The findings a `.lint` file's text expects under the choice of
@@ -85,40 +127,46 @@ pub fn parse_under(
     readings: &[String],
 ) -> Result<Vec<Expected>, LintFileError> {
     let mut expected = Vec::new();
+    // Byte offset of a slice of `text` (every slice below is one).
+    let at = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
     for (number, line) in text.lines().enumerate() {
         let mut line = line.split('#').next().unwrap_or("").trim();
         if line.is_empty() {
             continue;
         }
+        // Every line's kind is checked, whether or not it applies to
+        // `choice`: the file is wrong or right under every choice alike.
+        let mut applies = true;
         if let Some((under, rest)) = line
             .strip_prefix("under ")
             .and_then(|after| after.split_once(':'))
         {
-            let mut applies = true;
             for name in under.split(',').map(str::trim) {
                 if !readings.iter().any(|r| r == name) {
                     return Err(LintFileError::Reading(UnknownReading {
                         line: number + 1,
                         name: name.to_string(),
                         readings: readings.to_vec(),
+                        span: (at(name), name.len()),
                     }));
                 }
                 applies &= choice.iter().any(|c| c == name);
             }
-            if !applies {
-                continue;
-            }
             line = rest.trim();
         }
         let mut words = line.split_whitespace();
-        let kind = words.next().unwrap_or("");
+        let kind = words.next().unwrap_or(line);
         let subject = words.next().unwrap_or("-");
         let Some(kind) = Kind::parse(kind) else {
             return Err(LintFileError::Kind(UnknownKind {
                 line: number + 1,
                 kind: kind.to_string(),
+                span: (at(kind), kind.len()),
             }));
         };
+        if !applies {
+            continue;
+        }
         let subject = if subject == "-" {
             String::new()
         } else {
@@ -206,7 +254,8 @@ mod tests {
             error,
             Err(LintFileError::Kind(UnknownKind {
                 line: 3,
-                kind: "clashes".into()
+                kind: "clashes".into(),
+                span: (9, 7),
             }))
         );
         let message = error.err().map(|e| e.message("x.charter.lint"));
@@ -246,13 +295,16 @@ mod tests {
                 (Kind::DeadEvent, "c".into())
             ])
         );
-        let error = parse_under("under pratice: clash a\n", &[], &readings);
+        let error = parse_under("\nunder literal, pratice: clash a\n", &[], &readings);
+        assert_eq!(error.as_ref().err().map(LintFileError::span), Some((16, 7)));
         let message = error.err().map(|e| e.message("x.lint"));
         assert_eq!(
             message.as_deref(),
-            Some("x.lint:1: `under pratice`: no such reading (the spec's readings are literal, practice, office, seat)")
+            Some("x.lint:2: `under pratice`: no such reading (the spec's readings are literal, practice, office, seat)")
         );
         assert!(parse("under literal: clash a").is_err());
+        // A line under a choice not taken is checked all the same.
+        assert!(parse_under("under seat: clashes a\n", &choice(&["literal"]), &readings).is_err());
     }
 
     #[test]

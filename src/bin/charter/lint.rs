@@ -66,6 +66,16 @@ fn lint_one(
     let Some(spec) = load_spec_to(path, color, &mut |text| sink.err(text)) else {
         return (vec![invalid_file(Vec::new())], Exit::Invalid);
     };
+    // A `.lint` file naming no kind or an unknown reading is wrong under
+    // every choice alike: said once.
+    if let Some(Err(error)) = spec.selections().next().map(|c| expected_findings(path, c)) {
+        sink.err(&error.rendered(color));
+        let files = spec
+            .selections()
+            .map(|charter| invalid_file(charter::verify::reading_of(charter)))
+            .collect();
+        return (files, Exit::Invalid);
+    }
     let mut worst = Exit::Ok;
     let mut files = Vec::new();
     for charter in spec.selections() {
@@ -79,7 +89,7 @@ fn lint_one(
             .and_then(|plan| {
                 Ok((
                     plan,
-                    expected_findings(path, charter).map_err(|m| format!("charter: {m}\n"))?,
+                    expected_findings(path, charter).map_err(|e| e.rendered(color))?,
                 ))
             });
         let (plan, expected) = match planned {
@@ -150,13 +160,41 @@ fn lint_one(
     (files, worst)
 }
 
+/// A `.lint` file that names no kind of finding, or a reading the spec
+/// does not have: a diagnostic pointing into the file; exit code 2.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(charter::lint::expected_file))]
+pub struct LintFileDiagnostic {
+    message: String,
+    #[help]
+    help: String,
+    #[label("{label}")]
+    span: miette::SourceSpan,
+    label: &'static str,
+    /// The file's name and text, for rendering.
+    file: report::SourceFile,
+}
+
+impl LintFileDiagnostic {
+    /// The error in one line (`FILE:LINE: …`).
+    pub fn line(&self) -> &str {
+        &self.message
+    }
+
+    /// The diagnostic, rendered for standard error.
+    pub fn rendered(&self, color: Color) -> String {
+        report::render(self, &self.file, color)
+    }
+}
+
 /// The findings a spec expects under the choice of readings `charter` is
 /// under, from `<spec>.lint` (none when it cannot be read), or what is
 /// wrong with the file.
 pub fn expected_findings(
     spec: &std::path::Path,
     charter: &charter::hir::Charter,
-) -> Result<Vec<Expected>, String> {
+) -> Result<Vec<Expected>, LintFileDiagnostic> {
     let path = lint_path(spec);
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(Vec::new());
@@ -170,6 +208,14 @@ pub fn expected_findings(
             .flat_map(|g| g.readings.iter().map(|r| r.name.as_str()))
             .collect(),
     );
-    expected::parse_under(&text, &choice, &readings)
-        .map_err(|error| error.message(&path.display().to_string()))
+    expected::parse_under(&text, &choice, &readings).map_err(|error| {
+        let name = path.display().to_string();
+        LintFileDiagnostic {
+            message: error.message(&name),
+            help: error.help(),
+            span: error.span().into(),
+            label: error.label(),
+            file: report::SourceFile::from_bytes(&name, text.as_bytes()),
+        }
+    })
 }

@@ -52,14 +52,14 @@ pub fn report(args: &ReportArgs, color: Color) -> Exit {
     let mut worst = outcomes.iter().map(exit_of).max().unwrap_or(Exit::Ok);
     overrides.limits.budget.memory_released();
     // What the `.lint` file expects under each choice of readings.
-    let expected: Result<Vec<_>, String> = spec
+    let expected: Result<Vec<_>, _> = spec
         .selections()
         .map(|charter| expected_findings(&args.file, charter))
         .collect();
     let expected = match expected {
         Ok(expected) => expected,
-        Err(message) => {
-            to_stderr(&format!("charter: {message}\n"));
+        Err(error) => {
+            to_stderr(&error.rendered(color));
             return Exit::Invalid;
         }
     };

@@ -288,6 +288,25 @@ fn test_one_in(
     }
     let finished = outcomes.len();
     let golden_status = golden(args, path, &rendered, &outcomes, run, suite);
+    // A `.lint` file naming no kind or an unknown reading is invalid
+    // input (exit code 2), wrong under every choice alike: said once.
+    if let Some(Err(error)) = spec.selections().next().map(|c| expected_findings(path, c)) {
+        let message = error.line().to_string();
+        run.sink.err(&error.rendered(color));
+        run.invalid = true;
+        run.failed += 1;
+        run.say(&format!("FAILED {name}: lint — {message}"));
+        suite.error("lint".into(), message.clone());
+        let lint = JsonLintStatus {
+            as_expected: false,
+            message,
+        };
+        return (
+            (name, Some(outcomes), golden_status, Some(lint)),
+            finished,
+            false,
+        );
+    }
     line.linting(&name);
     let lint = lint_status(path, &spec, overrides);
     line.clear();
@@ -420,6 +439,7 @@ fn lint_status(
             .reading_label()
             .map_or(String::new(), |readings| format!("under {readings}: "));
         let linted = expected_findings(path, charter)
+            .map_err(|error| error.line().to_string())
             .and_then(|e| lint_choice(path, charter, &e, overrides));
         match linted {
             Ok(None) => {}
