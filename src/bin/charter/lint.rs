@@ -194,7 +194,7 @@ impl LintFileDiagnostic {
 pub fn expected_findings(
     spec: &std::path::Path,
     charter: &charter::hir::Charter,
-) -> Result<Vec<Expected>, LintFileDiagnostic> {
+) -> Result<Vec<Expected>, Box<LintFileDiagnostic>> {
     let path = lint_path(spec);
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(Vec::new());
@@ -210,12 +210,12 @@ pub fn expected_findings(
     );
     expected::parse_under(&text, &choice, &readings).map_err(|error| {
         let name = path.display().to_string();
-        LintFileDiagnostic {
+        Box::new(LintFileDiagnostic {
             message: error.message(&name),
             help: error.help(),
             span: error.span().into(),
             label: error.label(),
             file: report::SourceFile::from_bytes(&name, text.as_bytes()),
-        }
+        })
     })
 }
