@@ -100,6 +100,15 @@ fn diverge_finds_the_session_practice_forbids() {
     let refused = comparison.refused.as_ref().unwrap();
     assert_eq!(refused.allowed_by, "literal");
     assert_eq!(refused.forbidden_by, "practice");
+    // `eval` names the clause whose prohibition refuses the step (it said
+    // "guard 1 (`requires`)" of an event that has no `requires`).
+    assert!(
+        refused
+            .rejection
+            .ends_with("clause `rotation` does not allow `session` here"),
+        "{}",
+        refused.rejection
+    );
     // Under practice a session never names itself as the next host.
     let histories = comparison.histories.as_ref().unwrap();
     let args = &histories[0].steps[0].args;

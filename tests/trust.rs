@@ -119,7 +119,8 @@ fn replay_rejects_a_wrong_argument() {
         r.reason,
         Reason::Guard {
             event: "join".into(),
-            index: 1
+            index: 1,
+            clause: None,
         }
     );
 }

@@ -22,8 +22,13 @@ pub enum Reason {
     Formula { kind: &'static str, name: String },
     /// An event argument outside its parameter's type.
     Argument { event: String, param: String },
-    /// A `requires` guard does not hold in the state before.
-    Guard { event: String, index: usize },
+    /// A guard of the event does not hold in the state before: written with the
+    /// event (`requires`), or (a permission or prohibition) in `clause`.
+    Guard {
+        event: String,
+        index: usize,
+        clause: Option<String>,
+    },
     /// A clause's transition constraint does not hold.
     TransitionConstraint { clause: String },
     /// An applicable effect's value has a member its target cannot hold.
@@ -61,13 +66,22 @@ impl fmt::Display for Reason {
             Reason::Argument { event, param } => {
                 write!(f, "argument `{param}` of `{event}` is outside its type")
             }
-            Reason::Guard { event, index } => {
+            Reason::Guard {
+                event,
+                index,
+                clause: None,
+            } => {
                 write!(
                     f,
                     "guard {} (`requires`) of `{event}` does not hold",
                     index + 1
                 )
             }
+            Reason::Guard {
+                event,
+                clause: Some(clause),
+                ..
+            } => write!(f, "clause `{clause}` does not allow `{event}` here"),
             Reason::TransitionConstraint { clause } => {
                 write!(
                     f,

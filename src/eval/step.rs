@@ -193,9 +193,23 @@ impl Model<'_> {
         }
         for (position, guard) in event.requires.iter().enumerate() {
             if !evaluator.truth(&guard.body, index) {
+                // A permission or prohibition is a guard written in a
+                // clause: named by it, as lint names it.
+                let span = guard.body.span;
+                let clause = self
+                    .charter
+                    .clauses
+                    .iter()
+                    .find(|c| {
+                        c.provenance.is_user()
+                            && c.span.start <= span.start
+                            && span.end <= c.span.end
+                    })
+                    .map(|c| c.name.clone());
                 return Err(Reason::Guard {
                     event: event.name.clone(),
                     index: position,
+                    clause,
                 });
             }
         }
