@@ -168,11 +168,21 @@ fn minimised(
     let phases = phases(&mut unrolling, objectives, depth);
     unrolling.flush(&solver);
     // The history found, pinned where its model gives values: its counts.
+    // The pins are asserted in a scope of their own rather than passed as
+    // assumptions: thousands of assumptions (a long history of a large
+    // sort) made this one check spend Z3's whole `rlimit`, or its model
+    // take seconds to read (toy family, 1,000 members, 50 steps: 10 s).
     let pins = unrolling.pins_of(found);
-    let Ok(true) = check(&solver, &pins, &limits.budget) else {
-        return as_found(limits);
+    solver.push();
+    for pin in &pins {
+        solver.assert(pin);
+    }
+    let pinned = match check(&solver, &[], &limits.budget) {
+        Ok(true) => solver.get_model(),
+        _ => None,
     };
-    let Some(model) = solver.get_model() else {
+    solver.pop(1);
+    let Some(model) = pinned else {
         return as_found(limits);
     };
     let mut values: Vec<u128> = phases.iter().map(|p| p.value(&model)).collect();
