@@ -79,6 +79,8 @@ pub enum Ex {
     Local(usize),
     Not(Box<Ex>),
     Logic(BinaryOp, Box<Ex>, Box<Ex>),
+    /// A connective with both sides evaluated, as a property is read.
+    Strict(BinaryOp, Box<Ex>, Box<Ex>),
     Cmp(BinaryOp, Box<Ex>, Box<Ex>),
     SetEq(bool, Box<SetEx>, Box<SetEx>),
     In(Box<Ex>, Box<SetEx>),
@@ -86,6 +88,8 @@ pub enum Ex {
     Neg(Box<Ex>),
     Card(Box<SetEx>),
     If(Box<Ex>, Box<Ex>, Box<Ex>),
+    /// `if` with both branches evaluated, as a property is read.
+    StrictIf(Box<Ex>, Box<Ex>, Box<Ex>),
     Quant(Quantifier, Vec<Bind>, Box<Ex>),
     Sum(Vec<Bind>, Box<Ex>),
     Call(Vec<(usize, Ex)>, Box<Ex>),
@@ -134,6 +138,11 @@ pub struct Compiler<'m, 'h> {
     pub bound: Vec<bool>,
     /// The defines being compiled (calls form no cycle; a guard anyway).
     calls: Vec<DefineId>,
+    /// Read as a property is ([`Model::eval_monitored`]): both sides of a
+    /// connective and of an `if` evaluated, and no binder over a set
+    /// (there it visits every value of the type), so that whatever the
+    /// interpreter evaluates this does.
+    pub strict: bool,
 }
 
 /// The mask of every position of a set over `size` elements.
@@ -169,6 +178,7 @@ impl<'m, 'h> Compiler<'m, 'h> {
             starts,
             bound: vec![false; model.charter.locals.len()],
             calls: Vec::new(),
+            strict: false,
         }
     }
 
@@ -198,6 +208,7 @@ impl<'m, 'h> Compiler<'m, 'h> {
                     (i128::from(place.size) <= MAX_RANGE)
                         .then(|| Dom::Range(place.low, place.low + i128::from(place.size) - 1))?
                 }
+                Domain::Set(_) if self.strict => return None,
                 Domain::Set(set) => Dom::Set(Box::new(self.set(set)?)),
             };
             self.bound[b.local.0] = true;
@@ -286,6 +297,9 @@ impl<'m, 'h> Compiler<'m, 'h> {
             ExprKind::Unary(UnaryOp::Neg, e) => Ex::Neg(b(self.scalar(e)?)?),
             ExprKind::Unary(UnaryOp::Card, e) => Ex::Card(Box::new(self.set(e)?)),
             ExprKind::Binary(op, l, r) => match op {
+                BinaryOp::And | BinaryOp::Or | BinaryOp::Implies if self.strict => {
+                    Ex::Strict(*op, b(self.scalar(l)?)?, b(self.scalar(r)?)?)
+                }
                 BinaryOp::And | BinaryOp::Or | BinaryOp::Implies | BinaryOp::Iff => {
                     Ex::Logic(*op, b(self.scalar(l)?)?, b(self.scalar(r)?)?)
                 }
@@ -306,6 +320,11 @@ impl<'m, 'h> Compiler<'m, 'h> {
                 }
                 _ => return None,
             },
+            ExprKind::If(c, t, e) if self.strict => Ex::StrictIf(
+                b(self.scalar(c)?)?,
+                b(self.scalar(t)?)?,
+                b(self.scalar(e)?)?,
+            ),
             ExprKind::If(c, t, e) => Ex::If(
                 b(self.scalar(c)?)?,
                 b(self.scalar(t)?)?,
@@ -360,6 +379,7 @@ impl<'m, 'h> Compiler<'m, 'h> {
                 let (mut binds, body) = self.scoped(binders, |c| c.scalar(body))?;
                 SetEx::Comp(binds.pop()?, Box::new(body))
             }
+            ExprKind::If(..) if self.strict => return None,
             ExprKind::If(c, t, e) => SetEx::If(
                 Box::new(self.scalar(c)?),
                 Box::new(self.set(t)?),
@@ -440,6 +460,22 @@ impl Ex {
                     BinaryOp::Implies => !a || r.eval(at)? != 0,
                     _ => a == (r.eval(at)? != 0),
                 })
+            }
+            Ex::Strict(op, l, r) => {
+                let (a, b) = (l.eval(at)? != 0, r.eval(at)? != 0);
+                i128::from(match op {
+                    BinaryOp::And => a && b,
+                    BinaryOp::Or => a || b,
+                    _ => !a || b,
+                })
+            }
+            Ex::StrictIf(c, t, e) => {
+                let (c, t, e) = (c.eval(at)?, t.eval(at)?, e.eval(at)?);
+                if c != 0 {
+                    t
+                } else {
+                    e
+                }
             }
             Ex::Cmp(op, l, r) => {
                 let (a, b) = (l.eval(at)?, r.eval(at)?);

@@ -13,7 +13,7 @@
 
 use super::compile::{full, set_size, At, Compiler, Ex, Place, Point, SetEx};
 use super::domains::Occurrences;
-use super::rules::{guards_read_state_only, reads_next};
+use super::rules::{any_node, guards_read_state_only, reads_next};
 use crate::eval::{Model, Value};
 use crate::hir::*;
 
@@ -34,6 +34,9 @@ struct Program {
     params: Vec<usize>,
     guards: Vec<Ex>,
     rules: Vec<Rule>,
+    /// Whether a direct successor computed here is lawful (see
+    /// [`lawful`]): then [`Model::check_step`] is not asked.
+    sure: bool,
 }
 
 struct Rule {
@@ -45,7 +48,8 @@ struct Rule {
 
 struct Block {
     exceptions: Vec<(Ex, Block)>,
-    effects: Vec<(Point, AssignOp, Val)>,
+    /// The constant or variable assigned, the cell, how, and the value.
+    effects: Vec<(usize, Point, AssignOp, Val)>,
 }
 
 enum Val {
@@ -63,6 +67,13 @@ pub enum Outcome {
     Interpret,
 }
 
+/// What the goal and the antecedent say of a candidate, where both
+/// compiled ([`Fast::judge`]).
+pub struct Judged {
+    pub holds: bool,
+    pub antecedent: bool,
+}
+
 /// The compiled events of a search, and the occurrences' arguments as
 /// words.
 pub struct Fast {
@@ -72,6 +83,9 @@ pub struct Fast {
     occurrences: Vec<(u32, u32)>,
     args: Vec<i128>,
     locals: usize,
+    /// The goal, and the antecedent if there is one, read as a property.
+    goal: Option<Ex>,
+    antecedent: Option<Option<Ex>>,
 }
 
 /// Most occurrences whose arguments are kept as words.
@@ -80,7 +94,12 @@ const MAX_OCCURRENCES: usize = 1 << 16;
 impl Fast {
     /// `None` where nothing compiles: a cell that is not a word, a
     /// calendar, too many occurrences.
-    pub fn new(model: &Model, occurrences: &Occurrences) -> Option<Fast> {
+    pub fn new(
+        model: &Model,
+        occurrences: &Occurrences,
+        goal: &Expr,
+        antecedent: Option<&Expr>,
+    ) -> Option<Fast> {
         let charter = model.charter;
         if charter.calendar.is_some() || occurrences.len() > MAX_OCCURRENCES {
             return None;
@@ -95,8 +114,9 @@ impl Fast {
             let cells = usize::try_from(model.cell_count(&decl.args)).ok()?;
             kinds.extend(std::iter::repeat_n(kind, cells));
         }
+        let settled = lawful(model);
         let programs: Vec<Option<Program>> = (0..charter.events.len())
-            .map(|e| program(model, EventId(e)))
+            .map(|e| program(model, EventId(e), settled))
             .collect();
         if programs.iter().all(Option::is_none) {
             return None;
@@ -118,13 +138,45 @@ impl Fast {
             }
             table.push((occurrence.event.0 as u32, start));
         }
+        let mut c = Compiler::new(model);
+        c.strict = true;
+        let goal_ex = c.scalar(goal);
+        let antecedent = match antecedent {
+            Some(a) => c.scalar(a).map(Some),
+            None => Some(None),
+        };
         Some(Fast {
             kinds,
             programs,
             occurrences: table,
             args,
             locals: charter.locals.len(),
+            goal: goal_ex,
+            antecedent,
         })
+    }
+
+    /// Whether the direct successor of occurrence `number` (where
+    /// [`Fast::step`] gave one) is lawful without a check.
+    pub fn sure(&self, number: usize) -> bool {
+        let (event, _) = self.occurrences[number];
+        self.programs[event as usize]
+            .as_ref()
+            .is_some_and(|p| p.sure)
+    }
+
+    /// The goal and antecedent in the state `cells`, where they compiled
+    /// and no integer left i64: what [`Model::eval_monitored`] says of
+    /// them for a node without past.
+    pub fn judge(&self, cells: &[u64], locals: &mut [i128]) -> Option<Judged> {
+        let (goal, antecedent) = (self.goal.as_ref()?, self.antecedent.as_ref()?);
+        let mut at = At { cells, locals };
+        let holds = goal.eval(&mut at).ok()? != 0;
+        let antecedent = match antecedent {
+            Some(a) => a.eval(&mut at).ok()? != 0,
+            None => false,
+        };
+        Some(Judged { holds, antecedent })
     }
 
     /// A buffer for the locals of [`Fast::step`].
@@ -274,7 +326,7 @@ impl Fast {
         if let Some(inner) = winner {
             return self.apply(inner, at, next);
         }
-        for (target, op, value) in &block.effects {
+        for (_, target, op, value) in &block.effects {
             let Some(cell) = target.cell(at)? else {
                 continue;
             };
@@ -306,7 +358,7 @@ impl Fast {
 /// An event compiled, if its guards read the state alone, no rule for it
 /// reads the next state, its parameters are plain and every guard, rule
 /// and effect compiles.
-fn program(model: &Model, event: EventId) -> Option<Program> {
+fn program(model: &Model, event: EventId, settled: bool) -> Option<Program> {
     let charter = model.charter;
     if reads_next(model, event) || !guards_read_state_only(charter, event) {
         return None;
@@ -369,11 +421,73 @@ fn program(model: &Model, event: EventId) -> Option<Program> {
             });
         }
     }
+    // Lawful where nothing else is checked and no two effects (in any
+    // block) assign the same constant or variable, none a constant: then
+    // each effect's equation holds of the direct successor and inertia
+    // of every other location.
+    let mut targets = Vec::new();
+    for rule in &rules {
+        block_targets(&rule.block, &mut targets);
+    }
+    let count = targets.len();
+    targets.sort_unstable();
+    targets.dedup();
+    let sure = settled
+        && targets.len() == count
+        && targets
+            .iter()
+            .all(|t| charter.states[*t].kind != StateKind::Const);
     Some(Program {
         params: decl.params.iter().map(|p| p.0).collect(),
         guards,
         rules,
+        sure,
     })
+}
+
+/// The constants and variables a block's effects (and its exceptions')
+/// assign, once per effect.
+fn block_targets(block: &Block, out: &mut Vec<usize>) {
+    out.extend(block.effects.iter().map(|(target, ..)| *target));
+    for (_, inner) in &block.exceptions {
+        block_targets(inner, out);
+    }
+}
+
+/// Whether a step's check ([`Model::check_step`]) asks nothing of the
+/// state after but its shape, the guards and the effects: no transition
+/// constraint, and axioms, state constraints and constants' values that
+/// read constants alone (so they hold after as they held before).
+fn lawful(model: &Model) -> bool {
+    let charter = model.charter;
+    let constant = |expr: &Expr| {
+        !any_node(charter, expr, &mut |e| match &e.kind {
+            ExprKind::State { id, .. } => charter.state(*id).kind != StateKind::Const,
+            ExprKind::Happened(..)
+            | ExprKind::EventArg(..)
+            | ExprKind::Unary(UnaryOp::Once | UnaryOp::Historically | UnaryOp::Previously, _)
+            | ExprKind::Binary(BinaryOp::Since, _, _) => true,
+            _ => false,
+        })
+    };
+    let formulas = charter
+        .formulas
+        .iter()
+        .all(|f| f.kind != FormulaKind::Axiom || constant(&f.body));
+    let rules = charter
+        .clauses
+        .iter()
+        .flat_map(|c| &c.rules)
+        .all(|r| match &r.kind {
+            RuleKind::StateConstraint(body) => constant(body),
+            RuleKind::TransitionConstraint(_) => false,
+            RuleKind::On { .. } => true,
+        });
+    let values = charter
+        .states
+        .iter()
+        .all(|d| d.kind != StateKind::Const || d.value.as_ref().is_none_or(constant));
+    formulas && rules && values
 }
 
 fn compile_block(c: &mut Compiler, block: &EffectBlock) -> Option<Block> {
@@ -394,7 +508,7 @@ fn compile_block(c: &mut Compiler, block: &EffectBlock) -> Option<Block> {
             (_, AssignOp::Set) => Val::Scalar(c.scalar(&effect.value)?),
             _ => return None,
         };
-        effects.push((target, effect.op, value));
+        effects.push((effect.target.0, target, effect.op, value));
     }
     Some(Block {
         exceptions,

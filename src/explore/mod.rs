@@ -347,6 +347,16 @@ impl Ctx<'_> {
                     if self.store.contains(probe) || local.keys.contains(probe) {
                         continue;
                     }
+                    // A new node whose step is lawful by construction, and
+                    // whose goal compiled: kept without a value built.
+                    if fast.sure(number) {
+                        if let Some(judged) = fast.judge(&words, &mut locals) {
+                            let key = std::mem::take(&mut local.probe);
+                            self.keep(&key, Some(index), Some(number), judged, batch, &mut local);
+                            local.probe = key;
+                            continue;
+                        }
+                    }
                 }
                 let monitors = match &mut node {
                     Some(monitors) => &*monitors,
@@ -476,19 +486,36 @@ impl Ctx<'_> {
                 Some((true, _))
             )
         });
-        local.keys.insert(key.clone());
+        let key = std::mem::take(&mut local.key);
+        let judged = fast::Judged { holds, antecedent };
+        let (parent, step) = (parent.map(|(p, _)| p), step.map(|(s, _)| s));
+        self.keep(&key, parent, step, judged, batch, local);
+        local.key = key;
+        Ok(())
+    }
+
+    /// A new node kept in `batch` (its bytes `key`).
+    fn keep(
+        &self,
+        key: &[u8],
+        parent: Option<usize>,
+        step: Option<usize>,
+        judged: fast::Judged,
+        batch: &mut Batch,
+        local: &mut Seen,
+    ) {
+        local.keys.insert(key.to_vec());
         batch.bytes.extend_from_slice(key);
         batch.found.push(Candidate {
             end: batch.bytes.len(),
-            parent: parent.map(|(p, _)| p),
-            step: step.map(|(s, _)| s),
+            parent,
+            step,
             is_target: match self.target {
-                Target::Violation => !holds,
-                Target::Witness => holds,
+                Target::Violation => !judged.holds,
+                Target::Witness => judged.holds,
             },
-            antecedent,
+            antecedent: self.antecedent.is_some() && judged.antecedent,
         });
-        Ok(())
     }
 }
 
@@ -564,7 +591,7 @@ fn run(
     let past = rules::mentions_past(model.charter, goal);
     let fast = match past {
         true => None,
-        false => Fast::new(model, &occurrences),
+        false => Fast::new(model, &occurrences, goal, antecedent),
     };
     // The workers' view, taken anew each round (the store grows between).
     macro_rules! ctx {
