@@ -134,6 +134,12 @@ impl<'h> Model<'h> {
         }
     }
 
+    /// How many clauses override clause `clause` (transitively): the
+    /// order in which [`Model::applicable_effects`] lists their effects.
+    pub fn overridden_by(&self, clause: ClauseId) -> usize {
+        self.overriders[clause.0].len()
+    }
+
     /// A copy for another thread (a model is not shared between threads:
     /// its overflow flag is not atomic); its flag starts clear.
     pub fn fork(&self) -> Model<'h> {

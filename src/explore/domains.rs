@@ -540,7 +540,9 @@ impl Scratch {
         self.history.states[0] = state;
     }
 
-    fn consider(
+    /// Checks the step to `next` from the state held; keeps `next` in
+    /// `out` if it is lawful.
+    pub fn consider(
         &mut self,
         model: &Model,
         next: State,

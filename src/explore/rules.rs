@@ -96,7 +96,7 @@ pub fn mentions_happened(charter: &hir::Charter, expr: &Expr) -> bool {
 
 /// Whether some node of the expression (or of a define it calls) is one
 /// `test` picks.
-fn any_node(charter: &hir::Charter, expr: &Expr, test: &mut dyn FnMut(&Expr) -> bool) -> bool {
+pub fn any_node(charter: &hir::Charter, expr: &Expr, test: &mut dyn FnMut(&Expr) -> bool) -> bool {
     let mut visited = vec![false; charter.defines.len()];
     any_node_in(charter, expr, test, &mut visited)
 }
