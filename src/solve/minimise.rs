@@ -168,21 +168,8 @@ fn minimised(
     let phases = phases(&mut unrolling, objectives, depth);
     unrolling.flush(&solver);
     // The history found, pinned where its model gives values: its counts.
-    // The pins are asserted in a scope of their own rather than passed as
-    // assumptions: thousands of assumptions (a long history of a large
-    // sort) made this one check spend Z3's whole `rlimit`, or its model
-    // take seconds to read (toy family, 1,000 members, 50 steps: 10 s).
     let pins = unrolling.pins_of(found);
-    solver.push();
-    for pin in &pins {
-        solver.assert(pin);
-    }
-    let pinned = match check(&solver, &[], &limits.budget) {
-        Ok(true) => solver.get_model(),
-        _ => None,
-    };
-    solver.pop(1);
-    let Some(model) = pinned else {
+    let Some(model) = pinned(&solver, &pins, &limits.budget) else {
         return as_found(limits);
     };
     let mut values: Vec<u128> = phases.iter().map(|p| p.value(&model)).collect();
@@ -216,6 +203,36 @@ fn minimised(
         minimal,
         stopped: limits.budget.spent().filter(|_| !minimal),
     }
+}
+
+/// The most pins passed to the solver as assumptions; more are asserted
+/// in a scope of their own. As assumptions they leave the solver's learnt
+/// clauses and phases at the history found, which the bounds that follow
+/// profit from (asserted in a scope, several corpus histories were no
+/// longer proven minimal); but tens of thousands of them (a long history
+/// of a large sort) made this one check spend Z3's whole `rlimit`, or its
+/// model take seconds to read (toy family, 1,000 members, 50 steps, about
+/// 100,000 pins: 10 s, against a fraction of a second in a scope).
+const MAX_ASSUMED_PINS: usize = 20_000;
+
+/// A model of the history found, pinned (`None` if the solver gives up).
+fn pinned(solver: &Solver, pins: &[Bool], budget: &crate::budget::Budget) -> Option<Model> {
+    if pins.len() <= MAX_ASSUMED_PINS {
+        return match check(solver, pins, budget) {
+            Ok(true) => solver.get_model(),
+            _ => None,
+        };
+    }
+    solver.push();
+    for pin in pins {
+        solver.assert(pin);
+    }
+    let model = match check(solver, &[], budget) {
+        Ok(true) => solver.get_model(),
+        _ => None,
+    };
+    solver.pop(1);
+    model
 }
 
 /// The minimisation's state: the solver, and the counts and history of
