@@ -28,13 +28,14 @@ use crate::ir::{Term, TermId, Terms};
 /// `2 * #suspended < #Member` at N = 24, 0.2 s against over 12 s.
 const ENABLED: bool = true;
 
-/// Whether an integer equal to a combination (`support' = #voted`) is
-/// order-encoded. Off, by measurement (wide family, user CPU, one run):
-/// it sped the planted bug at N = 16 up (2.8 s against 6.5 s with the
-/// comparisons alone) but slowed `charter lint` at N = 12 sevenfold (8.8 s
-/// against 1.2 s), and the verify of every command runs lint's blocking
-/// check; the arithmetic form stays.
-const ORDER_ENCODING: bool = false;
+/// Whether an integer atom equal to a combination (`support' = #voted`)
+/// is order-encoded (over the cardinality literals of [`Unrolling::by_counts`]).
+/// Only a state atom: lint's successor checks compare an `ite` of
+/// candidates with the count, and its order encoding (beside the range
+/// check, arithmetic) slowed `charter lint` of the wide family at N = 12
+/// sevenfold. Measured (user CPU, one run, against off): the wide planted
+/// bug at N = 24, 7.6 s against 20.2 s; N = 16 check 6.2 s against 8.3 s.
+const ORDER_ENCODING: bool = true;
 
 /// The most values an order encoding spells out (one constraint each).
 const MAX_ORDER_VALUES: i128 = 256;
@@ -182,7 +183,9 @@ impl Unrolling<'_> {
             None => self.compared(linear, relation, step),
             Some(_) if !ORDER_ENCODING => None,
             Some((other, coefficient))
-                if relation == Relation::Zero && coefficient.unsigned_abs() == 1 =>
+                if relation == Relation::Zero
+                    && coefficient.unsigned_abs() == 1
+                    && matches!(terms.get(other), Term::State(..)) =>
             {
                 self.order_encoded(linear, other, coefficient, step)
             }
