@@ -337,8 +337,9 @@ fn test_command_checks_expected_findings() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stdout)
         .contains("expected but not found: dead_event session"));
+    // A malformed `.lint` file is invalid input: exit code 2.
     std::fs::write(dir.join("clash.charter.lint"), "clashes decision\n").unwrap();
-    assert_eq!(run().status.code(), Some(1));
+    assert_eq!(run().status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
