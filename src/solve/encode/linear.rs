@@ -1,21 +1,42 @@
-//! Comparisons of counts as pseudo-Boolean constraints. Lowering states a
-//! count `#s` as a sum of `if b then 1 else 0`, and shares, sums and
-//! scaled counts as sums of those; compared with each other (`2 * #{…} >
-//! #{…}`), such sums are arithmetic that Z3's linear solver handles badly
-//! (a hand-written pseudo-Boolean form of the wide family's guard ran 30×
-//! to over 3,000× faster). Here a comparison whose sides are integer
-//! combinations of such terms and constants becomes one pseudo-Boolean
-//! constraint with integer coefficients over the Boolean items, and an
-//! integer equal to such a combination (`support' = #voted`) an order
-//! encoding: `x ≥ v` exactly where the combination is at least `v`.
+//! Comparisons of counts as cardinality and pseudo-Boolean constraints.
+//! Lowering states a count `#s` as a sum of `if b then 1 else 0`, and
+//! shares, sums and scaled counts as sums of those; compared with each
+//! other (`2 * #{…} > #{…}`), such sums are arithmetic that Z3's linear
+//! solver handles badly (a hand-written pseudo-Boolean form of the wide
+//! family's guard ran 30× to over 3,000× faster). Here a comparison whose
+//! sides are integer combinations of such terms and constants is read as
+//! `Σ w·[item] + c ≥ 0` over the Boolean items, exactly.
 //!
-//! Both are exact: the same truth value in every assignment of the atoms
+//! Where its items have two or more weights, [`Unrolling::by_counts`]
+//! decomposes it into unit-weight cardinality constraints: the items of
+//! one weight form a group with a count `C`; for each tuple of values the
+//! other groups' counts can take (at most [`MAX_CASES`]), one clause "some
+//! other count is beyond its value, or the main group's count meets what
+//! is left". Those cardinality literals are shared across the
+//! comparisons, related to each other by valid facts
+//! ([`Unrolling::cardinality`]), and Z3 reasons over them far better than
+//! over one weighted constraint. A comparison with more tuples stays one
+//! pseudo-Boolean constraint with integer coefficients, and so does a
+//! comparison of one weight (a single cardinality constraint already:
+//! sharing and relating those literals made `charter lint`'s clash
+//! questions on the Texas quorum spec over 30× slower). An integer state
+//! atom equal to such a combination (`support' = #voted`) gets an order
+//! encoding over the same literals: `x ≥ v` exactly where the combination
+//! is at least `v`.
+//!
+//! Measured (wide family, user CPU, one run, decomposed against one
+//! pseudo-Boolean constraint): the natural spelling at N = 16, check 6.2 s
+//! and prove 7.5 s (both unknown at 150 s before); the planted bug at
+//! N = 24, 7.6 s (unknown before); `charter lint` of the wide family at
+//! N = 12, 1.87 s against 1.41 s.
+//!
+//! All are exact: the same truth value in every assignment of the atoms
 //! (no range of any atom is assumed); a shape that does not fit, or a
 //! weight above [`MAX_WEIGHT`], keeps the arithmetic form.
 
 use z3::ast::{Bool, Int};
 
-use super::Unrolling;
+use super::{fold_junction, Count, Unrolling};
 use crate::ir::{Term, TermId, Terms};
 
 /// Whether comparisons become pseudo-Boolean constraints. On: every
@@ -28,16 +49,21 @@ use crate::ir::{Term, TermId, Terms};
 /// `2 * #suspended < #Member` at N = 24, 0.2 s against over 12 s.
 const ENABLED: bool = true;
 
-/// Whether an integer equal to a combination (`support' = #voted`) is
-/// order-encoded. Off, by measurement (wide family, user CPU, one run):
-/// it sped the planted bug at N = 16 up (2.8 s against 6.5 s with the
-/// comparisons alone) but slowed `charter lint` at N = 12 sevenfold (8.8 s
-/// against 1.2 s), and the verify of every command runs lint's blocking
-/// check; the arithmetic form stays.
-const ORDER_ENCODING: bool = false;
+/// Whether an integer atom equal to a combination (`support' = #voted`)
+/// is order-encoded (over the cardinality literals of [`Unrolling::by_counts`]).
+/// Only a state atom: lint's successor checks compare an `ite` of
+/// candidates with the count, and its order encoding (beside the range
+/// check, arithmetic) slowed `charter lint` of the wide family at N = 12
+/// sevenfold. Measured (user CPU, one run, against off): the wide planted
+/// bug at N = 24, 7.6 s against 20.2 s; N = 16 check 6.2 s against 8.3 s.
+const ORDER_ENCODING: bool = true;
 
 /// The most values an order encoding spells out (one constraint each).
 const MAX_ORDER_VALUES: i128 = 256;
+
+/// The most tuples of values [`Unrolling::by_counts`] spells out (one
+/// clause each) before a comparison stays one pseudo-Boolean constraint.
+const MAX_CASES: i128 = 256;
 
 /// The largest weight of an item in a pseudo-Boolean form. Counts
 /// compared with counts have small weights (`2 * #{…} > #{…}`); sums of
@@ -178,7 +204,9 @@ impl Unrolling<'_> {
             None => self.compared(linear, relation, step),
             Some(_) if !ORDER_ENCODING => None,
             Some((other, coefficient))
-                if relation == Relation::Zero && coefficient.unsigned_abs() == 1 =>
+                if relation == Relation::Zero
+                    && coefficient.unsigned_abs() == 1
+                    && matches!(terms.get(other), Term::State(..)) =>
             {
                 self.order_encoded(linear, other, coefficient, step)
             }
@@ -229,23 +257,158 @@ impl Unrolling<'_> {
         let Linear {
             items, constant, ..
         } = linear;
-        // `s ≤ 0` is `-s ≥ 0`; `s ≤ -1` is `-s ≥ 1`; `s = 0` is both
+        // `s ≤ 0` is `-s ≥ 0`; `s ≤ -1` is `-s - 1 ≥ 0`; `s = 0` is both
         // `s ≥ 0` and `-s ≥ 0`.
         let negated: Vec<(TermId, i128)> = items.iter().map(|(t, w)| (*t, -w)).collect();
-        let upper = match relation {
-            Relation::BelowZero => self.at_least(&negated, constant + 1, step)?,
-            _ => self.at_least(&negated, constant, step)?,
-        };
-        if relation != Relation::Zero {
-            return Some(upper.constraint());
+        match relation {
+            Relation::AtMostZero => self.at_least_zero(&negated, -constant, step),
+            Relation::BelowZero => self.at_least_zero(&negated, -constant - 1, step),
+            Relation::Zero => {
+                let by_counts = self
+                    .by_counts(&negated, -constant, step)
+                    .and_then(|upper| Some((upper, self.by_counts(&items, constant, step)?)));
+                if let Some((upper, lower)) = by_counts {
+                    return Some(fold_junction(vec![upper, lower], false));
+                }
+                let lower = self.at_least(&items, -constant, step)?;
+                // Over the same literals as the upper bound, up to
+                // negation: `Σ w·l = k`.
+                if lower.bound < 0 || lower.bound > lower.total {
+                    return Some(Bool::from_bool(false));
+                }
+                let weighted: Vec<(&Bool, i32)> =
+                    lower.literals.iter().map(|(l, w)| (l, *w)).collect();
+                Some(Bool::pb_eq(&weighted, lower.bound as i32))
+            }
         }
-        let lower = self.at_least(&items, -constant, step)?;
-        // Both over the same literals, up to negation: `Σ w·l = k`.
-        if lower.bound < 0 || lower.bound > lower.total {
-            return Some(Bool::from_bool(false));
+    }
+
+    /// `Σ w·[item] + c ≥ 0`: in unit-weight counts where it fits
+    /// ([`Self::by_counts`]), else one pseudo-Boolean constraint.
+    fn at_least_zero(
+        &mut self,
+        items: &[(TermId, i128)],
+        constant: i128,
+        step: usize,
+    ) -> Option<Bool> {
+        if let Some(done) = self.by_counts(items, constant, step) {
+            return Some(done);
         }
-        let weighted: Vec<(&Bool, i32)> = lower.literals.iter().map(|(l, w)| (l, *w)).collect();
-        Some(Bool::pb_eq(&weighted, lower.bound as i32))
+        Some(self.at_least(items, -constant, step)?.constraint())
+    }
+
+    /// `Σ w·[item] + c ≥ 0` as cardinality constraints, exactly. The items
+    /// of one (signed) weight w form a group, and the sum is `Σ w·C` over
+    /// the groups' counts `C`. One group, the main one (the most open
+    /// items), is left; for each tuple of values `c` the others can take,
+    /// a clause: some other count is beyond its value (`C ≥ c + 1` where
+    /// w > 0, `C ≤ c - 1` where w < 0), or the main count meets what is
+    /// left (`w·C ≥ -(k + Σ w·c)`, divided out). Exact: the tuple of the
+    /// counts' actual values gives the comparison itself; for any other
+    /// tuple either a count is beyond its value, or every count is on the
+    /// side of its value that asks less of the main one. None where the
+    /// tuples number over [`MAX_CASES`].
+    fn by_counts(&mut self, items: &[(TermId, i128)], constant: i128, step: usize) -> Option<Bool> {
+        let mut groups: Vec<Group> = Vec::new();
+        for (item, weight) in items {
+            if *weight == 0 {
+                continue;
+            }
+            match groups.iter_mut().find(|g| g.weight == *weight) {
+                Some(group) => group.items.push(*item),
+                None => groups.push(Group {
+                    weight: *weight,
+                    items: vec![*item],
+                    low: 0,
+                    open: 0,
+                }),
+            }
+        }
+        // Each count's range at `step`; a count the step decides is a
+        // constant.
+        let mut constant = constant;
+        for group in &mut groups {
+            for item in &group.items {
+                match self.bool_at(*item, step).as_bool() {
+                    Some(true) => group.low += 1,
+                    Some(false) => {}
+                    None => group.open += 1,
+                }
+            }
+            if group.open == 0 {
+                constant += group.weight * group.low;
+            }
+        }
+        groups.retain(|group| group.open > 0);
+        if groups.is_empty() {
+            return Some(Bool::from_bool(constant >= 0));
+        }
+        // One weight is a single cardinality constraint as it stands: left
+        // to the caller's pseudo-Boolean constraint (measured: sharing and
+        // relating the literals of single counts made lint's clash
+        // questions on the Texas quorum 30× slower).
+        if groups.len() == 1 {
+            return None;
+        }
+        let main = (0..groups.len()).max_by_key(|i| (groups[*i].open, usize::MAX - i))?;
+        let main = groups.remove(main);
+        let mut cases: i128 = 1;
+        for group in &groups {
+            cases *= group.open + 1;
+            if cases > MAX_CASES {
+                return None;
+            }
+        }
+        let mut clauses = Vec::new();
+        // The other counts' values, as an odometer.
+        let mut values: Vec<i128> = groups.iter().map(|g| g.low).collect();
+        loop {
+            let mut parts = Vec::with_capacity(groups.len() + 1);
+            let mut rest = constant;
+            for (group, value) in groups.iter().zip(&values) {
+                rest += group.weight * value;
+                parts.push(if group.weight > 0 {
+                    self.count_at(group, value + 1, Count::AtLeast, step)
+                } else {
+                    self.count_at(group, value - 1, Count::AtMost, step)
+                });
+            }
+            // main.weight · C ≥ -rest.
+            let (weight, need) = (main.weight, -rest);
+            parts.push(if weight > 0 {
+                // C ≥ ⌈need / weight⌉
+                self.count_at(&main, -(-need).div_euclid(weight), Count::AtLeast, step)
+            } else {
+                // C ≤ ⌊need / weight⌋ = ⌊-need / -weight⌋
+                self.count_at(&main, (-need).div_euclid(-weight), Count::AtMost, step)
+            });
+            let clause = fold_junction(parts, true);
+            if clause.as_bool() == Some(false) {
+                return Some(clause);
+            }
+            clauses.push(clause);
+            // The next tuple, or the end.
+            let mut place = 0;
+            loop {
+                if place == groups.len() {
+                    return Some(fold_junction(clauses, false));
+                }
+                if values[place] < groups[place].low + groups[place].open {
+                    values[place] += 1;
+                    break;
+                }
+                values[place] = groups[place].low;
+                place += 1;
+            }
+        }
+    }
+
+    /// At least / at most `k` of a group's items at `step` (a bound beyond
+    /// the items' number kept just beyond it: the constraint is then
+    /// constant).
+    fn count_at(&mut self, group: &Group, k: i128, count: Count, step: usize) -> Bool {
+        let k = k.clamp(-1, group.items.len() as i128 + 1) as i64;
+        self.cardinality(&group.items, k, count, step)
     }
 
     /// `coefficient·x + Σ w·[item] + c = 0` with coefficient ±1, that is
@@ -278,10 +441,19 @@ impl Unrolling<'_> {
         let as_int = |v: i128| Int::from_i64(v as i64);
         let mut parts = vec![x.ge(as_int(lowest)), x.le(as_int(highest))];
         for value in lowest + 1..=highest {
-            // s ≥ v ⇔ Σ w·[item] ≥ v - c.
-            let reaches = self.at_least(&items, value - constant, step)?;
-            parts.push(x.ge(as_int(value)).eq(reaches.constraint()));
+            // s ≥ v ⇔ Σ w·[item] + c - v ≥ 0.
+            let reaches = self.at_least_zero(&items, constant - value, step)?;
+            parts.push(x.ge(as_int(value)).eq(reaches));
         }
         Some(Bool::and(&parts))
     }
+}
+
+/// The items of one weight in a combination, and their count's range at a
+/// step: `low` known to hold, `open` undecided.
+struct Group {
+    weight: i128,
+    items: Vec<TermId>,
+    low: i128,
+    open: i128,
 }

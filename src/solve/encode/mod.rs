@@ -74,7 +74,7 @@ pub struct Unrolling<'s> {
 }
 
 /// Which bound a count constraint states.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Count {
     AtMost,
     AtLeast,
@@ -328,53 +328,61 @@ impl<'s> Unrolling<'s> {
                 Z3Term::Int(a - self.int_at(b, step))
             }
             Term::Mul(k, a) => Z3Term::Int(Int::from_i64(k) * self.int_at(a, step)),
-            Term::AtMost(items, k) | Term::AtLeast(items, k) | Term::Exactly(items, k) => {
-                // Constant items only shift the bound.
-                let mut bools = self.bools(&items, step);
-                bools.retain(|b| b.as_bool() != Some(false));
-                let mut open = Vec::with_capacity(bools.len());
-                let mut holding: i64 = 0;
-                for b in bools {
-                    match b.as_bool() {
-                        Some(true) => holding += 1,
-                        _ => open.push(b),
-                    }
-                }
-                let k = i64::from(k) - holding;
-                let n = open.len() as i64;
-                let kind = self.system.terms.get(term);
-                let decided = match kind {
-                    Term::AtMost(..) if k < 0 => Some(false),
-                    Term::AtMost(..) if k >= n => Some(true),
-                    Term::AtLeast(..) if k <= 0 => Some(true),
-                    Term::AtLeast(..) if k > n => Some(false),
-                    Term::Exactly(..) if k < 0 || k > n => Some(false),
-                    _ => None,
-                };
-                Z3Term::Bool(match decided {
-                    Some(value) => Bool::from_bool(value),
-                    None => {
-                        let (constraint, holds, fails) = match kind {
-                            Term::AtMost(..) => (
-                                self.count(&open, k, Count::AtMost),
-                                (0, k),
-                                Some((k + 1, n)),
-                            ),
-                            Term::AtLeast(..) => (
-                                self.count(&open, k, Count::AtLeast),
-                                (k, n),
-                                Some((0, k - 1)),
-                            ),
-                            _ => (self.count(&open, k, Count::Exactly), (k, k), None),
-                        };
-                        self.relate_cardinality(&items, step, &constraint, holds, fails);
-                        constraint
-                    }
-                })
+            Term::AtMost(items, k) => {
+                Z3Term::Bool(self.cardinality(&items, i64::from(k), Count::AtMost, step))
+            }
+            Term::AtLeast(items, k) => {
+                Z3Term::Bool(self.cardinality(&items, i64::from(k), Count::AtLeast, step))
+            }
+            Term::Exactly(items, k) => {
+                Z3Term::Bool(self.cardinality(&items, i64::from(k), Count::Exactly, step))
             }
         };
         self.memo.insert((term, step), result.clone());
         result
+    }
+
+    /// At most / at least / exactly `k` of `items` hold at `step`: items
+    /// known at `step` shift the bound; the constraint over the open ones
+    /// is related to the others over the same items (and the same
+    /// constraint asked for twice is one literal).
+    fn cardinality(&mut self, items: &[TermId], k: i64, count: Count, step: usize) -> Bool {
+        let mut open = Vec::with_capacity(items.len());
+        let mut holding: i64 = 0;
+        for item in items {
+            let b = self.bool_at(*item, step);
+            match b.as_bool() {
+                Some(true) => holding += 1,
+                Some(false) => {}
+                None => open.push(b),
+            }
+        }
+        let k = k - holding;
+        let n = open.len() as i64;
+        let decided = match count {
+            Count::AtMost if k < 0 => Some(false),
+            Count::AtMost if k >= n => Some(true),
+            Count::AtLeast if k <= 0 => Some(true),
+            Count::AtLeast if k > n => Some(false),
+            Count::Exactly if k < 0 || k > n => Some(false),
+            _ => None,
+        };
+        if let Some(value) = decided {
+            return Bool::from_bool(value);
+        }
+        let (holds, fails) = match count {
+            Count::AtMost => ((0, k), Some((k + 1, n))),
+            Count::AtLeast => ((k, n), Some((0, k - 1))),
+            Count::Exactly => ((k, k), None),
+        };
+        if let Some(known) = self.cardinalities.get(&(items.to_vec(), step)) {
+            if let Some((.., literal)) = known.iter().find(|(l, h, _)| (*l, *h) == holds) {
+                return literal.clone();
+            }
+        }
+        let constraint = self.count(&open, k, count);
+        self.relate_cardinality(items, step, &constraint, holds, fails);
+        constraint
     }
 
     /// "At most / at least / exactly `k` of `open` hold": a pseudo-Boolean
