@@ -675,9 +675,11 @@ fn verdict(
             }
             let goal = system.goal.term;
             decided.by = Some(portfolio::DecidedBy::BoundedSearch);
-            let wanted = limits.minimise.then_some(&objectives);
-            match solve::search_then_minimise(system, wanted, goal, false, depth, limits)? {
-                (Search::Found { depth, trace }, minimised) => {
+            match solve::search(system, goal, false, depth, limits)? {
+                Search::Found { depth, trace } => {
+                    let minimised = limits.minimise.then(|| {
+                        solve::minimise(system, &objectives, goal, false, depth, &trace, limits)
+                    });
                     let found = portfolio::Found {
                         depth,
                         raw: trace,
@@ -688,7 +690,7 @@ fn verdict(
                         trace: present(found)?,
                     });
                 }
-                (Search::NoneUpTo { depth }, _) => return Ok(Verdict::NoneUpTo { depth }),
+                Search::NoneUpTo { depth } => return Ok(Verdict::NoneUpTo { depth }),
             }
         }
     };

@@ -159,7 +159,10 @@ fn minimised(
         minimal: false,
         stopped: limits.budget.spent(),
     };
-    let limits = &capped(limits);
+    let limits = &Limits {
+        rlimit: Some(limits.rlimit.map_or(RLIMIT, |r| r.min(RLIMIT))),
+        ..limits.clone()
+    };
     let solver = new_solver(limits);
     let mut unrolling = super::unrolled_to(&solver, system, target, negate, depth, limits);
     let phases = phases(&mut unrolling, objectives, depth);
@@ -169,80 +172,15 @@ fn minimised(
     let Some(model) = pinned(&solver, &pins, &limits.budget) else {
         return as_found(limits);
     };
-    let best = unrolling.read(&model, depth);
-    simplest(&solver, &mut unrolling, &phases, model, best, depth, limits)
-}
-
-/// The solver's rlimit per call of minimisation: [`RLIMIT`], or the
-/// command's own limit if lower.
-fn capped(limits: &Limits) -> Limits {
-    Limits {
-        rlimit: Some(limits.rlimit.map_or(RLIMIT, |r| r.min(RLIMIT))),
-        ..limits.clone()
-    }
-}
-
-/// [`minimise`] on the bounded search's own solver and unrolling, which
-/// just found `model`, a history of `depth` steps reaching the target
-/// (asserted, no longer under an activation literal): the search's facts (each shorter depth proven to
-/// miss the target, which every history of `depth` steps satisfies) stay,
-/// so the histories are those of a fresh unrolling, and the solver keeps
-/// what it learnt finding this one. `found` is `model`'s history.
-pub(super) fn minimise_found(
-    solver: &Solver,
-    unrolling: &mut Unrolling,
-    objectives: &Objectives,
-    model: Model,
-    found: &RawTrace,
-    depth: usize,
-    limits: &Limits,
-) -> Minimised {
-    crate::budget::watched(&limits.budget, || {
-        let limits = &capped(limits);
-        let mut params = z3::Params::new();
-        if let Some(rlimit) = limits.rlimit {
-            params.set_u32("rlimit", rlimit.min(u32::MAX as u64) as u32);
-        }
-        solver.set_params(&params);
-        let phases = phases(unrolling, objectives, depth);
-        // Valid facts only: the model still satisfies everything.
-        unrolling.flush(solver);
-        simplest(
-            solver,
-            unrolling,
-            &phases,
-            model,
-            found.clone(),
-            depth,
-            limits,
-        )
-    })
-    .unwrap_or_else(|stopped| Minimised {
-        trace: found.clone(),
-        counts: None,
-        minimal: false,
-        stopped: Some(stopped.spent),
-    })
-}
-
-/// Each count minimised in turn, from `model` (whose history is `best`).
-fn simplest(
-    solver: &Solver,
-    unrolling: &mut Unrolling,
-    phases: &[Phase],
-    model: Model,
-    mut best: RawTrace,
-    depth: usize,
-    limits: &Limits,
-) -> Minimised {
     let mut values: Vec<u128> = phases.iter().map(|p| p.value(&model)).collect();
+    let mut best = unrolling.read(&model, depth);
     let mut minimal = true;
     let mut model = model;
     for (index, phase) in phases.iter().enumerate() {
         let mut search = Search {
-            solver,
-            unrolling: &mut *unrolling,
-            phases,
+            solver: &solver,
+            unrolling: &mut unrolling,
+            phases: &phases,
             values: &mut values,
             best: &mut best,
             depth,

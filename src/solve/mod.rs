@@ -245,23 +245,6 @@ pub fn search(
     max_depth: usize,
     limits: &Limits,
 ) -> Result<Search, SolverUnknown> {
-    search_then_minimise(system, None, target, negate, max_depth, limits).map(|(s, _)| s)
-}
-
-/// [`search`], and with `objectives` the history found minimised (as
-/// [`minimise`] does) on the search's own solver and unrolling, rather
-/// than on a fresh unrolling of the same depth: the search's facts hold
-/// in every history of that depth, and what the solver learnt finding the
-/// history stays (toy family, 1,000 members, violation at 50: the
-/// history's ~100,000 pins and the second unrolling no longer built).
-pub fn search_then_minimise(
-    system: &System,
-    objectives: Option<&crate::ir::Objectives>,
-    target: TermId,
-    negate: bool,
-    max_depth: usize,
-    limits: &Limits,
-) -> Result<(Search, Option<Minimised>), SolverUnknown> {
     let solver = new_solver(limits);
     let mut unrolling = Unrolling::new(system, "", limits.symmetry);
     let mut one_step = OneStep::new(system, target, negate, limits);
@@ -297,19 +280,7 @@ pub fn search_then_minimise(
                 SolverUnknown::gave_up("the solver found a history but gave no model")
             })?;
             let trace = unrolling.read(&model, depth);
-            let minimised = objectives.map(|objectives| {
-                solver.assert(&activation);
-                minimise::minimise_found(
-                    &solver,
-                    &mut unrolling,
-                    objectives,
-                    model,
-                    &trace,
-                    depth,
-                    limits,
-                )
-            });
-            return Ok((Search::Found { depth, trace }, minimised));
+            return Ok(Search::Found { depth, trace });
         }
         // No history of this depth reaches the target, so every history
         // avoids it here: a proven fact that spares the solver re-deriving
@@ -317,7 +288,7 @@ pub fn search_then_minimise(
         solver.assert(activation.not());
         solver.assert(goal.not());
     }
-    Ok((Search::NoneUpTo { depth: max_depth }, None))
+    Ok(Search::NoneUpTo { depth: max_depth })
 }
 
 /// One step from a state that satisfies the axioms and misses the target

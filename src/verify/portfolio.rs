@@ -176,14 +176,9 @@ fn search_side(
             return Ok(SearchEnd::Proved { k, lemmas, vacuous });
         }
     }
-    let objectives = limits.minimise.then_some(ask.objectives);
-    match solve::search_then_minimise(system, objectives, goal, true, ask.depth, limits)? {
-        (Search::Found { depth, trace }, minimised) => Ok(SearchEnd::Found(Found {
-            depth,
-            raw: trace,
-            minimised,
-        })),
-        (Search::NoneUpTo { depth }, _) => Ok(SearchEnd::NoneUpTo {
+    match solve::search(system, goal, true, ask.depth, limits)? {
+        Search::Found { depth, trace } => Ok(SearchEnd::Found(simplest(ask, limits, depth, trace))),
+        Search::NoneUpTo { depth } => Ok(SearchEnd::NoneUpTo {
             depth,
             vacuous: vacuous(ask, limits)?,
         }),
@@ -525,15 +520,10 @@ fn refute_side(
     max_depth: usize,
 ) -> Result<Option<Found>, SolverUnknown> {
     let goal = ask.system.goal.term;
-    let objectives = limits.minimise.then_some(ask.objectives);
     Ok(
-        match solve::search_then_minimise(ask.system, objectives, goal, true, max_depth, limits)? {
-            (Search::Found { depth, trace }, minimised) => Some(Found {
-                depth,
-                raw: trace,
-                minimised,
-            }),
-            (Search::NoneUpTo { .. }, _) => None,
+        match solve::search(ask.system, goal, true, max_depth, limits)? {
+            Search::Found { depth, trace } => Some(simplest(ask, limits, depth, trace)),
+            Search::NoneUpTo { .. } => None,
         },
     )
 }
