@@ -77,7 +77,7 @@ impl Term {
 pub struct Terms {
     nodes: Vec<Term>,
     kinds: Vec<bool>,
-    index: HashMap<Term, TermId, rustc_hash::FxBuildHasher>,
+    index: HashMap<Term, TermId>,
 }
 
 pub const TRUE: TermId = TermId(0);

@@ -11,10 +11,8 @@ mod symmetry;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-/// A fast hasher with fixed keys (Fx, as in rustc), for maps whose order
-/// must not vary by run. Measured: with SipHash, hashing was a large part
-/// of building the toy family's 50-step, 1,000-member unrolling.
-type FixedState = BuildHasherDefault<rustc_hash::FxHasher>;
+/// A hasher with fixed keys, for maps whose order must not vary by run.
+type FixedState = BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
 
 use z3::ast::{Bool, Int};
 use z3::Solver;
