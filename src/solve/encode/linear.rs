@@ -31,8 +31,10 @@
 //! N = 12, 1.87 s against 1.41 s.
 //!
 //! All are exact: the same truth value in every assignment of the atoms
-//! (no range of any atom is assumed); a shape that does not fit, or a
-//! weight above [`MAX_WEIGHT`], keeps the arithmetic form.
+//! (no range of any atom is assumed); a shape that does not fit keeps the
+//! arithmetic form, and so does one with more tuples than [`MAX_CASES`]
+//! and a weight above [`MAX_WEIGHT`] (the decomposition itself takes any
+//! weight: its clauses are cardinality constraints).
 
 use z3::ast::{Bool, Int};
 
