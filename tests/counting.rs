@@ -55,20 +55,25 @@ fn the_wide_family_agrees_with_the_explicit_engine() {
 /// and the properties that fail are refuted.
 #[test]
 fn counts_compared_every_way_agree_with_the_explicit_engine() {
-    let (smt, explicit) =
-        by_both_engines(include_str!("fixtures/counting/shapes.charter"), 200_000);
-    assert_eq!(smt, explicit, "engines disagree");
-    assert_eq!(
-        smt,
-        [
+    engines_agree(
+        include_str!("fixtures/counting/shapes.charter"),
+        &[
             "counterexample in 2",
             "counterexample in 3",
             "none up to 6",
             "counterexample in 4",
             "proved",
             "counterexample in 2",
-        ]
+        ],
     );
+}
+
+/// The SMT and explicit engines give the same verdicts on `source`'s
+/// commands, and those are `expected`.
+fn engines_agree(source: &str, expected: &[&str]) {
+    let (smt, explicit) = by_both_engines(source, 200_000);
+    assert_eq!(smt, explicit, "engines disagree");
+    assert_eq!(smt, expected);
 }
 
 /// Counts of two and three weights compared (`2 * #a < #b + 3`,
@@ -78,12 +83,9 @@ fn counts_compared_every_way_agree_with_the_explicit_engine() {
 /// states are reached, so a bound off by one changes a depth below.
 #[test]
 fn counts_of_several_weights_agree_with_the_explicit_engine() {
-    let (smt, explicit) =
-        by_both_engines(include_str!("fixtures/counting/weights.charter"), 200_000);
-    assert_eq!(smt, explicit, "engines disagree");
-    assert_eq!(
-        smt,
-        [
+    engines_agree(
+        include_str!("fixtures/counting/weights.charter"),
+        &[
             "counterexample in 6",
             "counterexample in 3",
             "counterexample in 2",
@@ -92,6 +94,6 @@ fn counts_of_several_weights_agree_with_the_explicit_engine() {
             "counterexample in 3",
             "proved",
             "counterexample in 9",
-        ]
+        ],
     );
 }
