@@ -172,25 +172,26 @@ fn minimised(
     let Some(model) = pinned(&solver, &pins, &limits.budget) else {
         return as_found(limits);
     };
-    let mut values: Vec<u128> = phases.iter().map(|p| p.value(&model)).collect();
-    let mut best = unrolling.read(&model, depth);
+    // The values of the counts, and the history, are read from the last
+    // model found when they are needed, not from every model: a long
+    // history of a large sort takes tens of milliseconds to read.
     let mut minimal = true;
     let mut model = model;
-    for (index, phase) in phases.iter().enumerate() {
+    for phase in &phases {
         let mut search = Search {
             solver: &solver,
             unrolling: &mut unrolling,
-            phases: &phases,
-            values: &mut values,
-            best: &mut best,
-            depth,
             budget: &limits.budget,
         };
-        let (proven, last) = search.phase(index, phase, model);
+        let (proven, last) = search.phase(phase, model);
         model = last;
         minimal &= proven;
-        solver.assert(phase.at_most(values[index]));
+        solver.assert(phase.at_most(phase.value(&model)));
     }
+    // Every later model kept the counts already minimised: the last
+    // model's values of them are those found.
+    let values: Vec<u128> = phases.iter().map(|p| p.value(&model)).collect();
+    let best = unrolling.read(&model, depth);
     Minimised {
         trace: best,
         counts: Some(Counts {
@@ -235,15 +236,11 @@ fn pinned(solver: &Solver, pins: &[Bool], budget: &crate::budget::Budget) -> Opt
     model
 }
 
-/// The minimisation's state: the solver, and the counts and history of
-/// the simplest history found so far.
+/// The minimisation's solver, its unrolling (for fresh literals) and
+/// budget.
 struct Search<'a, 's> {
     solver: &'a Solver,
     unrolling: &'a mut Unrolling<'s>,
-    phases: &'a [Phase],
-    values: &'a mut Vec<u128>,
-    best: &'a mut RawTrace,
-    depth: usize,
     budget: &'a crate::budget::Budget,
 }
 
@@ -253,19 +250,15 @@ impl Search<'_, '_> {
     /// its model is returned. `Err` when the solver gives up.
     fn ask(&mut self, assumptions: &[Bool]) -> Result<Option<Model>, ()> {
         match check(self.solver, assumptions, self.budget) {
-            Ok(true) => {
-                let model = self.solver.get_model().ok_or(())?;
-                *self.values = self.phases.iter().map(|p| p.value(&model)).collect();
-                *self.best = self.unrolling.read(&model, self.depth);
-                Ok(Some(model))
-            }
+            Ok(true) => self.solver.get_model().map(Some).ok_or(()),
             Ok(false) => Ok(None),
             Err(_) => Err(()),
         }
     }
 
-    /// Minimises the count `index`; whether its optimum is proven.
-    fn phase(&mut self, index: usize, phase: &Phase, model: Model) -> (bool, Model) {
+    /// Minimises the count `phase`, starting from `model`: whether its
+    /// optimum is proven, and the last model found (the best).
+    fn phase(&mut self, phase: &Phase, model: Model) -> (bool, Model) {
         let mut model = model;
         // First, item by item, for a count of items: an item that holds is
         // made false if some history allows it with those made false so
@@ -293,8 +286,9 @@ impl Search<'_, '_> {
         // (usually the optimum already), then by bisection.
         let mut low = 0;
         let mut first = true;
-        while low < self.values[index] {
-            let high = self.values[index];
+        let mut value = phase.value(&model);
+        while low < value {
+            let high = value;
             let bound = if first {
                 high - 1
             } else {
@@ -304,7 +298,10 @@ impl Search<'_, '_> {
             let literal = self.unrolling.fresh("minimise");
             self.solver.assert(literal.implies(phase.at_most(bound)));
             match self.ask(std::slice::from_ref(&literal)) {
-                Ok(Some(found)) => model = found,
+                Ok(Some(found)) => {
+                    model = found;
+                    value = phase.value(&model);
+                }
                 Ok(None) => {
                     low = bound + 1;
                     self.solver.assert(literal.not());
