@@ -4,7 +4,7 @@
 
 use z3::ast::{Bool, Int};
 
-use super::{Known, RawTrace, RawValue, Unrolling, Z3Term};
+use super::{RawTrace, RawValue, Unrolling, Z3Term};
 use crate::ir::{AtomId, NextDef, Term, TermId, Time};
 
 impl Unrolling<'_> {
@@ -54,46 +54,6 @@ impl Unrolling<'_> {
                 };
             }
         }
-    }
-
-    /// What is known of state `step`'s atoms and of the inputs of the step
-    /// after it: values the constraints fix, and parameter bits symmetry
-    /// breaking rules out.
-    pub fn known_at(&self, step: usize) -> Known {
-        Known {
-            atoms: self.known.get(step).cloned().unwrap_or_default(),
-            inputs: self.known_inputs.get(step).cloned().unwrap_or_default(),
-        }
-    }
-
-    /// Literals saying that state `step`'s atoms (and, with `inputs`, the
-    /// inputs of the step after it) have the values in `known`: solver
-    /// constraints that pin this unrolling to what another one knows.
-    pub fn pinned(&self, step: usize, known: &Known, inputs: bool) -> Vec<Bool> {
-        let pin = |term: &Z3Term, value: &RawValue| match (term, value) {
-            (Z3Term::Bool(b), RawValue::Bool(true)) => b.clone(),
-            (Z3Term::Bool(b), RawValue::Bool(false)) => b.not(),
-            (Z3Term::Int(i), RawValue::Int(v)) => i.eq(Int::from_i64(*v)),
-            // Never the case; pinning nothing keeps the question sound (a
-            // `false` pin would make it vacuously unanswerable).
-            _ => Bool::from_bool(true),
-        };
-        let mut literals: Vec<Bool> = self.states[step]
-            .iter()
-            .zip(&known.atoms)
-            .filter_map(|(term, value)| value.as_ref().map(|v| pin(term, v)))
-            .collect();
-        if inputs {
-            literals.extend(
-                self.inputs[step]
-                    .iter()
-                    .zip(&known.inputs)
-                    .filter_map(|(term, value)| value.as_ref().map(|v| pin(term, v))),
-            );
-        }
-        // Constants (atoms the constraints fix here too) need no pin.
-        literals.retain(|l| l.as_bool() != Some(true));
-        literals
     }
 
     /// Values a top-level constraint (at `base`) fixes for atoms read at

@@ -488,13 +488,6 @@ impl<'s> Unrolling<'s> {
     }
 }
 
-/// What an unrolling knows of one state and of the step after it.
-#[derive(Clone, Debug, Default)]
-pub struct Known {
-    atoms: Vec<Option<RawValue>>,
-    inputs: Vec<Option<RawValue>>,
-}
-
 /// A history read from a model, atom by atom.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawTrace {
