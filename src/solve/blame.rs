@@ -377,6 +377,9 @@ pub fn reach(
                 // at the full depth, the items that rule it out.
                 Ok(false) if steps == depth => break tracked.blame(&extra).map(Some),
                 Ok(false) => {}
+                // Given up on at a short length: the whole question may
+                // still be answered (a spent budget ends it there too).
+                Err(_) if steps < depth => lengths.skip_to(depth),
                 Err(unknown) => break Err(unknown),
             }
         };
@@ -406,6 +409,13 @@ impl Lengths {
         Lengths {
             next: Some(depth.min(1)),
             depth,
+        }
+    }
+
+    /// The next length asked is `steps` (the lengths below it are left out).
+    fn skip_to(&mut self, steps: usize) {
+        if self.next.is_some() {
+            self.next = Some(steps);
         }
     }
 }
@@ -615,4 +625,32 @@ pub fn blame_step(
         return Ok(None);
     }
     tracked.blame(&[]).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lengths;
+
+    #[test]
+    fn lengths_double_up_to_the_depth() {
+        let lengths = |depth| Lengths::up_to(depth).collect::<Vec<_>>();
+        assert_eq!(lengths(0), [0]);
+        assert_eq!(lengths(1), [1]);
+        assert_eq!(lengths(2), [1, 2]);
+        assert_eq!(lengths(5), [1, 2, 4, 5]);
+        assert_eq!(lengths(8), [1, 2, 4, 8]);
+    }
+
+    #[test]
+    fn a_question_given_up_on_goes_to_the_depth() {
+        let mut lengths = Lengths::up_to(20);
+        assert_eq!(lengths.next(), Some(1));
+        lengths.skip_to(20);
+        assert_eq!(lengths.collect::<Vec<_>>(), [20]);
+        // At the depth itself, nothing is left to skip to.
+        let mut lengths = Lengths::up_to(2);
+        assert_eq!(lengths.by_ref().collect::<Vec<_>>(), [1, 2]);
+        lengths.skip_to(2);
+        assert_eq!(lengths.next(), None);
+    }
 }
