@@ -298,9 +298,10 @@ pub fn search(
 /// steps, so it satisfies the axioms, has the known values and misses the
 /// target (the search proved that at depth d - 1). So "no step" means no
 /// history of d steps reaches the target either, and the search of depth
-/// d, whose cost grows with d, is spared: this question costs about the
-/// same at every depth. "A step exists" (or the solver giving up) decides
-/// nothing: the full search runs.
+/// d, whose cost grows with d, is spared: this question is one step at
+/// every depth (its size grows only with the elements symmetry breaking
+/// lets the steps name). "A step exists" (or the solver giving up)
+/// decides nothing: the full search runs.
 ///
 /// (Its own solver, in a scope per depth. The translation is the search's:
 /// an unrolling of its own, pinned to the search's known values, cost
@@ -321,7 +322,7 @@ impl OneStep {
     /// bounded search's `unrolling` translated them (what it knows of
     /// those states, its constants, already folded in), the target
     /// missed before the step and met after it. Only that step, in a
-    /// scope of its own: its size does not grow with the depth.
+    /// scope of its own, not the history before it.
     fn reaches(
         &mut self,
         unrolling: &mut Unrolling,
