@@ -8,7 +8,9 @@
 //!
 //! One incremental solver per query family: the reachability questions
 //! share one unrolling and one solver, the clash search another, depth by
-//! depth (so each clash found is a shortest one).
+//! depth (so each clash found is a shortest one), after a one-step
+//! question from an arbitrary state that rules out, at every depth at
+//! once, the events that clash in no state.
 //!
 //! Each question (with its blame) runs under a budget of its own
 //! ([`Limits::query_time`], beside the run's): a question that runs out of
@@ -379,7 +381,7 @@ pub fn reach(
                 Ok(false) => {}
                 // Given up on at a short length: the whole question may
                 // still be answered (a spent budget ends it there too).
-                Err(_) if steps < depth => lengths.skip_to(depth),
+                Err(_) if steps < depth => lengths.skip_to_depth(),
                 Err(unknown) => break Err(unknown),
             }
         };
@@ -412,10 +414,10 @@ impl Lengths {
         }
     }
 
-    /// The next length asked is `steps` (the lengths below it are left out).
-    fn skip_to(&mut self, steps: usize) {
+    /// The next length asked is the depth (the shorter ones are left out).
+    fn skip_to_depth(&mut self) {
         if self.next.is_some() {
-            self.next = Some(steps);
+            self.next = Some(self.depth);
         }
     }
 }
@@ -491,12 +493,7 @@ pub fn clashes(
         }
         tracked.add_state(step + 1, false);
         tracked.assert_step(step, true);
-        let holds: Vec<Bool> = checks
-            .iter()
-            .filter(|(c, _)| item_of(c).is_none_or(|i| keep.keeps(&i)))
-            .map(|(_, t)| tracked.unrolling.bool_at(*t, step))
-            .collect();
-        let impossible = Bool::and(&holds).not();
+        let impossible = no_next_state(&mut tracked, checks, keep, step);
         let all = tracked.all();
         for (event, selector) in selectors.iter().enumerate() {
             if found[event].is_some() || never[event] {
@@ -552,6 +549,23 @@ pub fn clashes(
     found.into_iter().map(|slot| slot.transpose()).collect()
 }
 
+/// That some of `checks` (those `keep` keeps) fail on the only candidate
+/// next state of step `step`: the event of the step has no lawful next
+/// state.
+fn no_next_state(
+    tracked: &mut Tracked,
+    checks: &[(Constraint, TermId)],
+    keep: Keep,
+    step: usize,
+) -> Bool {
+    let holds: Vec<Bool> = checks
+        .iter()
+        .filter(|(c, _)| item_of(c).is_none_or(|i| keep.keeps(&i)))
+        .map(|(_, t)| tracked.unrolling.bool_at(*t, step))
+        .collect();
+    Bool::and(&holds).not()
+}
+
 /// For each event, whether it clashes in no state at all, reachable or
 /// not: one step from an arbitrary state that satisfies the invariants,
 /// with the same constraints as a step of [`clashes`]. Every reachable
@@ -572,12 +586,7 @@ fn never_clash(
     tracked.add_state(0, false);
     tracked.add_state(1, false);
     tracked.assert_step(0, true);
-    let holds: Vec<Bool> = checks
-        .iter()
-        .filter(|(c, _)| item_of(c).is_none_or(|i| keep.keeps(&i)))
-        .map(|(_, t)| tracked.unrolling.bool_at(*t, 0))
-        .collect();
-    let impossible = Bool::and(&holds).not();
+    let impossible = no_next_state(&mut tracked, checks, keep, 0);
     let all = tracked.all();
     selectors
         .iter()
@@ -645,12 +654,12 @@ mod tests {
     fn a_question_given_up_on_goes_to_the_depth() {
         let mut lengths = Lengths::up_to(20);
         assert_eq!(lengths.next(), Some(1));
-        lengths.skip_to(20);
+        lengths.skip_to_depth();
         assert_eq!(lengths.collect::<Vec<_>>(), [20]);
         // At the depth itself, nothing is left to skip to.
         let mut lengths = Lengths::up_to(2);
         assert_eq!(lengths.by_ref().collect::<Vec<_>>(), [1, 2]);
-        lengths.skip_to(2);
+        lengths.skip_to_depth();
         assert_eq!(lengths.next(), None);
     }
 }
