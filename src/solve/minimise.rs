@@ -23,13 +23,14 @@ use z3::ast::{Ast, Bool, Int};
 use z3::{Model, Solver};
 
 use super::encode::{RawTrace, Unrolling};
-use super::{check, new_solver, Limits};
+use super::{check, new_solver, set_rlimit, Limits};
 use crate::ir::{Objectives, System, TermId};
 
 /// The most resources (Z3's deterministic `rlimit`) one solver call of
-/// minimisation may use, or the command's own limit if lower: a bound
-/// that cannot be proven within it leaves the history simplified, not
-/// proven minimal, rather than the command waiting on it.
+/// minimisation may use (but the first, which confirms the history found),
+/// or the command's own limit if lower: a bound that cannot be proven
+/// within it leaves the history simplified, not proven minimal, rather
+/// than the command waiting on it.
 pub const RLIMIT: u64 = 1_000_000;
 
 /// The counts of a history, in the order they are minimised.
@@ -159,6 +160,7 @@ fn minimised(
         minimal: false,
         stopped: limits.budget.spent(),
     };
+    let command = limits;
     let limits = &Limits {
         rlimit: Some(limits.rlimit.map_or(RLIMIT, |r| r.min(RLIMIT))),
         ..limits.clone()
@@ -168,8 +170,16 @@ fn minimised(
     let phases = phases(&mut unrolling, objectives, depth);
     unrolling.flush(&solver);
     // The history found, pinned where its model gives values: its counts.
+    // This first call internalises the whole unrolling, at a cost that
+    // grows with the history's length and width (toy family, 200 members,
+    // 200 steps: over the per-call limit), and searches nothing (every
+    // value is pinned): it runs under the command's own limits, the
+    // questions after it under minimisation's.
     let pins = unrolling.pins_of(found);
-    let Some(model) = pinned(&solver, &pins, &limits.budget) else {
+    set_rlimit(&solver, command.rlimit);
+    let model = pinned(&solver, &pins, &limits.budget);
+    set_rlimit(&solver, limits.rlimit);
+    let Some(model) = model else {
         return as_found(limits);
     };
     // The values of the counts, and the history, are read from the last

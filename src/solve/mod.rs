@@ -170,11 +170,21 @@ fn new_solver(limits: &Limits) -> Solver {
     // Z3 would catch Ctrl-C itself during a call and cancel that call
     // alone; the run's budget catches it instead, and stops the run.
     params.set_bool("ctrl_c", false);
-    if let Some(rlimit) = limits.rlimit {
-        params.set_u32("rlimit", rlimit.min(u32::MAX as u64) as u32);
-    }
     solver.set_params(&params);
+    set_rlimit(&solver, limits.rlimit);
     solver
+}
+
+/// Sets the resources (Z3's `rlimit`) each later call of `solver` may use
+/// (`None`: no limit; the other parameters stay as they are).
+fn set_rlimit(solver: &Solver, rlimit: Option<u64>) {
+    let mut params = Params::new();
+    // Z3 reads 0 as no limit.
+    params.set_u32(
+        "rlimit",
+        rlimit.map_or(0, |r| r.clamp(1, u32::MAX as u64) as u32),
+    );
+    solver.set_params(&params);
 }
 
 /// One solver call under the run's budget. A watcher thread interrupts Z3
