@@ -201,9 +201,9 @@ fn an_invalid_spec_or_option_exits_2() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     coded_option_error(&output);
-    // `--timeout 0` is not "no limit" in disguise, and the command line's
-    // depth has the spec's cap.
-    for (option, value) in [("--timeout", "0"), ("--depth", "100001")] {
+    // `--timeout 0` and `--rlimit 0` are not "no limit" in disguise, and
+    // the command line's depth has the spec's cap.
+    for (option, value) in [("--timeout", "0"), ("--rlimit", "0"), ("--depth", "100001")] {
         let output = charter_bin()
             .args(["verify", "specs/csto-article13.charter", option, value])
             .output()

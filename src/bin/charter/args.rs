@@ -142,8 +142,8 @@ pub struct SolveArgs {
     pub max_memory: u64,
 
     /// Deterministic resource limit per solver call (Z3 rlimit units; the
-    /// verdict is unknown when exhausted).
-    #[arg(long, value_name = "UNITS")]
+    /// verdict is unknown when exhausted; at least 1).
+    #[arg(long, value_name = "UNITS", value_parser = clap::value_parser!(u64).range(1..))]
     pub rlimit: Option<u64>,
 
     /// Do not break the symmetry of abstract sorts (slower; for measurement).
