@@ -122,7 +122,8 @@ impl Phase {
 /// The simplest history of exactly `depth` steps ending where `target`
 /// holds (or fails, with `negate`), starting from `found`, one such
 /// history. At most 1 + ⌈log₂(n + 1)⌉ solver calls per count n, plus one
-/// to count `found`'s; each call has the command's limits.
+/// to count `found`'s; each call has the command's limits, all but that
+/// first one capped at [`RLIMIT`].
 pub fn minimise(
     system: &System,
     objectives: &Objectives,

@@ -313,10 +313,9 @@ pub fn search(
 /// lets the steps name). "A step exists" (or the solver giving up)
 /// decides nothing: the full search runs.
 ///
-/// (Its own solver, a scope per depth, over the search's translation. An
-/// unrolling of its own, pinned to the search's known values, as before,
-/// cost about half of the search on the toy family, 1,000 members, depth
-/// 50.)
+/// (Its own solver, a scope per depth, over the search's translation: a
+/// separate unrolling pinned to the search's known values cost about half
+/// of the search on the toy family, 1,000 members, depth 50.)
 struct OneStep {
     solver: Solver,
 }
