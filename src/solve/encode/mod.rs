@@ -9,10 +9,11 @@ mod read;
 mod symmetry;
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 
-/// A hasher with fixed keys, for maps whose order must not vary by run.
-type FixedState = BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+/// A hasher with fixed keys, for maps whose order must not vary by run
+/// (and fast: the translation memo is looked up for every subterm; with
+/// SipHash, hashing was a tenth of the toy family's time).
+type FixedState = rustc_hash::FxBuildHasher;
 
 use z3::ast::{Bool, Int};
 use z3::Solver;
@@ -49,11 +50,14 @@ pub struct Unrolling<'s> {
     fresh: usize,
     states: Vec<Vec<Z3Term>>,
     inputs: Vec<Vec<Z3Term>>,
-    /// With a fixed hasher: dropping the map releases its Z3 terms in
-    /// iteration order, Z3 reuses the ids of released terms, and the ids
-    /// of later terms steer its search. A per-process random order made
-    /// the models of later commands differ from run to run.
-    memo: HashMap<(TermId, usize), Z3Term, FixedState>,
+    /// Translated terms, one map per step (small maps, each made with the
+    /// size of the step before: one map over every step spent a fifth of
+    /// the toy family's time hashing, probing and growing). With a fixed
+    /// hasher: dropping a map releases its Z3 terms in iteration order,
+    /// Z3 reuses the ids of released terms, and the ids of later terms
+    /// steer its search. A per-process random order made the models of
+    /// later commands differ from run to run.
+    memo: Vec<HashMap<TermId, Z3Term, FixedState>>,
     /// Per state, the atoms whose value the constraints fix outright.
     known: Vec<Vec<Option<RawValue>>>,
     /// Per step, the inputs whose value symmetry breaking fixes.
@@ -99,7 +103,7 @@ impl<'s> Unrolling<'s> {
             fresh: 0,
             states: Vec::new(),
             inputs: Vec::new(),
-            memo: HashMap::default(),
+            memo: Vec::new(),
             known: Vec::new(),
             known_inputs: Vec::new(),
             symmetries,
@@ -251,16 +255,19 @@ impl<'s> Unrolling<'s> {
 
     fn translate(&mut self, term: TermId, step: usize) -> Z3Term {
         crate::budget::tick();
-        if let Some(done) = self.memo.get(&(term, step)) {
+        if let Some(done) = self.memo.get(step).and_then(|memo| memo.get(&term)) {
             return done.clone();
         }
-        let node = self.system.terms.get(term).clone();
+        // Borrowed from the system, not from `self`: no copy of the node
+        // (and of its items) per translation.
+        let system = self.system;
+        let node = system.terms.get(term);
         if let Some(constraint) = self.counting(term, step) {
             let result = Z3Term::Bool(constraint);
-            self.memo.insert((term, step), result.clone());
+            self.remember(term, step, &result);
             return result;
         }
-        let result = match node {
+        let result = match *node {
             Term::Bool(value) => Z3Term::Bool(Bool::from_bool(value)),
             Term::Int(value) => Z3Term::Int(Int::from_i64(value)),
             Term::State(atom, time) => {
@@ -272,8 +279,8 @@ impl<'s> Unrolling<'s> {
             }
             Term::Input(input) => self.inputs[step][input.0 as usize].clone(),
             Term::Not(a) => Z3Term::Bool(fold_not(self.bool_at(a, step))),
-            Term::And(items) => Z3Term::Bool(fold_junction(self.bools(&items, step), false)),
-            Term::Or(items) => Z3Term::Bool(fold_junction(self.bools(&items, step), true)),
+            Term::And(ref items) => Z3Term::Bool(fold_junction(self.bools(items, step), false)),
+            Term::Or(ref items) => Z3Term::Bool(fold_junction(self.bools(items, step), true)),
             Term::Implies(a, b) => {
                 let a = fold_not(self.bool_at(a, step));
                 Z3Term::Bool(fold_junction(vec![a, self.bool_at(b, step)], true))
@@ -314,7 +321,7 @@ impl<'s> Unrolling<'s> {
                 let a = self.int_at(a, step);
                 Z3Term::Bool(a.lt(self.int_at(b, step)))
             }
-            Term::Add(items) => {
+            Term::Add(ref items) => {
                 let mut items: Vec<Int> = items.iter().map(|t| self.int_at(*t, step)).collect();
                 // SMT-LIB's `+` takes two terms or more (Z3 reads one).
                 if self.portable && items.len() == 1 {
@@ -328,18 +335,29 @@ impl<'s> Unrolling<'s> {
                 Z3Term::Int(a - self.int_at(b, step))
             }
             Term::Mul(k, a) => Z3Term::Int(Int::from_i64(k) * self.int_at(a, step)),
-            Term::AtMost(items, k) => {
-                Z3Term::Bool(self.cardinality(&items, i64::from(k), Count::AtMost, step))
+            Term::AtMost(ref items, k) => {
+                Z3Term::Bool(self.cardinality(items, i64::from(k), Count::AtMost, step))
             }
-            Term::AtLeast(items, k) => {
-                Z3Term::Bool(self.cardinality(&items, i64::from(k), Count::AtLeast, step))
+            Term::AtLeast(ref items, k) => {
+                Z3Term::Bool(self.cardinality(items, i64::from(k), Count::AtLeast, step))
             }
-            Term::Exactly(items, k) => {
-                Z3Term::Bool(self.cardinality(&items, i64::from(k), Count::Exactly, step))
+            Term::Exactly(ref items, k) => {
+                Z3Term::Bool(self.cardinality(items, i64::from(k), Count::Exactly, step))
             }
         };
-        self.memo.insert((term, step), result.clone());
+        self.remember(term, step, &result);
         result
+    }
+
+    /// Records `term`'s translation at `step`.
+    fn remember(&mut self, term: TermId, step: usize, result: &Z3Term) {
+        if self.memo.len() <= step {
+            let size = self.memo.last().map_or(0, HashMap::len);
+            self.memo.resize_with(step + 1, || {
+                HashMap::with_capacity_and_hasher(size, FixedState::default())
+            });
+        }
+        self.memo[step].insert(term, result.clone());
     }
 
     /// At most / at least / exactly `k` of `items` hold at `step`: items
@@ -462,7 +480,7 @@ impl<'s> Unrolling<'s> {
     /// The translation of `branch`, remembered as that of `term` too.
     fn memoized(&mut self, term: TermId, step: usize, branch: TermId) -> Z3Term {
         let result = self.translate(branch, step);
-        self.memo.insert((term, step), result.clone());
+        self.remember(term, step, &result);
         result
     }
 
