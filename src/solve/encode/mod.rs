@@ -10,9 +10,9 @@ mod symmetry;
 
 use std::collections::HashMap;
 
-/// A hasher with fixed keys, for maps whose order must not vary by run
-/// (and fast: the translation memo is looked up for every subterm; with
-/// SipHash, hashing was a tenth of the toy family's time).
+/// A hasher without random keys, for maps whose order must not vary by
+/// run (and fast: the translation memo is looked up for every subterm;
+/// with SipHash, hashing was a tenth of the toy family's time).
 type FixedState = rustc_hash::FxBuildHasher;
 
 use z3::ast::{Bool, Int};
@@ -51,12 +51,12 @@ pub struct Unrolling<'s> {
     states: Vec<Vec<Z3Term>>,
     inputs: Vec<Vec<Z3Term>>,
     /// Translated terms, one map per step (small maps, each made with the
-    /// size of the step before: one map over every step spent a fifth of
-    /// the toy family's time hashing, probing and growing). With a fixed
-    /// hasher: dropping a map releases its Z3 terms in iteration order,
-    /// Z3 reuses the ids of released terms, and the ids of later terms
-    /// steer its search. A per-process random order made the models of
-    /// later commands differ from run to run.
+    /// size of the last one: one map over every step spent a fifth of the
+    /// toy family's time hashing, probing and growing). With a hasher
+    /// without random keys: dropping a map releases its Z3 terms in
+    /// iteration order, Z3 reuses the ids of released terms, and the ids
+    /// of later terms steer its search. A per-process random order made
+    /// the models of later commands differ from run to run.
     memo: Vec<HashMap<TermId, Z3Term, FixedState>>,
     /// Per state, the atoms whose value the constraints fix outright.
     known: Vec<Vec<Option<RawValue>>>,
