@@ -675,11 +675,13 @@ fn verdict(
             }
             let goal = system.goal.term;
             decided.by = Some(portfolio::DecidedBy::BoundedSearch);
-            match solve::search(system, goal, false, depth, limits)? {
-                Search::Found { depth, trace } => {
-                    let minimised = limits.minimise.then(|| {
-                        solve::minimise(system, &objectives, goal, false, depth, &trace, limits)
-                    });
+            let minimising = limits.minimise.then_some(&objectives);
+            match solve::search(system, goal, false, depth, limits, minimising)? {
+                Search::Found {
+                    depth,
+                    trace,
+                    minimised,
+                } => {
                     let found = portfolio::Found {
                         depth,
                         raw: trace,

@@ -13,7 +13,8 @@
 //!
 //! Each count is minimised in turn with the ones before fixed at their
 //! optimum, in one incremental solver over the same unrolling at the fixed
-//! depth: the bound "count ≤ m" under an assumption literal, first just
+//! depth (the bounded search's own, for a history it found: see
+//! [`after_search`]): the bound "count ≤ m" under an assumption literal, first just
 //! below the current count (most histories found are already minimal
 //! there), then by bisection. A solver that gives up ends minimisation:
 //! the simplest history found so far stands, not proven minimal.
@@ -133,12 +134,15 @@ pub fn minimise(
     found: &RawTrace,
     limits: &Limits,
 ) -> Minimised {
-    // Watched on its own: a budget spent while its problem is built leaves
-    // the history as found, not the command without one.
-    crate::budget::watched(&limits.budget, || {
+    watched(found, limits, || {
         minimised(system, objectives, target, negate, depth, found, limits)
     })
-    .unwrap_or_else(|stopped| Minimised {
+}
+
+/// `minimise` watched on its own: a budget spent while its problem is
+/// built leaves the history as found, not the command without one.
+fn watched(found: &RawTrace, limits: &Limits, minimise: impl FnOnce() -> Minimised) -> Minimised {
+    crate::budget::watched(&limits.budget, minimise).unwrap_or_else(|stopped| Minimised {
         trace: found.clone(),
         counts: None,
         minimal: false,
@@ -155,17 +159,8 @@ fn minimised(
     found: &RawTrace,
     limits: &Limits,
 ) -> Minimised {
-    let as_found = |limits: &Limits| Minimised {
-        trace: found.clone(),
-        counts: None,
-        minimal: false,
-        stopped: limits.budget.spent(),
-    };
     let command = limits;
-    let limits = &Limits {
-        rlimit: Some(limits.rlimit.map_or(RLIMIT, |r| r.min(RLIMIT))),
-        ..limits.clone()
-    };
+    let limits = &capped(limits);
     let solver = new_solver(limits);
     let mut unrolling = super::unrolled_to(&solver, system, target, negate, depth, limits);
     let phases = phases(&mut unrolling, objectives, depth);
@@ -180,18 +175,87 @@ fn minimised(
     set_rlimit(&solver, command.rlimit);
     let model = pinned(&solver, &pins, &limits.budget);
     set_rlimit(&solver, limits.rlimit);
-    let Some(model) = model else {
-        return as_found(limits);
-    };
+    match model {
+        Some(model) => simplest(&solver, &mut unrolling, &phases, model, depth, limits),
+        None => as_found(found, limits),
+    }
+}
+
+/// [`minimise`] on the bounded search's own solver and unrolling, right
+/// after its last (satisfiable) question, asked under `activation`, found
+/// `found`. Neither the unrolling nor its internalisation by Z3 is made a
+/// second time (toy family, 1,000 members, violation at 50: about a
+/// quarter of the command's time). The search's own facts (no history
+/// reaches the target in fewer steps) hold of every history of `depth`
+/// steps that reaches it, so the histories ranged over are those of
+/// [`minimise`]. The solver is left with minimisation's bounds asserted:
+/// the search is over.
+pub(super) fn after_search(
+    solver: &Solver,
+    unrolling: &mut Unrolling,
+    objectives: &Objectives,
+    activation: &Bool,
+    depth: usize,
+    found: &RawTrace,
+    limits: &Limits,
+) -> Minimised {
+    watched(found, limits, || {
+        solver.assert(activation);
+        let phases = phases(unrolling, objectives, depth);
+        unrolling.flush(solver);
+        // The counts' terms are new: the history found, pinned, gives them
+        // values, and leaves the solver's phases at it (as in `minimise`:
+        // without the pins, one more corpus history was not proven
+        // minimal). Under the command's own limits (the search's solver
+        // has them), as there; the questions after it under
+        // minimisation's.
+        let model = pinned(solver, &unrolling.pins_of(found), &limits.budget);
+        let limits = &capped(limits);
+        set_rlimit(solver, limits.rlimit);
+        match model {
+            Some(model) => simplest(solver, unrolling, &phases, model, depth, limits),
+            None => as_found(found, limits),
+        }
+    })
+}
+
+/// The command's limits with minimisation's cap on each solver call.
+fn capped(limits: &Limits) -> Limits {
+    Limits {
+        rlimit: Some(limits.rlimit.map_or(RLIMIT, |r| r.min(RLIMIT))),
+        ..limits.clone()
+    }
+}
+
+/// The history found, as found (the solver gave up before counting).
+fn as_found(found: &RawTrace, limits: &Limits) -> Minimised {
+    Minimised {
+        trace: found.clone(),
+        counts: None,
+        minimal: false,
+        stopped: limits.budget.spent(),
+    }
+}
+
+/// Each count minimised in turn, from `model` (a history of `depth` steps
+/// on `solver`).
+fn simplest(
+    solver: &Solver,
+    unrolling: &mut Unrolling,
+    phases: &[Phase],
+    model: Model,
+    depth: usize,
+    limits: &Limits,
+) -> Minimised {
     // The values of the counts, and the history, are read from the last
     // model found when they are needed, not from every model: a long
     // history of a large sort takes tens of milliseconds to read.
     let mut minimal = true;
     let mut model = model;
-    for phase in &phases {
+    for phase in phases {
         let mut search = Search {
-            solver: &solver,
-            unrolling: &mut unrolling,
+            solver,
+            unrolling,
             budget: &limits.budget,
         };
         let (proven, last) = search.phase(phase, model);

@@ -25,7 +25,7 @@ use z3::ast::Bool;
 use z3::{Params, SatResult, Solver};
 
 use crate::budget::{Budget, Stopped};
-use crate::ir::{System, TermId};
+use crate::ir::{Objectives, System, TermId};
 use encode::Unrolling;
 
 /// Serialises solver work across threads. Z3's contexts are per thread,
@@ -136,8 +136,13 @@ impl From<Stopped> for SolverUnknown {
 /// The answer of a bounded search.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Search {
-    /// A history of `depth` steps ending in a state where the target holds.
-    Found { depth: usize, trace: RawTrace },
+    /// A history of `depth` steps ending in a state where the target holds;
+    /// `minimised` where the search was asked to minimise it.
+    Found {
+        depth: usize,
+        trace: RawTrace,
+        minimised: Option<Minimised>,
+    },
     /// No such history of at most `depth` steps.
     NoneUpTo { depth: usize },
 }
@@ -247,13 +252,16 @@ pub fn initial_state_exists(system: &System, limits: &Limits) -> Result<bool, So
 }
 
 /// Searches for the shortest history (of at most `max_depth` steps) ending in
-/// a state where `target` holds (or, with `negate`, where it fails).
+/// a state where `target` holds (or, with `negate`, where it fails); with
+/// `objectives`, the history found is then minimised on the search's own
+/// solver (see [`minimise::after_search`]).
 pub fn search(
     system: &System,
     target: TermId,
     negate: bool,
     max_depth: usize,
     limits: &Limits,
+    objectives: Option<&Objectives>,
 ) -> Result<Search, SolverUnknown> {
     let solver = new_solver(limits);
     let mut unrolling = Unrolling::new(system, "", limits.symmetry);
@@ -284,7 +292,24 @@ pub fn search(
                 SolverUnknown::gave_up("the solver found a history but gave no model")
             })?;
             let trace = unrolling.read(&model, depth);
-            return Ok(Search::Found { depth, trace });
+            drop(model);
+            let minimised = objectives.map(|objectives| {
+                let mut unrolling = unrolling;
+                minimise::after_search(
+                    &solver,
+                    &mut unrolling,
+                    objectives,
+                    &activation,
+                    depth,
+                    &trace,
+                    limits,
+                )
+            });
+            return Ok(Search::Found {
+                depth,
+                trace,
+                minimised,
+            });
         }
         // No history of this depth reaches the target, so every history
         // avoids it here: a proven fact that spares the solver re-deriving

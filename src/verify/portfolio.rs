@@ -104,6 +104,12 @@ fn simplest(ask: &Ask, limits: &Limits, depth: usize, raw: RawTrace) -> Found {
     }
 }
 
+/// What a bounded search is to minimise in the history it finds, if
+/// anything (on its own solver: see `solve::search`).
+pub(super) fn minimising<'a>(ask: &Ask<'a>, limits: &Limits) -> Option<&'a Objectives> {
+    limits.minimise.then_some(ask.objectives)
+}
+
 /// The vacuity check of a verdict that holds: unknown where the property's
 /// antecedent holds in no history of up to `depth` steps.
 pub(super) fn vacuous(ask: &Ask, limits: &Limits) -> Result<Option<Verdict>, SolverUnknown> {
@@ -111,7 +117,7 @@ pub(super) fn vacuous(ask: &Ask, limits: &Limits) -> Result<Option<Verdict>, Sol
         return Ok(None);
     };
     Ok(
-        match solve::search(ask.system, antecedent, false, ask.depth, limits)? {
+        match solve::search(ask.system, antecedent, false, ask.depth, limits, None)? {
             Search::Found { .. } => None,
             Search::NoneUpTo { depth } => Some(Verdict::Unknown {
                 // A liveness property's antecedent is a fair lasso.
@@ -176,8 +182,23 @@ fn search_side(
             return Ok(SearchEnd::Proved { k, lemmas, vacuous });
         }
     }
-    match solve::search(system, goal, true, ask.depth, limits)? {
-        Search::Found { depth, trace } => Ok(SearchEnd::Found(simplest(ask, limits, depth, trace))),
+    match solve::search(
+        system,
+        goal,
+        true,
+        ask.depth,
+        limits,
+        minimising(ask, limits),
+    )? {
+        Search::Found {
+            depth,
+            trace,
+            minimised,
+        } => Ok(SearchEnd::Found(Found {
+            depth,
+            raw: trace,
+            minimised,
+        })),
         Search::NoneUpTo { depth } => Ok(SearchEnd::NoneUpTo {
             depth,
             vacuous: vacuous(ask, limits)?,
@@ -521,8 +542,23 @@ fn refute_side(
 ) -> Result<Option<Found>, SolverUnknown> {
     let goal = ask.system.goal.term;
     Ok(
-        match solve::search(ask.system, goal, true, max_depth, limits)? {
-            Search::Found { depth, trace } => Some(simplest(ask, limits, depth, trace)),
+        match solve::search(
+            ask.system,
+            goal,
+            true,
+            max_depth,
+            limits,
+            minimising(ask, limits),
+        )? {
+            Search::Found {
+                depth,
+                trace,
+                minimised,
+            } => Some(Found {
+                depth,
+                raw: trace,
+                minimised,
+            }),
             Search::NoneUpTo { .. } => None,
         },
     )
