@@ -685,7 +685,7 @@ fn verdict(
                     let found = portfolio::Found {
                         depth,
                         raw: trace,
-                        minimised,
+                        minimised: minimised.map(|m| *m),
                     };
                     return Ok(Verdict::Witness {
                         depth,

@@ -141,7 +141,7 @@ pub enum Search {
     Found {
         depth: usize,
         trace: RawTrace,
-        minimised: Option<Minimised>,
+        minimised: Option<Box<Minimised>>,
     },
     /// No such history of at most `depth` steps.
     NoneUpTo { depth: usize },
@@ -295,7 +295,7 @@ pub fn search(
             drop(model);
             let minimised = objectives.map(|objectives| {
                 let mut unrolling = unrolling;
-                minimise::after_search(
+                Box::new(minimise::after_search(
                     &solver,
                     &mut unrolling,
                     objectives,
@@ -303,7 +303,7 @@ pub fn search(
                     depth,
                     &trace,
                     limits,
-                )
+                ))
             });
             return Ok(Search::Found {
                 depth,

@@ -197,7 +197,7 @@ fn search_side(
         } => Ok(SearchEnd::Found(Found {
             depth,
             raw: trace,
-            minimised,
+            minimised: minimised.map(|m| *m),
         })),
         Search::NoneUpTo { depth } => Ok(SearchEnd::NoneUpTo {
             depth,
@@ -557,7 +557,7 @@ fn refute_side(
             } => Some(Found {
                 depth,
                 raw: trace,
-                minimised,
+                minimised: minimised.map(|m| *m),
             }),
             Search::NoneUpTo { .. } => None,
         },
