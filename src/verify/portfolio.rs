@@ -104,10 +104,30 @@ fn simplest(ask: &Ask, limits: &Limits, depth: usize, raw: RawTrace) -> Found {
     }
 }
 
-/// What a bounded search is to minimise in the history it finds, if
-/// anything (on its own solver: see `solve::search`).
-pub(super) fn minimising<'a>(ask: &Ask<'a>, limits: &Limits) -> Option<&'a Objectives> {
-    limits.minimise.then_some(ask.objectives)
+/// The bounded search for a violation of the property in at most
+/// `max_depth` steps, its history minimised on the search's solver (see
+/// `solve::search`); `Err(depth)` where none exists up to `depth`.
+fn violation(
+    ask: &Ask,
+    limits: &Limits,
+    max_depth: usize,
+) -> Result<Result<Found, usize>, SolverUnknown> {
+    let goal = ask.system.goal.term;
+    let minimising = limits.minimise.then_some(ask.objectives);
+    Ok(
+        match solve::search(ask.system, goal, true, max_depth, limits, minimising)? {
+            Search::Found {
+                depth,
+                trace,
+                minimised,
+            } => Ok(Found {
+                depth,
+                raw: trace,
+                minimised: minimised.map(|m| *m),
+            }),
+            Search::NoneUpTo { depth } => Err(depth),
+        },
+    )
 }
 
 /// The vacuity check of a verdict that holds: unknown where the property's
@@ -182,24 +202,9 @@ fn search_side(
             return Ok(SearchEnd::Proved { k, lemmas, vacuous });
         }
     }
-    match solve::search(
-        system,
-        goal,
-        true,
-        ask.depth,
-        limits,
-        minimising(ask, limits),
-    )? {
-        Search::Found {
-            depth,
-            trace,
-            minimised,
-        } => Ok(SearchEnd::Found(Found {
-            depth,
-            raw: trace,
-            minimised: minimised.map(|m| *m),
-        })),
-        Search::NoneUpTo { depth } => Ok(SearchEnd::NoneUpTo {
+    match violation(ask, limits, ask.depth)? {
+        Ok(found) => Ok(SearchEnd::Found(found)),
+        Err(depth) => Ok(SearchEnd::NoneUpTo {
             depth,
             vacuous: vacuous(ask, limits)?,
         }),
@@ -540,28 +545,7 @@ fn refute_side(
     limits: &Limits,
     max_depth: usize,
 ) -> Result<Option<Found>, SolverUnknown> {
-    let goal = ask.system.goal.term;
-    Ok(
-        match solve::search(
-            ask.system,
-            goal,
-            true,
-            max_depth,
-            limits,
-            minimising(ask, limits),
-        )? {
-            Search::Found {
-                depth,
-                trace,
-                minimised,
-            } => Some(Found {
-                depth,
-                raw: trace,
-                minimised: minimised.map(|m| *m),
-            }),
-            Search::NoneUpTo { .. } => None,
-        },
-    )
+    Ok(violation(ask, limits, max_depth)?.ok())
 }
 
 /// `prove` of a safety property: proved, or a counterexample.
