@@ -14,10 +14,11 @@
 //! Each count is minimised in turn with the ones before fixed at their
 //! optimum, in one incremental solver over the same unrolling at the fixed
 //! depth (the bounded search's own, for a history it found: see
-//! [`after_search`]): the bound "count ≤ m" under an assumption literal, first just
-//! below the current count (most histories found are already minimal
-//! there), then by bisection. A solver that gives up ends minimisation:
-//! the simplest history found so far stands, not proven minimal.
+//! [`after_search`]): the bound "count ≤ m" under an assumption literal,
+//! first just below the current count (most histories found are already
+//! minimal there), then by bisection. A solver that gives up ends
+//! minimisation: the simplest history found so far stands, not proven
+//! minimal.
 
 use serde::Serialize;
 use z3::ast::{Ast, Bool, Int};

@@ -292,6 +292,8 @@ pub fn search(
                 SolverUnknown::gave_up("the solver found a history but gave no model")
             })?;
             let trace = unrolling.read(&model, depth);
+            // The search's model is read: freed before minimisation,
+            // which finds its own.
             drop(model);
             let minimised = objectives.map(|objectives| {
                 let mut unrolling = unrolling;
