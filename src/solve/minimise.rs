@@ -16,9 +16,9 @@
 //! depth (the bounded search's own, for a history it found: see
 //! [`after_search`]): the bound "count ≤ m" under an assumption literal,
 //! first just below the current count (most histories found are already
-//! minimal there), then by bisection. A solver that gives up ends
-//! minimisation: the simplest history found so far stands, not proven
-//! minimal.
+//! minimal there), then by bisection. A solver that gives up ends that
+//! count's minimisation (the next counts are still minimised): the
+//! simplest history found stands, not proven minimal.
 
 use serde::Serialize;
 use z3::ast::{Ast, Bool, Int};
