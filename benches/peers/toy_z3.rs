@@ -27,94 +27,52 @@
 //! folds it to), so the guard of `coup` is a constant per step.
 //!
 //!     cargo bench --bench toy_z3 -- [--members N] [--depth D] [--coup C]
-//!         [--symmetry prefix|bound|none] [--clock int|fold]
+//!         [--symmetry prefix|bound|none] [--clock int|fold] [--seed S]
 //!
-//! Prints the depth of the counterexample (or that none exists up to D)
-//! and the CPU seconds spent building terms and in the solver.
+//! Prints the depth of the counterexample (or that none exists up to D),
+//! the CPU seconds spent building terms and in the solver, and the
+//! slowest depth's solver time (see `hand.rs`, shared with `wide_z3.rs`).
 
-use std::time::Instant;
+#[path = "hand.rs"]
+mod hand;
 
+use hand::{exactly_one, number, Bmc, Common};
 use z3::ast::{Bool, Int};
-use z3::{Params, SatResult, Solver};
 
 struct Options {
-    members: usize,
-    depth: usize,
+    common: Common,
     coup: usize,
-    symmetry: String,
     clock: String,
 }
 
 fn options() -> Options {
-    let mut o = Options {
+    let mut common = Common {
         members: 1000,
         depth: 100,
-        coup: 50,
         symmetry: "prefix".into(),
-        clock: "int".into(),
+        seed: 0,
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let value = args.get(i + 1).cloned().unwrap_or_default();
-        let number = || value.parse::<usize>().unwrap_or_else(|_| usage(&args[i]));
-        match args[i].as_str() {
-            "--members" => o.members = number(),
-            "--depth" => o.depth = number(),
-            "--coup" => o.coup = number(),
-            "--symmetry" if ["prefix", "bound", "none"].contains(&value.as_str()) => {
-                o.symmetry = value
-            }
-            "--clock" if ["int", "fold"].contains(&value.as_str()) => o.clock = value,
-            // `cargo bench` passes `--bench` to every bench target.
-            "--bench" => {
-                i += 1;
-                continue;
-            }
-            other => usage(other),
+    let (mut coup, mut clock) = (50, "int".to_string());
+    let symmetries = ["prefix", "bound", "none"];
+    hand::arguments("toy_z3", &mut common, &symmetries, |flag, value| {
+        match flag {
+            "--coup" => coup = number("toy_z3", flag, value),
+            "--clock" if ["int", "fold"].contains(&value) => clock = value.into(),
+            _ => return false,
         }
-        i += 2;
+        true
+    });
+    Options {
+        common,
+        coup,
+        clock,
     }
-    o
-}
-
-fn usage(bad: &str) -> ! {
-    eprintln!("toy_z3: bad argument {bad:?}; see the top of benches/peers/toy_z3.rs");
-    std::process::exit(2)
-}
-
-fn exactly_one(items: &[Bool]) -> Bool {
-    let weighted: Vec<(&Bool, i32)> = items.iter().map(|b| (b, 1)).collect();
-    Bool::pb_eq(&weighted, 1)
-}
-
-fn cpu() -> f64 {
-    // The process's user + system time, from /proc (Linux).
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 fn main() {
     let o = options();
-    let n = o.members;
-    let started = Instant::now();
-    let (mut building, mut solving) = (0.0, 0.0);
-    let solver = Solver::new();
-    let mut params = Params::new();
-    params.set_u32("smt.relevancy", 0); // as charter's solvers
-    solver.set_params(&params);
+    let (n, depth_limit, symmetry) = (o.common.members, o.common.depth, &o.common.symmetry);
+    let mut bmc = Bmc::new(o.common.seed);
     let int_clock = o.clock == "int";
     let clock_at = |t: usize| -> Int {
         if int_clock {
@@ -126,30 +84,30 @@ fn main() {
 
     let mut chair: Vec<Bool> = vec![Bool::from_bool(false); n];
     let mut clock = clock_at(0);
-    solver.assert(clock.eq(Int::from_i64(0)));
+    bmc.solver.assert(clock.eq(Int::from_i64(0)));
     let mut once = Bool::from_bool(false);
     let mut seen: Vec<Bool> = vec![Bool::from_bool(false); n];
     let mut found = None;
-    for depth in 0..=o.depth {
-        let b0 = cpu();
+    for depth in 0..=depth_limit {
         if depth > 0 {
             let t = depth;
             let elect = Bool::new_const(format!("elect@{t}"));
             let adjourn = Bool::new_const(format!("adjourn@{t}"));
             let coup = Bool::new_const(format!("coup@{t}"));
-            let usable = if o.symmetry == "none" { n } else { n.min(t) };
+            let usable = if symmetry == "none" { n } else { n.min(t) };
             let param = |event: &str| -> Vec<Bool> {
                 (0..usable)
                     .map(|i| Bool::new_const(format!("{event}.m{i}@{t}")))
                     .collect()
             };
             let (elect_m, coup_m) = (param("elect"), param("coup"));
-            solver.assert(exactly_one(&[elect.clone(), adjourn, coup.clone()]));
-            solver.assert(exactly_one(&elect_m));
-            solver.assert(exactly_one(&coup_m));
+            bmc.solver
+                .assert(exactly_one(&[elect.clone(), adjourn, coup.clone()]));
+            bmc.solver.assert(exactly_one(&elect_m));
+            bmc.solver.assert(exactly_one(&coup_m));
             let next_clock = clock_at(t);
             let guard = clock.ge(Int::from_i64(o.coup as i64 - 1));
-            solver.assert(coup.implies(&guard));
+            bmc.solver.assert(coup.implies(&guard));
             let mut next = Vec::with_capacity(n);
             for (i, before) in chair.iter().enumerate() {
                 if i >= usable && before.as_bool() == Some(false) {
@@ -161,64 +119,33 @@ fn main() {
                 let picked = |m: &[Bool]| m.get(i).cloned().unwrap_or(Bool::from_bool(false));
                 let (em, cm) = (picked(&elect_m), picked(&coup_m));
                 let coup_adds = &coup & &cm;
-                solver.assert(elect.implies(after.eq(&em)));
-                solver.assert(coup_adds.implies(&after));
-                solver.assert(Bool::or(&[elect.clone(), coup_adds, after.eq(before)]));
+                bmc.solver.assert(elect.implies(after.eq(&em)));
+                bmc.solver.assert(coup_adds.implies(&after));
+                bmc.solver
+                    .assert(Bool::or(&[elect.clone(), coup_adds, after.eq(before)]));
                 next.push(after);
             }
             if int_clock {
-                solver.assert(next_clock.eq(&clock + Int::from_i64(1)));
-                solver.assert(next_clock.le(Int::from_i64(o.depth as i64)));
+                bmc.solver.assert(next_clock.eq(&clock + Int::from_i64(1)));
+                bmc.solver
+                    .assert(next_clock.le(Int::from_i64(depth_limit as i64)));
             }
             once = Bool::or(&[once, elect.clone()]);
-            if o.symmetry == "prefix" {
-                let mut now = Vec::with_capacity(usable);
-                for i in 0..usable {
-                    let used = (&elect & &elect_m[i]) | (&coup & &coup_m[i]);
-                    let flag = Bool::new_const(format!("seen{i}@{t}"));
-                    solver.assert(flag.eq(&seen[i] | used));
-                    if i > 0 {
-                        solver.assert(flag.implies(&now[i - 1]));
-                    }
-                    now.push(flag);
-                }
-                seen.splice(0..usable, now);
+            if symmetry == "prefix" {
+                let used = (0..usable)
+                    .map(|i| (&elect & &elect_m[i]) | (&coup & &coup_m[i]))
+                    .collect();
+                bmc.named_prefix(&mut seen, t, used);
             }
             chair = next;
             clock = next_clock;
         }
         let violated = &once & exactly_one(&chair).not();
-        let active = Bool::new_const(format!("depth@{depth}"));
-        solver.assert(active.implies(&violated));
-        let b1 = cpu();
-        building += b1 - b0;
-        let answer = solver.check_assumptions(std::slice::from_ref(&active));
-        solving += cpu() - b1;
-        match answer {
-            SatResult::Sat => {
-                found = Some(depth);
-                break;
-            }
-            SatResult::Unsat => {}
-            SatResult::Unknown => {
-                println!("unknown at depth {depth}");
-                std::process::exit(1);
-            }
+        if bmc.reaches(depth, &violated) {
+            found = Some(depth);
+            break;
         }
-        solver.assert(active.not());
-        solver.assert(violated.not());
     }
-    let what = match found {
-        Some(d) => format!("counterexample in {d} steps"),
-        None => format!("no counterexample up to depth {}", o.depth),
-    };
-    println!(
-        "{what} (N = {n}, symmetry {}, clock {}): {:.2} s CPU ({:.2} s building terms, {:.2} s in the solver), {:.2} s wall",
-        o.symmetry,
-        o.clock,
-        cpu(),
-        building,
-        solving,
-        started.elapsed().as_secs_f64()
-    );
+    let model = format!("N = {n}, symmetry {}, clock {}", symmetry, o.clock);
+    bmc.report(found, depth_limit, &model);
 }

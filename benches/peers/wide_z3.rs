@@ -32,81 +32,36 @@
 //!
 //! Prints the depth of the counterexample (or that none exists up to D),
 //! the CPU seconds spent building terms and in the solver, and the
-//! slowest depth's solver time.
+//! slowest depth's solver time (see `hand.rs`, shared with `toy_z3.rs`).
 
-use std::time::Instant;
+#[path = "hand.rs"]
+mod hand;
 
+use hand::{exactly_one, weighted, Bmc, Common};
 use z3::ast::{Bool, Int};
-use z3::{Params, SatResult, Solver};
 
-struct Options {
-    members: usize,
-    depth: usize,
-    support: String,
-    symmetry: String,
-    seed: u32,
-}
-
-fn options() -> Options {
-    let mut o = Options {
+/// The options: those both models take, and how `support` is kept.
+fn options() -> (Common, String) {
+    let mut common = Common {
         members: 24,
         depth: 48,
-        support: "pb".into(),
         symmetry: "prefix".into(),
         seed: 0,
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let value = args.get(i + 1).cloned().unwrap_or_default();
-        let number = || value.parse::<usize>().unwrap_or_else(|_| usage(&args[i]));
-        match args[i].as_str() {
-            "--members" => o.members = number(),
-            "--depth" => o.depth = number(),
-            "--seed" => o.seed = number() as u32,
-            "--support" if ["pb", "int"].contains(&value.as_str()) => o.support = value,
-            "--symmetry" if ["prefix", "none"].contains(&value.as_str()) => o.symmetry = value,
-            // `cargo bench` passes `--bench` to every bench target.
-            "--bench" => {
-                i += 1;
-                continue;
+    let mut support = "pb".to_string();
+    hand::arguments(
+        "wide_z3",
+        &mut common,
+        &["prefix", "none"],
+        |flag, value| {
+            let ours = flag == "--support" && ["pb", "int"].contains(&value);
+            if ours {
+                support = value.into();
             }
-            other => usage(other),
-        }
-        i += 2;
-    }
-    o
-}
-
-fn usage(bad: &str) -> ! {
-    eprintln!("wide_z3: bad argument {bad:?}; see the top of benches/peers/wide_z3.rs");
-    std::process::exit(2)
-}
-
-fn weighted(items: &[Bool], weight: i32) -> Vec<(&Bool, i32)> {
-    items.iter().map(|b| (b, weight)).collect()
-}
-
-fn exactly_one(items: &[Bool]) -> Bool {
-    Bool::pb_eq(&weighted(items, 1), 1)
-}
-
-fn cpu() -> f64 {
-    // The process's user + system time, from /proc (Linux).
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
+            ours
+        },
+    );
+    (common, support)
 }
 
 /// One state: per member suspended and voted, the motion, and the support
@@ -121,17 +76,11 @@ struct State {
 }
 
 fn main() {
-    let o = options();
+    let (o, support) = options();
     let n = o.members;
     let quarter = (n / 4) as i32; // 4·support > N  ⇔  support > ⌊N/4⌋
-    let started = Instant::now();
-    let (mut building, mut solving, mut slowest) = (0.0, 0.0, (0.0, 0));
-    let solver = Solver::new();
-    let mut params = Params::new();
-    params.set_u32("smt.relevancy", 0); // as charter's solvers
-    params.set_u32("random_seed", o.seed);
-    solver.set_params(&params);
-    let int_support = o.support == "int";
+    let mut bmc = Bmc::new(o.seed);
+    let int_support = support == "int";
     let f = || Bool::from_bool(false);
     let mut state = State {
         suspended: vec![f(); n],
@@ -144,7 +93,6 @@ fn main() {
     let mut seen: Vec<Bool> = vec![f(); n];
     let mut found = None;
     for depth in 0..=o.depth {
-        let b0 = cpu();
         if depth > 0 {
             let t = depth;
             let event = |name: &str| Bool::new_const(format!("{name}@{t}"));
@@ -155,7 +103,7 @@ fn main() {
                 event("reinstate"),
                 event("adopt"),
             );
-            solver.assert(exactly_one(&[
+            bmc.solver.assert(exactly_one(&[
                 open_e.clone(),
                 vote_e.clone(),
                 suspend_e.clone(),
@@ -170,14 +118,14 @@ fn main() {
             };
             let (vote_m, suspend_m, reinstate_m) =
                 (param("vote"), param("suspend"), param("reinstate"));
-            solver.assert(exactly_one(&vote_m));
-            solver.assert(exactly_one(&suspend_m));
-            solver.assert(exactly_one(&reinstate_m));
+            bmc.solver.assert(exactly_one(&vote_m));
+            bmc.solver.assert(exactly_one(&suspend_m));
+            bmc.solver.assert(exactly_one(&reinstate_m));
             let s = &state;
             // Guards.
-            solver.assert(open_e.implies(s.open.not()));
-            solver.assert(vote_e.implies(&s.open));
-            solver.assert(adopt_e.implies(&s.open));
+            bmc.solver.assert(open_e.implies(s.open.not()));
+            bmc.solver.assert(vote_e.implies(&s.open));
+            bmc.solver.assert(adopt_e.implies(&s.open));
             let mut in_good_standing_voted = Vec::with_capacity(n);
             for i in 0..n {
                 in_good_standing_voted.push(&s.voted[i] & s.suspended[i].not());
@@ -186,7 +134,8 @@ fn main() {
             //   ⇔ 2·#{voted ∧ ¬suspended} + #{suspended} ≥ N + 1
             let mut majority = weighted(&in_good_standing_voted, 2);
             majority.extend(weighted(&s.suspended, 1));
-            solver.assert(adopt_e.implies(Bool::pb_ge(&majority, n as i32 + 1)));
+            bmc.solver
+                .assert(adopt_e.implies(Bool::pb_ge(&majority, n as i32 + 1)));
             let mut next = State {
                 suspended: Vec::with_capacity(n),
                 voted: Vec::with_capacity(n),
@@ -211,25 +160,28 @@ fn main() {
                 let (vm, sm, rm) = (picked(&vote_m), picked(&suspend_m), picked(&reinstate_m));
                 let (voting, suspending, reinstating) =
                     (&vote_e & &vm, &suspend_e & &sm, &reinstate_e & &rm);
-                solver.assert(voting.implies(before_s.not() & before_v.not()));
-                solver.assert(suspending.implies(before_s.not()));
-                solver.assert(reinstating.implies(before_s));
+                bmc.solver
+                    .assert(voting.implies(before_s.not() & before_v.not()));
+                bmc.solver.assert(suspending.implies(before_s.not()));
+                bmc.solver.assert(reinstating.implies(before_s));
                 let after_s = Bool::new_const(format!("suspended{i}@{t}"));
                 let after_v = Bool::new_const(format!("voted{i}@{t}"));
-                solver.assert(
+                bmc.solver.assert(
                     after_s
                         .eq(suspending
                             .ite(&Bool::from_bool(true), &reinstating.ite(&f(), before_s))),
                 );
-                solver.assert(after_v.eq(open_e.ite(
+                bmc.solver.assert(after_v.eq(open_e.ite(
                     &f(),
                     &voting.ite(&Bool::from_bool(true), &suspending.ite(&f(), before_v)),
                 )));
                 next.suspended.push(after_s);
                 next.voted.push(after_v);
             }
-            solver.assert(next.open.eq(&open_e | (&s.open & adopt_e.not())));
-            solver.assert(next.adopted.eq(&adopt_e | (&s.adopted & open_e.not())));
+            bmc.solver
+                .assert(next.open.eq(&open_e | (&s.open & adopt_e.not())));
+            bmc.solver
+                .assert(next.adopted.eq(&adopt_e | (&s.adopted & open_e.not())));
             if let (Some(before), Some(after)) = (&s.support, &next.support) {
                 let ones: Vec<Int> = s
                     .voted
@@ -237,32 +189,27 @@ fn main() {
                     .map(|v| v.ite(&Int::from_i64(1), &Int::from_i64(0)))
                     .collect();
                 let counted = Int::add(&ones);
-                solver.assert(
+                bmc.solver.assert(
                     after.eq(open_e.ite(&Int::from_i64(0), &adopt_e.ite(&counted, before))),
                 );
-                solver.assert(after.ge(Int::from_i64(0)));
-                solver.assert(after.le(Int::from_i64(n as i64)));
+                bmc.solver.assert(after.ge(Int::from_i64(0)));
+                bmc.solver.assert(after.le(Int::from_i64(n as i64)));
             } else {
                 let at_most = Bool::pb_le(&weighted(&s.voted, 1), quarter);
-                solver.assert(
+                bmc.solver.assert(
                     next.small
                         .eq(open_e.ite(&Bool::from_bool(true), &adopt_e.ite(&at_most, &s.small))),
                 );
             }
             if o.symmetry == "prefix" {
-                let mut now = Vec::with_capacity(usable);
-                for i in 0..usable {
-                    let used = (&vote_e & &vote_m[i])
-                        | (&suspend_e & &suspend_m[i])
-                        | (&reinstate_e & &reinstate_m[i]);
-                    let flag = Bool::new_const(format!("seen{i}@{t}"));
-                    solver.assert(flag.eq(&seen[i] | used));
-                    if i > 0 {
-                        solver.assert(flag.implies(&now[i - 1]));
-                    }
-                    now.push(flag);
-                }
-                seen.splice(0..usable, now);
+                let used = (0..usable)
+                    .map(|i| {
+                        (&vote_e & &vote_m[i])
+                            | (&suspend_e & &suspend_m[i])
+                            | (&reinstate_e & &reinstate_m[i])
+                    })
+                    .collect();
+                bmc.named_prefix(&mut seen, t, used);
             }
             state = next;
         }
@@ -271,43 +218,11 @@ fn main() {
             None => state.small.clone(),
         };
         let violated = &state.adopted & low;
-        let active = Bool::new_const(format!("depth@{depth}"));
-        solver.assert(active.implies(&violated));
-        let b1 = cpu();
-        building += b1 - b0;
-        let answer = solver.check_assumptions(std::slice::from_ref(&active));
-        let spent = cpu() - b1;
-        solving += spent;
-        if spent > slowest.0 {
-            slowest = (spent, depth);
+        if bmc.reaches(depth, &violated) {
+            found = Some(depth);
+            break;
         }
-        match answer {
-            SatResult::Sat => {
-                found = Some(depth);
-                break;
-            }
-            SatResult::Unsat => {}
-            SatResult::Unknown => {
-                println!("unknown at depth {depth}");
-                std::process::exit(1);
-            }
-        }
-        solver.assert(active.not());
-        solver.assert(violated.not());
     }
-    let what = match found {
-        Some(d) => format!("counterexample in {d} steps"),
-        None => format!("no counterexample up to depth {}", o.depth),
-    };
-    println!(
-        "{what} (N = {n}, support {}, symmetry {}): {:.2} s CPU ({:.2} s building terms, {:.2} s in the solver; slowest depth {}: {:.2} s), {:.2} s wall",
-        o.support,
-        o.symmetry,
-        cpu(),
-        building,
-        solving,
-        slowest.1,
-        slowest.0,
-        started.elapsed().as_secs_f64()
-    );
+    let model = format!("N = {n}, support {support}, symmetry {}", o.symmetry);
+    bmc.report(found, o.depth, &model);
 }
