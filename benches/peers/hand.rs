@@ -38,7 +38,7 @@ pub fn arguments(
         match flag {
             "--members" => common.members = number(tool, flag, value),
             "--depth" => common.depth = number(tool, flag, value),
-            "--seed" => common.seed = number(tool, flag, value) as u32,
+            "--seed" => common.seed = number(tool, flag, value),
             "--symmetry" if symmetries.contains(&value) => common.symmetry = value.into(),
             _ if set(flag, value) => {}
             _ => usage(tool, flag),
@@ -47,8 +47,8 @@ pub fn arguments(
     }
 }
 
-/// A flag's value as a number, or exit 2.
-pub fn number(tool: &str, flag: &str, value: &str) -> usize {
+/// A flag's value as a number of type `T` (out of its range too: exit 2).
+pub fn number<T: std::str::FromStr>(tool: &str, flag: &str, value: &str) -> T {
     value.parse().unwrap_or_else(|_| usage(tool, flag))
 }
 

@@ -66,15 +66,32 @@ fn options() -> (Common, String) {
     (common, support)
 }
 
-/// One state: per member suspended and voted, the motion, and the support
-/// (an integer, or whether it is at most N/4).
+/// The support counted at adoption: the integer the model has, or only
+/// whether it is at most N/4 (`--support pb`).
+enum Support {
+    Count(Int),
+    AtMostQuarter(Bool),
+}
+
+impl Support {
+    /// The support of the state after step `t`, kept the same way.
+    fn at(&self, t: usize) -> Support {
+        match self {
+            Support::Count(_) => Support::Count(Int::new_const(format!("support@{t}"))),
+            Support::AtMostQuarter(_) => {
+                Support::AtMostQuarter(Bool::new_const(format!("small@{t}")))
+            }
+        }
+    }
+}
+
+/// One state: per member suspended and voted, the motion, and the support.
 struct State {
     suspended: Vec<Bool>,
     voted: Vec<Bool>,
     open: Bool,
     adopted: Bool,
-    support: Option<Int>,
-    small: Bool,
+    support: Support,
 }
 
 fn main() {
@@ -89,8 +106,11 @@ fn main() {
         voted: vec![f(); n],
         open: f(),
         adopted: f(),
-        support: int_support.then(|| Int::from_i64(0)),
-        small: Bool::from_bool(true),
+        support: if int_support {
+            Support::Count(Int::from_i64(0))
+        } else {
+            Support::AtMostQuarter(Bool::from_bool(true))
+        },
     };
     let mut seen: Vec<Bool> = vec![f(); n];
     let mut found = None;
@@ -143,8 +163,7 @@ fn main() {
                 voted: Vec::with_capacity(n),
                 open: Bool::new_const(format!("open@{t}")),
                 adopted: Bool::new_const(format!("adopted@{t}")),
-                support: int_support.then(|| Int::new_const(format!("support@{t}"))),
-                small: Bool::new_const(format!("small@{t}")),
+                support: s.support.at(t),
             };
             for i in 0..n {
                 let (before_s, before_v) = (&s.suspended[i], &s.voted[i]);
@@ -184,24 +203,29 @@ fn main() {
                 .assert(next.open.eq(&open_e | (&s.open & adopt_e.not())));
             bmc.solver
                 .assert(next.adopted.eq(&adopt_e | (&s.adopted & open_e.not())));
-            if let (Some(before), Some(after)) = (&s.support, &next.support) {
-                let ones: Vec<Int> = s
-                    .voted
-                    .iter()
-                    .map(|v| v.ite(&Int::from_i64(1), &Int::from_i64(0)))
-                    .collect();
-                let counted = Int::add(&ones);
-                bmc.solver.assert(
-                    after.eq(open_e.ite(&Int::from_i64(0), &adopt_e.ite(&counted, before))),
-                );
-                bmc.solver.assert(after.ge(Int::from_i64(0)));
-                bmc.solver.assert(after.le(Int::from_i64(n as i64)));
-            } else {
-                let at_most = Bool::pb_le(&weighted(&s.voted, 1), quarter);
-                bmc.solver.assert(
-                    next.small
-                        .eq(open_e.ite(&Bool::from_bool(true), &adopt_e.ite(&at_most, &s.small))),
-                );
+            match (&s.support, &next.support) {
+                (Support::Count(before), Support::Count(after)) => {
+                    let ones: Vec<Int> = s
+                        .voted
+                        .iter()
+                        .map(|v| v.ite(&Int::from_i64(1), &Int::from_i64(0)))
+                        .collect();
+                    let counted = Int::add(&ones);
+                    bmc.solver.assert(
+                        after.eq(open_e.ite(&Int::from_i64(0), &adopt_e.ite(&counted, before))),
+                    );
+                    bmc.solver.assert(after.ge(Int::from_i64(0)));
+                    bmc.solver.assert(after.le(Int::from_i64(n as i64)));
+                }
+                (Support::AtMostQuarter(before), Support::AtMostQuarter(after)) => {
+                    let at_most = Bool::pb_le(&weighted(&s.voted, 1), quarter);
+                    bmc.solver
+                        .assert(after.eq(
+                            open_e.ite(&Bool::from_bool(true), &adopt_e.ite(&at_most, before)),
+                        ));
+                }
+                // `Support::at` keeps the way.
+                _ => unreachable!("the support kept two ways"),
             }
             if o.symmetry == "prefix" {
                 let used = (0..usable)
@@ -216,8 +240,8 @@ fn main() {
             state = next;
         }
         let low = match &state.support {
-            Some(support) => support.le(Int::from_i64(quarter as i64)),
-            None => state.small.clone(),
+            Support::Count(support) => support.le(Int::from_i64(quarter as i64)),
+            Support::AtMostQuarter(low) => low.clone(),
         };
         let violated = &state.adopted & low;
         if bmc.reaches(depth, &violated) {
